@@ -1,0 +1,34 @@
+package io.vxswitch.forwarding;
+
+import java.util.Locale;
+
+/** Why the switch dropped a frame (or withheld one copy of it). Each has a per-port counter. */
+public enum DropReason {
+    MALFORMED("frame could not be parsed"),
+    PORT_DOWN("ingress port is down"),
+    VLAN_NOT_ALLOWED("the port group does not carry this VLAN"),
+    MULTICAST_SOURCE("source MAC is a group address"),
+    FORGED_TRANSMIT("source MAC differs from the vNIC's effective MAC (forged transmits: reject)"),
+    MAC_CHANGED("vNIC's effective MAC differs from its configured MAC (MAC changes: reject)"),
+    MAC_LIMIT("new source MAC beyond the port's MAC learning limit (limit policy: drop)"),
+    REVERSE_PATH("broadcast/multicast came back in on an uplink with a local vNIC's source MAC"),
+    UNKNOWN_UNICAST("destination MAC is unknown and no port takes unknown unicast"),
+    SAME_PORT("destination MAC is on the ingress port"),
+    UPLINK_TO_UPLINK("destination MAC is behind another uplink: never uplink to uplink"),
+    NO_EGRESS("no port in the VLAN to send to");
+
+    private final String description;
+
+    DropReason(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Lower-case name used in counters and metrics, e.g. {@code forged_transmit}. */
+    public String counterName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,101 @@
+package io.vxswitch.forwarding;
+
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.packet.Dot1q;
+import io.vxswitch.packet.Ethernet;
+import io.vxswitch.packet.EtherType;
+import io.vxswitch.packet.FrameMeta;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The outcome of {@link Switch#forward}: dropped with a reason, or a set of egress ports, each with
+ * the VLAN tag the frame leaves with. One instance is reused for every frame; the driver sends the
+ * copies with {@link #writeEgress} before handing the next frame to the switch.
+ */
+public final class ForwardingDecision {
+    final FrameMeta frame = new FrameMeta();
+    final int[] egressPorts;
+    final int[] egressTags;
+    int egressCount;
+    int vlan;
+    DropReason dropReason;
+
+    public ForwardingDecision(int maxPorts) {
+        egressPorts = new int[maxPorts];
+        egressTags = new int[maxPorts];
+    }
+
+    void reset() {
+        egressCount = 0;
+        vlan = -1;
+        dropReason = null;
+    }
+
+    void addEgress(int port, int tag) {
+        egressPorts[egressCount] = port;
+        egressTags[egressCount] = tag;
+        egressCount++;
+    }
+
+    /** The parsed ingress frame. */
+    public FrameMeta frame() {
+        return frame;
+    }
+
+    /** True if the frame goes nowhere; {@link #dropReason()} says why. */
+    public boolean dropped() {
+        return dropReason != null;
+    }
+
+    public DropReason dropReason() {
+        return dropReason;
+    }
+
+    /** The VLAN the switch put the frame in, or -1 if it was dropped before classification. */
+    public int vlan() {
+        return vlan;
+    }
+
+    public int egressCount() {
+        return egressCount;
+    }
+
+    public int egressPort(int i) {
+        return egressPorts[i];
+    }
+
+    /** The 802.1Q VID the i-th copy leaves with, or {@link VlanPolicy#UNTAGGED}. */
+    public int egressTag(int i) {
+        return egressTags[i];
+    }
+
+    /** Length of the i-th copy as {@link #writeEgress} writes it. */
+    public int egressLength(int i) {
+        int len = frame.length();
+        if (frame.tagged()) {
+            len -= Dot1q.LENGTH;
+        }
+        return egressTags[i] == VlanPolicy.UNTAGGED ? len : len + Dot1q.LENGTH;
+    }
+
+    /**
+     * Writes the i-th copy into {@code dst}: the ingress frame with its 802.1Q tag pushed, popped or rewritten
+     * for the egress port. Priority bits of an ingress tag are kept. Returns the length written.
+     */
+    public int writeEgress(int i, MemorySegment dst, long dstOffset) {
+        MemorySegment src = frame.segment();
+        long in = frame.offset();
+        int tag = egressTags[i];
+        int headerEnd = frame.tagged() ? Ethernet.HEADER_LENGTH + Dot1q.LENGTH - 2 : Ethernet.TYPE_OFFSET;
+        int rest = frame.length() - headerEnd;
+        MemorySegment.copy(src, in, dst, dstOffset, Ethernet.TYPE_OFFSET);
+        long out = dstOffset + Ethernet.TYPE_OFFSET;
+        if (tag != VlanPolicy.UNTAGGED) {
+            Dot1q.write(dst, out, EtherType.VLAN, Dot1q.tci(frame.pcp(), false, tag));
+            out += Dot1q.LENGTH;
+        }
+        MemorySegment.copy(src, in + headerEnd, dst, out, rest);
+        return (int) (out - dstOffset) + rest;
+    }
+}

@@ -1,0 +1,378 @@
+package io.vxswitch.forwarding;
+
+import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.fdb.LearnOutcome;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.trace.Trace;
+import io.vxswitch.forwarding.trace.Trace.Stage;
+import io.vxswitch.packet.EtherType;
+import io.vxswitch.packet.FrameMeta;
+import io.vxswitch.packet.FrameParser;
+import io.vxswitch.packet.MacAddress;
+import io.vxswitch.packet.Malformation;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The per-frame decision of a {@link Switch}: ingress VLAN, security, learning, lookup, flood set, egress.
+ *
+ * <p>The rules, VDS first (a VDS knows its vNIC MACs and does not learn):
+ * <ul>
+ * <li>from a vNIC: known destination → that port; unknown unicast → the vNIC's pinned uplink, plus ports that
+ *     learn and take unknown-unicast floods; broadcast/multicast → every vNIC in the VLAN and the pinned uplink.
+ * <li>from an uplink: known destination → that port; unknown unicast → only ports that learn and flood, pinned
+ *     to this uplink; broadcast/multicast → vNICs pinned to this uplink, unless the source is local (a
+ *     reflection of our own frame: the reverse-path filter). Never to another uplink.
+ * <li>promiscuous ports get a copy of every frame in their VLAN (from an uplink: if pinned to it, and with
+ *     {@link SwitchOptions#reversePathCheckPromisc()} not if the source is local).
+ * <li>MAC learning, where a port group enables it, maps source MACs to the ingress port, within the limit.
+ * </ul>
+ * Allocates nothing unless a {@link Trace} is passed.
+ */
+final class ForwardingPipeline {
+    private final Switch sw;
+    /** Per-port mark of the frame that last added it, so each port gets at most one copy. */
+    private final int[] addedFor;
+    private int frameStamp;
+
+    ForwardingPipeline(Switch sw) {
+        this.sw = sw;
+        this.addedFor = new int[sw.options().maxPorts()];
+    }
+
+    void forward(Port in, MemorySegment s, long offset, int length, long now, ForwardingDecision d, Trace t) {
+        if (in == null) {
+            throw new IllegalArgumentException("no such ingress port on switch '" + sw.name() + "'");
+        }
+        d.reset();
+        PortCounters rx = in.counters();
+        rx.rxFrames++;
+        rx.rxBytes += length;
+        FrameMeta f = d.frame;
+        Malformation m = FrameParser.parse(s, offset, length, f);
+        if (t != null) {
+            t.add(Stage.FRAME, "in_port " + in.name() + ": " + describe(f, length, m));
+        }
+        if (m != Malformation.NONE) {
+            rx.malformed[m.ordinal()]++;
+            drop(d, rx, DropReason.MALFORMED, t, m.description());
+            return;
+        }
+        if (!in.up) {
+            drop(d, rx, DropReason.PORT_DOWN, t, "port " + in.name() + " is down");
+            return;
+        }
+        PortGroupPolicy policy = in.portGroup.policy;
+        int vlan = policy.vlan().ingressVlan(f.vid());
+        if (vlan == VlanPolicy.NOT_MEMBER) {
+            drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t, "port group " + in.portGroup.name() + " (" + policy.vlan()
+                + ") does not take " + (f.tagged() ? "VLAN " + f.vid() : "untagged frames"));
+            return;
+        }
+        d.vlan = vlan;
+        if (t != null) {
+            t.add(Stage.INGRESS, "port " + in.name() + " (" + in.kind().label() + ", port group " + in.portGroup.name()
+                + ": " + policy.vlan() + "): " + (f.tagged() ? "tag " + f.vid() : "untagged") + " -> VLAN " + vlan);
+        }
+        long src = f.src();
+        long dst = f.dst();
+        if (MacAddress.isMulticast(src)) {
+            drop(d, rx, DropReason.MULTICAST_SOURCE, t, "source " + MacAddress.format(src) + " is a group address");
+            return;
+        }
+        if (!in.isUplink() && src != in.effectiveMac) {
+            if (!policy.security().forgedTransmits()) {
+                drop(d, rx, DropReason.FORGED_TRANSMIT, t, "source " + MacAddress.format(src)
+                    + " is not the vNIC's effective MAC " + MacAddress.format(in.effectiveMac)
+                    + " and forged transmits is reject");
+                return;
+            }
+            if (t != null) {
+                t.add(Stage.SECURITY, "source " + MacAddress.format(src) + " is not the vNIC's MAC "
+                    + MacAddress.format(in.effectiveMac) + ": forged transmits accept");
+            }
+        } else if (t != null && !in.isUplink()) {
+            t.add(Stage.SECURITY, "source is the vNIC's effective MAC: ok");
+        }
+
+        boolean reflected = in.isUplink() && MacAddress.isMulticast(dst) && isLocalSource(vlan, src);
+        if (policy.macLearning().enabled() && !reflected) {
+            if (!learn(in, vlan, src, now, policy.macLearning(), t)) {
+                drop(d, rx, DropReason.MAC_LIMIT, t, "port " + in.name() + " holds its limit of "
+                    + policy.macLearning().limit() + " MACs and the limit policy is drop");
+                return;
+            }
+        } else if (t != null) {
+            t.add(Stage.LEARNING, reflected ? "not learned: frame is a reflection"
+                : "learning off in port group " + in.portGroup.name());
+        }
+
+        nextStamp();
+        DropReason nothingSent;
+        if (MacAddress.isMulticast(dst)) {
+            nothingSent = floodBum(in, vlan, reflected, d, t);
+        } else {
+            int known = knownPort(vlan, dst);
+            if (known != Fdb.NOT_FOUND) {
+                nothingSent = unicast(in, known, vlan, dst, d, t);
+            } else {
+                nothingSent = floodUnknownUnicast(in, vlan, dst, d, t);
+            }
+        }
+        addPromiscuousCopies(in, vlan, src, d, t);
+
+        if (d.egressCount == 0) {
+            drop(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t, null);
+            return;
+        }
+        Port[] ports = sw.portTable();
+        for (int i = 0; i < d.egressCount; i++) {
+            PortCounters tx = ports[d.egressPorts[i]].counters();
+            tx.txFrames++;
+            tx.txBytes += d.egressLength(i);
+        }
+        if (t != null) {
+            t.add(Stage.RESULT, "forward to " + egressList(d));
+        }
+    }
+
+    /** Learns {@code src} on {@code in}; false if the frame must be dropped by the limit policy. */
+    private boolean learn(Port in, int vlan, long src, long now, MacLearningPolicy learning, Trace t) {
+        int owner = sw.vnicMacs().lookup(0, src);
+        if (owner != Fdb.NOT_FOUND) {
+            if (t != null) {
+                t.add(Stage.LEARNING, MacAddress.format(src) + (owner == in.id() ? " is this vNIC's own MAC"
+                    : " is the MAC of vNIC " + sw.port(owner).name() + ": never learned elsewhere"));
+            }
+            return true;
+        }
+        LearnOutcome outcome = sw.fdb().learn(vlan, src, in.id(), learning.limit(), now);
+        if (outcome == LearnOutcome.LIMIT_REACHED) {
+            if (learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
+                return false;
+            }
+            if (t != null) {
+                t.add(Stage.LEARNING, MacAddress.format(src) + " not learned: port " + in.name()
+                    + " is at its limit of " + learning.limit() + " (limit policy allow)");
+            }
+            return true;
+        }
+        if (t != null) {
+            t.add(Stage.LEARNING, MacAddress.format(src) + " VLAN " + vlan + " " + switch (outcome) {
+                case LEARNED -> "learned on port " + in.name();
+                case REFRESHED -> "refreshed on port " + in.name();
+                case MOVED -> "moved to port " + in.name();
+                case STATIC_ENTRY -> "is a static entry: unchanged";
+                case TABLE_FULL -> "not learned: FDB full of static entries";
+                case LIMIT_REACHED -> "at limit";
+            });
+        }
+        return true;
+    }
+
+    private DropReason floodBum(Port in, int vlan, boolean reflected, ForwardingDecision d, Trace t) {
+        Port[] ports = sw.portTable();
+        int limit = sw.portLimit();
+        if (in.isUplink()) {
+            if (reflected) {
+                if (t != null) {
+                    t.add(Stage.FLOOD, "reverse-path filter: source is local, the frame is our own coming back");
+                }
+                return DropReason.REVERSE_PATH;
+            }
+            for (int q = 0; q < limit; q++) {
+                Port p = ports[q];
+                if (p != null && !p.isUplink() && sw.team().pinnedUplink(q) == in.id()) {
+                    tryAdd(p, vlan, d, t);
+                }
+            }
+            if (t != null) {
+                t.add(Stage.FLOOD, "broadcast/multicast from uplink: to vNICs pinned to " + in.name());
+            }
+            return DropReason.NO_EGRESS;
+        }
+        for (int q = 0; q < limit; q++) {
+            Port p = ports[q];
+            if (p != null && p != in && !p.isUplink()) {
+                tryAdd(p, vlan, d, t);
+            }
+        }
+        addPinnedUplink(in, vlan, d, t);
+        if (t != null) {
+            t.add(Stage.FLOOD, "broadcast/multicast: to every vNIC in VLAN " + vlan + " and uplink "
+                + uplinkName(in));
+        }
+        return DropReason.NO_EGRESS;
+    }
+
+    private DropReason unicast(Port in, int q, int vlan, long dst, ForwardingDecision d, Trace t) {
+        Port out = sw.port(q);
+        if (t != null) {
+            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is on port " + out.name());
+        }
+        if (q == in.id()) {
+            return DropReason.SAME_PORT;
+        }
+        if (in.isUplink() && out.isUplink()) {
+            return DropReason.UPLINK_TO_UPLINK;
+        }
+        return tryAdd(out, vlan, d, t);
+    }
+
+    private DropReason floodUnknownUnicast(Port in, int vlan, long dst, ForwardingDecision d, Trace t) {
+        if (t != null) {
+            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is unknown: unknown unicast");
+        }
+        Port[] ports = sw.portTable();
+        int limit = sw.portLimit();
+        for (int q = 0; q < limit; q++) {
+            Port p = ports[q];
+            if (p == null || p == in || p.isUplink()
+                || !p.portGroup.policy.macLearning().floodsUnknownUnicast()) {
+                continue;
+            }
+            if (in.isUplink() && sw.team().pinnedUplink(q) != in.id()) {
+                continue;
+            }
+            tryAdd(p, vlan, d, t);
+        }
+        if (!in.isUplink()) {
+            addPinnedUplink(in, vlan, d, t);
+        }
+        if (t != null) {
+            t.add(Stage.FLOOD, in.isUplink()
+                ? "unknown unicast from uplink: only to ports with learning and unicast flooding on"
+                : "unknown unicast: to uplink " + uplinkName(in) + " and ports with learning and unicast flooding on");
+        }
+        return DropReason.UNKNOWN_UNICAST;
+    }
+
+    private void addPromiscuousCopies(Port in, int vlan, long src, ForwardingDecision d, Trace t) {
+        Port[] ports = sw.portTable();
+        int limit = sw.portLimit();
+        boolean checked = false;
+        boolean local = false;
+        for (int q = 0; q < limit; q++) {
+            Port p = ports[q];
+            if (p == null || p == in || p.isUplink() || !p.portGroup.policy.security().allowPromiscuous()
+                || addedFor[q] == frameStamp) {
+                continue;
+            }
+            if (in.isUplink()) {
+                if (sw.team().pinnedUplink(q) != in.id()) {
+                    continue;
+                }
+                if (sw.options().reversePathCheckPromisc()) {
+                    if (!checked) {
+                        local = isLocalSource(vlan, src);
+                        checked = true;
+                    }
+                    if (local) {
+                        if (t != null) {
+                            t.add(Stage.FLOOD, "no promiscuous copy to " + p.name()
+                                + ": source is local (reverse-path check promisc)");
+                        }
+                        continue;
+                    }
+                }
+            }
+            if (tryAdd(p, vlan, d, t) == null && t != null) {
+                t.add(Stage.FLOOD, "promiscuous copy to " + p.name());
+            }
+        }
+    }
+
+    private void addPinnedUplink(Port in, int vlan, ForwardingDecision d, Trace t) {
+        int u = sw.team().pinnedUplink(in.id());
+        if (u >= 0) {
+            tryAdd(sw.portTable()[u], vlan, d, t);
+        }
+    }
+
+    /** Adds one copy for {@code p} unless it had one, is down, is not in the VLAN, or refuses it; null if added. */
+    private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, Trace t) {
+        int q = p.id();
+        if (addedFor[q] == frameStamp || !p.up) {
+            return DropReason.NO_EGRESS;
+        }
+        VlanPolicy v = p.portGroup.policy.vlan();
+        if (!v.carries(vlan)) {
+            return DropReason.VLAN_NOT_ALLOWED;
+        }
+        if (!p.isUplink() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
+            p.counters().drops[DropReason.MAC_CHANGED.ordinal()]++;
+            if (t != null) {
+                t.add(Stage.EGRESS, "not to " + p.name() + ": its effective MAC differs from the configured one"
+                    + " and MAC changes is reject");
+            }
+            return DropReason.MAC_CHANGED;
+        }
+        addedFor[q] = frameStamp;
+        d.addEgress(q, v.egressTag(vlan));
+        return null;
+    }
+
+    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then the FDB. */
+    private int knownPort(int vlan, long dst) {
+        int q = sw.vnicMacs().lookup(0, dst);
+        if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
+            return q;
+        }
+        return sw.fdb().lookup(vlan, dst);
+    }
+
+    /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
+    private boolean isLocalSource(int vlan, long src) {
+        if (sw.vnicMacs().lookup(0, src) != Fdb.NOT_FOUND) {
+            return true;
+        }
+        int q = sw.fdb().lookup(vlan, src);
+        return q != Fdb.NOT_FOUND && !sw.portTable()[q].isUplink();
+    }
+
+    private void nextStamp() {
+        if (++frameStamp == 0) {
+            java.util.Arrays.fill(addedFor, 0);
+            frameStamp = 1;
+        }
+    }
+
+    private void drop(ForwardingDecision d, PortCounters rx, DropReason reason, Trace t, String detail) {
+        d.dropReason = reason;
+        d.egressCount = 0;
+        rx.drops[reason.ordinal()]++;
+        if (t != null) {
+            t.add(Stage.RESULT, "drop (" + reason.counterName() + "): " + (detail != null ? detail : reason.description()));
+        }
+    }
+
+    private String uplinkName(Port in) {
+        int u = sw.team().pinnedUplink(in.id());
+        return u < 0 ? "(none: no active uplink)" : sw.portTable()[u].name();
+    }
+
+    private String egressList(ForwardingDecision d) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d.egressCount; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            int tag = d.egressTags[i];
+            sb.append(sw.portTable()[d.egressPorts[i]].name())
+                .append(tag == VlanPolicy.UNTAGGED ? " (untagged)" : " (tag " + tag + ")");
+        }
+        return sb.toString();
+    }
+
+    private static String describe(FrameMeta f, int length, Malformation m) {
+        if (m == Malformation.RUNT) {
+            return length + " bytes, " + m.description();
+        }
+        return MacAddress.format(f.src()) + " > " + MacAddress.format(f.dst())
+            + (f.tagged() ? ", 802.1Q vlan " + f.vid() : "")
+            + (f.serviceTagged() ? ", 802.1ad s-vlan " + f.serviceVid() : "")
+            + ", " + EtherType.name(f.etherType()) + ", length " + length;
+    }
+}

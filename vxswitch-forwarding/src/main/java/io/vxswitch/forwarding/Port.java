@@ -1,0 +1,76 @@
+package io.vxswitch.forwarding;
+
+import io.vxswitch.packet.MacAddress;
+
+/**
+ * One port of a host switch: a vNIC or an uplink, a member of one port group.
+ * Mutable only through {@link Switch}, which owns it.
+ */
+public final class Port {
+    /** A MAC value for uplinks and for vNICs without a known MAC. */
+    public static final long NO_MAC = -1;
+
+    private final int id;
+    private final String name;
+    private final PortKind kind;
+    private final PortCounters counters = new PortCounters();
+    PortGroup portGroup;
+    long configuredMac;
+    long effectiveMac;
+    boolean up = true;
+    /** Index of this uplink within the team, or -1 for vNICs. */
+    int teamIndex = -1;
+
+    Port(int id, String name, PortKind kind, PortGroup portGroup, long mac) {
+        this.id = id;
+        this.name = name;
+        this.kind = kind;
+        this.portGroup = portGroup;
+        this.configuredMac = mac;
+        this.effectiveMac = mac;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PortKind kind() {
+        return kind;
+    }
+
+    public boolean isUplink() {
+        return kind == PortKind.UPLINK;
+    }
+
+    public PortGroup portGroup() {
+        return portGroup;
+    }
+
+    /** The MAC in the VM's configuration (.vmx), or {@link #NO_MAC}. */
+    public long configuredMac() {
+        return configuredMac;
+    }
+
+    /** The MAC the guest OS currently uses as its source address, or {@link #NO_MAC}. */
+    public long effectiveMac() {
+        return effectiveMac;
+    }
+
+    public boolean up() {
+        return up;
+    }
+
+    public PortCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + kind.label() + ", port group " + portGroup.name()
+            + (configuredMac == NO_MAC ? "" : ", " + MacAddress.format(configuredMac)) + ")";
+    }
+}

@@ -1,0 +1,270 @@
+package io.vxswitch.forwarding;
+
+import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.trace.Trace;
+import io.vxswitch.packet.MacAddress;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One host's proxy switch of a distributed switch: port groups, ports (vNICs and uplinks), the MAC table.
+ *
+ * <p>Pure: no I/O, no threads, no clock. A driver (the lab, or the Linux poll loop) hands each received frame
+ * to {@link #forward} with the current time and sends the copies the decision names. Configuration methods
+ * and {@code forward} must be called from the same thread (the driver's); they are not synchronized.
+ */
+public final class Switch {
+    private final SwitchOptions options;
+    private final Map<String, PortGroup> portGroups = new LinkedHashMap<>();
+    private final Port[] ports;
+    private final Map<String, Port> portsByName = new LinkedHashMap<>();
+    private final Fdb fdb;
+    /** Effective MACs of local vNICs (keyed with VLAN 0): the VDS knows these without learning. */
+    private final Fdb vnicMacs;
+    private final UplinkTeam team;
+    private final ForwardingPipeline pipeline;
+    private int portLimit;
+
+    public Switch(SwitchOptions options) {
+        this.options = options;
+        this.ports = new Port[options.maxPorts()];
+        this.fdb = new Fdb(options.fdbCapacity(), options.maxPorts(), options.hashSecret());
+        this.vnicMacs = new Fdb(options.maxPorts(), options.maxPorts(), ~options.hashSecret());
+        this.team = new UplinkTeam(options.maxPorts());
+        this.pipeline = new ForwardingPipeline(this);
+    }
+
+    public String name() {
+        return options.name();
+    }
+
+    public SwitchOptions options() {
+        return options;
+    }
+
+    // ---- port groups
+
+    public PortGroup addPortGroup(PortGroupPolicy policy) {
+        if (portGroups.containsKey(policy.name())) {
+            throw new IllegalArgumentException("port group '" + policy.name() + "' already exists");
+        }
+        PortGroup pg = new PortGroup(portGroups.size(), policy);
+        portGroups.put(policy.name(), pg);
+        return pg;
+    }
+
+    /** Replaces a port group's policy; its ports follow at once. Learned MACs stay (they age out if no longer used). */
+    public void updatePortGroup(PortGroupPolicy policy) {
+        PortGroup pg = requirePortGroup(policy.name());
+        pg.policy = policy;
+        for (int i = 0; i < portLimit; i++) {
+            if (ports[i] != null && ports[i].portGroup == pg) {
+                applyAging(ports[i]);
+            }
+        }
+    }
+
+    public PortGroup portGroup(String name) {
+        return portGroups.get(name);
+    }
+
+    public List<PortGroup> portGroups() {
+        return List.copyOf(portGroups.values());
+    }
+
+    // ---- ports
+
+    /** Adds a vNIC port whose configured (and, until the guest changes it, effective) MAC is {@code mac}. */
+    public int addVnicPort(String name, String portGroup, long mac) {
+        if (!MacAddress.isUnicast(mac)) {
+            throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
+                + " is a group address; a vNIC needs a unicast MAC");
+        }
+        int owner = vnicMacs.lookup(0, mac);
+        if (owner != Fdb.NOT_FOUND) {
+            throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
+                + " is already used by vNIC '" + ports[owner].name() + "'");
+        }
+        Port p = addPort(name, PortKind.VNIC, portGroup, mac);
+        vnicMacs.addStatic(0, mac, p.id());
+        return p.id();
+    }
+
+    /** Adds an uplink; all uplinks together form the team. */
+    public int addUplink(String name, String portGroup) {
+        Port p = addPort(name, PortKind.UPLINK, portGroup, Port.NO_MAC);
+        team.rebuild(ports, portLimit);
+        return p.id();
+    }
+
+    private Port addPort(String name, PortKind kind, String portGroup, long mac) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("port name is empty");
+        }
+        if (portsByName.containsKey(name)) {
+            throw new IllegalArgumentException("port '" + name + "' already exists");
+        }
+        PortGroup pg = requirePortGroup(portGroup);
+        int id = freePortId();
+        Port p = new Port(id, name, kind, pg, mac);
+        ports[id] = p;
+        portsByName.put(name, p);
+        portLimit = Math.max(portLimit, id + 1);
+        applyAging(p);
+        return p;
+    }
+
+    /** Removes a port and every FDB entry pointing at it. */
+    public void removePort(String name) {
+        Port p = requirePort(name);
+        ports[p.id()] = null;
+        portsByName.remove(name);
+        fdb.removePort(p.id());
+        vnicMacs.removePort(p.id());
+        while (portLimit > 0 && ports[portLimit - 1] == null) {
+            portLimit--;
+        }
+        team.rebuild(ports, portLimit);
+    }
+
+    /** The guest changed its MAC (what a VDS sees as the vNIC's effective MAC). */
+    public void setEffectiveMac(String portName, long mac) {
+        Port p = requirePort(portName);
+        if (p.isUplink()) {
+            throw new IllegalArgumentException("port '" + portName + "' is an uplink: only vNICs have a MAC");
+        }
+        vnicMacs.remove(0, p.effectiveMac);
+        p.effectiveMac = mac;
+        vnicMacs.addStatic(0, mac, p.id());
+    }
+
+    public void setPortUp(String portName, boolean up) {
+        Port p = requirePort(portName);
+        p.up = up;
+        team.rebuild(ports, portLimit);
+    }
+
+    public Port port(int id) {
+        return id >= 0 && id < portLimit ? ports[id] : null;
+    }
+
+    public Port port(String name) {
+        return portsByName.get(name);
+    }
+
+    public List<Port> ports() {
+        return new ArrayList<>(portsByName.values());
+    }
+
+    /** The uplink that vNIC port {@code vnicPort} is pinned to, or null without active uplinks. */
+    public Port pinnedUplink(int vnicPort) {
+        int u = team.pinnedUplink(vnicPort);
+        return u < 0 ? null : ports[u];
+    }
+
+    // ---- FDB
+
+    public Fdb fdb() {
+        return fdb;
+    }
+
+    /** Adds a static MAC in {@code vlan} on a port: never ages, never moves. */
+    public void addStaticMac(int vlan, long mac, String portName) {
+        Port p = requirePort(portName);
+        if (!MacAddress.isUnicast(mac)) {
+            throw new IllegalArgumentException("static MAC " + MacAddress.format(mac) + " is a group address");
+        }
+        if (!fdb.addStatic(vlan, mac, p.id())) {
+            throw new IllegalStateException("FDB is full of static entries (" + fdb.capacity() + ")");
+        }
+    }
+
+    /** Ages the MAC table; returns how many entries expired. */
+    public int expire(long now) {
+        return fdb.expire(now);
+    }
+
+    public List<FdbRow> fdbRows(long now) {
+        return FdbRow.collect(this, vnicMacs, now);
+    }
+
+    /** The MAC table as {@code ovs-appctl fdb/show} would print it, with vNIC entries first. */
+    public String showFdb(long now) {
+        return FdbRow.render(fdbRows(now));
+    }
+
+    // ---- data path
+
+    /**
+     * Decides where one received frame goes. Counts it on the ingress port, counts each copy on its egress
+     * port, and fills {@code out}; the caller then sends each copy with {@link ForwardingDecision#writeEgress}.
+     *
+     * @param trace null on the data path; a trace to record every step of the decision
+     */
+    public void forward(int inPort, MemorySegment frame, long offset, int length, long now,
+                        ForwardingDecision out, Trace trace) {
+        pipeline.forward(ports[inPort], frame, offset, length, now, out, trace);
+    }
+
+    public void forward(int inPort, MemorySegment frame, long offset, int length, long now, ForwardingDecision out) {
+        pipeline.forward(ports[inPort], frame, offset, length, now, out, null);
+    }
+
+    /** A decision buffer sized for this switch. */
+    public ForwardingDecision newDecision() {
+        return new ForwardingDecision(options.maxPorts());
+    }
+
+    // ---- package-private views for the pipeline
+
+    Port[] portTable() {
+        return ports;
+    }
+
+    int portLimit() {
+        return portLimit;
+    }
+
+    Fdb vnicMacs() {
+        return vnicMacs;
+    }
+
+    UplinkTeam team() {
+        return team;
+    }
+
+    private void applyAging(Port p) {
+        fdb.setAging(p.id(), p.portGroup.policy.macLearning().agingSeconds() * 1_000_000_000L);
+    }
+
+    private int freePortId() {
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] == null) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("switch '" + name() + "' has no free port (max " + ports.length + ")");
+    }
+
+    private PortGroup requirePortGroup(String name) {
+        PortGroup pg = portGroups.get(name);
+        if (pg == null) {
+            throw new IllegalArgumentException("no port group '" + name + "' (have: "
+                + String.join(", ", portGroups.keySet()) + ")");
+        }
+        return pg;
+    }
+
+    private Port requirePort(String name) {
+        Port p = portsByName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no port '" + name + "' on switch '" + name() + "'");
+        }
+        return p;
+    }
+}

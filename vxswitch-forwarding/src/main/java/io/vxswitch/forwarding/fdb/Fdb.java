@@ -1,0 +1,362 @@
+package io.vxswitch.forwarding.fdb;
+
+import io.vxswitch.packet.MacAddress;
+
+import java.util.Arrays;
+
+/*
+ * Design, after Open vSwitch lib/mac-learning.c.
+ *
+ * Entries live in a fixed pool of parallel primitive arrays indexed by entry id (key, port, type, lastSeen,
+ * moves), with a stack of free ids; FdbIndex maps the key (vlan << 48 | mac) to the id and PortLru keeps each
+ * port's learned entries in recency order. Learning and lookup allocate nothing, box nothing and take no lock:
+ * the table belongs to one switch thread. Time is passed in (monotonic nanoseconds), never read from a clock.
+ *
+ * Hard cases:
+ *  - Hash flooding: someone sends source MACs chosen to collide. The index hashes with a per-table secret and
+ *    is never more than half full, so probe chains stay short.
+ *  - MAC flooding: a port sprays random source MACs to fill the table and turn known unicast into floods. Each
+ *    port has a learning limit, and when the table is full the victim is the least recently seen entry of the
+ *    port holding the most learned MACs, so a flooder mostly evicts its own entries (BusiestPorts keeps that
+ *    port at hand in O(log ports)).
+ *  - Aging without a timer per entry: expire() walks each port's LRU list from the old end and stops at the first
+ *    live entry, so it costs O(ports + expired). This relies on monotonic time; aging is per port.
+ *  - MAC moves (VM migration, NIC failover, loops): a learned MAC seen on another port moves there and the move is
+ *    counted; a loop shows as a fast-rising move count. The destination port's limit still applies.
+ *  - Static entries never age, move or get evicted, and are on no LRU list. Traffic from a static MAC on another
+ *    port does not override it (STATIC_ENTRY). A static entry replaces a learned one with the same key.
+ *  - A table full of static entries cannot make room: learning is refused (TABLE_FULL).
+ *  - Churn: deletion shifts probe chains back instead of leaving tombstones, so misses stay short forever.
+ *  - Left to the caller: refusing multicast source MACs, and OVS's 5 s lock after a gratuitous ARP that stops
+ *    bond reflections from moving a MAC.
+ */
+
+/**
+ * The MAC table of one host switch, keyed by (VLAN, MAC). Not thread-safe: one switch thread owns it.
+ *
+ * <p>Ports are numbered 0 to {@code maxPorts - 1}; VLANs 0 to 4095; MACs are the low 48 bits of a {@code long}.
+ * Times are nanoseconds on a monotonic clock, the same clock for every call.
+ */
+public final class Fdb {
+    public static final int NOT_FOUND = -1;
+    /** OVS's and ESXi's default: a learned MAC idle for 300 s is forgotten. */
+    public static final long DEFAULT_AGING_NANOS = 300_000_000_000L;
+    /** Largest capacity: the index needs a power-of-two table of twice as many slots. */
+    public static final int MAX_CAPACITY = 1 << 29;
+
+    private static final byte FREE = 0;
+    private static final byte LEARNED = 1;
+    private static final byte STATIC = 2;
+    private static final int MAX_VLAN = 4095;
+
+    private final int capacity;
+    private final int maxPorts;
+
+    private final long[] keys;
+    private final int[] ports;
+    private final byte[] types;
+    private final long[] lastSeen;
+    private final int[] moves;
+
+    private final int[] freeIds;
+    private int freeCount;
+    /** Ids at or above this have never been used, so scans stop here. */
+    private int highWater;
+    private int size;
+
+    private final FdbIndex index;
+    private final PortLru lru;
+    private final long[] aging;
+    private final int[] staticOn;
+
+    private long learnedTotal;
+    private long movedTotal;
+    private long agedTotal;
+    private long evictedTotal;
+    private long limitReachedTotal;
+
+    /**
+     * @param capacity   most entries, learned and static together (OVS's mac-table-size)
+     * @param maxPorts   port ids are 0 to {@code maxPorts - 1}
+     * @param hashSecret per-table secret of the index hash; pick it at random in production
+     */
+    public Fdb(int capacity, int maxPorts, long hashSecret) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("FDB capacity must be 1-" + MAX_CAPACITY + ", got " + capacity);
+        }
+        if (maxPorts < 1) {
+            throw new IllegalArgumentException("FDB needs at least one port, got maxPorts " + maxPorts);
+        }
+        this.capacity = capacity;
+        this.maxPorts = maxPorts;
+        keys = new long[capacity];
+        ports = new int[capacity];
+        types = new byte[capacity];
+        lastSeen = new long[capacity];
+        moves = new int[capacity];
+        freeIds = new int[capacity];
+        index = new FdbIndex(keys, capacity, hashSecret);
+        lru = new PortLru(maxPorts, capacity);
+        aging = new long[maxPorts];
+        Arrays.fill(aging, DEFAULT_AGING_NANOS);
+        staticOn = new int[maxPorts];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int maxPorts() {
+        return maxPorts;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The port (vlan, mac) was learned or configured on, or {@link #NOT_FOUND}. Never refreshes. */
+    public int lookup(int vlan, long mac) {
+        int id = index.find(key(vlan, mac));
+        return id == FdbIndex.NONE ? NOT_FOUND : ports[id];
+    }
+
+    /**
+     * Learns (vlan, mac) on {@code port}, or refreshes it; {@code portLimit} caps learned entries per port.
+     * The caller has already refused multicast source MACs.
+     *
+     * @param now the frame's arrival time; never earlier than in any previous call
+     */
+    public LearnOutcome learn(int vlan, long mac, int port, int portLimit, long now) {
+        long key = key(vlan, mac);
+        checkPort(port);
+        int id = index.find(key);
+        if (id != FdbIndex.NONE) {
+            return relearn(id, port, portLimit, now);
+        }
+        if (lru.count(port) >= portLimit) {
+            limitReachedTotal++;
+            return LearnOutcome.LIMIT_REACHED;
+        }
+        if (size == capacity && !evictOne()) {
+            return LearnOutcome.TABLE_FULL;
+        }
+        id = allocate(key, port, LEARNED, now);
+        lru.add(port, id);
+        learnedTotal++;
+        return LearnOutcome.LEARNED;
+    }
+
+    private LearnOutcome relearn(int id, int port, int portLimit, long now) {
+        if (types[id] == STATIC) {
+            return LearnOutcome.STATIC_ENTRY;
+        }
+        int from = ports[id];
+        if (from == port) {
+            lastSeen[id] = now;
+            lru.touch(port, id);
+            return LearnOutcome.REFRESHED;
+        }
+        if (lru.count(port) >= portLimit) {
+            limitReachedTotal++;
+            return LearnOutcome.LIMIT_REACHED;
+        }
+        lru.remove(from, id);
+        lru.add(port, id);
+        ports[id] = port;
+        lastSeen[id] = now;
+        moves[id]++;
+        movedTotal++;
+        return LearnOutcome.MOVED;
+    }
+
+    /**
+     * Adds or replaces a static entry, evicting a learned entry if the table is full; false if the table is full of
+     * static entries.
+     */
+    public boolean addStatic(int vlan, long mac, int port) {
+        long key = key(vlan, mac);
+        checkPort(port);
+        int id = index.find(key);
+        if (id != FdbIndex.NONE) {
+            if (types[id] == LEARNED) {
+                lru.remove(ports[id], id);
+                types[id] = STATIC;
+                lastSeen[id] = 0;
+                moves[id] = 0;
+            } else {
+                staticOn[ports[id]]--;
+            }
+            ports[id] = port;
+            staticOn[port]++;
+            return true;
+        }
+        if (size == capacity && !evictOne()) {
+            return false;
+        }
+        allocate(key, port, STATIC, 0);
+        staticOn[port]++;
+        return true;
+    }
+
+    /** Removes (vlan, mac), learned or static; false if it was not there. */
+    public boolean remove(int vlan, long mac) {
+        int id = index.find(key(vlan, mac));
+        if (id == FdbIndex.NONE) {
+            return false;
+        }
+        release(id);
+        return true;
+    }
+
+    /** Aging time for entries learned on {@code port}. */
+    public void setAging(int port, long agingNanos) {
+        checkPort(port);
+        if (agingNanos <= 0) {
+            throw new IllegalArgumentException("aging time must be positive, got " + agingNanos + " ns for port "
+                + port);
+        }
+        aging[port] = agingNanos;
+    }
+
+    public long aging(int port) {
+        checkPort(port);
+        return aging[port];
+    }
+
+    /** Removes learned entries idle for at least their port's aging time; returns how many. */
+    public int expire(long now) {
+        int expired = 0;
+        for (int port = 0; port < maxPorts; port++) {
+            long age = aging[port];
+            for (int id = lru.oldest(port); id != PortLru.NONE && now - lastSeen[id] >= age; id = lru.oldest(port)) {
+                release(id);
+                expired++;
+            }
+        }
+        agedTotal += expired;
+        return expired;
+    }
+
+    /**
+     * When the next learned entry will expire, to sleep until then (OVS's mac_learning_wait); {@link Long#MAX_VALUE}
+     * if nothing is learned.
+     */
+    public long nextExpiry() {
+        long next = Long.MAX_VALUE;
+        for (int port = 0; port < maxPorts; port++) {
+            int id = lru.oldest(port);
+            if (id != PortLru.NONE) {
+                long at = lastSeen[id] + aging[port];
+                if (at < lastSeen[id]) {
+                    at = Long.MAX_VALUE;
+                }
+                next = Math.min(next, at);
+            }
+        }
+        return next;
+    }
+
+    /** Removes every learned entry (static ones stay); returns how many. */
+    public int flushLearned() {
+        int removed = 0;
+        for (int port = 0; port < maxPorts; port++) {
+            removed += flushPort(port);
+        }
+        return removed;
+    }
+
+    /** Removes the learned entries of one port; returns how many. */
+    public int flushPort(int port) {
+        checkPort(port);
+        int removed = 0;
+        for (int id = lru.oldest(port); id != PortLru.NONE; id = lru.oldest(port)) {
+            release(id);
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Removes every entry of one port, static ones too (the port is going away); returns how many. */
+    public int removePort(int port) {
+        int removed = flushPort(port);
+        for (int id = 0; id < highWater && staticOn[port] > 0; id++) {
+            if (types[id] == STATIC && ports[id] == port) {
+                release(id);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** How many entries are learned on {@code port}. */
+    public int learnedOn(int port) {
+        checkPort(port);
+        return lru.count(port);
+    }
+
+    /** Visits every entry, in no particular order. The visitor must not modify this table. */
+    public void forEach(FdbVisitor visitor) {
+        for (int id = 0; id < highWater; id++) {
+            byte type = types[id];
+            if (type != FREE) {
+                long key = keys[id];
+                visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
+                    type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC, lastSeen[id], moves[id]);
+            }
+        }
+    }
+
+    public FdbStats stats() {
+        return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal);
+    }
+
+    /** Makes room by dropping the oldest entry of the port with the most learned MACs; false if none is learned. */
+    private boolean evictOne() {
+        int port = lru.busiestPort();
+        int victim = lru.oldest(port);
+        if (victim == PortLru.NONE) {
+            return false;
+        }
+        release(victim);
+        evictedTotal++;
+        return true;
+    }
+
+    private int allocate(long key, int port, byte type, long now) {
+        int id = freeCount > 0 ? freeIds[--freeCount] : highWater++;
+        keys[id] = key;
+        ports[id] = port;
+        types[id] = type;
+        lastSeen[id] = now;
+        moves[id] = 0;
+        index.insert(id);
+        size++;
+        return id;
+    }
+
+    private void release(int id) {
+        if (types[id] == LEARNED) {
+            lru.remove(ports[id], id);
+        } else {
+            staticOn[ports[id]]--;
+        }
+        index.delete(id);
+        types[id] = FREE;
+        freeIds[freeCount++] = id;
+        size--;
+    }
+
+    private static long key(int vlan, long mac) {
+        if (vlan < 0 || vlan > MAX_VLAN || (mac & ~MacAddress.MASK) != 0) {
+            throw new IllegalArgumentException("FDB key needs VLAN 0-" + MAX_VLAN + " and a 48-bit MAC, got VLAN "
+                + vlan + " MAC 0x" + Long.toHexString(mac));
+        }
+        return (long) vlan << 48 | mac;
+    }
+
+    private void checkPort(int port) {
+        if (port < 0 || port >= maxPorts) {
+            throw new IllegalArgumentException("port " + port + " is outside this FDB's ports 0-" + (maxPorts - 1));
+        }
+    }
+}

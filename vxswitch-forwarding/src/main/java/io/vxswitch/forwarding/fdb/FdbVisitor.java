@@ -1,0 +1,11 @@
+package io.vxswitch.forwarding.fdb;
+
+/** Receives FDB entries one by one, without an entry object per row. */
+@FunctionalInterface
+public interface FdbVisitor {
+    /**
+     * @param lastSeen time of the last frame from this MAC (same clock as {@link Fdb#learn}); 0 for static entries
+     * @param moves    how often this entry moved between ports
+     */
+    void entry(int vlan, long mac, int port, FdbEntryType type, long lastSeen, int moves);
+}

@@ -1,0 +1,53 @@
+package io.vxswitch.forwarding.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The step-by-step story of one forwarding decision, in the spirit of {@code ovs-appctl ofproto/trace}.
+ * The switch fills it only when a trace is passed in; the normal data path passes {@code null} and
+ * builds no strings.
+ */
+public final class Trace {
+    /** One step: the pipeline stage and what happened there. */
+    public record Step(Stage stage, String detail) {
+    }
+
+    /** Pipeline stages in the order a frame meets them. */
+    public enum Stage {
+        FRAME, PARSE, INGRESS, SECURITY, LEARNING, LOOKUP, FLOOD, EGRESS, RESULT;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+
+    public void add(Stage stage, String detail) {
+        steps.add(new Step(stage, detail));
+    }
+
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
+
+    public void clear() {
+        steps.clear();
+    }
+
+    /** Numbered lines, one per step, e.g. {@code  3. learning  00:50:56:... learned on port nested}. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        int n = 1;
+        for (Step s : steps) {
+            sb.append(String.format("%2d. %-9s %s%n", n++, s.stage().label(), s.detail()));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+}
