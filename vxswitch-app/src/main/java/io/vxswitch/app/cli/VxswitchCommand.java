@@ -1,0 +1,37 @@
+package io.vxswitch.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code vxswitch} command: it only groups the subcommands and prints help. */
+@Command(name = "vxswitch",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    subcommands = {LabCommand.class, CommandLine.HelpCommand.class},
+    description = {
+        "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
+        "MAC learning policy), VXLAN tunnels, real TAP and host-interface ports.",
+        "",
+        "Start with the lab, which replays the nested-hypervisor story in memory (no root needed):",
+        "  vxswitch lab seed                      MAC learning on the nested hypervisor's port",
+        "  vxswitch lab seed --policy default     the VDS default: pings to the nested VMs fail",
+        "  vxswitch lab seed --policy promiscuous promiscuous + forged transmits: works, with (DUP!)",
+        ""},
+    footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
+        "Docs: README.md and docs/ in the source tree."})
+public final class VxswitchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VxswitchCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new UserErrorHandler());
+        return cl;
+    }
+}
