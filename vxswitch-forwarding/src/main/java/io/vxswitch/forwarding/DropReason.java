@@ -7,6 +7,7 @@ public enum DropReason {
     MALFORMED("frame could not be parsed"),
     PORT_DOWN("ingress port is down"),
     VLAN_NOT_ALLOWED("the port group does not carry this VLAN"),
+    INNER_TAG("decapsulated frame carries an 802.1Q tag (RFC 7348 §6.1: discarded)"),
     MULTICAST_SOURCE("source MAC is a group address"),
     FORGED_TRANSMIT("source MAC differs from the vNIC's effective MAC (forged transmits: reject)"),
     MAC_CHANGED("vNIC's effective MAC differs from its configured MAC (MAC changes: reject)"),
@@ -15,6 +16,7 @@ public enum DropReason {
     UNKNOWN_UNICAST("destination MAC is unknown and no port takes unknown unicast"),
     SAME_PORT("destination MAC is on the ingress port"),
     UPLINK_TO_UPLINK("destination MAC is behind another uplink: never uplink to uplink"),
+    SPLIT_HORIZON("frame came in from a tunnel and its destination is behind a tunnel: never tunnel to tunnel"),
     NO_EGRESS("no port in the VLAN to send to");
 
     private final String description;

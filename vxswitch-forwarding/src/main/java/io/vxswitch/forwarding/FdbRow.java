@@ -8,6 +8,7 @@ import io.vxswitch.packet.MacAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One row of the MAC table as operators see it: local vNIC MACs (known, never learned), static and
@@ -15,13 +16,14 @@ import java.util.List;
  *
  * @param vlan       the entry's VLAN, or {@link #ANY_VLAN} for a vNIC on a trunk port group
  * @param ageSeconds seconds since the MAC was last seen, or -1 for entries that never age
+ * @param remote     remote VTEP id of a MAC behind a tunnel port, else {@link Fdb#NO_REMOTE}
  */
-public record FdbRow(String port, int vlan, long mac, FdbEntryType type, long ageSeconds, int moves) {
+public record FdbRow(String port, int vlan, long mac, FdbEntryType type, long ageSeconds, int moves, int remote) {
     public static final int ANY_VLAN = -1;
 
     static List<FdbRow> collect(Switch sw, Fdb vnicMacs, long now) {
         List<FdbRow> rows = new ArrayList<>();
-        vnicMacs.forEach((vlan, mac, port, type, lastSeen, moves) -> {
+        vnicMacs.forEach((vlan, mac, port, type, lastSeen, moves, remote) -> {
             Port p = sw.port(port);
             VlanPolicy v = p.portGroup().policy().vlan();
             int shown = switch (v.kind()) {
@@ -29,28 +31,30 @@ public record FdbRow(String port, int vlan, long mac, FdbEntryType type, long ag
                 case ACCESS -> v.accessVlan();
                 case TRUNK -> ANY_VLAN;
             };
-            rows.add(new FdbRow(p.name(), shown, mac, FdbEntryType.VNIC, -1, 0));
+            rows.add(new FdbRow(p.name(), shown, mac, FdbEntryType.VNIC, -1, 0, Fdb.NO_REMOTE));
         });
-        sw.fdb().forEach((vlan, mac, port, type, lastSeen, moves) -> rows.add(new FdbRow(sw.port(port).name(), vlan,
-            mac, type, type == FdbEntryType.LEARNED ? Math.max(0, (now - lastSeen) / 1_000_000_000L) : -1, moves)));
+        sw.fdb().forEach((vlan, mac, port, type, lastSeen, moves, remote) -> rows.add(new FdbRow(
+            sw.port(port).name(), vlan, mac, type,
+            type == FdbEntryType.LEARNED ? Math.max(0, (now - lastSeen) / 1_000_000_000L) : -1, moves, remote)));
         rows.sort(Comparator.comparing(FdbRow::type).thenComparingInt(FdbRow::vlan).thenComparing(FdbRow::port)
             .thenComparingLong(FdbRow::mac));
         return rows;
     }
 
-    /** Columns as {@code ovs-appctl fdb/show} prints them, plus the entry type and moves. */
-    static String render(List<FdbRow> rows) {
+    /** Columns as {@code ovs-appctl fdb/show} prints them, plus the entry type, moves and, if any, remote VTEPs. */
+    static String render(List<FdbRow> rows, IntFunction<String> remoteName) {
         StringBuilder sb = new StringBuilder();
         int w = "port".length();
         for (FdbRow r : rows) {
             w = Math.max(w, r.port.length());
         }
-        String fmt = "%-" + w + "s  %4s  %-17s  %5s  %-7s  %s%n";
-        sb.append(String.format(fmt, "port", "VLAN", "MAC", "Age", "Type", "Moves"));
+        boolean remotes = rows.stream().anyMatch(r -> r.remote != Fdb.NO_REMOTE);
+        String fmt = "%-" + w + "s  %4s  %-17s  %5s  %-7s  %5s" + (remotes ? "  %s" : "%s") + "%n";
+        sb.append(String.format(fmt, "port", "VLAN", "MAC", "Age", "Type", "Moves", remotes ? "Remote VTEP" : ""));
         for (FdbRow r : rows) {
             sb.append(String.format(fmt, r.port, r.vlan == ANY_VLAN ? "any" : Integer.toString(r.vlan),
                 MacAddress.format(r.mac), r.ageSeconds < 0 ? "-" : Long.toString(r.ageSeconds), r.type.label(),
-                r.moves));
+                r.moves, r.remote == Fdb.NO_REMOTE ? "" : remoteName.apply(r.remote)));
         }
         return sb.toString();
     }

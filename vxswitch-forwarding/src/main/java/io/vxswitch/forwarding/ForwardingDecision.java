@@ -17,6 +17,7 @@ public final class ForwardingDecision {
     final FrameMeta frame = new FrameMeta();
     final int[] egressPorts;
     final int[] egressTags;
+    final int[] egressRemotes;
     int egressCount;
     int vlan;
     DropReason dropReason;
@@ -24,6 +25,7 @@ public final class ForwardingDecision {
     public ForwardingDecision(int maxPorts) {
         egressPorts = new int[maxPorts];
         egressTags = new int[maxPorts];
+        egressRemotes = new int[maxPorts];
     }
 
     void reset() {
@@ -32,9 +34,10 @@ public final class ForwardingDecision {
         dropReason = null;
     }
 
-    void addEgress(int port, int tag) {
+    void addEgress(int port, int tag, int remote) {
         egressPorts[egressCount] = port;
         egressTags[egressCount] = tag;
+        egressRemotes[egressCount] = remote;
         egressCount++;
     }
 
@@ -69,6 +72,17 @@ public final class ForwardingDecision {
     public int egressTag(int i) {
         return egressTags[i];
     }
+
+    /**
+     * For a copy to a tunnel port: the remote VTEP id the destination MAC was learned behind, or
+     * {@link #FLOOD} to replicate to the VNI's flood list (head-end replication). {@link #FLOOD} for other ports.
+     */
+    public int egressRemote(int i) {
+        return egressRemotes[i];
+    }
+
+    /** See {@link #egressRemote}. */
+    public static final int FLOOD = -1;
 
     /** Length of the i-th copy as {@link #writeEgress} writes it. */
     public int egressLength(int i) {

@@ -28,6 +28,8 @@ import java.lang.foreign.MemorySegment;
  * <li>promiscuous ports get a copy of every frame in their VLAN (from an uplink: if pinned to it, and with
  *     {@link SwitchOptions#reversePathCheckPromisc()} not if the source is local).
  * <li>MAC learning, where a port group enables it, maps source MACs to the ingress port, within the limit.
+ * <li>tunnel ports take part in flooding like vNICs (pinned to an uplink like them), learn MACs with the remote
+ *     VTEP they came from, and never forward tunnel to tunnel (split horizon).
  * </ul>
  * Allocates nothing unless a {@link Trace} is passed.
  */
@@ -36,13 +38,20 @@ final class ForwardingPipeline {
     /** Per-port mark of the frame that last added it, so each port gets at most one copy. */
     private final int[] addedFor;
     private int frameStamp;
+    /** Remote VTEP of the destination found by {@link #knownPort}; a field so the lookup returns two values free. */
+    private int knownRemote;
 
     ForwardingPipeline(Switch sw) {
         this.sw = sw;
         this.addedFor = new int[sw.options().maxPorts()];
     }
 
-    void forward(Port in, MemorySegment s, long offset, int length, long now, ForwardingDecision d, Trace t) {
+    /**
+     * @param ingressRemote for a tunnel port, the remote VTEP the frame came from; else {@link Fdb#NO_REMOTE}
+     * @param tunnelVlan    for a tunnel port, the VLAN its VNI maps to; ignored for other ports
+     */
+    void forward(Port in, int ingressRemote, int tunnelVlan, MemorySegment s, long offset, int length, long now,
+                 ForwardingDecision d, Trace t) {
         if (in == null) {
             throw new IllegalArgumentException("no such ingress port on switch '" + sw.name() + "'");
         }
@@ -65,7 +74,12 @@ final class ForwardingPipeline {
             return;
         }
         PortGroupPolicy policy = in.portGroup.policy;
-        int vlan = policy.vlan().ingressVlan(f.vid());
+        if (in.isTunnel() && f.tagged()) {
+            drop(d, rx, DropReason.INNER_TAG, t, null);
+            return;
+        }
+        int vlan = in.isTunnel() ? (policy.vlan().carries(tunnelVlan) ? tunnelVlan : VlanPolicy.NOT_MEMBER)
+            : policy.vlan().ingressVlan(f.vid());
         if (vlan == VlanPolicy.NOT_MEMBER) {
             drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t, "port group " + in.portGroup.name() + " (" + policy.vlan()
                 + ") does not take " + (f.tagged() ? "VLAN " + f.vid() : "untagged frames"));
@@ -82,7 +96,7 @@ final class ForwardingPipeline {
             drop(d, rx, DropReason.MULTICAST_SOURCE, t, "source " + MacAddress.format(src) + " is a group address");
             return;
         }
-        if (!in.isUplink() && src != in.effectiveMac) {
+        if (in.isVnic() && src != in.effectiveMac) {
             if (!policy.security().forgedTransmits()) {
                 drop(d, rx, DropReason.FORGED_TRANSMIT, t, "source " + MacAddress.format(src)
                     + " is not the vNIC's effective MAC " + MacAddress.format(in.effectiveMac)
@@ -93,13 +107,13 @@ final class ForwardingPipeline {
                 t.add(Stage.SECURITY, "source " + MacAddress.format(src) + " is not the vNIC's MAC "
                     + MacAddress.format(in.effectiveMac) + ": forged transmits accept");
             }
-        } else if (t != null && !in.isUplink()) {
+        } else if (t != null && in.isVnic()) {
             t.add(Stage.SECURITY, "source is the vNIC's effective MAC: ok");
         }
 
         boolean reflected = in.isUplink() && MacAddress.isMulticast(dst) && isLocalSource(vlan, src);
         if (policy.macLearning().enabled() && !reflected) {
-            if (!learn(in, vlan, src, now, policy.macLearning(), t)) {
+            if (!learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t)) {
                 drop(d, rx, DropReason.MAC_LIMIT, t, "port " + in.name() + " holds its limit of "
                     + policy.macLearning().limit() + " MACs and the limit policy is drop");
                 return;
@@ -116,7 +130,7 @@ final class ForwardingPipeline {
         } else {
             int known = knownPort(vlan, dst);
             if (known != Fdb.NOT_FOUND) {
-                nothingSent = unicast(in, known, vlan, dst, d, t);
+                nothingSent = unicast(in, known, knownRemote, vlan, dst, d, t);
             } else {
                 nothingSent = floodUnknownUnicast(in, vlan, dst, d, t);
             }
@@ -139,7 +153,7 @@ final class ForwardingPipeline {
     }
 
     /** Learns {@code src} on {@code in}; false if the frame must be dropped by the limit policy. */
-    private boolean learn(Port in, int vlan, long src, long now, MacLearningPolicy learning, Trace t) {
+    private boolean learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t) {
         int owner = sw.vnicMacs().lookup(0, src);
         if (owner != Fdb.NOT_FOUND) {
             if (t != null) {
@@ -148,7 +162,7 @@ final class ForwardingPipeline {
             }
             return true;
         }
-        LearnOutcome outcome = sw.fdb().learn(vlan, src, in.id(), learning.limit(), now);
+        LearnOutcome outcome = sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
         if (outcome == LearnOutcome.LIMIT_REACHED) {
             if (learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
                 return false;
@@ -185,32 +199,36 @@ final class ForwardingPipeline {
             for (int q = 0; q < limit; q++) {
                 Port p = ports[q];
                 if (p != null && !p.isUplink() && sw.team().pinnedUplink(q) == in.id()) {
-                    tryAdd(p, vlan, d, t);
+                    tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
                 }
             }
             if (t != null) {
-                t.add(Stage.FLOOD, "broadcast/multicast from uplink: to vNICs pinned to " + in.name());
+                t.add(Stage.FLOOD, "broadcast/multicast from uplink: to vNICs and tunnels pinned to " + in.name());
             }
             return DropReason.NO_EGRESS;
         }
         for (int q = 0; q < limit; q++) {
             Port p = ports[q];
-            if (p != null && p != in && !p.isUplink()) {
-                tryAdd(p, vlan, d, t);
+            if (p != null && p != in && !p.isUplink() && !(in.isTunnel() && p.isTunnel())) {
+                tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
             }
         }
         addPinnedUplink(in, vlan, d, t);
         if (t != null) {
-            t.add(Stage.FLOOD, "broadcast/multicast: to every vNIC in VLAN " + vlan + " and uplink "
-                + uplinkName(in));
+            t.add(Stage.FLOOD, "broadcast/multicast: to every vNIC " + (in.isTunnel() ? "" : "and tunnel ")
+                + "in VLAN " + vlan + " and uplink " + uplinkName(in));
         }
         return DropReason.NO_EGRESS;
     }
 
-    private DropReason unicast(Port in, int q, int vlan, long dst, ForwardingDecision d, Trace t) {
+    private DropReason unicast(Port in, int q, int remote, int vlan, long dst, ForwardingDecision d, Trace t) {
         Port out = sw.port(q);
         if (t != null) {
-            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is on port " + out.name());
+            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is on port " + out.name()
+                + (remote == Fdb.NO_REMOTE ? "" : " behind remote VTEP " + sw.remoteName(remote)));
+        }
+        if (in.isTunnel() && out.isTunnel()) {
+            return DropReason.SPLIT_HORIZON;
         }
         if (q == in.id()) {
             return DropReason.SAME_PORT;
@@ -218,7 +236,7 @@ final class ForwardingPipeline {
         if (in.isUplink() && out.isUplink()) {
             return DropReason.UPLINK_TO_UPLINK;
         }
-        return tryAdd(out, vlan, d, t);
+        return tryAdd(out, vlan, d, t, remote == Fdb.NO_REMOTE ? ForwardingDecision.FLOOD : remote);
     }
 
     private DropReason floodUnknownUnicast(Port in, int vlan, long dst, ForwardingDecision d, Trace t) {
@@ -229,14 +247,14 @@ final class ForwardingPipeline {
         int limit = sw.portLimit();
         for (int q = 0; q < limit; q++) {
             Port p = ports[q];
-            if (p == null || p == in || p.isUplink()
+            if (p == null || p == in || p.isUplink() || (in.isTunnel() && p.isTunnel())
                 || !p.portGroup.policy.macLearning().floodsUnknownUnicast()) {
                 continue;
             }
             if (in.isUplink() && sw.team().pinnedUplink(q) != in.id()) {
                 continue;
             }
-            tryAdd(p, vlan, d, t);
+            tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
         }
         if (!in.isUplink()) {
             addPinnedUplink(in, vlan, d, t);
@@ -256,7 +274,7 @@ final class ForwardingPipeline {
         boolean local = false;
         for (int q = 0; q < limit; q++) {
             Port p = ports[q];
-            if (p == null || p == in || p.isUplink() || !p.portGroup.policy.security().allowPromiscuous()
+            if (p == null || p == in || !p.isVnic() || !p.portGroup.policy.security().allowPromiscuous()
                 || addedFor[q] == frameStamp) {
                 continue;
             }
@@ -278,7 +296,7 @@ final class ForwardingPipeline {
                     }
                 }
             }
-            if (tryAdd(p, vlan, d, t) == null && t != null) {
+            if (tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD) == null && t != null) {
                 t.add(Stage.FLOOD, "promiscuous copy to " + p.name());
             }
         }
@@ -287,12 +305,15 @@ final class ForwardingPipeline {
     private void addPinnedUplink(Port in, int vlan, ForwardingDecision d, Trace t) {
         int u = sw.team().pinnedUplink(in.id());
         if (u >= 0) {
-            tryAdd(sw.portTable()[u], vlan, d, t);
+            tryAdd(sw.portTable()[u], vlan, d, t, ForwardingDecision.FLOOD);
         }
     }
 
-    /** Adds one copy for {@code p} unless it had one, is down, is not in the VLAN, or refuses it; null if added. */
-    private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, Trace t) {
+    /**
+     * Adds one copy for {@code p} unless it had one, is down, is not in the VLAN, or refuses it; null if added.
+     * A copy into a tunnel leaves untagged: the VNI carries the segment.
+     */
+    private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, Trace t, int remote) {
         int q = p.id();
         if (addedFor[q] == frameStamp || !p.up) {
             return DropReason.NO_EGRESS;
@@ -301,7 +322,7 @@ final class ForwardingPipeline {
         if (!v.carries(vlan)) {
             return DropReason.VLAN_NOT_ALLOWED;
         }
-        if (!p.isUplink() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
+        if (p.isVnic() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
             p.counters().drops[DropReason.MAC_CHANGED.ordinal()]++;
             if (t != null) {
                 t.add(Stage.EGRESS, "not to " + p.name() + ": its effective MAC differs from the configured one"
@@ -310,17 +331,23 @@ final class ForwardingPipeline {
             return DropReason.MAC_CHANGED;
         }
         addedFor[q] = frameStamp;
-        d.addEgress(q, v.egressTag(vlan));
+        d.addEgress(q, p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan), remote);
         return null;
     }
 
     /** The port a unicast destination is known on: a local vNIC in this VLAN first, then the FDB. */
     private int knownPort(int vlan, long dst) {
+        knownRemote = Fdb.NO_REMOTE;
         int q = sw.vnicMacs().lookup(0, dst);
         if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
             return q;
         }
-        return sw.fdb().lookup(vlan, dst);
+        int entry = sw.fdb().find(vlan, dst);
+        if (entry == Fdb.NOT_FOUND) {
+            return Fdb.NOT_FOUND;
+        }
+        knownRemote = sw.fdb().entryRemote(entry);
+        return sw.fdb().entryPort(entry);
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
@@ -360,8 +387,14 @@ final class ForwardingPipeline {
                 sb.append(", ");
             }
             int tag = d.egressTags[i];
-            sb.append(sw.portTable()[d.egressPorts[i]].name())
-                .append(tag == VlanPolicy.UNTAGGED ? " (untagged)" : " (tag " + tag + ")");
+            int remote = d.egressRemotes[i];
+            Port p = sw.portTable()[d.egressPorts[i]];
+            sb.append(p.name());
+            if (p.isTunnel()) {
+                sb.append(remote == ForwardingDecision.FLOOD ? " (flood list)" : " (VTEP " + sw.remoteName(remote) + ")");
+            } else {
+                sb.append(tag == VlanPolicy.UNTAGGED ? " (untagged)" : " (tag " + tag + ")");
+            }
         }
         return sb.toString();
     }

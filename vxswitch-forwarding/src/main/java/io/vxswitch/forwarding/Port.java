@@ -46,6 +46,14 @@ public final class Port {
         return kind == PortKind.UPLINK;
     }
 
+    public boolean isVnic() {
+        return kind == PortKind.VNIC;
+    }
+
+    public boolean isTunnel() {
+        return kind == PortKind.TUNNEL;
+    }
+
     public PortGroup portGroup() {
         return portGroup;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One host's proxy switch of a distributed switch: port groups, ports (vNICs and uplinks), the MAC table.
@@ -29,6 +30,7 @@ public final class Switch {
     private final UplinkTeam team;
     private final ForwardingPipeline pipeline;
     private int portLimit;
+    private IntFunction<String> remoteNamer = id -> "#" + id;
 
     public Switch(SwitchOptions options) {
         this.options = options;
@@ -95,6 +97,14 @@ public final class Switch {
         return p.id();
     }
 
+    /**
+     * Adds a tunnel port: the switch side of a VTEP. Its port group says which VLANs it carries (their VNIs are
+     * the tunnel layer's business) and whether MACs behind it are learned.
+     */
+    public int addTunnelPort(String name, String portGroup) {
+        return addPort(name, PortKind.TUNNEL, portGroup, Port.NO_MAC).id();
+    }
+
     /** Adds an uplink; all uplinks together form the team. */
     public int addUplink(String name, String portGroup) {
         Port p = addPort(name, PortKind.UPLINK, portGroup, Port.NO_MAC);
@@ -149,6 +159,7 @@ public final class Switch {
         team.rebuild(ports, portLimit);
     }
 
+    /** The port with this id, or null. */
     public Port port(int id) {
         return id >= 0 && id < portLimit ? ports[id] : null;
     }
@@ -173,6 +184,20 @@ public final class Switch {
         return fdb;
     }
 
+    /** Adds a static MAC in {@code vlan} behind remote VTEP {@code remote} of a tunnel port. */
+    public void addStaticRemoteMac(int vlan, long mac, String tunnelPort, int remote) {
+        Port p = requirePort(tunnelPort);
+        if (!p.isTunnel()) {
+            throw new IllegalArgumentException("port '" + tunnelPort + "' is not a tunnel port");
+        }
+        if (!MacAddress.isUnicast(mac)) {
+            throw new IllegalArgumentException("static MAC " + MacAddress.format(mac) + " is a group address");
+        }
+        if (!fdb.addStatic(vlan, mac, p.id(), remote)) {
+            throw new IllegalStateException("FDB is full of static entries (" + fdb.capacity() + ")");
+        }
+    }
+
     /** Adds a static MAC in {@code vlan} on a port: never ages, never moves. */
     public void addStaticMac(int vlan, long mac, String portName) {
         Port p = requirePort(portName);
@@ -195,7 +220,7 @@ public final class Switch {
 
     /** The MAC table as {@code ovs-appctl fdb/show} would print it, with vNIC entries first. */
     public String showFdb(long now) {
-        return FdbRow.render(fdbRows(now));
+        return FdbRow.render(fdbRows(now), remoteNamer);
     }
 
     // ---- data path
@@ -208,11 +233,36 @@ public final class Switch {
      */
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now,
                         ForwardingDecision out, Trace trace) {
-        pipeline.forward(ports[inPort], frame, offset, length, now, out, trace);
+        pipeline.forward(port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, trace);
     }
 
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now, ForwardingDecision out) {
-        pipeline.forward(ports[inPort], frame, offset, length, now, out, null);
+        pipeline.forward(port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, null);
+    }
+
+    /**
+     * Decides where a decapsulated frame goes.
+     *
+     * @param tunnelPort the tunnel port it came in on
+     * @param remote     the id of the remote VTEP that sent it (learned with its source MAC)
+     * @param vlan       the VLAN its VNI maps to
+     */
+    public void forwardFromTunnel(int tunnelPort, int remote, int vlan, MemorySegment frame, long offset, int length,
+                                  long now, ForwardingDecision out, Trace trace) {
+        Port p = port(tunnelPort);
+        if (p == null || !p.isTunnel()) {
+            throw new IllegalArgumentException("port " + tunnelPort + " is not a tunnel port");
+        }
+        pipeline.forward(p, remote, vlan, frame, offset, length, now, out, trace);
+    }
+
+    /** How traces and FDB listings name remote VTEP ids (the tunnel layer knows their addresses). */
+    public void setRemoteNamer(IntFunction<String> namer) {
+        this.remoteNamer = namer;
+    }
+
+    String remoteName(int remote) {
+        return remoteNamer.apply(remote);
     }
 
     /** A decision buffer sized for this switch. */

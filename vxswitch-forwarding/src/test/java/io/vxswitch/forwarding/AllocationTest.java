@@ -38,13 +38,18 @@ class AllocationTest {
                 }
             }
         };
-        burst.run();
+        for (int i = 0; i < 3; i++) {
+            burst.run();
+        }
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         long before = threads.getThreadAllocatedBytes(tid);
-        burst.run();
+        for (int i = 0; i < 10; i++) {
+            burst.run();
+        }
         long allocated = threads.getThreadAllocatedBytes(tid) - before;
-        // 12,000 frames; a few hundred bytes of slack for the measurement itself.
-        assertThat(allocated).isLessThan(1024);
+        // 120,000 frames: one 16-byte object per frame would be ~1.9 MB. The slack covers one-off JVM work
+        // (JIT deoptimisation, lazy linkage) that is not per frame.
+        assertThat(allocated).isLessThan(64 * 1024);
     }
 }

@@ -39,6 +39,8 @@ import java.util.Arrays;
  */
 public final class Fdb {
     public static final int NOT_FOUND = -1;
+    /** Remote VTEP id of entries behind a local port rather than a tunnel. */
+    public static final int NO_REMOTE = -1;
     /** OVS's and ESXi's default: a learned MAC idle for 300 s is forgotten. */
     public static final long DEFAULT_AGING_NANOS = 300_000_000_000L;
     /** Largest capacity: the index needs a power-of-two table of twice as many slots. */
@@ -57,6 +59,8 @@ public final class Fdb {
     private final byte[] types;
     private final long[] lastSeen;
     private final int[] moves;
+    /** Remote VTEP id for MACs behind a tunnel port (several VTEPs share one tunnel port), else NO_REMOTE. */
+    private final int[] remotes;
 
     private final int[] freeIds;
     private int freeCount;
@@ -94,6 +98,7 @@ public final class Fdb {
         types = new byte[capacity];
         lastSeen = new long[capacity];
         moves = new int[capacity];
+        remotes = new int[capacity];
         freeIds = new int[capacity];
         index = new FdbIndex(keys, capacity, hashSecret);
         lru = new PortLru(maxPorts, capacity);
@@ -121,17 +126,43 @@ public final class Fdb {
     }
 
     /**
+     * The entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort} and {@link #entryRemote}
+     * before the table changes. One probe for callers that need both the port and the remote VTEP.
+     */
+    public int find(int vlan, long mac) {
+        int id = index.find(key(vlan, mac));
+        return id == FdbIndex.NONE ? NOT_FOUND : id;
+    }
+
+    public int entryPort(int entry) {
+        return ports[entry];
+    }
+
+    /** The remote VTEP id of an entry behind a tunnel port, or {@link #NO_REMOTE}. */
+    public int entryRemote(int entry) {
+        return remotes[entry];
+    }
+
+    /**
      * Learns (vlan, mac) on {@code port}, or refreshes it; {@code portLimit} caps learned entries per port.
      * The caller has already refused multicast source MACs.
      *
      * @param now the frame's arrival time; never earlier than in any previous call
      */
     public LearnOutcome learn(int vlan, long mac, int port, int portLimit, long now) {
+        return learn(vlan, mac, port, NO_REMOTE, portLimit, now);
+    }
+
+    /**
+     * Learns (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port}. A MAC that turns up behind
+     * another VTEP of the same tunnel port has moved, as much as one that turns up on another port.
+     */
+    public LearnOutcome learn(int vlan, long mac, int port, int remote, int portLimit, long now) {
         long key = key(vlan, mac);
         checkPort(port);
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
-            return relearn(id, port, portLimit, now);
+            return relearn(id, port, remote, portLimit, now);
         }
         if (lru.count(port) >= portLimit) {
             limitReachedTotal++;
@@ -140,13 +171,13 @@ public final class Fdb {
         if (size == capacity && !evictOne()) {
             return LearnOutcome.TABLE_FULL;
         }
-        id = allocate(key, port, LEARNED, now);
+        id = allocate(key, port, remote, LEARNED, now);
         lru.add(port, id);
         learnedTotal++;
         return LearnOutcome.LEARNED;
     }
 
-    private LearnOutcome relearn(int id, int port, int portLimit, long now) {
+    private LearnOutcome relearn(int id, int port, int remote, int portLimit, long now) {
         if (types[id] == STATIC) {
             return LearnOutcome.STATIC_ENTRY;
         }
@@ -154,7 +185,13 @@ public final class Fdb {
         if (from == port) {
             lastSeen[id] = now;
             lru.touch(port, id);
-            return LearnOutcome.REFRESHED;
+            if (remotes[id] == remote) {
+                return LearnOutcome.REFRESHED;
+            }
+            remotes[id] = remote;
+            moves[id]++;
+            movedTotal++;
+            return LearnOutcome.MOVED;
         }
         if (lru.count(port) >= portLimit) {
             limitReachedTotal++;
@@ -163,6 +200,7 @@ public final class Fdb {
         lru.remove(from, id);
         lru.add(port, id);
         ports[id] = port;
+        remotes[id] = remote;
         lastSeen[id] = now;
         moves[id]++;
         movedTotal++;
@@ -174,6 +212,11 @@ public final class Fdb {
      * static entries.
      */
     public boolean addStatic(int vlan, long mac, int port) {
+        return addStatic(vlan, mac, port, NO_REMOTE);
+    }
+
+    /** Adds or replaces a static entry for a MAC behind remote VTEP {@code remote} of tunnel port {@code port}. */
+    public boolean addStatic(int vlan, long mac, int port, int remote) {
         long key = key(vlan, mac);
         checkPort(port);
         int id = index.find(key);
@@ -187,13 +230,14 @@ public final class Fdb {
                 staticOn[ports[id]]--;
             }
             ports[id] = port;
+            remotes[id] = remote;
             staticOn[port]++;
             return true;
         }
         if (size == capacity && !evictOne()) {
             return false;
         }
-        allocate(key, port, STATIC, 0);
+        allocate(key, port, remote, STATIC, 0);
         staticOn[port]++;
         return true;
     }
@@ -301,7 +345,7 @@ public final class Fdb {
             if (type != FREE) {
                 long key = keys[id];
                 visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
-                    type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC, lastSeen[id], moves[id]);
+                    type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC, lastSeen[id], moves[id], remotes[id]);
             }
         }
     }
@@ -322,10 +366,11 @@ public final class Fdb {
         return true;
     }
 
-    private int allocate(long key, int port, byte type, long now) {
+    private int allocate(long key, int port, int remote, byte type, long now) {
         int id = freeCount > 0 ? freeIds[--freeCount] : highWater++;
         keys[id] = key;
         ports[id] = port;
+        remotes[id] = remote;
         types[id] = type;
         lastSeen[id] = now;
         moves[id] = 0;

@@ -5,7 +5,8 @@ package io.vxswitch.forwarding.fdb;
 public interface FdbVisitor {
     /**
      * @param lastSeen time of the last frame from this MAC (same clock as {@link Fdb#learn}); 0 for static entries
-     * @param moves    how often this entry moved between ports
+     * @param moves    how often this entry moved between ports (or between remote VTEPs)
+     * @param remote   remote VTEP id for a MAC behind a tunnel port, else {@link Fdb#NO_REMOTE}
      */
-    void entry(int vlan, long mac, int port, FdbEntryType type, long lastSeen, int moves);
+    void entry(int vlan, long mac, int port, FdbEntryType type, long lastSeen, int moves, int remote);
 }

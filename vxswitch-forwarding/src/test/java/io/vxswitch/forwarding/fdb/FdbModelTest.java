@@ -240,7 +240,7 @@ class FdbModelTest {
             assertThat(fdb.stats())
                 .isEqualTo(new FdbStats(model.size(), capacity, learned, moved, aged, evicted, limitReached));
             Map<Long, String> visited = new HashMap<>();
-            fdb.forEach((vlan, mac, port, type, lastSeen, moves) ->
+            fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) ->
                 assertThat(visited.put(key(vlan, mac), port + " " + type + " " + lastSeen + " " + moves)).isNull());
             Map<Long, String> expected = new HashMap<>();
             model.forEach((key, e) -> expected.put(key,

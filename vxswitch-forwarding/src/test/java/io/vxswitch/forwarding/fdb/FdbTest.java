@@ -350,7 +350,7 @@ class FdbTest {
 
     private List<Row> entries() {
         List<Row> rows = new ArrayList<>();
-        fdb.forEach((vlan, mac, port, type, lastSeen, moves) -> rows.add(new Row(vlan, mac, port, type, lastSeen,
+        fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) -> rows.add(new Row(vlan, mac, port, type, lastSeen,
             moves)));
         return rows;
     }

@@ -1,0 +1,5 @@
+package io.vxswitch.lab.topology;
+
+/** A cable between two ends, with its one-way latency. */
+public record LinkSpec(LinkEnd a, LinkEnd b, long latencyNanos, Where where) {
+}
