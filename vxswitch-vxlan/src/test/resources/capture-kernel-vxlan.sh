@@ -11,7 +11,11 @@
 # ARP reply, ICMP echo request, echo reply) in classic libpcap format.
 #
 # Usage: sudo ./capture-kernel-vxlan.sh [OUT.pcap]     (default: kernel-vxlan-ping.pcap beside this script)
-#   NOLEARNING=1  create the vxlan devices with `nolearning` (the remote is static, so pings work either way)
+#   NOLEARNING=1     create the vxlan devices with `nolearning` (the remote is static, so pings work either way)
+#   KEEP_OFFLOADS=1  leave veth TX checksum offload on. Then the kernel hands the veth a CHECKSUM_PARTIAL
+#                    packet, and the outer UDP checksum field in the capture holds only the pseudo-header sum
+#                    (e.g. 0x844f), not a checksum. By default offload is turned off on both ul0 so the
+#                    checksum is completed in software, as a physical NIC would put it on the wire.
 #
 # Safety: everything lives in four namespaces this script creates (vxcap-*); the veth pairs are created
 # inside them and nothing is configured in the root namespace. Addresses 192.0.2.0/24 (TEST-NET-1) and
@@ -49,8 +53,8 @@ cleanup() {
 }
 
 [[ $EUID -eq 0 ]] || die "must run as root (creates network namespaces)"
-for c in ip tcpdump ping; do
-  command -v "$c" >/dev/null || die "missing '$c': apt-get install -y iproute2 tcpdump iputils-ping"
+for c in ip tcpdump ping ethtool; do
+  command -v "$c" >/dev/null || die "missing '$c': apt-get install -y iproute2 tcpdump iputils-ping ethtool"
 done
 for n in "${ALL_NS[@]}"; do ns_del "$n"; done   # leftovers of an earlier, interrupted run
 trap cleanup EXIT
@@ -72,6 +76,10 @@ ip -n "$NS_A" addr add "$UL_A/24" dev ul0
 ip -n "$NS_B" addr add "$UL_B/24" dev ul0
 ip -n "$NS_A" link set ul0 up
 ip -n "$NS_B" link set ul0 up
+if [[ -z ${KEEP_OFFLOADS:-} ]]; then
+  ip netns exec "$NS_A" ethtool -K ul0 tx off >/dev/null
+  ip netns exec "$NS_B" ethtool -K ul0 tx off >/dev/null
+fi
 
 # host NS LOCAL REMOTE MAC_SUFFIX: Linux bridge br0 with a kernel vxlan device as a port.
 host() {
@@ -103,8 +111,10 @@ vm() {
 vm "$NS_VM1" "$NS_A" vm1 10.0.0.1 02:00:00:00:00:01
 vm "$NS_VM3" "$NS_B" vm3 10.0.0.3 02:00:00:00:00:03
 
-ip netns exec "$NS_A" tcpdump -i ul0 -nn -U -s 0 -w "$WORK/capture.pcap" "udp dst port $VXPORT" \
-  2>"$WORK/tcpdump.err" &
+# --immediate-mode: without it, packets wait in a TPACKET_V3 ring block until a timeout, and a tcpdump
+# stopped right after the ping may write none of them. -c 4: ARP request/reply, echo request/reply.
+ip netns exec "$NS_A" tcpdump -i ul0 -nn -U --immediate-mode -s 0 -c 4 -w "$WORK/capture.pcap" \
+  "udp dst port $VXPORT" 2>"$WORK/tcpdump.err" &
 TCPDUMP_PID=$!
 for _ in $(seq 1 50); do grep -q 'listening on' "$WORK/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
 grep -q 'listening on' "$WORK/tcpdump.err" || die "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
@@ -112,14 +122,16 @@ sleep 0.5   # let bridge ports reach forwarding state
 
 ip netns exec "$NS_VM1" ping -c 1 -W 2 10.0.0.3 >"$WORK/ping.txt" || die "ping vm1 -> vm3 failed: $(cat "$WORK/ping.txt")"
 log "$(grep -E 'transmitted' "$WORK/ping.txt")"
-sleep 0.3
-kill -INT "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=
+for _ in $(seq 1 50); do kill -0 "$TCPDUMP_PID" 2>/dev/null || break; sleep 0.1; done
+kill -INT "$TCPDUMP_PID" 2>/dev/null || true; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=
+n=$(tcpdump -nn -r "$WORK/capture.pcap" 2>/dev/null | grep -c VXLAN || true)
+[[ $n -ge 4 ]] || die "captured $n VXLAN packets, expected 4 (ARP request/reply, ICMP echo request/reply)"
 
 cp "$WORK/capture.pcap" "$OUT"
 {
   echo "# $(basename "$OUT"): kernel vxlan capture on hostA:ul0 by $(basename "$0")"
-  echo "# kernel $(uname -r); $(ip -V)"
+  echo "# kernel $(uname -r); $(ip -V); veth tx checksum offload: $([[ -n ${KEEP_OFFLOADS:-} ]] && echo on || echo off)"
   ip -n "$NS_A" -d link show "vxlan$VNI" | sed 's/^/# /'
   tcpdump -nn -v -e -r "$OUT" 2>/dev/null
 } >"${OUT%.pcap}.txt"
-log "wrote $OUT ($(stat -c %s "$OUT") bytes, $(tcpdump -r "$OUT" 2>/dev/null | wc -l) packets) and ${OUT%.pcap}.txt"
+log "wrote $OUT ($(stat -c %s "$OUT") bytes, $(tcpdump -nn -r "$OUT" 2>/dev/null | grep -c VXLAN) packets) and ${OUT%.pcap}.txt"

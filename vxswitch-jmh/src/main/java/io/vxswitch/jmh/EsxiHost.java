@@ -20,7 +20,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Port ids: uplink1=0, uplink2=1, vm1..vm7=2..8 (port group vlan119, access VLAN 119), nested=9 (VLAN 119,
  * MAC learning on, forged transmits accept: a nested hypervisor with VMs behind it), vm120=10 (VLAN 120).
- * So VLAN 119 has eight vNICs; vm1 is pinned to uplink1.
+ * So VLAN 119 has eight vNICs; vm1 is pinned to uplink1. Optionally {@code idle} more vNICs idle1, idle2, ...
+ * (ids 11 on) in VLAN 120: they take no part in any frame measured, so any cost they add is a per-port scan.
  */
 final class EsxiHost {
     static final int VNICS_IN_VLAN_119 = 8;
@@ -32,9 +33,10 @@ final class EsxiHost {
     /** One time for every frame: forward() reads it only to stamp learned entries, and nothing expires here. */
     static final long NOW = 1_000_000_000L;
 
-    final Switch sw = new Switch(SwitchOptions.defaults("esxi").withMaxPorts(16));
+    final Switch sw;
 
-    EsxiHost() {
+    EsxiHost(int idle) {
+        sw = new Switch(SwitchOptions.defaults("esxi").withMaxPorts(16 + idle));
         sw.addPortGroup(PortGroupPolicy.vdsDefault("uplinks", VlanPolicy.trunkAll()));
         sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
         sw.addPortGroup(new PortGroupPolicy("nested", VlanPolicy.access(119),
@@ -47,6 +49,9 @@ final class EsxiHost {
         }
         sw.addVnicPort("nested", "nested", 0x005056000009L);
         sw.addVnicPort("vm120", "vlan120", 0x005056000120L);
+        for (int i = 1; i <= idle; i++) {
+            sw.addVnicPort("idle" + i, "vlan120", 0x005056100000L + i);
+        }
         learnBehindNested();
     }
 

@@ -81,6 +81,12 @@ public class ForwardingBenchmark {
         Scenario scenario;
         @Param
         Memory memory;
+        /**
+         * Extra idle vNICs in VLAN 120 (see {@link EsxiHost}); 0 in the standard run. Measures how the cost of a
+         * decision grows with the number of ports on the host.
+         */
+        @Param("0")
+        int idleVnics;
 
         Switch sw;
         ForwardingDecision decision;
@@ -93,7 +99,7 @@ public class ForwardingBenchmark {
 
         @Setup(Level.Trial)
         public void build() {
-            EsxiHost host = new EsxiHost();
+            EsxiHost host = new EsxiHost(idleVnics);
             sw = host.sw;
             decision = sw.newDecision();
             inPort = host.port(scenario.inPort);

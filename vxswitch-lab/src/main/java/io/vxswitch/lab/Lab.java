@@ -1,7 +1,6 @@
 package io.vxswitch.lab;
 
 import io.vxswitch.lab.engine.FrameListener;
-import io.vxswitch.lab.node.Frames;
 import io.vxswitch.lab.node.TraceCapture;
 import io.vxswitch.lab.run.Network;
 import io.vxswitch.lab.run.NetworkBuilder;
@@ -71,9 +70,11 @@ public final class Lab {
 
     /** Runs a topology; {@code tap} (may be null) sees every frame on every link, e.g. for a capture file. */
     public static LabResult run(Topology topology, FrameListener tap) {
-        TraceCapture capture = new TraceCapture(Frames::isIcmpEchoRequest);
-        Network network = NetworkBuilder.build(topology, capture, tap);
+        TraceCapture echo = TraceCapture.firstEchoRequest();
+        TraceCapture vnicDrop = TraceCapture.firstVnicDrop();
+        Network network = NetworkBuilder.build(topology, List.of(echo, vnicDrop), tap);
         List<PingReport> pings = PingRunner.run(network, topology.pings());
-        return new LabResult(topology, network, pings, capture.first().orElse(null));
+        network.simulator().run(); // deliver what is still in flight, e.g. a duplicate ping no longer reads
+        return new LabResult(topology, network, pings, echo.first().orElse(null), vnicDrop.first().orElse(null));
     }
 }

@@ -2,6 +2,7 @@ package io.vxswitch.lab;
 
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.lab.node.TracedFrame;
+import io.vxswitch.lab.node.VdsHost;
 import io.vxswitch.lab.run.Network;
 import io.vxswitch.lab.run.PingReport;
 import io.vxswitch.lab.topology.Topology;
@@ -20,12 +21,15 @@ public final class LabResult {
     private final Network network;
     private final List<PingReport> pings;
     private final TracedFrame firstEchoTrace;
+    private final TracedFrame firstVnicDropTrace;
 
-    LabResult(Topology topology, Network network, List<PingReport> pings, TracedFrame firstEchoTrace) {
+    LabResult(Topology topology, Network network, List<PingReport> pings, TracedFrame firstEchoTrace,
+              TracedFrame firstVnicDropTrace) {
         this.topology = topology;
         this.network = network;
         this.pings = List.copyOf(pings);
         this.firstEchoTrace = firstEchoTrace;
+        this.firstVnicDropTrace = firstVnicDropTrace;
     }
 
     public Topology topology() {
@@ -56,12 +60,23 @@ public final class LabResult {
 
     /** Every host switch, in file order. */
     public List<Switch> switches() {
-        return network.vdsHosts().values().stream().map(h -> h.sw()).toList();
+        return network.vdsHosts().values().stream().map(VdsHost::sw).toList();
     }
 
-    /** The decision for the first ICMP echo request that entered a host switch, step by step. */
+    /**
+     * The decision for the first ICMP echo request that entered a host switch, step by step. Empty if no
+     * echo request ever got that far (ARP failed, as with the seed's default policy).
+     */
     public Optional<TracedFrame> firstEchoTrace() {
         return Optional.ofNullable(firstEchoTrace);
+    }
+
+    /**
+     * The decision for the first frame from a vNIC that a host switch dropped, e.g. an inner VM's ARP reply
+     * refused as a forged transmit: the explanation when pings fail.
+     */
+    public Optional<TracedFrame> firstVnicDropTrace() {
+        return Optional.ofNullable(firstVnicDropTrace);
     }
 
     /** Virtual time at the end of the run (when the last ping printed its summary). */

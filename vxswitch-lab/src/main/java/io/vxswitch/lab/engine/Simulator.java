@@ -1,5 +1,6 @@
 package io.vxswitch.lab.engine;
 
+import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
 
@@ -15,12 +16,18 @@ import java.util.function.BooleanSupplier;
 public final class Simulator {
     /** Ten minutes of virtual time: far beyond any lab scenario, a guard against a timer loop. */
     public static final long DEFAULT_LIMIT_NANOS = 600_000_000_000L;
+    /**
+     * Events one simulation may run. The seed story needs a few thousand; a topology with a layer-2 loop
+     * (the lab has no spanning tree) floods forever, and this stops it with a clear message.
+     */
+    public static final long DEFAULT_EVENT_LIMIT = 20_000_000L;
 
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private long now;
     private long nextSequence;
     private int pendingWork;
     private long executed;
+    private long eventLimit = DEFAULT_EVENT_LIMIT;
 
     /** The current virtual time in nanoseconds since the start of the run. */
     public long now() {
@@ -30,6 +37,11 @@ public final class Simulator {
     /** How many events have run so far. */
     public long executed() {
         return executed;
+    }
+
+    /** Sets how many events may run in all before the simulator gives up (see {@link #DEFAULT_EVENT_LIMIT}). */
+    public void eventLimit(long limit) {
+        this.eventLimit = limit;
     }
 
     /** Work events waiting (cancelled ones excluded, daemon ones not counted). */
@@ -104,13 +116,7 @@ public final class Simulator {
             if (next.cancelled) {
                 continue;
             }
-            if (!next.daemon) {
-                pendingWork--;
-            }
-            next.fired = true;
-            now = next.time;
-            executed++;
-            next.action.run();
+            fire(next);
         }
         return done.getAsBoolean();
     }
@@ -126,14 +132,23 @@ public final class Simulator {
             if (next.cancelled) {
                 continue;
             }
-            if (!next.daemon) {
-                pendingWork--;
-            }
-            next.fired = true;
-            now = next.time;
-            executed++;
-            next.action.run();
+            fire(next);
         }
         now = Math.max(now, time);
+    }
+
+    private void fire(Scheduled event) {
+        if (executed >= eventLimit) {
+            throw new IllegalStateException("the simulation ran " + executed + " events by "
+                + String.format(Locale.ROOT, "%.3f", now / 1e9)
+                + " s of virtual time: is there a layer-2 loop? (the lab has no spanning tree)");
+        }
+        if (!event.daemon) {
+            pendingWork--;
+        }
+        event.fired = true;
+        now = event.time;
+        executed++;
+        event.action.run();
     }
 }

@@ -8,6 +8,8 @@ import io.vxswitch.lab.engine.Endpoint;
 import io.vxswitch.lab.engine.Simulator;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An ESXi host as the lab sees it: the real forwarding-plane {@link Switch} with each of its ports plugged
@@ -23,7 +25,7 @@ public final class VdsHost {
     private final Switch sw;
     private final ForwardingDecision decision;
     private final Endpoint[] endpoints;
-    private TraceCapture capture;
+    private final List<TraceCapture> captures = new ArrayList<>();
 
     public VdsHost(Simulator simulator, Switch sw) {
         this.simulator = simulator;
@@ -55,9 +57,9 @@ public final class VdsHost {
         endpoints[id] = endpoint;
     }
 
-    /** Traces the first frame the capture wants. */
+    /** Keeps the trace of the first frame the capture matches. */
     public void capture(TraceCapture traceCapture) {
-        this.capture = traceCapture;
+        captures.add(traceCapture);
     }
 
     /** Starts the periodic MAC aging sweep (housekeeping: it does not keep the simulation running). */
@@ -67,10 +69,10 @@ public final class VdsHost {
 
     void receive(int inPort, byte[] frame) {
         long now = simulator.now();
-        Trace trace = capture != null && capture.wants(frame) ? new Trace() : null;
+        Trace trace = anyCaptureOpen() ? new Trace() : null;
         sw.forward(inPort, MemorySegment.ofArray(frame), 0, frame.length, now, decision, trace);
         if (trace != null) {
-            capture.record(new TracedFrame(sw.name(), sw.port(inPort).name(), now, Frames.describe(frame), trace));
+            offer(inPort, frame, now, trace);
         }
         for (int i = 0; i < decision.egressCount(); i++) {
             Endpoint out = endpoints[decision.egressPort(i)];
@@ -80,6 +82,24 @@ public final class VdsHost {
             byte[] copy = new byte[decision.egressLength(i)];
             decision.writeEgress(i, MemorySegment.ofArray(copy), 0);
             out.send(copy);
+        }
+    }
+
+    private boolean anyCaptureOpen() {
+        for (TraceCapture c : captures) {
+            if (c.open()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void offer(int inPort, byte[] frame, long now, Trace trace) {
+        Port in = sw.port(inPort);
+        TraceCapture.Candidate candidate = new TraceCapture.Candidate(in.name(), in.kind(), frame, decision);
+        TracedFrame traced = new TracedFrame(sw.name(), in.name(), now, Frames.describe(frame), trace);
+        for (TraceCapture c : captures) {
+            c.offer(candidate, traced);
         }
     }
 }

@@ -48,22 +48,20 @@ public final class NetworkBuilder {
     }
 
     /**
-     * @param capture traces the first matching frame entering any host switch; may be null
-     * @param tap     sees every frame on every link, inner links of nested hypervisors included; may be null
+     * @param captures keep the trace of the first matching frame entering any host switch
+     * @param tap      sees every frame on every link, inner links of nested hypervisors included; may be null
      */
-    public static Network build(Topology topology, TraceCapture capture, FrameListener tap) {
-        return new NetworkBuilder(topology).run(capture, tap);
+    public static Network build(Topology topology, List<TraceCapture> captures, FrameListener tap) {
+        return new NetworkBuilder(topology).run(captures, tap);
     }
 
-    private Network run(TraceCapture capture, FrameListener tap) {
+    private Network run(List<TraceCapture> captures, FrameListener tap) {
         for (HostSpec h : topology.hosts()) {
             hosts.put(h.name(), new Host(simulator, h.name(), h.mac(), h.ip(), h.prefixLength()));
         }
         for (VdsSpec v : topology.vdsHosts()) {
             VdsHost host = new VdsHost(simulator, buildSwitch(v));
-            if (capture != null) {
-                host.capture(capture);
-            }
+            captures.forEach(host::capture);
             host.startAging();
             vdsHosts.put(v.name(), host);
         }

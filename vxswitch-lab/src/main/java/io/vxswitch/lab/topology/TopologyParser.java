@@ -176,7 +176,8 @@ public final class TopologyParser {
         }
         if (!(ends instanceof YamlList list) || list.items().size() != 2) {
             throw ends.where().error("a link must list its two ends, like [vm1, esxi:vm1] or "
-                + "{ends: [esxi:uplink1, nexus5k:eth1/1], latency: 50us}, got " + ends.describe());
+                + "{ends: [esxi:uplink1, nexus5k:eth1/1], latency: 50us}, got "
+                + (ends instanceof YamlList l ? l.items().size() + " end(s)" : ends.describe()));
         }
         return new LinkSpec(end(list.items().get(0)), end(list.items().get(1)), latency, v.where());
     }

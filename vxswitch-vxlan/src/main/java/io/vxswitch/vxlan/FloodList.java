@@ -1,0 +1,119 @@
+package io.vxswitch.vxlan;
+
+import java.util.Arrays;
+
+/**
+ * Per VNI, where BUM traffic goes: a static list of remote VTEPs that each get a unicast copy (head-end
+ * replication), or an underlay multicast group instead (RFC 7348 §4.2), never both. Peers are IPv4 or IPv6
+ * addresses registered in {@link RemoteVteps}; removing a VTEP there removes it from every list here.
+ * {@link #targets} is the data-path lookup and allocates nothing. Confined to the switch thread.
+ */
+public final class FloodList {
+    private final RemoteVteps vteps;
+    private final IntIntMap slotByVni = new IntIntMap(16);
+    private FloodTargets[] slots = new FloodTargets[16];
+
+    public FloodList(RemoteVteps vteps) {
+        this.vteps = vteps;
+        vteps.onRemove(this::forget);
+    }
+
+    /**
+     * Adds {@code remote} to the head-end replication list of {@code vni}; returns its VTEP id. Adding a
+     * peer twice keeps one copy.
+     *
+     * @throws IllegalStateException if the VNI floods to a multicast group
+     * @throws IllegalArgumentException for a bad VNI or a non-unicast address
+     */
+    public int add(int vni, VtepAddress remote) {
+        VniMap.checkVni(vni);
+        FloodTargets t = targetsOrCreate(vni);
+        if (t.mode() == FloodMode.MULTICAST) {
+            throw new IllegalStateException("VNI " + vni + " floods to multicast group " + t.group()
+                + "; clear the group before adding head-end replication peer " + remote);
+        }
+        int id = vteps.register(remote);
+        t.add(id);
+        return id;
+    }
+
+    /** Removes {@code remote} from the list of {@code vni}; true if it was there. The VTEP stays registered. */
+    public boolean remove(int vni, VtepAddress remote) {
+        int id = vteps.idOf(remote);
+        FloodTargets t = targets(vni);
+        return id != RemoteVteps.NONE && t != FloodTargets.EMPTY && t.remove(id);
+    }
+
+    /**
+     * Floods {@code vni} to the multicast {@code group} instead of unicast copies.
+     *
+     * @throws IllegalArgumentException if {@code group} is not multicast
+     * @throws IllegalStateException if the VNI still has head-end replication peers
+     */
+    public void useMulticastGroup(int vni, VtepAddress group) {
+        VniMap.checkVni(vni);
+        if (!group.isMulticast()) {
+            throw new IllegalArgumentException("flood group " + group + " for VNI " + vni
+                + " is not a multicast address (IPv4 224.0.0.0/4 or IPv6 ff00::/8)");
+        }
+        FloodTargets t = targetsOrCreate(vni);
+        if (t.size() > 0) {
+            throw new IllegalStateException("VNI " + vni + " has " + t.size() + " head-end replication peer(s); "
+                + "remove them before flooding to multicast group " + group);
+        }
+        t.group(group.high(), group.low());
+    }
+
+    public void clearMulticastGroup(int vni) {
+        FloodTargets t = targets(vni);
+        if (t != FloodTargets.EMPTY) {
+            t.clearGroup();
+        }
+    }
+
+    /** Forgets everything about {@code vni}. */
+    public void removeVni(int vni) {
+        int slot = slotByVni.remove(vni);
+        if (slot != IntIntMap.MISSING) {
+            slots[slot] = null;
+        }
+    }
+
+    /** Where {@code vni} floods; an empty {@link FloodMode#NONE} target for an unknown VNI. No allocation. */
+    public FloodTargets targets(int vni) {
+        int slot = slotByVni.get(vni);
+        return slot == IntIntMap.MISSING ? FloodTargets.EMPTY : slots[slot];
+    }
+
+    /** VNIs with a flood configuration, ascending (control plane). */
+    public int[] vnis() {
+        int[] vnis = slotByVni.keys();
+        Arrays.sort(vnis);
+        return vnis;
+    }
+
+    private FloodTargets targetsOrCreate(int vni) {
+        int slot = slotByVni.get(vni);
+        if (slot != IntIntMap.MISSING) {
+            return slots[slot];
+        }
+        slot = 0;
+        while (slot < slots.length && slots[slot] != null) {
+            slot++;
+        }
+        if (slot == slots.length) {
+            slots = Arrays.copyOf(slots, slots.length * 2);
+        }
+        slots[slot] = new FloodTargets(vni);
+        slotByVni.put(vni, slot);
+        return slots[slot];
+    }
+
+    private void forget(int vtepId) {
+        for (FloodTargets t : slots) {
+            if (t != null) {
+                t.remove(vtepId);
+            }
+        }
+    }
+}

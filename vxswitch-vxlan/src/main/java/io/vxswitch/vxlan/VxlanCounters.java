@@ -1,0 +1,68 @@
+package io.vxswitch.vxlan;
+
+import java.util.Arrays;
+
+/**
+ * Counters of one tunnel endpoint: packets encapsulated and decapsulated, and drops by {@link VxlanDrop}.
+ * Written only by the data-path thread with plain writes; a reader on another thread may see slightly
+ * stale values, which is fine for statistics. The encapsulator, decapsulator and MTU check of one
+ * endpoint share one instance.
+ */
+public final class VxlanCounters {
+    private final long[] drops = new long[VxlanDrop.values().length];
+    private long encapsulated;
+    private long decapsulated;
+
+    public long drops(VxlanDrop reason) {
+        return drops[reason.ordinal()];
+    }
+
+    public long totalDrops() {
+        long sum = 0;
+        for (long d : drops) {
+            sum += d;
+        }
+        return sum;
+    }
+
+    public long encapsulated() {
+        return encapsulated;
+    }
+
+    public long decapsulated() {
+        return decapsulated;
+    }
+
+    /** Counts a drop and returns the reason, so a check can {@code return counters.drop(X);}. */
+    VxlanDrop drop(VxlanDrop reason) {
+        drops[reason.ordinal()]++;
+        return reason;
+    }
+
+    void countEncapsulated() {
+        encapsulated++;
+    }
+
+    void countDecapsulated() {
+        decapsulated++;
+    }
+
+    public void reset() {
+        Arrays.fill(drops, 0);
+        encapsulated = 0;
+        decapsulated = 0;
+    }
+
+    /** Non-zero counters as {@code name=value} pairs, for logs and the CLI. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("encapsulated=").append(encapsulated)
+            .append(" decapsulated=").append(decapsulated);
+        for (VxlanDrop reason : VxlanDrop.values()) {
+            if (drops[reason.ordinal()] != 0) {
+                out.append(' ').append(reason.counterName()).append('=').append(drops[reason.ordinal()]);
+            }
+        }
+        return out.toString();
+    }
+}

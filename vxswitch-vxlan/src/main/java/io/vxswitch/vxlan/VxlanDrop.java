@@ -1,0 +1,39 @@
+package io.vxswitch.vxlan;
+
+import java.util.Locale;
+
+/**
+ * Why a VXLAN tunnel endpoint dropped a packet. Each reason has a counter in {@link VxlanCounters}; the
+ * data path returns one of these instead of throwing. {@link #NONE} means "not dropped".
+ */
+public enum VxlanDrop {
+    NONE("ok"),
+    // Receive side, the VXLAN header and what it carries (RFC 7348 §5).
+    TRUNCATED_HEADER("shorter than the 8-byte VXLAN header"),
+    NO_I_FLAG("I flag clear: the VNI is not valid (RFC 7348 §5)"),
+    RESERVED_BITS_SET("reserved bits set (strict mode, as Linux; RFC 7348 §5 says ignore them)"),
+    INNER_TOO_SHORT("inner frame shorter than an Ethernet header (14 bytes)"),
+    UNKNOWN_VNI("VNI not mapped to a VLAN on this tunnel endpoint"),
+    // Receive side, outer headers of a captured frame (the socket path never sees these).
+    NOT_VXLAN("not IPv4/IPv6 UDP to the VXLAN port"),
+    MALFORMED_OUTER("outer Ethernet/IP/UDP header cut short or inconsistent"),
+    OUTER_FRAGMENT("outer IP fragment: VTEPs may discard them (RFC 7348 §4.3)"),
+    BAD_UDP_CHECKSUM("outer UDP checksum wrong, or zero over IPv6 (RFC 7348 §5, RFC 8200 §8.1)"),
+    // Send side.
+    MTU_EXCEEDED("outer packet would exceed the underlay MTU; VTEPs never fragment (RFC 7348 §4.3)");
+
+    private final String description;
+
+    VxlanDrop(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Lower-case name used in counters and metrics, e.g. {@code mtu_exceeded}. */
+    public String counterName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

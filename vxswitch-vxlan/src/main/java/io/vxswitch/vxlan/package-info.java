@@ -1,0 +1,35 @@
+/**
+ * VXLAN (RFC 7348) as pure logic: no sockets, no threads, no clock of its own.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ * <li>{@link io.vxswitch.vxlan.VniMap}: VNI ↔ VLAN, several VNIs per tunnel endpoint.</li>
+ * <li>{@link io.vxswitch.vxlan.RemoteVteps}: remote VTEP address ↔ small int id (what the FDB stores).</li>
+ * <li>{@link io.vxswitch.vxlan.FloodList}: per VNI, head-end replication peers or a multicast group.</li>
+ * <li>{@link io.vxswitch.vxlan.VxlanEncapsulator}: outer Ethernet/IP/UDP/VXLAN written in place in front of
+ *     the inner frame; {@link io.vxswitch.vxlan.SourcePortHash} picks the UDP source port;
+ *     {@link io.vxswitch.vxlan.MtuCheck} refuses what would not fit.</li>
+ * <li>{@link io.vxswitch.vxlan.VxlanDecapsulator}: validation of a received packet (socket payload or whole
+ *     frame), drops counted by {@link io.vxswitch.vxlan.VxlanDrop} in {@link io.vxswitch.vxlan.VxlanCounters}.</li>
+ * </ul>
+ *
+ * <h2>Hard cases, decided here</h2>
+ * <ul>
+ * <li>UDP port: 4789 (IANA, RFC 7348 §5) by default. The Linux kernel's vxlan device uses 8472 when created
+ *     without {@code dstport}; both ends must agree, so configure it.</li>
+ * <li>Reserved bits on receipt: RFC 7348 §5 says ignore them (default); Linux drops the packet (strict mode,
+ *     {@link io.vxswitch.vxlan.DecapOptions#linuxStrict()}). Always zero on send.</li>
+ * <li>Outer UDP checksum: zero over IPv4 on send by default (RFC 7348 §5 SHOULD; Linux 6.x sends one, and
+ *     accepts zero); always computed over IPv6 (RFC 8200 §8.1). On receive, zero over IPv4 is accepted, a
+ *     non-zero one is verified (MAY verify, MUST drop on failure). Frames captured on the sending host with
+ *     checksum offload on carry only the pseudo-header sum; turn verification off for such captures.</li>
+ * <li>Source port: hash of the inner flow (RFC 7348 §5), default range 49152-65535 as the RFC recommends;
+ *     Linux uses 32768-60999 (ephemeral range). Answer to the VXLAN port, never to the source port.</li>
+ * <li>MTU: never fragment (RFC 7348 §4.3). Outer IPv4 DF set by default (Linux leaves it clear); outer
+ *     fragments received are dropped (the RFC allows it).</li>
+ * <li>Inner 802.1Q tag: RFC 7348 §6.1 says SHOULD discard unless configured; reported
+ *     ({@link io.vxswitch.vxlan.DecapResult#innerTagged()}), the forwarding plane decides.</li>
+ * <li>Split horizon, remote learning and BUM replication use these pieces but live in the forwarding plane.</li>
+ * </ul>
+ */
+package io.vxswitch.vxlan;
