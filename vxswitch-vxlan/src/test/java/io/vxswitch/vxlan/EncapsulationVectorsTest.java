@@ -1,6 +1,6 @@
 package io.vxswitch.vxlan;
 
-import static io.vxswitch.vxlan.Lab.*;
+import static io.vxswitch.vxlan.LabAddresses.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -76,8 +76,8 @@ class KernelCaptureTest {
             int kind = expected[i][0] == EtherType.ARP ? Arp.oper(s, l3) : Icmp.type(s, l3 + Ipv4.headerLength(s, l3));
             assertThat(kind).as("packet %d", i).isEqualTo(expected[i][1]);
             boolean fromVm1 = i % 2 == 0;
-            assertThat(Ethernet.src(s, INNER)).isEqualTo(fromVm1 ? Lab.VM1 : Lab.VM3);
-            assertThat(result.outerSource()).isEqualTo(fromVm1 ? Lab.HOST_A : Lab.HOST_B);
+            assertThat(Ethernet.src(s, INNER)).isEqualTo(fromVm1 ? LabAddresses.VM1 : LabAddresses.VM3);
+            assertThat(result.outerSource()).isEqualTo(fromVm1 ? LabAddresses.HOST_A : LabAddresses.HOST_B);
         }
         assertThat(counters.decapsulated()).isEqualTo(4);
     }

@@ -21,7 +21,7 @@ class MtuCheckTest {
 
     /** An untagged frame carrying an IP packet of {@code ipLength} bytes. */
     int untagged(int ipLength) {
-        FrameBuilder.ethernet(s, 0, Lab.VM3, Lab.VM1, 0x0800);
+        FrameBuilder.ethernet(s, 0, LabAddresses.VM3, LabAddresses.VM1, 0x0800);
         return 14 + ipLength;
     }
 

@@ -6,7 +6,7 @@ import io.vxswitch.packet.MacAddress;
 import java.lang.foreign.MemorySegment;
 
 /** The lab's addresses (shared/lab/README.md) and a few ready-made inner frames. */
-final class Lab {
+final class LabAddresses {
     static final long VM1 = MacAddress.parseBits("02:00:00:00:00:01");
     static final long VM3 = MacAddress.parseBits("02:00:00:00:00:03");
     static final int IP1 = Ipv4Address.parse("10.0.0.1");
@@ -22,7 +22,7 @@ final class Lab {
     /** Room for the outer headers of either family. */
     static final int HEADROOM = VxlanOverhead.MAX_HEADROOM;
 
-    private Lab() {
+    private LabAddresses() {
     }
 
     /** vm1's ARP request for 10.0.0.3 (42 bytes), at {@link #HEADROOM} in a 256-byte buffer. */
