@@ -332,6 +332,21 @@ public final class Fdb {
         return removed;
     }
 
+    /**
+     * Removes every entry, learned or static, behind remote VTEP {@code remote} (the VTEP is gone, and its id may
+     * be given to another); returns how many.
+     */
+    public int removeRemote(int remote) {
+        int removed = 0;
+        for (int id = 0; id < highWater; id++) {
+            if (types[id] != FREE && remotes[id] == remote) {
+                release(id);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** How many entries are learned on {@code port}. */
     public int learnedOn(int port) {
         checkPort(port);

@@ -1,0 +1,146 @@
+package io.vxswitch.vxlan;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.trace.Trace;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A VXLAN tunnel endpoint on a host switch: the far side of one tunnel port. It joins the pure pieces of this
+ * package to the forwarding plane, and leaves the sending to a driver (the lab, or the Linux dataplane):
+ * <ul>
+ * <li>underlay → switch: {@link #receivePayload} / {@link #receiveFrame} decapsulate, name the sending VTEP
+ *     (registering it on first sight, as the Linux vxlan device learns remote endpoints), and hand the inner
+ *     frame to {@link Switch#forwardFromTunnel}: the FDB learns the inner source MAC behind that VTEP;</li>
+ * <li>switch → underlay: for each copy the switch sends to the tunnel port, {@link #targets} says which VTEPs
+ *     get it: the one the destination was learned behind, or the VNI's flood list (head-end replication).</li>
+ * </ul>
+ * Split horizon needs nothing here: the switch never sends a frame from a tunnel back into a tunnel.
+ */
+public final class Vtep {
+    /** {@link #targets} result: the VNI floods to a multicast group, {@link #floodTargets} names it. */
+    public static final int MULTICAST = -1;
+
+    private final Switch sw;
+    private final int tunnelPort;
+    private final VniMap vnis;
+    private final RemoteVteps remotes;
+    private final FloodList floodList;
+    private final VxlanDecapsulator decapsulator;
+    private final VxlanCounters counters;
+    private final DecapResult decap = new DecapResult();
+
+    public Vtep(Switch sw, String tunnelPortName, VniMap vnis, RemoteVteps remotes, FloodList floodList,
+                VxlanDecapsulator decapsulator, VxlanCounters counters) {
+        Port p = sw.port(tunnelPortName);
+        if (p == null || !p.isTunnel()) {
+            throw new IllegalArgumentException("switch '" + sw.name() + "' has no tunnel port '" + tunnelPortName + "'");
+        }
+        for (int vni : vnis.vnis()) {
+            if (!p.portGroup().policy().vlan().carries(vnis.vlanOf(vni))) {
+                throw new IllegalArgumentException("VNI " + vni + " maps to VLAN " + vnis.vlanOf(vni)
+                    + ", which the port group '" + p.portGroup().name() + "' of tunnel port '" + tunnelPortName
+                    + "' does not carry (" + p.portGroup().policy().vlan() + ")");
+            }
+        }
+        this.sw = sw;
+        this.tunnelPort = p.id();
+        this.vnis = vnis;
+        this.remotes = remotes;
+        this.floodList = floodList;
+        this.decapsulator = decapsulator;
+        this.counters = counters;
+        sw.setRemoteNamer(id -> remotes.contains(id) ? remotes.address(id).toString() : "#" + id);
+        remotes.onRemove(id -> sw.fdb().removeRemote(id));
+    }
+
+    public int tunnelPort() {
+        return tunnelPort;
+    }
+
+    public VniMap vnis() {
+        return vnis;
+    }
+
+    public RemoteVteps remotes() {
+        return remotes;
+    }
+
+    public FloodList floodList() {
+        return floodList;
+    }
+
+    public VxlanCounters counters() {
+        return counters;
+    }
+
+    /**
+     * A VXLAN datagram's UDP payload, as a socket delivers it, from the VTEP at (srcHigh, srcLow)
+     * ({@link VtepAddress} form). Returns {@link VxlanDrop#NONE} if the inner frame reached the switch
+     * (whose decision is then in {@code d}), or why it was dropped (counted).
+     */
+    public VxlanDrop receivePayload(MemorySegment s, long payload, int length, long srcHigh, long srcLow, long now,
+                                    ForwardingDecision d, Trace trace) {
+        VxlanDrop drop = decapsulator.decapsulatePayload(s, payload, length, decap);
+        return drop == VxlanDrop.NONE ? forward(srcHigh, srcLow, s, now, d, trace) : drop;
+    }
+
+    /** A whole underlay frame (Ethernet/IP/UDP/VXLAN), as the lab or a packet socket delivers it. */
+    public VxlanDrop receiveFrame(MemorySegment s, long frame, int length, long now, ForwardingDecision d,
+                                  Trace trace) {
+        VxlanDrop drop = decapsulator.decapsulateFrame(s, frame, length, decap);
+        return drop == VxlanDrop.NONE ? forward(decap.outerSrcHigh(), decap.outerSrcLow(), s, now, d, trace) : drop;
+    }
+
+    private VxlanDrop forward(long srcHigh, long srcLow, MemorySegment s, long now, ForwardingDecision d,
+                              Trace trace) {
+        int remote = remotes.idOf(srcHigh, srcLow);
+        if (remote == RemoteVteps.NONE) {
+            // First packet from this VTEP: registering allocates once per VTEP, not per packet.
+            remote = remotes.register(new VtepAddress(srcHigh, srcLow));
+        }
+        if (trace != null) {
+            trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
+                + " -> VLAN " + decap.vlan());
+        }
+        sw.forwardFromTunnel(tunnelPort, remote, decap.vlan(), s, decap.innerOffset(), decap.innerLength(), now, d,
+            trace);
+        return VxlanDrop.NONE;
+    }
+
+    /** The VNI a copy of a frame in {@code vlan} is sent with, or {@link VniMap#NONE}. */
+    public int vniOf(int vlan) {
+        return vnis.vniOf(vlan);
+    }
+
+    /**
+     * The remote VTEP ids that copy {@code i} of {@code d} goes to, written to {@code out}; returns how many, or
+     * {@link #MULTICAST} when the VNI floods to a group ({@link #floodTargets}). 0 if copy {@code i} is not for
+     * this VTEP's tunnel port, or the VNI has no flood list.
+     */
+    public int targets(ForwardingDecision d, int i, int[] out) {
+        if (d.egressPort(i) != tunnelPort) {
+            return 0;
+        }
+        int remote = d.egressRemote(i);
+        if (remote != ForwardingDecision.FLOOD) {
+            out[0] = remote;
+            return 1;
+        }
+        FloodTargets t = floodList.targets(vnis.vniOf(d.vlan()));
+        if (t.mode() == FloodMode.MULTICAST) {
+            return MULTICAST;
+        }
+        int n = t.size();
+        for (int k = 0; k < n; k++) {
+            out[k] = t.vtepId(k);
+        }
+        return n;
+    }
+
+    public FloodTargets floodTargets(int vni) {
+        return floodList.targets(vni);
+    }
+}

@@ -1,0 +1,124 @@
+package io.vxswitch.vxlan;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.Ipv4Address;
+import io.vxswitch.packet.MacAddress;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two host switches joined by VTEPs through real encapsulation and decapsulation, VLAN 119 over VNI 119. */
+class VtepTest {
+    static final long VM1 = 0x005056000001L;
+    static final long VM3 = 0x525400000003L;
+    static final long UNDERLAY_A = 0x02000000a001L;
+    static final long UNDERLAY_B = 0x02000000b001L;
+
+    /** One side: a switch with one VM and a tunnel port, its VTEP and an encapsulator. */
+    static final class Side {
+        final Switch sw = new Switch(SwitchOptions.defaults("h").withMaxPorts(8));
+        final ForwardingDecision d = sw.newDecision();
+        final Vtep vtep;
+        final VxlanEncapsulator encap;
+        final VxlanCounters counters = new VxlanCounters();
+        final MemorySegment buf = MemorySegment.ofArray(new byte[2048]);
+
+        Side(String vm, long mac, String local, String remote, long underlayMac) {
+            sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+            sw.addPortGroup(new PortGroupPolicy("vxlan", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+                SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.ENABLED));
+            sw.addVnicPort(vm, "vlan119", mac);
+            sw.addTunnelPort("vx119", "vxlan");
+            VniMap vnis = VniMap.of(119, 119);
+            RemoteVteps remotes = new RemoteVteps(16);
+            FloodList flood = new FloodList(remotes);
+            flood.add(119, VtepAddress.parse(remote));
+            vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
+                new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+            encap = new VxlanEncapsulator(underlayMac, VtepAddress.parse(local), EncapOptions.defaults(),
+                SourcePortHash.rfc7348(), counters);
+        }
+
+        /** Forwards a frame from the VM; returns the underlay frames it produced, encapsulated in buf. */
+        int sendFromVm(String vm, MemorySegment frame, int length, long nextHop, Side peer) {
+            sw.forward(sw.port(vm).id(), frame, 0, length, 0, d);
+            int[] ids = new int[8];
+            int sent = 0;
+            for (int i = 0; i < d.egressCount(); i++) {
+                int n = vtep.targets(d, i, ids);
+                for (int k = 0; k < n; k++) {
+                    long inner = encap.headroom();
+                    int innerLength = d.writeEgress(i, buf, inner);
+                    int outer = encap.encapsulate(buf, inner, innerLength, vtep.vniOf(d.vlan()), vtep.remotes(),
+                        ids[k], nextHop);
+                    assertThat(peer.vtep.receiveFrame(buf, encap.outerOffset(inner), outer, 0, peer.d, null))
+                        .isEqualTo(VxlanDrop.NONE);
+                    sent++;
+                }
+            }
+            return sent;
+        }
+    }
+
+    private final Side a = new Side("vm1", VM1, "192.0.2.1", "192.0.2.2", UNDERLAY_A);
+    private final Side b = new Side("vm3", VM3, "192.0.2.2", "192.0.2.1", UNDERLAY_B);
+
+    @Test
+    void an_arp_broadcast_crosses_the_tunnel_and_the_reply_comes_back_to_the_vtep_it_was_learned_behind() {
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
+        assertThat(a.sendFromVm("vm1", f, len, UNDERLAY_B, b)).isEqualTo(1);
+        assertThat(b.d.egressCount()).isEqualTo(1);
+        assertThat(b.sw.port(b.d.egressPort(0)).name()).isEqualTo("vm3");
+        int behind = b.sw.fdb().find(119, VM1);
+        assertThat(b.vtep.remotes().address(b.sw.fdb().entryRemote(behind))).isEqualTo(VtepAddress.parse("192.0.2.1"));
+
+        len = FrameBuilder.arpReply(f, 0, VM3, Ipv4Address.parse("10.0.0.3"), VM1, Ipv4Address.parse("10.0.0.1"));
+        assertThat(b.sendFromVm("vm3", f, len, UNDERLAY_A, a)).isEqualTo(1);
+        assertThat(a.sw.port(a.d.egressPort(0)).name()).isEqualTo("vm1");
+        assertThat(a.sw.showFdb(0)).contains(MacAddress.format(VM3)).contains("vx119").contains("192.0.2.2");
+    }
+
+    @Test
+    void a_frame_from_the_tunnel_is_never_flooded_back_into_it() {
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.9"));
+        a.sendFromVm("vm1", f, len, UNDERLAY_B, b);
+        for (int i = 0; i < b.d.egressCount(); i++) {
+            assertThat(b.d.egressPort(i)).isNotEqualTo(b.vtep.tunnelPort());
+        }
+    }
+
+    @Test
+    void a_vni_this_vtep_does_not_carry_is_dropped_and_counted() {
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
+        MemorySegment buf = MemorySegment.ofArray(new byte[512]);
+        MemorySegment.copy(f, 0, buf, 70, len);
+        RemoteVteps r = new RemoteVteps(4);
+        int id = r.register(VtepAddress.parse("192.0.2.2"));
+        int outer = a.encap.encapsulate(buf, 70, len, 120, r, id, UNDERLAY_B);
+        assertThat(b.vtep.receiveFrame(buf, 20, outer, 0, b.d, null)).isEqualTo(VxlanDrop.UNKNOWN_VNI);
+        assertThat(b.counters.drops(VxlanDrop.UNKNOWN_VNI)).isEqualTo(1);
+    }
+
+    @Test
+    void removing_a_remote_vtep_forgets_the_macs_behind_it() {
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
+        a.sendFromVm("vm1", f, len, UNDERLAY_B, b);
+        assertThat(b.sw.fdb().lookup(119, VM1)).isNotEqualTo(-1);
+        b.vtep.remotes().remove(VtepAddress.parse("192.0.2.1"));
+        assertThat(b.sw.fdb().lookup(119, VM1)).isEqualTo(-1);
+    }
+}
