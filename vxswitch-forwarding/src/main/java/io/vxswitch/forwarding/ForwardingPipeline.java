@@ -7,7 +7,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.forwarding.trace.Trace.Stage;
-import io.vxswitch.packet.EtherType;
+import io.vxswitch.packet.FrameDescriber;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
 import io.vxswitch.packet.MacAddress;
@@ -62,7 +62,7 @@ final class ForwardingPipeline {
         FrameMeta f = d.frame;
         Malformation m = FrameParser.parse(s, offset, length, f);
         if (t != null) {
-            t.add(Stage.FRAME, "in_port " + in.name() + ": " + describe(f, length, m));
+            t.add(Stage.FRAME, "in_port " + in.name() + ": " + FrameDescriber.describe(s, offset, length));
         }
         if (m != Malformation.NONE) {
             rx.malformed[m.ordinal()]++;
@@ -397,15 +397,5 @@ final class ForwardingPipeline {
             }
         }
         return sb.toString();
-    }
-
-    private static String describe(FrameMeta f, int length, Malformation m) {
-        if (m == Malformation.RUNT) {
-            return length + " bytes, " + m.description();
-        }
-        return MacAddress.format(f.src()) + " > " + MacAddress.format(f.dst())
-            + (f.tagged() ? ", 802.1Q vlan " + f.vid() : "")
-            + (f.serviceTagged() ? ", 802.1ad s-vlan " + f.serviceVid() : "")
-            + ", " + EtherType.name(f.etherType()) + ", length " + length;
     }
 }
