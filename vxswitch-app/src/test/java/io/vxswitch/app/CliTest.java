@@ -39,9 +39,67 @@ class CliTest {
     void the_seed_lab_with_learning_answers_every_ping_once_and_shows_the_learned_macs() {
         Run r = vxswitch("lab", "seed", "--policy", "learning");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("4 packets transmitted, 4 received, 0% packet loss")
+        assertThat(r.out()).startsWith("# seed lab: port group vlan119-vtep of esxi -> MAC learning on")
+            .contains("4 packets transmitted, 4 received, 0% packet loss")
             .doesNotContain("DUP!")
-            .containsPattern("nested +119 +52:54:00:00:00:03 +\\d+ +learned");
+            .contains("MAC table of esxi:", "MAC table of centos7-vm:", "MAC table of centos7-kvm:")
+            .containsPattern("centos-eth0 +119 +52:54:00:00:00:03 +\\d+ +learned")
+            .containsPattern("vxlan0 +119 +00:50:56:00:01:01 +\\d+ +learned +0 +192\\.0\\.2\\.10")
+            .contains("VTEP 198.51.100.10 udp/4789: VNI 119 <-> VLAN 119 flood 192.0.2.10;");
+    }
+
+    @Test
+    void explain_tells_the_arp_story_in_numbered_steps() {
+        Run r = vxswitch("lab", "seed", "--explain", "--no-fdb");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("The ARP story: vm1 asks who has 10.0.0.3 (from the traces of this run)")
+            .contains(" 1. vm1 broadcasts an ARP request for 10.0.0.3 on VLAN 119")
+            .contains("centos7-vm's vxswitch floods it into the tunnel: VXLAN VNI 119 to 198.51.100.10")
+            .contains("esxi learns 52:54:00:00:00:03 on port centos-eth0 (VLAN 119)")
+            .doesNotContain("MAC table");
+        assertThat(vxswitch("lab", "seed", "-p", "default", "--explain").out())
+            .contains("esxi drops it on port centos-eth0 (forged_transmit)")
+            .doesNotContain("esxi learns");
+    }
+
+    @Test
+    void pcap_writes_one_capture_file_per_link(@TempDir Path dir) throws IOException {
+        Path caps = dir.resolve("caps");
+        Run r = vxswitch("lab", "seed", "--pcap", caps.toString(), "--no-fdb");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("wrote 12 pcap files to " + caps);
+        try (var files = Files.list(caps)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                .hasSize(12).contains("nexus5548_eth1_1--router_gi0_0.pcap", "vm1--esxi_vm1.pcap");
+        }
+        assertThat(Files.size(caps.resolve("vm1--esxi_vm1.pcap"))).isGreaterThan(24);
+    }
+
+    @Test
+    void pcap_into_a_place_that_is_not_a_directory_is_a_one_line_error(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        Run r = vxswitch("lab", "seed", "--pcap", file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("vxswitch: cannot create capture directory " + file).hasLineCount(1);
+    }
+
+    @Test
+    void the_nested_example_runs_and_explains_too(@TempDir Path dir) throws IOException {
+        Run example = vxswitch("lab", "example", "nested");
+        assertThat(example.code()).isZero();
+        assertThat(example.out()).contains("nestedHypervisors:").doesNotContain("vtepHosts:");
+        Path f = Files.writeString(dir.resolve("nested.yaml"), example.out());
+        Run r = vxswitch("lab", "run", f.toString(), "--explain", "--no-fdb");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("100% packet loss").contains("esxi drops it on port nested (forged_transmit)");
+    }
+
+    @Test
+    void an_unknown_example_is_refused_with_the_choices() {
+        Run r = vxswitch("lab", "example", "article");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("vxswitch: no lab example 'article' (have: seed, nested); try 'vxswitch lab "
+            + "example seed'" + System.lineSeparator());
     }
 
     @Test
@@ -84,6 +142,7 @@ class CliTest {
     void the_example_runs_as_a_topology_file(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("seed.yaml");
         Files.writeString(f, vxswitch("lab", "example").out());
+        assertThat(Files.readString(f)).contains("vtepHosts:").contains("routers:");
         Run r = vxswitch("lab", "run", f.toString(), "--no-fdb");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("100% packet loss").doesNotContain("MAC table");

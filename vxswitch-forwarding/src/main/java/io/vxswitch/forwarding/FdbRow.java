@@ -49,12 +49,13 @@ public record FdbRow(String port, int vlan, long mac, FdbEntryType type, long ag
             w = Math.max(w, r.port.length());
         }
         boolean remotes = rows.stream().anyMatch(r -> r.remote != Fdb.NO_REMOTE);
-        String fmt = "%-" + w + "s  %4s  %-17s  %5s  %-7s  %5s" + (remotes ? "  %s" : "%s") + "%n";
-        sb.append(String.format(fmt, "port", "VLAN", "MAC", "Age", "Type", "Moves", remotes ? "Remote VTEP" : ""));
+        String fmt = "%-" + w + "s  %4s  %-17s  %5s  %-7s  %5s  %s";
+        sb.append(String.format(fmt, "port", "VLAN", "MAC", "Age", "Type", "Moves", remotes ? "Remote VTEP" : "")
+            .stripTrailing()).append('\n');
         for (FdbRow r : rows) {
             sb.append(String.format(fmt, r.port, r.vlan == ANY_VLAN ? "any" : Integer.toString(r.vlan),
                 MacAddress.format(r.mac), r.ageSeconds < 0 ? "-" : Long.toString(r.ageSeconds), r.type.label(),
-                r.moves, r.remote == Fdb.NO_REMOTE ? "" : remoteName.apply(r.remote)));
+                r.moves, r.remote == Fdb.NO_REMOTE ? "" : remoteName.apply(r.remote)).stripTrailing()).append('\n');
         }
         return sb.toString();
     }

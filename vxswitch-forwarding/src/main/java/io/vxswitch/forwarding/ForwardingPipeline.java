@@ -192,7 +192,7 @@ final class ForwardingPipeline {
         if (in.isUplink()) {
             if (reflected) {
                 if (t != null) {
-                    t.add(Stage.FLOOD, "reverse-path filter: source is local, the frame is our own coming back");
+                    t.add(Stage.FLOOD, "reverse-path filter: source is local, our own frame coming back: not flooded");
                 }
                 return DropReason.REVERSE_PATH;
             }

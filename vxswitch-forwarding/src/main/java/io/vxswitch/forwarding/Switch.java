@@ -81,8 +81,15 @@ public final class Switch {
 
     // ---- ports
 
-    /** Adds a vNIC port whose configured (and, until the guest changes it, effective) MAC is {@code mac}. */
+    /**
+     * Adds a vNIC port whose configured (and, until the guest changes it, effective) MAC is {@code mac}, or
+     * {@link Port#NO_MAC} when the switch is not told the MAC behind the port: then every frame from it is a
+     * forged transmit, so its port group must accept forged transmits (and should learn).
+     */
     public int addVnicPort(String name, String portGroup, long mac) {
+        if (mac == Port.NO_MAC) {
+            return addPort(name, PortKind.VNIC, portGroup, mac).id();
+        }
         if (!MacAddress.isUnicast(mac)) {
             throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
                 + " is a group address; a vNIC needs a unicast MAC");
@@ -145,10 +152,20 @@ public final class Switch {
     /** The guest changed its MAC (what a VDS sees as the vNIC's effective MAC). */
     public void setEffectiveMac(String portName, long mac) {
         Port p = requirePort(portName);
-        if (p.isUplink()) {
-            throw new IllegalArgumentException("port '" + portName + "' is an uplink: only vNICs have a MAC");
+        if (!p.isVnic()) {
+            throw new IllegalArgumentException("port '" + portName + "' is " + p.kind().label() + ": only vNICs have a MAC");
         }
-        vnicMacs.remove(0, p.effectiveMac);
+        if (!MacAddress.isUnicast(mac)) {
+            throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is a group address");
+        }
+        int owner = vnicMacs.lookup(0, mac);
+        if (owner != Fdb.NOT_FOUND && owner != p.id()) {
+            throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is already used by vNIC '"
+                + ports[owner].name() + "'");
+        }
+        if (p.effectiveMac != Port.NO_MAC) {
+            vnicMacs.remove(0, p.effectiveMac);
+        }
         p.effectiveMac = mac;
         vnicMacs.addStatic(0, mac, p.id());
     }

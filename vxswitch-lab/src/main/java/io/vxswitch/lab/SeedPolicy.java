@@ -7,11 +7,12 @@ import io.vxswitch.forwarding.policy.SecurityPolicy;
 import java.util.Locale;
 
 /**
- * The three settings of the nested hypervisor's port group that the seed story compares. Only that port
- * group changes; VM1, VM2 and the uplinks keep VDS defaults.
+ * The three settings of the story's port group that the seed compares: in the seed, port group vlan119-vtep of
+ * the CentOS VM's eth0, which carries the MACs of every VM behind the VXLAN tunnel; in the nested example, the
+ * nested hypervisor's port group. Only that port group changes; VM1, VM2 and the uplinks keep VDS defaults.
  */
 public enum SeedPolicy {
-    /** VDS defaults: the inner VMs' frames are forged transmits and dropped, so pings to them fail. */
+    /** VDS defaults: frames from VMs behind the port are forged transmits and dropped, so pings to them fail. */
     DEFAULT("VDS defaults (promiscuous, MAC changes, forged transmits: reject; MAC learning off)",
         SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED),
     /**
@@ -23,10 +24,6 @@ public enum SeedPolicy {
     /** The Learnswitch answer: MAC learning on, promiscuous off, forged transmits accept. */
     LEARNING("MAC learning on, promiscuous reject, forged transmits accept",
         SecurityPolicy.VDS_DEFAULT.withForgedTransmits(true), MacLearningPolicy.ENABLED);
-
-    /** The seed's host switch and the port group this policy replaces. */
-    public static final String SWITCH = "esxi";
-    public static final String PORT_GROUP = "vlan119-nested";
 
     private final String description;
     private final SecurityPolicy security;
@@ -42,9 +39,9 @@ public enum SeedPolicy {
         return description;
     }
 
-    /** The nested port group as this policy sets it, keeping its name and VLAN. */
-    public PortGroupPolicy apply(PortGroupPolicy nestedPortGroup) {
-        return nestedPortGroup.withSecurity(security).withMacLearning(macLearning);
+    /** The story's port group as this policy sets it, keeping its name and VLAN. */
+    public PortGroupPolicy apply(PortGroupPolicy portGroup) {
+        return portGroup.withSecurity(security).withMacLearning(macLearning);
     }
 
     /** The CLI spelling: {@code default}, {@code promiscuous}, {@code learning}. */

@@ -70,7 +70,7 @@ class LabRunTest {
     @Test
     void a_tap_sees_frames_on_inner_links_of_the_nested_hypervisor_too() {
         List<String> seen = new ArrayList<>();
-        Lab.run(Lab.seedTopology(SeedPolicy.LEARNING, false), (time, from, frame) -> seen.add(from.name()));
+        Lab.run(LabExample.NESTED.topology(SeedPolicy.LEARNING, false), (time, from, frame) -> seen.add(from.name()));
 
         assertThat(seen).contains("vm1", "esxi:nested", "centos7-kvm-br0:vm3", "vm3", "nexus5k:eth1/10");
     }

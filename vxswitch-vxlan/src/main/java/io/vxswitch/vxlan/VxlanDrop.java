@@ -19,6 +19,9 @@ public enum VxlanDrop {
     MALFORMED_OUTER("outer Ethernet/IP/UDP header cut short or inconsistent"),
     OUTER_FRAGMENT("outer IP fragment: VTEPs may discard them (RFC 7348 §4.3)"),
     BAD_UDP_CHECKSUM("outer UDP checksum wrong, or zero over IPv6 (RFC 7348 §5, RFC 8200 §8.1)"),
+    // Receive side, the sender.
+    BAD_SOURCE_VTEP("outer source is not a unicast address, so it cannot be a VTEP"),
+    TOO_MANY_VTEPS("a new remote VTEP, and every remote VTEP id is in use"),
     // Send side.
     MTU_EXCEEDED("outer packet would exceed the underlay MTU; VTEPs never fragment (RFC 7348 §4.3)");
 

@@ -121,4 +121,27 @@ class VtepTest {
         b.vtep.remotes().remove(VtepAddress.parse("192.0.2.1"));
         assertThat(b.sw.fdb().lookup(119, VM1)).isEqualTo(-1);
     }
+
+    @Test
+    void a_packet_from_a_non_unicast_source_or_one_vtep_too_many_is_dropped_and_counted_never_thrown() {
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        io.vxswitch.packet.Vxlan.write(payload, 0, 119);
+        MemorySegment.copy(f, 0, payload, 8, len);
+        VtepAddress group = VtepAddress.parse("224.0.0.5");
+        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, group.high(), group.low(), 0, b.d, null))
+            .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
+        VtepAddress zero = VtepAddress.parse("0.0.0.0");
+        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, zero.high(), zero.low(), 0, b.d, null))
+            .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
+        for (int i = 0; b.vtep.remotes().size() < b.vtep.remotes().capacity(); i++) {
+            b.vtep.remotes().register(VtepAddress.parse("203.0.113." + (i + 1)));
+        }
+        VtepAddress extra = VtepAddress.parse("198.51.100.77");
+        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, extra.high(), extra.low(), 0, b.d, null))
+            .isEqualTo(VxlanDrop.TOO_MANY_VTEPS);
+        assertThat(b.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
+        assertThat(b.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);
+    }
 }

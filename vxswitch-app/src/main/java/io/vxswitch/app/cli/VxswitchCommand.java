@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vxswitch",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {LabCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {LabCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
         "MAC learning policy), VXLAN tunnels, real TAP and host-interface ports.",
@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         "  vxswitch lab seed                      MAC learning on the nested hypervisor's port",
         "  vxswitch lab seed --policy default     the VDS default: pings to the nested VMs fail",
         "  vxswitch lab seed --policy promiscuous promiscuous + forged transmits: works, with (DUP!)",
+        "",
+        "Then switch real frames (as root): vxswitch run --config switch.yaml (see docs/config.md).",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
         "Docs: README.md and docs/ in the source tree."})
@@ -31,6 +33,7 @@ public final class VxswitchCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new VxswitchCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler(new UserErrorHandler());
         return cl;
     }

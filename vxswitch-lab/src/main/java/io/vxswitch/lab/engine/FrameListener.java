@@ -7,4 +7,8 @@ package io.vxswitch.lab.engine;
 @FunctionalInterface
 public interface FrameListener {
     void onFrame(long timeNanos, Endpoint from, byte[] frame);
+
+    /** The listener now watches {@code link} (called once per link, before any frame), e.g. to open its file. */
+    default void attached(Link link) {
+    }
 }

@@ -41,6 +41,7 @@ public final class Link {
 
     public void addListener(FrameListener listener) {
         listeners.add(listener);
+        listener.attached(this);
     }
 
     Endpoint peerOf(Endpoint e) {

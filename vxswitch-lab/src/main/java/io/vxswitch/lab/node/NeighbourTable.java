@@ -99,6 +99,12 @@ final class NeighbourTable {
         }
     }
 
+    /** The MAC of {@code ip} if it is resolved, else {@link Neighbour#NO_MAC}; never starts a resolution. */
+    long resolvedMac(int ip) {
+        Entry e = entries.get(ip);
+        return e != null && e.state == NeighbourState.REACHABLE ? e.mac : Neighbour.NO_MAC;
+    }
+
     List<Neighbour> entries() {
         List<Neighbour> out = new ArrayList<>();
         for (Entry e : entries.values()) {

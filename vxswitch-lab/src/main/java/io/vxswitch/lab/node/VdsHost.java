@@ -8,7 +8,6 @@ import io.vxswitch.lab.engine.Endpoint;
 import io.vxswitch.lab.engine.Simulator;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +24,7 @@ public final class VdsHost {
     private final Switch sw;
     private final ForwardingDecision decision;
     private final Endpoint[] endpoints;
-    private final List<TraceCapture> captures = new ArrayList<>();
+    private final SwitchTaps taps = new SwitchTaps();
 
     public VdsHost(Simulator simulator, Switch sw) {
         this.simulator = simulator;
@@ -59,7 +58,12 @@ public final class VdsHost {
 
     /** Keeps the trace of the first frame the capture matches. */
     public void capture(TraceCapture traceCapture) {
-        captures.add(traceCapture);
+        taps.add(traceCapture);
+    }
+
+    /** Reports the frames {@code listener} follows as {@link SwitchHop}s. */
+    public void listen(HopListener listener) {
+        taps.listen(listener);
     }
 
     /** Starts the periodic MAC aging sweep (housekeeping: it does not keep the simulation running). */
@@ -69,11 +73,9 @@ public final class VdsHost {
 
     void receive(int inPort, byte[] frame) {
         long now = simulator.now();
-        Trace trace = anyCaptureOpen() ? new Trace() : null;
-        sw.forward(inPort, MemorySegment.ofArray(frame), 0, frame.length, now, decision, trace);
-        if (trace != null) {
-            offer(inPort, frame, now, trace);
-        }
+        MemorySegment s = MemorySegment.ofArray(frame);
+        Trace trace = taps.start(s, 0, frame.length);
+        sw.forward(inPort, s, 0, frame.length, now, decision, trace);
         for (int i = 0; i < decision.egressCount(); i++) {
             Endpoint out = endpoints[decision.egressPort(i)];
             if (out == null) {
@@ -83,23 +85,6 @@ public final class VdsHost {
             decision.writeEgress(i, MemorySegment.ofArray(copy), 0);
             out.send(copy);
         }
-    }
-
-    private boolean anyCaptureOpen() {
-        for (TraceCapture c : captures) {
-            if (c.open()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void offer(int inPort, byte[] frame, long now, Trace trace) {
-        Port in = sw.port(inPort);
-        TraceCapture.Candidate candidate = new TraceCapture.Candidate(in.name(), in.kind(), frame, decision);
-        TracedFrame traced = new TracedFrame(sw.name(), in.name(), now, Frames.describe(frame), trace);
-        for (TraceCapture c : captures) {
-            c.offer(candidate, traced);
-        }
+        taps.decided(sw.name(), sw, inPort, frame, now, decision, trace, null, List.of());
     }
 }

@@ -12,12 +12,15 @@ import java.util.List;
  */
 public record Topology(String source, long linkLatencyNanos, List<HostSpec> hosts, List<VdsSpec> vdsHosts,
                        List<PhysicalSwitchSpec> physicalSwitches, List<NestedHypervisorSpec> nestedHypervisors,
-                       List<LinkSpec> links, List<PingSpec> pings) {
+                       List<RouterSpec> routers, List<VtepHostSpec> vtepHosts, List<LinkSpec> links,
+                       List<PingSpec> pings) {
     public Topology {
         hosts = List.copyOf(hosts);
         vdsHosts = List.copyOf(vdsHosts);
         physicalSwitches = List.copyOf(physicalSwitches);
         nestedHypervisors = List.copyOf(nestedHypervisors);
+        routers = List.copyOf(routers);
+        vtepHosts = List.copyOf(vtepHosts);
         links = List.copyOf(links);
         pings = List.copyOf(pings);
     }
@@ -31,6 +34,15 @@ public record Topology(String source, long linkLatencyNanos, List<HostSpec> host
         throw new IllegalArgumentException("topology " + source + " has no host switch '" + name + "'");
     }
 
+    public VtepHostSpec vtepHost(String name) {
+        for (VtepHostSpec v : vtepHosts) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("topology " + source + " has no VTEP host '" + name + "'");
+    }
+
     /** The same topology with one host switch replaced (matched by name). */
     public Topology withVds(VdsSpec replacement) {
         vds(replacement.name());
@@ -38,11 +50,23 @@ public record Topology(String source, long linkLatencyNanos, List<HostSpec> host
         for (VdsSpec v : vdsHosts) {
             out.add(v.name().equals(replacement.name()) ? replacement : v);
         }
-        return new Topology(source, linkLatencyNanos, hosts, out, physicalSwitches, nestedHypervisors, links, pings);
+        return new Topology(source, linkLatencyNanos, hosts, out, physicalSwitches, nestedHypervisors, routers,
+            vtepHosts, links, pings);
+    }
+
+    /** The same topology with one VTEP host replaced (matched by name). */
+    public Topology withVtepHost(VtepHostSpec replacement) {
+        vtepHost(replacement.name());
+        List<VtepHostSpec> out = new ArrayList<>();
+        for (VtepHostSpec v : vtepHosts) {
+            out.add(v.name().equals(replacement.name()) ? replacement : v);
+        }
+        return new Topology(source, linkLatencyNanos, hosts, vdsHosts, physicalSwitches, nestedHypervisors, routers,
+            out, links, pings);
     }
 
     public Topology withPings(List<PingSpec> replacement) {
-        return new Topology(source, linkLatencyNanos, hosts, vdsHosts, physicalSwitches, nestedHypervisors, links,
-            replacement);
+        return new Topology(source, linkLatencyNanos, hosts, vdsHosts, physicalSwitches, nestedHypervisors, routers,
+            vtepHosts, links, replacement);
     }
 }

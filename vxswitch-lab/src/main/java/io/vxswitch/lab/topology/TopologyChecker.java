@@ -17,7 +17,7 @@ import java.util.Map;
 final class TopologyChecker {
     private enum Kind {
         HOST("host"), VDS("host switch"), SWITCH("physical switch"), NESTED("nested hypervisor"),
-        NESTED_VM("VM inside a nested hypervisor");
+        NESTED_VM("VM inside a nested hypervisor"), ROUTER("router"), VTEP("VTEP host");
 
         final String label;
 
@@ -26,7 +26,20 @@ final class TopologyChecker {
         }
     }
 
-    private record Named(Kind kind, Where where, long mac, List<String> ports) {
+    /**
+     * @param mac      the NIC's MAC of a single-NIC node
+     * @param ports    the link ends {@code name:port} the node offers
+     * @param portMacs MACs of ports that have one (router interfaces, a VTEP host's NICs)
+     */
+    private record Named(Kind kind, Where where, long mac, List<String> ports, Map<String, Long> portMacs) {
+        Named(Kind kind, Where where, long mac, List<String> ports) {
+            this(kind, where, mac, ports, Map.of());
+        }
+
+        /** The MAC a vNIC linked to {@code port} (null for the node's single NIC) takes, or NO_MAC. */
+        long macOf(String port) {
+            return port == null ? mac : portMacs.getOrDefault(port, Port.NO_MAC);
+        }
     }
 
     private final Topology topology;
@@ -61,6 +74,21 @@ final class TopologyChecker {
                 declare(vm.name(), new Named(Kind.NESTED_VM, vm.where(), vm.mac(), List.of()));
             }
         }
+        for (RouterSpec r : topology.routers()) {
+            Map<String, Long> macs = new LinkedHashMap<>();
+            r.interfaces().forEach(i -> macs.put(i.name(), i.mac()));
+            declare(r.name(), new Named(Kind.ROUTER, r.where(), Port.NO_MAC, List.copyOf(macs.keySet()), macs));
+        }
+        for (VtepHostSpec v : topology.vtepHosts()) {
+            Map<String, Long> macs = new LinkedHashMap<>();
+            for (VdsPortSpec p : v.ports()) {
+                if (p.kind() != PortKind.TUNNEL) {
+                    macs.put(p.name(), p.mac());
+                }
+            }
+            macs.put(v.underlay().nic(), v.underlay().mac());
+            declare(v.name(), new Named(Kind.VTEP, v.where(), Port.NO_MAC, List.copyOf(macs.keySet()), macs));
+        }
         for (LinkSpec l : topology.links()) {
             checkEnd(l.a());
             checkEnd(l.b());
@@ -81,10 +109,17 @@ final class TopologyChecker {
         }
         List<VdsSpec> vds = new ArrayList<>();
         for (VdsSpec v : topology.vdsHosts()) {
-            vds.add(resolveMacs(v));
+            vds.add(new VdsSpec(v.name(), v.reversePathCheckPromisc(), v.portGroups(),
+                resolveMacs("host switch", v.name(), v.ports()), v.where()));
+        }
+        List<VtepHostSpec> vteps = new ArrayList<>();
+        for (VtepHostSpec v : topology.vtepHosts()) {
+            vteps.add(new VtepHostSpec(v.name(), v.underlay(), v.udpPort(), v.vnis(), v.portGroups(),
+                resolveMacs("VTEP host", v.name(), v.ports()), v.where()));
         }
         return new Topology(topology.source(), topology.linkLatencyNanos(), topology.hosts(), vds,
-            topology.physicalSwitches(), topology.nestedHypervisors(), topology.links(), topology.pings());
+            topology.physicalSwitches(), topology.nestedHypervisors(), topology.routers(), vteps, topology.links(),
+            topology.pings());
     }
 
     private void declare(String name, Named named) {
@@ -98,7 +133,7 @@ final class TopologyChecker {
     private void checkEnd(LinkEnd end) {
         Named n = nodes.get(end.node());
         if (n == null) {
-            throw end.where().error("link end '" + end + "': no host, switch or nested hypervisor is named '"
+            throw end.where().error("link end '" + end + "': no host, switch, router or nested hypervisor is named '"
                 + end.node() + "'");
         }
         switch (n.kind) {
@@ -110,14 +145,17 @@ final class TopologyChecker {
             }
             case NESTED_VM -> throw end.where().error("link end '" + end + "': '" + end.node() + "' is a "
                 + n.kind.label + ", already on that hypervisor's bridge; link the hypervisor instead");
-            case VDS, SWITCH -> {
+            case VDS, SWITCH, ROUTER, VTEP -> {
+                String port = n.kind == Kind.ROUTER ? "interface" : "port";
+                String list = " (" + port + "s: " + String.join(", ", n.ports) + ")";
                 if (end.port() == null) {
-                    throw end.where().error("link end '" + end + "': a switch end needs a port, like '" + end.node()
-                        + ":" + n.ports.getFirst() + "' (ports: " + String.join(", ", n.ports) + ")");
+                    throw end.where().error("link end '" + end + "': a " + (n.kind == Kind.ROUTER ? "router" : "switch")
+                        + " end needs " + (n.kind == Kind.ROUTER ? "an " : "a ") + port + ", like '" + end.node() + ":"
+                        + n.ports.getFirst() + "'" + list);
                 }
                 if (!n.ports.contains(end.port())) {
                     throw end.where().error("link end '" + end + "': " + n.kind.label + " '" + end.node()
-                        + "' has no port '" + end.port() + "' (ports: " + String.join(", ", n.ports) + ")");
+                        + "' has no " + port + " '" + end.port() + "'" + list);
                 }
             }
         }
@@ -131,21 +169,23 @@ final class TopologyChecker {
         }
     }
 
-    private VdsSpec resolveMacs(VdsSpec v) {
+    /** The ports with each vNIC's MAC filled in from the NIC at the other end of its link, where not given. */
+    private List<VdsPortSpec> resolveMacs(String kind, String owner, List<VdsPortSpec> in) {
         List<VdsPortSpec> ports = new ArrayList<>();
-        for (VdsPortSpec p : v.ports()) {
+        for (VdsPortSpec p : in) {
             if (p.kind() == PortKind.VNIC && p.mac() == Port.NO_MAC) {
-                LinkEnd peer = peers.get(v.name() + ":" + p.name());
+                LinkEnd peer = peers.get(owner + ":" + p.name());
                 Named vm = peer == null ? null : nodes.get(peer.node());
-                if (vm == null || vm.mac == Port.NO_MAC) {
-                    throw p.where().error("host switch '" + v.name() + "': vNIC port '" + p.name()
+                long mac = vm == null ? Port.NO_MAC : vm.macOf(peer.port());
+                if (mac == Port.NO_MAC) {
+                    throw p.where().error(kind + " '" + owner + "': vNIC port '" + p.name()
                         + "' needs a mac, or a link to the host or nested hypervisor whose vNIC it is");
                 }
-                ports.add(new VdsPortSpec(p.name(), p.kind(), p.portGroup(), vm.mac, p.where()));
+                ports.add(new VdsPortSpec(p.name(), p.kind(), p.portGroup(), mac, p.where()));
             } else {
                 ports.add(p);
             }
         }
-        return new VdsSpec(v.name(), v.reversePathCheckPromisc(), v.portGroups(), ports, v.where());
+        return ports;
     }
 }

@@ -28,6 +28,8 @@ import java.util.Optional;
  * vdsHosts:          [{name, reversePathCheckPromisc, portGroups, ports}]      # see VdsParser
  * physicalSwitches:  [{name, vlanAware: true, agingSeconds: 300, ports: [{name, vlan}]}]
  * nestedHypervisors: [{name, mac, vms: [{name, mac, ip}]}]
+ * routers:           [{name, interfaces: [{name, mac, ip}], routes: [{to, via}]}]           # see RouterParser
+ * vtepHosts:         [{name, underlay, vxlan, portGroups, ports}]                      # see VtepHostParser
  * links:             [[vm1, esxi:vm1], {ends: [esxi:uplink1, nexus5k:eth1/1], latency: 50us}]
  * pings:             [{from: vm1, to: 10.0.0.3, count: 4, interval: 1s}]
  * </pre>
@@ -35,7 +37,7 @@ import java.util.Optional;
  */
 public final class TopologyParser {
     private static final List<String> KEYS = List.of("description", "linkLatency", "hosts", "vdsHosts",
-        "physicalSwitches", "nestedHypervisors", "links", "pings");
+        "physicalSwitches", "nestedHypervisors", "routers", "vtepHosts", "links", "pings");
     private static final List<String> HOST_KEYS = List.of("name", "mac", "ip");
     private static final List<String> SWITCH_KEYS = List.of("name", "vlanAware", "agingSeconds", "ports");
     private static final List<String> BRIDGE_PORT_KEYS = List.of("name", "vlan");
@@ -64,7 +66,7 @@ public final class TopologyParser {
             Optional<Node> node = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
             if (node.isEmpty()) {
                 throw new Where(source, 1, 1).error("the file is empty: expected a topology with hosts, vdsHosts, "
-                    + "physicalSwitches, nestedHypervisors, links and pings");
+                    + "physicalSwitches, nestedHypervisors, routers, vtepHosts, links and pings");
             }
             root = node.get();
         } catch (MarkedYamlEngineException e) {
@@ -100,6 +102,14 @@ public final class TopologyParser {
         for (YamlValue v : section(root, "nestedHypervisors")) {
             nested.add(nestedHypervisor(v));
         }
+        List<RouterSpec> routers = new ArrayList<>();
+        for (YamlValue v : section(root, "routers")) {
+            routers.add(RouterParser.parse(v));
+        }
+        List<VtepHostSpec> vteps = new ArrayList<>();
+        for (YamlValue v : section(root, "vtepHosts")) {
+            vteps.add(VtepHostParser.parse(v));
+        }
         List<LinkSpec> links = new ArrayList<>();
         for (YamlValue v : section(root, "links")) {
             links.add(link(v, latency));
@@ -108,7 +118,7 @@ public final class TopologyParser {
         for (YamlValue v : section(root, "pings")) {
             pings.add(ping(v));
         }
-        return new Topology(source, latency, hosts, vds, switches, nested, links, pings);
+        return new Topology(source, latency, hosts, vds, switches, nested, routers, vteps, links, pings);
     }
 
     private static List<YamlValue> section(YamlMap root, String key) {

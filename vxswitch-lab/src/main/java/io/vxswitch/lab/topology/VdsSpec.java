@@ -15,20 +15,25 @@ public record VdsSpec(String name, boolean reversePathCheckPromisc, List<PortGro
 
     /** The same switch with one port group's policy replaced (matched by name). */
     public VdsSpec withPortGroup(PortGroupPolicy policy) {
-        List<PortGroupPolicy> groups = new ArrayList<>();
+        return new VdsSpec(name, reversePathCheckPromisc, replace(name, portGroups, policy), ports, where);
+    }
+
+    /** {@code groups} with the one named like {@code policy} replaced by it. */
+    static List<PortGroupPolicy> replace(String switchName, List<PortGroupPolicy> groups, PortGroupPolicy policy) {
+        List<PortGroupPolicy> out = new ArrayList<>();
         boolean found = false;
-        for (PortGroupPolicy g : portGroups) {
+        for (PortGroupPolicy g : groups) {
             if (g.name().equals(policy.name())) {
-                groups.add(policy);
+                out.add(policy);
                 found = true;
             } else {
-                groups.add(g);
+                out.add(g);
             }
         }
         if (!found) {
-            throw new IllegalArgumentException("switch '" + name + "' has no port group '" + policy.name() + "'");
+            throw new IllegalArgumentException("switch '" + switchName + "' has no port group '" + policy.name() + "'");
         }
-        return new VdsSpec(name, reversePathCheckPromisc, groups, ports, where);
+        return out;
     }
 
     public VdsSpec withReversePathCheckPromisc(boolean on) {

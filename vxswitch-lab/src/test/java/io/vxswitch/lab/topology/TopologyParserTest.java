@@ -6,6 +6,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.lab.Lab;
+import io.vxswitch.lab.LabExample;
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
 import org.junit.jupiter.api.Test;
@@ -71,10 +72,41 @@ class TopologyParserTest {
     }
 
     @Test
-    void the_seed_file_describes_the_story() {
+    void the_seed_file_describes_the_article() {
         Topology t = TopologyParser.parse("seed.yaml", Lab.seedYaml());
 
-        assertThat(t.hosts()).extracting(HostSpec::name).containsExactly("vm1", "vm2", "workstation");
+        assertThat(t.hosts()).extracting(HostSpec::name).containsExactly("vm1", "vm2", "workstation", "vm3", "vm4");
+        VdsSpec esxi = t.vds("esxi");
+        assertThat(esxi.ports()).extracting(VdsPortSpec::name)
+            .containsExactly("uplink1", "uplink2", "vm1", "centos-eth0", "vm2", "centos-eth1");
+        assertThat(esxi.ports().get(3).mac()).as("the CentOS VM's eth0, from the port at the other end of the link")
+            .isEqualTo(MacAddress.parseBits("00:50:56:00:01:07"));
+        assertThat(esxi.ports().get(5).mac()).as("its eth1, the underlay NIC").isEqualTo(t.vtepHost("centos7-vm")
+            .underlay().mac());
+        assertThat(esxi.portGroup("vlan119-vtep")).isEqualTo(PortGroupPolicy.vdsDefault("vlan119-vtep",
+            VlanPolicy.access(119)));
+        assertThat(t.routers()).extracting(RouterSpec::name).containsExactly("nexus5548", "router");
+        VtepHostSpec kvm = t.vtepHost("centos7-kvm");
+        assertThat(kvm.udpPort()).isEqualTo(4789);
+        assertThat(kvm.vnis()).singleElement().satisfies(v -> {
+            assertThat(v.vni()).isEqualTo(119);
+            assertThat(v.vlan()).isEqualTo(119);
+            assertThat(v.floodList()).containsExactly(Ipv4Address.parse("192.0.2.10"));
+        });
+        assertThat(kvm.tunnelPort().name()).isEqualTo("vxlan0");
+        assertThat(kvm.ports().get(0).mac()).isEqualTo(MacAddress.parseBits("52:54:00:00:00:03"));
+        assertThat(t.vtepHost("centos7-vm").ports().getFirst().kind()).as("eth0 is bridged: an uplink of the switch")
+            .isEqualTo(PortKind.UPLINK);
+        assertThat(t.links()).hasSize(12);
+        assertThat(t.links().get(8).latencyNanos()).as("the WAN link").isEqualTo(5_000_000);
+        assertThat(t.pings()).extracting(PingSpec::toString)
+            .containsExactly("vm1: ping -c 4 10.0.0.3", "workstation: ping -c 4 10.0.0.4");
+    }
+
+    @Test
+    void the_nested_example_keeps_the_first_half_of_the_story() {
+        Topology t = LabExample.NESTED.topology();
+
         assertThat(t.nestedHypervisors().getFirst().vms()).extracting(HostSpec::name).containsExactly("vm3", "vm4");
         VdsSpec esxi = t.vds("esxi");
         assertThat(esxi.ports()).extracting(VdsPortSpec::name)
@@ -82,10 +114,9 @@ class TopologyParserTest {
         assertThat(esxi.ports().get(3).mac()).isEqualTo(t.nestedHypervisors().getFirst().mac());
         assertThat(esxi.portGroup("vlan119-nested")).isEqualTo(PortGroupPolicy.vdsDefault("vlan119-nested",
             VlanPolicy.access(119)));
-        assertThat(t.physicalSwitches().getFirst().ports().get(2).vlan()).isEqualTo(VlanPolicy.access(119));
+        assertThat(t.routers()).isEmpty();
+        assertThat(t.vtepHosts()).isEmpty();
         assertThat(t.links()).hasSize(6);
-        assertThat(t.pings()).extracting(PingSpec::toString)
-            .containsExactly("vm1: ping -c 4 10.0.0.3", "workstation: ping -c 4 10.0.0.4");
     }
 
     @Test
@@ -100,7 +131,8 @@ class TopologyParserTest {
             .isEqualTo("t.yaml:8:20: port group 'vlan119': security: unknown key 'forgedTransmit' (expected "
                 + "allowPromiscuous, macChanges, forgedTransmits)");
         assertThat(errorFor("hosts:", "host:")).isEqualTo("t.yaml:1:1: the topology: unknown key 'host' (expected "
-            + "description, linkLatency, hosts, vdsHosts, physicalSwitches, nestedHypervisors, links, pings)");
+            + "description, linkLatency, hosts, vdsHosts, physicalSwitches, nestedHypervisors, routers, vtepHosts, "
+            + "links, pings)");
     }
 
     @Test
@@ -136,7 +168,7 @@ class TopologyParserTest {
         assertThat(errorFor("[a, \"esxi:a\"]", "[a, \"esxi:b\"]")).isEqualTo(
             "t.yaml:14:9: link end 'esxi:b': host switch 'esxi' has no port 'b' (ports: uplink1, a)");
         assertThat(errorFor("[a, \"esxi:a\"]", "[b, \"esxi:a\"]")).isEqualTo(
-            "t.yaml:14:6: link end 'b': no host, switch or nested hypervisor is named 'b'");
+            "t.yaml:14:6: link end 'b': no host, switch, router or nested hypervisor is named 'b'");
         assertThat(errorFor("[a, \"esxi:a\"]", "[a, esxi]")).isEqualTo(
             "t.yaml:14:9: link end 'esxi': a switch end needs a port, like 'esxi:uplink1' (ports: uplink1, a)");
         assertThat(errorFor("[a, \"esxi:a\"]", "[a, \"esxi:a\"]\n  - [a, \"esxi:uplink1\"]")).isEqualTo(
@@ -171,7 +203,7 @@ class TopologyParserTest {
         assertThat(errorFor("    portGroups:\n", "    portGroups:\n    portGroups:\n")).isEqualTo(
             "t.yaml:6:5: key 'portGroups' appears twice (first at line 5)");
         assertThat(error("").getMessage()).isEqualTo("t.yaml:1:1: the file is empty: expected a topology with hosts, "
-            + "vdsHosts, physicalSwitches, nestedHypervisors, links and pings");
+            + "vdsHosts, physicalSwitches, nestedHypervisors, routers, vtepHosts, links and pings");
         assertThat(error("- just a list").getMessage()).isEqualTo(
             "t.yaml:1:1: the topology must be a mapping (key: value lines), got a list");
     }

@@ -1,0 +1,76 @@
+package io.vxswitch.app.cli;
+
+import io.vxswitch.app.daemon.DaemonConfig;
+import io.vxswitch.app.daemon.DaemonConfigParser;
+import io.vxswitch.app.daemon.HostSwitch;
+import io.vxswitch.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+/** {@code vxswitch run}: the host switch daemon on real TAP devices, interfaces and VXLAN sockets. */
+@Command(name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run a host switch on this machine: TAP ports for VMs or namespaces, existing interfaces as uplinks,",
+        "VXLAN tunnels to remote VTEPs (Linux vxlan devices, Open vSwitch, other vxswitches).",
+        "Needs CAP_NET_ADMIN (run as root). Stops cleanly on Ctrl-C or SIGTERM: the TAP devices it created go away.",
+        "The config format is in docs/config.md; 'vxswitch run --check' only validates it."},
+    footer = {"", "Example:", "  sudo vxswitch run --config switch.yaml"})
+public final class RunCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Switch config (YAML).")
+    Path config;
+
+    @Option(names = "--check", description = "Validate the config and print the ports it describes, then exit.")
+    boolean check;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        DaemonConfig cfg;
+        try {
+            cfg = DaemonConfigParser.read(config);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + config + ": " + e.getMessage(), e);
+        } catch (ConfigException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+        if (check) {
+            out.println(config + ": ok: switch " + cfg.name() + ", " + cfg.portGroups().size() + " port groups, "
+                + cfg.ports().size() + " ports, " + cfg.tunnels().size() + " tunnels");
+            out.flush();
+            return 0;
+        }
+        HostSwitch hs = HostSwitch.start(cfg, line -> log(out, line));
+        log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports");
+        for (String line : hs.summary()) {
+            log(out, line);
+        }
+        Thread stopper = new Thread(() -> {
+            log(out, "stopping: removing devices");
+            hs.close();
+            log(out, "stopped");
+        }, "vxswitch-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        hs.join();
+        return 0;
+    }
+
+    private static void log(PrintWriter out, String line) {
+        synchronized (out) {
+            out.println(LocalTime.now().format(TIME) + " " + line);
+            out.flush();
+        }
+    }
+}

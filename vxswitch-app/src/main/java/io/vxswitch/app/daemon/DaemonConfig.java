@@ -1,0 +1,15 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+
+import java.util.List;
+
+/** A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. */
+public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc,
+                           List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels) {
+    public DaemonConfig {
+        portGroups = List.copyOf(portGroups);
+        ports = List.copyOf(ports);
+        tunnels = List.copyOf(tunnels);
+    }
+}

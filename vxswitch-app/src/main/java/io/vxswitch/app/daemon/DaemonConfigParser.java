@@ -1,0 +1,217 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.config.PolicyParser;
+import io.vxswitch.config.Values;
+import io.vxswitch.config.Where;
+import io.vxswitch.config.YamlDocument;
+import io.vxswitch.config.YamlValue;
+import io.vxswitch.config.YamlValue.YamlMap;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.packet.Dot1q;
+import io.vxswitch.packet.Vxlan;
+import io.vxswitch.vxlan.VtepAddress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the daemon's YAML config (docs/config.md has the schema) into a validated {@link DaemonConfig}.
+ * Every error names the file, line and column, the setting, what is expected and what was found.
+ */
+public final class DaemonConfigParser {
+    private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels");
+    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc");
+    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning");
+    private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
+    private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
+        "learning", "underlayMtu", "strictReservedBits");
+    /** IFNAMSIZ is 16 with the terminating NUL. */
+    private static final int MAX_INTERFACE_NAME = 15;
+
+    private DaemonConfigParser() {
+    }
+
+    public static DaemonConfig read(Path file) throws IOException {
+        return parse(YamlDocument.read(file, "a switch config with switch, portGroups, ports and tunnels"));
+    }
+
+    public static DaemonConfig parse(String source, String text) {
+        return parse(YamlDocument.parse(source, text, "a switch config with switch, portGroups, ports and tunnels"));
+    }
+
+    private static DaemonConfig parse(YamlValue rootValue) {
+        YamlMap root = Values.map(rootValue, "the config");
+        root.allowOnly("the config", ROOT_KEYS);
+        YamlMap sw = Values.map(root.require("switch", "the config"), "switch");
+        sw.allowOnly("switch", SWITCH_KEYS);
+        String name = Values.name(sw.require("name", "switch"), "switch.name");
+        int fdbCapacity = sw.get("fdbCapacity").map(v -> Values.integer(v, "switch.fdbCapacity", 1, 1 << 24))
+            .orElse(SwitchOptions.DEFAULT_FDB_CAPACITY);
+        boolean rpf = sw.get("reversePathCheckPromisc").map(v -> Values.bool(v, "switch.reversePathCheckPromisc"))
+            .orElse(false);
+
+        Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
+        for (YamlValue v : section(root, "portGroups")) {
+            PortGroupPolicy pg = portGroup(v);
+            if (groups.put(pg.name(), pg) != null) {
+                throw v.where().error("port group '" + pg.name() + "' is defined twice");
+            }
+        }
+        Map<String, Where> names = new HashMap<>();
+        List<PortConfig> ports = new ArrayList<>();
+        for (YamlValue v : section(root, "ports")) {
+            PortConfig p = port(v, groups);
+            unique(names, p.name(), v.where());
+            ports.add(p);
+        }
+        List<TunnelConfig> tunnels = new ArrayList<>();
+        Map<Integer, Where> vnis = new HashMap<>();
+        for (YamlValue v : section(root, "tunnels")) {
+            TunnelConfig t = tunnel(v);
+            unique(names, t.name(), v.where());
+            Where first = vnis.putIfAbsent(t.vni(), v.where());
+            if (first != null) {
+                throw v.where().error("tunnel '" + t.name() + "': VNI " + t.vni() + " is already carried by the tunnel at "
+                    + first);
+            }
+            tunnels.add(t);
+        }
+        if (ports.isEmpty() && tunnels.isEmpty()) {
+            throw root.where().error("the config has no ports and no tunnels: a switch needs at least one");
+        }
+        return new DaemonConfig(name, fdbCapacity, rpf, List.copyOf(groups.values()), ports, tunnels);
+    }
+
+    private static List<YamlValue> section(YamlMap root, String key) {
+        return root.get(key).map(v -> Values.list(v, key)).orElse(List.of());
+    }
+
+    private static void unique(Map<String, Where> names, String name, Where where) {
+        Where first = names.putIfAbsent(name, where);
+        if (first != null) {
+            throw where.error("port name '" + name + "' is already used at " + first);
+        }
+    }
+
+    private static PortGroupPolicy portGroup(YamlValue v) {
+        YamlMap m = Values.map(v, "port group");
+        m.allowOnly("port group", GROUP_KEYS);
+        String name = Values.name(m.require("name", "port group"), "port group name");
+        String what = "port group '" + name + "'";
+        VlanPolicy vlan = m.get("vlan").map(x -> PolicyParser.vlan(x, what + ": vlan", 0)).orElse(VlanPolicy.none());
+        SecurityPolicy security = m.get("security").map(x -> PolicyParser.security(x, what + ": security"))
+            .orElse(SecurityPolicy.VDS_DEFAULT);
+        MacLearningPolicy learning = m.get("macLearning").map(x -> PolicyParser.macLearning(x, what + ": macLearning"))
+            .orElse(MacLearningPolicy.DISABLED);
+        return new PortGroupPolicy(name, vlan, security, learning);
+    }
+
+    private static PortConfig port(YamlValue v, Map<String, PortGroupPolicy> groups) {
+        YamlMap m = Values.map(v, "port");
+        m.allowOnly("port", PORT_KEYS);
+        String name = Values.name(m.require("name", "port"), "port name");
+        String what = "port '" + name + "'";
+        YamlValue typeValue = m.require("type", what);
+        PortConfig.Type type = switch (Values.text(typeValue, what + ": type")) {
+            case "tap" -> PortConfig.Type.TAP;
+            case "interface" -> PortConfig.Type.INTERFACE;
+            default -> throw typeValue.where().error(what + ": type must be tap (vxswitch creates a TAP device) or "
+                + "interface (an existing interface), got " + typeValue.describe());
+        };
+        PortKind kind = m.get("kind").map(k -> switch (Values.text(k, what + ": kind")) {
+            case "vnic" -> PortKind.VNIC;
+            case "uplink" -> PortKind.UPLINK;
+            default -> throw k.where().error(what + ": kind must be vnic or uplink, got " + k.describe());
+        }).orElse(type == PortConfig.Type.TAP ? PortKind.VNIC : PortKind.UPLINK);
+        YamlValue groupValue = m.require("portGroup", what);
+        String group = Values.name(groupValue, what + ": portGroup");
+        PortGroupPolicy pg = groups.get(group);
+        if (pg == null) {
+            throw groupValue.where().error(what + ": no port group '" + group + "' (defined: "
+                + String.join(", ", groups.keySet()) + ")");
+        }
+        String iface = null;
+        if (type == PortConfig.Type.INTERFACE) {
+            YamlValue i = m.require("interface", what + " (type interface)");
+            iface = Values.name(i, what + ": interface");
+            checkInterfaceName(iface, i, what + ": interface");
+        } else {
+            checkInterfaceName(name, v, what + ": a tap's name");
+            m.get("interface").ifPresent(i -> {
+                throw i.where().error(what + ": interface is for type interface; a tap is named after the port");
+            });
+        }
+        long mac = m.get("mac").map(x -> Values.mac(x, what + ": mac")).orElse(Port.NO_MAC);
+        if (kind == PortKind.UPLINK && mac != Port.NO_MAC) {
+            throw m.require("mac", what).where().error(what + ": an uplink has no vNIC MAC; remove mac or use kind: vnic");
+        }
+        if (kind == PortKind.VNIC && mac == Port.NO_MAC && !pg.security().forgedTransmits()) {
+            throw v.where().error(what + ": give the MAC of the VM behind this vNIC port (mac: ...), or its port group '"
+                + group + "' must accept forged transmits (and should learn MACs): with forged transmits reject "
+                + "and no MAC, every frame from it would be dropped");
+        }
+        int mtu = m.get("mtu").map(x -> Values.integer(x, what + ": mtu", 68, 9000)).orElse(0);
+        if (mtu != 0 && type != PortConfig.Type.TAP) {
+            throw m.require("mtu", what).where().error(what + ": mtu is set on taps vxswitch creates; set an "
+                + "existing interface's MTU with ip link");
+        }
+        return new PortConfig(name, type, kind, group, iface, mac, mtu);
+    }
+
+    private static void checkInterfaceName(String name, YamlValue v, String what) {
+        if (name.length() > MAX_INTERFACE_NAME || name.contains("/")) {
+            throw v.where().error(what + " '" + name + "' is not a Linux interface name (at most 15 characters, no '/')");
+        }
+    }
+
+    private static TunnelConfig tunnel(YamlValue v) {
+        YamlMap m = Values.map(v, "tunnel");
+        m.allowOnly("tunnel", TUNNEL_KEYS);
+        String name = Values.name(m.require("name", "tunnel"), "tunnel name");
+        String what = "tunnel '" + name + "'";
+        int vni = Values.integer(m.require("vni", what), what + ": vni", 1, Vxlan.MAX_VNI);
+        int vlan = Values.integer(m.require("vlan", what), what + ": vlan", 0, Dot1q.MAX_VID);
+        VtepAddress local = address(m.require("local", what), what + ": local");
+        if (local.isMulticast() || local.isUnspecified()) {
+            throw m.require("local", what).where().error(what + ": local must be a unicast address of this host");
+        }
+        List<VtepAddress> remotes = new ArrayList<>();
+        for (YamlValue r : m.get("remotes").map(x -> Values.list(x, what + ": remotes")).orElse(List.of())) {
+            VtepAddress a = address(r, what + ": remotes");
+            if (a.isMulticast() || a.isUnspecified()) {
+                throw r.where().error(what + ": remote " + a + " is not a unicast VTEP address");
+            }
+            if (a.isIpv4() != local.isIpv4()) {
+                throw r.where().error(what + ": remote " + a + " is not of the local address's family (" + local + ")");
+            }
+            remotes.add(a);
+        }
+        int port = m.get("port").map(x -> Values.integer(x, what + ": port", 1, 65535)).orElse(TunnelConfig.DEFAULT_PORT);
+        boolean learning = m.get("learning").map(x -> Values.bool(x, what + ": learning")).orElse(true);
+        int mtu = m.get("underlayMtu").map(x -> Values.integer(x, what + ": underlayMtu", 1280, 65535))
+            .orElse(TunnelConfig.DEFAULT_UNDERLAY_MTU);
+        boolean strict = m.get("strictReservedBits").map(x -> Values.bool(x, what + ": strictReservedBits"))
+            .orElse(false);
+        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict);
+    }
+
+    private static VtepAddress address(YamlValue v, String what) {
+        String text = Values.text(v, what);
+        try {
+            return VtepAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw v.where().error(what + ": " + e.getMessage());
+        }
+    }
+}

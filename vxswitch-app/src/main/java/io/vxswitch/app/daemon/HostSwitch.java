@@ -1,0 +1,167 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.app.cli.UserException;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.InterfacePort;
+import io.vxswitch.linux.dataplane.PortDevice;
+import io.vxswitch.linux.dataplane.TapPort;
+import io.vxswitch.linux.dataplane.TunnelPort;
+import io.vxswitch.linux.packet.PacketSocket;
+import io.vxswitch.linux.tap.TapDevice;
+import io.vxswitch.linux.tap.TapOptions;
+import io.vxswitch.linux.udp.UdpSocketPool;
+import io.vxswitch.packet.MacAddress;
+import io.vxswitch.vxlan.DecapOptions;
+import io.vxswitch.vxlan.FloodList;
+import io.vxswitch.vxlan.MtuCheck;
+import io.vxswitch.vxlan.RemoteVteps;
+import io.vxswitch.vxlan.VniMap;
+import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VtepAddress;
+import io.vxswitch.vxlan.VxlanCounters;
+import io.vxswitch.vxlan.VxlanDecapsulator;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A running host switch: the {@link Switch} built from a {@link DaemonConfig}, its Linux devices, and the poll
+ * loop thread that drives them. {@link #close} stops the loop and removes every device it created, so nothing
+ * is left behind; a start that fails half way closes what it had opened.
+ */
+public final class HostSwitch implements AutoCloseable {
+    /** Largest frame a port reads: a 9000-byte MTU plus Ethernet and two tags. */
+    static final int MAX_FRAME = 9000 + 22;
+    static final int REMOTE_VTEPS = 1024;
+
+    private final Switch sw;
+    private final Dataplane dataplane;
+    private final List<String> summary;
+    private final Thread loop;
+
+    private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary) {
+        this.sw = sw;
+        this.dataplane = dataplane;
+        this.summary = List.copyOf(summary);
+        this.loop = Thread.ofPlatform().name("vxswitch-loop").unstarted(dataplane);
+    }
+
+    /** Builds the switch, opens every device, and starts the poll loop. */
+    public static HostSwitch start(DaemonConfig config, Consumer<String> log) {
+        Switch sw = new Switch(new SwitchOptions(config.name(), config.fdbCapacity(), SwitchOptions.DEFAULT_MAX_PORTS,
+            config.reversePathCheckPromisc(), new SecureRandom().nextLong()));
+        for (PortGroupPolicy pg : config.portGroups()) {
+            sw.addPortGroup(pg);
+        }
+        List<PortDevice> opened = new ArrayList<>();
+        List<String> summary = new ArrayList<>();
+        try {
+            for (PortConfig p : config.ports()) {
+                PortDevice device = openPort(sw, p);
+                opened.add(device);
+                Port port = sw.port(device.switchPort());
+                summary.add(String.format("port %-10s %-6s %-8s port group %s (%s)%s", p.name(), port.kind().label(),
+                    p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
+                    p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe());
+            }
+            for (TunnelConfig t : config.tunnels()) {
+                TunnelPort device = openTunnel(sw, t, log);
+                opened.add(device);
+                summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
+                    t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), device.describe()));
+            }
+            Dataplane dataplane = new Dataplane(sw);
+            for (PortDevice d : opened) {
+                dataplane.add(d);
+            }
+            HostSwitch hs = new HostSwitch(sw, dataplane, summary);
+            hs.loop.start();
+            return hs;
+        } catch (RuntimeException e) {
+            for (PortDevice d : opened) {
+                d.close();
+            }
+            throw e;
+        }
+    }
+
+    private static PortDevice openPort(Switch sw, PortConfig p) {
+        int id = p.kind() == PortKind.UPLINK ? sw.addUplink(p.name(), p.portGroup())
+            : sw.addVnicPort(p.name(), p.portGroup(), p.mac());
+        try {
+            return switch (p.type()) {
+                case TAP -> new TapPort(TapDevice.create(p.name(), p.mtu() == 0 ? TapOptions.defaults()
+                    : TapOptions.defaults().withMtu(p.mtu())), id, MAX_FRAME);
+                case INTERFACE -> new InterfacePort(PacketSocket.open(p.interfaceName()), id);
+            };
+        } catch (LinuxException e) {
+            throw new UserException("port " + p.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TunnelPort openTunnel(Switch sw, TunnelConfig t, Consumer<String> log) {
+        String group = "tunnel-" + t.name();
+        VlanPolicy vlan = t.vlan() == 0 ? VlanPolicy.none() : VlanPolicy.trunk(List.of(new VlanRange(t.vlan(), t.vlan())), 0);
+        sw.addPortGroup(new PortGroupPolicy(group, vlan, SecurityPolicy.VDS_DEFAULT,
+            t.learning() ? MacLearningPolicy.ENABLED : MacLearningPolicy.DISABLED));
+        sw.addTunnelPort(t.name(), group);
+        VniMap vnis = VniMap.of(t.vni(), t.vlan());
+        RemoteVteps remotes = new RemoteVteps(REMOTE_VTEPS);
+        FloodList flood = new FloodList(remotes);
+        for (VtepAddress r : t.remotes()) {
+            flood.add(t.vni(), r);
+        }
+        VxlanCounters counters = new VxlanCounters();
+        DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
+        Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
+        UdpSocketPool sockets;
+        try {
+            sockets = UdpSocketPool.open(t.local(), t.port());
+        } catch (LinuxException e) {
+            throw new UserException("tunnel " + t.name() + ": " + e.getMessage(), e);
+        }
+        MtuCheck mtu = new MtuCheck(t.underlayMtu(), counters, line -> log.accept("tunnel " + t.name() + ": " + line));
+        return new TunnelPort(vtep, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64);
+    }
+
+    public Switch switchInstance() {
+        return sw;
+    }
+
+    public Dataplane dataplane() {
+        return dataplane;
+    }
+
+    /** One line per port, for the start-up log. */
+    public List<String> summary() {
+        return summary;
+    }
+
+    /** Waits until the loop ends (after {@link #close} from another thread). */
+    public void join() throws InterruptedException {
+        loop.join();
+    }
+
+    @Override
+    public void close() {
+        dataplane.stop();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dataplane.close();
+    }
+}

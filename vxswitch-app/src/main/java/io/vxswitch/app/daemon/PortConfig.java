@@ -1,0 +1,24 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortKind;
+
+/**
+ * One port of the daemon's switch, as the config file gives it.
+ *
+ * @param type      what the port is on the host: a TAP device vxswitch creates, or an existing interface
+ * @param kind      its role in the switch: a vNIC (default for taps) or an uplink (default for interfaces)
+ * @param mac       the MAC of the VM behind a vNIC port, or {@link Port#NO_MAC} when not given
+ * @param mtu       MTU to set on a tap, or 0 to keep the kernel's
+ * @param interfaceName the existing interface of an {@code interface} port
+ */
+public record PortConfig(String name, Type type, PortKind kind, String portGroup, String interfaceName, long mac,
+                         int mtu) {
+    public enum Type {
+        TAP, INTERFACE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

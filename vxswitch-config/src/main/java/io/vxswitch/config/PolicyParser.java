@@ -1,0 +1,106 @@
+package io.vxswitch.config;
+
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.config.YamlValue.Scalar;
+import io.vxswitch.config.YamlValue.YamlMap;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Port group policies in the vSphere vocabulary (DVSSecurityPolicy, DVSMacLearningPolicy):
+ * <pre>
+ * vlan: 119                               # access VLAN; "none" (or 0) for untagged; or a trunk:
+ * vlan: {trunk: 1-4094, native: 0}
+ * security: {allowPromiscuous: false, macChanges: false, forgedTransmits: accept}
+ * macLearning: {enabled: true, allowUnicastFlooding: true, limit: 4096, limitPolicy: drop, agingSeconds: 300}
+ * </pre>
+ * Anything left out keeps the VDS default (security all reject, learning off).
+ */
+public final class PolicyParser {
+    private static final List<String> SECURITY_KEYS = List.of("allowPromiscuous", "macChanges", "forgedTransmits");
+    private static final List<String> LEARNING_KEYS =
+        List.of("enabled", "allowUnicastFlooding", "limit", "limitPolicy", "agingSeconds");
+    private static final List<String> TRUNK_KEYS = List.of("trunk", "native");
+
+    private PolicyParser() {
+    }
+
+    /**
+     * @param defaultNative the native VLAN of a trunk that does not name one: 0 (untagged segment) on a VDS,
+     *                      1 on a physical switch
+     */
+    public static VlanPolicy vlan(YamlValue v, String what, int defaultNative) {
+        if (v instanceof Scalar) {
+            String t = Values.text(v, what);
+            if (t.equals("none") || t.equals("0")) {
+                return VlanPolicy.none();
+            }
+            return VlanPolicy.access(Values.integer(v, what + " (none, a VLAN ID, or {trunk: ranges})", 1, 4094));
+        }
+        YamlMap m = Values.map(v, what);
+        m.allowOnly(what, TRUNK_KEYS);
+        YamlValue ranges = m.require("trunk", what);
+        List<VlanRange> list;
+        try {
+            list = VlanRange.parseList(Values.text(ranges, what + ".trunk"));
+        } catch (IllegalArgumentException e) {
+            throw ranges.where().error(what + ".trunk must be VLAN ranges like 1-4094 or 100-199,300: "
+                + e.getMessage());
+        }
+        int nativeVlan = m.get("native").map(n -> Values.integer(n, what + ".native", 0, 4094)).orElse(defaultNative);
+        return VlanPolicy.trunk(list, nativeVlan);
+    }
+
+    public static SecurityPolicy security(YamlValue v, String what) {
+        YamlMap m = Values.map(v, what);
+        m.allowOnly(what, SECURITY_KEYS);
+        SecurityPolicy s = SecurityPolicy.VDS_DEFAULT;
+        s = s.withPromiscuous(m.get("allowPromiscuous").map(x -> accept(x, what + ".allowPromiscuous")).orElse(false));
+        s = s.withMacChanges(m.get("macChanges").map(x -> accept(x, what + ".macChanges")).orElse(false));
+        return s.withForgedTransmits(m.get("forgedTransmits").map(x -> accept(x, what + ".forgedTransmits"))
+            .orElse(false));
+    }
+
+    public static MacLearningPolicy macLearning(YamlValue v, String what) {
+        YamlMap m = Values.map(v, what);
+        m.allowOnly(what, LEARNING_KEYS);
+        boolean enabled = m.get("enabled").map(x -> Values.bool(x, what + ".enabled")).orElse(false);
+        MacLearningPolicy p = enabled ? MacLearningPolicy.ENABLED : MacLearningPolicy.DISABLED;
+        if (m.get("allowUnicastFlooding").isPresent()) {
+            p = p.withUnicastFlooding(Values.bool(m.get("allowUnicastFlooding").get(), what + ".allowUnicastFlooding"));
+        }
+        int limit = m.get("limit").map(x -> Values.integer(x, what + ".limit", 0, MacLearningPolicy.MAX_LIMIT))
+            .orElse(p.limit());
+        MacLearningPolicy.LimitPolicy limitPolicy = m.get("limitPolicy").map(x -> limitPolicy(x, what + ".limitPolicy"))
+            .orElse(p.limitPolicy());
+        p = p.withLimit(limit, limitPolicy);
+        if (m.get("agingSeconds").isPresent()) {
+            p = p.withAgingSeconds(Values.integer(m.get("agingSeconds").get(), what + ".agingSeconds",
+                MacLearningPolicy.MIN_AGING_SECONDS, MacLearningPolicy.MAX_AGING_SECONDS));
+        }
+        return p;
+    }
+
+    private static MacLearningPolicy.LimitPolicy limitPolicy(YamlValue v, String what) {
+        String t = Values.text(v, what);
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "drop" -> MacLearningPolicy.LimitPolicy.DROP;
+            case "allow" -> MacLearningPolicy.LimitPolicy.ALLOW;
+            default -> throw v.where().error(what + " must be drop or allow, got '" + t + "'");
+        };
+    }
+
+    /** vSphere shows these as Accept/Reject; the API has booleans. Both are taken. */
+    private static boolean accept(YamlValue v, String what) {
+        String t = Values.text(v, what);
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "true", "accept" -> true;
+            case "false", "reject" -> false;
+            default -> throw v.where().error(what + " must be accept or reject (or true/false), got '" + t + "'");
+        };
+    }
+}

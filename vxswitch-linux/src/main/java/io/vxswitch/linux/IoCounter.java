@@ -1,0 +1,29 @@
+package io.vxswitch.linux;
+
+/** What the Linux ports count, with a label for {@code show} commands and metrics. */
+public enum IoCounter {
+    RX_FRAMES("frames received"),
+    RX_BYTES("bytes received"),
+    TX_FRAMES("frames sent"),
+    TX_BYTES("bytes sent"),
+    RX_OVERSIZE_DROPS("received frames dropped: longer than MTU + Ethernet header + 2 tags; usually GSO/GRO "
+        + "super-frames from offloads, turn them off: ethtool -K DEV tx off gso off tso off gro off"),
+    RX_PARTIAL_CHECKSUM_DROPS("received frames dropped: checksum left to an offload (CHECKSUM_PARTIAL), "
+        + "forwarding them would send bad checksums; turn off tx checksum offload on the sender"),
+    RX_OWN_TX_IGNORED("frames this host sent on the interface, seen by the packet socket and ignored"),
+    RX_VLAN_TAGS_RESTORED("received frames whose 802.1Q tag the kernel had stripped and vxswitch put back"),
+    RX_ERRORS("receive calls that failed (the errno is logged)"),
+    RX_LINK_DOWN("receive calls that reported the interface down (ENETDOWN)"),
+    TX_WOULD_BLOCK("frames not sent: the kernel's send queue was full"),
+    TX_ERRORS("frames not sent: the kernel refused them (the errno is logged)");
+
+    private final String description;
+
+    IoCounter(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

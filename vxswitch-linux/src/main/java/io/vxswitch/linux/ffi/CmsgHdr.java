@@ -1,0 +1,56 @@
+package io.vxswitch.linux.ffi;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; }} followed by the data, every
+ * element aligned to {@code sizeof(size_t)} (the CMSG_* macros, which are not functions and so are
+ * reimplemented here).
+ */
+public final class CmsgHdr {
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+        JAVA_LONG.withName("cmsg_len"),
+        JAVA_INT.withName("cmsg_level"),
+        JAVA_INT.withName("cmsg_type")).withName("cmsghdr");
+    public static final long SIZE = LAYOUT.byteSize();
+
+    private static final VarHandle LEN = Layouts.field(LAYOUT, "cmsg_len");
+    private static final VarHandle LEVEL = Layouts.field(LAYOUT, "cmsg_level");
+    private static final VarHandle TYPE = Layouts.field(LAYOUT, "cmsg_type");
+
+    private CmsgHdr() {
+    }
+
+    /** {@code CMSG_ALIGN}: rounded up to a multiple of 8. */
+    public static long align(long length) {
+        return (length + 7) & ~7L;
+    }
+
+    /** {@code CMSG_SPACE(dataLength)}: room for one header and its data in a control buffer. */
+    public static long space(long dataLength) {
+        return align(SIZE) + align(dataLength);
+    }
+
+    /** {@code CMSG_DATA} as an offset from the header. */
+    public static long dataOffset() {
+        return align(SIZE);
+    }
+
+    public static long length(MemorySegment s, long at) {
+        return (long) LEN.get(s, at);
+    }
+
+    public static int level(MemorySegment s, long at) {
+        return (int) LEVEL.get(s, at);
+    }
+
+    public static int type(MemorySegment s, long at) {
+        return (int) TYPE.get(s, at);
+    }
+}

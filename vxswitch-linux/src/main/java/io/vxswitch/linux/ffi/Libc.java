@@ -1,0 +1,410 @@
+package io.vxswitch.linux.ffi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls vxswitch needs, bound once through the FFM linker.
+ *
+ * <p><b>Contract, the kernel's own:</b> every method returns the call's result when it is {@code >= 0} and
+ * {@code -errno} when it failed, so a caller tests {@code r < 0} and never reads a thread-global errno later
+ * (the JVM may call libc itself in between). errno is captured with {@code Linker.Option.captureCallState}
+ * into a small per-thread segment; the wrappers take only primitives and {@link MemorySegment}s, so the
+ * data path allocates nothing.
+ *
+ * <p>Buffers must be native segments: heap segments are refused by the linker (these calls may block or
+ * touch the buffer for a long time, so they are not linked as "critical").
+ */
+public final class Libc {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final ThreadLocal<MemorySegment> STATE =
+        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+
+    private static final MethodHandle OPEN = errnoCall("open",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = errnoCall("read",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = errnoCall("write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ_RAW = errnoCall("read",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WRITE_RAW = errnoCall("write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SENDTO_RAW = errnoCall("sendto",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle READV = errnoCall("readv",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITEV = errnoCall("writev",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle IOCTL_PTR = errnoCall("ioctl",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    private static final MethodHandle IOCTL_INT = errnoCall("ioctl",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+    private static final MethodHandle SOCKET = errnoCall("socket",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = errnoCall("bind",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVFROM = errnoCall("recvfrom",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SENDTO = errnoCall("sendto",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMMSG = errnoCall("recvmmsg",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG = errnoCall("sendmmsg",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = errnoCall("poll",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = errnoCall("eventfd",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** A variadic function: arguments from {@code firstVariadic} on are passed as C varargs. */
+    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, int firstVariadic) {
+        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"),
+            Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    private static MethodHandle plainCall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no function '" + name + "'"));
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r >= 0 ? r : -errno(state);
+    }
+
+    private static long result(long r, MemorySegment state) {
+        return r >= 0 ? r : -errno(state);
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        // invokeExact with matching types throws only what the target throws, and C functions throw nothing.
+        return new AssertionError("native call failed in the linker: " + t, t);
+    }
+
+    /** {@code open(path, flags, 0)}; {@code path} a NUL-terminated string. */
+    public static int open(MemorySegment path, int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) OPEN.invokeExact(st, path, flags, 0), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int close(int fd) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) CLOSE.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) READ.invokeExact(st, fd, buf, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) WRITE.invokeExact(st, fd, buf, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code read} into a raw address from {@link NativeBuffers#address}: the per-frame form, which makes no
+     * segment. The caller keeps the memory alive across the call ({@code Reference.reachabilityFence}).
+     */
+    public static long readRaw(int fd, long address, long count) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) READ_RAW.invokeExact(st, fd, address, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write} from a raw address; see {@link #readRaw}. */
+    public static long writeRaw(int fd, long address, long count) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) WRITE_RAW.invokeExact(st, fd, address, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendto} from a raw address; see {@link #readRaw}. */
+    public static long sendtoRaw(int fd, long address, long length, int flags, MemorySegment to, int toLength) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) SENDTO_RAW.invokeExact(st, fd, address, length, flags, to, toLength), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code readv(fd, iov, iovcnt)}; {@code iov} an array of {@link Iovec}. */
+    public static long readv(int fd, MemorySegment iov, int iovcnt) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long writev(int fd, MemorySegment iov, int iovcnt) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, arg)} with a pointer argument (ifreq, int*). */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) IOCTL_PTR.invokeExact(st, fd, request, arg), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, value)} with an integer argument (TUNSETPERSIST, TUNSETOFFLOAD). */
+    public static int ioctl(int fd, long request, long value) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) IOCTL_INT.invokeExact(st, fd, request, value), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int bind(int fd, MemorySegment address, int addressLength) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) BIND.invokeExact(st, fd, address, addressLength), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getsockname(fd, address, &length)}; {@code length} an int segment, in and out. */
+    public static int getsockname(int fd, MemorySegment address, MemorySegment length) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(st, fd, address, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int length) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getsockopt(fd, level, name, value, &length)}; {@code length} an int segment, in and out. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvfrom}; pass {@link MemorySegment#NULL} for {@code address} and {@code addressLength} to skip them. */
+    public static long recvfrom(int fd, MemorySegment buf, long length, int flags, MemorySegment address,
+                                MemorySegment addressLength) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) RECVFROM.invokeExact(st, fd, buf, length, flags, address, addressLength), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long sendto(int fd, MemorySegment buf, long length, int flags, MemorySegment address,
+                              int addressLength) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) SENDTO.invokeExact(st, fd, buf, length, flags, address, addressLength), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmmsg(fd, msgvec, vlen, flags, NULL)}: no timeout, the sockets are non-blocking. */
+    public static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) RECVMMSG.invokeExact(st, fd, msgvec, vlen, flags, MemorySegment.NULL), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) SENDMMSG.invokeExact(st, fd, msgvec, vlen, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(fds, nfds, timeoutMillis)}; {@code fds} an array of {@link PollFd}. */
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollCreate1(int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code epoll_ctl(epfd, op, fd, event)}; {@code event} one {@link EpollEvent} (ignored for DEL). */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(int initial, int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) EVENTFD.invokeExact(st, initial, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The interface index, or {@code -errno} (ENODEV when there is no such interface). */
+    public static int ifNameToIndex(MemorySegment name) {
+        MemorySegment st = STATE.get();
+        try {
+            int index = (int) IF_NAMETOINDEX.invokeExact(st, name);
+            return index != 0 ? index : -errno(st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code setns(fd, nstype)}: moves the calling thread (only) into the namespace {@code fd} refers to. */
+    public static int setns(int fd, int nstype) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) SETNS.invokeExact(st, fd, nstype), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** libc's text for an errno, e.g. "Device or resource busy". Error paths only: it allocates. */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.vxswitch.linux.ffi;
+
+/** Socket constants of Linux (x86_64 and the asm-generic architectures agree on these). */
+public final class Sockets {
+    public static final int AF_INET = SockaddrIn.AF_INET;
+    public static final int AF_INET6 = SockaddrIn6.AF_INET6;
+    public static final int AF_PACKET = SockaddrLl.AF_PACKET;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    /** IPv4 UDP only: send with a zero checksum (RFC 7348 §5 allows it for VXLAN over IPv4). */
+    public static final int SO_NO_CHECK = 11;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_UDP = 17;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IP_MTU_DISCOVER = 10;
+    public static final int IPV6_MTU_DISCOVER = 23;
+    public static final int IPV6_V6ONLY = 26;
+    /** Never fragment locally; set DF. Sends larger than the path MTU fail with EMSGSIZE. */
+    public static final int IP_PMTUDISC_DO = 2;
+    /** Leave the decision to the route (DF from path MTU discovery), the Linux default. */
+    public static final int IP_PMTUDISC_WANT = 1;
+
+    public static final int PACKET_IGNORE_OUTGOING = 23;
+
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = MsgHdr.MSG_TRUNC;
+
+    public static final int O_RDWR = 0x2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    private Sockets() {
+    }
+
+    /** {@code htons} for the EtherType arguments of {@code socket(AF_PACKET, ...)}. */
+    public static int htons(int value) {
+        return Short.toUnsignedInt(Short.reverseBytes((short) value));
+    }
+}

@@ -1,0 +1,334 @@
+package io.vxswitch.linux.packet;
+
+import io.vxswitch.linux.ErrorHints;
+import io.vxswitch.linux.InterfaceControl;
+import io.vxswitch.linux.InterfaceName;
+import io.vxswitch.linux.IoCounter;
+import io.vxswitch.linux.IoCounters;
+import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.Errno;
+import io.vxswitch.linux.ffi.Libc;
+import io.vxswitch.linux.ffi.MessageVector;
+import io.vxswitch.linux.ffi.MsgHdr;
+import io.vxswitch.linux.ffi.NativeBuffers;
+import io.vxswitch.linux.ffi.PacketMreq;
+import io.vxswitch.linux.ffi.SockaddrLl;
+import io.vxswitch.linux.ffi.Sockets;
+import io.vxswitch.linux.ffi.TpacketAuxdata;
+import io.vxswitch.linux.ffi.TpacketStats;
+import io.vxswitch.packet.Dot1q;
+import io.vxswitch.packet.Ethernet;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+
+/**
+ * A host interface as a switch port: an {@code AF_PACKET} raw socket bound to one interface (an uplink NIC, or
+ * the host end of a veth) that receives every frame arriving on the interface's wire and transmits frames
+ * onto it.
+ *
+ * <ul>
+ * <li>Promiscuous while open ({@code PACKET_MR_PROMISC}; the kernel drops the membership when the socket
+ *     closes): a switch port must see frames for every MAC behind it.</li>
+ * <li>VLAN tags are preserved: veth and most NICs strip the 802.1Q tag before AF_PACKET sees the frame and
+ *     report it in {@code PACKET_AUXDATA}; {@link #receive} puts it back in place.</li>
+ * <li>Frames this host transmits on the interface, vxswitch's own included, are not received
+ *     ({@code PACKET_IGNORE_OUTGOING}, and {@code sll_pkttype == PACKET_OUTGOING} as a second check).</li>
+ * <li>Offloads: with GRO/GSO/checksum offload on, the kernel hands AF_PACKET 64 KB super-frames and frames
+ *     with partial checksums. Both are dropped and counted ({@link IoCounter#RX_OVERSIZE_DROPS},
+ *     {@link IoCounter#RX_PARTIAL_CHECKSUM_DROPS}); turn offloads off on links vxswitch reads from:
+ *     {@code ethtool -K DEV tx off gso off tso off gro off}, on both ends of a veth. Taking them as they
+ *     are with {@code PACKET_VNET_HDR} is left to the performance work.</li>
+ * <li>The interface going down is not an error: the next receive reports ENETDOWN once (counted in
+ *     {@link IoCounter#RX_LINK_DOWN}) and frames flow again when it comes back up.</li>
+ * </ul>
+ *
+ * <p>Contract: {@link #receive} returns the frames delivered ({@code 0} when none is waiting), {@link #send}
+ * the frames sent and {@link #write} the bytes sent, {@code 0} when the kernel would block; a negative value
+ * is {@code -errno}. Nothing allocates per frame. One thread at a time.
+ */
+public final class PacketSocket implements AutoCloseable {
+    /** Room above the MTU: the Ethernet header and two VLAN tags (QinQ). */
+    public static final int FRAME_OVERHEAD = Ethernet.HEADER_LENGTH + 2 * Dot1q.LENGTH;
+
+    private final String interfaceName;
+    private final int ifindex;
+    private final int mtu;
+    private final IoCounters counters = new IoCounters();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment stats = arena.allocate(TpacketStats.LAYOUT);
+    private final MemorySegment statsLength = arena.allocate(ValueLayout.JAVA_INT);
+    private int fd;
+
+    private PacketSocket(String interfaceName, int ifindex, int mtu, int fd) {
+        this.interfaceName = interfaceName;
+        this.ifindex = ifindex;
+        this.mtu = mtu;
+        this.fd = fd;
+    }
+
+    /** Opens a promiscuous packet socket on {@code interfaceName}. */
+    public static PacketSocket open(String interfaceName) {
+        return open(interfaceName, true);
+    }
+
+    /**
+     * Opens a packet socket on {@code interfaceName} in the calling thread's network namespace.
+     *
+     * @throws LinuxException           no such interface, or no CAP_NET_RAW
+     * @throws IllegalArgumentException {@code interfaceName} is not a valid name
+     */
+    public static PacketSocket open(String interfaceName, boolean promiscuous) {
+        InterfaceName.validate("interface name", interfaceName);
+        String action = "cannot attach to interface '" + interfaceName + "'";
+        int ifindex = InterfaceControl.index(interfaceName);
+        int mtu = InterfaceControl.mtu(interfaceName);
+        // Protocol 0: nothing is queued until bind() names the interface, so no frame of another interface
+        // slips in between socket() and bind().
+        int fd = Libc.socket(Sockets.AF_PACKET, Sockets.SOCK_RAW | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new LinuxException(action, "socket(AF_PACKET, SOCK_RAW)", -fd, ErrorHints.packetSocket(-fd));
+        }
+        PacketSocket socket = new PacketSocket(interfaceName, ifindex, mtu, fd);
+        try (Arena setup = Arena.ofConfined()) {
+            MemorySegment one = setup.allocateFrom(ValueLayout.JAVA_INT, 1);
+            int r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, TpacketAuxdata.PACKET_AUXDATA, one, 4);
+            check(r, action, "setsockopt(PACKET_AUXDATA)");
+            r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, Sockets.PACKET_IGNORE_OUTGOING, one, 4);
+            if (r != -Errno.ENOPROTOOPT) { // kernels before 4.20 lack it; the pkttype check still works
+                check(r, action, "setsockopt(PACKET_IGNORE_OUTGOING)");
+            }
+            MemorySegment address = setup.allocate(SockaddrLl.LAYOUT);
+            SockaddrLl.forBind(address, 0, ifindex, SockaddrLl.ETH_P_ALL);
+            r = Libc.bind(fd, address, (int) SockaddrLl.SIZE);
+            if (r < 0) {
+                throw new LinuxException(action, "bind(AF_PACKET)", -r, ErrorHints.interfaceCall(interfaceName, -r));
+            }
+            if (promiscuous) {
+                MemorySegment mreq = setup.allocate(PacketMreq.LAYOUT);
+                PacketMreq.write(mreq, ifindex, PacketMreq.PACKET_MR_PROMISC);
+                r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PacketMreq.PACKET_ADD_MEMBERSHIP, mreq,
+                    PacketMreq.SIZE);
+                check(r, action, "setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
+            }
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    private static void check(int result, String action, String syscall) {
+        if (result < 0) {
+            throw new LinuxException(action, syscall, -result, ErrorHints.generic(-result));
+        }
+    }
+
+    /** A batch sized for this interface: frames up to MTU + {@link #FRAME_OVERHEAD}. */
+    public FrameBatch newBatch(int capacity) {
+        return new FrameBatch(capacity, mtu + FRAME_OVERHEAD);
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The interface MTU when the socket was opened. */
+    public int mtu() {
+        return mtu;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public IoCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Receives up to {@code batch.capacity()} frames with one {@code recvmmsg}. Delivered frames have their
+     * VLAN tag back in place; own transmissions, oversize frames and frames with partial checksums are
+     * dropped and counted.
+     *
+     * @return frames delivered in {@code batch} (0 when none was waiting), or {@code -errno}
+     */
+    public int receive(FrameBatch batch) {
+        MessageVector v = batch.vector;
+        int n = v.count();
+        v.prepareReceive(n, FrameBatch.HEADROOM);
+        int r = Libc.recvmmsg(openFd(), v.messages(), n, Sockets.MSG_TRUNC);
+        if (r <= 0) {
+            return receiveFailed(r);
+        }
+        MemorySegment data = v.data();
+        MemorySegment control = v.controls();
+        int delivered = 0;
+        for (int i = 0; i < r; i++) {
+            if (batch.packetType(i) == SockaddrLl.PACKET_OUTGOING) {
+                counters.increment(IoCounter.RX_OWN_TX_IGNORED);
+                continue;
+            }
+            if ((v.flags(i) & MsgHdr.MSG_TRUNC) != 0) {
+                counters.increment(IoCounter.RX_OVERSIZE_DROPS);
+                continue;
+            }
+            long frame = v.slotOffset(i) + FrameBatch.HEADROOM;
+            int length = v.length(i);
+            long aux = TagRestorer.findAuxdata(control, v.controlOffset(i), v.controlLength(i));
+            if (aux >= 0) {
+                int status = TpacketAuxdata.status(control, aux);
+                if ((status & TpacketAuxdata.TP_STATUS_CSUMNOTREADY) != 0) {
+                    counters.increment(IoCounter.RX_PARTIAL_CHECKSUM_DROPS);
+                    continue;
+                }
+                int tci = TpacketAuxdata.vlanTci(control, aux);
+                if (TagRestorer.hasStrippedTag(status, tci) && length >= Ethernet.TYPE_OFFSET) {
+                    if (length + Dot1q.LENGTH > batch.maxFrameLength()) {
+                        counters.increment(IoCounter.RX_OVERSIZE_DROPS);
+                        continue;
+                    }
+                    frame = TagRestorer.restore(data, frame, TagRestorer.tpid(status,
+                        TpacketAuxdata.vlanTpid(control, aux)), tci);
+                    length += Dot1q.LENGTH;
+                    counters.increment(IoCounter.RX_VLAN_TAGS_RESTORED);
+                }
+            }
+            batch.offsets[delivered] = frame;
+            batch.lengths[delivered] = length;
+            delivered++;
+            counters.increment(IoCounter.RX_FRAMES);
+            counters.add(IoCounter.RX_BYTES, length);
+        }
+        return delivered;
+    }
+
+    private int receiveFailed(int r) {
+        if (r == 0 || r == -Errno.EAGAIN || r == -Errno.EINTR) {
+            return 0;
+        }
+        if (r == -Errno.ENETDOWN) {
+            counters.increment(IoCounter.RX_LINK_DOWN);
+            return 0;
+        }
+        counters.increment(IoCounter.RX_ERRORS);
+        return r;
+    }
+
+    /**
+     * Sends frames {@code 0 .. count-1} of {@code batch} (as declared with {@link FrameBatch#frame}) with
+     * {@code sendmmsg}. A frame the kernel refuses is skipped and counted; sending stops when the queue is
+     * full.
+     *
+     * @return frames sent; with {@code 0 <} result {@code < count} the rest were dropped or not sent
+     */
+    public int send(FrameBatch batch, int count) {
+        MessageVector v = batch.vector;
+        if (count > v.count()) {
+            throw new IllegalArgumentException(count + " frames do not fit a batch of " + v.count());
+        }
+        for (int k = 0; k < count; k++) {
+            v.prepareSend(k, batch.offsets[k], batch.lengths[k], 0);
+        }
+        int f = openFd();
+        int sent = 0;
+        int next = 0;
+        while (next < count) {
+            // A slice only after a refused frame: the common case passes the vector as it is.
+            MemorySegment from = next == 0 ? v.messages() : v.messages().asSlice(v.messageOffset(next));
+            int r = Libc.sendmmsg(f, from, count - next, 0);
+            if (r > 0) {
+                for (int k = next; k < next + r; k++) {
+                    counters.add(IoCounter.TX_BYTES, v.length(k));
+                }
+                counters.add(IoCounter.TX_FRAMES, r);
+                sent += r;
+                next += r;
+            } else if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
+                counters.add(IoCounter.TX_WOULD_BLOCK, count - next);
+                break;
+            } else {
+                // sendmmsg reports the error of the first message it could not send: drop that one.
+                counters.increment(IoCounter.TX_ERRORS);
+                next++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Sends one frame.
+     *
+     * @return {@code length}; {@code 0} if the kernel would block; {@code -errno} if it refused the frame
+     *     (ENETDOWN while the interface is down, EMSGSIZE above MTU + header + one tag)
+     */
+    public int write(MemorySegment buffer, long offset, int length) {
+        long r = Libc.writeRaw(openFd(), NativeBuffers.address(buffer, offset, length), length);
+        Reference.reachabilityFence(buffer);
+        if (r >= 0) {
+            counters.increment(IoCounter.TX_FRAMES);
+            counters.add(IoCounter.TX_BYTES, r);
+            return (int) r;
+        }
+        if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
+            counters.increment(IoCounter.TX_WOULD_BLOCK);
+            return 0;
+        }
+        counters.increment(IoCounter.TX_ERRORS);
+        return (int) r;
+    }
+
+    /**
+     * Frames the kernel dropped because this socket's receive queue was full since the last call
+     * ({@code PACKET_STATISTICS}, which resets on read). Not for the per-frame path.
+     */
+    public long kernelDrops() {
+        statsLength.set(ValueLayout.JAVA_INT, 0, TpacketStats.SIZE);
+        int r = Libc.getsockopt(openFd(), TpacketAuxdata.SOL_PACKET, TpacketStats.PACKET_STATISTICS, stats,
+            statsLength);
+        check(r, "cannot read the statistics of the packet socket on '" + interfaceName + "'",
+            "getsockopt(PACKET_STATISTICS)");
+        return TpacketStats.drops(stats);
+    }
+
+    /** Sets SO_RCVBUF, the kernel-side queue between bursts; Linux doubles the value and caps it at rmem_max. */
+    public void receiveBufferSize(int bytes) {
+        try (Arena setup = Arena.ofConfined()) {
+            int r = Libc.setsockopt(openFd(), Sockets.SOL_SOCKET, Sockets.SO_RCVBUF,
+                setup.allocateFrom(ValueLayout.JAVA_INT, bytes), 4);
+            check(r, "cannot size the receive buffer of the packet socket on '" + interfaceName + "'",
+                "setsockopt(SO_RCVBUF)");
+        }
+    }
+
+    private int openFd() {
+        int f = fd;
+        if (f < 0) {
+            throw new IllegalStateException("packet socket on '" + interfaceName + "' is closed");
+        }
+        return f;
+    }
+
+    /** Closes the socket; the kernel leaves promiscuous mode. Idempotent. */
+    @Override
+    public void close() {
+        int f = fd;
+        if (f >= 0) {
+            fd = -1;
+            Libc.close(f);
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "packet socket on " + interfaceName + " (ifindex " + ifindex + ", mtu " + mtu + ")"
+            + (fd < 0 ? " closed" : "");
+    }
+}

@@ -1,0 +1,289 @@
+package io.vxswitch.linux.udp;
+
+import io.vxswitch.linux.ErrorHints;
+import io.vxswitch.linux.IoCounter;
+import io.vxswitch.linux.IoCounters;
+import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.Errno;
+import io.vxswitch.linux.ffi.Libc;
+import io.vxswitch.linux.ffi.MessageVector;
+import io.vxswitch.linux.ffi.MmsgHdr;
+import io.vxswitch.linux.ffi.MsgHdr;
+import io.vxswitch.linux.ffi.NativeBuffers;
+import io.vxswitch.linux.ffi.SockaddrIn;
+import io.vxswitch.linux.ffi.SockaddrIn6;
+import io.vxswitch.linux.ffi.Sockets;
+import io.vxswitch.vxlan.VtepAddress;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+
+/**
+ * A non-blocking UDP socket bound to one local address and port, IPv4 or IPv6 (IPv6-only, no mapped IPv4),
+ * for the VXLAN underlay. {@code SO_REUSEADDR} stays off, so a second VTEP, or the kernel's vxlan device,
+ * on the same address and port is an error at bind time instead of a silent split of the traffic.
+ *
+ * <p>Batched with {@code recvmmsg}/{@code sendmmsg} through a {@link UdpBatch}. Contract as for the other
+ * ports: counts of datagrams, {@code 0} when nothing is waiting or the send queue is full, {@code -errno}
+ * when a call failed; no allocation per datagram. One thread at a time (different threads may own the
+ * receiving and the sending side if they use different batches and this object only for {@code receive}
+ * or only for {@code send}; {@link #sendTo} keeps one address buffer and belongs to one thread).
+ */
+public final class UdpSocket implements AutoCloseable {
+    private final VtepAddress localAddress;
+    private final int localPort;
+    private final IoCounters counters = new IoCounters();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment singleAddress = arena.allocate(SockaddrIn6.LAYOUT);
+    private int fd;
+
+    private UdpSocket(int fd, VtepAddress localAddress, int localPort) {
+        this.fd = fd;
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+    }
+
+    /** Binds to {@code address} ({@code 192.0.2.1} or {@code 2001:db8::1}) and {@code port} (0: any free one). */
+    public static UdpSocket bind(String address, int port) {
+        return bind(VtepAddress.parse(address), port);
+    }
+
+    /**
+     * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
+     */
+    public static UdpSocket bind(VtepAddress local, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("UDP port " + port + " is out of range 0-65535");
+        }
+        String action = "cannot open UDP socket on " + endpoint(local, port);
+        boolean ipv4 = local.isIpv4();
+        int fd = Libc.socket(ipv4 ? Sockets.AF_INET : Sockets.AF_INET6,
+            Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, Sockets.IPPROTO_UDP);
+        if (fd < 0) {
+            throw new LinuxException(action, ipv4 ? "socket(AF_INET, SOCK_DGRAM)" : "socket(AF_INET6, SOCK_DGRAM)",
+                -fd, ErrorHints.udpBind(local.toString(), port, -fd));
+        }
+        try (Arena setup = Arena.ofConfined()) {
+            if (!ipv4) {
+                int r = Libc.setsockopt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY,
+                    setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4);
+                LinuxException.check(r, action, "setsockopt(IPV6_V6ONLY)");
+            }
+            MemorySegment address = setup.allocate(SockaddrIn6.LAYOUT);
+            int length = writeAddress(address, local.high(), local.low(), port);
+            int r = Libc.bind(fd, address, length);
+            if (r < 0) {
+                throw new LinuxException(action, "bind", -r, ErrorHints.udpBind(local.toString(), port, -r));
+            }
+            MemorySegment lengthOut = setup.allocateFrom(ValueLayout.JAVA_INT, SockaddrIn6.SIZE);
+            LinuxException.check(Libc.getsockname(fd, address, lengthOut), action, "getsockname");
+            int boundPort = ipv4 ? SockaddrIn.port(address, 0) : SockaddrIn6.port(address, 0);
+            return new UdpSocket(fd, local, boundPort);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    static String endpoint(VtepAddress address, int port) {
+        return address.isIpv4() ? address + ":" + port : "[" + address + "]:" + port;
+    }
+
+    /** Writes a sockaddr_in or sockaddr_in6 for {@code (high, low)}; returns its length. */
+    static int writeAddress(MemorySegment s, long high, long low, int port) {
+        if (VtepAddress.isIpv4(high, low)) {
+            SockaddrIn.write(s, 0, (int) low, port);
+            return SockaddrIn.SIZE;
+        }
+        SockaddrIn6.write(s, 0, high, low, port);
+        return SockaddrIn6.SIZE;
+    }
+
+    public VtepAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The bound port (the kernel's choice if 0 was asked for). */
+    public int localPort() {
+        return localPort;
+    }
+
+    public boolean isIpv6() {
+        return !localAddress.isIpv4();
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public IoCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Receives up to {@code batch.capacity()} datagrams with one {@code recvmmsg}.
+     *
+     * @return datagrams received into slots {@code 0 .. n-1} (0 when none was waiting), or {@code -errno}
+     */
+    public int receive(UdpBatch batch) {
+        MessageVector v = batch.vector;
+        int n = v.count();
+        v.prepareReceive(n, 0);
+        int r = Libc.recvmmsg(openFd(), v.messages(), n, 0);
+        if (r <= 0) {
+            if (r == 0 || r == -Errno.EAGAIN || r == -Errno.EINTR) {
+                return 0;
+            }
+            counters.increment(IoCounter.RX_ERRORS);
+            return r;
+        }
+        for (int i = 0; i < r; i++) {
+            int length = v.length(i);
+            batch.lengths[i] = length;
+            batch.truncated[i] = (v.flags(i) & MsgHdr.MSG_TRUNC) != 0;
+            counters.add(IoCounter.RX_BYTES, length);
+        }
+        counters.add(IoCounter.RX_FRAMES, r);
+        return r;
+    }
+
+    /**
+     * Sends datagrams {@code 0 .. count-1} of {@code batch} with {@code sendmmsg}. A datagram the kernel
+     * refuses (no route, EMSGSIZE, ...) gets its {@code -errno} in {@link UdpBatch#sendResult} and the rest
+     * still go; when the send queue is full, the rest are left {@link UdpBatch#NOT_SENT}.
+     *
+     * @return datagrams sent
+     */
+    public int send(UdpBatch batch, int count) {
+        if (count > batch.capacity()) {
+            throw new IllegalArgumentException(count + " datagrams do not fit a batch of " + batch.capacity());
+        }
+        for (int i = 0; i < count; i++) {
+            batch.prepareSend(i);
+        }
+        return sendMessages(batch.vector.messages(), count, batch.results, null);
+    }
+
+    /**
+     * Sends {@code count} prepared mmsghdrs from {@code messages}; result of message {@code k} goes to
+     * {@code results[slotOf == null ? k : slotOf[k]]}.
+     */
+    int sendMessages(MemorySegment messages, int count, int[] results, int[] slotOf) {
+        for (int k = 0; k < count; k++) {
+            results[slotOf == null ? k : slotOf[k]] = UdpBatch.NOT_SENT;
+        }
+        int f = openFd();
+        int sent = 0;
+        int next = 0;
+        while (next < count) {
+            MemorySegment from = next == 0 ? messages : messages.asSlice(MmsgHdr.SIZE * next);
+            int r = Libc.sendmmsg(f, from, count - next, 0);
+            if (r > 0) {
+                for (int k = next; k < next + r; k++) {
+                    int length = MmsgHdr.length(messages, MmsgHdr.SIZE * k);
+                    results[slotOf == null ? k : slotOf[k]] = length;
+                    counters.add(IoCounter.TX_BYTES, length);
+                }
+                counters.add(IoCounter.TX_FRAMES, r);
+                sent += r;
+                next += r;
+            } else if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
+                counters.add(IoCounter.TX_WOULD_BLOCK, count - next);
+                break;
+            } else {
+                // sendmmsg reports the error of the first message it could not send: drop that one, go on.
+                results[slotOf == null ? next : slotOf[next]] = r;
+                counters.increment(IoCounter.TX_ERRORS);
+                next++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Sends one datagram of {@code length} bytes at {@code offset} to {@code (dstHigh, dstLow)}:{@code dstPort}.
+     *
+     * @return {@code length}; {@code 0} if the send queue is full; {@code -errno} if refused
+     */
+    public int sendTo(MemorySegment buffer, long offset, int length, long dstHigh, long dstLow, int dstPort) {
+        int addressLength = writeAddress(singleAddress, dstHigh, dstLow, dstPort);
+        long r = Libc.sendtoRaw(openFd(), NativeBuffers.address(buffer, offset, length), length, 0, singleAddress,
+            addressLength);
+        Reference.reachabilityFence(buffer);
+        if (r >= 0) {
+            counters.increment(IoCounter.TX_FRAMES);
+            counters.add(IoCounter.TX_BYTES, r);
+            return (int) r;
+        }
+        if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
+            counters.increment(IoCounter.TX_WOULD_BLOCK);
+            return 0;
+        }
+        counters.increment(IoCounter.TX_ERRORS);
+        return (int) r;
+    }
+
+    /**
+     * Sets the DF bit on IPv4 (and forbids local fragmentation on IPv6): RFC 7348 §4.3 says VTEPs must not
+     * fragment, and a datagram above the path MTU then fails with EMSGSIZE instead of leaving in pieces.
+     */
+    public void dontFragment(boolean on) {
+        int mode = on ? Sockets.IP_PMTUDISC_DO : Sockets.IP_PMTUDISC_WANT;
+        boolean ipv4 = localAddress.isIpv4();
+        setInt(ipv4 ? Sockets.IPPROTO_IP : Sockets.IPPROTO_IPV6,
+            ipv4 ? Sockets.IP_MTU_DISCOVER : Sockets.IPV6_MTU_DISCOVER, mode,
+            ipv4 ? "setsockopt(IP_MTU_DISCOVER)" : "setsockopt(IPV6_MTU_DISCOVER)");
+    }
+
+    /**
+     * IPv4 only: send with a zero UDP checksum (RFC 7348 §5: SHOULD be zero over IPv4; receivers accept it).
+     * Linux computes it by default, usually in the NIC. IPv6 always has one (RFC 8200 §8.1).
+     */
+    public void zeroChecksum(boolean on) {
+        if (!localAddress.isIpv4()) {
+            throw new IllegalStateException("UDP over IPv6 needs a checksum (RFC 8200 §8.1)");
+        }
+        setInt(Sockets.SOL_SOCKET, Sockets.SO_NO_CHECK, on ? 1 : 0, "setsockopt(SO_NO_CHECK)");
+    }
+
+    /** SO_RCVBUF: how much the kernel queues between two receives; doubled by Linux, capped at rmem_max. */
+    public void receiveBufferSize(int bytes) {
+        setInt(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, bytes, "setsockopt(SO_RCVBUF)");
+    }
+
+    public void sendBufferSize(int bytes) {
+        setInt(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, bytes, "setsockopt(SO_SNDBUF)");
+    }
+
+    private void setInt(int level, int name, int value, String syscall) {
+        try (Arena setup = Arena.ofConfined()) {
+            int r = Libc.setsockopt(openFd(), level, name, setup.allocateFrom(ValueLayout.JAVA_INT, value), 4);
+            LinuxException.check(r, "cannot configure UDP socket " + endpoint(localAddress, localPort), syscall);
+        }
+    }
+
+    private int openFd() {
+        int f = fd;
+        if (f < 0) {
+            throw new IllegalStateException("UDP socket " + endpoint(localAddress, localPort) + " is closed");
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        int f = fd;
+        if (f >= 0) {
+            fd = -1;
+            Libc.close(f);
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UDP " + endpoint(localAddress, localPort) + (fd < 0 ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,280 @@
+package io.vxswitch.linux.packet;
+
+import io.vxswitch.linux.IoCounter;
+import io.vxswitch.linux.Netns;
+import io.vxswitch.linux.NetworkNamespaces;
+import io.vxswitch.linux.Shell;
+import io.vxswitch.linux.TestHost;
+import io.vxswitch.linux.poll.Epoll;
+import io.vxswitch.packet.Dot1q;
+import io.vxswitch.packet.EtherType;
+import io.vxswitch.packet.Ethernet;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.Ipv4Address;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A veth pair: the host end in the root namespace (no address, IPv6 off, offloads off) opened by Java as a
+ * packet socket, the peer {@code eth0} in the test namespace.
+ *
+ * <p>This kernel has neither {@code CONFIG_VLAN_8021Q} (no {@code eth0.119}) nor bridge VLAN filtering, so
+ * tagged traffic on the namespace side comes from a second packet socket that Java opens inside the
+ * namespace (setns). The kernel strips the tag of a received frame whether or not a VLAN device exists, so
+ * both ends exercise the tag restoration.
+ */
+@Tag("netns")
+class PacketSocketNetnsTest {
+    private static final long JAVA_MAC = 0x02_00_00_00_00_01L;
+    private static final long NS_SENDER_MAC = 0x02_00_00_00_01_19L;
+
+    private Netns ns;
+    private String hostEnd;
+    private PacketSocket socket;
+    private PacketSocket peer;
+
+    @BeforeEach
+    void setUp() {
+        Netns.assumeAvailable();
+        ns = Netns.create();
+        hostEnd = Netns.linkName();
+        ns.ownRootLink(hostEnd);
+        Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns.name());
+        Shell.check("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
+        offloadsOff(Shell.run("ethtool", "-K", hostEnd, "tx", "off", "gso", "off", "tso", "off", "gro", "off"));
+        Shell.check("ip", "link", "set", "dev", hostEnd, "up");
+        offloadsOff(ns.run("ethtool", "-K", "eth0", "tx", "off", "gso", "off", "tso", "off", "gro", "off"));
+        ns.exec("ip", "addr", "add", "198.51.100.10/24", "dev", "eth0");
+        ns.exec("ip", "link", "set", "dev", "eth0", "up");
+    }
+
+    private static void offloadsOff(Shell.Result r) {
+        // Pings still work with offloads on (ICMP checksums are never offloaded); say so and go on.
+        if (!r.ok()) {
+            System.err.println("note: ethtool -K failed, offloads stay on: " + r.output());
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (peer != null) {
+            peer.close();
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @Test
+    void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket() throws Exception {
+        socket = PacketSocket.open(hostEnd);
+        assertThat(Shell.check("ip", "-d", "link", "show", "dev", hostEnd)).contains("promiscuity 1");
+        TestHost host = new TestHost(JAVA_MAC, Ipv4Address.of(198, 51, 100, 20), TestHost.UNTAGGED);
+
+        Shell.Result ping;
+        try (Responder responder = new Responder(socket, host)) {
+            ping = ns.run("ping", "-c", "2", "-i", "0.2", "-W", "2", "198.51.100.20");
+            responder.stop();
+            assertThat(responder.ownFramesSeen).as("own transmissions must not come back").isZero();
+        }
+
+        assertThat(ping.exit()).as("ping:\n%s", ping.output()).isZero();
+        assertThat(host.arpRequests).isPositive();
+        assertThat(host.echoRequests).isEqualTo(2);
+        assertThat(ns.exec("ip", "neigh", "show", "198.51.100.20")).contains("lladdr 02:00:00:00:00:01");
+        socket.close();
+        assertThat(Shell.check("ip", "-d", "link", "show", "dev", hostEnd)).as("promiscuous mode left on close")
+            .contains("promiscuity 0");
+    }
+
+    @Test
+    void tags_stripped_by_the_kernel_are_put_back_with_their_priority_and_tpid() throws Exception {
+        socket = PacketSocket.open(hostEnd);
+        peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
+        try (Arena arena = Arena.ofConfined(); FrameBatch rx = socket.newBatch(16)) {
+            MemorySegment frame = arena.allocate(256);
+            int[] tcis = {Dot1q.tci(0, false, 119), Dot1q.tci(5, true, 119), Dot1q.tci(0, false, 120)};
+            int[] tpids = {EtherType.VLAN, EtherType.VLAN, EtherType.QINQ};
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < tcis.length; i++) {
+                int length = FrameBuilder.arpRequest(frame, 4, NS_SENDER_MAC, Ipv4Address.of(192, 0, 2, 10),
+                    Ipv4Address.of(192, 0, 2, 20 + i));
+                length = FrameBuilder.pushTag(frame, 4, length, frame, 0, tpids[i], tcis[i]);
+                assertThat(peer.write(frame, 0, length)).isEqualTo(length);
+                expected.add(describe(frame, 0, length));
+            }
+
+            List<String> received = receiveFrom(socket, rx, NS_SENDER_MAC, tcis.length);
+
+            assertThat(received).containsExactlyElementsOf(expected);
+            assertThat(socket.counters().get(IoCounter.RX_VLAN_TAGS_RESTORED)).isEqualTo(tcis.length);
+        }
+    }
+
+    @Test
+    void a_tagged_frame_written_by_java_arrives_tagged_on_the_namespace_side() throws Exception {
+        socket = PacketSocket.open(hostEnd);
+        peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
+        try (Arena arena = Arena.ofConfined(); FrameBatch tx = socket.newBatch(4); FrameBatch rx = peer.newBatch(16)) {
+            MemorySegment b = tx.buffer();
+            List<String> expected = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                long slot = tx.slotOffset(k);
+                int length = FrameBuilder.gratuitousArp(b, slot + 4, JAVA_MAC, Ipv4Address.of(192, 0, 2, 77 + k));
+                length = FrameBuilder.pushVlanTag(b, slot + 4, length, b, slot, Dot1q.tci(0, false, 119 + k));
+                tx.frame(k, slot, length);
+                expected.add(describe(b, slot, length));
+            }
+
+            assertThat(socket.send(tx, 3)).isEqualTo(3);
+            List<String> received = receiveFrom(peer, rx, JAVA_MAC, 3);
+
+            assertThat(received).containsExactlyElementsOf(expected);
+            assertThat(socket.counters().get(IoCounter.TX_FRAMES)).isEqualTo(3);
+            assertThat(socket.counters().get(IoCounter.RX_FRAMES)).as("own frames not received").isZero();
+        }
+    }
+
+    @Test
+    void frames_longer_than_the_batch_slots_are_dropped_and_counted() throws Exception {
+        Shell.check("ip", "link", "set", "dev", hostEnd, "mtu", "9000");
+        ns.exec("ip", "link", "set", "dev", "eth0", "mtu", "9000");
+        socket = PacketSocket.open(hostEnd);
+        try (FrameBatch batch = new FrameBatch(8, 1500 + PacketSocket.FRAME_OVERHEAD); Epoll epoll = new Epoll(2)) {
+            epoll.add(socket.fd(), Epoll.IN);
+            ns.exec("ip", "neigh", "add", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
+            ns.run("ping", "-c", "1", "-s", "3000", "-W", "1", "198.51.100.20");
+            ns.run("ping", "-c", "1", "-s", "100", "-W", "1", "198.51.100.20");
+            int small = 0;
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            int[] ready = new int[2];
+            while (System.nanoTime() < deadline && small == 0) {
+                epoll.wait(ready, 100);
+                int n = socket.receive(batch);
+                for (int k = 0; k < n; k++) {
+                    assertThat(batch.frameLength(k)).isLessThanOrEqualTo(batch.maxFrameLength());
+                    small += batch.frameLength(k) == 14 + 20 + 8 + 100 ? 1 : 0;
+                }
+            }
+            assertThat(small).as("the 142-byte ping arrives").isEqualTo(1);
+            assertThat(socket.counters().get(IoCounter.RX_OVERSIZE_DROPS)).as("the 3042-byte ping").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void frames_with_a_checksum_left_to_offload_are_dropped_and_counted() throws Exception {
+        ns.exec("ethtool", "-K", "eth0", "tx", "on");
+        ns.exec("ip", "neigh", "add", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
+        socket = PacketSocket.open(hostEnd);
+        try (FrameBatch batch = socket.newBatch(8); Epoll epoll = new Epoll(2)) {
+            epoll.add(socket.fd(), Epoll.IN);
+            // A UDP datagram from the namespace's stack: with tx checksum offload the veth passes it on with
+            // CHECKSUM_PARTIAL, which AF_PACKET reports as TP_STATUS_CSUMNOTREADY.
+            ns.exec("bash", "-c", "echo hello > /dev/udp/198.51.100.20/9");
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            int[] ready = new int[2];
+            while (System.nanoTime() < deadline
+                && socket.counters().get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS) == 0) {
+                epoll.wait(ready, 100);
+                socket.receive(batch);
+            }
+            assertThat(socket.counters().get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS)).isEqualTo(1);
+        }
+    }
+
+    /** Frames from {@code src} received within 3 s, as hex, in order. */
+    private static List<String> receiveFrom(PacketSocket s, FrameBatch batch, long src, int count) throws Exception {
+        List<String> received = new ArrayList<>();
+        try (Epoll epoll = new Epoll(2)) {
+            epoll.add(s.fd(), Epoll.IN);
+            int[] ready = new int[2];
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (received.size() < count && System.nanoTime() < deadline) {
+                epoll.wait(ready, 100);
+                int n = s.receive(batch);
+                for (int k = 0; k < n; k++) {
+                    if (Ethernet.src(batch.buffer(), batch.frameOffset(k)) == src) {
+                        received.add(describe(batch.buffer(), batch.frameOffset(k), batch.frameLength(k)));
+                    }
+                }
+            }
+        }
+        return received;
+    }
+
+    private static String describe(MemorySegment s, long offset, int length) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            hex.append(String.format("%02x", s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + i)));
+        }
+        return hex.toString();
+    }
+
+    /** Answers for the test hosts from a packet socket, batched, until stopped. */
+    private static final class Responder implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private volatile Throwable failure;
+        volatile int ownFramesSeen;
+
+        Responder(PacketSocket socket, TestHost... hosts) {
+            thread = Thread.ofPlatform().name("packet-responder").start(() -> {
+                try (FrameBatch rx = socket.newBatch(16); FrameBatch tx = socket.newBatch(16);
+                     Epoll epoll = new Epoll(2)) {
+                    epoll.add(socket.fd(), Epoll.IN);
+                    int[] ready = new int[2];
+                    while (running.get()) {
+                        epoll.wait(ready, 50);
+                        int n = socket.receive(rx);
+                        int out = 0;
+                        for (int k = 0; k < n; k++) {
+                            MemorySegment b = rx.buffer();
+                            long at = rx.frameOffset(k);
+                            for (TestHost host : hosts) {
+                                if (Ethernet.src(b, at) == host.mac) {
+                                    ownFramesSeen++;
+                                }
+                                long slot = tx.slotOffset(out);
+                                int reply = host.answer(b, at, rx.frameLength(k), tx.buffer().asSlice(slot));
+                                if (reply > 0) {
+                                    tx.frame(out++, slot, reply);
+                                }
+                            }
+                        }
+                        if (out > 0) {
+                            socket.send(tx, out);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+            if (failure != null) {
+                throw new AssertionError("responder failed", failure);
+            }
+        }
+    }
+}
