@@ -49,7 +49,7 @@ public final class Lab {
     /**
      * Reads, checks and runs a topology file.
      *
-     * @throws io.vxswitch.lab.topology.TopologyException for anything wrong in the file, with its position
+     * @throws io.vxswitch.config.ConfigException for anything wrong in the file, with its position
      */
     public static LabResult run(Path file) throws IOException {
         return run(TopologyParser.read(file));

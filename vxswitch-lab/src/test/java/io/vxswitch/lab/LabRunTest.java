@@ -1,6 +1,6 @@
 package io.vxswitch.lab;
 
-import io.vxswitch.lab.topology.TopologyException;
+import io.vxswitch.config.ConfigException;
 import io.vxswitch.lab.topology.TopologyParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class LabRunTest {
         String yaml = TWO_VMS.replace("{name: b, portGroup: pg}", "{name: b, portGroup: pg, mac: \"00:50:56:00:00:01\"}");
 
         assertThatThrownBy(() -> Lab.run(TopologyParser.parse("t.yaml", yaml)))
-            .isInstanceOf(TopologyException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessage("t.yaml:7:39: host switch 'esx': vNIC 'b': MAC 00:50:56:00:00:01 is already used by vNIC 'a'");
     }
 

@@ -6,7 +6,7 @@ import io.vxswitch.lab.LabResult;
 import io.vxswitch.lab.RunOptions;
 import io.vxswitch.lab.SeedPolicy;
 import io.vxswitch.lab.node.TracedFrame;
-import io.vxswitch.lab.topology.TopologyException;
+import io.vxswitch.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -163,7 +163,7 @@ public final class LabCommand implements Runnable {
                     throw new UserException("no such topology file: " + file);
                 } catch (IOException e) {
                     throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
-                } catch (TopologyException e) {
+                } catch (ConfigException e) {
                     throw new UserException(e.getMessage(), e);
                 }
             });

@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
 

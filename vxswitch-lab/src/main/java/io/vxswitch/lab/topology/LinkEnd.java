@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 /**
  * One end of a link: a host or nested hypervisor by name ({@code vm1}), or a switch port as
  * {@code switch:port} ({@code esxi:uplink1}, {@code nexus5k:eth1/1}).

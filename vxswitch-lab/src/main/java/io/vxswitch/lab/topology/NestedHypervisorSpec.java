@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import java.util.List;
 
 /** A hypervisor running as a VM: its vNIC's MAC and the VMs on its internal bridge. */

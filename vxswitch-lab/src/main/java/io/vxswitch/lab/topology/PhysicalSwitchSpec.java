@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import java.util.List;
 
 /** A plain learning switch (the Nexus of the story); VLAN-aware unless it is a transparent bridge. */

@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import io.vxswitch.packet.Ipv4Address;
 
 /** {@code ping -c count -i interval to}, run on host {@code from}. Pings run one after another. */

@@ -1,6 +1,9 @@
 package io.vxswitch.lab.topology;
 
-import io.vxswitch.lab.topology.YamlValue.YamlMap;
+import io.vxswitch.config.YamlValue;
+import io.vxswitch.config.Values;
+
+import io.vxswitch.config.YamlValue.YamlMap;
 
 import java.util.ArrayList;
 import java.util.List;

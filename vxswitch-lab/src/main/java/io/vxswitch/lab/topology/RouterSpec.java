@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import java.util.List;
 
 /** An IPv4 router: its interfaces (each on a link) and static routes. */

@@ -1,24 +1,19 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.YamlDocument;
+import io.vxswitch.config.YamlValue;
+import io.vxswitch.config.Values;
+import io.vxswitch.config.PolicyParser;
+
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.lab.engine.Link;
-import io.vxswitch.lab.topology.YamlValue.YamlList;
-import io.vxswitch.lab.topology.YamlValue.YamlMap;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
+import io.vxswitch.config.YamlValue.YamlList;
+import io.vxswitch.config.YamlValue.YamlMap;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads a lab topology from YAML. The shape (see {@code io/vxswitch/lab/seed.yaml} for a full example):
@@ -48,37 +43,21 @@ public final class TopologyParser {
     private TopologyParser() {
     }
 
+    private static final String EXPECTED = "a topology with hosts, vdsHosts, physicalSwitches, nestedHypervisors, "
+        + "routers, vtepHosts, links and pings";
+
     /** Reads and validates a topology file; errors carry the path as given. */
     public static Topology read(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new TopologyException(new Where(file.toString(), 0, 0), "no such file");
-        }
-        return parse(file.toString(), text);
+        return check(YamlDocument.read(file, EXPECTED), file.toString());
     }
 
     /** Parses and validates topology text; {@code source} names it in errors. */
     public static Topology parse(String source, String text) {
-        Node root;
-        try {
-            Optional<Node> node = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
-            if (node.isEmpty()) {
-                throw new Where(source, 1, 1).error("the file is empty: expected a topology with hosts, vdsHosts, "
-                    + "physicalSwitches, nestedHypervisors, routers, vtepHosts, links and pings");
-            }
-            root = node.get();
-        } catch (MarkedYamlEngineException e) {
-            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
-            Where where = mark == null ? new Where(source, 0, 0) : new Where(source, mark.getLine() + 1,
-                mark.getColumn() + 1);
-            throw where.error("not valid YAML: " + (e.getContext() == null ? "" : e.getContext() + ", ")
-                + e.getProblem());
-        } catch (YamlEngineException e) {
-            throw new Where(source, 0, 0).error("not valid YAML: " + e.getMessage());
-        }
-        return TopologyChecker.check(parseRoot(YamlValue.of(root, source), source));
+        return check(YamlDocument.parse(source, text, EXPECTED), source);
+    }
+
+    private static Topology check(YamlValue root, String source) {
+        return TopologyChecker.check(parseRoot(root, source));
     }
 
     private static Topology parseRoot(YamlValue rootValue, String source) {

@@ -1,12 +1,16 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.YamlValue;
+import io.vxswitch.config.Values;
+import io.vxswitch.config.PolicyParser;
+
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
-import io.vxswitch.lab.topology.YamlValue.YamlMap;
+import io.vxswitch.config.YamlValue.YamlMap;
 
 import java.util.ArrayList;
 import java.util.Collections;

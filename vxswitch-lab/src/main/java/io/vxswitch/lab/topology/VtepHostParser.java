@@ -1,8 +1,11 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.YamlValue;
+import io.vxswitch.config.Values;
+
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
-import io.vxswitch.lab.topology.YamlValue.YamlMap;
+import io.vxswitch.config.YamlValue.YamlMap;
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.Vxlan;
 

@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 

@@ -1,5 +1,7 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.ConfigException;
+
 import io.vxswitch.lab.Lab;
 import io.vxswitch.packet.Ipv4Address;
 import org.junit.jupiter.api.Test;
@@ -53,10 +55,10 @@ class RoutedTopologyTest {
         assertThat(GOOD).contains(from);
         try {
             Lab.run(TopologyParser.parse("t.yaml", GOOD.replace(from, to)));
-        } catch (TopologyException e) {
+        } catch (ConfigException e) {
             return e.getMessage();
         }
-        throw new AssertionError("expected a TopologyException after replacing " + from + " with " + to);
+        throw new AssertionError("expected a ConfigException after replacing " + from + " with " + to);
     }
 
     @Test
@@ -154,7 +156,7 @@ class RoutedTopologyTest {
     @Test
     void errors_in_the_running_network_name_the_node() {
         assertThatThrownBy(() -> Lab.run(TopologyParser.parse("t.yaml", GOOD.replace("vni: 5000, vlan: 10, floodList: "
-            + "[192.168.2.10]", "vni: 16777216, vlan: 10")))).isInstanceOf(TopologyException.class)
+            + "[192.168.2.10]", "vni: 16777216, vlan: 10")))).isInstanceOf(ConfigException.class)
             .hasMessage("t.yaml:14:26: VTEP host 'h1': vni must be a whole number from 1 to 16777215, got '16777216'");
     }
 }

@@ -1,5 +1,9 @@
 package io.vxswitch.lab.topology;
 
+import io.vxswitch.config.Where;
+import io.vxswitch.config.Values;
+import io.vxswitch.config.ConfigException;
+
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
@@ -40,13 +44,13 @@ class TopologyParserTest {
           - {from: a, to: 10.0.0.2}
         """;
 
-    private static TopologyException error(String yaml) {
+    private static ConfigException error(String yaml) {
         try {
             TopologyParser.parse("t.yaml", yaml);
-        } catch (TopologyException e) {
+        } catch (ConfigException e) {
             return e;
         }
-        throw new AssertionError("expected a TopologyException for:\n" + yaml);
+        throw new AssertionError("expected a ConfigException for:\n" + yaml);
     }
 
     private static String errorFor(String from, String to) {
@@ -213,7 +217,7 @@ class TopologyParserTest {
         Path file = dir.resolve("lab.yaml");
         Files.writeString(file, GOOD.replace("limitPolicy: drop", "limitPolicy: dorp"));
 
-        assertThatThrownBy(() -> TopologyParser.read(file)).isInstanceOf(TopologyException.class)
+        assertThatThrownBy(() -> TopologyParser.read(file)).isInstanceOf(ConfigException.class)
             .hasMessageStartingWith(file + ":8:51: port group 'vlan119'");
         assertThatThrownBy(() -> TopologyParser.read(dir.resolve("missing.yaml")))
             .hasMessage(dir.resolve("missing.yaml") + ": no such file");

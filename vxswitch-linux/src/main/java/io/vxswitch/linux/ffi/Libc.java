@@ -84,6 +84,11 @@ public final class Libc {
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** read/write without errno: for eventfd counters, where the only failure is EAGAIN. */
+    private static final MethodHandle READ_NO_ERRNO = plainCall("read",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE_NO_ERRNO = plainCall("write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
 
@@ -375,6 +380,28 @@ public final class Libc {
         try {
             int index = (int) IF_NAMETOINDEX.invokeExact(st, name);
             return index != 0 ? index : -errno(st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code read} that does not capture errno ({@code -1} on any failure). Capturing costs a segment slice
+     * in the JDK's downcall adapter, which C2 does not always remove; calls whose only failure is EAGAIN
+     * (an eventfd) skip it.
+     */
+    public static long readNoErrno(int fd, MemorySegment buf, long count) {
+        try {
+            return (long) READ_NO_ERRNO.invokeExact(fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write} that does not capture errno; see {@link #readNoErrno}. */
+    public static long writeNoErrno(int fd, MemorySegment buf, long count) {
+        try {
+            return (long) WRITE_NO_ERRNO.invokeExact(fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }

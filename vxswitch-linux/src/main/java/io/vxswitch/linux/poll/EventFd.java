@@ -1,7 +1,6 @@
 package io.vxswitch.linux.poll;
 
 import io.vxswitch.linux.LinuxException;
-import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.Libc;
 
 import java.lang.foreign.Arena;
@@ -37,15 +36,13 @@ public final class EventFd implements AutoCloseable {
 
     /** Makes the fd readable. Any thread; never blocks (a saturated counter is already readable). */
     public void signal() {
-        long r = Libc.write(openFd(), one, 8);
-        if (r < 0 && r != -Errno.EAGAIN) {
-            throw new LinuxException("cannot signal the poll loop", "write(eventfd)", (int) -r, null);
-        }
+        // Fails only with EAGAIN, when the counter is saturated and so already readable.
+        Libc.writeNoErrno(openFd(), one, 8);
     }
 
     /** Clears it; returns how many signals were pending (0 if none). Loop thread only. */
     public long drain() {
-        long r = Libc.read(openFd(), counter, 8);
+        long r = Libc.readNoErrno(openFd(), counter, 8);
         return r == 8 ? counter.get(ValueLayout.JAVA_LONG, 0) : 0;
     }
 
