@@ -69,7 +69,7 @@ public final class LabCommand implements Runnable {
         }
 
         void print(PrintWriter out, LabResult result) {
-            out.println(result.transcript());
+            out.print(result.transcript());
             if (!noFdb) {
                 out.println();
                 out.print(result.fdbTables());

@@ -168,39 +168,6 @@ public final class Libc {
         }
     }
 
-    /**
-     * {@code read} into a raw address from {@link NativeBuffers#address}: the per-frame form, which makes no
-     * segment. The caller keeps the memory alive across the call ({@code Reference.reachabilityFence}).
-     */
-    public static long readRaw(int fd, long address, long count) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) READ_RAW.invokeExact(st, fd, address, count), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code write} from a raw address; see {@link #readRaw}. */
-    public static long writeRaw(int fd, long address, long count) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) WRITE_RAW.invokeExact(st, fd, address, count), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code sendto} from a raw address; see {@link #readRaw}. */
-    public static long sendtoRaw(int fd, long address, long length, int flags, MemorySegment to, int toLength) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) SENDTO_RAW.invokeExact(st, fd, address, length, flags, to, toLength), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     /** {@code readv(fd, iov, iovcnt)}; {@code iov} an array of {@link Iovec}. */
     public static long readv(int fd, MemorySegment iov, int iovcnt) {
         MemorySegment st = STATE.get();
@@ -415,6 +382,68 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    // The per-frame forms, for DataPathCalls: the caller passes its own capture segment and gets the raw
+    // result (-1 on failure). They are kept under 35 bytes of bytecode so C2 inlines them even at call sites
+    // it does not consider hot; a wrapper it leaves out of line runs as C1 code for a long time, and there
+    // the JDK's downcall adapter allocates a slice of the capture segment on every call.
+
+    static long read(MemorySegment state, int fd, long address, long count) {
+        try {
+            return (long) READ_RAW.invokeExact(state, fd, address, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long write(MemorySegment state, int fd, long address, long count) {
+        try {
+            return (long) WRITE_RAW.invokeExact(state, fd, address, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long sendto(MemorySegment state, int fd, long address, long length, int flags, MemorySegment to,
+                       int toLength) {
+        try {
+            return (long) SENDTO_RAW.invokeExact(state, fd, address, length, flags, to, toLength);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return (int) RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static MemorySegment allocateCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    static int errnoOf(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
     }
 
     /** libc's text for an errno, e.g. "Device or resource busy". Error paths only: it allocates. */

@@ -6,6 +6,7 @@ import io.vxswitch.linux.InterfaceName;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.DataPathCalls;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.Libc;
 import io.vxswitch.linux.ffi.MessageVector;
@@ -58,6 +59,7 @@ public final class PacketSocket implements AutoCloseable {
     private final int mtu;
     private final IoCounters counters = new IoCounters();
     private final Arena arena = Arena.ofShared();
+    private final DataPathCalls calls = new DataPathCalls(arena);
     private final MemorySegment stats = arena.allocate(TpacketStats.LAYOUT);
     private final MemorySegment statsLength = arena.allocate(ValueLayout.JAVA_INT);
     private int fd;
@@ -163,7 +165,7 @@ public final class PacketSocket implements AutoCloseable {
         MessageVector v = batch.vector;
         int n = v.count();
         v.prepareReceive(n, FrameBatch.HEADROOM);
-        int r = Libc.recvmmsg(openFd(), v.messages(), n, Sockets.MSG_TRUNC);
+        int r = calls.recvmmsg(openFd(), v.messages(), n, Sockets.MSG_TRUNC);
         if (r <= 0) {
             return receiveFailed(r);
         }
@@ -242,7 +244,7 @@ public final class PacketSocket implements AutoCloseable {
         while (next < count) {
             // A slice only after a refused frame: the common case passes the vector as it is.
             MemorySegment from = next == 0 ? v.messages() : v.messages().asSlice(v.messageOffset(next));
-            int r = Libc.sendmmsg(f, from, count - next, 0);
+            int r = calls.sendmmsg(f, from, count - next, 0);
             if (r > 0) {
                 for (int k = next; k < next + r; k++) {
                     counters.add(IoCounter.TX_BYTES, v.length(k));
@@ -269,7 +271,7 @@ public final class PacketSocket implements AutoCloseable {
      *     (ENETDOWN while the interface is down, EMSGSIZE above MTU + header + one tag)
      */
     public int write(MemorySegment buffer, long offset, int length) {
-        long r = Libc.writeRaw(openFd(), NativeBuffers.address(buffer, offset, length), length);
+        long r = calls.write(openFd(), NativeBuffers.address(buffer, offset, length), length);
         Reference.reachabilityFence(buffer);
         if (r >= 0) {
             counters.increment(IoCounter.TX_FRAMES);

@@ -1,6 +1,7 @@
 package io.vxswitch.linux.poll;
 
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.DataPathCalls;
 import io.vxswitch.linux.ffi.EpollEvent;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.Libc;
@@ -27,6 +28,7 @@ public final class Epoll implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events;
     private final MemorySegment control = arena.allocate(EpollEvent.LAYOUT);
+    private final DataPathCalls calls = new DataPathCalls(arena);
     private final int capacity;
     private int epfd;
 
@@ -88,7 +90,7 @@ public final class Epoll implements AutoCloseable {
         if (readyEvents != null) {
             max = Math.min(max, readyEvents.length);
         }
-        int n = Libc.epollWait(openFd(), events, max, timeoutMillis);
+        int n = calls.epollWait(openFd(), events, max, timeoutMillis);
         if (n < 0) {
             if (n == -Errno.EINTR) {
                 return 0;
@@ -112,7 +114,7 @@ public final class Epoll implements AutoCloseable {
      */
     public void awaitNanos(long nanos) {
         int millis = (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
-        int n = Libc.epollWait(openFd(), events, capacity, millis);
+        int n = calls.epollWait(openFd(), events, capacity, millis);
         if (n < 0 && n != -Errno.EINTR) {
             LinuxException.check(n, "epoll_wait failed", "epoll_wait");
         }

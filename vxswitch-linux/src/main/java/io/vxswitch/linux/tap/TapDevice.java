@@ -6,6 +6,7 @@ import io.vxswitch.linux.InterfaceName;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.DataPathCalls;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.IfReq;
 import io.vxswitch.linux.ffi.Libc;
@@ -45,6 +46,8 @@ public final class TapDevice implements AutoCloseable {
     private final String name;
     private final TapOptions options;
     private final IoCounters counters = new IoCounters();
+    private final Arena arena = Arena.ofShared();
+    private final DataPathCalls calls = new DataPathCalls(arena);
     private int fd;
 
     private TapDevice(String name, int fd, TapOptions options) {
@@ -140,7 +143,7 @@ public final class TapDevice implements AutoCloseable {
      * @return the frame length; {@code 0} if none is waiting; {@code -errno} on failure
      */
     public int read(MemorySegment buffer, long offset, int max) {
-        long r = Libc.readRaw(openFd(), NativeBuffers.address(buffer, offset, max), max);
+        long r = calls.read(openFd(), NativeBuffers.address(buffer, offset, max), max);
         Reference.reachabilityFence(buffer);
         if (r > 0) {
             counters.increment(IoCounter.RX_FRAMES);
@@ -161,7 +164,7 @@ public final class TapDevice implements AutoCloseable {
      *     (EIO while the interface is down, EINVAL for a frame shorter than an Ethernet header)
      */
     public int write(MemorySegment buffer, long offset, int length) {
-        long r = Libc.writeRaw(openFd(), NativeBuffers.address(buffer, offset, length), length);
+        long r = calls.write(openFd(), NativeBuffers.address(buffer, offset, length), length);
         Reference.reachabilityFence(buffer);
         if (r >= 0) {
             counters.increment(IoCounter.TX_FRAMES);
@@ -191,6 +194,7 @@ public final class TapDevice implements AutoCloseable {
         if (f >= 0) {
             fd = -1;
             Libc.close(f);
+            arena.close();
         }
     }
 

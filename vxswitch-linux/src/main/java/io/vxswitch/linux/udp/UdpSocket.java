@@ -4,6 +4,7 @@ import io.vxswitch.linux.ErrorHints;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.DataPathCalls;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.Libc;
 import io.vxswitch.linux.ffi.MessageVector;
@@ -37,6 +38,7 @@ public final class UdpSocket implements AutoCloseable {
     private final IoCounters counters = new IoCounters();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment singleAddress = arena.allocate(SockaddrIn6.LAYOUT);
+    private final DataPathCalls calls = new DataPathCalls(arena);
     private int fd;
 
     private UdpSocket(int fd, VtepAddress localAddress, int localPort) {
@@ -131,7 +133,7 @@ public final class UdpSocket implements AutoCloseable {
         MessageVector v = batch.vector;
         int n = v.count();
         v.prepareReceive(n, 0);
-        int r = Libc.recvmmsg(openFd(), v.messages(), n, 0);
+        int r = calls.recvmmsg(openFd(), v.messages(), n, 0);
         if (r <= 0) {
             if (r == 0 || r == -Errno.EAGAIN || r == -Errno.EINTR) {
                 return 0;
@@ -179,7 +181,7 @@ public final class UdpSocket implements AutoCloseable {
         int next = 0;
         while (next < count) {
             MemorySegment from = next == 0 ? messages : messages.asSlice(MmsgHdr.SIZE * next);
-            int r = Libc.sendmmsg(f, from, count - next, 0);
+            int r = calls.sendmmsg(f, from, count - next, 0);
             if (r > 0) {
                 for (int k = next; k < next + r; k++) {
                     int length = MmsgHdr.length(messages, MmsgHdr.SIZE * k);
@@ -209,7 +211,7 @@ public final class UdpSocket implements AutoCloseable {
      */
     public int sendTo(MemorySegment buffer, long offset, int length, long dstHigh, long dstLow, int dstPort) {
         int addressLength = writeAddress(singleAddress, dstHigh, dstLow, dstPort);
-        long r = Libc.sendtoRaw(openFd(), NativeBuffers.address(buffer, offset, length), length, 0, singleAddress,
+        long r = calls.sendto(openFd(), NativeBuffers.address(buffer, offset, length), length, 0, singleAddress,
             addressLength);
         Reference.reachabilityFence(buffer);
         if (r >= 0) {

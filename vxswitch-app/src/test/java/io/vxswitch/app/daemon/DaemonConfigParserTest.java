@@ -1,0 +1,84 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.config.ConfigException;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.vxlan.VtepAddress;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DaemonConfigParserTest {
+    static final String GOOD = """
+        switch: {name: esxi-a}
+        portGroups:
+          - name: vlan119
+            vlan: 119
+            security: {allowPromiscuous: false, macChanges: reject, forgedTransmits: accept}
+            macLearning: {enabled: true, allowUnicastFlooding: true, limit: 4096, limitPolicy: drop, agingSeconds: 300}
+          - {name: trunk-all, vlan: {trunk: 1-4094}}
+        ports:
+          - { name: vm1, type: tap, portGroup: vlan119 }
+          - { name: vm2, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:02", mtu: 1450 }
+          - { name: up0, type: interface, interface: veth-up, portGroup: trunk-all }
+        tunnels:
+          - { name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789 }
+        """;
+
+    @Test
+    void the_issue_example_parses_into_ports_tunnels_and_policies() {
+        DaemonConfig c = DaemonConfigParser.parse("switch.yaml", GOOD);
+        assertThat(c.name()).isEqualTo("esxi-a");
+        assertThat(c.portGroups()).hasSize(2);
+        assertThat(c.portGroups().get(0).macLearning()).isEqualTo(MacLearningPolicy.ENABLED);
+        assertThat(c.ports()).extracting(PortConfig::kind)
+            .containsExactly(PortKind.VNIC, PortKind.VNIC, PortKind.UPLINK);
+        assertThat(c.ports().get(0).mac()).isEqualTo(Port.NO_MAC);
+        assertThat(c.ports().get(1).mtu()).isEqualTo(1450);
+        TunnelConfig t = c.tunnels().getFirst();
+        assertThat(t.remotes()).isEqualTo(List.of(VtepAddress.parse("192.0.2.2")));
+        assertThat(t.learning()).isTrue();
+        assertThat(t.underlayMtu()).isEqualTo(1500);
+    }
+
+    private static void assertError(String yaml, String expected) {
+        assertThatThrownBy(() -> DaemonConfigParser.parse("s.yaml", yaml))
+            .isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+    }
+
+    @Test
+    void errors_name_the_line_column_and_what_is_expected() {
+        assertError(GOOD.replace("portGroup: trunk-all }", "portGroup: trunk }"),
+            "s.yaml:11:66: port 'up0': no port group 'trunk' (defined: vlan119, trunk-all)");
+        assertError(GOOD.replace("type: tap, portGroup: vlan119 }", "type: tun, portGroup: vlan119 }"),
+            "port 'vm1': type must be tap (vxswitch creates a TAP device) or interface (an existing interface), got 'tun'");
+        assertError(GOOD.replace("limitPolicy: drop", "limitPolicy: dorp"), "limitPolicy must be drop or allow");
+        assertError(GOOD.replace("vni: 119", "vni: 16777216"), "vni");
+        assertError(GOOD.replace("remotes: [192.0.2.2]", "remotes: [2001:db8::2]"), "not of the local address's family");
+        assertError(GOOD.replace("name: vm2", "name: vm1"), "port name 'vm1' is already used at s.yaml:9");
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, colour: red}"),
+            "switch: unknown key 'colour'");
+        assertError("", "the file is empty");
+        assertError("switch: [", "not valid YAML");
+    }
+
+    @Test
+    void a_vnic_without_a_mac_needs_a_port_group_that_accepts_forged_transmits() {
+        assertError(GOOD.replace("forgedTransmits: accept", "forgedTransmits: reject"),
+            "port 'vm1': give the MAC of the VM behind this vNIC port");
+    }
+
+    @Test
+    void linux_interface_names_are_checked() {
+        assertError(GOOD.replace("name: vm1,", "name: a-very-long-tap-name,"), "not a Linux interface name");
+    }
+
+    @Test
+    void a_config_without_ports_is_refused() {
+        assertError("switch: {name: x}\n", "no ports and no tunnels");
+    }
+}

@@ -1,0 +1,54 @@
+package io.vxswitch.linux.ffi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The calls a port makes per frame or per batch, for the one thread that owns the port: errno is captured
+ * into this object's own segment, so there is no thread-local lookup, and every method returns the result
+ * ({@code >= 0}) or {@code -errno} like {@link Libc}. Buffers are raw addresses from
+ * {@link NativeBuffers#address} or preallocated native segments.
+ *
+ * <p>Why not {@link Libc}'s general forms: allocation-free only holds if C2 inlines the downcall adapter
+ * into a method it compiles, so these wrappers stay tiny; see the note in {@code Libc}.
+ */
+public final class DataPathCalls {
+    private final MemorySegment state;
+
+    public DataPathCalls(Arena arena) {
+        this.state = Libc.allocateCallState(arena);
+    }
+
+    private long result(long r) {
+        return r >= 0 ? r : -Libc.errnoOf(state);
+    }
+
+    private int result(int r) {
+        return r >= 0 ? r : -Libc.errnoOf(state);
+    }
+
+    public long read(int fd, long address, long count) {
+        return result(Libc.read(state, fd, address, count));
+    }
+
+    public long write(int fd, long address, long count) {
+        return result(Libc.write(state, fd, address, count));
+    }
+
+    public long sendto(int fd, long address, long length, int flags, MemorySegment to, int toLength) {
+        return result(Libc.sendto(state, fd, address, length, flags, to, toLength));
+    }
+
+    /** {@code recvmmsg(fd, msgvec, vlen, flags, NULL)}: no timeout, the sockets are non-blocking. */
+    public int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        return result(Libc.recvmmsg(state, fd, msgvec, vlen, flags));
+    }
+
+    public int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        return result(Libc.sendmmsg(state, fd, msgvec, vlen, flags));
+    }
+
+    public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        return result(Libc.epollWait(state, epfd, events, maxEvents, timeoutMillis));
+    }
+}
