@@ -48,7 +48,13 @@ public final class DataPathCalls {
         return result(Libc.sendmmsg(state, fd, msgvec, vlen, flags));
     }
 
+    /**
+     * {@code epoll_wait}, once per wake-up of every loop, so it skips errno capture: only when it fails
+     * (EINTR, or a bug such as EBADF) is it called again, with capture and without waiting, to learn why.
+     * A failed epoll_wait changes nothing, so the second call sees the same state.
+     */
     public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        return result(Libc.epollWait(state, epfd, events, maxEvents, timeoutMillis));
+        int n = Libc.epollWaitNoErrno(epfd, events, maxEvents, timeoutMillis);
+        return n >= 0 ? n : result(Libc.epollWait(state, epfd, events, maxEvents, 0));
     }
 }
