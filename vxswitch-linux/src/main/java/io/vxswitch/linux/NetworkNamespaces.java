@@ -40,8 +40,10 @@ public final class NetworkNamespaces {
                 : ErrorHints.generic(-fd);
             throw new LinuxException(action0, "open(" + RUN_NETNS + name + ")", -fd, hint);
         }
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
+        var outcome = new Object() {
+            T result;
+            Throwable failure;
+        };
         Thread thread = Thread.ofPlatform().name("netns-" + name).unstarted(() -> {
             try {
                 int r = Libc.setns(fd, CLONE_NEWNET);
@@ -50,9 +52,9 @@ public final class NetworkNamespaces {
                         : ErrorHints.generic(-r);
                     throw new LinuxException(action0, "setns(CLONE_NEWNET)", -r, hint);
                 }
-                result[0] = action.get();
+                outcome.result = action.get();
             } catch (Throwable t) {
-                failure[0] = t;
+                outcome.failure = t;
             }
         });
         try {
@@ -64,17 +66,15 @@ public final class NetworkNamespaces {
         } finally {
             Libc.close(fd);
         }
-        if (failure[0] instanceof RuntimeException e) {
+        if (outcome.failure instanceof RuntimeException e) {
             throw e;
         }
-        if (failure[0] instanceof Error e) {
+        if (outcome.failure instanceof Error e) {
             throw e;
         }
-        if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
+        if (outcome.failure != null) {
+            throw new IllegalStateException(outcome.failure);
         }
-        @SuppressWarnings("unchecked")
-        T t = (T) result[0];
-        return t;
+        return outcome.result;
     }
 }

@@ -97,16 +97,21 @@ public final class Libc {
     private Libc() {
     }
 
+    // Linking native functions is "restricted" (it can crash the JVM if a descriptor is wrong); this class is
+    // the one place vxswitch does it, and the module is run with --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
     }
 
     /** A variadic function: arguments from {@code firstVariadic} on are passed as C varargs. */
+    @SuppressWarnings("restricted")
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, int firstVariadic) {
         return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"),
             Linker.Option.firstVariadicArg(firstVariadic));
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle plainCall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(symbol(name), descriptor);
     }
@@ -457,6 +462,7 @@ public final class Libc {
     }
 
     /** libc's text for an errno, e.g. "Device or resource busy". Error paths only: it allocates. */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
     public static String strerror(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);

@@ -43,7 +43,9 @@ import java.lang.ref.Reference;
  *     {@code ethtool -K DEV tx off gso off tso off gro off}, on both ends of a veth. Taking them as they
  *     are with {@code PACKET_VNET_HDR} is left to the performance work.</li>
  * <li>The interface going down is not an error: the next receive reports ENETDOWN once (counted in
- *     {@link IoCounter#RX_LINK_DOWN}) and frames flow again when it comes back up.</li>
+ *     {@link IoCounter#RX_LINK_DOWN}), sends fail with ENETDOWN, and frames flow again when it comes back
+ *     up. If the interface is deleted, receive reports ENETDOWN once and then nothing, and sends fail with
+ *     ENXIO: the owner has to notice and close the port.</li>
  * </ul>
  *
  * <p>Contract: {@link #receive} returns the frames delivered ({@code 0} when none is waiting), {@link #send}

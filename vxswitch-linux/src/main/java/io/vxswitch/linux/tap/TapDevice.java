@@ -137,8 +137,9 @@ public final class TapDevice implements AutoCloseable {
 
     /**
      * Reads one frame the interface transmitted into {@code buffer[offset, offset + max)}. Give room for the
-     * largest frame (MTU + 14 + 4, plus {@link #VNET_HEADER_LENGTH} with a vnet header): Linux 6.x fails a
-     * read into a smaller buffer with EFAULT and the frame is lost.
+     * largest frame and one byte more (MTU + 14 + 4 + 1, plus {@link #VNET_HEADER_LENGTH} with a vnet
+     * header): Linux cuts a longer frame to {@code max} bytes without any error, so a result equal to
+     * {@code max} means the frame may have been cut. While the interface is down nothing arrives.
      *
      * @return the frame length; {@code 0} if none is waiting; {@code -errno} on failure
      */

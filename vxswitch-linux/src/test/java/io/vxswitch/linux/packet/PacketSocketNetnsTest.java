@@ -128,7 +128,7 @@ class PacketSocketNetnsTest {
     void a_tagged_frame_written_by_java_arrives_tagged_on_the_namespace_side() throws Exception {
         socket = PacketSocket.open(hostEnd);
         peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
-        try (Arena arena = Arena.ofConfined(); FrameBatch tx = socket.newBatch(4); FrameBatch rx = peer.newBatch(16)) {
+        try (FrameBatch tx = socket.newBatch(4); FrameBatch rx = peer.newBatch(16)) {
             MemorySegment b = tx.buffer();
             List<String> expected = new ArrayList<>();
             for (int k = 0; k < 3; k++) {
@@ -264,13 +264,17 @@ class PacketSocketNetnsTest {
             });
         }
 
-        void stop() throws InterruptedException {
+        void stop() {
             running.set(false);
-            thread.join(5_000);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             stop();
             if (failure != null) {
                 throw new AssertionError("responder failed", failure);

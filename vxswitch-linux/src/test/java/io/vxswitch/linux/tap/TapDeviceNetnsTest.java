@@ -69,7 +69,7 @@ class TapDeviceNetnsTest {
     }
 
     @Test
-    void a_namespace_pings_java_hosts_through_a_tap_moved_into_it() throws Exception {
+    void a_namespace_pings_java_hosts_through_a_tap_moved_into_it() {
         tap = TapDevice.create(name, TapOptions.defaults().withMtu(1450).withMac(TAP_MAC));
         Shell.check("ip", "link", "set", "dev", name, "netns", ns.name());
         ns.exec("ip", "addr", "add", "192.0.2.10/24", "dev", name);
@@ -80,9 +80,12 @@ class TapDeviceNetnsTest {
         TestHost fixed = new TestHost(STATIC_MAC, STATIC_IP, TestHost.UNTAGGED);
         Shell.Result ping1;
         Shell.Result ping2;
-        try (Responder responder = new Responder(tap, dynamic, fixed)) {
+        Responder responder = new Responder(tap, dynamic, fixed);
+        try {
             ping1 = ns.run("ping", "-c", "2", "-i", "0.2", "-W", "2", "192.0.2.20");
             ping2 = ns.run("ping", "-c", "2", "-i", "0.2", "-W", "2", "192.0.2.30");
+        } finally {
+            responder.close();
         }
 
         assertThat(ping1.exit()).as("ping 192.0.2.20:\n%s", ping1.output()).isZero();
@@ -161,9 +164,13 @@ class TapDeviceNetnsTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             running.set(false);
-            thread.join(5_000);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (failure != null) {
                 throw new AssertionError("responder failed", failure);
             }

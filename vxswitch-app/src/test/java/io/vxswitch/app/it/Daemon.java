@@ -1,0 +1,82 @@
+package io.vxswitch.app.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code vxswitch run --config FILE} from the packaged jar, as a user runs it, inside a namespace: the jar the
+ * {@code package} phase built ({@code target/vxswitch.jar}, or {@code -Dvxswitch.jar=PATH}), run by the JDK
+ * running the tests. Start waits for the "started" line; the output is kept for failure messages.
+ */
+final class Daemon {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern STARTED = Pattern.compile(" started with (\\d+) ports");
+    private static final Pattern PORT_LINE = Pattern.compile("^\\S+ port ");
+
+    private final Background process;
+    private final Path config;
+
+    private Daemon(Background process, Path config) {
+        this.process = process;
+        this.config = config;
+    }
+
+    /** Writes {@code yaml} to the lab's folder and starts the switch in {@code host}; returns once it has started. */
+    static Daemon start(Lab lab, Netns host, String yaml) {
+        Path jar = jar();
+        Path config = lab.dir().resolve(host.name() + ".yaml");
+        try {
+            Files.writeString(config, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Background b = lab.spawn("vxswitch in " + host.name(), host, java, "--enable-native-access=ALL-UNNAMED",
+            "-jar", jar.toString(), "run", "--config", config.toString());
+        b.awaitOutput(Daemon::started, "its 'started' line and one line per port", START_TIMEOUT);
+        return new Daemon(b, config);
+    }
+
+    /** "switch NAME started with N ports" followed by the N per-port lines. */
+    private static boolean started(String out) {
+        Matcher m = STARTED.matcher(out);
+        return m.find() && out.lines().filter(l -> PORT_LINE.matcher(l).find()).count() >= Integer.parseInt(m.group(1));
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("vxswitch.jar", "target/vxswitch.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar the integration tests run (built by 'mvn package'; run the ITs with "
+            + "'mvn verify')").isRegularFile();
+        return jar;
+    }
+
+    Path config() {
+        return config;
+    }
+
+    String output() {
+        return process.output();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Stops the switch as an operator does (SIGTERM) and returns everything it printed. Fails if it did not exit
+     * within 15 s.
+     */
+    String stop() {
+        process.signal("TERM");
+        int status = process.awaitExit(Duration.ofSeconds(15));
+        assertThat(status).as("vxswitch exit status after SIGTERM (-1: still running)\n%s", output()).isNotEqualTo(-1);
+        return output();
+    }
+}

@@ -1,0 +1,39 @@
+package io.vxswitch.app.it;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One iperf3 TCP run between two namespaces: a one-shot server, a client, the receiver's throughput. */
+final class Iperf {
+    /** The receiver summary line: "[  5]   0.00-3.07   sec   162 MBytes   443 Mbits/sec      receiver". */
+    private static final Pattern RECEIVER = Pattern.compile("([\\d.]+) ([KMG]?)bits/sec\\s+receiver");
+
+    /** What iperf3 reported; {@code mbps} is 0 when the run failed (see {@code output}). */
+    record Result(double mbps, String output) {
+    }
+
+    private Iperf() {
+    }
+
+    static Result tcp(Lab lab, Netns server, String serverIp, Netns client, int seconds) {
+        Background srv = lab.spawn("iperf3 server " + server.name(), server, "iperf3", "-s", "-1", "-B", serverIp,
+            "--forceflush");
+        srv.awaitOutput(out -> out.contains("Server listening"), "'Server listening'", Duration.ofSeconds(10));
+        Cmd.Result r = client.run(Duration.ofSeconds(seconds + 30L), "iperf3", "-c", serverIp, "-t",
+            Integer.toString(seconds), "-f", "m", "--connect-timeout", "5000");
+        srv.stop("TERM", Duration.ofSeconds(3));
+        String out = r.out() + r.err();
+        Matcher m = RECEIVER.matcher(out);
+        if (!r.ok() || !m.find()) {
+            return new Result(0, out);
+        }
+        double scale = switch (m.group(2)) {
+            case "K" -> 1e-3;
+            case "G" -> 1e3;
+            case "M" -> 1;
+            default -> 1e-6;
+        };
+        return new Result(Double.parseDouble(m.group(1)) * scale, out);
+    }
+}

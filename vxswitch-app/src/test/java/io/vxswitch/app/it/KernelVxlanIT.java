@@ -1,0 +1,117 @@
+package io.vxswitch.app.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A stretched VLAN between vxswitch and the Linux kernel's VXLAN, the reference implementation:
+ * <pre>
+ *   vm1 10.0.0.1 --tap--+                                              +-- veth -- vm3 10.0.0.3
+ *   vm2 10.0.0.2 --tap--+ vxswitch (hostA)                 hostB: br0 + vxlan119 (id 119, dstport 4789)
+ *                         VTEP 192.0.2.1 ul0 &lt;== veth ==&gt; ul0 192.0.2.2
+ * </pre>
+ * VM MTU 1450: 1500 on the underlay less 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers.
+ */
+@Timeout(120)
+class KernelVxlanIT {
+    static final String VM1_MAC = "02:00:00:00:00:01";
+    static final String VM2_MAC = "02:00:00:00:00:02";
+    static final String VM3_MAC = "02:00:00:00:00:03";
+
+    private Lab lab;
+    private Netns hostB;
+    private Netns vm1;
+    private Netns vm2;
+    private Netns vm3;
+
+    @BeforeEach
+    void build() {
+        lab = Lab.open();
+        Tools.assume("the kernel VXLAN peer", "ethtool");
+        Netns hostA = lab.netns("hostA");
+        hostB = lab.netns("hostB");
+        lab.veth(hostA, "ul0", hostB, "ul0", 1500);
+        hostA.ip("addr add 192.0.2.1/24 dev ul0");
+        hostB.ip("addr add 192.0.2.2/24 dev ul0");
+        // Offloads off on both underlay ends (see Netns.offloadsOff): hostB's kernel VTEP would otherwise send VXLAN
+        // packets whose inner TCP checksum is left unfinished for a NIC that a veth does not have, and vxswitch's
+        // UDP socket would receive them as they are.
+        hostA.offloadsOff("ul0");
+        hostB.offloadsOff("ul0");
+        hostB.ip("link add br0 type bridge mcast_snooping 0");
+        hostB.ip("link set br0 up");
+        hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
+        hostB.ip("link set vxlan119 master br0");
+        hostB.ip("link set vxlan119 up");
+        vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", VM3_MAC, 1450);
+        hostB.ip("link set vm3 master br0");
+
+        Daemon.start(lab, hostA, """
+            switch: {name: it-hostA}
+            portGroups:
+              - {name: vlan119, vlan: 119}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
+              - {name: vm2, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
+            tunnels:
+              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+            """.formatted(VM1_MAC, VM2_MAC));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+        vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", VM2_MAC);
+    }
+
+    @AfterEach
+    void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void vms_ping_and_tcp_cross_the_tunnel_to_a_linux_bridge_with_kernel_vxlan() {
+        Ping there = vm1.ping("10.0.0.3");
+        assertThat(there.allAnsweredOnce()).as(there + lab.diagnostics()).isTrue();
+        Ping back = vm3.ping("10.0.0.1");
+        assertThat(back.allAnsweredOnce()).as(back + lab.diagnostics()).isTrue();
+        Ping second = vm2.ping("10.0.0.3");
+        assertThat(second.allAnsweredOnce()).as(second + lab.diagnostics()).isTrue();
+        Ping local = vm1.ping("10.0.0.2");
+        assertThat(local.allAnsweredOnce()).as(local + lab.diagnostics()).isTrue();
+        // hostB's kernel VTEP learned vm1 behind vxswitch's VTEP address
+        assertThat(hostB.exec("bridge", "fdb", "show", "dev", "vxlan119"))
+            .contains(VM1_MAC + " dst 192.0.2.1");
+
+        Iperf.Result tcp = Iperf.tcp(lab, vm3, "10.0.0.3", vm1, 3);
+        System.out.printf("[KernelVxlanIT] iperf3 TCP vm1 -> vm3, vxswitch -> kernel vxlan, 3 s: %.1f Mbit/s%n",
+            tcp.mbps());
+        assertThat(tcp.mbps()).as("iperf3 TCP throughput vm1 -> vm3 (Mbit/s)\n" + tcp.output() + lab.diagnostics())
+            .isGreaterThan(0);
+    }
+
+    @Test
+    void tshark_on_the_underlay_decodes_vxlan_vni_119_both_ways() {
+        Tools.assume("the tshark check", "tshark");
+        Capture capture = Capture.tshark(lab, hostB, "ul0", "udp port 4789");
+        Ping there = vm1.ping("10.0.0.3");
+        Ping back = vm3.ping("10.0.0.1");
+        capture.stop();
+        assertThat(there.allAnsweredOnce()).as(there + lab.diagnostics()).isTrue();
+        assertThat(back.allAnsweredOnce()).as(back + lab.diagnostics()).isTrue();
+
+        List<UnderlayPacket> all = UnderlayPacket.dissect(capture.file());
+        List<UnderlayPacket> fromVxswitch = all.stream().filter(p -> p.from("192.0.2.1", "192.0.2.2")).toList();
+        List<UnderlayPacket> fromKernel = all.stream().filter(p -> p.from("192.0.2.2", "192.0.2.1")).toList();
+        assertThat(all).as("every packet on UDP 4789 is VXLAN with the I flag, VNI 119, reserved fields zero, "
+            + "and dissects without errors").allMatch(p -> p.isCleanVxlan(119));
+        assertThat(fromVxswitch).as("VXLAN packets vxswitch sent (ARP, echo requests and replies)")
+            .hasSizeGreaterThanOrEqualTo(4).anyMatch(p -> p.innerSrcMac().equals(VM1_MAC));
+        assertThat(fromKernel).as("VXLAN packets the kernel VTEP sent")
+            .hasSizeGreaterThanOrEqualTo(4).anyMatch(p -> p.innerSrcMac().equals(VM3_MAC));
+    }
+}

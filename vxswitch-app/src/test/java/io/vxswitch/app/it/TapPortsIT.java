@@ -1,0 +1,108 @@
+package io.vxswitch.app.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two "VMs" on vxswitch TAP ports. The daemon runs in namespace host and creates taps vm1, vm2 and spy; the test
+ * moves each tap into its own namespace, the way a hypervisor hands a tap to a VM:
+ * <pre>
+ *   [vm1 10.0.0.1 02:..:01]--tap vm1--+
+ *   [vm2 10.0.0.2 02:..:02]--tap vm2--+-- vxswitch (namespace host), port group VLAN 119
+ *   [spy, no address, tcpdump]--tap spy--+
+ * </pre>
+ * vm1 and vm2 ping each other. There is no "fdb show" command yet, so the FDB is checked by its effect: the spy
+ * port sees the ARP request (broadcast, flooded) but none of the unicast ARP reply and ICMP echoes, which the switch
+ * can only keep from it if it holds vm1's MAC on port vm1 and vm2's MAC on port vm2.
+ */
+@Timeout(120)
+class TapPortsIT {
+    private static final String VM1_MAC = "02:00:00:00:00:01";
+    private static final String VM2_MAC = "02:00:00:00:00:02";
+    private static final String SPY_MAC = "02:00:00:00:00:0f";
+
+    private Lab lab;
+
+    @BeforeEach
+    void open() {
+        lab = Lab.open();
+    }
+
+    @AfterEach
+    void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void vnic_ports_with_their_vm_macs_switch_unicast_between_two_vms_and_remove_their_taps_on_sigterm() {
+        // The VDS model: each vNIC port knows its VM's MAC (a static FDB entry); security is the VDS default
+        // (promiscuous, MAC changes and forged transmits all rejected) and nothing is learned.
+        String yaml = """
+            switch: {name: it-taps}
+            portGroups:
+              - {name: vlan119, vlan: 119}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119, mac: "%s"}
+              - {name: vm2, type: tap, portGroup: vlan119, mac: "%s"}
+              - {name: spy, type: tap, portGroup: vlan119, mac: "%s"}
+            """.formatted(VM1_MAC, VM2_MAC, SPY_MAC);
+        Netns host = lab.netns("host");
+        Daemon daemon = Daemon.start(lab, host, yaml);
+        assertThat(daemon.output()).as("one start-up line per port, with the vNIC MAC")
+            .containsPattern("port vm1 .*MAC " + VM1_MAC + " on tap vm1")
+            .containsPattern("port vm2 .*MAC " + VM2_MAC + " on tap vm2");
+
+        Netns[] vms = twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
+
+        String out = daemon.stop();
+        assertThat(out).as("vxswitch output after SIGTERM").contains("stopped").doesNotContain("Exception");
+        assertThat(vms[0].tryIp("link show vm1").ok()).as("tap vm1 removed when vxswitch stops\n" + out).isFalse();
+        assertThat(vms[1].tryIp("link show vm2").ok()).as("tap vm2 removed when vxswitch stops\n" + out).isFalse();
+    }
+
+    @Test
+    void learning_ports_learn_both_vm_macs_and_switch_unicast_between_them() {
+        // No MACs in the config: the port group accepts any source MAC and learns it on the port it came from.
+        String yaml = """
+            switch: {name: it-taps-learning}
+            portGroups:
+              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119}
+              - {name: vm2, type: tap, portGroup: vlan119}
+              - {name: spy, type: tap, portGroup: vlan119}
+            """;
+        Netns host = lab.netns("host");
+        Daemon daemon = Daemon.start(lab, host, yaml);
+        twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
+        assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
+    }
+
+    private Netns[] twoVmsPingEachOtherAndTheSpySeesNoUnicast(Netns host) {
+        Netns vm1 = lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", VM1_MAC);
+        Netns vm2 = lab.vmOnTap("vm2", host, "vm2", "10.0.0.2/24", VM2_MAC);
+        Netns spy = lab.vmOnTap("spy", host, "spy", null, SPY_MAC);
+        Capture sniff = Capture.tcpdump(lab, spy, "spy");
+
+        Ping there = vm1.ping("10.0.0.2");
+        Ping back = vm2.ping("10.0.0.1");
+        String seen = sniff.stop();
+
+        assertThat(there.allAnsweredOnce()).as(there + lab.diagnostics()).isTrue();
+        assertThat(back.allAnsweredOnce()).as(back + lab.diagnostics()).isTrue();
+        // ARP learned by the VMs: each has the other's MAC in its neighbour table
+        assertThat(vm1.exec("ip", "neigh", "show", "10.0.0.2")).contains("lladdr " + VM2_MAC);
+        assertThat(vm2.exec("ip", "neigh", "show", "10.0.0.1")).contains("lladdr " + VM1_MAC);
+        // The FDB by its effect: broadcast reaches the spy, unicast between vm1 and vm2 does not
+        assertThat(seen).as("what the spy port received")
+            .contains(VM1_MAC + " > ff:ff:ff:ff:ff:ff").contains("Request who-has 10.0.0.2")
+            .doesNotContain("ICMP echo").doesNotContain("Reply 10.0.0.2 is-at");
+        return new Netns[] {vm1, vm2};
+    }
+}
