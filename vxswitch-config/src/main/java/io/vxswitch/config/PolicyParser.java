@@ -1,6 +1,7 @@
 package io.vxswitch.config;
 
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
@@ -25,8 +26,27 @@ public final class PolicyParser {
     private static final List<String> LEARNING_KEYS =
         List.of("enabled", "allowUnicastFlooding", "limit", "limitPolicy", "agingSeconds");
     private static final List<String> TRUNK_KEYS = List.of("trunk", "native");
+    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning");
 
     private PolicyParser() {
+    }
+
+    /**
+     * A whole port group: {@code {name, vlan, security, macLearning}}, VDS defaults for what is left out.
+     *
+     * @param owner what the port group belongs to, for messages ("host switch 'esxi'", or "the config")
+     */
+    public static PortGroupPolicy portGroup(YamlValue v, String owner) {
+        YamlMap m = Values.map(v, owner + ": port group");
+        String name = Values.name(m.require("name", owner + ": port group"), owner + ": port group name");
+        String self = "port group '" + name + "'";
+        m.allowOnly(self, GROUP_KEYS);
+        VlanPolicy vlan = m.get("vlan").map(x -> vlan(x, self + ": vlan", 0)).orElse(VlanPolicy.none());
+        SecurityPolicy security = m.get("security").map(x -> security(x, self + ": security"))
+            .orElse(SecurityPolicy.VDS_DEFAULT);
+        MacLearningPolicy learning = m.get("macLearning").map(x -> macLearning(x, self + ": macLearning"))
+            .orElse(MacLearningPolicy.DISABLED);
+        return new PortGroupPolicy(name, vlan, security, learning);
     }
 
     /**

@@ -9,10 +9,7 @@ import io.vxswitch.config.YamlValue.YamlMap;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
-import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
-import io.vxswitch.forwarding.policy.SecurityPolicy;
-import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
 import io.vxswitch.vxlan.VtepAddress;
@@ -32,7 +29,6 @@ import java.util.Map;
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc");
-    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits");
@@ -63,7 +59,7 @@ public final class DaemonConfigParser {
 
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue v : section(root, "portGroups")) {
-            PortGroupPolicy pg = portGroup(v);
+            PortGroupPolicy pg = PolicyParser.portGroup(v, "the config");
             if (groups.put(pg.name(), pg) != null) {
                 throw v.where().error("port group '" + pg.name() + "' is defined twice");
             }
@@ -102,19 +98,6 @@ public final class DaemonConfigParser {
         if (first != null) {
             throw where.error("port name '" + name + "' is already used at " + first);
         }
-    }
-
-    private static PortGroupPolicy portGroup(YamlValue v) {
-        YamlMap m = Values.map(v, "port group");
-        m.allowOnly("port group", GROUP_KEYS);
-        String name = Values.name(m.require("name", "port group"), "port group name");
-        String what = "port group '" + name + "'";
-        VlanPolicy vlan = m.get("vlan").map(x -> PolicyParser.vlan(x, what + ": vlan", 0)).orElse(VlanPolicy.none());
-        SecurityPolicy security = m.get("security").map(x -> PolicyParser.security(x, what + ": security"))
-            .orElse(SecurityPolicy.VDS_DEFAULT);
-        MacLearningPolicy learning = m.get("macLearning").map(x -> PolicyParser.macLearning(x, what + ": macLearning"))
-            .orElse(MacLearningPolicy.DISABLED);
-        return new PortGroupPolicy(name, vlan, security, learning);
     }
 
     private static PortConfig port(YamlValue v, Map<String, PortGroupPolicy> groups) {

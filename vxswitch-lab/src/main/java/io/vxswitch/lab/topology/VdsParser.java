@@ -6,10 +6,7 @@ import io.vxswitch.config.PolicyParser;
 
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
-import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
-import io.vxswitch.forwarding.policy.SecurityPolicy;
-import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.config.YamlValue.YamlMap;
 
 import java.util.ArrayList;
@@ -34,7 +31,6 @@ import java.util.Map;
  */
 final class VdsParser {
     private static final List<String> KEYS = List.of("name", "reversePathCheckPromisc", "portGroups", "ports");
-    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning");
     private static final List<String> PORT_KEYS = List.of("name", "kind", "portGroup", "mac");
     /** The port kinds of a VDS: vNICs (the default) and uplinks; only a vNIC has a MAC. */
     private static final Map<String, PortKind> VDS_KINDS = kinds("vnic", "uplink");
@@ -52,19 +48,6 @@ final class VdsParser {
         Map<String, PortGroupPolicy> groups = portGroups(m, self);
         List<VdsPortSpec> ports = ports(m, self, groups, VDS_KINDS, List.of(PortKind.VNIC));
         return new VdsSpec(name, rpc, new ArrayList<>(groups.values()), ports, m.where());
-    }
-
-    static PortGroupPolicy portGroup(YamlValue v, String owner) {
-        YamlMap m = Values.map(v, owner + ": port group");
-        String name = Values.name(m.require("name", owner + ": port group"), owner + ": port group name");
-        String self = "port group '" + name + "'";
-        m.allowOnly(self, GROUP_KEYS);
-        VlanPolicy vlan = m.get("vlan").map(x -> PolicyParser.vlan(x, self + ": vlan", 0)).orElse(VlanPolicy.none());
-        SecurityPolicy security = m.get("security").map(x -> PolicyParser.security(x, self + ": security"))
-            .orElse(SecurityPolicy.VDS_DEFAULT);
-        MacLearningPolicy learning = m.get("macLearning").map(x -> PolicyParser.macLearning(x, self + ": macLearning"))
-            .orElse(MacLearningPolicy.DISABLED);
-        return new PortGroupPolicy(name, vlan, security, learning);
     }
 
     /**
@@ -99,7 +82,7 @@ final class VdsParser {
     static Map<String, PortGroupPolicy> portGroups(YamlMap m, String self) {
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue g : Values.list(m.require("portGroups", self), self + ": portGroups")) {
-            PortGroupPolicy pg = portGroup(g, self);
+            PortGroupPolicy pg = PolicyParser.portGroup(g, self);
             if (groups.containsKey(pg.name())) {
                 throw g.where().error(self + ": port group '" + pg.name() + "' is defined twice");
             }
