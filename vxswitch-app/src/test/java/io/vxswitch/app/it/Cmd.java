@@ -62,8 +62,10 @@ final class Cmd {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        // one reader thread per stream (not the common pool, which has a single thread on a 2-core machine): a
+        // command filling its stderr pipe while stdout is read would otherwise block until the timeout
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -80,6 +82,12 @@ final class Cmd {
             throw new AssertionError("cannot read the output of " + String.join(" ", command)
                 + " (did it leave a child process holding its output?)", e);
         }
+    }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("cmd-output").start(() -> text.complete(read(in)));
+        return text;
     }
 
     private static String read(InputStream in) {

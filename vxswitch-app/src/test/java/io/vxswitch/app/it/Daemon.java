@@ -21,11 +21,9 @@ final class Daemon {
     private static final Pattern PORT_LINE = Pattern.compile("^\\S+ port ");
 
     private final Background process;
-    private final Path config;
 
-    private Daemon(Background process, Path config) {
+    private Daemon(Background process) {
         this.process = process;
-        this.config = config;
     }
 
     /** Writes {@code yaml} to the lab's folder and starts the switch in {@code host}; returns once it has started. */
@@ -41,7 +39,7 @@ final class Daemon {
         Background b = lab.spawn("vxswitch in " + host.name(), host, java, "--enable-native-access=ALL-UNNAMED",
             "-jar", jar.toString(), "run", "--config", config.toString());
         b.awaitOutput(Daemon::started, "its 'started' line and one line per port", START_TIMEOUT);
-        return new Daemon(b, config);
+        return new Daemon(b);
     }
 
     /** "switch NAME started with N ports" followed by the N per-port lines. */
@@ -55,10 +53,6 @@ final class Daemon {
         assertThat(jar).as("the shaded jar the integration tests run (built by 'mvn package'; run the ITs with "
             + "'mvn verify')").isRegularFile();
         return jar;
-    }
-
-    Path config() {
-        return config;
     }
 
     String output() {

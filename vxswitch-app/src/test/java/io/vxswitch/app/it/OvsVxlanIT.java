@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The article's own peer: Open vSwitch as the far VTEP.
  * <pre>
- *   vm1 10.0.0.1 --tap--+ vxswitch (hostA)              hostB: Open vSwitch, userspace datapath
- *   vm2 10.0.0.2 --tap--+ VTEP 192.0.2.1                  br-int: vxlan0 (key 119, remote 192.0.2.1) + vm3 -- vm3 10.0.0.3
- *                         ul0 &lt;======== veth ========&gt; ul0 -- br-phy (192.0.2.2 on its internal port)
+ *   vm1 10.0.0.1 --tap--+ vxswitch (hostA)         hostB: Open vSwitch, userspace datapath
+ *   vm2 10.0.0.2 --tap--+ VTEP 192.0.2.1             br-int: vxlan0 (key 119, remote 192.0.2.1) + vm3 -- vm3 10.0.0.3
+ *                         ul0 &lt;===== veth =====&gt; ul0 -- br-phy (192.0.2.2 on its internal port)
  * </pre>
  * OVS's userspace tunnelling needs the underlay address on an OVS bridge (br-phy), where its own routing and ARP
  * tables find it.
