@@ -3,6 +3,7 @@ package io.vxswitch.app.cli;
 import io.vxswitch.app.daemon.DaemonConfig;
 import io.vxswitch.app.daemon.DaemonConfigParser;
 import io.vxswitch.app.daemon.HostSwitch;
+import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,9 @@ public final class RunCommand implements Callable<Integer> {
         Thread stopper = new Thread(() -> {
             log(out, "stopping: removing devices");
             hs.close();
+            // The loop has ended: the switch can be read from here. Until the management API comes, this is
+            // where an operator sees what the switch learned and dropped.
+            out.print(SwitchReport.render(hs.switchInstance(), System.nanoTime()));
             log(out, "stopped");
         }, "vxswitch-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);

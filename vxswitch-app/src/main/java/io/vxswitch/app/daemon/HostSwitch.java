@@ -102,13 +102,21 @@ public final class HostSwitch implements AutoCloseable {
             : sw.addVnicPort(p.name(), p.portGroup(), p.mac());
         try {
             return switch (p.type()) {
-                case TAP -> new TapPort(TapDevice.create(p.name(), p.mtu() == 0 ? TapOptions.defaults()
-                    : TapOptions.defaults().withMtu(p.mtu())), id, MAX_FRAME);
+                case TAP -> new TapPort(TapDevice.create(p.name(), tapOptions(p)), id, MAX_FRAME);
                 case INTERFACE -> new InterfacePort(PacketSocket.open(p.interfaceName()), id);
             };
         } catch (LinuxException e) {
             throw new UserException("port " + p.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The tap's own side is the VM's NIC (e.g. moved into a namespace): it takes the configured MAC and MTU. */
+    private static TapOptions tapOptions(PortConfig p) {
+        TapOptions o = TapOptions.defaults();
+        if (p.mtu() != 0) {
+            o = o.withMtu(p.mtu());
+        }
+        return p.mac() == Port.NO_MAC ? o : o.withMac(p.mac());
     }
 
     private static TunnelPort openTunnel(Switch sw, TunnelConfig t, Consumer<String> log) {

@@ -83,11 +83,16 @@ class NestedHypervisorIT {
             third).isTrue();
         Ping again = vm1.ping(NESTED_IPS[0]);
         assertThat(again.allAnsweredOnce()).as("the first nested VM still answers\n" + again).isTrue();
+        String report = daemon.stop();
+        assertThat(report).as("the shutdown report counts the frames cut off by the limit\n" + report)
+            .containsPattern("esx +\\d+ +\\d+ +\\d+ +\\d+ +.*mac_limit=[1-9]");
     }
+
+    private Daemon daemon;
 
     private void build(String nestedGroup, String nestedPort) {
         Netns host = lab.netns("host");
-        Daemon.start(lab, host, """
+        daemon = Daemon.start(lab, host, """
             switch: {name: it-nested}
             portGroups:
               - {name: vlan119, vlan: 119}

@@ -1,0 +1,37 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.forwarding.DropReason;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortCounters;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.packet.Malformation;
+
+/** The MAC table and the per-port counters of a switch, as text (like {@code ip -s link} and {@code fdb/show}). */
+public final class SwitchReport {
+    private SwitchReport() {
+    }
+
+    public static String render(Switch sw, long now) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("MAC table of ").append(sw.name()).append(":\n").append(sw.showFdb(now));
+        sb.append(String.format("%-12s %10s %12s %10s %12s  %s%n", "port", "rx frames", "rx bytes", "tx frames",
+            "tx bytes", "drops"));
+        for (Port p : sw.ports()) {
+            PortCounters c = p.counters();
+            StringBuilder drops = new StringBuilder();
+            for (DropReason r : DropReason.values()) {
+                if (c.drops(r) > 0) {
+                    drops.append(drops.isEmpty() ? "" : ", ").append(r.counterName()).append('=').append(c.drops(r));
+                }
+            }
+            for (Malformation m : Malformation.values()) {
+                if (c.malformed(m) > 0) {
+                    drops.append(", malformed:").append(m.counterName()).append('=').append(c.malformed(m));
+                }
+            }
+            sb.append(String.format("%-12s %10d %12d %10d %12d  %s%n", p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(),
+                c.txBytes(), drops.isEmpty() ? "-" : drops));
+        }
+        return sb.toString();
+    }
+}
