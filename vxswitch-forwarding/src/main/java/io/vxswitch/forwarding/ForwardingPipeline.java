@@ -268,6 +268,9 @@ final class ForwardingPipeline {
     }
 
     private void addPromiscuousCopies(Port in, int vlan, long src, ForwardingDecision d, Trace t) {
+        if (sw.promiscuousPorts() == 0) {
+            return; // the usual case: no walk over every port for every frame
+        }
         Port[] ports = sw.portTable();
         int limit = sw.portLimit();
         boolean checked = false;

@@ -30,6 +30,8 @@ public final class Switch {
     private final UplinkTeam team;
     private final ForwardingPipeline pipeline;
     private int portLimit;
+    /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
+    private int promiscuousPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
 
     public Switch(SwitchOptions options) {
@@ -69,6 +71,7 @@ public final class Switch {
                 applyAging(ports[i]);
             }
         }
+        countPromiscuousPorts();
     }
 
     public PortGroup portGroup(String name) {
@@ -133,6 +136,7 @@ public final class Switch {
         portsByName.put(name, p);
         portLimit = Math.max(portLimit, id + 1);
         applyAging(p);
+        countPromiscuousPorts();
         return p;
     }
 
@@ -147,6 +151,7 @@ public final class Switch {
             portLimit--;
         }
         team.rebuild(ports, portLimit);
+        countPromiscuousPorts();
     }
 
     /** The guest changed its MAC (what a VDS sees as the vNIC's effective MAC). */
@@ -303,6 +308,22 @@ public final class Switch {
 
     UplinkTeam team() {
         return team;
+    }
+
+    /** Recounts the promiscuous vNIC ports after any change to ports or port groups. */
+    private void countPromiscuousPorts() {
+        int n = 0;
+        for (int i = 0; i < portLimit; i++) {
+            Port p = ports[i];
+            if (p != null && p.isVnic() && p.portGroup.policy.security().allowPromiscuous()) {
+                n++;
+            }
+        }
+        promiscuousPorts = n;
+    }
+
+    int promiscuousPorts() {
+        return promiscuousPorts;
     }
 
     private void applyAging(Port p) {

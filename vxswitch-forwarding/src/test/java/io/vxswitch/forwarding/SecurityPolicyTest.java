@@ -91,4 +91,18 @@ class SecurityPolicyTest {
         assertThat(f.d.dropReason()).isEqualTo(DropReason.MULTICAST_SOURCE);
         assertThat(f.sw.fdb().size()).isZero();
     }
+
+    @Test
+    void turning_promiscuous_mode_on_and_off_on_a_live_port_group_takes_effect_at_once() {
+        SwitchFixture f = SwitchFixture.vdsDefaults();
+        f.send("vm1", untagged(VM2, VM1));
+        assertThat(f.egress()).containsExactly("vm2");
+        PortGroupPolicy nested = f.sw.portGroup("nested").policy();
+        f.sw.updatePortGroup(nested.withSecurity(nested.security().withPromiscuous(true)));
+        f.send("vm1", untagged(VM2, VM1));
+        assertThat(f.egress()).containsExactly("vm2", "nested");
+        f.sw.updatePortGroup(nested);
+        f.send("vm1", untagged(VM2, VM1));
+        assertThat(f.egress()).containsExactly("vm2");
+    }
 }
