@@ -98,15 +98,14 @@ public final class Vtep {
                               Trace trace) {
         int remote = remotes.idOf(srcHigh, srcLow);
         if (remote == RemoteVteps.NONE) {
-            VtepAddress sender = new VtepAddress(srcHigh, srcLow);
-            if (sender.isMulticast() || sender.isUnspecified()) {
+            if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
                 return counters.drop(VxlanDrop.BAD_SOURCE_VTEP);
             }
             if (remotes.size() == remotes.capacity()) {
                 return counters.drop(VxlanDrop.TOO_MANY_VTEPS);
             }
             // First packet from this VTEP: registering allocates once per VTEP, not per packet.
-            remote = remotes.register(sender);
+            remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)

@@ -72,11 +72,20 @@ public record VtepAddress(long high, long low) {
     }
 
     public boolean isMulticast() {
-        return isIpv4() ? Ipv4Address.isMulticast(ipv4()) : (high >>> 56) == 0xFF; // ff00::/8 (RFC 4291 §2.7)
+        return isMulticast(high, low);
     }
 
     public boolean isUnspecified() {
-        return isIpv4() ? ipv4() == 0 : high == 0 && low == 0;
+        return isUnspecified(high, low);
+    }
+
+    /** As {@link #isMulticast()}, on the two longs, so the data path can check a sender without an object. */
+    public static boolean isMulticast(long high, long low) {
+        return isIpv4(high, low) ? Ipv4Address.isMulticast((int) low) : (high >>> 56) == 0xFF; // ff00::/8 (RFC 4291 §2.7)
+    }
+
+    public static boolean isUnspecified(long high, long low) {
+        return isIpv4(high, low) ? (int) low == 0 : high == 0 && low == 0;
     }
 
     /**

@@ -167,17 +167,7 @@ public final class TapDevice implements AutoCloseable {
     public int write(MemorySegment buffer, long offset, int length) {
         long r = calls.write(openFd(), NativeBuffers.address(buffer, offset, length), length);
         Reference.reachabilityFence(buffer);
-        if (r >= 0) {
-            counters.increment(IoCounter.TX_FRAMES);
-            counters.add(IoCounter.TX_BYTES, r);
-            return (int) r;
-        }
-        if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
-            counters.increment(IoCounter.TX_WOULD_BLOCK);
-            return 0;
-        }
-        counters.increment(IoCounter.TX_ERRORS);
-        return (int) r;
+        return counters.countSend(r);
     }
 
     private int openFd() {

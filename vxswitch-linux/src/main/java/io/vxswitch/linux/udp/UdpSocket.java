@@ -214,17 +214,7 @@ public final class UdpSocket implements AutoCloseable {
         long r = calls.sendto(openFd(), NativeBuffers.address(buffer, offset, length), length, 0, singleAddress,
             addressLength);
         Reference.reachabilityFence(buffer);
-        if (r >= 0) {
-            counters.increment(IoCounter.TX_FRAMES);
-            counters.add(IoCounter.TX_BYTES, r);
-            return (int) r;
-        }
-        if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
-            counters.increment(IoCounter.TX_WOULD_BLOCK);
-            return 0;
-        }
-        counters.increment(IoCounter.TX_ERRORS);
-        return (int) r;
+        return counters.countSend(r);
     }
 
     /**
