@@ -131,7 +131,7 @@ class CliTest {
     @Test
     void a_bad_topology_names_the_line_and_column(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.yaml");
-        Files.writeString(f, vxswitch("lab", "example").out().replace("limitPolicy", "limitPolicy").replace(
+        Files.writeString(f, vxswitch("lab", "example").out().replace(
             "vlan: 119\n        security", "vlan: 5000\n        security"));
         Run r = vxswitch("lab", "run", f.toString());
         assertThat(r.code()).isEqualTo(1);

@@ -46,10 +46,6 @@ public final class Dataplane implements Runnable, AutoCloseable {
         epoll.add(wakeup.fd(), Epoll.IN);
     }
 
-    public Switch switchInstance() {
-        return sw;
-    }
-
     /** Adds a port device; call before {@link #run}, or through {@link #submit} once it runs. */
     public void add(PortDevice device) {
         if (device.fd() >= byFd.length) {
@@ -60,10 +56,6 @@ public final class Dataplane implements Runnable, AutoCloseable {
         byFd[device.fd()] = device;
         devices.add(device);
         epoll.add(device.fd(), Epoll.IN);
-    }
-
-    public List<PortDevice> devices() {
-        return List.copyOf(devices);
     }
 
     /** Runs {@code command} on the loop thread between two turns; the way other threads change the switch. */
