@@ -20,12 +20,14 @@
 # "kernel bridge + vxlan, tx offload off" baseline, not its 64 KB-GSO 30 Gbit/s figure). VM MTU 1450.
 #
 # usage: sudo bench/vxlan-tcp.sh          env: PAIRS=3 SECS=5 OUT=DIR (raw iperf3 JSON; default a new /tmp dir)
+#                                              THREADS=1|2 (vxswitch's switch.threads; default: its own choice)
 # needs: root, iproute2, ethtool, iperf3, python3, the jar (mvn -DskipTests -pl vxswitch-app -am install)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
 JAR="$root/vxswitch-app/target/vxswitch.jar"
 PAIRS=${PAIRS:-3}
+THREADS=${THREADS:-}
 SECS=${SECS:-5}
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-tcp.XXXXXX)}
@@ -79,8 +81,8 @@ ip -n $VM3 addr add 10.0.0.3/24 dev eth0; ip -n $VM3 link set eth0 up
 ip -n $HB link set vm3 master br0; ip -n $HB link set vm3 up
 offloads_off $VM3 eth0; offloads_off $HB vm3
 
-cat > "$OUT/hostA.yaml" <<'EOF'
-switch: {name: bench-hostA}
+cat > "$OUT/hostA.yaml" <<EOF
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
@@ -160,7 +162,7 @@ EOF
   echo "iperf3:  $(iperf3 --version | head -1)"
   echo "commit:  $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- \
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
-  echo "run:     PAIRS=$PAIRS SECS=$SECS, offloads off on every veth, VM MTU 1450"
+  echo "run:     PAIRS=$PAIRS SECS=$SECS, offloads off on every veth, VM MTU 1450, vxswitch threads ${THREADS:-default}"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 

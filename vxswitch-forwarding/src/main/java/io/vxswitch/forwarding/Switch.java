@@ -175,10 +175,16 @@ public final class Switch {
         vnicMacs.addStatic(0, mac, p.id());
     }
 
-    public void setPortUp(String portName, boolean up) {
+    /**
+     * Link state of a port. A port that goes down stops forwarding both ways and loses its learned MACs, as on a
+     * physical switch, so traffic for them floods to where they are now; static entries stay. Returns how many
+     * learned entries were flushed.
+     */
+    public int setPortUp(String portName, boolean up) {
         Port p = requirePort(portName);
         p.up = up;
         team.rebuild(ports, portLimit);
+        return up ? 0 : fdb.flushPort(p.id());
     }
 
     /** The port with this id, or null. */

@@ -1,5 +1,6 @@
 package io.vxswitch.linux;
 
+import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.IfReq;
 import io.vxswitch.linux.ffi.Libc;
 import io.vxswitch.linux.ffi.Sockets;
@@ -21,6 +22,9 @@ public final class InterfaceControl {
     static final long SIOCSIFHWADDR = 0x8924;
     static final long SIOCGIFHWADDR = 0x8927;
     static final short IFF_UP = 0x1;
+    static final short IFF_RUNNING = 0x40;
+    /** IF_NAMESIZE: interface names are at most 15 bytes and a NUL. */
+    static final int NAME_SIZE = 16;
     /** ETH_MIN_MTU; the upper bound is the device's own (tap allows 65535). */
     public static final int MIN_MTU = 68;
 
@@ -45,6 +49,35 @@ public final class InterfaceControl {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.ifNameToIndex(arena.allocateFrom(InterfaceName.validate("interface name", name))) > 0;
         }
+    }
+
+    /**
+     * The state of interface {@code index} in this thread's namespace: {@link LinkState#GONE} once it has been
+     * deleted or moved away (the index names nothing here any more), else up or down from its flags. Two
+     * syscalls and a socket: for housekeeping, not the data path.
+     */
+    public static LinkState linkState(int index) {
+        String name;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(NAME_SIZE);
+            int r = Libc.ifIndexToName(index, buf);
+            if (r == -Errno.ENXIO || r == -Errno.ENODEV) {
+                return LinkState.GONE;
+            }
+            if (r < 0) {
+                throw new LinuxException("cannot look up interface index " + index, "if_indextoname", -r, null);
+            }
+            name = buf.getString(0);
+        }
+        short flags = (short) withIfReq(name, "cannot read the flags of '" + name + "'", (fd, ifr, action) -> {
+            int r = Libc.ioctl(fd, SIOCGIFFLAGS, ifr);
+            if (r == -Errno.ENODEV) {
+                return 0; // deleted between the two calls: down now, gone at the next look
+            }
+            call(r, action, "ioctl(SIOCGIFFLAGS)", name);
+            return IfReq.flags(ifr);
+        });
+        return (flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING) ? LinkState.UP : LinkState.DOWN;
     }
 
     /** Sets IFF_UP, like {@code ip link set NAME up}. */

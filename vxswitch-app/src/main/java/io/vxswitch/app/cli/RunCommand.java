@@ -3,6 +3,7 @@ package io.vxswitch.app.cli;
 import io.vxswitch.app.daemon.DaemonConfig;
 import io.vxswitch.app.daemon.DaemonConfigParser;
 import io.vxswitch.app.daemon.HostSwitch;
+import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -54,7 +55,9 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         HostSwitch hs = HostSwitch.start(cfg, line -> log(out, line));
-        log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports");
+        log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports, "
+            + (hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"
+                : "one loop for switching and sending"));
         for (String line : hs.summary()) {
             log(out, line);
         }
@@ -63,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
             hs.close();
             // The loop has ended: the switch can be read from here. Until the management API comes, this is
             // where an operator sees what the switch learned and dropped.
-            out.print(SwitchReport.render(hs.switchInstance(), System.nanoTime()));
+            out.print(SwitchReport.render(hs.switchInstance(), hs.dataplane().devices(), System.nanoTime()));
             log(out, "stopped");
         }, "vxswitch-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);

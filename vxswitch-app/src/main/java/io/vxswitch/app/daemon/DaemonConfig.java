@@ -1,11 +1,12 @@
 package io.vxswitch.app.daemon;
 
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.linux.dataplane.Dataplane;
 
 import java.util.List;
 
 /** A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. */
-public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc,
+public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
                            List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels) {
     public DaemonConfig {
         portGroups = List.copyOf(portGroups);

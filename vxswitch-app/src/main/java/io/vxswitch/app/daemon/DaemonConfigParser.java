@@ -10,6 +10,7 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
 import io.vxswitch.vxlan.VtepAddress;
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels");
-    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc");
+    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits");
@@ -56,6 +57,9 @@ public final class DaemonConfigParser {
             .orElse(SwitchOptions.DEFAULT_FDB_CAPACITY);
         boolean rpf = sw.get("reversePathCheckPromisc").map(v -> Values.bool(v, "switch.reversePathCheckPromisc"))
             .orElse(false);
+        Dataplane.Threads threads = sw.get("threads")
+            .map(v -> Values.integer(v, "switch.threads", 1, 2) == 1 ? Dataplane.Threads.ONE : Dataplane.Threads.TWO)
+            .orElse(Dataplane.Threads.forThisMachine());
 
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue v : section(root, "portGroups")) {
@@ -86,7 +90,7 @@ public final class DaemonConfigParser {
         if (ports.isEmpty() && tunnels.isEmpty()) {
             throw root.where().error("the config has no ports and no tunnels: a switch needs at least one");
         }
-        return new DaemonConfig(name, fdbCapacity, rpf, List.copyOf(groups.values()), ports, tunnels);
+        return new DaemonConfig(name, fdbCapacity, rpf, threads, List.copyOf(groups.values()), ports, tunnels);
     }
 
     private static List<YamlValue> section(YamlMap root, String key) {

@@ -49,13 +49,11 @@ public final class HostSwitch implements AutoCloseable {
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<String> summary;
-    private final Thread loop;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary) {
         this.sw = sw;
         this.dataplane = dataplane;
         this.summary = List.copyOf(summary);
-        this.loop = Thread.ofPlatform().name("vxswitch-loop").unstarted(dataplane);
     }
 
     /** Builds the switch, opens every device, and starts the poll loop. */
@@ -82,12 +80,12 @@ public final class HostSwitch implements AutoCloseable {
                 summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), device.describe()));
             }
-            Dataplane dataplane = new Dataplane(sw);
+            Dataplane dataplane = new Dataplane(sw, config.threads(), log);
             for (PortDevice d : opened) {
                 dataplane.add(d);
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary);
-            hs.loop.start();
+            dataplane.start();
             return hs;
         } catch (RuntimeException e) {
             for (PortDevice d : opened) {
@@ -157,19 +155,14 @@ public final class HostSwitch implements AutoCloseable {
         return summary;
     }
 
-    /** Waits until the loop ends (after {@link #close} from another thread). */
+    /** Waits until the loops end (after {@link #close} from another thread). */
     public void join() throws InterruptedException {
-        loop.join();
+        dataplane.awaitStop();
     }
 
     @Override
     public void close() {
         dataplane.stop();
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         dataplane.close();
     }
 }

@@ -4,7 +4,12 @@ import io.vxswitch.forwarding.DropReason;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortCounters;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.packet.Malformation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The MAC table and the per-port counters of a switch, as text (like {@code ip -s link} and {@code fdb/show}). */
 public final class SwitchReport {
@@ -12,6 +17,15 @@ public final class SwitchReport {
     }
 
     public static String render(Switch sw, long now) {
+        return render(sw, List.of(), now);
+    }
+
+    /** With the devices' transmit drops (queue full, refused by the kernel) added to their ports' drops. */
+    public static String render(Switch sw, List<PortDevice> devices, long now) {
+        Map<Integer, PortDevice> byPort = new HashMap<>();
+        for (PortDevice d : devices) {
+            byPort.put(d.switchPort(), d);
+        }
         StringBuilder sb = new StringBuilder();
         sb.append("MAC table of ").append(sw.name()).append(":\n").append(sw.showFdb(now));
         sb.append(String.format("%-12s %10s %12s %10s %12s  %s%n", "port", "rx frames", "rx bytes", "tx frames",
@@ -29,9 +43,20 @@ public final class SwitchReport {
                     drops.append(", malformed:").append(m.counterName()).append('=').append(c.malformed(m));
                 }
             }
+            PortDevice device = byPort.get(p.id());
+            if (device != null) {
+                appendCount(drops, "tx_queue_full", device.txQueueFull());
+                appendCount(drops, "tx_refused", device.txRefused());
+            }
             sb.append(String.format("%-12s %10d %12d %10d %12d  %s%n", p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(),
                 c.txBytes(), drops.isEmpty() ? "-" : drops));
         }
         return sb.toString();
+    }
+
+    private static void appendCount(StringBuilder drops, String name, long value) {
+        if (value > 0) {
+            drops.append(drops.isEmpty() ? "" : ", ").append(name).append('=').append(value);
+        }
     }
 }

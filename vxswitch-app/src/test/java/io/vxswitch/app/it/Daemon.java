@@ -63,6 +63,23 @@ final class Daemon {
         return process.isAlive();
     }
 
+    /** Waits until the output has a line matching {@code regex}; fails with the output after {@code timeout}. */
+    void awaitLog(String regex, Duration timeout) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        process.awaitOutput(out -> p.matcher(out).find(), "a line matching /" + regex + "/", timeout);
+    }
+
+    /** CPU time (user + system) the daemon's process has used so far, from /proc/PID/stat, in clock ticks. */
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15 of stat(5)
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Stops the switch as an operator does (SIGTERM) and returns everything it printed. Fails if it did not exit
      * within 15 s.

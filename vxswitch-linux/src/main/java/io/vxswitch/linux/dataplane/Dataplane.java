@@ -1,7 +1,10 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
 
@@ -12,41 +15,81 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
- * The poll loop of one host switch: waits on every port's descriptor, drains the ready ones into the switch,
- * sends each decision's copies, flushes batched sends, ages the FDB once a second, and runs control commands
- * between turns (Aeron's duty cycle: clock, commands, I/O). The loop thread owns the {@link Switch}: nothing
- * else touches it while the loop runs, so the data path takes no lock; other threads reach it through
- * {@link #submit}.
+ * The threads of one host switch and the devices they drive.
  *
- * <p>One loop drives every port. The switch is single-writer by design; spreading ports over two loops needs
- * a sharded or concurrent FDB, which the performance work will measure before choosing.
+ * <p><b>The switch loop</b> owns the {@link Switch}: it waits on every port's descriptor, drains the ready ones
+ * into the switch, queues each decision's copies on their ports, flushes the queues at the end of the turn,
+ * and between turns runs control commands and housekeeping (FDB aging, link checks) once a second: Aeron's duty
+ * cycle. Nothing else touches the switch while it runs, so the data path takes no lock; other threads reach it
+ * through {@link #submit}.
+ *
+ * <p><b>The sender loop</b> (with {@link Threads#TWO}, the default for two or more cores) makes the transmit
+ * syscalls for the flushed batches, and with them the kernel work each send sets off, on the other core. The
+ * hand-off is a ring of batch slots per port ({@link SlotRing}): one volatile write per batch each way. With
+ * {@link Threads#ONE} the switch loop transmits after each flush itself.
+ *
+ * <p>Why not one loop per core, each owning some ports: both would learn into and look up the one FDB, which
+ * would need a concurrent or sharded FDB on the hot path. Splitting receive-and-decide from transmit keeps the
+ * switch single-writer and still moves about half the syscalls to the second core.
  */
-public final class Dataplane implements Runnable, AutoCloseable {
-    private static final long AGING_PERIOD_NANOS = 1_000_000_000L;
+public final class Dataplane implements AutoCloseable {
+    /** How many threads drive the ports. */
+    public enum Threads {
+        /** One loop reads, decides and transmits. */
+        ONE,
+        /** A switch loop that reads and decides, and a sender loop that transmits. */
+        TWO;
+
+        /** TWO where the JVM sees two or more processors. */
+        public static Threads forThisMachine() {
+            return Runtime.getRuntime().availableProcessors() >= 2 ? TWO : ONE;
+        }
+    }
+
+    private static final long HOUSEKEEPING_PERIOD_NANOS = 1_000_000_000L;
     private static final int WAIT_MILLIS = 100;
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final Switch sw;
+    private final Consumer<String> log;
     private final ForwardingDecision decision;
     private final Epoll epoll;
     private final EventFd wakeup = new EventFd();
     private final PortDevice[] byPort;
     private final PortDevice[] byFd;
+    private final LinkState[] linkStates;
     private final List<PortDevice> devices = new ArrayList<>();
     private final ConcurrentLinkedQueue<Consumer<Switch>> commands = new ConcurrentLinkedQueue<>();
     private final int[] readyFds = new int[64];
+    private final SenderLoop sender;
+    private final Backpressure backpressure;
+    private final Thread switchThread;
     private volatile boolean running = true;
-    private long nextAging;
+    private long nextHousekeeping;
 
-    public Dataplane(Switch sw) {
+    /**
+     * @param log receives the lines an operator should see (a port's link going down or away); called on the
+     *            switch loop, rarely
+     */
+    public Dataplane(Switch sw, Threads threads, Consumer<String> log) {
         this.sw = sw;
+        this.log = log;
         this.decision = sw.newDecision();
         this.epoll = new Epoll(64);
         this.byPort = new PortDevice[sw.options().maxPorts()];
         this.byFd = new PortDevice[4096];
+        this.linkStates = new LinkState[sw.options().maxPorts()];
+        this.sender = threads == Threads.TWO ? new SenderLoop("vxswitch-sender") : null;
+        this.backpressure = new Backpressure(sender);
+        this.switchThread = Thread.ofPlatform().name("vxswitch-switch").unstarted(this::run);
         epoll.add(wakeup.fd(), Epoll.IN);
     }
 
-    /** Adds a port device; call before {@link #run}, or through {@link #submit} once it runs. */
+    public Threads threads() {
+        return sender == null ? Threads.ONE : Threads.TWO;
+    }
+
+    /** Adds a port device; call before {@link #start}, or through {@link #submit} once it runs. */
     public void add(PortDevice device) {
         if (device.fd() >= byFd.length) {
             throw new IllegalStateException("descriptor " + device.fd() + " is beyond the loop's table ("
@@ -54,25 +97,60 @@ public final class Dataplane implements Runnable, AutoCloseable {
         }
         byPort[device.switchPort()] = device;
         byFd[device.fd()] = device;
+        linkStates[device.switchPort()] = LinkState.UP;
+        device.attach(backpressure);
         devices.add(device);
+        if (sender != null) {
+            sender.add(device);
+        }
         epoll.add(device.fd(), Epoll.IN);
     }
 
-    /** Runs {@code command} on the loop thread between two turns; the way other threads change the switch. */
+    /** The devices, in the order added. Their counters may be read from any thread (a moment old). */
+    public List<PortDevice> devices() {
+        return List.copyOf(devices);
+    }
+
+    /** Starts the loops. */
+    public void start() {
+        if (sender != null) {
+            sender.thread().start();
+        }
+        switchThread.start();
+    }
+
+    /** Runs {@code command} on the switch loop between two turns; the way other threads change the switch. */
     public void submit(Consumer<Switch> command) {
         commands.add(command);
         wakeup.signal();
     }
 
-    /** Stops the loop after its current turn. */
+    /** Stops the switch loop after its current turn, then the sender once it has sent what was flushed. */
     public void stop() {
         running = false;
         wakeup.signal();
+        join(switchThread);
+        if (sender != null) {
+            sender.stop();
+            join(sender.thread());
+        }
     }
 
-    @Override
-    public void run() {
-        nextAging = System.nanoTime() + AGING_PERIOD_NANOS;
+    /** Waits until the switch loop ends (after {@link #stop} from another thread). */
+    public void awaitStop() throws InterruptedException {
+        switchThread.join();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        nextHousekeeping = System.nanoTime() + HOUSEKEEPING_PERIOD_NANOS;
         while (running) {
             int ready = epoll.wait(readyFds, WAIT_MILLIS);
             long now = System.nanoTime();
@@ -84,19 +162,35 @@ public final class Dataplane implements Runnable, AutoCloseable {
                     continue;
                 }
                 PortDevice device = byFd[fd];
-                if (device != null) {
-                    device.drain(this, now);
+                if (device != null && device.drain(this, now) == PortDevice.GONE) {
+                    checkLink(device);
                 }
             }
-            for (int i = 0; i < devices.size(); i++) {
-                devices.get(i).flush();
-            }
-            if (now - nextAging >= 0) {
-                sw.expire(now);
-                nextAging = now + AGING_PERIOD_NANOS;
+            flushAll();
+            if (now - nextHousekeeping >= 0) {
+                housekeeping(now);
+                nextHousekeeping = now + HOUSEKEEPING_PERIOD_NANOS;
             }
         }
         runCommands();
+        flushAll();
+    }
+
+    private void flushAll() {
+        boolean published = false;
+        for (int i = 0; i < devices.size(); i++) {
+            published |= devices.get(i).flush();
+        }
+        if (!published) {
+            return;
+        }
+        if (sender != null) {
+            sender.wakeIfParked();
+        } else {
+            for (int i = 0; i < devices.size(); i++) {
+                devices.get(i).transmit();
+            }
+        }
     }
 
     private void runCommands() {
@@ -106,7 +200,53 @@ public final class Dataplane implements Runnable, AutoCloseable {
         }
     }
 
-    /** Forwards one frame received on {@code port} and sends its copies. Called by the devices' drain. */
+    private void housekeeping(long now) {
+        sw.expire(now);
+        for (int i = 0; i < devices.size(); i++) {
+            checkLink(devices.get(i));
+        }
+    }
+
+    /** Follows a device's link state into the switch port's, and says so once per change. */
+    private void checkLink(PortDevice device) {
+        int id = device.switchPort();
+        LinkState was = linkStates[id];
+        if (was == LinkState.GONE) {
+            return;
+        }
+        LinkState now;
+        try {
+            now = device.linkState();
+        } catch (LinuxException e) {
+            log.accept("port " + portName(id) + ": cannot read the link state: " + e.getMessage());
+            return;
+        }
+        if (now == was) {
+            return;
+        }
+        linkStates[id] = now;
+        Port port = sw.port(id);
+        int flushed = port == null ? 0 : sw.setPortUp(port.name(), now == LinkState.UP);
+        String macs = flushed == 0 ? "" : "; " + flushed + " learned MAC" + (flushed == 1 ? "" : "s") + " flushed";
+        switch (now) {
+            case UP -> log.accept("port " + portName(id) + ": link up on " + device.describe());
+            case DOWN -> log.accept("port " + portName(id) + ": link down on " + device.describe() + macs
+                + "; the port forwards again when the link comes back up");
+            case GONE -> {
+                epoll.remove(device.fd());
+                byFd[device.fd()] = null;
+                log.accept("port " + portName(id) + ": " + device.describe() + " is gone (" + device.goneReason()
+                    + "); port down" + macs + ". Restart vxswitch to attach the port again");
+            }
+        }
+    }
+
+    private String portName(int id) {
+        Port p = sw.port(id);
+        return p == null ? "#" + id : p.name();
+    }
+
+    /** Forwards one frame received on {@code port} and queues its copies. Called by the devices' drain. */
     void forward(int port, MemorySegment frame, long offset, int length, long now) {
         sw.forward(port, frame, offset, length, now, decision);
         dispatch(now);
@@ -117,7 +257,7 @@ public final class Dataplane implements Runnable, AutoCloseable {
         return decision;
     }
 
-    /** Sends every copy of the current decision to its port's device. */
+    /** Queues every copy of the current decision on its port's device. */
     void dispatch(long now) {
         ForwardingDecision d = decision;
         for (int i = 0; i < d.egressCount(); i++) {
@@ -128,6 +268,7 @@ public final class Dataplane implements Runnable, AutoCloseable {
         }
     }
 
+    /** Frees every device; after {@link #stop}. */
     @Override
     public void close() {
         for (PortDevice d : devices) {

@@ -1,28 +1,42 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.linux.InterfaceControl;
+import io.vxswitch.linux.IoCounter;
+import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
-/** A switch port on an existing host interface (an uplink, or one end of a veth), through an AF_PACKET socket. */
+/**
+ * A switch port on an existing host interface (an uplink, or one end of a veth), through an AF_PACKET socket.
+ *
+ * <p>The kernel tells a packet socket little about its interface: one ENETDOWN when it goes down (also when it is
+ * deleted or moved to another namespace), ENXIO on sends once it is gone. Either makes {@link #linkState} ask the
+ * kernel, and keep asking on every housekeeping tick until the link is up again.
+ */
 public final class InterfacePort implements PortDevice {
     static final int BATCH = 32;
 
     private final PacketSocket socket;
     private final int switchPort;
     private final FrameBatch rx;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment tx;
+    private final FrameQueue tx;
+    private final int maxFrame;
+    private long queueFull;
+    private long oversize;
     private long refused;
+    /** Set by the sender loop when a send says the link changed; read on housekeeping ticks. */
+    private volatile boolean sendSawLinkError;
+    private long linkDownsSeen;
+    private LinkState state = LinkState.UP;
 
     public InterfacePort(PacketSocket socket, int switchPort) {
         this.socket = socket;
         this.switchPort = switchPort;
         this.rx = socket.newBatch(BATCH);
-        this.tx = arena.allocate(socket.mtu() + PacketSocket.FRAME_OVERHEAD + 8, 64);
+        this.maxFrame = socket.mtu() + PacketSocket.FRAME_OVERHEAD;
+        this.tx = FrameQueue.forFrames(maxFrame);
     }
 
     @Override
@@ -45,20 +59,76 @@ public final class InterfacePort implements PortDevice {
     }
 
     @Override
-    public void send(ForwardingDecision d, int i, long now) {
-        if (d.egressLength(i) > tx.byteSize()) {
-            refused++; // a tag pushed onto a frame already at the MTU: the interface would refuse it
-            return;
-        }
-        int len = d.writeEgress(i, tx, 0);
-        if (socket.write(tx, 0, len) <= 0) {
-            refused++;
-        }
+    public void attach(Backpressure backpressure) {
+        tx.attach(backpressure, this);
     }
 
     @Override
-    public long sendDrops() {
-        return refused;
+    public void send(ForwardingDecision d, int i, long now) {
+        int length = d.egressLength(i);
+        if (length > maxFrame) {
+            oversize++; // a tag pushed onto a frame already at the MTU: the interface would refuse it
+            return;
+        }
+        long at = tx.reserve(length);
+        if (at < 0) {
+            queueFull++;
+            return;
+        }
+        tx.commit(d.writeEgress(i, tx.buffer(), at));
+    }
+
+    @Override
+    public boolean flush() {
+        return tx.publish();
+    }
+
+    @Override
+    public int transmit() {
+        int sent = 0;
+        for (int n = tx.take(); n > 0; n = tx.take()) {
+            for (int k = 0; k < n; k++) {
+                int r = socket.write(tx.buffer(), tx.frameOffset(k), tx.frameLength(k));
+                if (r <= 0) {
+                    refused++;
+                    if (r == -Errno.ENXIO || r == -Errno.ENETDOWN) {
+                        sendSawLinkError = true;
+                    }
+                }
+            }
+            tx.release();
+            sent += n;
+        }
+        return sent;
+    }
+
+    @Override
+    public boolean hasPending() {
+        return tx.hasPublished();
+    }
+
+    @Override
+    public LinkState linkState() {
+        long downs = socket.counters().get(IoCounter.RX_LINK_DOWN);
+        if (state == LinkState.UP && downs == linkDownsSeen && !sendSawLinkError) {
+            return state;
+        }
+        linkDownsSeen = downs;
+        sendSawLinkError = false;
+        if (state != LinkState.GONE) {
+            state = InterfaceControl.linkState(socket.ifindex());
+        }
+        return state;
+    }
+
+    @Override
+    public long txQueueFull() {
+        return queueFull;
+    }
+
+    @Override
+    public long txRefused() {
+        return oversize + refused;
     }
 
     @Override
@@ -70,6 +140,6 @@ public final class InterfacePort implements PortDevice {
     public void close() {
         socket.close();
         rx.close();
-        arena.close();
+        tx.close();
     }
 }

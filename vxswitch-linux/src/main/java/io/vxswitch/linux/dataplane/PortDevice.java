@@ -1,37 +1,69 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.linux.LinkState;
 
 /**
- * The Linux side of one switch port, as the poll loop drives it: a descriptor to wait on, a way to drain
- * what arrived into the switch, and a way to send the copies the switch decides on.
+ * The Linux side of one switch port, as the {@link Dataplane} drives it. The switch loop {@link #drain drains}
+ * what arrived into the switch, queues the copies the switch decides on with {@link #send}, and {@link #flush
+ * publishes} them at the end of its turn; the sender loop (or the switch loop itself, with one thread) makes the
+ * transmit syscalls in {@link #transmit}. Each method says which loop calls it; none throws on I/O errors, they
+ * are counted.
  */
 public interface PortDevice extends AutoCloseable {
-    /** The descriptor the poll loop waits on. */
+    /** What {@link #drain} returns once the device is gone for good (a deleted tap). */
+    int GONE = -1;
+
+    /** The descriptor the switch loop waits on. */
     int fd();
 
     /** The switch port id this device carries. */
     int switchPort();
 
     /**
-     * Reads what is waiting (a bounded batch, so other ports get their turn) and hands each frame to
-     * {@link Dataplane#forward}; returns the frames read.
+     * Switch loop: reads what is waiting (a bounded batch, so other ports get their turn) and hands each frame to
+     * {@link Dataplane#forward}; returns the frames read, or {@link #GONE}.
      */
     int drain(Dataplane dataplane, long now);
 
-    /** Sends copy {@code i} of {@code d}, which the switch sent to this port. Counts, never throws on I/O errors. */
+    /** Before the loops start: how {@link #send} waits when every transmit slot is taken. */
+    void attach(Backpressure backpressure);
+
+    /** Switch loop: queues copy {@code i} of {@code d}, which the switch sent to this port. */
     void send(ForwardingDecision d, int i, long now);
 
-    /** Pushes out what {@link #send} batched; called once per poll loop turn. */
-    default void flush() {
+    /** Switch loop, once per turn: hands what {@link #send} queued to the sender. True if there was any. */
+    boolean flush();
+
+    /** Sender loop: makes the transmit syscalls for every batch flushed so far; returns the frames handed over. */
+    int transmit();
+
+    /** Any thread: true while a flushed batch waits for {@link #transmit}. */
+    boolean hasPending();
+
+    /**
+     * Switch loop, on housekeeping ticks: the state of what is under the port. Cheap while nothing has gone wrong;
+     * looks at the kernel only after an error hinted at a change.
+     */
+    default LinkState linkState() {
+        return LinkState.UP;
     }
 
-    /** Copies this device could not send (too large for it, or refused by the kernel). */
-    long sendDrops();
+    /** Why a device whose link is {@link LinkState#GONE} went away, for the log line. */
+    default String goneReason() {
+        return "deleted, or moved to another namespace";
+    }
+
+    /** Copies dropped because the sender had not caught up (every transmit slot full). */
+    long txQueueFull();
+
+    /** Copies the kernel refused or could not queue, or too large for the device. */
+    long txRefused();
 
     /** One line for the start-up summary: what this port is on the host. */
     String describe();
 
+    /** Frees the descriptor and buffers; only after both loops have stopped. */
     @Override
     void close();
 }

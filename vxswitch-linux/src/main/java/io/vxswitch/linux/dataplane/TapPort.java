@@ -1,6 +1,8 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.tap.TapDevice;
 
 import java.lang.foreign.Arena;
@@ -15,8 +17,11 @@ public final class TapPort implements PortDevice {
     private final int switchPort;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rx;
-    private final MemorySegment tx;
+    private final FrameQueue tx;
     private final int maxFrame;
+    private boolean gone;
+    private long queueFull;
+    private long oversize;
     private long refused;
 
     public TapPort(TapDevice tap, int switchPort, int maxFrame) {
@@ -24,7 +29,7 @@ public final class TapPort implements PortDevice {
         this.switchPort = switchPort;
         this.maxFrame = maxFrame;
         this.rx = arena.allocate(maxFrame, 64);
-        this.tx = arena.allocate(maxFrame + 8, 64);
+        this.tx = FrameQueue.forFrames(maxFrame);
     }
 
     @Override
@@ -47,6 +52,10 @@ public final class TapPort implements PortDevice {
         while (frames < BATCH) {
             int n = tap.read(rx, 0, maxFrame);
             if (n <= 0) {
+                if (n == -Errno.EBADFD) {
+                    gone = true; // someone ran 'ip link del' on the tap: its descriptor is dead
+                    return GONE;
+                }
                 break;
             }
             frames++;
@@ -56,20 +65,69 @@ public final class TapPort implements PortDevice {
     }
 
     @Override
-    public void send(ForwardingDecision d, int i, long now) {
-        if (d.egressLength(i) > tx.byteSize()) {
-            refused++;
-            return;
-        }
-        int len = d.writeEgress(i, tx, 0);
-        if (tap.write(tx, 0, len) <= 0) {
-            refused++; // queue full (0) or the kernel refused it (-errno, e.g. EIO while the tap is down)
-        }
+    public void attach(Backpressure backpressure) {
+        tx.attach(backpressure, this);
     }
 
     @Override
-    public long sendDrops() {
-        return refused;
+    public void send(ForwardingDecision d, int i, long now) {
+        int length = d.egressLength(i);
+        long at = tx.reserve(length);
+        if (at < 0) {
+            if (length > tx.maxFrame()) {
+                oversize++;
+            } else {
+                queueFull++;
+            }
+            return;
+        }
+        tx.commit(d.writeEgress(i, tx.buffer(), at));
+    }
+
+    @Override
+    public boolean flush() {
+        return tx.publish();
+    }
+
+    @Override
+    public int transmit() {
+        int sent = 0;
+        for (int n = tx.take(); n > 0; n = tx.take()) {
+            for (int k = 0; k < n; k++) {
+                if (tap.write(tx.buffer(), tx.frameOffset(k), tx.frameLength(k)) <= 0) {
+                    refused++; // queue full (0) or the kernel refused it (-errno, e.g. EIO while the tap is down)
+                }
+            }
+            tx.release();
+            sent += n;
+        }
+        return sent;
+    }
+
+    @Override
+    public boolean hasPending() {
+        return tx.hasPublished();
+    }
+
+    @Override
+    public LinkState linkState() {
+        return gone ? LinkState.GONE : LinkState.UP;
+    }
+
+    /** A tap moved to another namespace keeps working; only deleting it kills the descriptor. */
+    @Override
+    public String goneReason() {
+        return "the tap was deleted";
+    }
+
+    @Override
+    public long txQueueFull() {
+        return queueFull;
+    }
+
+    @Override
+    public long txRefused() {
+        return oversize + refused;
     }
 
     @Override
@@ -80,6 +138,7 @@ public final class TapPort implements PortDevice {
     @Override
     public void close() {
         tap.close();
+        tx.close();
         arena.close();
     }
 }

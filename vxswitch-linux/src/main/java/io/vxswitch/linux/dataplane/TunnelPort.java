@@ -12,12 +12,14 @@ import io.vxswitch.vxlan.VxlanDrop;
 
 /**
  * A tunnel port on UDP sockets: the VTEP's underlay. Datagrams on the VXLAN port are decapsulated into the
- * switch; copies the switch sends to the tunnel get a VXLAN header in front (the kernel adds UDP and IP) and
- * leave in one {@code sendmmsg} per poll-loop turn, each from the pool socket its inner flow hashes to, so
- * the outer source port carries the flow's entropy (RFC 7348 §5).
+ * switch; copies the switch sends to the tunnel get a VXLAN header in front (the kernel adds UDP and IP) in
+ * a batch that the sender loop passes to {@code sendmmsg}, each from the pool socket its inner flow hashes
+ * to, so the outer source port carries the flow's entropy (RFC 7348 §5). The batches go round a
+ * {@link SlotRing}: the switch loop fills one while the sender sends another.
  */
 public final class TunnelPort implements PortDevice {
     static final int BATCH = 64;
+    static final int TX_SLOTS = 4;
 
     private final Vtep vtep;
     private final UdpSocketPool sockets;
@@ -25,12 +27,19 @@ public final class TunnelPort implements PortDevice {
     private final MtuCheck mtu;
     private final boolean ipv6;
     private final UdpBatch rx;
-    private final UdpBatch tx;
+    private final SlotRing ring = new SlotRing(TX_SLOTS);
+    private final UdpBatch[] tx = new UdpBatch[TX_SLOTS];
+    private final int[] counts = new int[TX_SLOTS];
     private final int[] targets;
     /** The inner flow's hash picks the pool socket, hence the outer source port. */
     private final SourcePortHash flows = SourcePortHash.rfc7348();
-    private int pending;
-    private long dropped;
+    // switch loop
+    private int filling = -1;
+    private long rxDropped;
+    private long queueFull;
+    private long unsupported;
+    // sender loop
+    private long refused;
 
     public TunnelPort(Vtep vtep, UdpSocketPool sockets, int dstPort, MtuCheck mtu, boolean ipv6, int slotSize) {
         this.vtep = vtep;
@@ -39,7 +48,9 @@ public final class TunnelPort implements PortDevice {
         this.mtu = mtu;
         this.ipv6 = ipv6;
         this.rx = new UdpBatch(BATCH, slotSize);
-        this.tx = new UdpBatch(BATCH, slotSize);
+        for (int s = 0; s < TX_SLOTS; s++) {
+            tx[s] = new UdpBatch(BATCH, slotSize);
+        }
         this.targets = new int[vtep.remotes().capacity()];
     }
 
@@ -62,7 +73,7 @@ public final class TunnelPort implements PortDevice {
         int n = sockets.receiver().receive(rx);
         for (int k = 0; k < n; k++) {
             if (rx.truncated(k)) {
-                dropped++;
+                rxDropped++;
                 continue;
             }
             VxlanDrop drop = vtep.receivePayload(rx.buffer(), rx.slotOffset(k), rx.length(k), rx.sourceHigh(k),
@@ -75,50 +86,95 @@ public final class TunnelPort implements PortDevice {
     }
 
     @Override
+    public void attach(Backpressure backpressure) {
+        ring.attach(backpressure, this);
+    }
+
+    @Override
     public void send(ForwardingDecision d, int i, long now) {
         int n = vtep.targets(d, i, targets);
         if (n == Vtep.MULTICAST) {
-            dropped++; // multicast underlay needs group membership on the socket: not supported by this port yet
+            unsupported++; // multicast underlay needs group membership on the socket: not supported by this port yet
             return;
         }
         int vni = vtep.vniOf(d.vlan());
         for (int k = 0; k < n; k++) {
-            if (pending == tx.capacity()) {
+            if (filling >= 0 && counts[filling] == BATCH) {
                 flush();
             }
-            long slot = tx.slotOffset(pending);
+            if (filling < 0) {
+                filling = ring.claim();
+                if (filling < 0) {
+                    queueFull++; // the sender has not caught up: every slot waits for sendmmsg
+                    continue;
+                }
+                counts[filling] = 0;
+            }
+            UdpBatch b = tx[filling];
+            int at = counts[filling];
+            long slot = b.slotOffset(at);
             long inner = slot + Vxlan.LENGTH;
-            if (Vxlan.LENGTH + d.egressLength(i) > tx.slotSize()) {
-                dropped++;
+            if (Vxlan.LENGTH + d.egressLength(i) > b.slotSize()) {
+                unsupported++;
                 continue;
             }
-            int innerLength = d.writeEgress(i, tx.buffer(), inner);
-            if (!mtu.admit(tx.buffer(), inner, innerLength, vni, ipv6, now)) {
+            int innerLength = d.writeEgress(i, b.buffer(), inner);
+            if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
                 continue; // counted as mtu_exceeded by the check, logged at most once per interval
             }
-            Vxlan.write(tx.buffer(), slot, vni);
+            Vxlan.write(b.buffer(), slot, vni);
             RemoteVteps remotes = vtep.remotes();
             int remote = targets[k];
-            tx.datagram(pending, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
-            tx.flowHash(pending, flows.port(tx.buffer(), inner, innerLength));
-            pending++;
+            b.datagram(at, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
+            b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
+            counts[filling] = at + 1;
         }
     }
 
     @Override
-    public void flush() {
-        if (pending > 0) {
-            int sent = sockets.send(tx, pending);
-            if (sent < pending) {
-                dropped += pending - Math.max(sent, 0);
+    public boolean flush() {
+        if (filling < 0 || counts[filling] == 0) {
+            return false;
+        }
+        ring.publish();
+        filling = -1;
+        return true;
+    }
+
+    @Override
+    public int transmit() {
+        int total = 0;
+        for (int s = ring.next(); s >= 0; s = ring.next()) {
+            int count = counts[s];
+            int sent = sockets.send(tx[s], count);
+            if (sent < count) {
+                refused += count - Math.max(sent, 0);
             }
-            pending = 0;
+            ring.release();
+            total += count;
         }
+        return total;
     }
 
     @Override
-    public long sendDrops() {
-        return dropped;
+    public boolean hasPending() {
+        return ring.hasPublished();
+    }
+
+    @Override
+    public long txQueueFull() {
+        return queueFull;
+    }
+
+    /** Datagrams refused by the kernel, frames too large for a slot, and multicast copies (not supported yet). */
+    @Override
+    public long txRefused() {
+        return refused + unsupported;
+    }
+
+    /** Received datagrams longer than a slot. */
+    public long rxTruncated() {
+        return rxDropped;
     }
 
     @Override
@@ -130,6 +186,8 @@ public final class TunnelPort implements PortDevice {
     public void close() {
         sockets.close();
         rx.close();
-        tx.close();
+        for (UdpBatch b : tx) {
+            b.close();
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class Errno {
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTUNREACH = 113;
+    /** File descriptor in bad state: what a tap's descriptor reports once its device has been deleted. */
+    public static final int EBADFD = 77;
 
     private Errno() {
     }
@@ -78,6 +80,7 @@ public final class Errno {
             case ENOBUFS -> "ENOBUFS";
             case ECONNREFUSED -> "ECONNREFUSED";
             case EHOSTUNREACH -> "EHOSTUNREACH";
+            case EBADFD -> "EBADFD";
             default -> "errno " + errno;
         };
     }

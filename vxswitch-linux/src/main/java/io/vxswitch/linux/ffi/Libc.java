@@ -83,6 +83,8 @@ public final class Libc {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle IF_INDEXTONAME = errnoCall("if_indextoname",
+        FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** read/write without errno: for eventfd counters, where the only failure is EAGAIN. */
     private static final MethodHandle READ_NO_ERRNO = plainCall("read",
@@ -354,6 +356,20 @@ public final class Libc {
         try {
             int index = (int) IF_NAMETOINDEX.invokeExact(st, name);
             return index != 0 ? index : -errno(st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Writes the name of interface {@code index} into {@code name} (at least IF_NAMESIZE = 16 bytes); returns 0, or
+     * {@code -errno} (ENXIO when this namespace has no such interface).
+     */
+    public static int ifIndexToName(int index, MemorySegment name) {
+        MemorySegment st = STATE.get();
+        try {
+            MemorySegment r = (MemorySegment) IF_INDEXTONAME.invokeExact(st, index, name);
+            return r.address() != 0 ? 0 : -errno(st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
