@@ -37,6 +37,8 @@ final class ForwardingPipeline {
     private final Switch sw;
     /** Per-port mark of the frame that last added it, so each port gets at most one copy. */
     private final int[] addedFor;
+    /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
+    private final PortCounters probeCounters = new PortCounters();
     private int frameStamp;
     /** Remote VTEP of the destination found by {@link #knownPort}; a field so the lookup returns two values free. */
     private int knownRemote;
@@ -56,7 +58,8 @@ final class ForwardingPipeline {
             throw new IllegalArgumentException("no such ingress port on switch '" + sw.name() + "'");
         }
         d.reset();
-        PortCounters rx = in.counters();
+        boolean probe = t != null && t.isProbe();
+        PortCounters rx = probe ? probeCounters : in.counters(); // a probe counts into a scratch set
         rx.rxFrames++;
         rx.rxBytes += length;
         FrameMeta f = d.frame;
@@ -113,7 +116,7 @@ final class ForwardingPipeline {
 
         boolean reflected = in.isUplink() && MacAddress.isMulticast(dst) && isLocalSource(vlan, src);
         if (policy.macLearning().enabled() && !reflected) {
-            if (!learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t)) {
+            if (!learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t, probe)) {
                 drop(d, rx, DropReason.MAC_LIMIT, t, "port " + in.name() + " holds its limit of "
                     + policy.macLearning().limit() + " MACs and the limit policy is drop");
                 return;
@@ -142,18 +145,19 @@ final class ForwardingPipeline {
             return;
         }
         Port[] ports = sw.portTable();
-        for (int i = 0; i < d.egressCount; i++) {
+        for (int i = 0; i < d.egressCount && !probe; i++) {
             PortCounters tx = ports[d.egressPorts[i]].counters();
             tx.txFrames++;
             tx.txBytes += d.egressLength(i);
         }
         if (t != null) {
-            t.add(Stage.RESULT, "forward to " + egressList(d));
+            t.add(Stage.RESULT, (probe ? "would forward to " : "forward to ") + egressList(d));
         }
     }
 
     /** Learns {@code src} on {@code in}; false if the frame must be dropped by the limit policy. */
-    private boolean learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t) {
+    private boolean learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
+                          boolean probe) {
         int owner = sw.vnicMacs().lookup(0, src);
         if (owner != Fdb.NOT_FOUND) {
             if (t != null) {
@@ -162,7 +166,8 @@ final class ForwardingPipeline {
             }
             return true;
         }
-        LearnOutcome outcome = sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
+        LearnOutcome outcome = probe ? sw.fdb().wouldLearn(vlan, src, in.id(), remote, learning.limit())
+            : sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
         if (outcome == LearnOutcome.LIMIT_REACHED) {
             if (learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
                 return false;
@@ -181,7 +186,7 @@ final class ForwardingPipeline {
                 case STATIC_ENTRY -> "is a static entry: unchanged";
                 case TABLE_FULL -> "not learned: FDB full of static entries";
                 case LIMIT_REACHED -> "at limit";
-            });
+            } + (probe ? " (probe: FDB unchanged)" : ""));
         }
         return true;
     }

@@ -289,7 +289,8 @@ public final class Switch {
         this.remoteNamer = namer;
     }
 
-    String remoteName(int remote) {
+    /** A remote VTEP id as traces and listings show it (its address, once the tunnel layer set a namer). */
+    public String remoteName(int remote) {
         return remoteNamer.apply(remote);
     }
 

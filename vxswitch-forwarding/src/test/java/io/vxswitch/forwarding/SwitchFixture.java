@@ -67,6 +67,12 @@ final class SwitchFixture {
         return t;
     }
 
+    Trace probe(String port, MemorySegment frame) {
+        Trace t = Trace.probe();
+        sw.forward(sw.port(port).id(), frame, 0, (int) frame.byteSize(), now, d, t);
+        return t;
+    }
+
     /** Names of the egress ports of the last decision, in decision order. */
     List<String> egress() {
         List<String> out = new ArrayList<>();

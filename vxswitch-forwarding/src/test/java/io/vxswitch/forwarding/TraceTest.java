@@ -39,4 +39,30 @@ class TraceTest {
         f.send("vm1", untagged(VM3, VM1));
         assertThat(f.egress()).isEqualTo(traced);
     }
+
+    @Test
+    void a_probe_tells_the_decision_but_learns_and_counts_nothing() {
+        SwitchFixture f = SwitchFixture.learning();
+        int fdbBefore = f.sw.fdb().size();
+        Trace t = f.probe("nested", untagged(VM1, VM3));
+        assertThat(t.render()).contains("52:54:00:00:00:03 VLAN 119 learned on port nested (probe: FDB unchanged)")
+            .contains("would forward to vm1");
+        assertThat(f.egress()).as("the decision is still made").containsExactly("vm1");
+        assertThat(f.sw.fdb().size()).as("FDB entries").isEqualTo(fdbBefore);
+        assertThat(f.sw.fdb().lookup(119, VM3)).isEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
+        assertThat(f.sw.port("nested").counters().rxFrames()).isZero();
+        assertThat(f.sw.port("vm1").counters().txFrames()).isZero();
+
+        // a real frame afterwards learns as usual
+        f.send("nested", untagged(VM1, VM3));
+        assertThat(f.sw.fdb().lookup(119, VM3)).isNotEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
+        assertThat(f.probe("nested", untagged(VM1, VM3)).render()).contains("refreshed on port nested (probe");
+    }
+
+    @Test
+    void a_probe_that_is_dropped_counts_no_drop() {
+        SwitchFixture f = SwitchFixture.vdsDefaults();
+        assertThat(f.probe("nested", untagged(VM1, VM3)).render()).contains("drop (forged_transmit)");
+        assertThat(f.drops("nested", DropReason.FORGED_TRANSMIT)).isZero();
+    }
 }

@@ -138,6 +138,11 @@ public final class Fdb {
         return ports[entry];
     }
 
+    /** True if the entry was configured (static), false if it was learned. */
+    public boolean entryIsStatic(int entry) {
+        return types[entry] == STATIC;
+    }
+
     /** The remote VTEP id of an entry behind a tunnel port, or {@link #NO_REMOTE}. */
     public int entryRemote(int entry) {
         return remotes[entry];
@@ -175,6 +180,29 @@ public final class Fdb {
         lru.add(port, id);
         learnedTotal++;
         return LearnOutcome.LEARNED;
+    }
+
+    /**
+     * What {@link #learn} would do, without doing it: for a probe trace. Does not count a limit hit and does not
+     * say whether learning would evict an entry to make room.
+     */
+    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit) {
+        checkPort(port);
+        int id = index.find(key(vlan, mac));
+        if (id != FdbIndex.NONE) {
+            if (types[id] == STATIC) {
+                return LearnOutcome.STATIC_ENTRY;
+            }
+            if (ports[id] == port) {
+                return remotes[id] == remote ? LearnOutcome.REFRESHED : LearnOutcome.MOVED;
+            }
+            return lru.count(port) >= portLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
+        }
+        if (lru.count(port) >= portLimit) {
+            return LearnOutcome.LIMIT_REACHED;
+        }
+        boolean nothingToEvict = lru.oldest(lru.busiestPort()) == PortLru.NONE;
+        return size == capacity && nothingToEvict ? LearnOutcome.TABLE_FULL : LearnOutcome.LEARNED;
     }
 
     private LearnOutcome relearn(int id, int port, int remote, int portLimit, long now) {

@@ -23,6 +23,29 @@ public final class Trace {
     }
 
     private final List<Step> steps = new ArrayList<>();
+    private final boolean probe;
+
+    /** A trace of a frame that really goes through the switch (learns, counts, is sent). */
+    public Trace() {
+        this(false);
+    }
+
+    private Trace(boolean probe) {
+        this.probe = probe;
+    }
+
+    /**
+     * A trace of a made-up frame, as {@code ofproto/trace} runs one: the decision is worked out and told, but the
+     * switch learns nothing, counts nothing and sends nothing.
+     */
+    public static Trace probe() {
+        return new Trace(true);
+    }
+
+    /** True for {@link #probe}: the switch must leave its FDB and counters as they are. */
+    public boolean isProbe() {
+        return probe;
+    }
 
     public void add(Stage stage, String detail) {
         steps.add(new Step(stage, detail));

@@ -1,0 +1,36 @@
+package io.vxswitch.mgmt;
+
+import io.vxswitch.forwarding.Switch;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A running switch as the management plane sees it. The {@link Switch} belongs to its switch loop; the API reaches
+ * it only through {@link #call}, which runs a function between two turns of that loop, so the data path never takes
+ * a lock and a reader never sees a half-made change.
+ */
+public interface ManagedSwitch {
+    String name();
+
+    /**
+     * Runs {@code function} on the switch loop and returns its result.
+     *
+     * @throws ApiException 503 if the loop does not answer within a few seconds (stopped, or stuck)
+     */
+    <T> T call(Function<Switch, T> function);
+
+    /** The switch's VXLAN tunnels. Their VTEPs, like the switch, are only touched inside {@link #call}. */
+    List<TunnelInfo> tunnels();
+
+    /**
+     * What the Linux side of port {@code port} could not send: copies dropped because the transmit queue stayed
+     * full, and copies the kernel refused. Readable from any thread (a moment old).
+     */
+    DeviceDrops deviceDrops(String port);
+
+    /** Transmit drops of one port's device; zero for a port without one. */
+    record DeviceDrops(long txQueueFull, long txRefused) {
+        public static final DeviceDrops NONE = new DeviceDrops(0, 0);
+    }
+}

@@ -1,0 +1,203 @@
+package io.vxswitch.mgmt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.vxswitch.config.ConfigException;
+import io.vxswitch.config.PolicyParser;
+import io.vxswitch.config.YamlDocument;
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.FdbRow;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.fdb.FdbEntryType;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.trace.Trace;
+import io.vxswitch.mgmt.view.FdbFilter;
+import io.vxswitch.mgmt.view.Views;
+import io.vxswitch.packet.FrameDescriber;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code /api/v1} routes. Each reads or changes the switch inside {@link ManagedSwitch#call}, on the switch
+ * loop, and turns what it got into JSON afterwards on the HTTP thread.
+ */
+final class SwitchRoutes {
+    static final String BASE = "/api/v1";
+
+    private final ManagedSwitch sw;
+    private final ObjectMapper mapper;
+
+    SwitchRoutes(ManagedSwitch sw, ObjectMapper mapper) {
+        this.sw = sw;
+        this.mapper = mapper;
+    }
+
+    void register(RoutesConfig r) {
+        r.get(BASE + "/switch", ctx -> ctx.json(sw.call(s -> Views.switchView(s, sw.tunnels().size()))));
+        r.get(BASE + "/ports", ctx -> ctx.json(sw.call(Views::ports)));
+        r.get(BASE + "/ports/{name}", this::port);
+        r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
+        r.put(BASE + "/port-groups/{name}", this::updatePortGroup);
+        r.get(BASE + "/tunnels", ctx -> ctx.json(sw.call(s -> Views.tunnels(sw.tunnels()))));
+        r.get(BASE + "/fdb", ctx -> {
+            FdbFilter filter = filter(ctx);
+            ctx.json(sw.call(s -> {
+                requirePort(s, filter.port());
+                return Views.fdb(s, System.nanoTime(), filter);
+            }));
+        });
+        r.post(BASE + "/fdb/flush", this::flush);
+        r.post(BASE + "/fdb/static", this::addStatic);
+        r.delete(BASE + "/fdb/static", this::removeStatic);
+        r.get(BASE + "/stats", ctx -> ctx.json(sw.call(s -> Views.stats(s, sw))));
+        r.post(BASE + "/trace", this::trace);
+    }
+
+    private static FdbFilter filter(Context ctx) {
+        return FdbFilter.parse(ctx.queryParam("vlan"), ctx.queryParam("port"), ctx.queryParam("mac"));
+    }
+
+    private void port(Context ctx) {
+        String name = ctx.pathParam("name");
+        ctx.json(sw.call(s -> {
+            requirePort(s, name);
+            return Views.ports(s).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        }));
+    }
+
+    /** Replaces a port group's policy; the body is the port group as the config file writes it (JSON or YAML). */
+    private void updatePortGroup(Context ctx) {
+        String name = ctx.pathParam("name");
+        PortGroupPolicy policy;
+        try {
+            policy = PolicyParser.portGroup(YamlDocument.parse("request body", ctx.body(), "a port group"),
+                "the request");
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (!policy.name().equals(name)) {
+            throw ApiException.badRequest("the body describes port group '" + policy.name() + "', the path '" + name
+                + "': renaming is not supported");
+        }
+        ctx.json(sw.call(s -> {
+            if (s.portGroup(name) == null) {
+                throw ApiException.notFound("no port group '" + name + "' (port groups: "
+                    + String.join(", ", s.portGroups().stream().map(g -> g.name()).toList()) + ")");
+            }
+            s.updatePortGroup(policy);
+            return Views.portGroups(s).stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+        }));
+    }
+
+    /** Removes learned entries (static and vNIC ones stay), all or those matching vlan/port/mac. */
+    private void flush(Context ctx) {
+        FdbFilter filter = filter(ctx);
+        int flushed = sw.call(s -> {
+            requirePort(s, filter.port());
+            List<FdbRow> doomed = new ArrayList<>();
+            for (FdbRow row : s.fdbRows(System.nanoTime())) {
+                if (row.type() == FdbEntryType.LEARNED && filter.matches(row)) {
+                    doomed.add(row);
+                }
+            }
+            for (FdbRow row : doomed) {
+                s.fdb().remove(row.vlan(), row.mac());
+            }
+            return doomed.size();
+        });
+        ctx.json(Map.of("flushed", flushed));
+    }
+
+    /** {@code {"vlan": 119, "mac": "02:00:00:00:00:09", "port": "up0"}}. */
+    record StaticEntry(Integer vlan, String mac, String port) {
+    }
+
+    private void addStatic(Context ctx) {
+        StaticEntry e = body(ctx, StaticEntry.class);
+        if (e.vlan() == null || e.mac() == null || e.port() == null) {
+            throw ApiException.badRequest("a static entry needs \"vlan\", \"mac\" and \"port\"");
+        }
+        long mac = FdbFilter.parseMac(e.mac());
+        int vlan = FdbFilter.parse(Integer.toString(e.vlan()), null, null).vlan();
+        sw.call(s -> {
+            requirePort(s, e.port());
+            s.addStaticMac(vlan, mac, e.port());
+            return null;
+        });
+        ctx.status(201).json(e);
+    }
+
+    private void removeStatic(Context ctx) {
+        FdbFilter f = filter(ctx);
+        if (f.vlan() == null || f.mac() == null) {
+            throw ApiException.badRequest("say which entry: ?vlan=N&mac=MAC");
+        }
+        boolean removed = sw.call(s -> {
+            int id = s.fdb().find(f.vlan(), f.mac());
+            return id >= 0 && s.fdb().entryIsStatic(id) && s.fdb().remove(f.vlan(), f.mac());
+        });
+        if (!removed) {
+            throw ApiException.notFound("no static entry for " + ctx.queryParam("mac") + " in VLAN " + f.vlan());
+        }
+        ctx.json(Map.of("removed", 1));
+    }
+
+    /** The answer to a trace: the frame as parsed, each pipeline step, and where it would go. */
+    record TraceAnswer(String port, String frame, List<Step> steps, List<String> egress, String drop) {
+        record Step(String stage, String detail) {
+        }
+    }
+
+    private void trace(Context ctx) {
+        TraceRequest request = body(ctx, TraceRequest.class);
+        try (Arena arena = Arena.ofShared()) { // built here, read on the switch loop
+            MemorySegment frame = request.frame(arena);
+            String described = FrameDescriber.describe(frame, 0, (int) frame.byteSize());
+            ctx.json(sw.call(s -> {
+                Port in = requirePort(s, request.port());
+                if (in.isTunnel()) {
+                    throw ApiException.badRequest("port " + in.name() + " is a tunnel: trace the frame from the"
+                        + " port it enters the switch on before encapsulation");
+                }
+                Trace t = Trace.probe();
+                ForwardingDecision d = s.newDecision();
+                s.forward(in.id(), frame, 0, (int) frame.byteSize(), System.nanoTime(), d, t);
+                List<TraceAnswer.Step> steps = t.steps().stream()
+                    .map(st -> new TraceAnswer.Step(st.stage().label(), st.detail())).toList();
+                List<String> egress = new ArrayList<>();
+                for (int i = 0; i < d.egressCount(); i++) {
+                    egress.add(s.port(d.egressPort(i)).name());
+                }
+                String drop = d.dropped() ? d.dropReason().counterName() : null;
+                return new TraceAnswer(in.name(), described, steps, egress, drop);
+            }));
+        }
+    }
+
+    private <T> T body(Context ctx, Class<T> type) {
+        try {
+            return mapper.readValue(ctx.body(), type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not the JSON this route takes: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The port named {@code name}, or a 404 listing the ports; a null name passes (no filter). */
+    static Port requirePort(Switch s, String name) {
+        if (name == null) {
+            return null;
+        }
+        Port p = s.port(name);
+        if (p == null) {
+            throw ApiException.notFound("no port '" + name + "' (ports: "
+                + String.join(", ", Views.ports(s).stream().map(Views.PortView::name).toList()) + ")");
+        }
+        return p;
+    }
+}

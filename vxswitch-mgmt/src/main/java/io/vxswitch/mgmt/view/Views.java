@@ -1,0 +1,181 @@
+package io.vxswitch.mgmt.view;
+
+import io.vxswitch.forwarding.DropReason;
+import io.vxswitch.forwarding.FdbRow;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortCounters;
+import io.vxswitch.forwarding.PortGroup;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.mgmt.ManagedSwitch;
+import io.vxswitch.mgmt.TunnelInfo;
+import io.vxswitch.packet.MacAddress;
+import io.vxswitch.packet.Malformation;
+import io.vxswitch.vxlan.FloodTargets;
+import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VxlanDrop;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the API returns, as JSON-ready records, and how each is read off a {@link Switch}. Every {@code of} method
+ * runs on the switch loop (inside {@link ManagedSwitch#call}) and copies what it needs, so the records are safe to
+ * serialise on any thread afterwards.
+ */
+public final class Views {
+    private Views() {
+    }
+
+    public record SwitchView(String name, int ports, int portGroups, int tunnels, int fdbEntries, int fdbCapacity) {
+    }
+
+    /** A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one). */
+    public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up) {
+    }
+
+    public record SecurityView(boolean allowPromiscuous, boolean macChanges, boolean forgedTransmits) {
+        static SecurityView of(SecurityPolicy s) {
+            return new SecurityView(s.allowPromiscuous(), s.macChanges(), s.forgedTransmits());
+        }
+    }
+
+    public record LearningView(boolean enabled, boolean allowUnicastFlooding, int limit, String limitPolicy,
+                               int agingSeconds) {
+        static LearningView of(MacLearningPolicy m) {
+            return new LearningView(m.enabled(), m.allowUnicastFlooding(), m.limit(),
+                m.limitPolicy().name().toLowerCase(java.util.Locale.ROOT), m.agingSeconds());
+        }
+    }
+
+    public record PortGroupView(String name, String vlan, SecurityView security, LearningView macLearning,
+                                List<String> ports) {
+    }
+
+    /** One VNI of a tunnel: the VLAN it carries and the remote VTEPs a flood goes to (head-end replication). */
+    public record VniView(int vni, int vlan, List<String> floodList) {
+    }
+
+    public record TunnelView(String name, String local, int udpPort, List<VniView> vnis, long encapsulated,
+                             long decapsulated, Map<String, Long> drops) {
+    }
+
+    /**
+     * A MAC table row; {@code vlan} null means any VLAN (a vNIC's own MAC on a trunk port group), {@code ageSeconds}
+     * null means it never ages (static and vNIC entries), {@code remoteVtep} is set for MACs behind a tunnel.
+     */
+    public record FdbEntryView(String port, Integer vlan, String mac, String type, Long ageSeconds, int moves,
+                               String remoteVtep) {
+    }
+
+    public record PortStatsView(String port, long rxFrames, long rxBytes, long txFrames, long txBytes,
+                                Map<String, Long> drops) {
+    }
+
+    public static SwitchView switchView(Switch sw, int tunnels) {
+        Fdb fdb = sw.fdb();
+        return new SwitchView(sw.name(), sw.ports().size(), sw.portGroups().size(), tunnels, fdb.size(),
+            fdb.capacity());
+    }
+
+    public static List<PortView> ports(Switch sw) {
+        List<PortView> out = new ArrayList<>();
+        for (Port p : sortedPorts(sw)) {
+            long mac = p.isVnic() ? p.effectiveMac() : Port.NO_MAC;
+            out.add(new PortView(p.name(), p.kind().label(), p.portGroup().name(),
+                p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up()));
+        }
+        return out;
+    }
+
+    public static List<PortGroupView> portGroups(Switch sw) {
+        List<PortGroupView> out = new ArrayList<>();
+        for (PortGroup g : sw.portGroups()) {
+            PortGroupPolicy p = g.policy();
+            List<String> members = sortedPorts(sw).stream().filter(port -> port.portGroup() == g).map(Port::name)
+                .toList();
+            out.add(new PortGroupView(g.name(), p.vlan().toString(), SecurityView.of(p.security()),
+                LearningView.of(p.macLearning()), members));
+        }
+        return out;
+    }
+
+    public static List<TunnelView> tunnels(List<TunnelInfo> tunnels) {
+        List<TunnelView> out = new ArrayList<>();
+        for (TunnelInfo t : tunnels) {
+            Vtep v = t.vtep();
+            List<VniView> vnis = new ArrayList<>();
+            for (int vni : v.vnis().vnis()) {
+                FloodTargets targets = v.floodTargets(vni);
+                List<String> flood = new ArrayList<>();
+                for (int i = 0; targets != null && i < targets.size(); i++) { // a VNI without a flood list: none
+                    flood.add(v.remotes().address(targets.vtepId(i)).toString());
+                }
+                if (targets != null && targets.group() != null) {
+                    flood.add("group " + targets.group());
+                }
+                vnis.add(new VniView(vni, v.vnis().vlanOf(vni), flood));
+            }
+            Map<String, Long> drops = new LinkedHashMap<>();
+            for (VxlanDrop d : VxlanDrop.values()) {
+                if (d != VxlanDrop.NONE && v.counters().drops(d) > 0) {
+                    drops.put(d.counterName(), v.counters().drops(d));
+                }
+            }
+            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, v.counters().encapsulated(),
+                v.counters().decapsulated(), drops));
+        }
+        return out;
+    }
+
+    public static List<FdbEntryView> fdb(Switch sw, long now, FdbFilter filter) {
+        List<FdbEntryView> out = new ArrayList<>();
+        for (FdbRow r : sw.fdbRows(now)) {
+            if (filter.matches(r)) {
+                out.add(new FdbEntryView(r.port(), r.vlan() == FdbRow.ANY_VLAN ? null : r.vlan(),
+                    MacAddress.format(r.mac()), r.type().label(), r.ageSeconds() < 0 ? null : r.ageSeconds(),
+                    r.moves(), r.remote() == Fdb.NO_REMOTE ? null : sw.remoteName(r.remote())));
+            }
+        }
+        return out;
+    }
+
+    public static List<PortStatsView> stats(Switch sw, ManagedSwitch managed) {
+        List<PortStatsView> out = new ArrayList<>();
+        for (Port p : sortedPorts(sw)) {
+            PortCounters c = p.counters();
+            Map<String, Long> drops = new LinkedHashMap<>();
+            for (DropReason r : DropReason.values()) {
+                if (c.drops(r) > 0) {
+                    drops.put(r.counterName(), c.drops(r));
+                }
+            }
+            for (Malformation m : Malformation.values()) {
+                if (c.malformed(m) > 0) {
+                    drops.put("malformed:" + m.counterName(), c.malformed(m));
+                }
+            }
+            ManagedSwitch.DeviceDrops device = managed.deviceDrops(p.name());
+            if (device.txQueueFull() > 0) {
+                drops.put("tx_queue_full", device.txQueueFull());
+            }
+            if (device.txRefused() > 0) {
+                drops.put("tx_refused", device.txRefused());
+            }
+            out.add(new PortStatsView(p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(), c.txBytes(), drops));
+        }
+        return out;
+    }
+
+    /** Ports in the order they were added (their ids), the order an operator configured them. */
+    static List<Port> sortedPorts(Switch sw) {
+        List<Port> ports = new ArrayList<>(sw.ports());
+        ports.sort(java.util.Comparator.comparingInt(Port::id));
+        return ports;
+    }
+}

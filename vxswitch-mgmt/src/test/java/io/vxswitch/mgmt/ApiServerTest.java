@@ -1,0 +1,220 @@
+package io.vxswitch.mgmt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.vxswitch.mgmt.TestSwitch.NESTED_VM;
+import static io.vxswitch.mgmt.TestSwitch.VM1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The API over real HTTP on loopback, against a switch owned by another thread as in the daemon. */
+class ApiServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    private TestSwitch sw;
+    private ApiServer api;
+    private String token;
+
+    @BeforeEach
+    void start() throws IOException {
+        sw = new TestSwitch();
+        api = ApiServer.start(new ApiOptions("127.0.0.1", 0, null, dir.resolve("api.token")), sw, line -> { });
+        token = Files.readString(dir.resolve("api.token")).trim();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        sw.close();
+    }
+
+    record Answer(int status, JsonNode json) {
+        String error() {
+            return json.path("error").asText();
+        }
+    }
+
+    private Answer request(String method, String path, String body, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    private Answer get(String path) throws Exception {
+        return request("GET", path, null, token);
+    }
+
+    @Test
+    void the_generated_token_is_in_a_file_only_root_can_read_and_gone_after_stop() throws Exception {
+        assertThat(token).hasSize(64).matches("[0-9a-f]+");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("api.token"))))
+            .isEqualTo("rw-------");
+        api.close();
+        assertThat(dir.resolve("api.token")).doesNotExist();
+        api = ApiServer.start(new ApiOptions("127.0.0.1", 0, null, dir.resolve("api.token")), sw, line -> { });
+    }
+
+    @Test
+    void every_route_needs_the_token() throws Exception {
+        Answer none = request("GET", "/api/v1/ports", null, null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.error()).startsWith("no API token").contains(dir.resolve("api.token").toString());
+        Answer wrong = request("GET", "/api/v1/fdb", null, "0".repeat(64));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.error()).startsWith("wrong API token");
+        assertThat(request("POST", "/api/v1/fdb/flush", null, "x").status()).isEqualTo(401);
+        assertThat(get("/api/v1/ports").status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_listen_address_off_loopback_needs_a_configured_token() {
+        assertThatThrownBy(() -> new ApiOptions("192.0.2.10", 7739, null, dir.resolve("t")))
+            .hasMessageContaining("not a loopback address: set api.token");
+        assertThat(new ApiOptions("192.0.2.10", 7739, "a-token-of-16-chars", dir.resolve("t")).host())
+            .isEqualTo("192.0.2.10");
+    }
+
+    @Test
+    void ports_list_kind_port_group_vlan_and_vnic_mac() throws Exception {
+        JsonNode ports = get("/api/v1/ports").json();
+        assertThat(names(ports)).containsExactly("uplink1", "vm1", "vm2", "nested");
+        assertThat(ports.get(1).path("mac").asText()).isEqualTo("00:50:56:00:00:01");
+        assertThat(ports.get(1).path("vlan").asText()).isEqualTo("vlan 119");
+        assertThat(ports.get(0).path("kind").asText()).isEqualTo("uplink");
+        Answer missing = get("/api/v1/ports/vm9");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.error()).isEqualTo("no port 'vm9' (ports: uplink1, vm1, vm2, nested)");
+    }
+
+    @Test
+    void the_fdb_shows_learned_and_vnic_macs_and_filters_by_vlan_port_and_mac() throws Exception {
+        sw.send("nested", NESTED_VM, VM1);
+        JsonNode all = get("/api/v1/fdb").json();
+        assertThat(all.findValuesAsText("mac")).contains("52:54:00:00:00:03", "00:50:56:00:00:01");
+        JsonNode learned = get("/api/v1/fdb?port=nested&mac=52-54-00-00-00-03").json();
+        assertThat(learned).hasSize(1);
+        assertThat(learned.get(0).path("type").asText()).isEqualTo("learned");
+        assertThat(learned.get(0).path("vlan").asInt()).isEqualTo(119);
+        assertThat(learned.get(0).path("ageSeconds").asLong()).isZero();
+        assertThat(get("/api/v1/fdb?vlan=120").json()).isEmpty();
+
+        assertThat(get("/api/v1/fdb?mac=52:54:00:zz:00:03").error()).contains("not a MAC address: '52:54:00:zz:00:03'");
+        assertThat(get("/api/v1/fdb?mac=52:54:00:zz:00:03").status()).isEqualTo(400);
+        assertThat(get("/api/v1/fdb?vlan=5000").error()).isEqualTo("vlan must be a number 0-4094 (0: untagged), got '5000'");
+        assertThat(get("/api/v1/fdb?port=nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void flush_removes_learned_entries_only() throws Exception {
+        sw.send("nested", NESTED_VM, VM1);
+        Answer flushed = request("POST", "/api/v1/fdb/flush?port=nested", null, token);
+        assertThat(flushed.json().path("flushed").asInt()).isEqualTo(1);
+        assertThat(get("/api/v1/fdb?port=nested").json().findValuesAsText("type")).doesNotContain("learned");
+        assertThat(get("/api/v1/fdb").json().findValuesAsText("type")).contains("vnic");
+    }
+
+    @Test
+    void static_entries_are_added_shown_and_removed() throws Exception {
+        Answer added = request("POST", "/api/v1/fdb/static",
+            "{\"vlan\": 119, \"mac\": \"02:00:00:00:00:99\", \"port\": \"uplink1\"}", token);
+        assertThat(added.status()).isEqualTo(201);
+        JsonNode row = get("/api/v1/fdb?mac=02:00:00:00:00:99").json().get(0);
+        assertThat(row.path("type").asText()).isEqualTo("static");
+        assertThat(row.path("port").asText()).isEqualTo("uplink1");
+        assertThat(row.path("ageSeconds").isNull()).isTrue();
+
+        assertThat(request("POST", "/api/v1/fdb/static", "{\"vlan\": 119, \"mac\": \"02:00:00:00:00:98\","
+            + " \"port\": \"up9\"}", token).status()).isEqualTo(404);
+        Answer typo = request("POST", "/api/v1/fdb/static", "{\"vlan\": 119, \"mak\": \"x\"}", token);
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.error()).contains("mak");
+
+        assertThat(request("DELETE", "/api/v1/fdb/static?vlan=119&mac=02:00:00:00:00:99", null, token).status())
+            .isEqualTo(200);
+        Answer again = request("DELETE", "/api/v1/fdb/static?vlan=119&mac=02:00:00:00:00:99", null, token);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.error()).isEqualTo("no static entry for 02:00:00:00:00:99 in VLAN 119");
+    }
+
+    @Test
+    void stats_count_frames_and_drops_including_the_devices_transmit_drops() throws Exception {
+        sw.send("vm1", TestSwitch.NESTED_VM, VM1); // forged transmit: vm1's port group rejects it
+        JsonNode stats = get("/api/v1/stats").json();
+        JsonNode vm1 = stats.get(1);
+        assertThat(vm1.path("port").asText()).isEqualTo("vm1");
+        assertThat(vm1.path("rxFrames").asLong()).isEqualTo(1);
+        assertThat(vm1.path("drops").path("forged_transmit").asLong()).isEqualTo(1);
+        assertThat(stats.get(2).path("drops").path("tx_queue_full").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void a_trace_tells_the_decision_without_learning_or_counting() throws Exception {
+        Answer t = request("POST", "/api/v1/trace",
+            "{\"port\": \"nested\", \"src\": \"52:54:00:00:00:03\", \"dst\": \"00:50:56:00:00:01\"}", token);
+        assertThat(t.status()).isEqualTo(200);
+        assertThat(t.json().path("egress").get(0).asText()).isEqualTo("vm1");
+        assertThat(t.json().path("frame").asText()).contains("52:54:00:00:00:03 > 00:50:56:00:00:01");
+        assertThat(t.json().findValuesAsText("detail"))
+            .anyMatch(d -> d.contains("learned on port nested (probe: FDB unchanged)"));
+        assertThat(get("/api/v1/fdb?port=nested").json().findValuesAsText("type")).doesNotContain("learned");
+        assertThat(get("/api/v1/stats").json().get(3).path("rxFrames").asLong()).isZero();
+
+        Answer dropped = request("POST", "/api/v1/trace",
+            "{\"port\": \"vm1\", \"src\": \"52:54:00:00:00:03\", \"dst\": \"ff:ff:ff:ff:ff:ff\", \"ethertype\": \"arp\"}",
+            token);
+        assertThat(dropped.json().path("drop").asText()).isEqualTo("forged_transmit");
+        Answer hex = request("POST", "/api/v1/trace", "{\"port\": \"vm1\", \"hex\": \"ffffffffffff0050560000010806\"}",
+            token);
+        assertThat(hex.json().path("frame").asText()).contains("ARP");
+        Answer bad = request("POST", "/api/v1/trace", "{\"port\": \"vm1\", \"src\": \"1\", \"dst\": \"2\"}", token);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error()).contains("not a MAC address: '1'");
+    }
+
+    @Test
+    void a_port_group_policy_changes_in_place_from_the_config_format() throws Exception {
+        Answer changed = request("PUT", "/api/v1/port-groups/vlan119",
+            "{\"name\": \"vlan119\", \"vlan\": 119, \"macLearning\": {\"enabled\": true, \"limit\": 8}}", token);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().path("macLearning").path("limit").asInt()).isEqualTo(8);
+        assertThat(changed.json().path("ports").toString()).isEqualTo("[\"vm1\",\"vm2\"]");
+
+        Answer renamed = request("PUT", "/api/v1/port-groups/vlan119", "{\"name\": \"other\", \"vlan\": 119}", token);
+        assertThat(renamed.error()).contains("renaming is not supported");
+        Answer unknown = request("PUT", "/api/v1/port-groups/nope", "{\"name\": \"nope\", \"vlan\": 1}", token);
+        assertThat(unknown.status()).isEqualTo(404);
+        Answer wrong = request("PUT", "/api/v1/port-groups/vlan119",
+            "{\"name\": \"vlan119\", \"macLearning\": {\"limitPolicy\": \"dorp\"}}", token);
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.error()).contains("request body:1:").contains("limitPolicy must be drop or allow");
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path("name").asText()));
+        return out;
+    }
+}

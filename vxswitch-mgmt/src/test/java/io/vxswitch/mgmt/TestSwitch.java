@@ -1,0 +1,93 @@
+package io.vxswitch.mgmt;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.MacAddress;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A switch owned by one thread, as the daemon's switch loop owns its switch: vm1 and vm2 (vNICs with their MACs) in
+ * VLAN 119, a "nested" port that learns, and an uplink. {@link #send} injects frames on the owner thread.
+ */
+final class TestSwitch implements ManagedSwitch, AutoCloseable {
+    static final long VM1 = MacAddress.parseBits("00:50:56:00:00:01");
+    static final long VM2 = MacAddress.parseBits("00:50:56:00:00:02");
+    static final long NESTED_VM = MacAddress.parseBits("52:54:00:00:00:03");
+
+    private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-switch-loop"));
+    private final Switch sw;
+    private final ForwardingDecision decision;
+
+    TestSwitch() {
+        sw = new Switch(SwitchOptions.defaults("esxi-test").withMaxPorts(16));
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("uplinks", VlanPolicy.trunkAll()));
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        sw.addPortGroup(new PortGroupPolicy("nested", VlanPolicy.access(119),
+            SecurityPolicy.VDS_DEFAULT.withForgedTransmits(true), MacLearningPolicy.ENABLED));
+        sw.addUplink("uplink1", "uplinks");
+        sw.addVnicPort("vm1", "vlan119", VM1);
+        sw.addVnicPort("vm2", "vlan119", VM2);
+        sw.addVnicPort("nested", "nested", MacAddress.parseBits("00:50:56:00:00:09"));
+        decision = sw.newDecision();
+    }
+
+    /** Forwards an ICMP echo from {@code src} to {@code dst} received on {@code port}, on the owner thread. */
+    void send(String port, long src, long dst) {
+        call(s -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment f = arena.allocate(128);
+                int n = FrameBuilder.icmpEcho(f, 0, src, dst, 0xC0000201, 0xC0000202, true, 1, 1);
+                s.forward(s.port(port).id(), f, 0, n, System.nanoTime(), decision);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public String name() {
+        return sw.name();
+    }
+
+    @Override
+    public <T> T call(Function<Switch, T> function) {
+        try {
+            return owner.submit(() -> function.apply(sw)).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted");
+        }
+    }
+
+    @Override
+    public List<TunnelInfo> tunnels() {
+        return List.of();
+    }
+
+    @Override
+    public DeviceDrops deviceDrops(String port) {
+        return port.equals("vm2") ? new DeviceDrops(3, 1) : DeviceDrops.NONE;
+    }
+
+    @Override
+    public void close() {
+        owner.shutdownNow();
+    }
+}
