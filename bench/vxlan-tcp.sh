@@ -89,6 +89,7 @@ ports:
   - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01", mtu: 1450}
 tunnels:
   - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+api: off
 EOF
 
 up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace

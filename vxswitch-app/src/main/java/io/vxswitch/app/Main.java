@@ -14,6 +14,12 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return VxswitchCommand.commandLine().execute(args);
+        CommandLine cl = VxswitchCommand.commandLine();
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush(); // picocli's writer flushes on println only; tables end with print
+            cl.getErr().flush();
+        }
     }
 }

@@ -36,6 +36,37 @@ class CliTest {
     }
 
     @Test
+    void help_lists_the_commands_for_a_running_switch() {
+        Run r = vxswitch("--help");
+        assertThat(r.out()).contains("vxswitch fdb show [--vlan N]").contains("vxswitch trace --port P");
+        assertThat(vxswitch("fdb", "show", "--help").out()).contains("--vlan=N").contains("--api=URL")
+            .contains("default: http://127.0.0.1:7739");
+    }
+
+    @Test
+    void a_subcommand_without_a_running_switch_says_how_to_start_one(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("api.token"), "0123456789abcdef0123");
+        Run r = vxswitch("ports", "--api", "http://127.0.0.1:1", "--token-file", token.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no vxswitch answers at http://127.0.0.1:1: start one with 'vxswitch run");
+        Run noToken = vxswitch("fdb", "show", "--token-file", dir.resolve("none").toString());
+        assertThat(noToken.code()).isEqualTo(1);
+        assertThat(noToken.err()).contains("no API token at " + dir.resolve("none") + ": is 'vxswitch run' running?");
+        Run badUrl = vxswitch("stats", "--api", "ftp://x", "--token-file", token.toString());
+        assertThat(badUrl.err()).contains("--api ftp://x: not an http:// URL");
+    }
+
+    @Test
+    void trace_needs_a_frame_either_by_fields_or_in_hex() {
+        Run r = vxswitch("trace", "--port", "vm1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required argument");
+        Run both = vxswitch("trace", "--port", "vm1", "--hex", "ff", "--src", "a", "--dst", "b");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
     void the_seed_lab_with_learning_answers_every_ping_once_and_shows_the_learned_macs() {
         Run r = vxswitch("lab", "seed", "--policy", "learning");
         assertThat(r.code()).isZero();

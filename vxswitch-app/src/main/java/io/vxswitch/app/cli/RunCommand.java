@@ -3,9 +3,10 @@ package io.vxswitch.app.cli;
 import io.vxswitch.app.daemon.DaemonConfig;
 import io.vxswitch.app.daemon.DaemonConfigParser;
 import io.vxswitch.app.daemon.HostSwitch;
-import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
+import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.mgmt.ApiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,8 +62,12 @@ public final class RunCommand implements Callable<Integer> {
         for (String line : hs.summary()) {
             log(out, line);
         }
+        ApiServer api = startApi(cfg, hs, out);
         Thread stopper = new Thread(() -> {
             log(out, "stopping: removing devices");
+            if (api != null) {
+                api.close();
+            }
             hs.close();
             // The loop has ended: the switch can be read from here. Until the management API comes, this is
             // where an operator sees what the switch learned and dropped.
@@ -72,6 +77,26 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopper);
         hs.join();
         return 0;
+    }
+
+    private static ApiServer startApi(DaemonConfig cfg, HostSwitch hs, PrintWriter out) {
+        if (cfg.api() == null) {
+            log(out, "management API off (api: off in the config)");
+            return null;
+        }
+        try {
+            ApiServer api = ApiServer.start(cfg.api(), hs.managed(), line -> log(out, line));
+            log(out, "management API on http://" + cfg.api().host() + ":" + api.port() + "/api/v1 (token in "
+                + cfg.api().tokenFile() + ")");
+            if (ApiOptionsCheck.loopbackDown(cfg.api())) {
+                log(out, "warning: the API listens on " + cfg.api().host() + " but 'lo' is down in this network"
+                    + " namespace, so nothing can reach it: ip link set lo up");
+            }
+            return api;
+        } catch (RuntimeException e) {
+            hs.close();
+            throw new UserException(e.getMessage(), e);
+        }
     }
 
     private static void log(PrintWriter out, String line) {

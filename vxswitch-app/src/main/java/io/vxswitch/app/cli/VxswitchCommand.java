@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vxswitch",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {LabCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, StatsCommand.class,
+        TraceCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
         "MAC learning policy), VXLAN tunnels, real TAP and host-interface ports.",
@@ -17,7 +18,12 @@ import picocli.CommandLine.Command;
         "  vxswitch lab seed --policy default     the VDS default: pings to the nested VMs fail",
         "  vxswitch lab seed --policy promiscuous promiscuous + forged transmits: works, with (DUP!)",
         "",
-        "Then switch real frames (as root): vxswitch run --config switch.yaml (see docs/config.md).",
+        "Then switch real frames (as root): vxswitch run --config switch.yaml (see docs/config.md),",
+        "and look inside the running switch from another shell:",
+        "  vxswitch ports                         its ports, port groups and VLANs",
+        "  vxswitch fdb show [--vlan N]           the MAC table (learned, static, vNIC)",
+        "  vxswitch stats                         counters and drops by reason, per port",
+        "  vxswitch trace --port P --src M --dst M  what it would do with a frame, step by step",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
         "Docs: README.md and docs/ in the source tree."})

@@ -2,12 +2,17 @@ package io.vxswitch.app.daemon;
 
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.mgmt.ApiOptions;
 
 import java.util.List;
 
-/** A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. */
+/**
+ * A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. {@code api} is null when
+ * the config turns the management API off.
+ */
 public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
-                           List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels) {
+                           List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels,
+                           ApiOptions api) {
     public DaemonConfig {
         portGroups = List.copyOf(portGroups);
         ports = List.copyOf(ports);

@@ -11,6 +11,7 @@ import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.mgmt.ApiOptions;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
 import io.vxswitch.vxlan.VtepAddress;
@@ -22,13 +23,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the daemon's YAML config (docs/config.md has the schema) into a validated {@link DaemonConfig}.
  * Every error names the file, line and column, the setting, what is expected and what was found.
  */
 public final class DaemonConfigParser {
-    private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels");
+    private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
@@ -90,7 +92,43 @@ public final class DaemonConfigParser {
         if (ports.isEmpty() && tunnels.isEmpty()) {
             throw root.where().error("the config has no ports and no tunnels: a switch needs at least one");
         }
-        return new DaemonConfig(name, fdbCapacity, rpf, threads, List.copyOf(groups.values()), ports, tunnels);
+        Optional<YamlValue> apiValue = root.get("api");
+        ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
+        return new DaemonConfig(name, fdbCapacity, rpf, threads, List.copyOf(groups.values()), ports, tunnels, api);
+    }
+
+    private static final List<String> API_KEYS = List.of("listen", "token", "tokenFile");
+
+    /** {@code api: {listen: 127.0.0.1:7739, token: ..., tokenFile: ...}}, or {@code api: off}; null when off. */
+    private static ApiOptions api(YamlValue v) {
+        if (v instanceof YamlValue.Scalar s && "off".equals(s.text())) {
+            return null;
+        }
+        YamlMap m = Values.map(v, "api");
+        m.allowOnly("api", API_KEYS);
+        ApiOptions d = ApiOptions.defaults();
+        String host = d.host();
+        int port = d.port();
+        Optional<YamlValue> listen = m.get("listen");
+        if (listen.isPresent()) {
+            String text = Values.text(listen.get(), "api.listen");
+            int colon = text.lastIndexOf(':');
+            try {
+                host = text.substring(0, colon).replace("[", "").replace("]", "");
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw listen.get().where().error("api.listen must be ADDRESS:PORT, like 127.0.0.1:7739, got '"
+                    + text + "'");
+            }
+        }
+        String token = m.get("token").map(t -> Values.text(t, "api.token")).orElse(null);
+        Path tokenFile = m.get("tokenFile").map(t -> Path.of(Values.text(t, "api.tokenFile")))
+            .orElse(d.tokenFile());
+        try {
+            return new ApiOptions(host, port, token, tokenFile);
+        } catch (IllegalArgumentException e) {
+            throw v.where().error("api: " + e.getMessage());
+        }
     }
 
     private static List<YamlValue> section(YamlMap root, String key) {

@@ -20,6 +20,8 @@ import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.tap.TapOptions;
 import io.vxswitch.linux.udp.UdpSocketPool;
+import io.vxswitch.mgmt.ManagedSwitch;
+import io.vxswitch.mgmt.TunnelInfo;
 import io.vxswitch.packet.MacAddress;
 import io.vxswitch.vxlan.DecapOptions;
 import io.vxswitch.vxlan.FloodList;
@@ -49,11 +51,13 @@ public final class HostSwitch implements AutoCloseable {
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<String> summary;
+    private final LoopAccess access;
 
-    private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary) {
+    private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels) {
         this.sw = sw;
         this.dataplane = dataplane;
         this.summary = List.copyOf(summary);
+        this.access = new LoopAccess(sw, dataplane, tunnels);
     }
 
     /** Builds the switch, opens every device, and starts the poll loop. */
@@ -65,6 +69,7 @@ public final class HostSwitch implements AutoCloseable {
         }
         List<PortDevice> opened = new ArrayList<>();
         List<String> summary = new ArrayList<>();
+        List<TunnelInfo> tunnels = new ArrayList<>();
         try {
             for (PortConfig p : config.ports()) {
                 PortDevice device = openPort(sw, p);
@@ -77,6 +82,7 @@ public final class HostSwitch implements AutoCloseable {
             for (TunnelConfig t : config.tunnels()) {
                 TunnelPort device = openTunnel(sw, t, log);
                 opened.add(device);
+                tunnels.add(new TunnelInfo(t.name(), device.vtep(), t.local().toString(), t.port()));
                 summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), device.describe()));
             }
@@ -84,7 +90,7 @@ public final class HostSwitch implements AutoCloseable {
             for (PortDevice d : opened) {
                 dataplane.add(d);
             }
-            HostSwitch hs = new HostSwitch(sw, dataplane, summary);
+            HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels);
             dataplane.start();
             return hs;
         } catch (RuntimeException e) {
@@ -148,6 +154,11 @@ public final class HostSwitch implements AutoCloseable {
 
     public Dataplane dataplane() {
         return dataplane;
+    }
+
+    /** The switch as the management API reaches it: through the switch loop. */
+    public ManagedSwitch managed() {
+        return access;
     }
 
     /** One line per port, for the start-up log. */

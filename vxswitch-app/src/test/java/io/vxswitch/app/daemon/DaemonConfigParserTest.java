@@ -81,4 +81,30 @@ class DaemonConfigParserTest {
     void a_config_without_ports_is_refused() {
         assertError("switch: {name: x}\n", "no ports and no tunnels");
     }
+
+    @Test
+    void the_api_listens_on_loopback_by_default_and_can_be_moved_or_turned_off() {
+        DaemonConfig c = DaemonConfigParser.parse("s.yaml", GOOD);
+        assertThat(c.api().host()).isEqualTo("127.0.0.1");
+        assertThat(c.api().port()).isEqualTo(7739);
+        assertThat(c.api().token()).isNull();
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD + "api: off\n").api()).isNull();
+        DaemonConfig moved = DaemonConfigParser.parse("s.yaml", GOOD
+            + "api: {listen: \"[::1]:8000\", tokenFile: /tmp/t}\n");
+        assertThat(moved.api().host()).isEqualTo("::1");
+        assertThat(moved.api().port()).isEqualTo(8000);
+        assertThat(moved.api().tokenFile()).hasToString("/tmp/t");
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD + "api: {listen: 192.0.2.1:7739, token: 0123456789abcdef}\n")
+            .api().host()).as("off loopback with a token").isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void api_mistakes_are_refused_with_what_to_do() {
+        assertError(GOOD + "api: {listen: 192.0.2.1:7739}\n", "s.yaml:14:6: api: the API listens on 192.0.2.1, which is"
+            + " not a loopback address: set api.token");
+        assertError(GOOD + "api: {listen: localhost}\n", "api.listen must be ADDRESS:PORT, like 127.0.0.1:7739");
+        assertError(GOOD + "api: {token: short}\n", "the API token must be at least 16 characters");
+        assertError(GOOD + "api: {tokn: x}\n", "api: unknown key 'tokn'");
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, threads: 3}"), "switch.threads");
+    }
 }

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +22,7 @@ final class Daemon {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern STARTED = Pattern.compile(" started with (\\d+) ports");
     private static final Pattern PORT_LINE = Pattern.compile("^\\S+ port ");
+    private static final Pattern API_LINE = Pattern.compile(" management API (on|off)");
 
     private final Background process;
 
@@ -30,6 +34,9 @@ final class Daemon {
     static Daemon start(Lab lab, Netns host, String yaml) {
         Path jar = jar();
         Path config = lab.dir().resolve(host.name() + ".yaml");
+        if (!yaml.contains("\napi:")) { // keep the token out of the host's /run/vxswitch
+            yaml = yaml + "api: {tokenFile: \"" + lab.dir().resolve(host.name() + ".token") + "\"}\n";
+        }
         try {
             Files.writeString(config, yaml);
         } catch (IOException e) {
@@ -38,14 +45,15 @@ final class Daemon {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Background b = lab.spawn("vxswitch in " + host.name(), host, java, "--enable-native-access=ALL-UNNAMED",
             "-jar", jar.toString(), "run", "--config", config.toString());
-        b.awaitOutput(Daemon::started, "its 'started' line and one line per port", START_TIMEOUT);
+        b.awaitOutput(Daemon::started, "its 'started' line, one line per port and the API's line", START_TIMEOUT);
         return new Daemon(b);
     }
 
-    /** "switch NAME started with N ports" followed by the N per-port lines. */
+    /** "switch NAME started with N ports", the N per-port lines, and "management API on ..." (or off). */
     private static boolean started(String out) {
         Matcher m = STARTED.matcher(out);
-        return m.find() && out.lines().filter(l -> PORT_LINE.matcher(l).find()).count() >= Integer.parseInt(m.group(1));
+        return m.find() && out.lines().filter(l -> PORT_LINE.matcher(l).find()).count() >= Integer.parseInt(m.group(1))
+            && API_LINE.matcher(out).find();
     }
 
     static Path jar() {
@@ -53,6 +61,18 @@ final class Daemon {
         assertThat(jar).as("the shaded jar the integration tests run (built by 'mvn package'; run the ITs with "
             + "'mvn verify')").isRegularFile();
         return jar;
+    }
+
+    /**
+     * Runs {@code vxswitch ARGS} (a subcommand such as {@code fdb show}) from the same jar, inside {@code ns}, with
+     * {@code env} added; the result may be a failure.
+     */
+    static Cmd.Result cli(Netns ns, Map<String, String> env, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(ns.inside(java, "--enable-native-access=ALL-UNNAMED", "-jar",
+            jar().toString()));
+        command.addAll(List.of(args));
+        return Cmd.run(command, Cmd.DEFAULT_TIMEOUT, env);
     }
 
     String output() {

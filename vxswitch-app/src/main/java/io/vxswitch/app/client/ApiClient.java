@@ -1,0 +1,168 @@
+package io.vxswitch.app.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vxswitch.app.cli.UserException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The {@code vxswitch} subcommands' side of the management API: finds the switch (URL) and the token (file), makes
+ * one request, and turns every way it can fail into a sentence that says what to do.
+ */
+public final class ApiClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final Path tokenFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private ApiClient(URI base, String token, Path tokenFile) {
+        this.base = base;
+        this.token = token;
+        this.tokenFile = tokenFile;
+    }
+
+    /**
+     * @param url       the switch's API, e.g. {@code http://127.0.0.1:7739}
+     * @param token     the token itself (from {@code VXSWITCH_TOKEN}), or null to read {@code tokenFile}
+     * @param tokenFile where the daemon wrote its token
+     */
+    public static ApiClient connect(String url, String token, Path tokenFile) {
+        URI base;
+        try {
+            base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            if (!"http".equals(base.getScheme()) || base.getHost() == null) {
+                throw new IllegalArgumentException("not an http:// URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--api " + url + ": " + e.getMessage() + " (like http://127.0.0.1:7739)");
+        }
+        return new ApiClient(base, token != null ? token.trim() : readToken(tokenFile), tokenFile);
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (NoSuchFileException e) {
+            throw new UserException("no API token at " + file + ": is 'vxswitch run' running? (it writes the token"
+                + " there at start; give another file with --token-file, or the token in VXSWITCH_TOKEN)");
+        } catch (AccessDeniedException e) {
+            throw new UserException("cannot read the API token " + file + ": it is readable by root only (run as"
+                + " root, or set VXSWITCH_TOKEN)");
+        } catch (IOException e) {
+            throw new UserException("cannot read the API token " + file + ": " + e.getMessage());
+        }
+    }
+
+    public JsonNode get(String path, Map<String, String> query) {
+        return send("GET", path + queryString(query), null);
+    }
+
+    public JsonNode post(String path, Map<String, String> query, Object body) {
+        return send("POST", path + queryString(query), body);
+    }
+
+    public JsonNode delete(String path, Map<String, String> query) {
+        return send("DELETE", path + queryString(query), null);
+    }
+
+    /** Query parameters in order, skipping nulls. */
+    public static Map<String, String> params(String... keysAndValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            if (keysAndValues[i + 1] != null) {
+                m.put(keysAndValues[i], keysAndValues[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    private static String queryString(Map<String, String> query) {
+        if (query == null || query.isEmpty()) {
+            return "";
+        }
+        StringJoiner j = new StringJoiner("&", "?", "");
+        query.forEach((k, v) -> j.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return j.toString();
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+            .method(method, publisher).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new UserException("no vxswitch answers at " + base + ": start one with 'vxswitch run --config FILE',"
+                + " and run this command in the network namespace it runs in (ip netns exec NS vxswitch ...)");
+        } catch (HttpTimeoutException e) {
+            throw new UserException("the switch at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (IOException e) {
+            throw new UserException("cannot talk to the switch at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted");
+        }
+        JsonNode json = parse(response.body());
+        if (response.statusCode() == 401) {
+            throw new UserException("the switch at " + base + " refused the token"
+                + (tokenFile != null ? " from " + tokenFile : "") + ": " + error(json, response)
+                + " (a switch restarted since? it writes a new token each start)");
+        }
+        if (response.statusCode() >= 400) {
+            throw new UserException(error(json, response));
+        }
+        return json;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body.isEmpty() ? "null" : body);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+
+    private static String error(JsonNode json, HttpResponse<String> response) {
+        String message = json != null && json.has("error") ? json.get("error").asText() : response.body();
+        return message + " [HTTP " + response.statusCode() + "]";
+    }
+
+    /** Pretty JSON, for {@code --json}. */
+    public static String pretty(JsonNode json) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.PortDevice;
+import io.vxswitch.mgmt.ApiException;
+import io.vxswitch.mgmt.ManagedSwitch;
+import io.vxswitch.mgmt.TunnelInfo;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The management plane's way into a running {@link HostSwitch}: each call becomes a command the switch loop runs
+ * between two turns ({@link Dataplane#submit}), and the caller waits for its answer.
+ */
+final class LoopAccess implements ManagedSwitch {
+    static final long TIMEOUT_SECONDS = 3;
+
+    private final Switch sw;
+    private final Dataplane dataplane;
+    private final List<TunnelInfo> tunnels;
+
+    LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
+        this.sw = sw;
+        this.dataplane = dataplane;
+        this.tunnels = List.copyOf(tunnels);
+    }
+
+    @Override
+    public String name() {
+        return sw.name();
+    }
+
+    @Override
+    public <T> T call(Function<Switch, T> function) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        dataplane.submit(s -> {
+            try {
+                answer.complete(function.apply(s));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        try {
+            return answer.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "the switch loop did not answer within " + TIMEOUT_SECONDS
+                + " s (stopping, or stuck: see the switch's log)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while waiting for the switch loop");
+        }
+    }
+
+    @Override
+    public List<TunnelInfo> tunnels() {
+        return tunnels;
+    }
+
+    @Override
+    public DeviceDrops deviceDrops(String port) {
+        Port p = sw.port(port);
+        if (p == null) {
+            return DeviceDrops.NONE;
+        }
+        for (PortDevice d : dataplane.devices()) {
+            if (d.switchPort() == p.id()) {
+                return new DeviceDrops(d.txQueueFull(), d.txRefused());
+            }
+        }
+        return DeviceDrops.NONE;
+    }
+}

@@ -1,0 +1,108 @@
+package io.vxswitch.app.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operator's view of a running switch: {@code vxswitch ports | fdb show | stats | trace | fdb flush} against the
+ * daemon in its namespace, through the management API, after two VMs pinged each other; and the errors an operator
+ * meets (no switch there, a wrong token, an unknown port, a bad MAC).
+ * <pre>
+ *   [vm1 10.0.0.1]--tap vm1--+-- vxswitch (namespace host), port group lan (VLAN 119, learning)
+ *   [vm2 10.0.0.2]--tap vm2--+   API on 127.0.0.1:7739 in host, token in the lab folder
+ * </pre>
+ */
+@Timeout(180)
+class ManagementIT {
+    private static final String VM1 = "02:00:00:00:00:01";
+    private static final String VM2 = "02:00:00:00:00:02";
+
+    private Lab lab;
+
+    @BeforeEach
+    void open() {
+        lab = Lab.open();
+    }
+
+    @AfterEach
+    void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void subcommands_show_ports_fdb_stats_and_traces_of_the_running_switch() throws Exception {
+        Path token = lab.dir().resolve("api.token");
+        String yaml = """
+            switch: {name: it-mgmt}
+            portGroups:
+              - {name: lan, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
+            ports:
+              - {name: vm1, type: tap, portGroup: lan}
+              - {name: vm2, type: tap, portGroup: lan}
+            api: {tokenFile: "%s"}
+            """.formatted(token);
+        Netns host = lab.netns("host");
+        Daemon daemon = Daemon.start(lab, host, yaml);
+        assertThat(daemon.output()).contains("management API on http://127.0.0.1:7739/api/v1 (token in " + token + ")");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+        Map<String, String> env = Map.of();
+        String tokenFile = "--token-file=" + token;
+
+        Netns vm1 = lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", VM1);
+        lab.vmOnTap("vm2", host, "vm2", "10.0.0.2/24", VM2);
+        Ping p = vm1.ping("10.0.0.2");
+        assertThat(p.allAnsweredOnce()).as(p + lab.diagnostics()).isTrue();
+
+        String fdb = Daemon.cli(host, env, "fdb", "show", tokenFile).check().out();
+        assertThat(fdb.lines().findFirst().orElseThrow()).isEqualTo("port  VLAN  MAC                Age  Type     Moves");
+        assertThat(fdb).containsPattern("vm1\\s+119\\s+" + VM1 + "\\s+\\d+\\s+learned")
+            .containsPattern("vm2\\s+119\\s+" + VM2 + "\\s+\\d+\\s+learned");
+        assertThat(Daemon.cli(host, env, "fdb", "show", "--port", "vm2", "--json", tokenFile).check().out())
+            .contains("\"mac\" : \"" + VM2 + "\"").doesNotContain(VM1);
+
+        String ports = Daemon.cli(host, env, "ports", tokenFile).check().out();
+        assertThat(ports).containsPattern("vm1\\s+vnic\\s+lan\\s+vlan 119\\s+-\\s+up");
+
+        String stats = Daemon.cli(host, env, "stats", tokenFile).check().out();
+        assertThat(stats).containsPattern("vm1\\s+[1-9]\\d*\\s+[1-9]\\d*\\s+[1-9]\\d*");
+
+        String trace = Daemon.cli(host, env, "trace", "--port", "vm1", "--src", VM1, "--dst", VM2, tokenFile)
+            .check().out();
+        assertThat(trace).contains("is on port vm2").contains("Result: forward to vm2");
+
+        String flushed = Daemon.cli(host, env, "fdb", "flush", "--port", "vm2", tokenFile).check().out();
+        assertThat(flushed).isEqualTo("flushed 1 learned entry\n");
+        assertThat(Daemon.cli(host, env, "trace", "--port", "vm1", "--src", VM1, "--dst", VM2, tokenFile)
+            .check().out()).contains("unknown unicast");
+
+        // What goes wrong, in words
+        Cmd.Result wrongToken = Daemon.cli(host, Map.of("VXSWITCH_TOKEN", "f".repeat(64)), "ports");
+        assertThat(wrongToken.exitCode()).isNotZero();
+        assertThat(wrongToken.err()).contains("refused the token").contains("wrong API token");
+        Cmd.Result unknownPort = Daemon.cli(host, env, "fdb", "show", "--port", "vm9", tokenFile);
+        assertThat(unknownPort.exitCode()).isNotZero();
+        assertThat(unknownPort.err()).contains("no port 'vm9' (ports: vm1, vm2)");
+        Cmd.Result badMac = Daemon.cli(host, env, "trace", "--port", "vm1", "--src", "02:00:zz:00:00:01", "--dst",
+            VM2, tokenFile);
+        assertThat(badMac.exitCode()).isNotZero();
+        assertThat(badMac.err()).contains("not a MAC address: '02:00:zz:00:00:01'");
+        Cmd.Result noSwitch = Daemon.cli(lab.netns("empty"), env, "ports", tokenFile);
+        assertThat(noSwitch.exitCode()).isNotZero();
+        assertThat(noSwitch.err()).contains("no vxswitch answers at http://127.0.0.1:7739");
+        assertThat(daemon.output()).doesNotContain("Exception");
+
+        daemon.stop();
+        assertThat(token).as("the token file goes with the switch").doesNotExist();
+    }
+}
