@@ -39,7 +39,10 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.routes.before("/api/*", ctx -> authenticate(ctx, token, options.tokenFile()));
+            config.routes.before("/metrics", ctx -> authenticate(ctx, token, options.tokenFile()));
             routes.register(config.routes);
+            config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.contentType())
+                .result(Metrics.text(sw.call(s -> Metrics.snapshot(s, sw)))));
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -212,6 +212,28 @@ class ApiServerTest {
         assertThat(wrong.error()).contains("request body:1:").contains("limitPolicy must be drop or allow");
     }
 
+    @Test
+    void metrics_are_in_the_prometheus_text_format_behind_the_same_token() throws Exception {
+        sw.send("vm1", NESTED_VM, VM1); // a forged transmit
+        sw.send("nested", NESTED_VM, VM1); // learned
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(401);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+            + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+        assertThat(r.body())
+            .contains("# TYPE vxswitch_port_rx_frames_total counter")
+            .contains("vxswitch_port_rx_frames_total{kind=\"vnic\",port=\"vm1\"} 1.0")
+            .contains("vxswitch_port_drops_total{port=\"vm1\",reason=\"forged_transmit\"} 1.0")
+            .contains("vxswitch_port_drops_total{port=\"vm1\",reason=\"mac_limit\"} 0.0")
+            .contains("vxswitch_port_tx_drops_total{port=\"vm2\",reason=\"queue_full\"} 3.0")
+            .contains("vxswitch_port_up{port=\"nested\"} 1.0")
+            .contains("vxswitch_fdb_entries{vlan=\"119\"} 1.0")
+            .contains("vxswitch_fdb_learned_total 1.0");
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.path("name").asText()));
