@@ -12,6 +12,7 @@ public enum DropReason {
     FORGED_TRANSMIT("source MAC differs from the vNIC's effective MAC (forged transmits: reject)"),
     MAC_CHANGED("vNIC's effective MAC differs from its configured MAC (MAC changes: reject)"),
     MAC_LIMIT("new source MAC beyond the port's MAC learning limit (limit policy: drop)"),
+    MAC_MOVE_FROZEN("source MAC is flapping and frozen on another port by the MAC move guard"),
     REVERSE_PATH("broadcast/multicast came back in on an uplink with a local vNIC's source MAC"),
     UNKNOWN_UNICAST("destination MAC is unknown and no port takes unknown unicast"),
     SAME_PORT("destination MAC is on the ingress port"),

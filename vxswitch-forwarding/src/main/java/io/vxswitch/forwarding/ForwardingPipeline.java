@@ -116,9 +116,15 @@ final class ForwardingPipeline {
 
         boolean reflected = in.isUplink() && MacAddress.isMulticast(dst) && isLocalSource(vlan, src);
         if (policy.macLearning().enabled() && !reflected) {
-            if (!learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t, probe)) {
-                drop(d, rx, DropReason.MAC_LIMIT, t, "port " + in.name() + " holds its limit of "
+            DropReason refused = learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t, probe);
+            if (refused == DropReason.MAC_LIMIT) {
+                drop(d, rx, refused, t, "port " + in.name() + " holds its limit of "
                     + policy.macLearning().limit() + " MACs and the limit policy is drop");
+                return;
+            }
+            if (refused != null) {
+                drop(d, rx, refused, t, MacAddress.format(src) + " is flapping and frozen on port "
+                    + sw.port(sw.fdb().entryPort(sw.fdb().find(vlan, src))).name() + " by the MAC move guard");
                 return;
             }
         } else if (t != null) {
@@ -155,28 +161,31 @@ final class ForwardingPipeline {
         }
     }
 
-    /** Learns {@code src} on {@code in}; false if the frame must be dropped by the limit policy. */
-    private boolean learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
-                          boolean probe) {
+    /** Learns {@code src} on {@code in}; null, or why the frame must be dropped (limit policy, frozen MAC). */
+    private DropReason learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
+                             boolean probe) {
         int owner = sw.vnicMacs().lookup(0, src);
         if (owner != Fdb.NOT_FOUND) {
             if (t != null) {
                 t.add(Stage.LEARNING, MacAddress.format(src) + (owner == in.id() ? " is this vNIC's own MAC"
                     : " is the MAC of vNIC " + sw.port(owner).name() + ": never learned elsewhere"));
             }
-            return true;
+            return null;
         }
-        LearnOutcome outcome = probe ? sw.fdb().wouldLearn(vlan, src, in.id(), remote, learning.limit())
+        LearnOutcome outcome = probe ? sw.fdb().wouldLearn(vlan, src, in.id(), remote, learning.limit(), now)
             : sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
+        if (outcome == LearnOutcome.FROZEN) {
+            return DropReason.MAC_MOVE_FROZEN;
+        }
         if (outcome == LearnOutcome.LIMIT_REACHED) {
             if (learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
-                return false;
+                return DropReason.MAC_LIMIT;
             }
             if (t != null) {
                 t.add(Stage.LEARNING, MacAddress.format(src) + " not learned: port " + in.name()
                     + " is at its limit of " + learning.limit() + " (limit policy allow)");
             }
-            return true;
+            return null;
         }
         if (t != null) {
             t.add(Stage.LEARNING, MacAddress.format(src) + " VLAN " + vlan + " " + switch (outcome) {
@@ -186,9 +195,10 @@ final class ForwardingPipeline {
                 case STATIC_ENTRY -> "is a static entry: unchanged";
                 case TABLE_FULL -> "not learned: FDB full of static entries";
                 case LIMIT_REACHED -> "at limit";
+                case FROZEN -> "frozen";
             } + (probe ? " (probe: FDB unchanged)" : ""));
         }
-        return true;
+        return null;
     }
 
     private DropReason floodBum(Port in, int vlan, boolean reflected, ForwardingDecision d, Trace t) {

@@ -1,6 +1,7 @@
 package io.vxswitch.forwarding;
 
 import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.packet.MacAddress;
@@ -33,6 +34,7 @@ public final class Switch {
     /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
     private int promiscuousPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
+    private final MacMoveLog macMoveLog = new MacMoveLog(this, MacMoveLog.DEFAULT_INTERVAL_NANOS);
 
     public Switch(SwitchOptions options) {
         this.options = options;
@@ -282,6 +284,16 @@ public final class Switch {
             throw new IllegalArgumentException("port " + tunnelPort + " is not a tunnel port");
         }
         pipeline.forward(p, remote, vlan, frame, offset, length, now, out, trace);
+    }
+
+    /** Sets how MAC flapping is detected and whether a flapping MAC is frozen (see {@link MacMoveGuard}). */
+    public void setMacMoveGuard(MacMoveGuard.Options options) {
+        fdb.setMacMoveGuard(options);
+    }
+
+    /** The lines to log about MAC moves and flaps; poll it from housekeeping. */
+    public MacMoveLog macMoveLog() {
+        return macMoveLog;
     }
 
     /** How traces and FDB listings name remote VTEP ids (the tunnel layer knows their addresses). */

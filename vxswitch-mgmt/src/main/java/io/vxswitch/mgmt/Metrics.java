@@ -103,6 +103,10 @@ public final class Metrics {
             st.evicted()));
         out.add(plainCounter("vxswitch_fdb_limit_reached", "New MACs refused by a port's MAC limit.",
             st.limitReached()));
+        out.add(plainCounter("vxswitch_fdb_flaps", "MACs found flapping (more moves than the MAC move guard allows).",
+            st.flaps()));
+        out.add(plainCounter("vxswitch_fdb_frozen_refused", "Moves refused because the MAC was frozen.",
+            st.frozenRefused()));
     }
 
     private static void addTunnels(List<TunnelInfo> tunnels, List<MetricSnapshot> out) {

@@ -1,5 +1,6 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiOptions;
@@ -11,6 +12,7 @@ import java.util.List;
  * the config turns the management API off.
  */
 public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
+                           MacMoveGuard.Options macMove,
                            List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels,
                            ApiOptions api) {
     public DaemonConfig {

@@ -9,6 +9,7 @@ import io.vxswitch.config.YamlValue.YamlMap;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiOptions;
@@ -31,7 +32,7 @@ import java.util.Optional;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
-    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads");
+    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits");
@@ -62,6 +63,8 @@ public final class DaemonConfigParser {
         Dataplane.Threads threads = sw.get("threads")
             .map(v -> Values.integer(v, "switch.threads", 1, 2) == 1 ? Dataplane.Threads.ONE : Dataplane.Threads.TWO)
             .orElse(Dataplane.Threads.forThisMachine());
+        MacMoveGuard.Options macMove = sw.get("macMove").map(DaemonConfigParser::macMove)
+            .orElse(MacMoveGuard.Options.DEFAULT);
 
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue v : section(root, "portGroups")) {
@@ -94,7 +97,24 @@ public final class DaemonConfigParser {
         }
         Optional<YamlValue> apiValue = root.get("api");
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
-        return new DaemonConfig(name, fdbCapacity, rpf, threads, List.copyOf(groups.values()), ports, tunnels, api);
+        return new DaemonConfig(name, fdbCapacity, rpf, threads, macMove, List.copyOf(groups.values()), ports, tunnels,
+            api);
+    }
+
+    private static final List<String> MAC_MOVE_KEYS = List.of("maxMoves", "windowSeconds", "holdSeconds");
+
+    /** {@code macMove: {maxMoves: 5, windowSeconds: 10, holdSeconds: 0}}: flap detection, and freezing when hold > 0. */
+    private static MacMoveGuard.Options macMove(YamlValue v) {
+        YamlMap m = Values.map(v, "switch.macMove");
+        m.allowOnly("switch.macMove", MAC_MOVE_KEYS);
+        MacMoveGuard.Options d = MacMoveGuard.Options.DEFAULT;
+        int maxMoves = m.get("maxMoves").map(x -> Values.integer(x, "switch.macMove.maxMoves", 1, 1_000_000))
+            .orElse(d.maxMoves());
+        int window = m.get("windowSeconds").map(x -> Values.integer(x, "switch.macMove.windowSeconds", 1, 3600))
+            .orElse((int) (d.windowNanos() / 1_000_000_000L));
+        int hold = m.get("holdSeconds").map(x -> Values.integer(x, "switch.macMove.holdSeconds", 0, 86_400))
+            .orElse((int) (d.holdNanos() / 1_000_000_000L));
+        return new MacMoveGuard.Options(maxMoves, window * 1_000_000_000L, hold * 1_000_000_000L);
     }
 
     private static final List<String> API_KEYS = List.of("listen", "token", "tokenFile");

@@ -64,6 +64,7 @@ public final class HostSwitch implements AutoCloseable {
     public static HostSwitch start(DaemonConfig config, Consumer<String> log) {
         Switch sw = new Switch(new SwitchOptions(config.name(), config.fdbCapacity(), SwitchOptions.DEFAULT_MAX_PORTS,
             config.reversePathCheckPromisc(), new SecureRandom().nextLong()));
+        sw.setMacMoveGuard(config.macMove());
         for (PortGroupPolicy pg : config.portGroups()) {
             sw.addPortGroup(pg);
         }

@@ -107,4 +107,19 @@ class DaemonConfigParserTest {
         assertError(GOOD + "api: {tokn: x}\n", "api: unknown key 'tokn'");
         assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, threads: 3}"), "switch.threads");
     }
+
+    @Test
+    void the_mac_move_guard_detects_flaps_by_default_and_freezes_only_when_asked() {
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD).macMove())
+            .isEqualTo(io.vxswitch.forwarding.fdb.MacMoveGuard.Options.DEFAULT);
+        var o = DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
+            "switch: {name: esxi-a, macMove: {maxMoves: 3, windowSeconds: 5, holdSeconds: 60}}")).macMove();
+        assertThat(o.maxMoves()).isEqualTo(3);
+        assertThat(o.windowNanos()).isEqualTo(5_000_000_000L);
+        assertThat(o.holdNanos()).isEqualTo(60_000_000_000L);
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, macMove: {maxMoves: 0}}"),
+            "switch.macMove.maxMoves");
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, macMove: {hold: 1}}"),
+            "switch.macMove: unknown key 'hold'");
+    }
 }

@@ -25,17 +25,22 @@ final class Daemon {
     private static final Pattern API_LINE = Pattern.compile(" management API (on|off)");
 
     private final Background process;
+    private final Netns host;
+    private final Path tokenFile;
 
-    private Daemon(Background process) {
+    private Daemon(Background process, Netns host, Path tokenFile) {
         this.process = process;
+        this.host = host;
+        this.tokenFile = tokenFile;
     }
 
     /** Writes {@code yaml} to the lab's folder and starts the switch in {@code host}; returns once it has started. */
     static Daemon start(Lab lab, Netns host, String yaml) {
         Path jar = jar();
         Path config = lab.dir().resolve(host.name() + ".yaml");
+        Path tokenFile = lab.dir().resolve(host.name() + ".token");
         if (!yaml.contains("\napi:")) { // keep the token out of the host's /run/vxswitch
-            yaml = yaml + "api: {tokenFile: \"" + lab.dir().resolve(host.name() + ".token") + "\"}\n";
+            yaml = yaml + "api: {tokenFile: \"" + tokenFile + "\"}\n";
         }
         try {
             Files.writeString(config, yaml);
@@ -46,7 +51,7 @@ final class Daemon {
         Background b = lab.spawn("vxswitch in " + host.name(), host, java, "--enable-native-access=ALL-UNNAMED",
             "-jar", jar.toString(), "run", "--config", config.toString());
         b.awaitOutput(Daemon::started, "its 'started' line, one line per port and the API's line", START_TIMEOUT);
-        return new Daemon(b);
+        return new Daemon(b, host, tokenFile);
     }
 
     /** "switch NAME started with N ports", the N per-port lines, and "management API on ..." (or off). */
@@ -73,6 +78,13 @@ final class Daemon {
             jar().toString()));
         command.addAll(List.of(args));
         return Cmd.run(command, Cmd.DEFAULT_TIMEOUT, env);
+    }
+
+    /** {@code vxswitch ARGS} against this daemon (its namespace, its token file); must succeed; returns stdout. */
+    String cli(String... args) {
+        String[] withToken = java.util.Arrays.copyOf(args, args.length + 1);
+        withToken[args.length] = "--token-file=" + tokenFile;
+        return cli(host, Map.of(), withToken).check().out();
     }
 
     String output() {

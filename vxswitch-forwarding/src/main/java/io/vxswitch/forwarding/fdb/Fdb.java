@@ -73,6 +73,11 @@ public final class Fdb {
     private final long[] aging;
     private final int[] staticOn;
 
+    private MacMoveGuard guard;
+    private long lastMoveKey = -1;
+    private int lastMoveFrom;
+    private int lastMoveTo;
+
     private long learnedTotal;
     private long movedTotal;
     private long agedTotal;
@@ -105,6 +110,29 @@ public final class Fdb {
         aging = new long[maxPorts];
         Arrays.fill(aging, DEFAULT_AGING_NANOS);
         staticOn = new int[maxPorts];
+        guard = new MacMoveGuard(MacMoveGuard.Options.DEFAULT, capacity);
+    }
+
+    /** Replaces the MAC move guard (flap detection, optional freeze); every entry starts with no move history. */
+    public void setMacMoveGuard(MacMoveGuard.Options options) {
+        guard = new MacMoveGuard(options, capacity);
+    }
+
+    public MacMoveGuard macMoveGuard() {
+        return guard;
+    }
+
+    /** The last MAC that moved, as (vlan << 48 | mac), or -1 if none has; with {@link #lastMoveFrom}/{@link #lastMoveTo}. */
+    public long lastMoveKey() {
+        return lastMoveKey;
+    }
+
+    public int lastMoveFrom() {
+        return lastMoveFrom;
+    }
+
+    public int lastMoveTo() {
+        return lastMoveTo;
     }
 
     public int capacity() {
@@ -186,15 +214,21 @@ public final class Fdb {
      * What {@link #learn} would do, without doing it: for a probe trace. Does not count a limit hit and does not
      * say whether learning would evict an entry to make room.
      */
-    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit) {
+    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit, long now) {
         checkPort(port);
         int id = index.find(key(vlan, mac));
         if (id != FdbIndex.NONE) {
             if (types[id] == STATIC) {
                 return LearnOutcome.STATIC_ENTRY;
             }
+            if (ports[id] == port && remotes[id] == remote) {
+                return LearnOutcome.REFRESHED;
+            }
+            if (guard.isFrozen(id, now)) {
+                return LearnOutcome.FROZEN;
+            }
             if (ports[id] == port) {
-                return remotes[id] == remote ? LearnOutcome.REFRESHED : LearnOutcome.MOVED;
+                return LearnOutcome.MOVED;
             }
             return lru.count(port) >= portLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
         }
@@ -210,29 +244,48 @@ public final class Fdb {
             return LearnOutcome.STATIC_ENTRY;
         }
         int from = ports[id];
-        if (from == port) {
+        if (from == port && remotes[id] == remote) {
             lastSeen[id] = now;
             lru.touch(port, id);
-            if (remotes[id] == remote) {
-                return LearnOutcome.REFRESHED;
-            }
-            remotes[id] = remote;
-            moves[id]++;
-            movedTotal++;
-            return LearnOutcome.MOVED;
+            return LearnOutcome.REFRESHED;
         }
-        if (lru.count(port) >= portLimit) {
+        if (from != port && lru.count(port) >= portLimit) {
             limitReachedTotal++;
             return LearnOutcome.LIMIT_REACHED;
         }
-        lru.remove(from, id);
-        lru.add(port, id);
-        ports[id] = port;
+        long key = keys[id];
+        switch (guard.onMove(id, (int) (key >>> 48), key & 0xFFFF_FFFF_FFFFL, from, remotes[id], port, remote, now)) {
+            case FROZEN -> {
+                return LearnOutcome.FROZEN;
+            }
+            case FREEZE -> {
+                moveTo(id, guard.homePort(id), guard.homeRemote(id), now);
+                return LearnOutcome.FROZEN;
+            }
+            case ALLOW -> {
+                lastMoveKey = key;
+                lastMoveFrom = from;
+                lastMoveTo = port;
+                moveTo(id, port, remote, now);
+                moves[id]++;
+                movedTotal++;
+                return LearnOutcome.MOVED;
+            }
+        }
+        throw new AssertionError();
+    }
+
+    private void moveTo(int id, int port, int remote, long now) {
+        int from = ports[id];
+        if (from != port) {
+            lru.remove(from, id);
+            lru.add(port, id);
+            ports[id] = port;
+        } else {
+            lru.touch(port, id);
+        }
         remotes[id] = remote;
         lastSeen[id] = now;
-        moves[id]++;
-        movedTotal++;
-        return LearnOutcome.MOVED;
     }
 
     /**
@@ -394,7 +447,8 @@ public final class Fdb {
     }
 
     public FdbStats stats() {
-        return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal);
+        return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal,
+            guard.flapsTotal(), guard.refusedTotal());
     }
 
     /** Makes room by dropping the oldest entry of the port with the most learned MACs; false if none is learned. */
@@ -417,6 +471,7 @@ public final class Fdb {
         types[id] = type;
         lastSeen[id] = now;
         moves[id] = 0;
+        guard.reset(id);
         index.insert(id);
         size++;
         return id;

@@ -13,5 +13,7 @@ public enum LearnOutcome {
     /** A static entry holds this (VLAN, MAC): static entries are never moved or refreshed by traffic. */
     STATIC_ENTRY,
     /** The table is full of static entries: nothing could be evicted. */
-    TABLE_FULL
+    TABLE_FULL,
+    /** A flapping MAC frozen on its port by the {@link MacMoveGuard}: the move is refused, the frame dropped. */
+    FROZEN
 }

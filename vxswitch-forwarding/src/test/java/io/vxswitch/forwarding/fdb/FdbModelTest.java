@@ -238,7 +238,7 @@ class FdbModelTest {
                 assertThat(fdb.learnedOn(port)).as("learned on p%d", port).isEqualTo(learnedOn(port));
             }
             assertThat(fdb.stats())
-                .isEqualTo(new FdbStats(model.size(), capacity, learned, moved, aged, evicted, limitReached));
+                .isEqualTo(new FdbStats(model.size(), capacity, learned, moved, aged, evicted, limitReached, 0, 0));
             Map<Long, String> visited = new HashMap<>();
             fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) ->
                 assertThat(visited.put(key(vlan, mac), port + " " + type + " " + lastSeen + " " + moves)).isNull());

@@ -286,7 +286,7 @@ class FdbTest {
         fdb.learn(10, B, 2, 1, 0);
         fdb.expire(seconds(300));
 
-        assertThat(fdb.stats()).isEqualTo(new FdbStats(0, 16, 1, 1, 1, 0, 1));
+        assertThat(fdb.stats()).isEqualTo(new FdbStats(0, 16, 1, 1, 1, 0, 1, 0, 0));
     }
 
     @Test

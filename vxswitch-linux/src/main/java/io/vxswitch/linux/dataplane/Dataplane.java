@@ -202,6 +202,9 @@ public final class Dataplane implements AutoCloseable {
 
     private void housekeeping(long now) {
         sw.expire(now);
+        for (String line : sw.macMoveLog().poll(now)) {
+            log.accept(line);
+        }
         for (int i = 0; i < devices.size(); i++) {
             checkLink(devices.get(i));
         }
