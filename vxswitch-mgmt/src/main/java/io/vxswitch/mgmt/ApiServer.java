@@ -22,10 +22,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final Path tokenFile;
+    private final WebView web;
 
-    private ApiServer(Javalin app, Path tokenFile) {
+    private ApiServer(Javalin app, Path tokenFile, WebView web) {
         this.app = app;
         this.tokenFile = tokenFile;
+        this.web = web;
     }
 
     /** Starts the API for {@code sw}; the token is written to the options' token file first. */
@@ -34,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
         token.writeTo(options.tokenFile());
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         SwitchRoutes routes = new SwitchRoutes(sw, mapper);
+        WebView web = new WebView(sw, new ObjectMapper(), log);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -41,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before("/api/*", ctx -> authenticate(ctx, token, options.tokenFile()));
             config.routes.before("/metrics", ctx -> authenticate(ctx, token, options.tokenFile()));
             routes.register(config.routes);
+            web.register(config.routes, token, options.tokenFile());
             config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.contentType())
                 .result(Metrics.text(sw.call(s -> Metrics.snapshot(s, sw)))));
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
@@ -53,12 +57,13 @@ public final class ApiServer implements AutoCloseable {
         try {
             app.start(options.host(), options.port());
         } catch (RuntimeException e) {
+            web.close();
             deleteQuietly(options.tokenFile());
             throw new IllegalStateException("cannot start the management API on " + options.host() + ":"
                 + options.port() + ": " + rootMessage(e) + " (another vxswitch running? set api.port in the config)",
                 e);
         }
-        return new ApiServer(app, options.tokenFile());
+        return new ApiServer(app, options.tokenFile(), web);
     }
 
     private static void authenticate(Context ctx, ApiToken token, Path tokenFile) {
@@ -91,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        web.close();
         app.stop();
         deleteQuietly(tokenFile);
     }

@@ -87,6 +87,10 @@ final class Daemon {
         return cli(host, Map.of(), withToken).check().out();
     }
 
+    Path tokenFile() {
+        return tokenFile;
+    }
+
     String output() {
         return process.output();
     }

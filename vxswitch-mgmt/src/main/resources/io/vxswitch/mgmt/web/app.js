@@ -1,0 +1,171 @@
+// The live view of one switch: a snapshot arrives every second over server-sent events; the page keeps the last
+// minute of counters per port for the sparklines. Every value from the switch goes into the page as text, never HTML.
+'use strict';
+
+const HISTORY = 60;
+const rates = new Map();      // port -> [frames/s, ...] (rx + tx), newest last
+let previous = null;          // the last snapshot, to turn counters into rates
+let last = null;
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '-' : String(c)));
+  return e;
+}
+
+function sparkline(values) {
+  const w = 90, h = 18, max = Math.max(1, ...values);
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('width', w);
+  svg.setAttribute('height', h);
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+  const step = w / (HISTORY - 1);
+  const offset = HISTORY - values.length;
+  line.setAttribute('points', values.map((v, i) => `${((offset + i) * step).toFixed(1)},${(h - 1 - v / max * (h - 2)).toFixed(1)}`).join(' '));
+  svg.append(line);
+  return svg;
+}
+
+function updateRates(snap) {
+  if (previous) {
+    const seconds = Math.max(0.001, (snap.timeMillis - previous.timeMillis) / 1000);
+    const before = new Map(previous.stats.map(s => [s.port, s]));
+    for (const s of snap.stats) {
+      const b = before.get(s.port);
+      if (!b) continue;
+      const r = rates.get(s.port) || [];
+      r.push(Math.max(0, (s.rxFrames + s.txFrames - b.rxFrames - b.txFrames) / seconds));
+      if (r.length > HISTORY) r.shift();
+      rates.set(s.port, r);
+    }
+  }
+  previous = snap;
+}
+
+function dropsText(drops) {
+  const parts = Object.entries(drops || {}).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(', ') : '-';
+}
+
+function renderPortGroups(snap) {
+  const stats = new Map(snap.stats.map(s => [s.port, s]));
+  const ports = new Map(snap.ports.map(p => [p.name, p]));
+  const box = document.getElementById('port-groups');
+  box.replaceChildren();
+  for (const g of snap.portGroups) {
+    const s = g.security, m = g.macLearning;
+    const policy = el('div', {class: 'policy'},
+      el('b', {}, 'VLAN '), g.vlan, ' · ',
+      el('b', {}, 'security '), `promiscuous ${s.allowPromiscuous ? 'accept' : 'reject'}, MAC changes ${s.macChanges ? 'accept' : 'reject'}, forged transmits ${s.forgedTransmits ? 'accept' : 'reject'}`, ' · ',
+      el('b', {}, 'MAC learning '), m.enabled ? `on, limit ${m.limit} (${m.limitPolicy}), unknown unicast ${m.allowUnicastFlooding ? 'flooded' : 'dropped'}, aging ${m.agingSeconds} s` : 'off');
+    const table = el('table', {class: 'ports', 'data-port-group': g.name},
+      el('thead', {}, el('tr', {}, el('th', {}, 'Port'), el('th', {}, 'Kind'), el('th', {}, 'MAC'), el('th', {}, 'State'),
+        el('th', {class: 'num'}, 'rx frames'), el('th', {class: 'num'}, 'tx frames'), el('th', {}, 'frames/s, last minute'), el('th', {}, 'Drops'))));
+    const body = el('tbody');
+    for (const name of g.ports) {
+      const p = ports.get(name), c = stats.get(name) || {};
+      const r = rates.get(name) || [];
+      body.append(el('tr', {'data-port': name, class: p && !p.up ? 'down-port' : ''},
+        el('td', {}, name), el('td', {}, p ? p.kind : '-'), el('td', {class: 'mac'}, p && p.mac ? p.mac : '-'),
+        el('td', {}, p && p.up ? 'up' : 'down'), el('td', {class: 'num'}, c.rxFrames), el('td', {class: 'num'}, c.txFrames),
+        el('td', {}, sparkline(r), ' ', r.length ? Math.round(r[r.length - 1]) : ''), el('td', {class: 'drops'}, dropsText(c.drops))));
+    }
+    table.append(body);
+    box.append(el('div', {class: 'card'}, el('h3', {}, g.name), policy, table));
+  }
+}
+
+function renderTunnels(snap) {
+  const box = document.getElementById('tunnels');
+  if (!snap.tunnels.length) return;
+  box.replaceChildren();
+  for (const t of snap.tunnels) {
+    const vnis = t.vnis.map(v => `VNI ${v.vni} ↔ VLAN ${v.vlan}, flood list: ${v.floodList.length ? v.floodList.join(', ') : 'none'}`);
+    box.append(el('div', {class: 'card', 'data-tunnel': t.name}, el('h3', {}, `${t.name} — local ${t.local} udp/${t.udpPort}`),
+      el('div', {class: 'policy'}, vnis.join(' · ')),
+      el('div', {class: 'policy'}, `encapsulated ${t.encapsulated}, decapsulated ${t.decapsulated}, drops: ${dropsText(t.drops)}`)));
+  }
+}
+
+function renderFdb(snap) {
+  const vlan = document.getElementById('filter-vlan').value.trim();
+  const port = document.getElementById('filter-port').value;
+  const mac = document.getElementById('filter-mac').value.trim().toLowerCase().replaceAll('-', ':');
+  const rows = snap.fdb.filter(r => (!vlan || r.vlan === null || String(r.vlan) === vlan)
+    && (!port || r.port === port) && (!mac || r.mac.includes(mac)));
+  const body = document.querySelector('#fdb-table tbody');
+  body.replaceChildren(...rows.map(r => el('tr', {'data-mac': r.mac, 'data-port': r.port},
+    el('td', {}, r.port), el('td', {class: 'num'}, r.vlan === null ? 'any' : r.vlan), el('td', {class: 'mac'}, r.mac),
+    el('td', {class: 'num'}, r.ageSeconds === null ? '-' : r.ageSeconds), el('td', {}, r.type), el('td', {class: 'num'}, r.moves),
+    el('td', {}, r.remoteVtep || ''))));
+  document.getElementById('fdb-count').textContent = `${rows.length} of ${snap.fdb.length} entries`;
+}
+
+function fillPortSelects(snap) {
+  for (const [id, blank] of [['filter-port', 'any'], ['trace-port', null]]) {
+    const select = document.getElementById(id);
+    const names = snap.ports.filter(p => id === 'filter-port' || p.kind !== 'tunnel').map(p => p.name);
+    const have = [...select.options].map(o => o.value).filter(v => v);
+    if (have.join() === names.join()) continue;
+    const keep = select.value;
+    select.replaceChildren(...(blank ? [el('option', {value: ''}, blank)] : []), ...names.map(n => el('option', {value: n}, n)));
+    if (names.includes(keep)) select.value = keep;
+  }
+}
+
+function render(snap) {
+  last = snap;
+  document.getElementById('switch-name').textContent = snap.sw.name;
+  document.getElementById('summary').textContent = `${snap.sw.ports} ports · ${snap.sw.portGroups} port groups · ${snap.sw.tunnels} tunnels · FDB ${snap.sw.fdbEntries}/${snap.sw.fdbCapacity} learned + static`;
+  updateRates(snap);
+  fillPortSelects(snap);
+  renderPortGroups(snap);
+  renderTunnels(snap);
+  renderFdb(snap);
+}
+
+function connect() {
+  const status = document.getElementById('status');
+  const events = new EventSource('/api/v1/events');
+  events.addEventListener('snapshot', e => {
+    status.textContent = 'live';
+    status.className = 'status live';
+    render(JSON.parse(e.data));
+  });
+  events.onerror = () => {
+    status.textContent = 'disconnected: retrying…';
+    status.className = 'status down';
+  };
+}
+
+for (const id of ['filter-vlan', 'filter-port', 'filter-mac']) {
+  document.getElementById(id).addEventListener('input', () => last && renderFdb(last));
+}
+
+document.getElementById('trace-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  const out = document.getElementById('trace-result');
+  const body = {
+    port: document.getElementById('trace-port').value,
+    src: document.getElementById('trace-src').value.trim(),
+    dst: document.getElementById('trace-dst').value.trim(),
+    ethertype: document.getElementById('trace-ethertype').value,
+  };
+  const vlan = document.getElementById('trace-vlan').value.trim();
+  if (vlan) body.vlan = Number(vlan);
+  const response = await fetch('/api/v1/trace', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+  const answer = await response.json();
+  if (!response.ok) {
+    out.replaceChildren(el('p', {class: 'error'}, answer.error));
+    return;
+  }
+  out.replaceChildren(el('p', {}, answer.frame),
+    el('ol', {}, ...answer.steps.map(s => el('li', {}, `${s.stage}: ${s.detail}`))),
+    el('p', {class: 'result'}, answer.drop ? `Result: drop (${answer.drop})` : `Result: forward to ${answer.egress.join(', ')}`));
+});
+
+connect();
