@@ -57,6 +57,14 @@ class CliTest {
     }
 
     @Test
+    void completion_covers_every_subcommand_and_its_options() {
+        Run r = vxswitch("completion");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("complete -F _complete_vxswitch").contains("fdb").contains("flush")
+            .contains("--token-file").contains("trace").contains("--ethertype");
+    }
+
+    @Test
     void trace_needs_a_frame_either_by_fields_or_in_hex() {
         Run r = vxswitch("trace", "--port", "vm1");
         assertThat(r.code()).isEqualTo(2);

@@ -29,6 +29,14 @@ public interface ManagedSwitch {
      */
     DeviceDrops deviceDrops(String port);
 
+    /**
+     * Starts copying port {@code port}'s frames, received and sent, to a new session.
+     *
+     * @param snaplen bytes kept of each frame
+     * @throws ApiException 404 for an unknown port, 409 if the port is already being captured
+     */
+    CaptureSession capture(String port, int snaplen);
+
     /** Transmit drops of one port's device; zero for a port without one. */
     record DeviceDrops(long txQueueFull, long txRefused) {
         public static final DeviceDrops NONE = new DeviceDrops(0, 0);

@@ -16,12 +16,16 @@ import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.mgmt.view.FdbFilter;
 import io.vxswitch.mgmt.view.Views;
 import io.vxswitch.packet.FrameDescriber;
+import io.vxswitch.packet.pcap.PcapWriter;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code /api/v1} routes. Each reads or changes the switch inside {@link ManagedSwitch#call}, on the switch
@@ -57,6 +61,65 @@ final class SwitchRoutes {
         r.delete(BASE + "/fdb/static", this::removeStatic);
         r.get(BASE + "/stats", ctx -> ctx.json(sw.call(s -> Views.stats(s, sw))));
         r.post(BASE + "/trace", this::trace);
+        r.get(BASE + "/capture", this::capture);
+    }
+
+    static final int MAX_SNAPLEN = 9022;
+    /** How long a capture stream waits for the next frame before looking again. */
+    private static final long IDLE_NANOS = 2_000_000;
+
+    /**
+     * Streams a port's frames as a pcap file until {@code count} frames or {@code seconds} have passed (0: until the
+     * client goes away or the switch stops). The stream is flushed whenever no frame waits, so a pipe into
+     * {@code tcpdump -r -} shows frames as they come.
+     */
+    private void capture(Context ctx) {
+        String port = ctx.queryParam("port");
+        if (port == null) {
+            throw ApiException.badRequest("say which port to capture: ?port=NAME");
+        }
+        int count = intParam(ctx, "count", 0, Integer.MAX_VALUE, 0);
+        int seconds = intParam(ctx, "seconds", 0, 86_400, 0);
+        int snaplen = intParam(ctx, "snaplen", 1, MAX_SNAPLEN, MAX_SNAPLEN);
+        long deadline = seconds == 0 ? Long.MAX_VALUE : System.nanoTime() + seconds * 1_000_000_000L;
+        try (CaptureSession session = sw.capture(port, snaplen)) {
+            ctx.contentType("application/vnd.tcpdump.pcap");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + port + ".pcap\"");
+            OutputStream out = ctx.outputStream();
+            PcapWriter pcap = new PcapWriter(out);
+            out.flush();
+            byte[] buffer = new byte[snaplen];
+            int written = 0;
+            while ((count == 0 || written < count) && System.nanoTime() < deadline && !session.ended()) {
+                CaptureSession.Frame f = session.next(buffer);
+                if (f == null) {
+                    out.flush();
+                    LockSupport.parkNanos(IDLE_NANOS);
+                    continue;
+                }
+                pcap.write(f.wallNanos(), buffer, f.captured(), f.length());
+                written++;
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client went away (Ctrl-C on vxswitch capture): the capture ends with it
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int min, int max, int otherwise) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return otherwise;
+        }
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw ApiException.badRequest(name + " must be a number " + min + "-" + max + ", got '" + text + "'");
     }
 
     private static FdbFilter filter(Context ctx) {

@@ -234,6 +234,30 @@ class ApiServerTest {
             .contains("vxswitch_fdb_learned_total 1.0");
     }
 
+    @Test
+    void capture_streams_a_pcap_file_of_the_ports_frames_cut_to_the_snapshot_length() throws Exception {
+        sw.captured.add(new byte[60]);
+        sw.captured.add(new byte[1514]);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+            + "/api/v1/capture?port=vm1&count=2&snaplen=100")).header("Authorization", "Bearer " + token).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/vnd.tcpdump.pcap");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(r.body()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(0)).as("pcap magic, nanoseconds").isEqualTo(0xa1b23c4d);
+        assertThat(b.getInt(24)).as("seconds of the first record").isEqualTo(1_700_000_000);
+        assertThat(b.getInt(24 + 8)).as("captured").isEqualTo(60);
+        int second = 24 + 16 + 60;
+        assertThat(b.getInt(second + 8)).as("captured, cut to snaplen").isEqualTo(100);
+        assertThat(b.getInt(second + 12)).as("original length").isEqualTo(1514);
+        assertThat(r.body()).hasSize(second + 16 + 100);
+        assertThat(sw.captureClosed).as("the session is closed when the stream ends").isTrue();
+
+        assertThat(get("/api/v1/capture?port=vm9").status()).isEqualTo(404);
+        assertThat(get("/api/v1/capture").error()).isEqualTo("say which port to capture: ?port=NAME");
+        assertThat(get("/api/v1/capture?port=vm1&snaplen=0").error()).isEqualTo("snaplen must be a number 1-9022, got '0'");
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.path("name").asText()));

@@ -86,6 +86,42 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         return port.equals("vm2") ? new DeviceDrops(3, 1) : DeviceDrops.NONE;
     }
 
+    /** Frames "captured" on any port: the test puts them here, the session hands them out. */
+    final java.util.concurrent.BlockingQueue<byte[]> captured = new java.util.concurrent.LinkedBlockingQueue<>();
+    volatile boolean captureClosed;
+
+    @Override
+    public CaptureSession capture(String port, int snaplen) {
+        call(s -> io.vxswitch.mgmt.SwitchRoutes.requirePort(s, port));
+        return new CaptureSession() {
+            @Override
+            public Frame next(byte[] buffer) {
+                byte[] f = captured.poll();
+                if (f == null) {
+                    return null;
+                }
+                int keep = Math.min(f.length, snaplen);
+                System.arraycopy(f, 0, buffer, 0, keep);
+                return new Frame(1_700_000_000_123_456_789L, keep, f.length);
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+
+            @Override
+            public boolean ended() {
+                return false;
+            }
+
+            @Override
+            public void close() {
+                captureClosed = true;
+            }
+        };
+    }
+
     @Override
     public void close() {
         owner.shutdownNow();

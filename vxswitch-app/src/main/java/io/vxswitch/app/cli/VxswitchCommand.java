@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, StatsCommand.class,
-        TraceCommand.class, CommandLine.HelpCommand.class},
+        TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
         "MAC learning policy), VXLAN tunnels, real TAP and host-interface ports.",
@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         "  vxswitch fdb show [--vlan N]           the MAC table (learned, static, vNIC)",
         "  vxswitch stats                         counters and drops by reason, per port",
         "  vxswitch trace --port P --src M --dst M  what it would do with a frame, step by step",
+        "  vxswitch capture PORT -w FILE          a port's frames as a pcap file (tcpdump -r FILE)",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
         "Docs: README.md and docs/ in the source tree."})

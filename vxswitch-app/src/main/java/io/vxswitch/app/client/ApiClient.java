@@ -87,6 +87,32 @@ public final class ApiClient {
         return send("DELETE", path + queryString(query), null);
     }
 
+    /**
+     * GETs {@code path} and copies the response body to {@code out} as it arrives (a capture stream); returns the
+     * bytes copied. Errors as for the other calls.
+     */
+    public long download(String path, Map<String, String> query, java.io.OutputStream out) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path + queryString(query)))
+            .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<java.io.InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() >= 400) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                throw failure(response.statusCode(), parse(body), body);
+            }
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+                total += n;
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UserException("the capture stream from " + base + " broke off: " + e.getMessage());
+        }
+    }
+
     /** Query parameters in order, skipping nulls. */
     public static Map<String, String> params(String... keysAndValues) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -118,9 +144,17 @@ public final class ApiClient {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).timeout(TIMEOUT)
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
             .method(method, publisher).build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw failure(response.statusCode(), json, response.body());
+        }
+        return json;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new UserException("no vxswitch answers at " + base + ": start one with 'vxswitch run --config FILE',"
                 + " and run this command in the network namespace it runs in (ip netns exec NS vxswitch ...)");
@@ -132,16 +166,17 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted");
         }
-        JsonNode json = parse(response.body());
-        if (response.statusCode() == 401) {
-            throw new UserException("the switch at " + base + " refused the token"
-                + (tokenFile != null ? " from " + tokenFile : "") + ": " + error(json, response)
+    }
+
+    private UserException failure(int status, JsonNode json, String body) {
+        String message = (json != null && json.has("error") ? json.get("error").asText() : body) + " [HTTP " + status
+            + "]";
+        if (status == 401) {
+            return new UserException("the switch at " + base + " refused the token"
+                + (tokenFile != null ? " from " + tokenFile : "") + ": " + message
                 + " (a switch restarted since? it writes a new token each start)");
         }
-        if (response.statusCode() >= 400) {
-            throw new UserException(error(json, response));
-        }
-        return json;
+        return new UserException(message);
     }
 
     private static JsonNode parse(String body) {
@@ -150,11 +185,6 @@ public final class ApiClient {
         } catch (JsonProcessingException e) {
             return JSON.getNodeFactory().textNode(body);
         }
-    }
-
-    private static String error(JsonNode json, HttpResponse<String> response) {
-        String message = json != null && json.has("error") ? json.get("error").asText() : response.body();
-        return message + " [HTTP " + response.statusCode() + "]";
     }
 
     /** Pretty JSON, for {@code --json}. */

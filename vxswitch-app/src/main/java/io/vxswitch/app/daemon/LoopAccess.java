@@ -4,7 +4,9 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.PortDevice;
+import io.vxswitch.linux.dataplane.PortCapture;
 import io.vxswitch.mgmt.ApiException;
+import io.vxswitch.mgmt.CaptureSession;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
 
@@ -66,6 +68,58 @@ final class LoopAccess implements ManagedSwitch {
     @Override
     public List<TunnelInfo> tunnels() {
         return tunnels;
+    }
+
+    @Override
+    public CaptureSession capture(String portName, int snaplen) {
+        PortCapture capture = call(s -> {
+            Port p = s.port(portName);
+            if (p == null) {
+                throw ApiException.notFound("no port '" + portName + "'");
+            }
+            PortCapture c = new PortCapture(p.id(), snaplen);
+            try {
+                dataplane.attachCapture(c);
+            } catch (IllegalStateException e) {
+                c.close();
+                throw new ApiException(409, "port " + portName + " is already being captured (one capture per port)");
+            }
+            return c;
+        });
+        return new CaptureSession() {
+            @Override
+            public Frame next(byte[] buffer) {
+                PortCapture.Frame f = capture.next(buffer);
+                return f == null ? null : new Frame(f.wallNanos(), f.captured(), f.length());
+            }
+
+            @Override
+            public long dropped() {
+                return capture.dropped();
+            }
+
+            @Override
+            public boolean ended() {
+                return capture.stopped();
+            }
+
+            @Override
+            public void close() {
+                if (!capture.stopped()) {
+                    try {
+                        call(s -> {
+                            dataplane.detachCapture(capture);
+                            return null;
+                        });
+                    } catch (ApiException e) {
+                        // the loop is stopping: it detaches every capture on its way out
+                    }
+                }
+                if (capture.stopped()) {
+                    capture.close(); // the loop no longer writes into it
+                }
+            }
+        };
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.vxswitch.lab.capture;
 import io.vxswitch.lab.engine.Endpoint;
 import io.vxswitch.lab.engine.FrameListener;
 import io.vxswitch.lab.engine.Link;
+import io.vxswitch.packet.pcap.PcapWriter;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;

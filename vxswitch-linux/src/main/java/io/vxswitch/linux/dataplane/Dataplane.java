@@ -58,6 +58,8 @@ public final class Dataplane implements AutoCloseable {
     private final PortDevice[] byPort;
     private final PortDevice[] byFd;
     private final LinkState[] linkStates;
+    /** Active captures by switch port; written on the switch loop only. */
+    private final PortCapture[] captures;
     private final List<PortDevice> devices = new ArrayList<>();
     private final ConcurrentLinkedQueue<Consumer<Switch>> commands = new ConcurrentLinkedQueue<>();
     private final int[] readyFds = new int[64];
@@ -79,6 +81,7 @@ public final class Dataplane implements AutoCloseable {
         this.byPort = new PortDevice[sw.options().maxPorts()];
         this.byFd = new PortDevice[4096];
         this.linkStates = new LinkState[sw.options().maxPorts()];
+        this.captures = new PortCapture[sw.options().maxPorts()];
         this.sender = threads == Threads.TWO ? new SenderLoop("vxswitch-sender") : null;
         this.backpressure = new Backpressure(sender);
         this.switchThread = Thread.ofPlatform().name("vxswitch-switch").unstarted(this::run);
@@ -174,6 +177,11 @@ public final class Dataplane implements AutoCloseable {
         }
         runCommands();
         flushAll();
+        for (PortCapture c : captures) {
+            if (c != null) {
+                detachCapture(c);
+            }
+        }
     }
 
     private void flushAll() {
@@ -249,9 +257,42 @@ public final class Dataplane implements AutoCloseable {
         return p == null ? "#" + id : p.name();
     }
 
+    /**
+     * Starts copying port {@code port}'s frames into {@code capture}; from the switch loop (through {@link #submit}).
+     *
+     * @throws IllegalStateException if the port is already being captured
+     */
+    public void attachCapture(PortCapture capture) {
+        if (captures[capture.port()] != null) {
+            throw new IllegalStateException("already being captured");
+        }
+        captures[capture.port()] = capture;
+    }
+
+    /** Stops copying into {@code capture}; from the switch loop. Afterwards the reader may close it. */
+    public void detachCapture(PortCapture capture) {
+        if (captures[capture.port()] == capture) {
+            captures[capture.port()] = null;
+        }
+        capture.markStopped();
+    }
+
     /** Forwards one frame received on {@code port} and queues its copies. Called by the devices' drain. */
     void forward(int port, MemorySegment frame, long offset, int length, long now) {
+        PortCapture c = captures[port];
+        if (c != null) {
+            c.offer(frame, offset, length, now);
+        }
         sw.forward(port, frame, offset, length, now, decision);
+        dispatch(now);
+    }
+
+    /** A decapsulated frame the switch decided on, received on tunnel port {@code port}: captured, then sent. */
+    void dispatchFromTunnel(int port, long now) {
+        PortCapture c = captures[port];
+        if (c != null) {
+            c.offer(decision.frame().segment(), decision.frame().offset(), decision.frame().length(), now);
+        }
         dispatch(now);
     }
 
@@ -264,9 +305,14 @@ public final class Dataplane implements AutoCloseable {
     void dispatch(long now) {
         ForwardingDecision d = decision;
         for (int i = 0; i < d.egressCount(); i++) {
-            PortDevice out = byPort[d.egressPort(i)];
+            int port = d.egressPort(i);
+            PortDevice out = byPort[port];
             if (out != null) {
                 out.send(d, i, now);
+            }
+            PortCapture c = captures[port];
+            if (c != null) {
+                c.offerEgress(d, i, now);
             }
         }
     }

@@ -79,7 +79,7 @@ public final class TunnelPort implements PortDevice {
             VxlanDrop drop = vtep.receivePayload(rx.buffer(), rx.slotOffset(k), rx.length(k), rx.sourceHigh(k),
                 rx.sourceLow(k), now, dataplane.decision(), null);
             if (drop == VxlanDrop.NONE) {
-                dataplane.dispatch(now);
+                dataplane.dispatchFromTunnel(vtep.tunnelPort(), now);
             }
         }
         return Math.max(n, 0);

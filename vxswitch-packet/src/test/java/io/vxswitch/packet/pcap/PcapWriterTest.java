@@ -1,20 +1,15 @@
-package io.vxswitch.lab.capture;
+package io.vxswitch.packet.pcap;
 
-import io.vxswitch.lab.engine.Link;
-import io.vxswitch.lab.engine.Simulator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The libpcap file format, byte for byte, and one file per link. */
+/** The libpcap file format, byte for byte. */
 class PcapWriterTest {
     @Test
     void the_global_header_says_nanoseconds_version_2_4_snaplen_65535_ethernet() throws IOException {
@@ -49,23 +44,16 @@ class PcapWriterTest {
     }
 
     @Test
-    void every_link_gets_a_file_named_after_its_ends_even_if_it_carried_nothing(@TempDir Path dir) throws IOException {
-        Simulator sim = new Simulator();
-        Link used = new Link(sim, "esxi:uplink1", "nexus5k:eth1/1", 50_000);
-        Link idle = new Link(sim, "vm9", "esxi:vm9", 50_000);
-        PcapCapture capture = PcapCapture.into(dir.resolve("caps"));
-        used.addListener(capture);
-        idle.addListener(capture);
-        used.b().attach(f -> { });
-
-        used.a().send(new byte[60]);
-        sim.run();
-        capture.close();
-
-        assertThat(capture.files()).extracting(p -> p.getFileName().toString())
-            .containsExactly("esxi_uplink1--nexus5k_eth1_1.pcap", "vm9--esxi_vm9.pcap");
-        assertThat(Files.size(capture.fileOf(used))).isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH
-            + PcapWriter.RECORD_HEADER_LENGTH + 60);
-        assertThat(Files.size(capture.fileOf(idle))).isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH);
+    void a_record_cut_to_a_snapshot_length_keeps_the_original_length() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(out)) {
+            w.write(2_000_000_000L, new byte[] {9, 8, 7, 6, 5}, 2, 1514);
+        }
+        ByteBuffer b = ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(PcapWriter.GLOBAL_HEADER_LENGTH + 8);
+        assertThat(b.getInt()).as("captured length").isEqualTo(2);
+        assertThat(b.getInt()).as("original length").isEqualTo(1514);
+        assertThat(new byte[] {b.get(), b.get()}).containsExactly(9, 8);
+        assertThat(b.hasRemaining()).isFalse();
     }
 }

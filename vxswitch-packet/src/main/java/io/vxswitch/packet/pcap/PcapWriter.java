@@ -1,4 +1,4 @@
-package io.vxswitch.lab.capture;
+package io.vxswitch.packet.pcap;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * Writes one classic libpcap capture file (the format of {@code tcpdump -w}, read by Wireshark, tshark and
  * tcpdump): a 24-byte global header, then a 16-byte record header before each frame. Timestamps have nanosecond
  * resolution (magic {@code 0xa1b23c4d}, as {@code tcpdump --time-stamp-precision=nano} writes), since the lab's
- * clock counts nanoseconds; link type 1 (Ethernet), version 2.4, snapshot length 65535. Fields are written in
+ * clock counts nanoseconds; link type 1 (Ethernet), version 2.4, snapshot length 65535. Used by the lab (one file
+ * per link) and by {@code vxswitch capture} (a running switch's port). Fields are written in
  * little-endian order; readers recognise the byte order from the magic number.
  *
  * <p>Reference: the libpcap file format (draft-ietf-opsawg-pcap §4-5, pcap-savefile(5)).
@@ -23,8 +24,8 @@ public final class PcapWriter implements Closeable {
     public static final int SNAPLEN = 65_535;
     /** LINKTYPE_ETHERNET: frames start with the destination MAC, no FCS. */
     public static final int LINKTYPE_ETHERNET = 1;
-    static final int GLOBAL_HEADER_LENGTH = 24;
-    static final int RECORD_HEADER_LENGTH = 16;
+    public static final int GLOBAL_HEADER_LENGTH = 24;
+    public static final int RECORD_HEADER_LENGTH = 16;
 
     private final OutputStream out;
     private final ByteBuffer header = ByteBuffer.allocate(GLOBAL_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -45,17 +46,25 @@ public final class PcapWriter implements Closeable {
 
     /** Appends one frame seen at {@code timeNanos}, cut to the snapshot length if longer. */
     public void write(long timeNanos, byte[] frame) throws IOException {
+        write(timeNanos, frame, frame.length, frame.length);
+    }
+
+    /**
+     * Appends the first {@code captured} bytes of {@code buffer}: a frame of {@code originalLength} bytes seen at
+     * {@code timeNanos} (since the epoch, or since the start of a virtual clock), cut by a snapshot length.
+     */
+    public void write(long timeNanos, byte[] buffer, int captured, int originalLength) throws IOException {
         if (timeNanos < 0) {
             throw new IllegalArgumentException("capture timestamp must not be negative, got " + timeNanos + " ns");
         }
-        int captured = Math.min(frame.length, SNAPLEN);
+        int cut = Math.min(Math.min(captured, SNAPLEN), originalLength);
         header.clear();
         header.putInt((int) (timeNanos / 1_000_000_000L))
             .putInt((int) (timeNanos % 1_000_000_000L))
-            .putInt(captured)
-            .putInt(frame.length);
+            .putInt(cut)
+            .putInt(originalLength);
         out.write(header.array(), 0, RECORD_HEADER_LENGTH);
-        out.write(frame, 0, captured);
+        out.write(buffer, 0, cut);
         records++;
     }
 
