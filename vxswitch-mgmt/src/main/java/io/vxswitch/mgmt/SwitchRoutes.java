@@ -17,6 +17,7 @@ import io.vxswitch.mgmt.view.FdbFilter;
 import io.vxswitch.mgmt.view.Views;
 import io.vxswitch.packet.FrameDescriber;
 import io.vxswitch.packet.pcap.PcapWriter;
+import io.vxswitch.vxlan.VtepAddress;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,6 +50,8 @@ final class SwitchRoutes {
         r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
         r.put(BASE + "/port-groups/{name}", this::updatePortGroup);
         r.get(BASE + "/tunnels", ctx -> ctx.json(sw.call(s -> Views.tunnels(sw.tunnels()))));
+        r.post(BASE + "/tunnels/{name}/flood-list", this::addFloodPeer);
+        r.delete(BASE + "/tunnels/{name}/flood-list", this::removeFloodPeer);
         r.get(BASE + "/fdb", ctx -> {
             FdbFilter filter = filter(ctx);
             ctx.json(sw.call(s -> {
@@ -156,6 +159,70 @@ final class SwitchRoutes {
             s.updatePortGroup(policy);
             return Views.portGroups(s).stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
         }));
+    }
+
+    /** {@code {"vni": 119, "remote": "192.0.2.3"}}: a head-end replication peer of one VNI. */
+    record FloodPeer(Integer vni, String remote) {
+    }
+
+    private void addFloodPeer(Context ctx) {
+        FloodPeer p = body(ctx, FloodPeer.class);
+        if (p.vni() == null || p.remote() == null) {
+            throw ApiException.badRequest("a flood-list peer needs \"vni\" and \"remote\"");
+        }
+        TunnelInfo t = tunnel(ctx.pathParam("name"));
+        VtepAddress remote = peerAddress(t, p.vni(), p.remote());
+        ctx.status(201).json(sw.call(s -> {
+            t.vtep().floodList().add(p.vni(), remote);
+            return Views.tunnels(List.of(t)).getFirst();
+        }));
+    }
+
+    private void removeFloodPeer(Context ctx) {
+        String vni = ctx.queryParam("vni");
+        String remoteText = ctx.queryParam("remote");
+        if (vni == null || remoteText == null) {
+            throw ApiException.badRequest("say which peer: ?vni=N&remote=ADDRESS");
+        }
+        TunnelInfo t = tunnel(ctx.pathParam("name"));
+        int n = intParam(ctx, "vni", 1, 16_777_215, 0);
+        VtepAddress remote = peerAddress(t, n, remoteText);
+        boolean removed = sw.call(s -> t.vtep().floodList().remove(n, remote));
+        if (!removed) {
+            throw ApiException.notFound(remote + " is not in the flood list of VNI " + n + " on tunnel " + t.name());
+        }
+        ctx.json(sw.call(s -> Views.tunnels(List.of(t)).getFirst()));
+    }
+
+    private TunnelInfo tunnel(String name) {
+        for (TunnelInfo t : sw.tunnels()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw ApiException.notFound("no tunnel '" + name + "' (tunnels: "
+            + String.join(", ", sw.tunnels().stream().map(TunnelInfo::name).toList()) + ")");
+    }
+
+    /** A unicast address of the tunnel's family, for a VNI the tunnel carries. */
+    private VtepAddress peerAddress(TunnelInfo t, int vni, String text) {
+        boolean carried = sw.call(s -> t.vtep().vnis().vlanOf(vni) != io.vxswitch.vxlan.VniMap.NONE);
+        if (!carried) {
+            throw ApiException.badRequest("tunnel " + t.name() + " does not carry VNI " + vni);
+        }
+        VtepAddress a;
+        try {
+            a = VtepAddress.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (a.isMulticast() || a.isUnspecified()) {
+            throw ApiException.badRequest(text + " is not a unicast address: a flood-list peer is a remote VTEP");
+        }
+        if (a.isIpv4() != VtepAddress.parse(t.local()).isIpv4()) {
+            throw ApiException.badRequest(text + " is not of the family of the tunnel's local address " + t.local());
+        }
+        return a;
     }
 
     /** Removes learned entries (static and vNIC ones stay), all or those matching vlan/port/mac. */

@@ -100,13 +100,13 @@ class ApiServerTest {
     @Test
     void ports_list_kind_port_group_vlan_and_vnic_mac() throws Exception {
         JsonNode ports = get("/api/v1/ports").json();
-        assertThat(names(ports)).containsExactly("uplink1", "vm1", "vm2", "nested");
+        assertThat(names(ports)).containsExactly("uplink1", "vm1", "vm2", "nested", "vx119");
         assertThat(ports.get(1).path("mac").asText()).isEqualTo("00:50:56:00:00:01");
         assertThat(ports.get(1).path("vlan").asText()).isEqualTo("vlan 119");
         assertThat(ports.get(0).path("kind").asText()).isEqualTo("uplink");
         Answer missing = get("/api/v1/ports/vm9");
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.error()).isEqualTo("no port 'vm9' (ports: uplink1, vm1, vm2, nested)");
+        assertThat(missing.error()).isEqualTo("no port 'vm9' (ports: uplink1, vm1, vm2, nested, vx119)");
     }
 
     @Test
@@ -256,6 +256,30 @@ class ApiServerTest {
         assertThat(get("/api/v1/capture?port=vm9").status()).isEqualTo(404);
         assertThat(get("/api/v1/capture").error()).isEqualTo("say which port to capture: ?port=NAME");
         assertThat(get("/api/v1/capture?port=vm1&snaplen=0").error()).isEqualTo("snaplen must be a number 1-9022, got '0'");
+    }
+
+    @Test
+    void flood_list_peers_are_added_and_removed_per_vni() throws Exception {
+        JsonNode tunnel = get("/api/v1/tunnels").json().get(0);
+        assertThat(tunnel.path("vnis").get(0).path("floodList").toString()).isEqualTo("[\"192.0.2.2\"]");
+        Answer added = request("POST", "/api/v1/tunnels/vx119/flood-list", "{\"vni\": 119, \"remote\": \"192.0.2.3\"}",
+            token);
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().path("vnis").get(0).path("floodList").toString())
+            .isEqualTo("[\"192.0.2.2\",\"192.0.2.3\"]");
+        assertThat(request("DELETE", "/api/v1/tunnels/vx119/flood-list?vni=119&remote=192.0.2.2", null, token).json()
+            .path("vnis").get(0).path("floodList").toString()).isEqualTo("[\"192.0.2.3\"]");
+
+        assertThat(request("DELETE", "/api/v1/tunnels/vx119/flood-list?vni=119&remote=192.0.2.2", null, token).error())
+            .isEqualTo("192.0.2.2 is not in the flood list of VNI 119 on tunnel vx119");
+        assertThat(request("POST", "/api/v1/tunnels/vx9/flood-list", "{\"vni\": 119, \"remote\": \"192.0.2.3\"}",
+            token).error()).isEqualTo("no tunnel 'vx9' (tunnels: vx119)");
+        assertThat(request("POST", "/api/v1/tunnels/vx119/flood-list", "{\"vni\": 120, \"remote\": \"192.0.2.3\"}",
+            token).error()).isEqualTo("tunnel vx119 does not carry VNI 120");
+        assertThat(request("POST", "/api/v1/tunnels/vx119/flood-list", "{\"vni\": 119, \"remote\": \"239.1.1.1\"}",
+            token).error()).contains("not a unicast address");
+        assertThat(request("POST", "/api/v1/tunnels/vx119/flood-list", "{\"vni\": 119, \"remote\": \"2001:db8::1\"}",
+            token).error()).contains("not of the family of the tunnel's local address 192.0.2.1");
     }
 
     private static List<String> names(JsonNode array) {

@@ -7,7 +7,16 @@ import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.vxlan.DecapOptions;
+import io.vxswitch.vxlan.FloodList;
+import io.vxswitch.vxlan.RemoteVteps;
+import io.vxswitch.vxlan.VniMap;
+import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VtepAddress;
+import io.vxswitch.vxlan.VxlanCounters;
+import io.vxswitch.vxlan.VxlanDecapsulator;
 import io.vxswitch.packet.MacAddress;
 
 import java.lang.foreign.Arena;
@@ -20,7 +29,7 @@ import java.util.function.Function;
 
 /**
  * A switch owned by one thread, as the daemon's switch loop owns its switch: vm1 and vm2 (vNICs with their MACs) in
- * VLAN 119, a "nested" port that learns, and an uplink. {@link #send} injects frames on the owner thread.
+ * VLAN 119, a "nested" port that learns, an uplink, and a tunnel vx119 (VNI 119, flood list 192.0.2.2). {@link #send} injects frames on the owner thread.
  */
 final class TestSwitch implements ManagedSwitch, AutoCloseable {
     static final long VM1 = MacAddress.parseBits("00:50:56:00:00:01");
@@ -30,6 +39,7 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-switch-loop"));
     private final Switch sw;
     private final ForwardingDecision decision;
+    private final List<TunnelInfo> tunnels;
 
     TestSwitch() {
         sw = new Switch(SwitchOptions.defaults("esxi-test").withMaxPorts(16));
@@ -41,6 +51,17 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         sw.addVnicPort("vm1", "vlan119", VM1);
         sw.addVnicPort("vm2", "vlan119", VM2);
         sw.addVnicPort("nested", "nested", MacAddress.parseBits("00:50:56:00:00:09"));
+        sw.addPortGroup(new PortGroupPolicy("tunnel-vx119", VlanPolicy.trunk(List.of(new VlanRange(119, 119)), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.ENABLED));
+        sw.addTunnelPort("vx119", "tunnel-vx119");
+        VniMap vnis = VniMap.of(119, 119);
+        RemoteVteps remotes = new RemoteVteps(16);
+        FloodList flood = new FloodList(remotes);
+        flood.add(119, VtepAddress.parse("192.0.2.2"));
+        VxlanCounters counters = new VxlanCounters();
+        Vtep vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
+            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+        tunnels = List.of(new TunnelInfo("vx119", vtep, "192.0.2.1", 4789));
         decision = sw.newDecision();
     }
 
@@ -78,7 +99,7 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
 
     @Override
     public List<TunnelInfo> tunnels() {
-        return List.of();
+        return tunnels;
     }
 
     @Override

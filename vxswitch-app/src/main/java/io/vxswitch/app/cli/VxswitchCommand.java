@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vxswitch",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, StatsCommand.class,
+    subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, TunnelsCommand.class,
+        StatsCommand.class,
         TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",

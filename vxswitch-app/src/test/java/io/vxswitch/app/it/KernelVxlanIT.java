@@ -29,6 +29,7 @@ class KernelVxlanIT {
     private Netns vm1;
     private Netns vm2;
     private Netns vm3;
+    private Daemon daemon;
 
     @BeforeEach
     void build() {
@@ -52,7 +53,7 @@ class KernelVxlanIT {
         vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", VM3_MAC, 1450);
         hostB.ip("link set vm3 master br0");
 
-        Daemon.start(lab, hostA, """
+        daemon = Daemon.start(lab, hostA, """
             switch: {name: it-hostA}
             portGroups:
               - {name: vlan119, vlan: 119}
@@ -86,6 +87,15 @@ class KernelVxlanIT {
         // hostB's kernel VTEP learned vm1 behind vxswitch's VTEP address
         assertThat(hostB.exec("bridge", "fdb", "show", "dev", "vxlan119"))
             .contains(VM1_MAC + " dst 192.0.2.1");
+        // and vxswitch learned vm3 behind hostB's VTEP, as its own fdb show tells
+        assertThat(daemon.cli("fdb", "show", "--port", "vx119"))
+            .containsPattern("vx119\\s+119\\s+" + VM3_MAC + "\\s+\\d+\\s+learned\\s+0\\s+192\\.0\\.2\\.2");
+        assertThat(daemon.cli("tunnels")).containsPattern("vx119\\s+192\\.0\\.2\\.1:4789\\s+119\\s+119\\s+192\\.0\\.2\\.2");
+        assertThat(daemon.cli("tunnels", "flood-add", "vx119", "--vni", "119", "--remote", "192.0.2.9"))
+            .isEqualTo("VNI 119 on vx119 now floods to 192.0.2.9 too\n");
+        assertThat(daemon.cli("tunnels")).contains("192.0.2.2 192.0.2.9");
+        daemon.cli("tunnels", "flood-del", "vx119", "--vni", "119", "--remote", "192.0.2.9");
+        assertThat(daemon.cli("tunnels")).doesNotContain("192.0.2.9");
 
         Iperf.Result tcp = Iperf.tcp(lab, vm3, "10.0.0.3", vm1, 3);
         System.out.printf("[KernelVxlanIT] iperf3 TCP vm1 -> vm3, vxswitch -> kernel vxlan, 3 s: %.1f Mbit/s%n",
