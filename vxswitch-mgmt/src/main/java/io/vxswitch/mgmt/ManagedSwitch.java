@@ -37,6 +37,23 @@ public interface ManagedSwitch {
      */
     CaptureSession capture(String port, int snaplen);
 
+    /**
+     * Adds a port described as in the config file (JSON or YAML), opening its device; returns its start-up line.
+     *
+     * @throws ApiException 400 for a bad description or a device that cannot be opened, 409 if the name is taken
+     */
+    String addPort(String description);
+
+    /** Removes a port and closes its device; returns what was done. @throws ApiException 404, 400 for a tunnel */
+    String removePort(String name);
+
+    /**
+     * Reads the config file again and applies the difference, one line per change.
+     *
+     * @throws ApiException 400 for a bad file, 409 if a change needs a restart (then nothing is applied)
+     */
+    List<String> reloadConfig();
+
     /** Transmit drops of one port's device; zero for a port without one. */
     record DeviceDrops(long txQueueFull, long txRefused) {
         public static final DeviceDrops NONE = new DeviceDrops(0, 0);

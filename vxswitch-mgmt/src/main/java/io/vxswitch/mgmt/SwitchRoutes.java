@@ -47,6 +47,9 @@ final class SwitchRoutes {
         r.get(BASE + "/switch", ctx -> ctx.json(sw.call(s -> Views.switchView(s, sw.tunnels().size()))));
         r.get(BASE + "/ports", ctx -> ctx.json(sw.call(Views::ports)));
         r.get(BASE + "/ports/{name}", this::port);
+        r.post(BASE + "/ports", ctx -> ctx.status(201).json(Map.of("done", sw.addPort(ctx.body()))));
+        r.delete(BASE + "/ports/{name}", ctx -> ctx.json(Map.of("done", sw.removePort(ctx.pathParam("name")))));
+        r.post(BASE + "/config/reload", ctx -> ctx.json(Map.of("done", sw.reloadConfig())));
         r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
         r.put(BASE + "/port-groups/{name}", this::updatePortGroup);
         r.get(BASE + "/tunnels", ctx -> ctx.json(sw.call(s -> Views.tunnels(sw.tunnels()))));

@@ -103,6 +103,21 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     }
 
     @Override
+    public String addPort(String description) {
+        throw new ApiException(501, "adding ports needs the daemon (ManagementIT)");
+    }
+
+    @Override
+    public String removePort(String name) {
+        throw new ApiException(501, "removing ports needs the daemon (ManagementIT)");
+    }
+
+    @Override
+    public List<String> reloadConfig() {
+        throw new ApiException(501, "reloading needs the daemon (ManagementIT)");
+    }
+
+    @Override
     public DeviceDrops deviceDrops(String port) {
         return port.equals("vm2") ? new DeviceDrops(3, 1) : DeviceDrops.NONE;
     }

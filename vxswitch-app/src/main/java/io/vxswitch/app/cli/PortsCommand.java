@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code vxswitch ports}: the ports of a running switch. */
 @Command(name = "ports", mixinStandardHelpOptions = true,
     description = {"Lists the ports of a running switch: kind (vnic, uplink, tunnel), port group, its VLAN policy,",
-        "the vNIC's effective MAC, and whether the port is up.", ""})
+        "the vNIC's effective MAC, and whether the port is up. 'add' and 'del' change them without a restart.", ""},
+    subcommands = {PortsCommand.Add.class, PortsCommand.Del.class})
 public final class PortsCommand implements Runnable {
     @Mixin
     ApiConnection api;
@@ -35,5 +36,72 @@ public final class PortsCommand implements Runnable {
                 p.path("up").asBoolean() ? "up" : "down");
         }
         spec.commandLine().getOut().print(t.render());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = {"Adds a port to the running switch (a new tap, or an existing interface), as a ports entry",
+            "of the config file would. A later 'vxswitch config reload' removes it unless the file has it too.", "",
+            "Examples:",
+            "  vxswitch ports add vm3 --type tap --port-group vlan119 --mac 02:00:00:00:00:03",
+            "  vxswitch ports add up1 --type interface --interface veth-up1 --port-group trunk"})
+    static final class Add implements Runnable {
+        @Mixin
+        ApiConnection api;
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--type", required = true, paramLabel = "tap|interface")
+        String type;
+        @Option(names = "--port-group", required = true, paramLabel = "GROUP")
+        String portGroup;
+        @Option(names = "--interface", paramLabel = "IF", description = "The existing interface (type interface).")
+        String iface;
+        @Option(names = "--kind", paramLabel = "vnic|uplink")
+        String kind;
+        @Option(names = "--mac", paramLabel = "MAC", description = "The VM's MAC behind a vNIC port.")
+        String mac;
+        @Option(names = "--mtu", paramLabel = "N", description = "MTU of a new tap.")
+        Integer mtu;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            java.util.Map<String, Object> port = new java.util.LinkedHashMap<>();
+            port.put("name", name);
+            port.put("type", type);
+            port.put("portGroup", portGroup);
+            if (iface != null) {
+                port.put("interface", iface);
+            }
+            if (kind != null) {
+                port.put("kind", kind);
+            }
+            if (mac != null) {
+                port.put("mac", mac);
+            }
+            if (mtu != null) {
+                port.put("mtu", mtu);
+            }
+            JsonNode r = api.client().post("/ports", null, port);
+            spec.commandLine().getOut().println(r.path("done").asText());
+        }
+    }
+
+    @Command(name = "del", mixinStandardHelpOptions = true,
+        description = {"Removes a port from the running switch (a tap it created goes with it).", "",
+            "Example:  vxswitch ports del vm3"})
+    static final class Del implements Runnable {
+        @Mixin
+        ApiConnection api;
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            JsonNode r = api.client().delete("/ports/" + name, null);
+            spec.commandLine().getOut().println(r.path("done").asText());
+        }
     }
 }

@@ -55,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        HostSwitch hs = HostSwitch.start(cfg, line -> log(out, line));
+        HostSwitch hs = HostSwitch.start(cfg, config, line -> log(out, line));
         log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports, "
             + (hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"
                 : "one loop for switching and sending"));

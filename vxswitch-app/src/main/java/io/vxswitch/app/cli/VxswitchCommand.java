@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, TunnelsCommand.class,
-        StatsCommand.class,
+        StatsCommand.class, ConfigCommand.class,
         TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         "  vxswitch stats                         counters and drops by reason, per port",
         "  vxswitch trace --port P --src M --dst M  what it would do with a frame, step by step",
         "  vxswitch capture PORT -w FILE          a port's frames as a pcap file (tcpdump -r FILE)",
+        "  vxswitch config reload                 apply the edited config file without a restart",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
         "Docs: README.md and docs/ in the source tree."})

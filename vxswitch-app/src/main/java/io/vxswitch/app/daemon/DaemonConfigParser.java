@@ -50,6 +50,19 @@ public final class DaemonConfigParser {
         return parse(YamlDocument.parse(source, text, "a switch config with switch, portGroups, ports and tunnels"));
     }
 
+    /**
+     * One port in the config's format (JSON is YAML too), for a port added at run time; {@code groups} are the
+     * running switch's port groups.
+     */
+    public static PortConfig parsePort(String source, String text, List<PortGroupPolicy> groups) {
+        Map<String, PortGroupPolicy> byName = new LinkedHashMap<>();
+        for (PortGroupPolicy g : groups) {
+            byName.put(g.name(), g);
+        }
+        return port(YamlDocument.parse(source, text, "a port like {name: vm3, type: tap, portGroup: vlan119}"),
+            byName);
+    }
+
     private static DaemonConfig parse(YamlValue rootValue) {
         YamlMap root = Values.map(rootValue, "the config");
         root.allowOnly("the config", ROOT_KEYS);

@@ -33,6 +33,7 @@ import io.vxswitch.vxlan.VtepAddress;
 import io.vxswitch.vxlan.VxlanCounters;
 import io.vxswitch.vxlan.VxlanDecapsulator;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,15 +54,21 @@ public final class HostSwitch implements AutoCloseable {
     private final List<String> summary;
     private final LoopAccess access;
 
-    private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels) {
+    private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
+                       DaemonConfig config, Path configFile) {
         this.sw = sw;
         this.dataplane = dataplane;
         this.summary = List.copyOf(summary);
         this.access = new LoopAccess(sw, dataplane, tunnels);
+        access.reconfigurer(new Reconfigurer(access, dataplane, config, configFile));
     }
 
-    /** Builds the switch, opens every device, and starts the poll loop. */
-    public static HostSwitch start(DaemonConfig config, Consumer<String> log) {
+    /**
+     * Builds the switch, opens every device, and starts the loops.
+     *
+     * @param configFile where {@code config} came from, read again by {@code vxswitch config reload}
+     */
+    public static HostSwitch start(DaemonConfig config, Path configFile, Consumer<String> log) {
         Switch sw = new Switch(new SwitchOptions(config.name(), config.fdbCapacity(), SwitchOptions.DEFAULT_MAX_PORTS,
             config.reversePathCheckPromisc(), new SecureRandom().nextLong()));
         sw.setMacMoveGuard(config.macMove());
@@ -73,12 +80,9 @@ public final class HostSwitch implements AutoCloseable {
         List<TunnelInfo> tunnels = new ArrayList<>();
         try {
             for (PortConfig p : config.ports()) {
-                PortDevice device = openPort(sw, p);
+                PortDevice device = openDevice(p, addToSwitch(sw, p));
                 opened.add(device);
-                Port port = sw.port(device.switchPort());
-                summary.add(String.format("port %-10s %-6s %-8s port group %s (%s)%s", p.name(), port.kind().label(),
-                    p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
-                    p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe());
+                summary.add(describe(sw, p, device));
             }
             for (TunnelConfig t : config.tunnels()) {
                 TunnelPort device = openTunnel(sw, t, log);
@@ -91,7 +95,7 @@ public final class HostSwitch implements AutoCloseable {
             for (PortDevice d : opened) {
                 dataplane.add(d);
             }
-            HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels);
+            HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile);
             dataplane.start();
             return hs;
         } catch (RuntimeException e) {
@@ -102,9 +106,22 @@ public final class HostSwitch implements AutoCloseable {
         }
     }
 
-    private static PortDevice openPort(Switch sw, PortConfig p) {
-        int id = p.kind() == PortKind.UPLINK ? sw.addUplink(p.name(), p.portGroup())
+    /** The start-up line of a port: what it is in the switch and on the host. */
+    static String describe(Switch sw, PortConfig p, PortDevice device) {
+        Port port = sw.port(device.switchPort());
+        return String.format("port %-10s %-6s %-8s port group %s (%s)%s", p.name(), port.kind().label(),
+            p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
+            p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe();
+    }
+
+    /** Adds the port to the switch (on the switch loop once it runs); returns its id. */
+    static int addToSwitch(Switch sw, PortConfig p) {
+        return p.kind() == PortKind.UPLINK ? sw.addUplink(p.name(), p.portGroup())
             : sw.addVnicPort(p.name(), p.portGroup(), p.mac());
+    }
+
+    /** Opens the port's Linux device (any thread: it does not touch the switch). */
+    static PortDevice openDevice(PortConfig p, int id) {
         try {
             return switch (p.type()) {
                 case TAP -> new TapPort(TapDevice.create(p.name(), tapOptions(p)), id, MAX_FRAME);

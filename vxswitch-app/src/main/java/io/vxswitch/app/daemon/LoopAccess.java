@@ -27,11 +27,31 @@ final class LoopAccess implements ManagedSwitch {
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<TunnelInfo> tunnels;
+    private Reconfigurer reconfigurer;
 
     LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
         this.sw = sw;
         this.dataplane = dataplane;
         this.tunnels = List.copyOf(tunnels);
+    }
+
+    void reconfigurer(Reconfigurer r) {
+        this.reconfigurer = r;
+    }
+
+    @Override
+    public String addPort(String description) {
+        return reconfigurer.addPort(description);
+    }
+
+    @Override
+    public String removePort(String name) {
+        return reconfigurer.removePort(name);
+    }
+
+    @Override
+    public List<String> reloadConfig() {
+        return reconfigurer.reload();
     }
 
     @Override

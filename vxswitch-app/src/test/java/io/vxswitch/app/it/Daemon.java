@@ -27,11 +27,13 @@ final class Daemon {
     private final Background process;
     private final Netns host;
     private final Path tokenFile;
+    private final Path configFile;
 
-    private Daemon(Background process, Netns host, Path tokenFile) {
+    private Daemon(Background process, Netns host, Path tokenFile, Path configFile) {
         this.process = process;
         this.host = host;
         this.tokenFile = tokenFile;
+        this.configFile = configFile;
     }
 
     /** Writes {@code yaml} to the lab's folder and starts the switch in {@code host}; returns once it has started. */
@@ -51,7 +53,7 @@ final class Daemon {
         Background b = lab.spawn("vxswitch in " + host.name(), host, java, "--enable-native-access=ALL-UNNAMED",
             "-jar", jar.toString(), "run", "--config", config.toString());
         b.awaitOutput(Daemon::started, "its 'started' line, one line per port and the API's line", START_TIMEOUT);
-        return new Daemon(b, host, tokenFile);
+        return new Daemon(b, host, tokenFile, config);
     }
 
     /** "switch NAME started with N ports", the N per-port lines, and "management API on ..." (or off). */
@@ -89,6 +91,18 @@ final class Daemon {
 
     Path tokenFile() {
         return tokenFile;
+    }
+
+    /** The config file it runs from (with the test's api: section added if it had none). */
+    Path configFile() {
+        return configFile;
+    }
+
+    /** {@code vxswitch ARGS} against this daemon; the result may be a failure. */
+    Cmd.Result tryCli(String... args) {
+        String[] withToken = java.util.Arrays.copyOf(args, args.length + 1);
+        withToken[args.length] = "--token-file=" + tokenFile;
+        return cli(host, Map.of(), withToken);
     }
 
     String output() {

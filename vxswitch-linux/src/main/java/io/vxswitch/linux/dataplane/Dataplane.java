@@ -61,6 +61,9 @@ public final class Dataplane implements AutoCloseable {
     /** Active captures by switch port; written on the switch loop only. */
     private final PortCapture[] captures;
     private final List<PortDevice> devices = new ArrayList<>();
+    /** Removed devices waiting until the sender can no longer be inside them, with the sender's turn at removal. */
+    private final List<PortDevice> retired = new ArrayList<>();
+    private final List<Long> retiredAt = new ArrayList<>();
     private final ConcurrentLinkedQueue<Consumer<Switch>> commands = new ConcurrentLinkedQueue<>();
     private final int[] readyFds = new int[64];
     private final SenderLoop sender;
@@ -107,6 +110,43 @@ public final class Dataplane implements AutoCloseable {
             sender.add(device);
         }
         epoll.add(device.fd(), Epoll.IN);
+    }
+
+    /**
+     * Removes a device: no more reads, no more copies queued to it, its captures end. Its descriptor and buffers are
+     * freed once the sender can no longer be inside it (at once with one thread). From the switch loop, through
+     * {@link #submit}; the switch port itself is the caller's to remove.
+     */
+    public void remove(PortDevice device) {
+        if (!devices.remove(device)) {
+            throw new IllegalArgumentException("not a device of this dataplane: " + device.describe());
+        }
+        int id = device.switchPort();
+        if (linkStates[id] != LinkState.GONE) {
+            epoll.remove(device.fd());
+        }
+        byFd[device.fd()] = null;
+        byPort[id] = null;
+        linkStates[id] = null;
+        if (captures[id] != null) {
+            detachCapture(captures[id]);
+        }
+        if (sender == null) {
+            device.close();
+        } else {
+            sender.remove(device);
+            retired.add(device);
+            retiredAt.add(sender.turns());
+        }
+    }
+
+    private void closeRetired() {
+        for (int i = retired.size() - 1; i >= 0; i--) {
+            if (sender.turns() - retiredAt.get(i) >= 2) {
+                retired.remove(i).close();
+                retiredAt.remove(i);
+            }
+        }
     }
 
     /** The devices, in the order added. Their counters may be read from any thread (a moment old). */
@@ -210,6 +250,9 @@ public final class Dataplane implements AutoCloseable {
 
     private void housekeeping(long now) {
         sw.expire(now);
+        if (!retired.isEmpty()) {
+            closeRetired();
+        }
         for (String line : sw.macMoveLog().poll(now)) {
             log.accept(line);
         }
@@ -321,6 +364,9 @@ public final class Dataplane implements AutoCloseable {
     @Override
     public void close() {
         for (PortDevice d : devices) {
+            d.close();
+        }
+        for (PortDevice d : retired) {
             d.close();
         }
         wakeup.close();

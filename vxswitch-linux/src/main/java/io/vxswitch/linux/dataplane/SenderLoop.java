@@ -20,6 +20,8 @@ final class SenderLoop implements Runnable {
     private volatile PortDevice[] devices = new PortDevice[0];
     private volatile boolean running = true;
     private volatile boolean parked;
+    /** Loop iterations so far: a device removed at turn N is not touched after turn N + 1. */
+    private volatile long turns;
     private final Thread thread;
 
     SenderLoop(String name) {
@@ -36,6 +38,23 @@ final class SenderLoop implements Runnable {
         PortDevice[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = device;
         devices = grown;
+    }
+
+    /** Removes a device; from the switch loop. The sender may still be inside it until {@link #turns} moves twice. */
+    void remove(PortDevice device) {
+        PortDevice[] old = devices;
+        int at = Arrays.asList(old).indexOf(device);
+        if (at < 0) {
+            return;
+        }
+        PortDevice[] kept = new PortDevice[old.length - 1];
+        System.arraycopy(old, 0, kept, 0, at);
+        System.arraycopy(old, at + 1, kept, at, old.length - at - 1);
+        devices = kept;
+    }
+
+    long turns() {
+        return turns;
     }
 
     /** From the switch loop after it flushed a batch. */
@@ -55,6 +74,7 @@ final class SenderLoop implements Runnable {
     public void run() {
         int idle = 0;
         while (running) {
+            turns = turns + 1;
             if (transmitAll() > 0) {
                 idle = 0;
             } else if (idle < SPINS) {

@@ -1,0 +1,252 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.config.ConfigException;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.PortGroup;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.PortDevice;
+import io.vxswitch.mgmt.ApiException;
+import io.vxswitch.mgmt.TunnelInfo;
+import io.vxswitch.vxlan.FloodTargets;
+import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VtepAddress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Changes a running host switch without a restart: ports added and removed through the API, and {@code config
+ * reload}, which reads the config file again and applies the difference. Every change runs on the switch loop
+ * between two turns, so ports that a change does not touch keep forwarding; a Linux device is opened off the loop.
+ *
+ * <p>A reload is all or nothing about what it cannot do live: if the file changes the switch's name, FDB capacity,
+ * threads, the API, or a tunnel other than its flood list, nothing is applied and the answer lists those changes.
+ * The file is the truth after a reload: ports added through the API but not in the file are removed, and port group
+ * policies and flood lists are set to what the file says.
+ */
+final class Reconfigurer {
+    private final LoopAccess loop;
+    private final Dataplane dataplane;
+    private final Path configFile;
+    /** The ports as configured now: the file's at start or last reload, plus API changes. */
+    private final Map<String, PortConfig> ports = new LinkedHashMap<>();
+    private DaemonConfig config;
+
+    Reconfigurer(LoopAccess loop, Dataplane dataplane, DaemonConfig config, Path configFile) {
+        this.loop = loop;
+        this.dataplane = dataplane;
+        this.config = config;
+        this.configFile = configFile;
+        for (PortConfig p : config.ports()) {
+            ports.put(p.name(), p);
+        }
+    }
+
+    /** Adds a port described in the config's format; returns its start-up line. */
+    synchronized String addPort(String description) {
+        List<PortGroupPolicy> groups = loop.call(s -> s.portGroups().stream().map(PortGroup::policy).toList());
+        PortConfig p;
+        try {
+            p = DaemonConfigParser.parsePort("request body", description, groups);
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        String line = add(p);
+        ports.put(p.name(), p);
+        return line;
+    }
+
+    /** Removes a port and its device; returns what was done. */
+    synchronized String removePort(String name) {
+        if (config.tunnels().stream().anyMatch(t -> t.name().equals(name))) {
+            throw ApiException.badRequest("port " + name + " is a tunnel: tunnels change with the config file and a"
+                + " restart");
+        }
+        String line = remove(name);
+        ports.remove(name);
+        return line;
+    }
+
+    /** Reads the config file again and applies the difference; returns one line per change. */
+    synchronized List<String> reload() {
+        DaemonConfig next;
+        try {
+            next = DaemonConfigParser.read(configFile);
+        } catch (IOException e) {
+            throw ApiException.badRequest("cannot read " + configFile + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage() + " (nothing was changed)");
+        }
+        List<String> restart = needsRestart(config, next);
+        if (!restart.isEmpty()) {
+            throw new ApiException(409, "these changes need a restart of vxswitch: " + String.join("; ", restart)
+                + " (nothing was changed)");
+        }
+        List<String> done = new ArrayList<>();
+        done.addAll(loop.call(s -> portGroups(s, next)));
+
+        Map<String, PortConfig> wanted = new LinkedHashMap<>();
+        for (PortConfig p : next.ports()) {
+            wanted.put(p.name(), p);
+        }
+        for (PortConfig p : List.copyOf(ports.values())) {
+            PortConfig w = wanted.get(p.name());
+            if (!p.equals(w)) {
+                done.add(remove(p.name()) + (w == null ? "" : " (changed: added again below)"));
+                ports.remove(p.name());
+            }
+        }
+        for (PortConfig w : wanted.values()) {
+            if (!ports.containsKey(w.name())) {
+                done.add(add(w) + (w.type() == PortConfig.Type.TAP ? " (a new tap: hand it to its VM again)" : ""));
+                ports.put(w.name(), w);
+            }
+        }
+        done.addAll(loop.call(s -> floodLists(next)));
+        if (!next.macMove().equals(config.macMove())) {
+            loop.call(s -> {
+                s.setMacMoveGuard(next.macMove());
+                return null;
+            });
+            done.add("MAC move guard: " + next.macMove());
+        }
+        config = next;
+        if (done.isEmpty()) {
+            done.add("no changes");
+        }
+        return done;
+    }
+
+    private String add(PortConfig p) {
+        int id = loop.call(s -> {
+            if (s.port(p.name()) != null) {
+                throw new ApiException(409, "port " + p.name() + " exists already");
+            }
+            return HostSwitch.addToSwitch(s, p);
+        });
+        PortDevice device;
+        try {
+            device = HostSwitch.openDevice(p, id);
+        } catch (RuntimeException e) {
+            loop.call(s -> {
+                s.removePort(p.name());
+                return null;
+            });
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return loop.call(s -> {
+            dataplane.add(device);
+            return "added " + HostSwitch.describe(s, p, device);
+        });
+    }
+
+    private String remove(String name) {
+        return loop.call(s -> {
+            Port port = s.port(name);
+            if (port == null) {
+                throw ApiException.notFound("no port '" + name + "'");
+            }
+            for (PortDevice d : dataplane.devices()) {
+                if (d.switchPort() == port.id()) {
+                    dataplane.remove(d);
+                }
+            }
+            s.removePort(name);
+            return "removed port " + name;
+        });
+    }
+
+    /** New port groups added, changed ones updated in place; runs on the switch loop. */
+    private static List<String> portGroups(Switch s, DaemonConfig next) {
+        List<String> done = new ArrayList<>();
+        Set<String> inFile = new LinkedHashSet<>();
+        for (PortGroupPolicy g : next.portGroups()) {
+            inFile.add(g.name());
+            PortGroup live = s.portGroup(g.name());
+            if (live == null) {
+                s.addPortGroup(g);
+                done.add("added port group " + g.name());
+            } else if (!live.policy().equals(g)) {
+                s.updatePortGroup(g);
+                done.add("port group " + g.name() + ": " + g.vlan() + ", " + g.security() + ", " + g.macLearning());
+            }
+        }
+        for (PortGroup g : s.portGroups()) {
+            if (!inFile.contains(g.name()) && !g.name().startsWith("tunnel-")) {
+                done.add("port group " + g.name() + " is no longer in the file; it stays, unused, until a restart");
+            }
+        }
+        return done;
+    }
+
+    /** Each tunnel's flood list set to the file's remotes; runs on the switch loop. */
+    private List<String> floodLists(DaemonConfig next) {
+        List<String> done = new ArrayList<>();
+        for (TunnelConfig t : next.tunnels()) {
+            TunnelInfo info = loop.tunnels().stream().filter(i -> i.name().equals(t.name())).findFirst().orElseThrow();
+            Vtep v = info.vtep();
+            Set<VtepAddress> live = new LinkedHashSet<>();
+            FloodTargets targets = v.floodTargets(t.vni());
+            for (int i = 0; targets != null && i < targets.size(); i++) {
+                live.add(v.remotes().address(targets.vtepId(i)));
+            }
+            for (VtepAddress r : t.remotes()) {
+                if (!live.contains(r)) {
+                    v.floodList().add(t.vni(), r);
+                    done.add("tunnel " + t.name() + ": VNI " + t.vni() + " floods to " + r);
+                }
+            }
+            for (VtepAddress r : live) {
+                if (!t.remotes().contains(r)) {
+                    v.floodList().remove(t.vni(), r);
+                    done.add("tunnel " + t.name() + ": VNI " + t.vni() + " no longer floods to " + r);
+                }
+            }
+        }
+        return done;
+    }
+
+    /** What differs between {@code now} and {@code next} that only a restart can change. */
+    static List<String> needsRestart(DaemonConfig now, DaemonConfig next) {
+        List<String> out = new ArrayList<>();
+        differs(out, "switch name", now.name(), next.name());
+        differs(out, "fdbCapacity", now.fdbCapacity(), next.fdbCapacity());
+        differs(out, "reversePathCheckPromisc", now.reversePathCheckPromisc(), next.reversePathCheckPromisc());
+        differs(out, "threads", now.threads(), next.threads());
+        differs(out, "api", now.api(), next.api());
+        Map<String, TunnelConfig> before = new LinkedHashMap<>();
+        for (TunnelConfig t : now.tunnels()) {
+            before.put(t.name(), t);
+        }
+        for (TunnelConfig t : next.tunnels()) {
+            TunnelConfig b = before.remove(t.name());
+            if (b == null) {
+                out.add("tunnel " + t.name() + " is new");
+            } else if (!withoutRemotes(b).equals(withoutRemotes(t))) {
+                out.add("tunnel " + t.name() + " changed beyond its remotes");
+            }
+        }
+        before.keySet().forEach(name -> out.add("tunnel " + name + " is gone"));
+        return out;
+    }
+
+    private static TunnelConfig withoutRemotes(TunnelConfig t) {
+        return new TunnelConfig(t.name(), t.vni(), t.vlan(), t.local(), List.of(), t.port(), t.learning(),
+            t.underlayMtu(), t.strict());
+    }
+
+    private static void differs(List<String> out, String what, Object a, Object b) {
+        if (!Objects.equals(a, b)) {
+            out.add(what + " " + a + " -> " + b);
+        }
+    }
+}
