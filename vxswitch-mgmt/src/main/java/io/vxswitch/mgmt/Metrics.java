@@ -121,6 +121,10 @@ public final class Metrics {
             .help("VXLAN packets or frames dropped by the tunnel, by reason.");
         GaugeSnapshot.Builder peers = GaugeSnapshot.builder().name("vxswitch_vxlan_flood_list_peers")
             .help("Remote VTEPs in a VNI's flood list (head-end replication).");
+        CounterSnapshot.Builder peerRx = CounterSnapshot.builder().name("vxswitch_vxlan_peer_rx_packets")
+            .help("VXLAN packets decapsulated from each remote VTEP.");
+        CounterSnapshot.Builder peerTx = CounterSnapshot.builder().name("vxswitch_vxlan_peer_tx_packets")
+            .help("VXLAN packets encapsulated to each remote VTEP (each flooded copy counts).");
         GaugeSnapshot.Builder known = GaugeSnapshot.builder().name("vxswitch_vxlan_remote_vteps")
             .help("Remote VTEPs the tunnel knows (configured or learned from received packets).");
         for (TunnelInfo t : tunnels) {
@@ -138,12 +142,19 @@ public final class Metrics {
                 peers.dataPoint(gauge(f == null ? 0 : f.size(), "tunnel", t.name(), "vni", Integer.toString(vni)));
             }
             known.dataPoint(gauge(v.remotes().size(), "tunnel", t.name()));
+            for (int id : v.remotes().ids()) {
+                String remote = v.remotes().address(id).toString();
+                peerRx.dataPoint(counter(v.remotes().rxPackets(id), "tunnel", t.name(), "remote", remote));
+                peerTx.dataPoint(counter(v.remotes().txPackets(id), "tunnel", t.name(), "remote", remote));
+            }
         }
         out.add(encap.build());
         out.add(decap.build());
         out.add(drops.build());
         out.add(peers.build());
         out.add(known.build());
+        out.add(peerRx.build());
+        out.add(peerTx.build());
     }
 
     /** The text format Prometheus scrapes (version 0.0.4). */

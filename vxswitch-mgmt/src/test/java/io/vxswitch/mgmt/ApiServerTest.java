@@ -231,7 +231,9 @@ class ApiServerTest {
             .contains("vxswitch_port_tx_drops_total{port=\"vm2\",reason=\"queue_full\"} 3.0")
             .contains("vxswitch_port_up{port=\"nested\"} 1.0")
             .contains("vxswitch_fdb_entries{vlan=\"119\"} 1.0")
-            .contains("vxswitch_fdb_learned_total 1.0");
+            .contains("vxswitch_fdb_learned_total 1.0")
+            .contains("vxswitch_vxlan_peer_tx_packets_total{remote=\"192.0.2.2\",tunnel=\"vx119\"} 0.0")
+            .contains("vxswitch_vxlan_flood_list_peers{tunnel=\"vx119\",vni=\"119\"} 1.0");
     }
 
     @Test

@@ -22,6 +22,9 @@ public final class RemoteVteps {
     private final long[] highs;
     private final long[] lows;
     private final BitSet used;
+    /** Packets per remote VTEP, by id: decapsulated from it, encapsulated to it. Written by the owner thread. */
+    private final long[] rxPackets;
+    private final long[] txPackets;
     private final List<IntConsumer> removeListeners = new ArrayList<>();
     private int size;
 
@@ -35,6 +38,31 @@ public final class RemoteVteps {
         this.highs = new long[capacity];
         this.lows = new long[capacity];
         this.used = new BitSet(capacity);
+        this.rxPackets = new long[capacity];
+        this.txPackets = new long[capacity];
+    }
+
+    /** Counts a packet decapsulated from VTEP {@code id}. */
+    public void countRx(int id) {
+        rxPackets[id]++;
+    }
+
+    /** Counts a packet encapsulated to VTEP {@code id}. */
+    public void countTx(int id) {
+        txPackets[id]++;
+    }
+
+    public long rxPackets(int id) {
+        return rxPackets[id];
+    }
+
+    public long txPackets(int id) {
+        return txPackets[id];
+    }
+
+    /** The ids in use, lowest first. */
+    public int[] ids() {
+        return used.stream().toArray();
     }
 
     /**
@@ -58,6 +86,8 @@ public final class RemoteVteps {
                 + " ids are in use (remove unused VTEPs or raise the capacity)");
         }
         used.set(id);
+        rxPackets[id] = 0;
+        txPackets[id] = 0;
         highs[id] = address.high();
         lows[id] = address.low();
         index.put(address.high(), address.low(), id);

@@ -107,6 +107,9 @@ public final class Vtep {
             // First packet from this VTEP: registering allocates once per VTEP, not per packet.
             remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
+        if (trace == null || !trace.isProbe()) {
+            remotes.countRx(remote);
+        }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
                 + " -> VLAN " + decap.vlan());

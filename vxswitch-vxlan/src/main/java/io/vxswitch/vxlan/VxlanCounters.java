@@ -39,7 +39,8 @@ public final class VxlanCounters {
         return reason;
     }
 
-    void countEncapsulated() {
+    /** One packet encapsulated; public for drivers that write the VXLAN header themselves (the daemon's tunnel). */
+    public void countEncapsulated() {
         encapsulated++;
     }
 

@@ -90,7 +90,10 @@ class KernelVxlanIT {
         // and vxswitch learned vm3 behind hostB's VTEP, as its own fdb show tells
         assertThat(daemon.cli("fdb", "show", "--port", "vx119"))
             .containsPattern("vx119\\s+119\\s+" + VM3_MAC + "\\s+\\d+\\s+learned\\s+0\\s+192\\.0\\.2\\.2");
-        assertThat(daemon.cli("tunnels")).containsPattern("vx119\\s+192\\.0\\.2\\.1:4789\\s+119\\s+119\\s+192\\.0\\.2\\.2");
+        assertThat(daemon.cli("tunnels")).as("VNI, VLAN, flood list, encapsulated and decapsulated counts")
+            .containsPattern("vx119\\s+192\\.0\\.2\\.1:4789\\s+119\\s+119\\s+192\\.0\\.2\\.2\\s+[1-9]\\d*\\s+[1-9]\\d*");
+        assertThat(daemon.cli("tunnels", "--json")).as("per-peer counters")
+            .containsPattern("\"address\" : \"192\\.0\\.2\\.2\",\\s+\"rxPackets\" : [1-9]\\d*,\\s+\"txPackets\" : [1-9]");
         assertThat(daemon.cli("tunnels", "flood-add", "vx119", "--vni", "119", "--remote", "192.0.2.9"))
             .isEqualTo("VNI 119 on vx119 now floods to 192.0.2.9 too\n");
         assertThat(daemon.cli("tunnels")).contains("192.0.2.2 192.0.2.9");

@@ -126,6 +126,8 @@ public final class TunnelPort implements PortDevice {
             RemoteVteps remotes = vtep.remotes();
             int remote = targets[k];
             b.datagram(at, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
+            remotes.countTx(remote);
+            vtep.counters().countEncapsulated();
             b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
             counts[filling] = at + 1;
         }

@@ -61,8 +61,12 @@ public final class Views {
     public record VniView(int vni, int vlan, List<String> floodList) {
     }
 
-    public record TunnelView(String name, String local, int udpPort, List<VniView> vnis, long encapsulated,
-                             long decapsulated, Map<String, Long> drops) {
+    /** A remote VTEP the tunnel knows (configured or heard from), with packets each way. */
+    public record PeerView(String address, long rxPackets, long txPackets) {
+    }
+
+    public record TunnelView(String name, String local, int udpPort, List<VniView> vnis, List<PeerView> peers,
+                             long encapsulated, long decapsulated, Map<String, Long> drops) {
     }
 
     /**
@@ -127,7 +131,12 @@ public final class Views {
                     drops.put(d.counterName(), v.counters().drops(d));
                 }
             }
-            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, v.counters().encapsulated(),
+            List<PeerView> peers = new ArrayList<>();
+            for (int id : v.remotes().ids()) {
+                peers.add(new PeerView(v.remotes().address(id).toString(), v.remotes().rxPackets(id),
+                    v.remotes().txPackets(id)));
+            }
+            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, v.counters().encapsulated(),
                 v.counters().decapsulated(), drops));
         }
         return out;
