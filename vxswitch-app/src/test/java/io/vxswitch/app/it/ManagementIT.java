@@ -73,6 +73,17 @@ class ManagementIT {
         assertThat(Daemon.cli(host, env, "fdb", "show", "--port", "vm2", "--json", tokenFile).check().out())
             .contains("\"mac\" : \"" + VM2 + "\"").doesNotContain(VM1);
 
+        assertThat(Daemon.cli(host, env, "fdb", "add", "--vlan", "119", "--mac", "02:00:00:00:00:99", "--port", "vm2",
+            tokenFile).check().out()).isEqualTo("static entry 02:00:00:00:00:99 VLAN 119 -> port vm2\n");
+        assertThat(Daemon.cli(host, env, "fdb", "show", "--mac", "02:00:00:00:00:99", tokenFile).check().out())
+            .containsPattern("vm2\\s+119\\s+02:00:00:00:00:99\\s+-\\s+static");
+        assertThat(Daemon.cli(host, env, "fdb", "del", "--vlan", "119", "--mac", "02:00:00:00:00:99", tokenFile)
+            .check().out()).isEqualTo("removed static entry 02:00:00:00:00:99 VLAN 119\n");
+        assertThat(Daemon.cli(host, env, "fdb", "del", "--vlan", "119", "--mac", "02:00:00:00:00:99", tokenFile).err())
+            .contains("no static entry for 02:00:00:00:00:99 in VLAN 119");
+        assertThat(Daemon.cli(host, env, "ports", "--json", tokenFile).check().out()).contains("\"name\" : \"vm1\"");
+        assertThat(Daemon.cli(host, env, "stats", "--json", tokenFile).check().out()).contains("\"rxFrames\" :");
+
         String ports = Daemon.cli(host, env, "ports", tokenFile).check().out();
         assertThat(ports).containsPattern("vm1\\s+vnic\\s+lan\\s+vlan 119\\s+-\\s+up");
 
