@@ -49,6 +49,8 @@ public final class Dataplane implements AutoCloseable {
     private static final long HOUSEKEEPING_PERIOD_NANOS = 1_000_000_000L;
     private static final int WAIT_MILLIS = 100;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** How long removing a device waits for the sender to let go of it before closing it at a later tick. */
+    private static final long RETIRE_WAIT_NANOS = 50_000_000L;
 
     private final Switch sw;
     private final Consumer<String> log;
@@ -133,10 +135,20 @@ public final class Dataplane implements AutoCloseable {
         }
         if (sender == null) {
             device.close();
+            return;
+        }
+        sender.remove(device);
+        long removedAt = sender.turns();
+        sender.wakeIfParked();
+        long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
+        while (sender.turns() - removedAt < 2 && System.nanoTime() - deadline < 0) {
+            Thread.yield(); // the sender turns at least once a millisecond: this is a short wait
+        }
+        if (sender.turns() - removedAt >= 2) {
+            device.close(); // the sender has started a turn without it since: nothing of it is in use
         } else {
-            sender.remove(device);
             retired.add(device);
-            retiredAt.add(sender.turns());
+            retiredAt.add(removedAt);
         }
     }
 
