@@ -35,7 +35,7 @@ class AllocationTest {
 
     /**
      * Warms {@code round} up until three blocks in a row allocate nothing (at most 80 blocks), then returns the
-     * bytes allocated over {@code rounds} more. The warm-up is needed: until C2 compiles the FFM downcall
+     * bytes allocated over {@code rounds} more (the least of up to five such windows). The warm-up is needed: until C2 compiles the FFM downcall
      * adapters, the JDK itself slices the errno capture segment on every call
      * ({@code SharedUtils.checkCaptureSegment}) and customises method handles on the calling thread.
      */
@@ -51,14 +51,19 @@ class AllocationTest {
             }
             quietBlocks = threads.getThreadAllocatedBytes(tid) == start ? quietBlocks + 1 : 0;
         }
-        long before = threads.getThreadAllocatedBytes(tid);
-        int moved = 0;
-        for (int i = 0; i < rounds; i++) {
-            moved += round.run();
+        // A window can still catch the JIT at work (a deoptimised call site runs in C1 code for a while and
+        // allocates there); a per-frame allocation shows in every window. So: the least of up to five windows.
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 5 && least >= SLACK; attempt++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            int moved = 0;
+            for (int i = 0; i < rounds; i++) {
+                moved += round.run();
+            }
+            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
+            frames[0] = moved;
         }
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
-        frames[0] = moved;
-        return allocated;
+        return least;
     }
 
     @Test

@@ -104,6 +104,16 @@ class ApiServerTest {
         assertThat(ports.get(1).path("mac").asText()).isEqualTo("00:50:56:00:00:01");
         assertThat(ports.get(1).path("vlan").asText()).isEqualTo("vlan 119");
         assertThat(ports.get(0).path("kind").asText()).isEqualTo("uplink");
+        JsonNode one = get("/api/v1/ports/nested").json();
+        assertThat(one.path("portGroup").asText()).isEqualTo("nested");
+        assertThat(one.path("mac").asText()).isEqualTo("00:50:56:00:00:09");
+        JsonNode sw = get("/api/v1/switch").json();
+        assertThat(sw.path("name").asText()).isEqualTo("esxi-test");
+        assertThat(sw.path("ports").asInt()).isEqualTo(5);
+        assertThat(sw.path("tunnels").asInt()).isEqualTo(1);
+        assertThat(sw.path("fdbCapacity").asInt()).isEqualTo(8192);
+        assertThat(get("/api/v1/port-groups").json().findValuesAsText("name"))
+            .containsExactly("uplinks", "vlan119", "nested", "tunnel-vx119");
         Answer missing = get("/api/v1/ports/vm9");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.error()).isEqualTo("no port 'vm9' (ports: uplink1, vm1, vm2, nested, vx119)");

@@ -54,8 +54,7 @@ public final class FdbCommand implements Runnable {
 
         @Override
         public void run() {
-            JsonNode rows = api.client().get("/fdb", filter.params());
-            spec.commandLine().getOut().print(json ? ApiClient.pretty(rows) + "\n" : render(rows));
+            ShowOutput.print(spec, json, api.client().get("/fdb", filter.params()), Show::render);
         }
 
         static String render(JsonNode rows) {

@@ -1,7 +1,6 @@
 package io.vxswitch.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vxswitch.app.client.ApiClient;
 import io.vxswitch.app.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,18 +23,17 @@ public final class PortsCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode ports = api.client().get("/ports", null);
-        if (json) {
-            spec.commandLine().getOut().println(ApiClient.pretty(ports));
-            return;
-        }
+        ShowOutput.print(spec, json, api.client().get("/ports", null), PortsCommand::table);
+    }
+
+    static String table(JsonNode ports) {
         Table t = new Table("port", "kind", "port group", "VLAN", "MAC", "state");
         for (JsonNode p : ports) {
             t.row(p.path("name").asText(), p.path("kind").asText(), p.path("portGroup").asText(),
                 p.path("vlan").asText(), p.path("mac").isNull() ? "-" : p.path("mac").asText(),
                 p.path("up").asBoolean() ? "up" : "down");
         }
-        spec.commandLine().getOut().print(t.render());
+        return t.render();
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,

@@ -1,15 +1,12 @@
 package io.vxswitch.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vxswitch.app.client.ApiClient;
 import io.vxswitch.app.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-
-import java.util.StringJoiner;
 
 /** {@code vxswitch stats}: per-port counters of a running switch. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -26,19 +23,15 @@ public final class StatsCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode stats = api.client().get("/stats", null);
-        if (json) {
-            spec.commandLine().getOut().println(ApiClient.pretty(stats));
-            return;
-        }
+        ShowOutput.print(spec, json, api.client().get("/stats", null), StatsCommand::table);
+    }
+
+    static String table(JsonNode stats) {
         Table t = new Table("port", ">rx frames", ">rx bytes", ">tx frames", ">tx bytes", "drops");
         for (JsonNode p : stats) {
-            StringJoiner drops = new StringJoiner(", ");
-            p.path("drops").properties().forEach(e -> drops.add(e.getKey() + "=" + e.getValue().asText()));
             t.row(p.path("port").asText(), p.path("rxFrames").asText(), p.path("rxBytes").asText(),
-                p.path("txFrames").asText(), p.path("txBytes").asText(),
-                drops.length() == 0 ? "-" : drops.toString());
+                p.path("txFrames").asText(), p.path("txBytes").asText(), ShowOutput.counts(p.path("drops")));
         }
-        spec.commandLine().getOut().print(t.render());
+        return t.render();
     }
 }

@@ -29,25 +29,22 @@ public final class TunnelsCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode tunnels = api.client().get("/tunnels", null);
-        if (json) {
-            spec.commandLine().getOut().println(ApiClient.pretty(tunnels));
-            return;
-        }
+        ShowOutput.print(spec, json, api.client().get("/tunnels", null), TunnelsCommand::table);
+    }
+
+    static String table(JsonNode tunnels) {
         Table t = new Table("tunnel", "local", ">VNI", ">VLAN", "flood list", ">encap", ">decap", "drops");
         for (JsonNode tunnel : tunnels) {
-            StringJoiner drops = new StringJoiner(", ");
-            tunnel.path("drops").properties().forEach(e -> drops.add(e.getKey() + "=" + e.getValue().asText()));
             for (JsonNode v : tunnel.path("vnis")) {
                 StringJoiner flood = new StringJoiner(" ");
                 v.path("floodList").forEach(p -> flood.add(p.asText()));
                 t.row(tunnel.path("name").asText(), tunnel.path("local").asText() + ":" + tunnel.path("udpPort").asText(),
                     v.path("vni").asText(), v.path("vlan").asText(), flood.length() == 0 ? "-" : flood.toString(),
                     tunnel.path("encapsulated").asText(), tunnel.path("decapsulated").asText(),
-                    drops.length() == 0 ? "-" : drops.toString());
+                    ShowOutput.counts(tunnel.path("drops")));
             }
         }
-        spec.commandLine().getOut().print(t.render());
+        return t.render();
     }
 
     @Command(name = "flood-add", mixinStandardHelpOptions = true,

@@ -1,6 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,12 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * VM MTU 1450: 1500 on the underlay less 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers.
  */
 @Timeout(120)
-class KernelVxlanIT {
+class KernelVxlanIT extends LabIT {
     static final String VM1_MAC = "02:00:00:00:00:01";
     static final String VM2_MAC = "02:00:00:00:00:02";
     static final String VM3_MAC = "02:00:00:00:00:03";
 
-    private Lab lab;
     private Netns hostB;
     private Netns vm1;
     private Netns vm2;
@@ -33,7 +31,6 @@ class KernelVxlanIT {
 
     @BeforeEach
     void build() {
-        lab = Lab.open();
         Tools.assume("the kernel VXLAN peer", "ethtool");
         Netns hostA = lab.netns("hostA");
         hostB = lab.netns("hostB");
@@ -65,13 +62,6 @@ class KernelVxlanIT {
             """.formatted(VM1_MAC, VM2_MAC));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
         vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", VM2_MAC);
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test

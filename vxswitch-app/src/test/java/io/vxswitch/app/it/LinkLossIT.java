@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  */
 @Timeout(180)
-class LinkLossIT {
+class LinkLossIT extends LabIT {
     private static final Duration LOG_WAIT = Duration.ofSeconds(10);
     private static final String YAML = """
         switch: {name: it-link-loss}
@@ -30,20 +28,6 @@ class LinkLossIT {
           - {name: vm2, type: tap, portGroup: lan}
           - {name: up0, type: interface, interface: up0, portGroup: lan}
         """;
-
-    private Lab lab;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_deleted_tap_and_an_interface_going_down_up_and_away_are_logged_and_the_other_ports_keep_forwarding() {

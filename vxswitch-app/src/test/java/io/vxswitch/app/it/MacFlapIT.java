@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,22 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  */
 @Timeout(120)
-class MacFlapIT {
+class MacFlapIT extends LabIT {
     private static final String CLONE_MAC = "02:00:00:00:00:99";
-
-    private Lab lab;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_mac_on_two_ports_is_logged_as_flapping_and_frozen_on_its_first_port() {

@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,23 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  */
 @Timeout(180)
-class ManagementIT {
+class ManagementIT extends LabIT {
     private static final String VM1 = "02:00:00:00:00:01";
     private static final String VM2 = "02:00:00:00:00:02";
-
-    private Lab lab;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void subcommands_show_ports_fdb_stats_and_traces_of_the_running_switch() throws Exception {

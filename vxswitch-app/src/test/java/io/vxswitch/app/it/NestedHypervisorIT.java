@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,25 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * VMs' MACs are unknown to the switch. The port group of port esx changes from test to test.
  */
 @Timeout(120)
-class NestedHypervisorIT {
+class NestedHypervisorIT extends LabIT {
     private static final String VM1_MAC = "02:00:00:00:00:01";
     private static final String ESX_MAC = "02:00:00:00:0e:00";
     private static final String[] NESTED_IPS = {"10.0.0.11", "10.0.0.12", "10.0.0.13"};
 
-    private Lab lab;
     private Netns vm1;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void with_mac_learning_every_nested_vm_answers_once() {

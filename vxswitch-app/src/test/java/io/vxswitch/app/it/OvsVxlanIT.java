@@ -1,6 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,12 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tables find it.
  */
 @Timeout(120)
-class OvsVxlanIT {
+class OvsVxlanIT extends LabIT {
     private static final String VM1_MAC = KernelVxlanIT.VM1_MAC;
     private static final String VM2_MAC = KernelVxlanIT.VM2_MAC;
     private static final String VM3_MAC = KernelVxlanIT.VM3_MAC;
 
-    private Lab lab;
     private Ovs ovs;
     private Netns vm1;
     private Netns vm2;
@@ -33,7 +31,6 @@ class OvsVxlanIT {
 
     @BeforeEach
     void build() {
-        lab = Lab.open();
         Ovs.assumeInstalled("the Open vSwitch peer");
         Tools.assume("the Open vSwitch peer", "ethtool");
         Netns hostA = lab.netns("hostA");
@@ -71,13 +68,6 @@ class OvsVxlanIT {
             """.formatted(VM1_MAC, VM2_MAC));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
         vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", VM2_MAC);
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test

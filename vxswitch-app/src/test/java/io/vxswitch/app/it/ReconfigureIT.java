@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * add|del}; and the reloads that are refused (a change that needs a restart, a broken file), which change nothing.
  */
 @Timeout(180)
-class ReconfigureIT {
+class ReconfigureIT extends LabIT {
     private static final String V1 = """
         switch: {name: it-reload}
         portGroups:
@@ -26,20 +24,6 @@ class ReconfigureIT {
           - {name: vm1, type: tap, portGroup: lan}
           - {name: vm2, type: tap, portGroup: lan}
         """;
-
-    private Lab lab;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void reload_adds_ports_and_changes_policies_while_other_ports_keep_forwarding() throws IOException {

@@ -1,7 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,24 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * can only keep from it if it holds vm1's MAC on port vm1 and vm2's MAC on port vm2.
  */
 @Timeout(120)
-class TapPortsIT {
+class TapPortsIT extends LabIT {
     private static final String VM1_MAC = "02:00:00:00:00:01";
     private static final String VM2_MAC = "02:00:00:00:00:02";
     private static final String SPY_MAC = "02:00:00:00:00:0f";
-
-    private Lab lab;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void vnic_ports_with_their_vm_macs_switch_unicast_between_two_vms_and_remove_their_taps_on_sigterm() {

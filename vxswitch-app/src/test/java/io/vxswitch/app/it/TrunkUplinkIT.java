@@ -1,6 +1,5 @@
 package io.vxswitch.app.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,11 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tcpdump on tor's eth0 sees the frames exactly as they cross the trunk.
  */
 @Timeout(120)
-class TrunkUplinkIT {
+class TrunkUplinkIT extends LabIT {
     private static final String V119_MAC = "02:00:00:00:77:01";
     private static final String V120_MAC = "02:00:00:00:78:01";
 
-    private Lab lab;
     private Netns tor;
     private Ovs ovs;
     private Netns vm119;
@@ -35,7 +33,6 @@ class TrunkUplinkIT {
 
     @BeforeEach
     void build() {
-        lab = Lab.open();
         Tools.assume("the trunk test", "ethtool", "tcpdump");
         Ovs.assumeInstalled("the trunk test's physical switch (this kernel has no 802.1Q sub-interfaces)");
         Netns host = lab.netns("host");
@@ -73,13 +70,6 @@ class TrunkUplinkIT {
             """.formatted(V119_MAC, V120_MAC));
         vm119 = lab.vmOnTap("vm119", host, "v119", "10.119.0.1/24", V119_MAC);
         vm120 = lab.vmOnTap("vm120", host, "v120", "10.120.0.1/24", V120_MAC);
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.vxswitch.app.it;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -37,20 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  */
 @Timeout(180)
-class WebViewIT {
+class WebViewIT extends LabIT {
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String NESTED_MAC = "52:54:00:00:00:03";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private Lab lab;
     private NetnsRelay relay;
     private WebDriver browser;
-
-    @BeforeEach
-    void open() {
-        lab = Lab.open();
-    }
 
     @AfterEach
     void close() {
@@ -59,9 +52,6 @@ class WebViewIT {
         }
         if (relay != null) {
             relay.close();
-        }
-        if (lab != null) {
-            lab.close();
         }
     }
 
