@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# bench/vxlan-e2e.sh - end to end across a VXLAN tunnel: vxswitch, the Linux bridge + kernel vxlan, and Open vSwitch's
+# userspace datapath, built in turn on the same namespaces and measured in one run.
+#
+#   vm1 10.0.0.1 --+ hostA: (A) vxswitch, vm1 on a TAP port             hostB: br0 + vxlan119 --+-- vm3 10.0.0.3
+#                  |        (B) Linux bridge br0 + kernel vxlan119              (the same for A, B, C)
+#                  |        (C) Open vSwitch, datapath_type=netdev: br-int (vm1, vxlan0), br-phy (ul0, 192.0.2.1)
+#                  +-- ul0 192.0.2.1 <========= veth =========> ul0 192.0.2.2
+#
+# In one run, PAIRS rounds of the scenarios in SCENARIOS order (A B C A B C ...). Per phase, hostA's side is built,
+# warmed up (ping, a 2 s TCP run not recorded), then measured vm1 -> vm3:
+#   tcp1   iperf3 TCP, 1 stream, SECS s                    -> Gbit/s at the receiver
+#   tcp4   iperf3 TCP, 4 streams (-P 4), SECS s            -> Gbit/s at the receiver
+#   udp    two iperf3 UDP senders, 18-byte payloads (60-byte frames), -b 0, SECS s
+#          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
+#          -> "rx pps": what the two receiving iperf3 got
+#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path -> p50 and p99 round trip in microseconds
+# and torn down. Prints each figure, the medians and each scenario's ratio to B (the kernel).
+#
+# Pinning (PIN=1, the default): the switch (vxswitch's JVM; ovs-vswitchd) runs on CPU 1, the traffic generators
+# and receivers (iperf3, ping) on CPU 0. The kernel path has no switch process: its work runs in the senders'
+# system calls and softirqs, on whichever CPU they land. On a 2-core machine that gives the kernel one more core
+# than A and C in effect; the ratios say so by what they are.
+#
+# Offloads: off (tx rx gso tso gro) on every veth, in every scenario, as in docs/benchmarks.md: vxswitch's tunnel
+# reads a UDP socket and OVS's AF_PACKET ports read frames as the kernel hands them over; with offloads on, both
+# would see inner TCP checksums left unfinished for a NIC a veth does not have. VM MTU 1450.
+#
+# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 OUT=DIR
+# needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
+#        (mvn -q -B -DskipTests -pl vxswitch-app -am install)
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$root/scripts/find-jdk.sh"
+JAR="$root/vxswitch-app/target/vxswitch.jar"
+PAIRS=${PAIRS:-5}
+SECS=${SECS:-5}
+SCENARIOS=${SCENARIOS:-A B C}
+THREADS=${THREADS:-}
+PIN=${PIN:-1}
+PY=${PY:-python3}
+OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
+mkdir -p "$OUT"
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "FATAL: $*"; exit 1; }
+[[ $EUID -eq 0 ]] || die "must run as root (network namespaces, TAP devices)"
+for c in ip ethtool iperf3 taskset ping "$PY"; do command -v "$c" >/dev/null || die "missing '$c'"; done
+[[ -f $JAR ]] || die "no $JAR: build it first (mvn -q -B -DskipTests -pl vxswitch-app -am install)"
+if [[ " $SCENARIOS " == *" C "* ]]; then
+  for c in ovsdb-server ovs-vswitchd ovsdb-tool ovs-vsctl ovs-appctl; do
+    command -v "$c" >/dev/null || die "missing '$c' for scenario C (apt install openvswitch-switch, or SCENARIOS=\"A B\")"
+  done
+fi
+SWITCH_CPU=1 GEN_CPU=0
+[[ $PIN == 1 && $(nproc) -ge 2 ]] || { PIN=0; SWITCH_CPU= GEN_CPU=; }
+GEN=(); [[ $PIN == 1 ]] && GEN=(taskset -c $GEN_CPU)   # prefix for generator and receiver commands
+
+ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+HA=vxe-$ID-hostA HB=vxe-$ID-hostB VM1=vxe-$ID-vm1 VM3=vxe-$ID-vm3
+NSS=($HA $HB $VM1 $VM3)
+DAEMON_PID=
+OVSD=$OUT/ovs
+
+ns_kill() { # every process still in namespace $1, by PID: TERM, then KILL
+  local p pids i
+  pids=$(ip netns pids "$1" 2>/dev/null || true); [[ -z $pids ]] && return 0
+  for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+  for i in $(seq 1 20); do [[ -z $(ip netns pids "$1" 2>/dev/null || true) ]] && return 0; sleep 0.1; done
+  for p in $(ip netns pids "$1" 2>/dev/null || true); do kill -KILL "$p" 2>/dev/null || true; done
+}
+ovs_stop() {
+  [[ -S $OVSD/ovs-vswitchd.ctl ]] && ovs-appctl -t "$OVSD/ovs-vswitchd.ctl" exit --cleanup 2>/dev/null || true
+  [[ -S $OVSD/ovsdb-server.ctl ]] && ovs-appctl -t "$OVSD/ovsdb-server.ctl" exit 2>/dev/null || true
+}
+cleanup() {
+  local rc=$? n
+  trap - EXIT INT TERM
+  [[ -n $DAEMON_PID ]] && kill -TERM "$DAEMON_PID" 2>/dev/null || true
+  ovs_stop
+  for n in "${NSS[@]}"; do ns_kill "$n"; ip netns del "$n" 2>/dev/null || true; done
+  log "cleaned up (namespaces vxe-$ID-*); raw results in $OUT"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+offloads_off() { ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null; }
+
+# ---- the constant part: underlay, hostB (Linux bridge + kernel vxlan119), vm3
+for n in "${NSS[@]}"; do
+  ip netns add "$n"; ip -n "$n" link set lo up
+  ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
+ip -n $HA link add ul0 type veth peer name ul0 netns $HB
+ip -n $HA link set ul0 up
+ip -n $HB addr add 192.0.2.2/24 dev ul0; ip -n $HB link set ul0 up
+offloads_off $HA ul0; offloads_off $HB ul0
+ip -n $HB link add br0 type bridge mcast_snooping 0; ip -n $HB link set br0 up
+ip -n $HB link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0
+ip -n $HB link set vxlan119 master br0; ip -n $HB link set vxlan119 up
+ip -n $VM3 link add eth0 address 02:00:00:00:00:03 mtu 1450 type veth peer name vm3 mtu 1450 netns $HB
+ip -n $VM3 addr add 10.0.0.3/24 dev eth0; ip -n $VM3 link set eth0 up
+ip -n $HB link set vm3 master br0; ip -n $HB link set vm3 up
+offloads_off $VM3 eth0; offloads_off $HB vm3
+
+cat > "$OUT/hostA.yaml" <<EOF
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}}
+portGroups:
+  - {name: vlan119, vlan: 119}
+ports:
+  - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01", mtu: 1450}
+tunnels:
+  - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+api: off
+EOF
+
+vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA
+  ip -n $VM1 link add eth0 address 02:00:00:00:00:01 mtu 1450 type veth peer name vm1 mtu 1450 netns $HA
+  ip -n $VM1 addr add 10.0.0.1/24 dev eth0; ip -n $VM1 link set eth0 up
+  ip -n $HA link set vm1 up
+  offloads_off $VM1 eth0; offloads_off $HA vm1
+}
+up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
+  ip -n $HA addr add 192.0.2.1/24 dev ul0
+  local pin=(); [[ $PIN == 1 ]] && pin=(taskset -c $SWITCH_CPU)
+  ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
+    --config "$OUT/hostA.yaml" >"$OUT/vxswitch-$1.log" 2>&1 &
+  DAEMON_PID=$!
+  local i
+  for i in $(seq 1 100); do grep -q "management API off" "$OUT/vxswitch-$1.log" && break; sleep 0.1; done
+  grep -q "port vx119" "$OUT/vxswitch-$1.log" || { cat "$OUT/vxswitch-$1.log" >&2; die "vxswitch did not start"; }
+  ip -n $HA link set vm1 netns $VM1
+  ip -n $VM1 link set vm1 address 02:00:00:00:00:01
+  ip -n $VM1 addr add 10.0.0.1/24 dev vm1; ip -n $VM1 link set vm1 up
+}
+down_A() {
+  kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=
+  ip -n $HA addr flush dev ul0
+}
+up_B() { # Linux bridge + kernel vxlan in hostA; vm1 on a veth
+  ip -n $HA addr add 192.0.2.1/24 dev ul0
+  ip -n $HA link add br0 type bridge mcast_snooping 0; ip -n $HA link set br0 up
+  ip -n $HA link add vxlan119 type vxlan id 119 local 192.0.2.1 remote 192.0.2.2 dstport 4789 dev ul0
+  ip -n $HA link set vxlan119 master br0; ip -n $HA link set vxlan119 up
+  vm1_on_veth
+  ip -n $HA link set vm1 master br0
+}
+down_B() {
+  ip -n $VM1 link del eth0; ip -n $HA link del vxlan119; ip -n $HA link del br0
+  ip -n $HA addr flush dev ul0
+}
+ovsctl() { ovs-vsctl --db="unix:$OVSD/db.sock" --timeout=10 "$@"; }
+up_C() { # Open vSwitch userspace datapath in hostA: the underlay address sits on br-phy (OVS's native tunnelling
+  # resolves the remote VTEP through its own route and neighbour tables), vm1's veth and vxlan0 on br-int
+  rm -rf "$OVSD"; mkdir -p "$OVSD"
+  export OVS_RUNDIR=$OVSD OVS_LOGDIR=$OVSD OVS_DBDIR=$OVSD OVS_SYSCONFDIR=$OVSD
+  ovsdb-tool create "$OVSD/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ip netns exec $HA ovsdb-server "$OVSD/conf.db" --remote="punix:$OVSD/db.sock" \
+    --pidfile="$OVSD/ovsdb-server.pid" --unixctl="$OVSD/ovsdb-server.ctl" --log-file="$OVSD/ovsdb-server.log" -vconsole:off --detach
+  ovsctl --no-wait init
+  local pin=(); [[ $PIN == 1 ]] && pin=(taskset -c $SWITCH_CPU)
+  ip netns exec $HA "${pin[@]}" ovs-vswitchd "unix:$OVSD/db.sock" --pidfile="$OVSD/ovs-vswitchd.pid" \
+    --unixctl="$OVSD/ovs-vswitchd.ctl" --log-file="$OVSD/ovs-vswitchd.log" -vconsole:off --detach
+  ovsctl add-br br-phy -- set bridge br-phy datapath_type=netdev
+  ovsctl add-port br-phy ul0
+  ip -n $HA addr add 192.0.2.1/24 dev br-phy; ip -n $HA link set br-phy up
+  ovsctl add-br br-int -- set bridge br-int datapath_type=netdev
+  ovsctl add-port br-int vxlan0 -- set interface vxlan0 type=vxlan options:remote_ip=192.0.2.2 \
+    options:local_ip=192.0.2.1 options:key=119 options:dst_port=4789
+  vm1_on_veth
+  ovsctl add-port br-int vm1
+}
+down_C() {
+  ovs_stop
+  local i; for i in $(seq 1 30); do [[ -z $(ip netns pids $HA 2>/dev/null) ]] && break; sleep 0.1; done
+  ns_kill $HA
+  ip -n $VM1 link del eth0 2>/dev/null || true
+  ip -n $HA addr flush dev ul0; ip -n $HA link set ul0 up
+}
+
+# iperf JSON_OUT PORT client-args... : one-shot server on PORT in vm3, client in vm1
+iperf() {
+  local out=$1 port=$2 spid i; shift 2
+  "${GEN[@]}" ip netns exec $VM3 iperf3 -s -1 -B 10.0.0.3 -p "$port" >"$out.server.log" 2>&1 &
+  spid=$!
+  for i in $(seq 1 50); do ip netns exec $VM3 ss -ltn 2>/dev/null | grep -q ":$port " && break; sleep 0.1; done
+  timeout $((SECS + 30)) "${GEN[@]}" ip netns exec $VM1 iperf3 -c 10.0.0.3 -p "$port" --json "$@" >"$out" 2>"$out.err" || true
+  for i in $(seq 1 30); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+  kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true
+}
+ul_rx() { ip netns exec $HB cat /sys/class/net/ul0/statistics/rx_packets; }
+# metric JSON... -> "tcp GBITS" (sum) | "udp RX_PPS" (sum over the files) | "error ..."
+metric() {
+  "$PY" - "$@" <<'EOF'
+import json, sys
+total, kind = 0.0, None
+for f in sys.argv[1:]:
+    try:
+        d = json.load(open(f))
+    except Exception as e:
+        print("error", type(e).__name__); sys.exit(0)
+    if "error" in d: print("error", d["error"].replace(" ", "_")); sys.exit(0)
+    e, ts = d["end"], d["start"]["test_start"]
+    if ts["protocol"] == "TCP":
+        kind = "tcp"; total += e["sum_received"]["bits_per_second"] / 1e9
+    else:
+        kind = "udp"; r = e["sum_received"]; total += r["bytes"] / ts["blksize"] / r["seconds"]
+print(kind, ("%.3f" if kind == "tcp" else "%.0f") % total)
+EOF
+}
+# rtt -> "P50 P99" in microseconds, from ping's per-packet times
+rtt() {
+  "${GEN[@]}" ip netns exec $VM1 ping -n -q -c 1 10.0.0.3 >/dev/null 2>&1 || true
+  "${GEN[@]}" ip netns exec $VM1 ping -n -i 0.002 -c 1000 -s 56 10.0.0.3 2>/dev/null | "$PY" -c '
+import re, sys
+t = sorted(float(m.group(1)) * 1000 for m in (re.search(r"time=([0-9.]+) ms", l) for l in sys.stdin) if m)
+print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if t else "? ?")'
+}
+
+{
+  echo "date:    $(date -u +%FT%TZ)"
+  echo "kernel:  $(uname -r)"
+  echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+  echo "iperf3:  $(iperf3 --version | head -1)"
+  command -v ovs-vswitchd >/dev/null && echo "ovs:     $(ovs-vswitchd --version | head -1)"
+  echo "commit:  $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- \
+    '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
+  echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", offloads off on every veth, VM MTU 1450," \
+    "vxswitch threads ${THREADS:-default}, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
+  echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
+} | tee "$OUT/env.txt" >&2
+
+ROW='%-4s %-22s %9s %9s %11s %11s %8s %8s\n'
+printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" | tee "$OUT/runs.txt"
+declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace")
+for pair in $(seq 1 "$PAIRS"); do
+  for s in $SCENARIOS; do
+    "up_$s" "$pair"
+    ok=0
+    for i in $(seq 1 10); do ip netns exec $VM1 ping -c 1 -W 1 10.0.0.3 >/dev/null 2>&1 && { ok=1; break; }; done
+    [[ $ok == 1 ]] || die "scenario $s: vm1 cannot ping vm3"
+    iperf "$OUT/warmup-$s-$pair.json" 5201 -t 2
+    iperf "$OUT/tcp1-$s-$pair.json" 5201 -t "$SECS"
+    iperf "$OUT/tcp4-$s-$pair.json" 5201 -t "$SECS" -P 4
+    ul0=$(ul_rx)
+    iperf "$OUT/udp-$s-$pair-a.json" 5201 -t "$SECS" -u -l 18 -b 0 &
+    ua=$!
+    iperf "$OUT/udp-$s-$pair-b.json" 5202 -t "$SECS" -u -l 18 -b 0
+    wait $ua || true
+    fwd=$(( ($(ul_rx) - ul0) / SECS ))
+    r=($(rtt))
+    t1=($(metric "$OUT/tcp1-$s-$pair.json")); t4=($(metric "$OUT/tcp4-$s-$pair.json"))
+    u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
+    printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" "${r[1]:-?}" \
+      | tee -a "$OUT/runs.txt"
+    echo "$s ${t1[1]:-nan} ${t4[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan}" >> "$OUT/metrics.txt"
+    "down_$s"
+  done
+done
+echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt" >&2
+
+"$PY" - "$OUT/metrics.txt" <<'EOF' | tee "$OUT/summary.txt"
+import math, statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace"}
+cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("60-byte fwd pps", 3, "%.0f"),
+        ("60-byte rx pps", 4, "%.0f"), ("RTT p50 us", 5, "%.0f"), ("RTT p99 us", 6, "%.0f")]
+def num(text):
+    try:
+        return float(text)
+    except ValueError:  # an iperf3 error in that run: left out, and visible in runs.txt
+        return math.nan
+def col(s, i):
+    v = [num(r[i]) for r in rows if r[0] == s]
+    return [x for x in v if not math.isnan(x)]
+print()
+for what, i, fmt in cols:
+    med = {s: statistics.median(col(s, i)) for s in "ABC" if col(s, i)}
+    parts = []
+    for s in "ABC":
+        if s in med:
+            ratio = "" if s == "B" or "B" not in med or not med["B"] else "  (%.2fx kernel)" % (med[s] / med["B"])
+            parts.append(("%s " + fmt + "%s") % (names[s], med[s], ratio))
+    print("%-22s %s" % (what, "   ".join(parts)))
+if all(col(s, 1) for s in "AC"):
+    print("\nTCP 1 stream vxswitch / OVS userspace: %.2f" % (statistics.median(col("A", 1)) / statistics.median(col("C", 1))))
+EOF
