@@ -1,7 +1,7 @@
 package io.vxswitch.forwarding;
 
-import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.forwarding.trace.Trace.Stage;
+import io.vxswitch.forwarding.trace.Trace;
 import org.junit.jupiter.api.Test;
 
 import static io.vxswitch.forwarding.SwitchFixture.*;

@@ -2,10 +2,10 @@ package io.vxswitch.mgmt;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -40,7 +41,7 @@ public final class Metrics {
     public static MetricSnapshots snapshot(Switch s, ManagedSwitch managed) {
         List<MetricSnapshot> out = new ArrayList<>();
         List<Port> ports = new ArrayList<>(s.ports());
-        ports.sort(java.util.Comparator.comparingInt(Port::id));
+        ports.sort(Comparator.comparingInt(Port::id));
 
         out.add(portCounter("vxswitch_port_rx_frames", "Frames received on the port.", ports, PortCounters::rxFrames));
         out.add(portCounter("vxswitch_port_rx_bytes", "Bytes received on the port.", ports, PortCounters::rxBytes));

@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.config.PolicyParser;
 import io.vxswitch.config.YamlDocument;
-import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.FdbRow;
+import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.fdb.FdbEntryType;
@@ -17,6 +17,7 @@ import io.vxswitch.mgmt.view.FdbFilter;
 import io.vxswitch.mgmt.view.Views;
 import io.vxswitch.packet.FrameDescriber;
 import io.vxswitch.packet.pcap.PcapWriter;
+import io.vxswitch.vxlan.VniMap;
 import io.vxswitch.vxlan.VtepAddress;
 
 import java.io.IOException;
@@ -209,7 +210,7 @@ final class SwitchRoutes {
 
     /** A unicast address of the tunnel's family, for a VNI the tunnel carries. */
     private VtepAddress peerAddress(TunnelInfo t, int vni, String text) {
-        boolean carried = sw.call(s -> t.vtep().vnis().vlanOf(vni) != io.vxswitch.vxlan.VniMap.NONE);
+        boolean carried = sw.call(s -> t.vtep().vnis().vlanOf(vni) != VniMap.NONE);
         if (!carried) {
             throw ApiException.badRequest("tunnel " + t.name() + " does not carry VNI " + vni);
         }

@@ -1,5 +1,6 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.mgmt.view.FdbFilter;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameBuilder;
 import io.vxswitch.packet.Ipv4Address;
@@ -40,8 +41,8 @@ public record TraceRequest(String port, String src, String dst, Integer vlan, St
         if (src == null || dst == null) {
             throw ApiException.badRequest("a trace needs \"src\" and \"dst\" MACs, or \"hex\" with a whole frame");
         }
-        long s = io.vxswitch.mgmt.view.FdbFilter.parseMac(src);
-        long d = io.vxswitch.mgmt.view.FdbFilter.parseMac(dst);
+        long s = FdbFilter.parseMac(src);
+        long d = FdbFilter.parseMac(dst);
         int sip = ip(srcIp, "192.0.2.1", "srcIp");
         int dip = ip(dstIp, "192.0.2.2", "dstIp");
         MemorySegment buf = arena.allocate(MAX_FRAME);

@@ -9,6 +9,7 @@ import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.MacAddress;
 import io.vxswitch.vxlan.DecapOptions;
 import io.vxswitch.vxlan.FloodList;
 import io.vxswitch.vxlan.RemoteVteps;
@@ -17,7 +18,6 @@ import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
 import io.vxswitch.vxlan.VxlanCounters;
 import io.vxswitch.vxlan.VxlanDecapsulator;
-import io.vxswitch.packet.MacAddress;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -128,7 +128,7 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
 
     @Override
     public CaptureSession capture(String port, int snaplen) {
-        call(s -> io.vxswitch.mgmt.SwitchRoutes.requirePort(s, port));
+        call(s -> SwitchRoutes.requirePort(s, port));
         return new CaptureSession() {
             @Override
             public Frame next(byte[] buffer) {

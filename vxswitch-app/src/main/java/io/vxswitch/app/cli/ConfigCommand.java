@@ -3,8 +3,8 @@ package io.vxswitch.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code vxswitch config reload}: a running switch reads its config file again. */
 @Command(name = "config", mixinStandardHelpOptions = true,

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vxswitch.app.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code vxswitch ports}: the ports of a running switch. */
 @Command(name = "ports", mixinStandardHelpOptions = true,
@@ -45,7 +49,7 @@ public final class PortsCommand implements Runnable {
     static final class Add implements Runnable {
         @Mixin
         ApiConnection api;
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Option(names = "--type", required = true, paramLabel = "tap|interface")
         String type;
@@ -64,7 +68,7 @@ public final class PortsCommand implements Runnable {
 
         @Override
         public void run() {
-            java.util.Map<String, Object> port = new java.util.LinkedHashMap<>();
+            Map<String, Object> port = new LinkedHashMap<>();
             port.put("name", name);
             port.put("type", type);
             port.put("portGroup", portGroup);
@@ -91,7 +95,7 @@ public final class PortsCommand implements Runnable {
     static final class Del implements Runnable {
         @Mixin
         ApiConnection api;
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Spec
         CommandSpec spec;

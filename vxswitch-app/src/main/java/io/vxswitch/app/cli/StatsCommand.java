@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vxswitch.app.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vxswitch stats}: per-port counters of a running switch. */
 @Command(name = "stats", mixinStandardHelpOptions = true,

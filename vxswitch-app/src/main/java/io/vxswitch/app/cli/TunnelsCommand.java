@@ -5,10 +5,10 @@ import io.vxswitch.app.client.ApiClient;
 import io.vxswitch.app.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.Map;
 import java.util.StringJoiner;

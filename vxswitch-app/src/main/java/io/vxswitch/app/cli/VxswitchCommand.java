@@ -1,7 +1,7 @@
 package io.vxswitch.app.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The top-level {@code vxswitch} command: it only groups the subcommands and prints help. */
 @Command(name = "vxswitch",

@@ -19,8 +19,10 @@ import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VxlanDrop;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,7 +51,7 @@ public final class Views {
                                int agingSeconds) {
         static LearningView of(MacLearningPolicy m) {
             return new LearningView(m.enabled(), m.allowUnicastFlooding(), m.limit(),
-                m.limitPolicy().name().toLowerCase(java.util.Locale.ROOT), m.agingSeconds());
+                m.limitPolicy().name().toLowerCase(Locale.ROOT), m.agingSeconds());
         }
     }
 
@@ -184,7 +186,7 @@ public final class Views {
     /** Ports in the order they were added (their ids), the order an operator configured them. */
     static List<Port> sortedPorts(Switch sw) {
         List<Port> ports = new ArrayList<>(sw.ports());
-        ports.sort(java.util.Comparator.comparingInt(Port::id));
+        ports.sort(Comparator.comparingInt(Port::id));
         return ports;
     }
 }
