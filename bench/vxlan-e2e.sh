@@ -27,6 +27,8 @@
 # would see inner TCP checksums left unfinished for a NIC a veth does not have. VM MTU 1450.
 #
 # usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 OUT=DIR
+#                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
+#                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
 #        (mvn -q -B -DskipTests -pl vxswitch-app -am install)
 set -euo pipefail
@@ -37,6 +39,7 @@ PAIRS=${PAIRS:-5}
 SECS=${SECS:-5}
 SCENARIOS=${SCENARIOS:-A B C}
 THREADS=${THREADS:-}
+JAVA_OPTS=${JAVA_OPTS:-}
 PIN=${PIN:-1}
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
@@ -124,12 +127,14 @@ vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA
 up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
   ip -n $HA addr add 192.0.2.1/24 dev ul0
   local pin=(); [[ $PIN == 1 ]] && pin=(taskset -c $SWITCH_CPU)
-  ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
+  local opts=(); [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
+  ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
     --config "$OUT/hostA.yaml" >"$OUT/vxswitch-$1.log" 2>&1 &
   DAEMON_PID=$!
   local i
   for i in $(seq 1 100); do grep -q "management API off" "$OUT/vxswitch-$1.log" && break; sleep 0.1; done
   grep -q "port vx119" "$OUT/vxswitch-$1.log" || { cat "$OUT/vxswitch-$1.log" >&2; die "vxswitch did not start"; }
+  [[ $1 == 1 ]] && log "vxswitch: $(grep -o 'started with .*' "$OUT/vxswitch-$1.log")"
   ip -n $HA link set vm1 netns $VM1
   ip -n $VM1 link set vm1 address 02:00:00:00:00:01
   ip -n $VM1 addr add 10.0.0.1/24 dev vm1; ip -n $VM1 link set vm1 up
