@@ -35,27 +35,17 @@ public final class DataPathCalls {
         return result(Libc.write(state, fd, address, count));
     }
 
-    /*
-     * The UDP calls skip errno capture, like epollWait below: the JDK's capture slices its state segment on every
-     * call, which allocates whenever C2 does not inline the downcall adapter into the caller (seen as 80 bytes per
-     * batch). They fail rarely (a full socket buffer, an unreachable peer). A failed call did nothing, so it is made
-     * once more with capture to learn errno; if that one succeeds, its result stands.
-     */
-
     public long sendto(int fd, long address, long length, int flags, MemorySegment to, int toLength) {
-        long r = Libc.sendtoNoErrno(fd, address, length, flags, to, toLength);
-        return r >= 0 ? r : result(Libc.sendto(state, fd, address, length, flags, to, toLength));
+        return result(Libc.sendto(state, fd, address, length, flags, to, toLength));
     }
 
     /** {@code recvmmsg(fd, msgvec, vlen, flags, NULL)}: no timeout, the sockets are non-blocking. */
     public int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
-        int n = Libc.recvmmsgNoErrno(fd, msgvec, vlen, flags);
-        return n >= 0 ? n : result(Libc.recvmmsg(state, fd, msgvec, vlen, flags));
+        return result(Libc.recvmmsg(state, fd, msgvec, vlen, flags));
     }
 
     public int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
-        int n = Libc.sendmmsgNoErrno(fd, msgvec, vlen, flags);
-        return n >= 0 ? n : result(Libc.sendmmsg(state, fd, msgvec, vlen, flags));
+        return result(Libc.sendmmsg(state, fd, msgvec, vlen, flags));
     }
 
     /**

@@ -91,13 +91,6 @@ public final class Libc {
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE_NO_ERRNO = plainCall("write",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    /** The UDP batch calls without errno capture: see {@link DataPathCalls} for how a failure learns errno. */
-    private static final MethodHandle RECVMMSG_NO_ERRNO = plainCall("recvmmsg",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SENDMMSG_NO_ERRNO = plainCall("sendmmsg",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SENDTO_NO_ERRNO = plainCall("sendto",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle EPOLL_WAIT_NO_ERRNO = plainCall("epoll_wait",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -463,30 +456,6 @@ public final class Libc {
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         try {
             return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMillis);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int recvmmsgNoErrno(int fd, MemorySegment msgvec, int vlen, int flags) {
-        try {
-            return (int) RECVMMSG_NO_ERRNO.invokeExact(fd, msgvec, vlen, flags, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int sendmmsgNoErrno(int fd, MemorySegment msgvec, int vlen, int flags) {
-        try {
-            return (int) SENDMMSG_NO_ERRNO.invokeExact(fd, msgvec, vlen, flags);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static long sendtoNoErrno(int fd, long address, long length, int flags, MemorySegment to, int toLength) {
-        try {
-            return (long) SENDTO_NO_ERRNO.invokeExact(fd, address, length, flags, to, toLength);
         } catch (Throwable t) {
             throw unexpected(t);
         }
