@@ -1,0 +1,39 @@
+package io.vxswitch.app.daemon;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which config changes a reload can make live, and which need a restart (then the reload changes nothing). */
+class ReconfigurerTest {
+    private static DaemonConfig parse(String yaml) {
+        return DaemonConfigParser.parse("s.yaml", yaml);
+    }
+
+    @Test
+    void ports_port_groups_flood_lists_and_the_move_guard_change_live() {
+        DaemonConfig now = parse(DaemonConfigParserTest.GOOD);
+        DaemonConfig next = parse(DaemonConfigParserTest.GOOD
+            .replace("remotes: [192.0.2.2]", "remotes: [192.0.2.2, 192.0.2.3]")
+            .replace("limit: 4096", "limit: 8")
+            .replace("switch: {name: esxi-a}", "switch: {name: esxi-a, macMove: {holdSeconds: 30}}")
+            .replace("  - { name: vm1, type: tap, portGroup: vlan119 }\n", ""));
+        assertThat(Reconfigurer.needsRestart(now, next)).isEmpty();
+    }
+
+    @Test
+    void switch_wide_settings_the_api_and_tunnels_beyond_their_remotes_need_a_restart() {
+        DaemonConfig now = parse(DaemonConfigParserTest.GOOD);
+        DaemonConfig next = parse(DaemonConfigParserTest.GOOD
+            .replace("switch: {name: esxi-a}", "switch: {name: esxi-b, fdbCapacity: 100, threads: 1}")
+            .replace("vni: 119, vlan: 119", "vni: 120, vlan: 119")
+            + "api: {listen: 127.0.0.1:8000}\n");
+        assertThat(Reconfigurer.needsRestart(now, next)).contains("switch name esxi-a -> esxi-b",
+            "fdbCapacity 8192 -> 100", "tunnel vx119 changed beyond its remotes").anyMatch(s -> s.startsWith("api "));
+        DaemonConfig noTunnel = parse(DaemonConfigParserTest.GOOD.replace(
+            "tunnels:\n  - { name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789 }\n",
+            ""));
+        assertThat(Reconfigurer.needsRestart(now, noTunnel)).containsExactly("tunnel vx119 is gone");
+        assertThat(Reconfigurer.needsRestart(noTunnel, now)).containsExactly("tunnel vx119 is new");
+    }
+}
