@@ -22,11 +22,15 @@
 # system calls and softirqs, on whichever CPU they land. On a 2-core machine that gives the kernel one more core
 # than A and C in effect; the ratios say so by what they are.
 #
-# Offloads: off (tx rx gso tso gro) on every veth, in every scenario, as in docs/benchmarks.md: vxswitch's tunnel
-# reads a UDP socket and OVS's AF_PACKET ports read frames as the kernel hands them over; with offloads on, both
-# would see inner TCP checksums left unfinished for a NIC a veth does not have. VM MTU 1450.
+# Offloads: off (tx rx gso tso gro) on the underlay and on vm3's side, in every scenario: vxswitch's tunnel reads a
+# UDP socket and OVS's AF_PACKET ports read frames as the kernel hands them over; with offloads on, both would see
+# inner TCP checksums left unfinished for a NIC a veth does not have. VM MTU 1450.
+# vm1's own NIC (VM_OFFLOAD=on, the default) has checksum and TCP segmentation offload, as a virtio-net NIC does:
+# in A the tap with offload (vxswitch cuts the super-frames for the tunnel), in B vm1's veth with tx/tso/gso on (the
+# kernel cuts them at the vxlan device). C keeps vm1's veth offloads off: OVS's userspace datapath reads it with
+# AF_PACKET and would get super-frames it cannot take (userspace TSO is off by default). VM_OFFLOAD=off: all off.
 #
-# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 OUT=DIR
+# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -41,6 +45,8 @@ SCENARIOS=${SCENARIOS:-A B C}
 THREADS=${THREADS:-}
 JAVA_OPTS=${JAVA_OPTS:-}
 PIN=${PIN:-1}
+VM_OFFLOAD=${VM_OFFLOAD:-on}
+[[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
 mkdir -p "$OUT"
@@ -112,17 +118,19 @@ switch: {name: bench-hostA${THREADS:+, threads: $THREADS}}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
-  - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01", mtu: 1450}
+  - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01", mtu: 1450, offload: $([[ $VM_OFFLOAD == on ]] && echo true || echo false)}
 tunnels:
   - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
 api: off
 EOF
 
-vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA
+vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA; $1=tso: vm1 sends TCP super-frames
   ip -n $VM1 link add eth0 address 02:00:00:00:00:01 mtu 1450 type veth peer name vm1 mtu 1450 netns $HA
   ip -n $VM1 addr add 10.0.0.1/24 dev eth0; ip -n $VM1 link set eth0 up
   ip -n $HA link set vm1 up
   offloads_off $VM1 eth0; offloads_off $HA vm1
+  [[ ${1:-} == tso ]] && ip netns exec $VM1 ethtool -K eth0 tx on sg on tso on gso on >/dev/null
+  return 0
 }
 up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
   ip -n $HA addr add 192.0.2.1/24 dev ul0
@@ -148,7 +156,7 @@ up_B() { # Linux bridge + kernel vxlan in hostA; vm1 on a veth
   ip -n $HA link add br0 type bridge mcast_snooping 0; ip -n $HA link set br0 up
   ip -n $HA link add vxlan119 type vxlan id 119 local 192.0.2.1 remote 192.0.2.2 dstport 4789 dev ul0
   ip -n $HA link set vxlan119 master br0; ip -n $HA link set vxlan119 up
-  vm1_on_veth
+  vm1_on_veth "$([[ $VM_OFFLOAD == on ]] && echo tso)"
   ip -n $HA link set vm1 master br0
 }
 down_B() {
@@ -232,7 +240,8 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
   command -v ovs-vswitchd >/dev/null && echo "ovs:     $(ovs-vswitchd --version | head -1)"
   echo "commit:  $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- \
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
-  echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", offloads off on every veth, VM MTU 1450," \
+  echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
+    "offloads off on every other veth, VM MTU 1450," \
     "vxswitch threads ${THREADS:-default}, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2

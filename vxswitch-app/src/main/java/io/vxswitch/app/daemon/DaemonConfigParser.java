@@ -33,7 +33,8 @@ import java.util.Optional;
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove");
-    private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu");
+    private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
+        "offload");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits");
     /** IFNAMSIZ is 16 with the terminating NUL. */
@@ -224,7 +225,12 @@ public final class DaemonConfigParser {
             throw m.require("mtu", what).where().error(what + ": mtu is set on taps vxswitch creates; set an "
                 + "existing interface's MTU with ip link");
         }
-        return new PortConfig(name, type, kind, group, iface, mac, mtu);
+        boolean offload = m.get("offload").map(x -> Values.bool(x, what + ": offload")).orElse(type == PortConfig.Type.TAP);
+        if (offload && type != PortConfig.Type.TAP) {
+            throw m.require("offload", what).where().error(what + ": offload is for taps (checksum and TCP "
+                + "segmentation offload through the vnet header); an interface port reads finished frames");
+        }
+        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload);
     }
 
     private static void checkInterfaceName(String name, YamlValue v, String what) {

@@ -134,7 +134,7 @@ public final class HostSwitch implements AutoCloseable {
 
     /** The tap's own side is the VM's NIC (e.g. moved into a namespace): it takes the configured MAC and MTU. */
     private static TapOptions tapOptions(PortConfig p) {
-        TapOptions o = TapOptions.defaults();
+        TapOptions o = TapOptions.defaults().withTso(p.offload());
         if (p.mtu() != 0) {
             o = o.withMtu(p.mtu());
         }

@@ -11,9 +11,11 @@ import io.vxswitch.forwarding.PortKind;
  * @param mac       the MAC of the VM behind a vNIC port, or {@link Port#NO_MAC} when not given
  * @param mtu       MTU to set on a tap, or 0 to keep the kernel's
  * @param interfaceName the existing interface of an {@code interface} port
+ * @param offload   a tap with the vnet header and checksum/TCP segmentation offload (default for taps): the VM's
+ *                  stack hands over 64 KiB TCP super-frames, which the switch cuts only where a wire needs it
  */
 public record PortConfig(String name, Type type, PortKind kind, String portGroup, String interfaceName, long mac,
-                         int mtu) {
+                         int mtu, boolean offload) {
     public enum Type {
         TAP, INTERFACE;
 

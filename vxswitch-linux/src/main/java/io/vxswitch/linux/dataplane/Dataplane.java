@@ -7,6 +7,7 @@ import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
+import io.vxswitch.packet.offload.Offload;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class Dataplane implements AutoCloseable {
     private final Switch sw;
     private final Consumer<String> log;
     private final ForwardingDecision decision;
+    /** What a frame from a device without offloads needs: nothing. Never written. */
+    private final Offload finished = new Offload();
     private final Epoll epoll;
     private final EventFd wakeup = new EventFd();
     private final PortDevice[] byPort;
@@ -332,14 +335,19 @@ public final class Dataplane implements AutoCloseable {
         capture.markStopped();
     }
 
-    /** Forwards one frame received on {@code port} and queues its copies. Called by the devices' drain. */
+    /** Forwards one finished frame received on {@code port} and queues its copies. Called by the devices' drain. */
     void forward(int port, MemorySegment frame, long offset, int length, long now) {
+        forward(port, frame, offset, length, finished, now);
+    }
+
+    /** The same for a frame that may still need {@code offload} (from a tap with offloads). */
+    void forward(int port, MemorySegment frame, long offset, int length, Offload offload, long now) {
         PortCapture c = captures[port];
         if (c != null) {
             c.offer(frame, offset, length, now);
         }
         sw.forward(port, frame, offset, length, now, decision);
-        dispatch(now);
+        dispatch(offload, now);
     }
 
     /** A decapsulated frame the switch decided on, received on tunnel port {@code port}: captured, then sent. */
@@ -348,7 +356,7 @@ public final class Dataplane implements AutoCloseable {
         if (c != null) {
             c.offer(decision.frame().segment(), decision.frame().offset(), decision.frame().length(), now);
         }
-        dispatch(now);
+        dispatch(finished, now);
     }
 
     /** The decision buffer, for devices that call the switch themselves (tunnels). */
@@ -357,13 +365,13 @@ public final class Dataplane implements AutoCloseable {
     }
 
     /** Queues every copy of the current decision on its port's device. */
-    void dispatch(long now) {
+    private void dispatch(Offload offload, long now) {
         ForwardingDecision d = decision;
         for (int i = 0; i < d.egressCount(); i++) {
             int port = d.egressPort(i);
             PortDevice out = byPort[port];
             if (out != null) {
-                out.send(d, i, now);
+                out.send(d, i, offload, now);
             }
             PortCapture c = captures[port];
             if (c != null) {

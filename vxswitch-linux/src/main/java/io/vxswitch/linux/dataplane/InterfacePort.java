@@ -7,6 +7,7 @@ import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
+import io.vxswitch.packet.offload.Offload;
 
 /**
  * A switch port on an existing host interface (an uplink, or one end of a veth), through an AF_PACKET socket.
@@ -23,6 +24,7 @@ public final class InterfacePort implements PortDevice {
     private final FrameBatch rx;
     private final FrameQueue tx;
     private final int maxFrame;
+    private final SoftwareOffload software = new SoftwareOffload();
     private long queueFull;
     private long oversize;
     private long refused;
@@ -64,18 +66,33 @@ public final class InterfacePort implements PortDevice {
     }
 
     @Override
-    public void send(ForwardingDecision d, int i, long now) {
-        int length = d.egressLength(i);
+    public void send(ForwardingDecision d, int i, Offload offload, long now) {
+        if (offload.isPlain()) {
+            long at = reserve(d.egressLength(i));
+            if (at >= 0) {
+                tx.commit(d.writeEgress(i, tx.buffer(), at));
+            }
+            return;
+        }
+        int n = software.prepare(d, i, offload);
+        for (int k = 0; k < n; k++) {
+            long at = reserve(software.length(k));
+            if (at >= 0) {
+                tx.commit(software.write(k, tx.buffer(), at));
+            }
+        }
+    }
+
+    private long reserve(int length) {
         if (length > maxFrame) {
             oversize++; // a tag pushed onto a frame already at the MTU: the interface would refuse it
-            return;
+            return -1;
         }
         long at = tx.reserve(length);
         if (at < 0) {
             queueFull++;
-            return;
         }
-        tx.commit(d.writeEgress(i, tx.buffer(), at));
+        return at;
     }
 
     @Override
@@ -128,7 +145,7 @@ public final class InterfacePort implements PortDevice {
 
     @Override
     public long txRefused() {
-        return oversize + refused;
+        return oversize + refused + software.refused();
     }
 
     @Override
@@ -141,5 +158,6 @@ public final class InterfacePort implements PortDevice {
         socket.close();
         rx.close();
         tx.close();
+        software.close();
     }
 }

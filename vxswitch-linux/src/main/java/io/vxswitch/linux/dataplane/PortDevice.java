@@ -2,6 +2,7 @@ package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.LinkState;
+import io.vxswitch.packet.offload.Offload;
 
 /**
  * The Linux side of one switch port, as the {@link Dataplane} drives it. The switch loop {@link #drain drains}
@@ -29,8 +30,12 @@ public interface PortDevice extends AutoCloseable {
     /** Before the loops start: how {@link #send} waits when every transmit slot is taken. */
     void attach(Backpressure backpressure);
 
-    /** Switch loop: queues copy {@code i} of {@code d}, which the switch sent to this port. */
-    void send(ForwardingDecision d, int i, long now);
+    /**
+     * Switch loop: queues copy {@code i} of {@code d}, which the switch sent to this port. {@code offload} says what
+     * the frame still needs (from a tap with offloads: a checksum, or cutting into segments); a device whose wire
+     * cannot take it so finishes it first.
+     */
+    void send(ForwardingDecision d, int i, Offload offload, long now);
 
     /** Switch loop, once per turn: hands what {@link #send} queued to the sender. True if there was any. */
     boolean flush();

@@ -4,32 +4,58 @@ import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.tap.TapDevice;
+import io.vxswitch.linux.tap.TapOptions;
+import io.vxswitch.packet.offload.Offload;
+import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** A switch port on a TAP device: the VM (or namespace) behind the tap is the port's vNIC. */
+/**
+ * A switch port on a TAP device: the VM (or namespace) behind the tap is the port's vNIC.
+ *
+ * <p>With the vnet header ({@link TapOptions#vnetHeader}) every frame read or written carries a
+ * {@link VirtioNetHeader}. With offloads on as well, the kernel hands over TCP super-frames of up to 64 KiB and
+ * frames whose checksum is left to fill in, so the VM's stack does per 64 KiB what it would do per 1500 bytes; they
+ * cross the switch whole, go to another such tap whole (its kernel takes them as they are), and are finished by the
+ * egress device anywhere else ({@link SoftwareOffload}).
+ */
 public final class TapPort implements PortDevice {
     /** Frames read per turn before other ports get theirs. */
     static final int BATCH = 64;
+    /** Transmit slot size with the vnet header: room for a few super-frames per slot. */
+    static final int VNET_SLOT_BYTES = 4 * (VirtioNetHeader.LENGTH + SoftwareOffload.MAX_SUPER_FRAME + 8);
 
     private final TapDevice tap;
     private final int switchPort;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rx;
     private final FrameQueue tx;
-    private final int maxFrame;
+    private final boolean vnet;
+    /** Bytes a read may return for a whole frame (with its vnet header); one more is asked for, to see a cut. */
+    private final int maxRead;
+    private final Offload offload = new Offload();
+    private final SoftwareOffload software;
     private boolean gone;
+    private long rxTooLong;
     private long queueFull;
     private long oversize;
     private long refused;
 
+    /**
+     * @param maxFrame the largest Ethernet frame of the port without offloads (MTU, header, two tags); with
+     *                 offloads a read may be a 64 KiB super-frame
+     */
     public TapPort(TapDevice tap, int switchPort, int maxFrame) {
         this.tap = tap;
         this.switchPort = switchPort;
-        this.maxFrame = maxFrame;
-        this.rx = arena.allocate(maxFrame, 64);
-        this.tx = FrameQueue.forFrames(maxFrame);
+        this.vnet = tap.options().vnetHeader();
+        int frame = tap.options().offloads() != 0 ? Math.max(maxFrame, SoftwareOffload.MAX_SUPER_FRAME) : maxFrame;
+        this.maxRead = frame + (vnet ? VirtioNetHeader.LENGTH : 0);
+        this.rx = arena.allocate(maxRead + 1, 64);
+        this.tx = vnet ? new FrameQueue(FrameQueue.SLOTS, VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT)
+            : FrameQueue.forFrames(maxFrame);
+        this.software = new SoftwareOffload();
     }
 
     @Override
@@ -50,7 +76,7 @@ public final class TapPort implements PortDevice {
     public int drain(Dataplane dataplane, long now) {
         int frames = 0;
         while (frames < BATCH) {
-            int n = tap.read(rx, 0, maxFrame);
+            int n = tap.read(rx, 0, maxRead + 1);
             if (n <= 0) {
                 if (n == -Errno.EBADFD) {
                     gone = true; // someone ran 'ip link del' on the tap: its descriptor is dead
@@ -59,7 +85,16 @@ public final class TapPort implements PortDevice {
                 break;
             }
             frames++;
-            dataplane.forward(switchPort, rx, 0, n, now);
+            if (n > maxRead) {
+                rxTooLong++; // the kernel cut it to fit: forwarding the rest would send a corrupt frame
+            } else if (!vnet) {
+                dataplane.forward(switchPort, rx, 0, n, now);
+            } else if (n > VirtioNetHeader.LENGTH) {
+                offload.read(rx, 0);
+                dataplane.forward(switchPort, rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload, now);
+            } else {
+                rxTooLong++; // a vnet header and no frame: cannot come from a working kernel
+            }
         }
         return frames;
     }
@@ -70,8 +105,32 @@ public final class TapPort implements PortDevice {
     }
 
     @Override
-    public void send(ForwardingDecision d, int i, long now) {
+    public void send(ForwardingDecision d, int i, Offload offload, long now) {
         int length = d.egressLength(i);
+        if (vnet) {
+            long at = reserve(VirtioNetHeader.LENGTH + length);
+            if (at >= 0) {
+                offload.writeHeader(tx.buffer(), at, length - d.frame().length());
+                tx.commit(VirtioNetHeader.LENGTH + d.writeEgress(i, tx.buffer(), at + VirtioNetHeader.LENGTH));
+            }
+        } else if (offload.isPlain()) {
+            long at = reserve(length);
+            if (at >= 0) {
+                tx.commit(d.writeEgress(i, tx.buffer(), at));
+            }
+        } else {
+            int n = software.prepare(d, i, offload);
+            for (int k = 0; k < n; k++) {
+                long at = reserve(software.length(k));
+                if (at >= 0) {
+                    tx.commit(software.write(k, tx.buffer(), at));
+                }
+            }
+        }
+    }
+
+    /** Room for a frame of {@code length} bytes in the transmit queue, or -1 (counted) if there is none. */
+    private long reserve(int length) {
         long at = tx.reserve(length);
         if (at < 0) {
             if (length > tx.maxFrame()) {
@@ -79,9 +138,8 @@ public final class TapPort implements PortDevice {
             } else {
                 queueFull++;
             }
-            return;
         }
-        tx.commit(d.writeEgress(i, tx.buffer(), at));
+        return at;
     }
 
     @Override
@@ -127,18 +185,24 @@ public final class TapPort implements PortDevice {
 
     @Override
     public long txRefused() {
-        return oversize + refused;
+        return oversize + refused + software.refused();
+    }
+
+    /** Frames read that were longer than the port takes (cut by the kernel), dropped. */
+    public long rxTooLong() {
+        return rxTooLong;
     }
 
     @Override
     public String describe() {
-        return "tap " + tap.name();
+        return "tap " + tap.name() + (tap.options().offloads() != 0 ? " (offload: csum, tso)" : "");
     }
 
     @Override
     public void close() {
         tap.close();
         tx.close();
+        software.close();
         arena.close();
     }
 }

@@ -4,6 +4,7 @@ import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.Vxlan;
+import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.vxlan.MtuCheck;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
@@ -33,6 +34,7 @@ public final class TunnelPort implements PortDevice {
     private final int[] targets;
     /** The inner flow's hash picks the pool socket, hence the outer source port. */
     private final SourcePortHash flows = SourcePortHash.rfc7348();
+    private final SoftwareOffload software = new SoftwareOffload();
     // switch loop
     private int filling = -1;
     private long rxDropped;
@@ -91,46 +93,58 @@ public final class TunnelPort implements PortDevice {
     }
 
     @Override
-    public void send(ForwardingDecision d, int i, long now) {
+    public void send(ForwardingDecision d, int i, Offload offload, long now) {
         int n = vtep.targets(d, i, targets);
         if (n == Vtep.MULTICAST) {
             unsupported++; // multicast underlay needs group membership on the socket: not supported by this port yet
             return;
         }
+        boolean plain = offload.isPlain();
+        int segments = plain ? 1 : software.prepare(d, i, offload); // a super-frame leaves as its TCP segments
         int vni = vtep.vniOf(d.vlan());
         for (int k = 0; k < n; k++) {
-            if (filling >= 0 && counts[filling] == BATCH) {
-                flush();
-            }
-            if (filling < 0) {
-                filling = ring.claim();
-                if (filling < 0) {
+            for (int s = 0; s < segments; s++) {
+                int at = claimDatagram();
+                if (at < 0) {
                     queueFull++; // the sender has not caught up: every slot waits for sendmmsg
                     continue;
                 }
-                counts[filling] = 0;
+                UdpBatch b = tx[filling];
+                long slot = b.slotOffset(at);
+                long inner = slot + Vxlan.LENGTH;
+                if (Vxlan.LENGTH + (plain ? d.egressLength(i) : software.length(s)) > b.slotSize()) {
+                    unsupported++;
+                    continue;
+                }
+                int innerLength = plain ? d.writeEgress(i, b.buffer(), inner) : software.write(s, b.buffer(), inner);
+                if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
+                    continue; // counted as mtu_exceeded by the check, logged at most once per interval
+                }
+                Vxlan.write(b.buffer(), slot, vni);
+                RemoteVteps remotes = vtep.remotes();
+                int remote = targets[k];
+                b.datagram(at, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
+                remotes.countTx(remote);
+                vtep.counters().countEncapsulated();
+                b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
+                counts[filling] = at + 1;
             }
-            UdpBatch b = tx[filling];
-            int at = counts[filling];
-            long slot = b.slotOffset(at);
-            long inner = slot + Vxlan.LENGTH;
-            if (Vxlan.LENGTH + d.egressLength(i) > b.slotSize()) {
-                unsupported++;
-                continue;
-            }
-            int innerLength = d.writeEgress(i, b.buffer(), inner);
-            if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
-                continue; // counted as mtu_exceeded by the check, logged at most once per interval
-            }
-            Vxlan.write(b.buffer(), slot, vni);
-            RemoteVteps remotes = vtep.remotes();
-            int remote = targets[k];
-            b.datagram(at, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
-            remotes.countTx(remote);
-            vtep.counters().countEncapsulated();
-            b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
-            counts[filling] = at + 1;
         }
+    }
+
+    /** The next free datagram of the batch being filled (starting a batch if needed), or -1 if no slot is free. */
+    private int claimDatagram() {
+        if (filling >= 0 && counts[filling] == BATCH) {
+            flush();
+        }
+        if (filling < 0) {
+            filling = ring.claim();
+            if (filling < 0) {
+                return -1;
+            }
+            counts[filling] = 0;
+        }
+        return counts[filling];
     }
 
     @Override
@@ -168,10 +182,13 @@ public final class TunnelPort implements PortDevice {
         return queueFull;
     }
 
-    /** Datagrams refused by the kernel, frames too large for a slot, and multicast copies (not supported yet). */
+    /**
+     * Datagrams refused by the kernel, frames too large for a slot, super-frames that could not be cut, and multicast
+     * copies (not supported yet).
+     */
     @Override
     public long txRefused() {
-        return refused + unsupported;
+        return refused + unsupported + software.refused();
     }
 
     /** Received datagrams longer than a slot. */
@@ -188,6 +205,7 @@ public final class TunnelPort implements PortDevice {
     public void close() {
         sockets.close();
         rx.close();
+        software.close();
         for (UdpBatch b : tx) {
             b.close();
         }

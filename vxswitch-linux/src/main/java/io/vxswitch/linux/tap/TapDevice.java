@@ -36,6 +36,8 @@ import java.lang.ref.Reference;
  */
 public final class TapDevice implements AutoCloseable {
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 208, unsigned int)}: the flags are passed by value. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
@@ -89,6 +91,14 @@ public final class TapDevice implements AutoCloseable {
                 throw new LinuxException(action, "ioctl(TUNSETIFF)", -r, ErrorHints.tunSetIff(name, -r));
             }
             actual = IfReq.name(ifr);
+            if (options.offloads() != 0) {
+                r = Libc.ioctl(fd, TUNSETOFFLOAD, options.offloads());
+                if (r < 0) {
+                    Libc.close(fd);
+                    throw new LinuxException(action, "ioctl(TUNSETOFFLOAD)", -r,
+                        "the kernel refused checksum/TSO offload on the tap: set 'offload: false' on the port");
+                }
+            }
         }
         TapDevice tap = new TapDevice(actual, fd, options);
         try {

@@ -11,8 +11,19 @@ import io.vxswitch.packet.MacAddress;
  *                   {@code struct virtio_net_hdr} (offload metadata); off unless the caller handles it
  * @param multiQueue {@code IFF_MULTI_QUEUE}: creating the same name again adds a queue (one fd per poll
  *                   loop) instead of failing with EBUSY
+ * @param offloads   {@code TUNSETOFFLOAD} flags ({@link #TUN_F_CSUM}, {@link #TUN_F_TSO4}, ...): what the kernel may
+ *                   hand over unfinished (checksum to fill in, TCP super-frames to cut); needs the vnet header
  */
-public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQueue) {
+public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQueue, int offloads) {
+    /** The reader fills in checksums (frames come with {@code VIRTIO_NET_HDR_F_NEEDS_CSUM}). */
+    public static final int TUN_F_CSUM = 0x01;
+    /** The reader takes TCP/IPv4 super-frames (needs {@link #TUN_F_CSUM}). */
+    public static final int TUN_F_TSO4 = 0x02;
+    /** The reader takes TCP/IPv6 super-frames (needs {@link #TUN_F_CSUM}). */
+    public static final int TUN_F_TSO6 = 0x04;
+    /** Checksum and TCP segmentation offload, both address families: what a virtio-net NIC usually has. */
+    public static final int TSO = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+
     public static final int KEEP_MTU = 0;
     public static final long KEEP_MAC = -1;
 
@@ -24,26 +35,38 @@ public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQue
             throw new IllegalArgumentException("tap MAC " + Long.toHexString(mac)
                 + " must be a non-zero unicast 48-bit address");
         }
+        if (offloads != 0 && !vnetHeader) {
+            throw new IllegalArgumentException("tap offloads need the vnet header, which carries what is left to do");
+        }
+        if ((offloads & ~TSO) != 0 || offloads != 0 && (offloads & TUN_F_CSUM) == 0) {
+            throw new IllegalArgumentException("tap offloads 0x" + Integer.toHexString(offloads)
+                + ": only CSUM, TSO4 and TSO6 are handled, and TSO needs CSUM");
+        }
     }
 
     /** Plain Ethernet frames, kernel default MTU and MAC, one queue. */
     public static TapOptions defaults() {
-        return new TapOptions(KEEP_MTU, KEEP_MAC, false, false);
+        return new TapOptions(KEEP_MTU, KEEP_MAC, false, false, 0);
     }
 
     public TapOptions withMtu(int newMtu) {
-        return new TapOptions(newMtu, mac, vnetHeader, multiQueue);
+        return new TapOptions(newMtu, mac, vnetHeader, multiQueue, offloads);
     }
 
     public TapOptions withMac(long newMac) {
-        return new TapOptions(mtu, newMac, vnetHeader, multiQueue);
+        return new TapOptions(mtu, newMac, vnetHeader, multiQueue, offloads);
     }
 
     public TapOptions withVnetHeader(boolean on) {
-        return new TapOptions(mtu, mac, on, multiQueue);
+        return new TapOptions(mtu, mac, on, multiQueue, on ? offloads : 0);
     }
 
     public TapOptions withMultiQueue(boolean on) {
-        return new TapOptions(mtu, mac, vnetHeader, on);
+        return new TapOptions(mtu, mac, vnetHeader, on, offloads);
+    }
+
+    /** The vnet header with checksum and TCP segmentation offload ({@link #TSO}), or neither. */
+    public TapOptions withTso(boolean on) {
+        return new TapOptions(mtu, mac, on, multiQueue, on ? TSO : 0);
     }
 }

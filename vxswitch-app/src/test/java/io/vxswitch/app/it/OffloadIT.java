@@ -1,0 +1,121 @@
+package io.vxswitch.app.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Taps with checksum and TCP segmentation offload (the default): vm1's stack hands vxswitch 64 KiB TCP super-frames
+ * with checksums left to fill in, and every kind of egress must turn them into what its wire carries.
+ * <pre>
+ *   vm1 10.0.0.1 --tap (offload)--+                                       +-- vm3 10.0.0.3 (hostB: br0 + kernel vxlan)
+ *   vm2 10.0.0.2 --tap (offload)--+ vxswitch (hostA) -- vx119 VTEP 192.0.2.1 == ul0 veth == 192.0.2.2
+ *   vm4 10.0.0.4 --tap (no offload)-+
+ *   peer 10.0.0.5 --veth-- up0 (interface port)
+ * </pre>
+ * Super-frames go whole to vm2 (its kernel takes them as they are), cut into segments with their checksums to vm4,
+ * to the packet socket of up0, and into VXLAN datagrams for the kernel VTEP, where tshark checks every inner checksum.
+ */
+@Timeout(180)
+class OffloadIT extends LabIT {
+    private static final int SECONDS = 2;
+
+    @Test
+    void tcp_super_frames_from_an_offloading_tap_reach_every_kind_of_port_finished() throws Exception {
+        Tools.assume("the offload check", "ethtool", "iperf3", "tshark");
+        Netns hostA = lab.netns("hostA");
+        Netns hostB = lab.netns("hostB");
+        lab.veth(hostA, "ul0", hostB, "ul0", 1500);
+        hostA.ip("addr add 192.0.2.1/24 dev ul0");
+        hostB.ip("addr add 192.0.2.2/24 dev ul0");
+        hostA.offloadsOff("ul0");
+        hostB.offloadsOff("ul0");
+        hostB.ip("link add br0 type bridge mcast_snooping 0");
+        hostB.ip("link set br0 up");
+        hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
+        hostB.ip("link set vxlan119 master br0");
+        hostB.ip("link set vxlan119 up");
+        Netns vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", "02:00:00:00:00:03", 1450);
+        hostB.ip("link set vm3 master br0");
+        vm3.offloadsOff("eth0");
+        hostB.offloadsOff("vm3");
+        Netns peer = lab.vmOnVeth("peer", hostA, "up0", "10.0.0.5/24", "02:00:00:00:00:05", 1450);
+        peer.offloadsOff("eth0");
+        hostA.offloadsOff("up0");
+
+        Daemon daemon = Daemon.start(lab, hostA, """
+            switch: {name: it-offload}
+            portGroups:
+              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119, mtu: 1450}
+              - {name: vm2, type: tap, portGroup: vlan119, mtu: 1450}
+              - {name: vm4, type: tap, portGroup: vlan119, mtu: 1450, offload: false}
+              - {name: up0, type: interface, interface: up0, portGroup: vlan119}
+            tunnels:
+              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+            """);
+        assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso)").doesNotContain("tap vm4 (offload");
+        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        Netns vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+        Netns vm4 = lab.vmOnTap("vm4", hostA, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
+        assertThat(vm1.exec("ethtool", "-k", "vm1")).as("the kernel's view of vm1's NIC")
+            .contains("tcp-segmentation-offload: on").contains("tx-checksumming: on");
+
+        for (Object[] to : new Object[][] {{vm2, "10.0.0.2", "tap with offload"}, {vm4, "10.0.0.4", "tap without"},
+                {peer, "10.0.0.5", "interface port"}, {vm3, "10.0.0.3", "kernel VTEP"}}) {
+            Iperf.Result r = Iperf.tcp(lab, (Netns) to[0], (String) to[1], vm1, SECONDS);
+            System.out.printf("[OffloadIT] iperf3 TCP vm1 -> %s (%s), %d s: %.1f Mbit/s%n", to[1], to[2], SECONDS,
+                r.mbps());
+            assertThat(r.mbps()).as("TCP vm1 -> " + to[2] + "\n" + r.output() + lab.diagnostics()).isGreaterThan(1);
+        }
+
+        JsonNode vm1Stats = port(daemon, "vm1");
+        double meanFrame = vm1Stats.get("rxBytes").asDouble() / vm1Stats.get("rxFrames").asDouble();
+        assertThat(meanFrame).as("mean size of the frames vm1 handed over: super-frames, not 1464-byte ones\n"
+            + vm1Stats).isGreaterThan(4000);
+        for (String name : List.of("vm2", "vm4", "up0", "vx119")) {
+            assertThat(port(daemon, name).get("drops").has("tx_refused")).as("copies to " + name + " that could "
+                + "not be finished or sent\n" + port(daemon, name)).isFalse();
+        }
+
+        // The same across the tunnel, in a size tshark can read back: every inner TCP segment with its IP and TCP
+        // checksums right and no larger than vm1's MTU.
+        Capture capture = Capture.tshark(lab, hostB, "ul0", "udp port 4789 and src host 192.0.2.1");
+        Background srv = lab.spawn("iperf3 server vm3", vm3, "iperf3", "-s", "-1", "-B", "10.0.0.3", "--forceflush");
+        srv.awaitOutput(out -> out.contains("Server listening"), "'Server listening'", Duration.ofSeconds(10));
+        Cmd.Result sent = vm1.run(Duration.ofSeconds(30), "iperf3", "-c", "10.0.0.3", "-n", "3M");
+        srv.stop("TERM", Duration.ofSeconds(3));
+        capture.stop();
+        assertThat(sent.ok()).as(sent.out() + sent.err()).isTrue();
+        List<String> segments = Cmd.run(List.of("tshark", "-n", "-r", capture.file().toString(),
+                "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y", "tcp",
+                "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-e", "ip.checksum.status",
+                "-e", "tcp.checksum.status", "-e", "ip.len"))
+            .check().out().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(segments).as("inner TCP segments vxswitch sent to the kernel VTEP").hasSizeGreaterThan(1000);
+        assertThat(segments).as("outer and inner IPv4 checksums good (1), TCP checksum good, inner packet within "
+            + "vm1's MTU of 1450").allSatisfy(line -> {
+                String[] f = line.split("\t");
+                assertThat(f[0]).isEqualTo("1,1");
+                assertThat(f[1]).isEqualTo("1");
+                assertThat(Integer.parseInt(f[2].split(",")[1])).isLessThanOrEqualTo(1450);
+            });
+        assertThat(daemon.stop()).doesNotContain("Exception");
+    }
+
+    private static JsonNode port(Daemon daemon, String name) throws Exception {
+        for (JsonNode p : new ObjectMapper().readTree(daemon.cli("stats", "--json"))) {
+            if (p.get("port").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no port " + name + " in vxswitch stats");
+    }
+}
