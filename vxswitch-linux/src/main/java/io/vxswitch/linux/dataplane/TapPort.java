@@ -195,7 +195,7 @@ public final class TapPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "tap " + tap.name() + (tap.options().offloads() != 0 ? " (offload: csum, tso)" : "");
+        return "tap " + tap.name();
     }
 
     @Override

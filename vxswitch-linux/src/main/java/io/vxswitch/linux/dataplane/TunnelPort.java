@@ -1,6 +1,7 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.Vxlan;
@@ -17,10 +18,20 @@ import io.vxswitch.vxlan.VxlanDrop;
  * a batch that the sender loop passes to {@code sendmmsg}, each from the pool socket its inner flow hashes
  * to, so the outer source port carries the flow's entropy (RFC 7348 §5). The batches go round a
  * {@link SlotRing}: the switch loop fills one while the sender sends another.
+ *
+ * <p>A TCP super-frame from a tap with offload is cut into its segments ({@link SoftwareOffload}), each in its own
+ * VXLAN datagram; with UDP GSO those datagrams are written back to back and go to the kernel as one message per up to
+ * 64 of them ({@code UDP_SEGMENT}), so the UDP and IP layers run once per train instead of once per segment. Where
+ * the kernel refuses (EIO before Linux 6.10 when the route's device cannot checksum UDP; EINVAL on a socket without
+ * UDP checksums), the port says so once and sends datagram by datagram from then on.
  */
 public final class TunnelPort implements PortDevice {
     static final int BATCH = 64;
     static final int TX_SLOTS = 4;
+    /** UDP_MAX_SEGMENTS before Linux 6.8 (128 since). */
+    static final int MAX_TRAIN_SEGMENTS = 64;
+    /** A GSO message is one UDP datagram to the stack: its length field caps it (65535 less UDP and IPv6 headers). */
+    static final int MAX_TRAIN_BYTES = 65_535 - 8 - 40;
 
     private final Vtep vtep;
     private final UdpSocketPool sockets;
@@ -31,10 +42,18 @@ public final class TunnelPort implements PortDevice {
     private final SlotRing ring = new SlotRing(TX_SLOTS);
     private final UdpBatch[] tx = new UdpBatch[TX_SLOTS];
     private final int[] counts = new int[TX_SLOTS];
+    /** Bytes used in each batch's buffer: messages are packed, a GSO message takes many datagrams' room. */
+    private final long[] fillBytes = new long[TX_SLOTS];
+    /** Datagrams in each message of each batch (more than 1 for a GSO message), to count what is refused. */
+    private final int[][] trainSegments = new int[TX_SLOTS][BATCH];
+    private final int slotSize;
     private final int[] targets;
     /** The inner flow's hash picks the pool socket, hence the outer source port. */
     private final SourcePortHash flows = SourcePortHash.rfc7348();
     private final SoftwareOffload software = new SoftwareOffload();
+    /** UDP GSO for super-frames: on where the sockets take it, off for good after the kernel refuses a send. */
+    private volatile boolean gso;
+    private volatile String notice;
     // switch loop
     private int filling = -1;
     private long rxDropped;
@@ -49,10 +68,12 @@ public final class TunnelPort implements PortDevice {
         this.dstPort = dstPort;
         this.mtu = mtu;
         this.ipv6 = ipv6;
+        this.slotSize = slotSize;
         this.rx = new UdpBatch(BATCH, slotSize);
         for (int s = 0; s < TX_SLOTS; s++) {
             tx[s] = new UdpBatch(BATCH, slotSize);
         }
+        this.gso = sockets.supportsSegmentation();
         this.targets = new int[vtep.remotes().capacity()];
     }
 
@@ -99,42 +120,95 @@ public final class TunnelPort implements PortDevice {
             unsupported++; // multicast underlay needs group membership on the socket: not supported by this port yet
             return;
         }
-        boolean plain = offload.isPlain();
-        int segments = plain ? 1 : software.prepare(d, i, offload); // a super-frame leaves as its TCP segments
         int vni = vtep.vniOf(d.vlan());
+        if (offload.isPlain()) {
+            for (int k = 0; k < n; k++) {
+                sendDatagram(d, i, -1, targets[k], vni, now);
+            }
+            return;
+        }
+        int segments = software.prepare(d, i, offload); // a super-frame leaves as its TCP segments
+        boolean trains = segments > 1 && gso && software.length(0) <= mtu.maxInnerFrame(ipv6);
         for (int k = 0; k < n; k++) {
-            for (int s = 0; s < segments; s++) {
-                int at = claimDatagram();
-                if (at < 0) {
-                    queueFull++; // the sender has not caught up: every slot waits for sendmmsg
-                    continue;
+            if (trains) {
+                int perTrain = Math.min(MAX_TRAIN_SEGMENTS, MAX_TRAIN_BYTES / (Vxlan.LENGTH + software.length(0)));
+                for (int first = 0; first < segments; first += perTrain) {
+                    sendTrain(first, Math.min(segments, first + perTrain), targets[k], vni);
                 }
-                UdpBatch b = tx[filling];
-                long slot = b.slotOffset(at);
-                long inner = slot + Vxlan.LENGTH;
-                if (Vxlan.LENGTH + (plain ? d.egressLength(i) : software.length(s)) > b.slotSize()) {
-                    unsupported++;
-                    continue;
+            } else {
+                for (int s = 0; s < segments; s++) {
+                    sendDatagram(d, i, s, targets[k], vni, now);
                 }
-                int innerLength = plain ? d.writeEgress(i, b.buffer(), inner) : software.write(s, b.buffer(), inner);
-                if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
-                    continue; // counted as mtu_exceeded by the check, logged at most once per interval
-                }
-                Vxlan.write(b.buffer(), slot, vni);
-                RemoteVteps remotes = vtep.remotes();
-                int remote = targets[k];
-                b.datagram(at, Vxlan.LENGTH + innerLength, remotes.high(remote), remotes.low(remote), dstPort);
-                remotes.countTx(remote);
-                vtep.counters().countEncapsulated();
-                b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
-                counts[filling] = at + 1;
             }
         }
     }
 
-    /** The next free datagram of the batch being filled (starting a batch if needed), or -1 if no slot is free. */
-    private int claimDatagram() {
-        if (filling >= 0 && counts[filling] == BATCH) {
+    /** Queues one datagram: copy {@code i} of {@code d}, or finished segment {@code segment} if that is not -1. */
+    private void sendDatagram(ForwardingDecision d, int i, int segment, int remote, int vni, long now) {
+        int innerMax = segment < 0 ? d.egressLength(i) : software.length(segment);
+        if (Vxlan.LENGTH + innerMax > slotSize) {
+            unsupported++;
+            return;
+        }
+        int at = claim(Vxlan.LENGTH + innerMax);
+        if (at < 0) {
+            queueFull++; // the sender has not caught up: every slot waits for sendmmsg
+            return;
+        }
+        UdpBatch b = tx[filling];
+        long offset = fillBytes[filling];
+        long inner = offset + Vxlan.LENGTH;
+        int innerLength = segment < 0 ? d.writeEgress(i, b.buffer(), inner) : software.write(segment, b.buffer(), inner);
+        if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
+            return; // counted as mtu_exceeded by the check, logged at most once per interval
+        }
+        Vxlan.write(b.buffer(), offset, vni);
+        RemoteVteps remotes = vtep.remotes();
+        b.message(at, offset, Vxlan.LENGTH + innerLength, 0, remotes.high(remote), remotes.low(remote), dstPort);
+        b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
+        remotes.countTx(remote);
+        vtep.counters().countEncapsulated();
+        commit(at, Vxlan.LENGTH + innerLength, 1);
+    }
+
+    /**
+     * Queues segments {@code [first, last)} of the prepared super-frame as one UDP GSO message: VXLAN datagrams back
+     * to back, all of one size but the last, which the kernel sends as separate datagrams.
+     */
+    private void sendTrain(int first, int last, int remote, int vni) {
+        int bytes = 0;
+        for (int s = first; s < last; s++) {
+            bytes += Vxlan.LENGTH + software.length(s);
+        }
+        int at = claim(bytes);
+        if (at < 0) {
+            queueFull += last - first;
+            return;
+        }
+        UdpBatch b = tx[filling];
+        long offset = fillBytes[filling];
+        long p = offset;
+        for (int s = first; s < last; s++) {
+            Vxlan.write(b.buffer(), p, vni);
+            p += Vxlan.LENGTH + software.write(s, b.buffer(), p + Vxlan.LENGTH);
+        }
+        RemoteVteps remotes = vtep.remotes();
+        int segmentSize = last - first > 1 ? Vxlan.LENGTH + software.length(first) : 0;
+        b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
+        b.flowHash(at, flows.port(b.buffer(), offset + Vxlan.LENGTH, software.length(first)));
+        for (int s = first; s < last; s++) {
+            remotes.countTx(remote);
+            vtep.counters().countEncapsulated();
+        }
+        commit(at, bytes, last - first);
+    }
+
+    /**
+     * Message {@code i} of the batch being filled, with {@code bytes} of room at {@code fillBytes[filling]} (starting
+     * the next batch when this one is out of messages or room), or -1 if every batch waits for the sender.
+     */
+    private int claim(int bytes) {
+        if (filling >= 0 && (counts[filling] == BATCH || fillBytes[filling] + bytes > tx[filling].dataSize())) {
             flush();
         }
         if (filling < 0) {
@@ -143,8 +217,15 @@ public final class TunnelPort implements PortDevice {
                 return -1;
             }
             counts[filling] = 0;
+            fillBytes[filling] = 0;
         }
         return counts[filling];
+    }
+
+    private void commit(int at, int bytes, int datagrams) {
+        trainSegments[filling][at] = datagrams;
+        counts[filling] = at + 1;
+        fillBytes[filling] += (bytes + 63) & ~63; // the next message starts on a cache line
     }
 
     @Override
@@ -162,14 +243,41 @@ public final class TunnelPort implements PortDevice {
         int total = 0;
         for (int s = ring.next(); s >= 0; s = ring.next()) {
             int count = counts[s];
-            int sent = sockets.send(tx[s], count);
+            UdpBatch b = tx[s];
+            int sent = sockets.send(b, count);
             if (sent < count) {
-                refused += count - Math.max(sent, 0);
+                countRefused(b, count, trainSegments[s]);
             }
             ring.release();
             total += count;
         }
         return total;
+    }
+
+    /** Counts the datagrams of the messages the kernel refused; a refused GSO message turns GSO off, once. */
+    private void countRefused(UdpBatch b, int count, int[] datagrams) {
+        for (int m = 0; m < count; m++) {
+            int r = b.sendResult(m);
+            if (r > 0) {
+                continue;
+            }
+            refused += datagrams[m];
+            if (b.segmentSize(m) > 0 && gso && (r == -Errno.EIO || r == -Errno.EINVAL)) {
+                gso = false; // the switch loop sends one datagram per segment from its next frame on
+                notice = "the kernel refused a UDP GSO send (" + Errno.name(-r) + "; kernels before 6.10 do where "
+                    + "the underlay device cannot checksum UDP); " + datagrams[m] + " datagrams lost, one datagram per "
+                    + "segment from now on";
+            }
+        }
+    }
+
+    @Override
+    public String takeNotice() {
+        String n = notice;
+        if (n != null) {
+            notice = null;
+        }
+        return n;
     }
 
     @Override
@@ -198,7 +306,7 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "vxlan on " + sockets;
+        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "");
     }
 
     @Override

@@ -42,6 +42,13 @@ public final class CmsgHdr {
         return align(SIZE);
     }
 
+    /** Writes a header for {@code dataLength} bytes of data ({@code CMSG_LEN}); the data follows at {@link #dataOffset}. */
+    public static void write(MemorySegment s, long at, int level, int type, long dataLength) {
+        LEN.set(s, at, align(SIZE) + dataLength);
+        LEVEL.set(s, at, level);
+        TYPE.set(s, at, type);
+    }
+
     public static long length(MemorySegment s, long at) {
         return (long) LEN.get(s, at);
     }

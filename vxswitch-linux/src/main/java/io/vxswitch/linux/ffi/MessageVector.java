@@ -122,10 +122,16 @@ public final class MessageVector {
      * to the address already written in its name area ({@code nameLength} 0 for none).
      */
     public void prepareSend(int i, long offset, int length, int nameLength) {
+        prepareSend(i, offset, length, nameLength, 0);
+    }
+
+    /** The same with the first {@code controlLength} bytes of its control area as ancillary data. */
+    public void prepareSend(int i, long offset, int length, int nameLength, int controlLength) {
         Objects.checkFromIndexSize(offset, length, data.byteSize());
+        Objects.checkFromIndexSize(0, controlLength, controlSize);
         long m = messageOffset(i);
         MsgHdr.nameLength(messages, m, nameLength);
-        MsgHdr.controlLength(messages, m, 0);
+        MsgHdr.controlLength(messages, m, controlLength);
         MsgHdr.flags(messages, m, 0);
         MmsgHdr.length(messages, m, 0);
         long iov = Iovec.SIZE * i;

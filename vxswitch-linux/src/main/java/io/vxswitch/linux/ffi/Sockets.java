@@ -19,6 +19,10 @@ public final class Sockets {
 
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_UDP = 17;
+    /** {@code SOL_UDP} (= IPPROTO_UDP), the level of the UDP socket options. */
+    public static final int SOL_UDP = 17;
+    /** {@code UDP_SEGMENT} (Linux 4.18): send one buffer as datagrams of this many bytes each (UDP GSO). */
+    public static final int UDP_SEGMENT = 103;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IPV6_MTU_DISCOVER = 23;

@@ -1,12 +1,15 @@
 package io.vxswitch.linux.udp;
 
+import io.vxswitch.linux.ffi.CmsgHdr;
 import io.vxswitch.linux.ffi.MessageVector;
+import io.vxswitch.linux.ffi.Sockets;
 import io.vxswitch.linux.ffi.SockaddrIn;
 import io.vxswitch.linux.ffi.SockaddrIn6;
 import io.vxswitch.vxlan.VtepAddress;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -27,10 +30,14 @@ public final class UdpBatch implements AutoCloseable {
     static final int NAME_SIZE = SockaddrIn6.SIZE;
     /** {@link #sendResult(int)} of a datagram that was not sent because the socket's queue was full. */
     public static final int NOT_SENT = 0;
+    /** {@code CMSG_SPACE(sizeof(uint16_t))}: one UDP_SEGMENT control message. */
+    private static final int SEGMENT_CONTROL = (int) CmsgHdr.space(2);
 
     private final Arena arena;
     final MessageVector vector;
     final int[] lengths;
+    final long[] dataOffsets;
+    final int[] segmentSizes;
     final int[] nameLengths;
     final int[] flowHashes;
     final int[] results;
@@ -42,8 +49,10 @@ public final class UdpBatch implements AutoCloseable {
      */
     public UdpBatch(int capacity, int slotSize) {
         this.arena = Arena.ofShared();
-        this.vector = new MessageVector(arena, capacity, slotSize, NAME_SIZE, 0);
+        this.vector = new MessageVector(arena, capacity, slotSize, NAME_SIZE, SEGMENT_CONTROL);
         this.lengths = new int[capacity];
+        this.dataOffsets = new long[capacity];
+        this.segmentSizes = new int[capacity];
         this.nameLengths = new int[capacity];
         this.flowHashes = new int[capacity];
         this.results = new int[capacity];
@@ -112,6 +121,32 @@ public final class UdpBatch implements AutoCloseable {
             throw new IllegalArgumentException("datagram of " + length + " bytes does not fit a "
                 + slotSize() + "-byte slot");
         }
+        message(i, slotOffset(i), length, 0, dstHigh, dstLow, dstPort);
+    }
+
+    /**
+     * Declares message {@code i} for sending: {@code length} bytes at {@code offset} of {@link #buffer()} (anywhere,
+     * not only in slot {@code i}), to {@code (dstHigh, dstLow)}:{@code dstPort}. With {@code segmentSize > 0} the
+     * bytes go out as datagrams of {@code segmentSize} bytes each, the last one shorter or equal (UDP GSO,
+     * {@code UDP_SEGMENT}): one message through the stack for all of them; the kernel allows up to 64 segments (128
+     * since Linux 6.8) and 64 KiB in all, and refuses with EIO where the route's device cannot checksum them.
+     */
+    public void message(int i, long offset, int length, int segmentSize, long dstHigh, long dstLow, int dstPort) {
+        if (offset < 0 || length < 0 || offset + length > dataSize()) {
+            throw new IllegalArgumentException(length + " bytes at " + offset + " are outside the batch's "
+                + dataSize() + " bytes");
+        }
+        if (segmentSize < 0 || segmentSize > 0xFFFF) {
+            throw new IllegalArgumentException("UDP segment size " + segmentSize + " is out of range 0-65535");
+        }
+        dataOffsets[i] = offset;
+        segmentSizes[i] = segmentSize;
+        if (segmentSize > 0) {
+            long control = vector.controlOffset(i);
+            CmsgHdr.write(vector.controls(), control, Sockets.SOL_UDP, Sockets.UDP_SEGMENT, 2);
+            vector.controls().set(ValueLayout.JAVA_SHORT_UNALIGNED, control + CmsgHdr.dataOffset(),
+                (short) segmentSize);
+        }
         long at = vector.nameOffset(i);
         if (VtepAddress.isIpv4(dstHigh, dstLow)) {
             SockaddrIn.write(vector.names(), at, (int) dstLow, dstPort);
@@ -122,6 +157,16 @@ public final class UdpBatch implements AutoCloseable {
         }
         lengths[i] = length;
         flowHashes[i] = 0;
+    }
+
+    /** Bytes of {@link #buffer()}: every slot, end to end. */
+    public long dataSize() {
+        return (long) slotSize() * capacity();
+    }
+
+    /** The UDP segment size of message {@code i} (0: one datagram). */
+    public int segmentSize(int i) {
+        return segmentSizes[i];
     }
 
     /** The same to an IPv4 destination ({@code 10.0.0.1} = {@code 0x0A000001}). */
@@ -143,7 +188,7 @@ public final class UdpBatch implements AutoCloseable {
     }
 
     void prepareSend(int i) {
-        vector.prepareSend(i, vector.slotOffset(i), lengths[i], nameLengths[i]);
+        vector.prepareSend(i, dataOffsets[i], lengths[i], nameLengths[i], segmentSizes[i] > 0 ? SEGMENT_CONTROL : 0);
     }
 
     @Override

@@ -240,6 +240,18 @@ public final class UdpSocket implements AutoCloseable {
         setInt(Sockets.SOL_SOCKET, Sockets.SO_NO_CHECK, on ? 1 : 0, "setsockopt(SO_NO_CHECK)");
     }
 
+    /**
+     * True if the kernel takes {@code UDP_SEGMENT} on this socket (Linux 4.18 and later): asks with a segment size
+     * of 0, which changes nothing. Whether a given send can be segmented is known only when it is made (EIO where
+     * the route's device cannot checksum).
+     */
+    public boolean supportsSegmentation() {
+        try (Arena setup = Arena.ofConfined()) {
+            return Libc.setsockopt(openFd(), Sockets.SOL_UDP, Sockets.UDP_SEGMENT,
+                setup.allocateFrom(ValueLayout.JAVA_INT, 0), 4) == 0;
+        }
+    }
+
     /** SO_RCVBUF: how much the kernel queues between two receives; doubled by Linux, capped at rmem_max. */
     public void receiveBufferSize(int bytes) {
         setInt(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, bytes, "setsockopt(SO_RCVBUF)");

@@ -118,6 +118,16 @@ public final class UdpSocketPool implements AutoCloseable {
         return senders[index];
     }
 
+    /** True if every sender takes UDP GSO ({@link UdpSocket#supportsSegmentation}). */
+    public boolean supportsSegmentation() {
+        for (UdpSocket s : senders) {
+            if (!s.supportsSegmentation()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The sender for a flow: an even spread of 32-bit hashes over the senders (Lemire's multiply-shift). */
     public int senderIndex(int flowHash) {
         return (int) (((flowHash & 0xFFFF_FFFFL) * senders.length) >>> 32);

@@ -65,6 +65,48 @@ class UdpSocketTest {
     }
 
     @Test
+    void a_gso_message_arrives_as_datagrams_of_the_segment_size_with_a_plain_one_after_it() throws Exception {
+        try (UdpSocket a = UdpSocket.bind(V4, 0); UdpSocket b = UdpSocket.bind(V4, 0);
+             UdpBatch tx = new UdpBatch(4, 2048); UdpBatch rx = new UdpBatch(16, 2048)) {
+            assertThat(a.supportsSegmentation()).as("UDP_SEGMENT, Linux 4.18+").isTrue();
+            // five datagrams of 1000 bytes and a last one of 300, back to back from offset 0 (across slots 0-2)
+            for (int k = 0; k < 6; k++) {
+                fill(tx.buffer(), k * 1000L, k < 5 ? 1000 : 300, k);
+            }
+            tx.message(0, 0, 5300, 1000, V4.high(), V4.low(), b.localPort());
+            fill(tx.buffer(), 5312, 77, 9);
+            tx.message(1, 5312, 77, 0, V4.high(), V4.low(), b.localPort());
+            assertThat(a.send(tx, 2)).isEqualTo(2);
+            assertThat(tx.sendResult(0)).isEqualTo(5300);
+
+            List<Integer> lengths = new ArrayList<>();
+            receive(b, rx, 7, i -> {
+                int n = rx.length(i);
+                int seed = lengths.size() < 6 ? lengths.size() : 9;
+                assertThat(matches(rx.buffer(), rx.slotOffset(i), n, seed)).as("datagram %d", lengths.size()).isTrue();
+                lengths.add(n);
+            });
+            assertThat(lengths).containsExactly(1000, 1000, 1000, 1000, 1000, 300, 77);
+        }
+    }
+
+    /** What makes a tunnel fall back to one datagram per segment: the refusal comes back for that message. */
+    @Test
+    void a_gso_message_the_kernel_refuses_gets_its_errno_and_the_plain_one_after_it_still_goes() throws Exception {
+        try (UdpSocket a = UdpSocket.bind(V4, 0); UdpSocket b = UdpSocket.bind(V4, 0);
+             UdpBatch tx = new UdpBatch(4, 2048); UdpBatch rx = new UdpBatch(4, 2048)) {
+            a.zeroChecksum(true); // Linux refuses GSO without UDP checksums
+            tx.message(0, 0, 3000, 1000, V4.high(), V4.low(), b.localPort());
+            fill(tx.buffer(), 4096, 50, 3);
+            tx.message(1, 4096, 50, 0, V4.high(), V4.low(), b.localPort());
+            assertThat(a.send(tx, 2)).isEqualTo(1);
+            assertThat(tx.sendResult(0)).isEqualTo(-Errno.EINVAL);
+            assertThat(tx.sendResult(1)).isEqualTo(50);
+            receive(b, rx, 1, i -> assertThat(rx.length(i)).isEqualTo(50));
+        }
+    }
+
+    @Test
     void the_ipv4_source_is_also_given_as_an_int() throws Exception {
         try (UdpSocket a = UdpSocket.bind("127.0.0.1", 0); UdpSocket b = UdpSocket.bind("127.0.0.1", 0);
              UdpBatch tx = new UdpBatch(1, 64); UdpBatch rx = new UdpBatch(1, 64)) {
