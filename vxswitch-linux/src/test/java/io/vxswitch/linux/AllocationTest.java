@@ -31,7 +31,8 @@ class AllocationTest {
     /**
      * Bytes per datagram tolerated in the UDP batch test: below the smallest object (16 bytes), so any per-frame
      * allocation fails, while the JDK's errno-capture slice (80 bytes per batch call, when C2 happens not to inline
-     * the downcall adapter into its caller) does not. Reading errno only after a failed call would remove that too.
+     * the downcall adapter into its caller) does not. Capturing errno only on a second call after a failure is no way
+     * out: a failed receive consumes the socket's pending error (ENETDOWN), which the second call then misses.
      */
     private static final long PER_DATAGRAM = 8;
 

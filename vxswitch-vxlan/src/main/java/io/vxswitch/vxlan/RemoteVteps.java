@@ -47,9 +47,19 @@ public final class RemoteVteps {
         rxPackets[id]++;
     }
 
+    /** Counts {@code packets} decapsulated from VTEP {@code id} (coalesced into one frame). */
+    public void countRx(int id, int packets) {
+        rxPackets[id] += packets;
+    }
+
     /** Counts a packet encapsulated to VTEP {@code id}. */
     public void countTx(int id) {
         txPackets[id]++;
+    }
+
+    /** Counts {@code packets} encapsulated to VTEP {@code id} (a super-frame's segments). */
+    public void countTx(int id, int packets) {
+        txPackets[id] += packets;
     }
 
     public long rxPackets(int id) {

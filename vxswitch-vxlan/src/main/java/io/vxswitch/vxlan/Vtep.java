@@ -94,18 +94,56 @@ public final class Vtep {
         return drop == VxlanDrop.NONE ? forward(decap.outerSrcHigh(), decap.outerSrcLow(), s, now, d, trace) : drop;
     }
 
+    /**
+     * Decapsulates the UDP payload of {@code length} bytes at {@code payload} without forwarding it: for a port that
+     * looks at the inner frame first (to coalesce it with the next ones). The inner frame and its VLAN are then in
+     * {@link #decapsulated()}; hand it on with {@link #forwardInner}. Drops are counted.
+     */
+    public VxlanDrop decapsulate(MemorySegment s, long payload, int length) {
+        return decapsulator.decapsulatePayload(s, payload, length, decap);
+    }
+
+    /** What the last {@link #decapsulate} found; overwritten by the next call. */
+    public DecapResult decapsulated() {
+        return decap;
+    }
+
+    /**
+     * Forwards an inner frame of {@code vlan} at {@code s[inner, inner + innerLength)} that came from VTEP
+     * {@code (srcHigh, srcLow)} as {@code datagrams} VXLAN packets (more than one: segments coalesced into one frame).
+     */
+    public VxlanDrop forwardInner(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
+                                  int datagrams, long now, ForwardingDecision d) {
+        int remote = remoteOf(srcHigh, srcLow);
+        if (remote < 0) {
+            return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
+        }
+        remotes.countRx(remote, datagrams);
+        sw.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, null);
+        return VxlanDrop.NONE;
+    }
+
+    /** The id of the remote VTEP, registered on its first packet; -1 for a bad source, -2 when the table is full. */
+    private int remoteOf(long srcHigh, long srcLow) {
+        int remote = remotes.idOf(srcHigh, srcLow);
+        if (remote != RemoteVteps.NONE) {
+            return remote;
+        }
+        if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
+            return -1;
+        }
+        if (remotes.size() == remotes.capacity()) {
+            return -2;
+        }
+        // First packet from this VTEP: registering allocates once per VTEP, not per packet.
+        return remotes.register(new VtepAddress(srcHigh, srcLow));
+    }
+
     private VxlanDrop forward(long srcHigh, long srcLow, MemorySegment s, long now, ForwardingDecision d,
                               Trace trace) {
-        int remote = remotes.idOf(srcHigh, srcLow);
-        if (remote == RemoteVteps.NONE) {
-            if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
-                return counters.drop(VxlanDrop.BAD_SOURCE_VTEP);
-            }
-            if (remotes.size() == remotes.capacity()) {
-                return counters.drop(VxlanDrop.TOO_MANY_VTEPS);
-            }
-            // First packet from this VTEP: registering allocates once per VTEP, not per packet.
-            remote = remotes.register(new VtepAddress(srcHigh, srcLow));
+        int remote = remoteOf(srcHigh, srcLow);
+        if (remote < 0) {
+            return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
         }
         if (trace == null || !trace.isProbe()) {
             remotes.countRx(remote);

@@ -36,7 +36,7 @@ public final class DaemonConfigParser {
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
-        "learning", "underlayMtu", "strictReservedBits");
+        "learning", "underlayMtu", "strictReservedBits", "gro");
     /** IFNAMSIZ is 16 with the terminating NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
 
@@ -267,7 +267,8 @@ public final class DaemonConfigParser {
             .orElse(TunnelConfig.DEFAULT_UNDERLAY_MTU);
         boolean strict = m.get("strictReservedBits").map(x -> Values.bool(x, what + ": strictReservedBits"))
             .orElse(false);
-        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict);
+        boolean gro = m.get("gro").map(x -> Values.bool(x, what + ": gro")).orElse(true);
+        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict, gro);
     }
 
     private static VtepAddress address(YamlValue v, String what) {

@@ -164,7 +164,7 @@ public final class HostSwitch implements AutoCloseable {
             throw new UserException("tunnel " + t.name() + ": " + e.getMessage(), e);
         }
         MtuCheck mtu = new MtuCheck(t.underlayMtu(), counters, line -> log.accept("tunnel " + t.name() + ": " + line));
-        return new TunnelPort(vtep, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64);
+        return new TunnelPort(vtep, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64, t.gro());
     }
 
     public Switch switchInstance() {

@@ -2,6 +2,7 @@ package io.vxswitch.app.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,11 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OffloadIT extends LabIT {
     private static final int SECONDS = 2;
 
-    @Test
-    void tcp_super_frames_from_an_offloading_tap_reach_every_kind_of_port_finished() throws Exception {
-        Tools.assume("the offload check", "ethtool", "iperf3", "tshark");
+    private Netns vm1;
+    private Netns vm2;
+    private Netns vm3;
+    private Netns vm4;
+    private Netns peer;
+    private Netns hostB;
+    private Daemon daemon;
+
+    @BeforeEach
+    void build() {
+        Tools.assume("the offload checks", "ethtool", "iperf3", "tshark", "python3");
         Netns hostA = lab.netns("hostA");
-        Netns hostB = lab.netns("hostB");
+        hostB = lab.netns("hostB");
         lab.veth(hostA, "ul0", hostB, "ul0", 1500);
         hostA.ip("addr add 192.0.2.1/24 dev ul0");
         hostB.ip("addr add 192.0.2.2/24 dev ul0");
@@ -45,15 +54,15 @@ class OffloadIT extends LabIT {
         hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
         hostB.ip("link set vxlan119 master br0");
         hostB.ip("link set vxlan119 up");
-        Netns vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", "02:00:00:00:00:03", 1450);
+        vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", "02:00:00:00:00:03", 1450);
         hostB.ip("link set vm3 master br0");
         vm3.offloadsOff("eth0");
         hostB.offloadsOff("vm3");
-        Netns peer = lab.vmOnVeth("peer", hostA, "up0", "10.0.0.5/24", "02:00:00:00:00:05", 1450);
+        peer = lab.vmOnVeth("peer", hostA, "up0", "10.0.0.5/24", "02:00:00:00:00:05", 1450);
         peer.offloadsOff("eth0");
         hostA.offloadsOff("up0");
 
-        Daemon daemon = Daemon.start(lab, hostA, """
+        daemon = Daemon.start(lab, hostA, """
             switch: {name: it-offload}
             portGroups:
               - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
@@ -67,9 +76,13 @@ class OffloadIT extends LabIT {
             """);
         assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso)").doesNotContain("tap vm4 (offload")
             .contains(", UDP GSO");
-        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
-        Netns vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
-        Netns vm4 = lab.vmOnTap("vm4", hostA, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+        vm4 = lab.vmOnTap("vm4", hostA, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
+    }
+
+    @Test
+    void tcp_super_frames_from_an_offloading_tap_reach_every_kind_of_port_finished() throws Exception {
         assertThat(vm1.exec("ethtool", "-k", "vm1")).as("the kernel's view of vm1's NIC")
             .contains("tcp-segmentation-offload: on").contains("tx-checksumming: on");
 
@@ -115,6 +128,63 @@ class OffloadIT extends LabIT {
             });
         assertThat(daemon.stop()).doesNotContain("Exception").doesNotContain("refused a UDP GSO send");
     }
+
+    /**
+     * The other way: vm3's segments arrive one VXLAN datagram each and are coalesced into super-frames for vm1's tap
+     * (which then trusts their checksum, so the bytes are compared end to end), cut again for vm4 and up0.
+     */
+    @Test
+    void tcp_segments_from_the_tunnel_are_coalesced_for_an_offloading_tap_and_arrive_intact() throws Exception {
+        for (Object[] to : new Object[][] {{vm1, "10.0.0.1", "tap with offload"}, {vm4, "10.0.0.4", "tap without"},
+                {peer, "10.0.0.5", "interface port"}}) {
+            Iperf.Result r = Iperf.tcp(lab, (Netns) to[0], (String) to[1], vm3, SECONDS);
+            System.out.printf("[OffloadIT] iperf3 TCP vm3 -> %s (%s), %d s: %.1f Mbit/s%n", to[1], to[2], SECONDS,
+                r.mbps());
+            assertThat(r.mbps()).as("TCP vm3 -> " + to[2] + "\n" + r.output() + lab.diagnostics()).isGreaterThan(1);
+        }
+        long datagrams = 0;
+        for (JsonNode t : new ObjectMapper().readTree(daemon.cli("tunnels", "--json"))) {
+            for (JsonNode peerVtep : t.get("peers")) {
+                datagrams += peerVtep.get("rxPackets").asLong();
+            }
+        }
+        long frames = port(daemon, "vx119").get("rxFrames").asLong();
+        assertThat(datagrams).as("VXLAN datagrams from hostB against the frames they became in the switch "
+            + "(" + frames + ")").isGreaterThan(3 * frames);
+
+        Background receiver = lab.spawn("sha256 receiver vm1", vm1, "python3", "-c", RECEIVER);
+        receiver.awaitOutput(out -> out.contains("listening"), "'listening'", Duration.ofSeconds(10));
+        Cmd.Result sent = vm3.run(Duration.ofSeconds(60), "python3", "-c", SENDER);
+        assertThat(sent.ok()).as(sent.out() + sent.err()).isTrue();
+        receiver.awaitOutput(out -> out.lines().anyMatch(l -> l.startsWith("received ")), "the receiver's digest",
+            Duration.ofSeconds(20));
+        String digest = sent.out().strip().replace("sent ", "");
+        assertThat(receiver.output()).as("bytes and SHA-256 vm1 received, against what vm3 sent")
+            .contains("received " + digest);
+        assertThat(daemon.stop()).doesNotContain("Exception");
+    }
+
+    /** Listens on vm1, prints "received BYTES SHA256" once the sender closes. */
+    private static final String RECEIVER = """
+        import hashlib, socket
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("10.0.0.1", 9000)); s.listen(1); print("listening", flush=True)
+        c, _ = s.accept(); h = hashlib.sha256(); n = 0
+        while True:
+            b = c.recv(1 << 20)
+            if not b: break
+            h.update(b); n += len(b)
+        print("received", n, h.hexdigest(), flush=True)
+        """;
+    /** Sends 20 MiB of seeded random bytes from vm3 to vm1, prints "sent BYTES SHA256". */
+    private static final String SENDER = """
+        import hashlib, random, socket
+        r = random.Random(7); h = hashlib.sha256(); n = 0
+        s = socket.create_connection(("10.0.0.1", 9000), timeout=30)
+        for i in range(320):
+            b = r.randbytes(65536); h.update(b); s.sendall(b); n += len(b)
+        s.close(); print("sent", n, h.hexdigest())
+        """;
 
     private static JsonNode port(Daemon daemon, String name) throws Exception {
         for (JsonNode p : new ObjectMapper().readTree(daemon.cli("stats", "--json"))) {

@@ -355,13 +355,16 @@ public final class Dataplane implements AutoCloseable {
         dispatch(offload, now);
     }
 
-    /** A decapsulated frame the switch decided on, received on tunnel port {@code port}: captured, then sent. */
-    void dispatchFromTunnel(int port, long now) {
+    /**
+     * A decapsulated frame the switch decided on, received on tunnel port {@code port}: captured, then sent;
+     * {@code offload} says what it still needs (a coalesced super-frame).
+     */
+    void dispatchFromTunnel(int port, Offload offload, long now) {
         PortCapture c = captures[port];
         if (c != null) {
             c.offer(decision.frame().segment(), decision.frame().offset(), decision.frame().length(), now);
         }
-        dispatch(finished, now);
+        dispatch(offload, now);
     }
 
     /** The decision buffer, for devices that call the switch themselves (tunnels). */

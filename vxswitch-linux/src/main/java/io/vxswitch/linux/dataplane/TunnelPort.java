@@ -1,11 +1,15 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+
+import java.lang.foreign.Arena;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.Vxlan;
 import io.vxswitch.packet.offload.Offload;
+import io.vxswitch.packet.offload.TcpCoalescer;
+import io.vxswitch.vxlan.DecapResult;
 import io.vxswitch.vxlan.MtuCheck;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
@@ -24,6 +28,9 @@ import io.vxswitch.vxlan.VxlanDrop;
  * 64 of them ({@code UDP_SEGMENT}), so the UDP and IP layers run once per train instead of once per segment. Where
  * the kernel refuses (EIO before Linux 6.10 when the route's device cannot checksum UDP; EINVAL on a socket without
  * UDP checksums), the port says so once and sends datagram by datagram from then on.
+ *
+ * <p>Receiving, consecutive TCP segments of one flow in one {@code recvmmsg} batch are coalesced into a super-frame
+ * (GRO, {@link TcpCoalescer}) that crosses the switch once and goes whole to a tap with offload.
  */
 public final class TunnelPort implements PortDevice {
     static final int BATCH = 64;
@@ -51,6 +58,18 @@ public final class TunnelPort implements PortDevice {
     /** The inner flow's hash picks the pool socket, hence the outer source port. */
     private final SourcePortHash flows = SourcePortHash.rfc7348();
     private final SoftwareOffload software = new SoftwareOffload();
+    private final Arena arena = Arena.ofShared();
+    /** Receive coalescing; null when off. */
+    private final TcpCoalescer coalescer;
+    /** What a frame needs that was not coalesced: nothing. Never written. */
+    private final Offload finished = new Offload();
+    /** What the last coalesced frame needs. */
+    private final Offload coalesced = new Offload();
+    private long openHigh;
+    private long openLow;
+    private int openVlan;
+    private long superFrames;
+    private long coalescedSegments;
     /** UDP GSO for super-frames: on where the sockets take it, off for good after the kernel refuses a send. */
     private volatile boolean gso;
     private volatile String notice;
@@ -62,7 +81,12 @@ public final class TunnelPort implements PortDevice {
     // sender loop
     private long refused;
 
-    public TunnelPort(Vtep vtep, UdpSocketPool sockets, int dstPort, MtuCheck mtu, boolean ipv6, int slotSize) {
+    /**
+     * @param slotSize bytes per datagram slot: VXLAN header and the largest inner frame
+     * @param gro      coalesce received TCP segments into super-frames ({@link TcpCoalescer})
+     */
+    public TunnelPort(Vtep vtep, UdpSocketPool sockets, int dstPort, MtuCheck mtu, boolean ipv6, int slotSize,
+                      boolean gro) {
         this.vtep = vtep;
         this.sockets = sockets;
         this.dstPort = dstPort;
@@ -74,6 +98,8 @@ public final class TunnelPort implements PortDevice {
             tx[s] = new UdpBatch(BATCH, slotSize);
         }
         this.gso = sockets.supportsSegmentation();
+        this.coalescer = gro ? new TcpCoalescer(arena.allocate(SoftwareOffload.MAX_SUPER_FRAME, 64), 0,
+            SoftwareOffload.MAX_SUPER_FRAME) : null;
         this.targets = new int[vtep.remotes().capacity()];
     }
 
@@ -99,13 +125,59 @@ public final class TunnelPort implements PortDevice {
                 rxDropped++;
                 continue;
             }
-            VxlanDrop drop = vtep.receivePayload(rx.buffer(), rx.slotOffset(k), rx.length(k), rx.sourceHigh(k),
-                rx.sourceLow(k), now, dataplane.decision(), null);
-            if (drop == VxlanDrop.NONE) {
-                dataplane.dispatchFromTunnel(vtep.tunnelPort(), now);
+            long srcHigh = rx.sourceHigh(k);
+            long srcLow = rx.sourceLow(k);
+            if (vtep.decapsulate(rx.buffer(), rx.slotOffset(k), rx.length(k)) != VxlanDrop.NONE) {
+                continue; // counted by the decapsulator
+            }
+            DecapResult inner = vtep.decapsulated();
+            if (coalescer != null) {
+                if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
+                    && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
+                    continue;
+                }
+                if (coalescer.isOpen()) {
+                    forwardCoalesced(dataplane, now);
+                }
+                if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
+                    openHigh = srcHigh;
+                    openLow = srcLow;
+                    openVlan = inner.vlan();
+                    continue; // stays in the receive buffer until the flow's next segment or the end of the batch
+                }
+            }
+            if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
+                1, now, dataplane.decision()) == VxlanDrop.NONE) {
+                dataplane.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
             }
         }
+        if (coalescer != null && coalescer.isOpen()) {
+            forwardCoalesced(dataplane, now);
+        }
         return Math.max(n, 0);
+    }
+
+    /** Hands the coalesced super-frame (or the one segment that found no follower) to the switch. */
+    private void forwardCoalesced(Dataplane dataplane, long now) {
+        int segments = coalescer.segments();
+        int length = coalescer.finish(coalesced);
+        if (segments > 1) {
+            coalescedSegments += segments;
+            superFrames++;
+        }
+        if (vtep.forwardInner(openHigh, openLow, openVlan, coalescer.frameSegment(), coalescer.frameOffset(), length,
+            segments, now, dataplane.decision()) == VxlanDrop.NONE) {
+            dataplane.dispatchFromTunnel(vtep.tunnelPort(), coalesced, now);
+        }
+    }
+
+    /** Super-frames made by receive coalescing, and the segments they hold. */
+    public long superFrames() {
+        return superFrames;
+    }
+
+    public long coalescedSegments() {
+        return coalescedSegments;
     }
 
     @Override
@@ -314,6 +386,7 @@ public final class TunnelPort implements PortDevice {
         sockets.close();
         rx.close();
         software.close();
+        arena.close();
         for (UdpBatch b : tx) {
             b.close();
         }
