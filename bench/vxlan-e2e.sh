@@ -11,6 +11,7 @@
 # warmed up (ping, a 2 s TCP run not recorded), then measured vm1 -> vm3:
 #   tcp1   iperf3 TCP, 1 stream, SECS s                    -> Gbit/s at the receiver
 #   tcp4   iperf3 TCP, 4 streams (-P 4), SECS s            -> Gbit/s at the receiver
+#   tcp1r  iperf3 TCP, 1 stream the other way (-R: vm3 sends to vm1), SECS s -> Gbit/s at vm1
 #   udp    two iperf3 UDP senders, 18-byte payloads (60-byte frames), -b 0, SECS s
 #          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
 #          -> "rx pps": what the two receiving iperf3 got
@@ -246,8 +247,8 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
-ROW='%-4s %-22s %9s %9s %11s %11s %8s %8s\n'
-printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" | tee "$OUT/runs.txt"
+ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s\n'
+printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" | tee "$OUT/runs.txt"
 declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
@@ -258,6 +259,7 @@ for pair in $(seq 1 "$PAIRS"); do
     iperf "$OUT/warmup-$s-$pair.json" 5201 -t 2
     iperf "$OUT/tcp1-$s-$pair.json" 5201 -t "$SECS"
     iperf "$OUT/tcp4-$s-$pair.json" 5201 -t "$SECS" -P 4
+    iperf "$OUT/tcp1r-$s-$pair.json" 5201 -t "$SECS" -R
     ul0=$(ul_rx)
     iperf "$OUT/udp-$s-$pair-a.json" 5201 -t "$SECS" -u -l 18 -b 0 &
     ua=$!
@@ -266,10 +268,11 @@ for pair in $(seq 1 "$PAIRS"); do
     fwd=$(( ($(ul_rx) - ul0) / SECS ))
     r=($(rtt))
     t1=($(metric "$OUT/tcp1-$s-$pair.json")); t4=($(metric "$OUT/tcp4-$s-$pair.json"))
+    t1r=($(metric "$OUT/tcp1r-$s-$pair.json"))
     u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
-    printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" "${r[1]:-?}" \
-      | tee -a "$OUT/runs.txt"
-    echo "$s ${t1[1]:-nan} ${t4[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan}" >> "$OUT/metrics.txt"
+    printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "${t1r[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" \
+      "${r[1]:-?}" | tee -a "$OUT/runs.txt"
+    echo "$s ${t1[1]:-nan} ${t4[1]:-nan} ${t1r[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan}" >> "$OUT/metrics.txt"
     "down_$s"
   done
 done
@@ -279,8 +282,9 @@ echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt"
 import math, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace"}
-cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("60-byte fwd pps", 3, "%.0f"),
-        ("60-byte rx pps", 4, "%.0f"), ("RTT p50 us", 5, "%.0f"), ("RTT p99 us", 6, "%.0f")]
+cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("TCP vm3->vm1 Gbit/s", 3, "%.3f"),
+        ("60-byte fwd pps", 4, "%.0f"), ("60-byte rx pps", 5, "%.0f"), ("RTT p50 us", 6, "%.0f"),
+        ("RTT p99 us", 7, "%.0f")]
 def num(text):
     try:
         return float(text)
@@ -299,5 +303,7 @@ for what, i, fmt in cols:
             parts.append(("%s " + fmt + "%s") % (names[s], med[s], ratio))
     print("%-22s %s" % (what, "   ".join(parts)))
 if all(col(s, 1) for s in "AC"):
-    print("\nTCP 1 stream vxswitch / OVS userspace: %.2f" % (statistics.median(col("A", 1)) / statistics.median(col("C", 1))))
+    print()
+    for what, i, fmt in cols[:3]:
+        print("%-22s vxswitch / OVS userspace: %.2f" % (what, statistics.median(col("A", i)) / statistics.median(col("C", i))))
 EOF
