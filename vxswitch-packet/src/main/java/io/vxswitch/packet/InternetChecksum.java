@@ -1,6 +1,8 @@
 package io.vxswitch.packet;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of the
@@ -11,6 +13,9 @@ import java.lang.foreign.MemorySegment;
  * several ranges (a pseudo-header, then a header, then a payload) can be summed one after the other.
  */
 public final class InternetChecksum {
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private InternetChecksum() {
     }
 
@@ -19,22 +24,36 @@ public final class InternetChecksum {
      * with a zero on the right (RFC 1071 §4.1), so only the last range summed may have an odd length.
      */
     public static long add(MemorySegment s, long offset, int length, long sum) {
-        long acc = sum;
+        // 64-bit little-endian reads, the machine's own order: RFC 1071 §2(B) byte order independence says the sum
+        // of byte-swapped words is the byte-swapped sum, so the range is summed swapped and swapped back once at
+        // the end. Each long adds as two 32-bit halves; the carries collect in the high bits and are folded later
+        // (§2(C)): 2^31 bytes cannot overflow the accumulator.
+        long acc = 0;
         long p = offset;
         long end = offset + length;
-        // 32-bit words: two 16-bit words at a time, the carry between them lands in the high half and is
-        // folded later (RFC 1071 §2(C), byte-order independence lets wider words add the same way).
-        for (; p + 4 <= end; p += 4) {
-            acc += Wire.u32(s, p);
+        for (; p + 16 <= end; p += 16) {
+            long a = s.get(LE64, p);
+            long b = s.get(LE64, p + 8);
+            acc += (a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL);
+        }
+        if (p + 8 <= end) {
+            long a = s.get(LE64, p);
+            acc += (a >>> 32) + (a & 0xFFFF_FFFFL);
+            p += 8;
+        }
+        if (p + 4 <= end) {
+            acc += s.get(LE32, p) & 0xFFFF_FFFFL;
+            p += 4;
         }
         if (p + 2 <= end) {
-            acc += Wire.u16(s, p);
+            acc += s.get(LE16, p) & 0xFFFF;
             p += 2;
         }
         if (p < end) {
-            acc += Wire.u8(s, p) << 8;
+            acc += s.get(ValueLayout.JAVA_BYTE, p) & 0xFF; // big-endian b << 8, swapped
         }
-        return acc;
+        int swapped = fold(acc);
+        return sum + (((swapped & 0xFF) << 8) | (swapped >>> 8));
     }
 
     /** Adds one 16-bit value, e.g. a pseudo-header protocol or length field. */
