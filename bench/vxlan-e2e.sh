@@ -16,6 +16,8 @@
 #          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
 #          -> "rx pps": what the two receiving iperf3 got
 #   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path -> p50 and p99 round trip in microseconds
+#   rttL   the same while one iperf3 sends 60-byte frames at half the fwd pps this scenario reached above (half of
+#          its own peak rate) -> p50 and p99 under load
 # and torn down. Prints each figure, the medians and each scenario's ratio to B (the kernel).
 #
 # Pinning (PIN=1, the default): the switch (vxswitch's JVM; ovs-vswitchd) runs on CPU 1, the traffic generators
@@ -247,8 +249,9 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
-ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s\n'
-printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" | tee "$OUT/runs.txt"
+ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s\n'
+printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" "p50L us" \
+  "p99L us" | tee "$OUT/runs.txt"
 declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
@@ -267,12 +270,18 @@ for pair in $(seq 1 "$PAIRS"); do
     wait $ua || true
     fwd=$(( ($(ul_rx) - ul0) / SECS ))
     r=($(rtt))
+    iperf "$OUT/udphalf-$s-$pair.json" 5201 -t 4 -u -l 18 -b $(( fwd / 2 * 18 * 8 )) &
+    uh=$!
+    sleep 1
+    rl=($(rtt))
+    wait $uh || true
     t1=($(metric "$OUT/tcp1-$s-$pair.json")); t4=($(metric "$OUT/tcp4-$s-$pair.json"))
     t1r=($(metric "$OUT/tcp1r-$s-$pair.json"))
     u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
     printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "${t1r[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" \
-      "${r[1]:-?}" | tee -a "$OUT/runs.txt"
-    echo "$s ${t1[1]:-nan} ${t4[1]:-nan} ${t1r[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan}" >> "$OUT/metrics.txt"
+      "${r[1]:-?}" "${rl[0]:-?}" "${rl[1]:-?}" | tee -a "$OUT/runs.txt"
+    echo "$s ${t1[1]:-nan} ${t4[1]:-nan} ${t1r[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan} ${rl[0]:-nan}" \
+      "${rl[1]:-nan}" >> "$OUT/metrics.txt"
     "down_$s"
   done
 done
@@ -284,7 +293,7 @@ rows = [l.split() for l in open(sys.argv[1])]
 names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace"}
 cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("TCP vm3->vm1 Gbit/s", 3, "%.3f"),
         ("60-byte fwd pps", 4, "%.0f"), ("60-byte rx pps", 5, "%.0f"), ("RTT p50 us", 6, "%.0f"),
-        ("RTT p99 us", 7, "%.0f")]
+        ("RTT p99 us", 7, "%.0f"), ("RTT p50 us, half load", 8, "%.0f"), ("RTT p99 us, half load", 9, "%.0f")]
 def num(text):
     try:
         return float(text)
