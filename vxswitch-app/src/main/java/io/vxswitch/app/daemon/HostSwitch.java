@@ -112,7 +112,8 @@ public final class HostSwitch implements AutoCloseable {
         return String.format("port %-10s %-6s %-8s port group %s (%s)%s", p.name(), port.kind().label(),
             p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
             p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe()
-            + (p.type() == PortConfig.Type.TAP && p.offload() ? " (offload: csum, tso)" : "");
+            + (device instanceof TapPort t && t.tap().options().offloads() != 0
+                ? " (offload: " + t.tap().options().offloadNames() + ")" : "");
     }
 
     /** Adds the port to the switch (on the switch loop once it runs); returns its id. */

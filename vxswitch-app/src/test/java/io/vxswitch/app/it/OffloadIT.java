@@ -74,7 +74,7 @@ class OffloadIT extends LabIT {
             tunnels:
               - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
             """);
-        assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso)").doesNotContain("tap vm4 (offload")
+        assertThat(daemon.output()).contains("tap vm1 (offload: csum, tso, uso)").doesNotContain("tap vm4 (offload")
             .contains(", UDP GSO");
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
         vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
@@ -163,6 +163,57 @@ class OffloadIT extends LabIT {
             .contains("received " + digest);
         assertThat(daemon.stop()).doesNotContain("Exception");
     }
+
+    /**
+     * vm1 sends with UDP_SEGMENT (USO): its kernel hands the tap 14000-byte UDP super-frames, which reach a tap with
+     * offload whole (its kernel cuts them for the socket), and a tap without, the packet socket and the tunnel as ten
+     * datagrams each, every one checked for length, content and (by the receiving kernel) checksum.
+     */
+    @Test
+    void udp_super_frames_from_an_offloading_tap_arrive_as_their_datagrams() throws Exception {
+        assertThat(vm1.exec("ethtool", "-k", "vm1")).as("USO on vm1's NIC (Linux 6.2+)")
+            .contains("tx-udp-segmentation: on");
+        for (Object[] to : new Object[][] {{vm2, "10.0.0.2"}, {vm4, "10.0.0.4"}, {peer, "10.0.0.5"}, {vm3, "10.0.0.3"}}) {
+            Background receiver = lab.spawn("udp receiver " + to[1], (Netns) to[0], "python3", "-c", UDP_RECEIVER,
+                (String) to[1]);
+            receiver.awaitOutput(out -> out.contains("listening"), "'listening'", Duration.ofSeconds(10));
+            Cmd.Result sent = vm1.run(Duration.ofSeconds(30), "python3", "-c", UDP_SENDER, (String) to[1]);
+            assertThat(sent.ok()).as(sent.out() + sent.err()).isTrue();
+            receiver.awaitOutput(out -> out.contains("datagrams "), "the receiver's count", Duration.ofSeconds(20));
+            assertThat(receiver.output()).as("UDP datagrams at " + to[1] + "\n" + lab.diagnostics())
+                .contains("datagrams 500 good 500");
+        }
+        JsonNode vm1Stats = port(daemon, "vm1");
+        assertThat(vm1Stats.get("rxBytes").asDouble() / vm1Stats.get("rxFrames").asDouble())
+            .as("mean size of the frames vm1 handed over: UDP super-frames\n" + vm1Stats).isGreaterThan(4000);
+    }
+
+    /** 50 sends of ten 1400-byte datagrams with UDP_SEGMENT, each datagram numbered and filled from its number. */
+    private static final String UDP_SENDER = """
+        import socket, sys, time
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(17, 103, 1400)  # SOL_UDP, UDP_SEGMENT
+        for b in range(50):
+            s.sendto(b"".join((b * 10 + i).to_bytes(4, "big") + bytes((b * 10 + i + j) & 0xFF for j in range(1396))
+                              for i in range(10)), (sys.argv[1], 9001))
+            time.sleep(0.005)
+        time.sleep(0.2)
+        s.setsockopt(17, 103, 0)
+        s.sendto(b"end", (sys.argv[1], 9001))
+        """;
+    /** Counts datagrams until "end": how many, and how many have the length and content they were sent with. */
+    private static final String UDP_RECEIVER = """
+        import socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 9001)); s.settimeout(15)
+        print("listening", flush=True)
+        n = good = 0
+        while True:
+            d = s.recv(65535)
+            if d == b"end": break
+            n += 1; q = int.from_bytes(d[:4], "big")
+            good += len(d) == 1400 and d[4:] == bytes((q + j) & 0xFF for j in range(1396))
+        print("datagrams", n, "good", good, flush=True)
+        """;
 
     /** Listens on vm1, prints "received BYTES SHA256" once the sender closes. */
     private static final String RECEIVER = """

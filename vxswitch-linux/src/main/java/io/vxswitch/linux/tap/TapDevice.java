@@ -71,7 +71,8 @@ public final class TapDevice implements AutoCloseable {
      * @throws LinuxException           with advice (privileges, missing /dev/net/tun, name in use)
      * @throws IllegalArgumentException if {@code name} is not a valid interface name
      */
-    public static TapDevice create(String name, TapOptions options) {
+    public static TapDevice create(String name, TapOptions asked) {
+        TapOptions options = asked;
         InterfaceName.validate("tap name", name);
         String action = "cannot create tap '" + name + "'";
         int fd;
@@ -93,6 +94,11 @@ public final class TapDevice implements AutoCloseable {
             actual = IfReq.name(ifr);
             if (options.offloads() != 0) {
                 r = Libc.ioctl(fd, TUNSETOFFLOAD, options.offloads());
+                if (r == -Errno.EINVAL && (options.offloads() & TapOptions.USO) != 0) {
+                    // USO came with Linux 6.2; older kernels refuse the flags they do not know
+                    options = options.withOffloads(options.offloads() & ~TapOptions.USO);
+                    r = Libc.ioctl(fd, TUNSETOFFLOAD, options.offloads());
+                }
                 if (r < 0) {
                     Libc.close(fd);
                     throw new LinuxException(action, "ioctl(TUNSETOFFLOAD)", -r,

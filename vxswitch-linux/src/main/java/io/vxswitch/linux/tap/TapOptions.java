@@ -21,8 +21,14 @@ public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQue
     public static final int TUN_F_TSO4 = 0x02;
     /** The reader takes TCP/IPv6 super-frames (needs {@link #TUN_F_CSUM}). */
     public static final int TUN_F_TSO6 = 0x04;
+    /** The reader takes UDP/IPv4 super-frames ({@code GSO_UDP_L4}, Linux 6.2+; needs {@link #TUN_F_CSUM}). */
+    public static final int TUN_F_USO4 = 0x20;
+    /** The reader takes UDP/IPv6 super-frames (Linux 6.2+). */
+    public static final int TUN_F_USO6 = 0x40;
     /** Checksum and TCP segmentation offload, both address families: what a virtio-net NIC usually has. */
     public static final int TSO = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    /** UDP segmentation offload, both families: asked for with {@link #TSO} where the kernel has it. */
+    public static final int USO = TUN_F_USO4 | TUN_F_USO6;
 
     public static final int KEEP_MTU = 0;
     public static final long KEEP_MAC = -1;
@@ -38,9 +44,9 @@ public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQue
         if (offloads != 0 && !vnetHeader) {
             throw new IllegalArgumentException("tap offloads need the vnet header, which carries what is left to do");
         }
-        if ((offloads & ~TSO) != 0 || offloads != 0 && (offloads & TUN_F_CSUM) == 0) {
+        if ((offloads & ~(TSO | USO)) != 0 || offloads != 0 && (offloads & TUN_F_CSUM) == 0) {
             throw new IllegalArgumentException("tap offloads 0x" + Integer.toHexString(offloads)
-                + ": only CSUM, TSO4 and TSO6 are handled, and TSO needs CSUM");
+                + ": only CSUM, TSO4, TSO6, USO4 and USO6 are handled, and segmentation needs CSUM");
         }
     }
 
@@ -65,8 +71,30 @@ public record TapOptions(int mtu, long mac, boolean vnetHeader, boolean multiQue
         return new TapOptions(mtu, mac, vnetHeader, on, offloads);
     }
 
-    /** The vnet header with checksum and TCP segmentation offload ({@link #TSO}), or neither. */
+    /**
+     * The vnet header with checksum, TCP and UDP segmentation offload ({@link #TSO} and {@link #USO}; a kernel without
+     * USO gets TSO only), or none of them.
+     */
     public TapOptions withTso(boolean on) {
-        return new TapOptions(mtu, mac, on, multiQueue, on ? TSO : 0);
+        return new TapOptions(mtu, mac, on, multiQueue, on ? TSO | USO : 0);
+    }
+
+    /** The offloads as the start-up line shows them, e.g. "csum, tso, uso"; empty for none. */
+    public String offloadNames() {
+        StringBuilder b = new StringBuilder();
+        if ((offloads & TUN_F_CSUM) != 0) {
+            b.append("csum");
+        }
+        if ((offloads & (TUN_F_TSO4 | TUN_F_TSO6)) != 0) {
+            b.append(", tso");
+        }
+        if ((offloads & USO) != 0) {
+            b.append(", uso");
+        }
+        return b.toString();
+    }
+
+    public TapOptions withOffloads(int flags) {
+        return new TapOptions(mtu, mac, vnetHeader, multiQueue, flags);
     }
 }

@@ -7,6 +7,7 @@ import io.vxswitch.packet.InternetChecksum;
 import io.vxswitch.packet.Ipv4;
 import io.vxswitch.packet.Ipv6;
 import io.vxswitch.packet.Ipv6PseudoHeader;
+import io.vxswitch.packet.Udp;
 import io.vxswitch.packet.Wire;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,8 @@ import java.lang.foreign.MemorySegment;
  * offloads. A TCP super-frame (TSO, IPv4 or IPv6) is cut into segments of {@code gso_size} payload bytes: the
  * headers copied into each, IPv4 total length, identification (+1 per segment) and header checksum, IPv6 payload
  * length, TCP sequence number and checksum fixed, FIN and PSH kept for the last segment only, CWR for the first only.
+ * A UDP super-frame (USO, {@code GSO_UDP_L4}) becomes datagrams of {@code gso_size} payload bytes, each with its UDP
+ * length and checksum.
  * A frame that only needs its checksum comes out as one segment with the checksum filled in.
  *
  * <p>{@link #prepare} reads the headers once; {@link #write} then produces segment {@code k} into any buffer.
@@ -43,7 +46,8 @@ public final class Segmenter {
     private int checksumAt;
     private int checksumFrom;
     // a TCP super-frame
-    private boolean tso;
+    private boolean gso;
+    private boolean udp;
     private boolean ipv4;
     private int l3;
     private int l4;
@@ -64,10 +68,10 @@ public final class Segmenter {
         this.frame = offset;
         this.length = length;
         this.failure = null;
-        this.tso = false;
+        this.gso = false;
         this.checksumAt = -1;
         if (offload.isSegmented()) {
-            return prepareTso(offload);
+            return prepareGso(offload);
         }
         if (offload.needsChecksum()) {
             int start = offload.csumStart() + shift;
@@ -82,11 +86,13 @@ public final class Segmenter {
         return 1;
     }
 
-    private int prepareTso(Offload offload) {
+    private int prepareGso(Offload offload) {
         int type = offload.gsoType();
-        if (type != VirtioNetHeader.GSO_TCPV4 && type != VirtioNetHeader.GSO_TCPV6) {
-            return fail("GSO type is not TCP (only TSO is enabled on taps)");
+        if (type != VirtioNetHeader.GSO_TCPV4 && type != VirtioNetHeader.GSO_TCPV6
+            && type != VirtioNetHeader.GSO_UDP_L4) {
+            return fail("GSO type is not TCP or UDP (USO): UFO is not enabled on taps");
         }
+        udp = type == VirtioNetHeader.GSO_UDP_L4;
         int at = Ethernet.TYPE_OFFSET;
         int etherType = Wire.u16(src, frame + at);
         for (int tags = 0; tags < 2 && (etherType == EtherType.VLAN || EtherType.isServiceTag(etherType)); tags++) {
@@ -97,33 +103,41 @@ public final class Segmenter {
             etherType = Wire.u16(src, frame + at);
         }
         l3 = at + 2;
-        ipv4 = type == VirtioNetHeader.GSO_TCPV4;
+        ipv4 = udp ? etherType == EtherType.IPV4 : type == VirtioNetHeader.GSO_TCPV4;
+        int protocol = udp ? Ipv4.PROTOCOL_UDP : Ipv4.PROTOCOL_TCP;
         if (ipv4) {
             if (etherType != EtherType.IPV4 || l3 + Ipv4.MIN_HEADER_LENGTH > length
                 || Ipv4.version(src, frame + l3) != Ipv4.VERSION || Ipv4.ihl(src, frame + l3) < Ipv4.MIN_IHL) {
-                return fail("TCPv4 super-frame without an IPv4 header");
+                return fail("IPv4 super-frame without an IPv4 header");
             }
-            if (Ipv4.protocol(src, frame + l3) != Ipv4.PROTOCOL_TCP || Ipv4.isFragment(src, frame + l3)) {
-                return fail("TCPv4 super-frame that is not one unfragmented TCP packet");
+            if (Ipv4.protocol(src, frame + l3) != protocol || Ipv4.isFragment(src, frame + l3)) {
+                return fail("IPv4 super-frame that is not one unfragmented packet of its GSO type's protocol");
             }
             l4 = l3 + Ipv4.headerLength(src, frame + l3);
             firstId = Ipv4.identification(src, frame + l3);
         } else {
             if (etherType != EtherType.IPV6 || l3 + Ipv6.LENGTH > length
                 || Ipv6.version(src, frame + l3) != Ipv6.VERSION) {
-                return fail("TCPv6 super-frame without an IPv6 header");
+                return fail("IPv6 super-frame without an IPv6 header");
             }
-            if (Ipv6.nextHeader(src, frame + l3) != Ipv6.NEXT_HEADER_TCP) {
-                return fail("TCPv6 super-frame with extension headers");
+            if (Ipv6.nextHeader(src, frame + l3) != protocol) {
+                return fail("IPv6 super-frame with extension headers");
             }
             l4 = l3 + Ipv6.LENGTH;
         }
-        if (l4 + TCP_MIN_HEADER > length) {
-            return fail("truncated TCP header");
-        }
-        headersEnd = l4 + (Wire.u8(src, frame + l4 + TCP_DATA_OFFSET) >>> 4) * 4;
-        if (headersEnd < l4 + TCP_MIN_HEADER || headersEnd > length) {
-            return fail("bad TCP data offset");
+        if (udp) {
+            headersEnd = l4 + Udp.LENGTH;
+            if (headersEnd > length) {
+                return fail("truncated UDP header");
+            }
+        } else {
+            if (l4 + TCP_MIN_HEADER > length) {
+                return fail("truncated TCP header");
+            }
+            headersEnd = l4 + (Wire.u8(src, frame + l4 + TCP_DATA_OFFSET) >>> 4) * 4;
+            if (headersEnd < l4 + TCP_MIN_HEADER || headersEnd > length) {
+                return fail("bad TCP data offset");
+            }
         }
         mss = offload.gsoSize();
         payload = length - headersEnd;
@@ -134,8 +148,8 @@ public final class Segmenter {
         if (n > MAX_SEGMENTS) {
             return fail("gso_size would cut the payload into more than " + MAX_SEGMENTS + " segments");
         }
-        firstSeq = Wire.u32(src, frame + l4 + TCP_SEQ);
-        tso = true;
+        firstSeq = udp ? 0 : Wire.u32(src, frame + l4 + TCP_SEQ);
+        gso = true;
         segments = n;
         return n;
     }
@@ -158,7 +172,7 @@ public final class Segmenter {
 
     /** Length of segment {@code k} as {@link #write} writes it. */
     public int length(int k) {
-        if (!tso) {
+        if (!gso) {
             return length;
         }
         return headersEnd + segmentPayload(k);
@@ -170,7 +184,7 @@ public final class Segmenter {
 
     /** Writes segment {@code k} (of {@link #prepare}'s count) at {@code dst[at]}; returns its length. */
     public int write(int k, MemorySegment dst, long at) {
-        if (!tso) {
+        if (!gso) {
             MemorySegment.copy(src, frame, dst, at, length);
             if (checksumAt >= 0) {
                 completeChecksum(dst, at);
@@ -183,15 +197,24 @@ public final class Segmenter {
         long ip = at + l3;
         long tcp = at + l4;
         int tcpLength = headersEnd - l4 + seg;
+        int protocol = udp ? Ipv4.PROTOCOL_UDP : Ipv4.PROTOCOL_TCP;
         long pseudo;
         if (ipv4) {
             Ipv4.totalLength(dst, ip, l4 - l3 + tcpLength);
             Ipv4.identification(dst, ip, (firstId + k) & 0xFFFF);
             Ipv4.updateHeaderChecksum(dst, ip);
-            pseudo = Ipv4.pseudoHeaderSum(Ipv4.src(dst, ip), Ipv4.dst(dst, ip), Ipv4.PROTOCOL_TCP, tcpLength);
+            pseudo = Ipv4.pseudoHeaderSum(Ipv4.src(dst, ip), Ipv4.dst(dst, ip), protocol, tcpLength);
         } else {
             Ipv6.payloadLength(dst, ip, tcpLength);
-            pseudo = Ipv6PseudoHeader.sum(dst, ip, Ipv6.NEXT_HEADER_TCP, tcpLength);
+            pseudo = Ipv6PseudoHeader.sum(dst, ip, protocol, tcpLength);
+        }
+        if (udp) {
+            long udpAt = tcp;
+            Wire.putU16(dst, udpAt + 4, tcpLength);
+            Wire.putU16(dst, udpAt + 6, 0);
+            int sum = InternetChecksum.checksum(dst, udpAt, tcpLength, pseudo);
+            Wire.putU16(dst, udpAt + 6, sum == 0 ? 0xFFFF : sum); // RFC 768: a computed 0 is sent as all ones
+            return headersEnd + seg;
         }
         Wire.putU32(dst, tcp + TCP_SEQ, (firstSeq + (long) k * mss) & 0xFFFF_FFFFL);
         int flags = Wire.u8(dst, tcp + TCP_FLAGS);

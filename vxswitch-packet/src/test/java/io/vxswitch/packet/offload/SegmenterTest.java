@@ -149,6 +149,64 @@ class SegmenterTest {
         assertThat(joined.toByteArray()).isEqualTo(payload);
     }
 
+    /** A UDP super-frame (USO) as a tap hands it over: UDP length and checksum for the whole, checksum partial. */
+    static int udpSuperFrame(MemorySegment s, boolean v6, byte[] payload) {
+        int at = FrameBuilder.ethernet(s, 0, MAC_B, MAC_A, v6 ? EtherType.IPV6 : EtherType.IPV4);
+        int udpLength = 8 + payload.length;
+        int l4;
+        if (v6) {
+            Ipv6.versionClassFlow(s, at, 0, 0);
+            Ipv6.payloadLength(s, at, udpLength);
+            Ipv6.nextHeader(s, at, Ipv6.NEXT_HEADER_UDP);
+            Ipv6.hopLimit(s, at, 64);
+            Ipv6.src(s, at, 0x20010db8_00000000L, 1);
+            Ipv6.dst(s, at, 0x20010db8_00000000L, 3);
+            l4 = at + Ipv6.LENGTH;
+        } else {
+            Ipv4.writeHeader(s, at, Ipv4.PROTOCOL_UDP, IP_A, IP_B, udpLength, 64);
+            l4 = at + Ipv4.MIN_HEADER_LENGTH;
+        }
+        Wire.putU16(s, l4, 5000);
+        Wire.putU16(s, l4 + 2, 6000);
+        Wire.putU16(s, l4 + 4, udpLength);
+        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, l4 + 8, payload.length);
+        long pseudo = v6 ? Ipv6PseudoHeader.sum(s, at, Ipv6.NEXT_HEADER_UDP, udpLength)
+            : Ipv4.pseudoHeaderSum(IP_A, IP_B, Ipv4.PROTOCOL_UDP, udpLength);
+        Wire.putU16(s, l4 + 6, InternetChecksum.fold(pseudo));
+        return l4 + udpLength;
+    }
+
+    @Test
+    void a_udp_super_frame_becomes_datagrams_of_gso_size_each_with_its_length_and_checksum() {
+        for (boolean v6 : new boolean[] {false, true}) {
+            byte[] payload = payload(5_000, 12);
+            MemorySegment frame = MemorySegment.ofArray(new byte[8_000]);
+            int length = udpSuperFrame(frame, v6, payload);
+            int l3 = Ethernet.HEADER_LENGTH;
+            int l4 = l3 + (v6 ? Ipv6.LENGTH : Ipv4.MIN_HEADER_LENGTH);
+            offload.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_UDP_L4, l4 + 8, 1400, l4, 6);
+            assertThat(segmenter.prepare(frame, 0, length, offload, 0)).as(segmenter.failure()).isEqualTo(4);
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            MemorySegment out = MemorySegment.ofArray(new byte[2048]);
+            for (int k = 0; k < 4; k++) {
+                int len = segmenter.write(k, out, 0);
+                int seg = k < 3 ? 1400 : 800;
+                assertThat(len).isEqualTo(l4 + 8 + seg);
+                assertThat(Wire.u16(out, l4 + 4)).as("UDP length").isEqualTo(8 + seg);
+                long pseudo = v6 ? Ipv6PseudoHeader.sum(out, l3, Ipv6.NEXT_HEADER_UDP, 8 + seg)
+                    : Ipv4.pseudoHeaderSum(IP_A, IP_B, Ipv4.PROTOCOL_UDP, 8 + seg);
+                assertThat(InternetChecksum.fold(InternetChecksum.add(out, l4, 8 + seg, pseudo)))
+                    .as("UDP checksum of datagram %d (IPv6 %s)", k, v6).isEqualTo(0xFFFF);
+                if (!v6) {
+                    assertThat(Ipv4.headerChecksumValid(out, l3)).isTrue();
+                    assertThat(Ipv4.totalLength(out, l3)).isEqualTo(20 + 8 + seg);
+                }
+                joined.writeBytes(out.asSlice(l4 + 8, seg).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            }
+            assertThat(joined.toByteArray()).isEqualTo(payload);
+        }
+    }
+
     @Test
     void a_frame_that_only_needs_its_checksum_gets_it_filled_in_where_a_pushed_tag_moved_it() {
         MemorySegment frame = MemorySegment.ofArray(new byte[2048]);
@@ -173,9 +231,11 @@ class SegmenterTest {
     void frames_that_cannot_be_finished_are_refused_with_a_reason() {
         MemorySegment frame = MemorySegment.ofArray(new byte[4096]);
         int length = superFrame(frame, false, 0, payload(3000, 6));
-        offload.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_UDP_L4, 0, 1400, 34, 6);
+        offload.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_UDP, 0, 1400, 34, 6);
         assertThat(segmenter.prepare(frame, 0, length, offload, 0)).isZero();
-        assertThat(segmenter.failure()).contains("not TCP");
+        assertThat(segmenter.failure()).contains("not TCP or UDP");
+        offload.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_UDP_L4, 0, 1400, 34, 6);
+        assertThat(segmenter.prepare(frame, 0, length, offload, 0)).as("a TCP packet called UDP").isZero();
         offload.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV6, 0, 1400, 34, 16);
         assertThat(segmenter.prepare(frame, 0, length, offload, 0)).isZero();
         assertThat(segmenter.failure()).contains("without an IPv6 header");
