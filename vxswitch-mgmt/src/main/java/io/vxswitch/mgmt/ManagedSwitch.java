@@ -29,6 +29,11 @@ public interface ManagedSwitch {
      */
     DeviceDrops deviceDrops(String port);
 
+    /** What port {@code port}'s device did in software for offloads (GSO cuts, GRO); zero where it did nothing. */
+    default DeviceOffload deviceOffload(String port) {
+        return DeviceOffload.NONE;
+    }
+
     /**
      * Starts copying port {@code port}'s frames, received and sent, to a new session.
      *
@@ -57,5 +62,10 @@ public interface ManagedSwitch {
     /** Transmit drops of one port's device; zero for a port without one. */
     record DeviceDrops(long txQueueFull, long txRefused) {
         public static final DeviceDrops NONE = new DeviceDrops(0, 0);
+    }
+
+    /** Super-frames cut into segments before sending, and super-frames coalesced from received segments. */
+    record DeviceOffload(long superFramesCut, long segmentsFromCuts, long superFramesCoalesced, long segmentsCoalesced) {
+        public static final DeviceOffload NONE = new DeviceOffload(0, 0, 0, 0);
     }
 }

@@ -79,10 +79,33 @@ public final class Metrics {
         }
         out.add(txDrops.build());
         out.add(up.build());
+        addOffload(ports, managed, out);
 
         addFdb(s, out);
         addTunnels(managed.tunnels(), out);
         return new MetricSnapshots(out);
+    }
+
+    private static void addOffload(List<Port> ports, ManagedSwitch managed, List<MetricSnapshot> out) {
+        CounterSnapshot.Builder cut = CounterSnapshot.builder().name("vxswitch_port_gso_super_frames")
+            .help("Super-frames (from taps with offload) the port's device cut into segments in software.");
+        CounterSnapshot.Builder cutSegments = CounterSnapshot.builder().name("vxswitch_port_gso_segments")
+            .help("Segments the port's device cut those super-frames into.");
+        CounterSnapshot.Builder gro = CounterSnapshot.builder().name("vxswitch_port_gro_super_frames")
+            .help("Super-frames the port's device coalesced from received TCP segments (GRO).");
+        CounterSnapshot.Builder groSegments = CounterSnapshot.builder().name("vxswitch_port_gro_segments")
+            .help("Received TCP segments the port's device coalesced into super-frames.");
+        for (Port p : ports) {
+            ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
+            cut.dataPoint(counter(o.superFramesCut(), "port", p.name()));
+            cutSegments.dataPoint(counter(o.segmentsFromCuts(), "port", p.name()));
+            gro.dataPoint(counter(o.superFramesCoalesced(), "port", p.name()));
+            groSegments.dataPoint(counter(o.segmentsCoalesced(), "port", p.name()));
+        }
+        out.add(cut.build());
+        out.add(cutSegments.build());
+        out.add(gro.build());
+        out.add(groSegments.build());
     }
 
     private static void addFdb(Switch s, List<MetricSnapshot> out) {

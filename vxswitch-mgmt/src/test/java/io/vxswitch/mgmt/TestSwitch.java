@@ -122,6 +122,11 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         return port.equals("vm2") ? new DeviceDrops(3, 1) : DeviceDrops.NONE;
     }
 
+    @Override
+    public DeviceOffload deviceOffload(String port) {
+        return port.equals("vm2") ? new DeviceOffload(2, 90, 5, 40) : DeviceOffload.NONE;
+    }
+
     /** Frames "captured" on any port: the test puts them here, the session hands them out. */
     final java.util.concurrent.BlockingQueue<byte[]> captured = new java.util.concurrent.LinkedBlockingQueue<>();
     volatile boolean captureClosed;

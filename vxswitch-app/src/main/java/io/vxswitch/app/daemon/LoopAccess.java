@@ -143,16 +143,29 @@ final class LoopAccess implements ManagedSwitch {
     }
 
     @Override
-    public DeviceDrops deviceDrops(String port) {
+    public DeviceOffload deviceOffload(String port) {
+        PortDevice d = device(port);
+        return d == null ? DeviceOffload.NONE : new DeviceOffload(d.superFramesCut(), d.segmentsFromCuts(),
+            d.superFramesCoalesced(), d.segmentsCoalesced());
+    }
+
+    /** The device of port {@code port}, or null. */
+    private PortDevice device(String port) {
         Port p = sw.port(port);
         if (p == null) {
-            return DeviceDrops.NONE;
+            return null;
         }
         for (PortDevice d : dataplane.devices()) {
             if (d.switchPort() == p.id()) {
-                return new DeviceDrops(d.txQueueFull(), d.txRefused());
+                return d;
             }
         }
-        return DeviceDrops.NONE;
+        return null;
+    }
+
+    @Override
+    public DeviceDrops deviceDrops(String port) {
+        PortDevice d = device(port);
+        return d == null ? DeviceDrops.NONE : new DeviceDrops(d.txQueueFull(), d.txRefused());
     }
 }

@@ -98,6 +98,10 @@ class OffloadIT extends LabIT {
         double meanFrame = vm1Stats.get("rxBytes").asDouble() / vm1Stats.get("rxFrames").asDouble();
         assertThat(meanFrame).as("mean size of the frames vm1 handed over: super-frames, not 1464-byte ones\n"
             + vm1Stats).isGreaterThan(4000);
+        assertThat(port(daemon, "vx119").get("offload").get("superFramesCut").asLong())
+            .as("super-frames the tunnel cut").isPositive();
+        assertThat(port(daemon, "vm2").get("offload").has("superFramesCut")).as("a tap with offload takes them whole")
+            .isFalse();
         for (String name : List.of("vm2", "vm4", "up0", "vx119")) {
             assertThat(port(daemon, name).get("drops").has("tx_refused")).as("copies to " + name + " that could "
                 + "not be finished or sent\n" + port(daemon, name)).isFalse();
@@ -151,6 +155,9 @@ class OffloadIT extends LabIT {
         long frames = port(daemon, "vx119").get("rxFrames").asLong();
         assertThat(datagrams).as("VXLAN datagrams from hostB against the frames they became in the switch "
             + "(" + frames + ")").isGreaterThan(3 * frames);
+        JsonNode gro = port(daemon, "vx119").get("offload");
+        assertThat(gro.get("segmentsCoalesced").asLong()).as("GRO counters " + gro)
+            .isGreaterThan(3 * gro.get("superFramesCoalesced").asLong()).isLessThanOrEqualTo(datagrams);
 
         Background receiver = lab.spawn("sha256 receiver vm1", vm1, "python3", "-c", RECEIVER);
         receiver.awaitOutput(out -> out.contains("listening"), "'listening'", Duration.ofSeconds(10));

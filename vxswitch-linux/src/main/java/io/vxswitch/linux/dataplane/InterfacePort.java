@@ -149,6 +149,16 @@ public final class InterfacePort implements PortDevice {
     }
 
     @Override
+    public long superFramesCut() {
+        return software.superFrames();
+    }
+
+    @Override
+    public long segmentsFromCuts() {
+        return software.segments();
+    }
+
+    @Override
     public String describe() {
         return "interface " + socket.interfaceName() + " (mtu " + socket.mtu() + ")";
     }

@@ -73,6 +73,25 @@ public interface PortDevice extends AutoCloseable {
     /** Copies the kernel refused or could not queue, or too large for the device. */
     long txRefused();
 
+    /** Super-frames this device cut into segments in software before sending (its wire takes only finished frames). */
+    default long superFramesCut() {
+        return 0;
+    }
+
+    /** The segments those super-frames became. */
+    default long segmentsFromCuts() {
+        return 0;
+    }
+
+    /** Super-frames this device made by coalescing received segments (GRO), and the segments they hold. */
+    default long superFramesCoalesced() {
+        return 0;
+    }
+
+    default long segmentsCoalesced() {
+        return 0;
+    }
+
     /** One line for the start-up summary: what this port is on the host. */
     String describe();
 

@@ -20,6 +20,8 @@ final class SoftwareOffload implements AutoCloseable {
     private final MemorySegment scratch = arena.allocate(MAX_SUPER_FRAME, 64);
     private final Segmenter segmenter = new Segmenter();
     private long refused;
+    private long superFrames;
+    private long segments;
     private volatile String lastFailure;
 
     /**
@@ -38,6 +40,9 @@ final class SoftwareOffload implements AutoCloseable {
         if (n == 0) {
             refused++;
             lastFailure = segmenter.failure();
+        } else if (offload.isSegmented()) {
+            superFrames++;
+            segments += n;
         }
         return n;
     }
@@ -55,6 +60,15 @@ final class SoftwareOffload implements AutoCloseable {
     /** Copies that could not be finished (a malformed super-frame, an offload type not enabled). */
     long refused() {
         return refused;
+    }
+
+    /** Super-frames cut into segments here, and the segments they became. */
+    long superFrames() {
+        return superFrames;
+    }
+
+    long segments() {
+        return segments;
     }
 
     /** Why the last refused copy was refused, for diagnostics; null if none was. */

@@ -194,6 +194,16 @@ public final class TapPort implements PortDevice {
     }
 
     @Override
+    public long superFramesCut() {
+        return software.superFrames();
+    }
+
+    @Override
+    public long segmentsFromCuts() {
+        return software.segments();
+    }
+
+    @Override
     public String describe() {
         return "tap " + tap.name();
     }

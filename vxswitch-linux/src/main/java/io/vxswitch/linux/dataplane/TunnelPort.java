@@ -171,12 +171,13 @@ public final class TunnelPort implements PortDevice {
         }
     }
 
-    /** Super-frames made by receive coalescing, and the segments they hold. */
-    public long superFrames() {
+    @Override
+    public long superFramesCoalesced() {
         return superFrames;
     }
 
-    public long coalescedSegments() {
+    @Override
+    public long segmentsCoalesced() {
         return coalescedSegments;
     }
 
@@ -374,6 +375,16 @@ public final class TunnelPort implements PortDevice {
     /** Received datagrams longer than a slot. */
     public long rxTruncated() {
         return rxDropped;
+    }
+
+    @Override
+    public long superFramesCut() {
+        return software.superFrames();
+    }
+
+    @Override
+    public long segmentsFromCuts() {
+        return software.segments();
     }
 
     @Override

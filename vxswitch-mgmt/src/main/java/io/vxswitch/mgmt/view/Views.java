@@ -79,8 +79,13 @@ public final class Views {
                                String remoteVtep) {
     }
 
+    /**
+     * @param offload what the port's device did in software, non-zero entries only: {@code superFramesCut} and
+     *                {@code segmentsFromCuts} (GSO for a wire without offload), {@code superFramesCoalesced} and
+     *                {@code segmentsCoalesced} (GRO)
+     */
     public record PortStatsView(String port, long rxFrames, long rxBytes, long txFrames, long txBytes,
-                                Map<String, Long> drops) {
+                                Map<String, Long> drops, Map<String, Long> offload) {
     }
 
     public static SwitchView switchView(Switch sw, int tunnels) {
@@ -178,9 +183,21 @@ public final class Views {
             if (device.txRefused() > 0) {
                 drops.put("tx_refused", device.txRefused());
             }
-            out.add(new PortStatsView(p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(), c.txBytes(), drops));
+            ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
+            Map<String, Long> offload = new LinkedHashMap<>();
+            putNonZero(offload, "superFramesCut", o.superFramesCut());
+            putNonZero(offload, "segmentsFromCuts", o.segmentsFromCuts());
+            putNonZero(offload, "superFramesCoalesced", o.superFramesCoalesced());
+            putNonZero(offload, "segmentsCoalesced", o.segmentsCoalesced());
+            out.add(new PortStatsView(p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(), c.txBytes(), drops, offload));
         }
         return out;
+    }
+
+    private static void putNonZero(Map<String, Long> map, String key, long value) {
+        if (value != 0) {
+            map.put(key, value);
+        }
     }
 
     /** Ports in the order they were added (their ids), the order an operator configured them. */
