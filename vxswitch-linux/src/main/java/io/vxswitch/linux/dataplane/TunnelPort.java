@@ -29,12 +29,16 @@ import io.vxswitch.vxlan.VxlanDrop;
  * the kernel refuses (EIO before Linux 6.10 when the route's device cannot checksum UDP; EINVAL on a socket without
  * UDP checksums), the port says so once and sends datagram by datagram from then on.
  *
- * <p>Receiving, consecutive TCP segments of one flow in one {@code recvmmsg} batch are coalesced into a super-frame
- * (GRO, {@link TcpCoalescer}) that crosses the switch once and goes whole to a tap with offload.
+ * <p>Receiving, the socket takes datagrams joined by the kernel ({@code UDP_GRO}: a peer's UDP GSO train, or what the
+ * NIC's GRO gathered) as one, and consecutive TCP segments of one flow are coalesced into a super-frame (GRO,
+ * {@link TcpCoalescer}) that crosses the switch once and goes whole to a tap with offload.
  */
 public final class TunnelPort implements PortDevice {
     static final int BATCH = 64;
     static final int TX_SLOTS = 4;
+    /** Receive batch with UDP_GRO: fewer slots, each room for the 64 KiB the kernel joins at most. */
+    static final int GRO_BATCH = 32;
+    static final int GRO_SLOT = 65_536;
     /** UDP_MAX_SEGMENTS before Linux 6.8 (128 since). */
     static final int MAX_TRAIN_SEGMENTS = 64;
     /** A GSO message is one UDP datagram to the stack: its length field caps it (65535 less UDP and IPv6 headers). */
@@ -59,6 +63,7 @@ public final class TunnelPort implements PortDevice {
     private final SourcePortHash flows = SourcePortHash.rfc7348();
     private final SoftwareOffload software = new SoftwareOffload();
     private final Arena arena = Arena.ofShared();
+    private final boolean udpGro;
     /** Receive coalescing; null when off. */
     private final TcpCoalescer coalescer;
     /** What a frame needs that was not coalesced: nothing. Never written. */
@@ -93,7 +98,9 @@ public final class TunnelPort implements PortDevice {
         this.mtu = mtu;
         this.ipv6 = ipv6;
         this.slotSize = slotSize;
-        this.rx = new UdpBatch(BATCH, slotSize);
+        // With GRO the kernel may join up to 64 KiB of one flow's datagrams into one receive (UDP_GRO): big slots.
+        this.udpGro = gro && sockets.receiver().receiveCoalesced();
+        this.rx = udpGro ? new UdpBatch(GRO_BATCH, GRO_SLOT) : new UdpBatch(BATCH, slotSize);
         for (int s = 0; s < TX_SLOTS; s++) {
             tx[s] = new UdpBatch(BATCH, slotSize);
         }
@@ -127,34 +134,48 @@ public final class TunnelPort implements PortDevice {
             }
             long srcHigh = rx.sourceHigh(k);
             long srcLow = rx.sourceLow(k);
-            if (vtep.decapsulate(rx.buffer(), rx.slotOffset(k), rx.length(k)) != VxlanDrop.NONE) {
-                continue; // counted by the decapsulator
+            long slot = rx.slotOffset(k);
+            int length = rx.length(k);
+            int each = rx.segmentSize(k); // > 0: datagrams the kernel joined (UDP_GRO), each this long but the last
+            if (each <= 0) {
+                receiveDatagram(dataplane, srcHigh, srcLow, slot, length, now);
+                continue;
             }
-            DecapResult inner = vtep.decapsulated();
-            if (coalescer != null) {
-                if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
-                    && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                    continue;
-                }
-                if (coalescer.isOpen()) {
-                    forwardCoalesced(dataplane, now);
-                }
-                if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                    openHigh = srcHigh;
-                    openLow = srcLow;
-                    openVlan = inner.vlan();
-                    continue; // stays in the receive buffer until the flow's next segment or the end of the batch
-                }
-            }
-            if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
-                1, now, dataplane.decision()) == VxlanDrop.NONE) {
-                dataplane.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
+            for (int at = 0; at < length; at += each) {
+                receiveDatagram(dataplane, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
             }
         }
         if (coalescer != null && coalescer.isOpen()) {
             forwardCoalesced(dataplane, now);
         }
         return Math.max(n, 0);
+    }
+
+    /** Decapsulates one VXLAN datagram at {@code rx.buffer()[offset]}, then coalesces or forwards its inner frame. */
+    private void receiveDatagram(Dataplane dataplane, long srcHigh, long srcLow, long offset, int length, long now) {
+        if (vtep.decapsulate(rx.buffer(), offset, length) != VxlanDrop.NONE) {
+            return; // counted by the decapsulator
+        }
+        DecapResult inner = vtep.decapsulated();
+        if (coalescer != null) {
+            if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
+                && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
+                return;
+            }
+            if (coalescer.isOpen()) {
+                forwardCoalesced(dataplane, now);
+            }
+            if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
+                openHigh = srcHigh;
+                openLow = srcLow;
+                openVlan = inner.vlan();
+                return; // stays in the receive buffer until the flow's next segment or the end of the batch
+            }
+        }
+        if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
+            1, now, dataplane.decision()) == VxlanDrop.NONE) {
+            dataplane.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
+        }
     }
 
     /** Hands the coalesced super-frame (or the one segment that found no follower) to the switch. */
@@ -389,7 +410,7 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "");
+        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "") + (udpGro ? ", UDP GRO" : "");
     }
 
     @Override

@@ -49,6 +49,28 @@ public final class CmsgHdr {
         TYPE.set(s, at, type);
     }
 
+    /**
+     * The offset of the data of the first control message of {@code level} and {@code type} with at least
+     * {@code minData} bytes of data, in the {@code length} bytes of ancillary data at {@code control[at]}; -1 if there
+     * is none (or the buffer is malformed).
+     */
+    public static long find(MemorySegment control, long at, long length, int level, int type, long minData) {
+        long end = at + length;
+        long header = at;
+        while (header + SIZE <= end) {
+            long cmsgLength = length(control, header);
+            if (cmsgLength < SIZE || header + cmsgLength > end) {
+                return -1;
+            }
+            if (level(control, header) == level && type(control, header) == type
+                && cmsgLength >= dataOffset() + minData) {
+                return header + dataOffset();
+            }
+            header += align(cmsgLength);
+        }
+        return -1;
+    }
+
     public static long length(MemorySegment s, long at) {
         return (long) LEN.get(s, at);
     }

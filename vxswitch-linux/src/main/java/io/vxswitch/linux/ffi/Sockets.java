@@ -23,6 +23,8 @@ public final class Sockets {
     public static final int SOL_UDP = 17;
     /** {@code UDP_SEGMENT} (Linux 4.18): send one buffer as datagrams of this many bytes each (UDP GSO). */
     public static final int UDP_SEGMENT = 103;
+    /** {@code UDP_GRO} (Linux 5.0): receive coalesced datagrams whole, with their segment size as a control message. */
+    public static final int UDP_GRO = 104;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IPV6_MTU_DISCOVER = 23;

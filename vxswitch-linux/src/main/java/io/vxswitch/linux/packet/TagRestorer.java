@@ -24,21 +24,8 @@ final class TagRestorer {
      * data at {@code at}; returns the offset of its {@code tpacket_auxdata}, or {@code -1}.
      */
     static long findAuxdata(MemorySegment control, long at, long length) {
-        long end = at + length;
-        long header = at;
-        while (header + CmsgHdr.SIZE <= end) {
-            long cmsgLength = CmsgHdr.length(control, header);
-            if (cmsgLength < CmsgHdr.SIZE || header + cmsgLength > end) {
-                return -1;
-            }
-            if (CmsgHdr.level(control, header) == TpacketAuxdata.SOL_PACKET
-                && CmsgHdr.type(control, header) == TpacketAuxdata.PACKET_AUXDATA
-                && cmsgLength >= CmsgHdr.dataOffset() + TpacketAuxdata.SIZE) {
-                return header + CmsgHdr.dataOffset();
-            }
-            header += CmsgHdr.align(cmsgLength);
-        }
-        return -1;
+        return CmsgHdr.find(control, at, length, TpacketAuxdata.SOL_PACKET, TpacketAuxdata.PACKET_AUXDATA,
+            TpacketAuxdata.SIZE);
     }
 
     /** True if the auxdata reports a stripped tag. Old kernels set no flag but a non-zero TCI. */

@@ -32,6 +32,8 @@ public final class UdpBatch implements AutoCloseable {
     public static final int NOT_SENT = 0;
     /** {@code CMSG_SPACE(sizeof(uint16_t))}: one UDP_SEGMENT control message. */
     private static final int SEGMENT_CONTROL = (int) CmsgHdr.space(2);
+    /** Room for the one control message a receive can bring: UDP_GRO's int. */
+    private static final int CONTROL = (int) Math.max(SEGMENT_CONTROL, CmsgHdr.space(4));
 
     private final Arena arena;
     final MessageVector vector;
@@ -49,7 +51,7 @@ public final class UdpBatch implements AutoCloseable {
      */
     public UdpBatch(int capacity, int slotSize) {
         this.arena = Arena.ofShared();
-        this.vector = new MessageVector(arena, capacity, slotSize, NAME_SIZE, SEGMENT_CONTROL);
+        this.vector = new MessageVector(arena, capacity, slotSize, NAME_SIZE, CONTROL);
         this.lengths = new int[capacity];
         this.dataOffsets = new long[capacity];
         this.segmentSizes = new int[capacity];
@@ -164,7 +166,10 @@ public final class UdpBatch implements AutoCloseable {
         return (long) slotSize() * capacity();
     }
 
-    /** The UDP segment size of message {@code i} (0: one datagram). */
+    /**
+     * The UDP segment size of message {@code i}: sending, as declared ({@link #message}); received on a socket with
+     * {@link UdpSocket#receiveCoalesced}, the size of each datagram the kernel joined into it. 0: one datagram.
+     */
     public int segmentSize(int i) {
         return segmentSizes[i];
     }

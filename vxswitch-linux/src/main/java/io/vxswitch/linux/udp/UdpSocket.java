@@ -4,6 +4,7 @@ import io.vxswitch.linux.ErrorHints;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.linux.ffi.CmsgHdr;
 import io.vxswitch.linux.ffi.DataPathCalls;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.Libc;
@@ -145,6 +146,9 @@ public final class UdpSocket implements AutoCloseable {
             int length = v.length(i);
             batch.lengths[i] = length;
             batch.truncated[i] = (v.flags(i) & MsgHdr.MSG_TRUNC) != 0;
+            long gro = CmsgHdr.find(v.controls(), v.controlOffset(i), v.controlLength(i), Sockets.SOL_UDP,
+                Sockets.UDP_GRO, 4);
+            batch.segmentSizes[i] = gro < 0 ? 0 : v.controls().get(ValueLayout.JAVA_INT_UNALIGNED, gro);
             counters.add(IoCounter.RX_BYTES, length);
         }
         counters.add(IoCounter.RX_FRAMES, r);
@@ -249,6 +253,18 @@ public final class UdpSocket implements AutoCloseable {
         try (Arena setup = Arena.ofConfined()) {
             return Libc.setsockopt(openFd(), Sockets.SOL_UDP, Sockets.UDP_SEGMENT,
                 setup.allocateFrom(ValueLayout.JAVA_INT, 0), 4) == 0;
+        }
+    }
+
+    /**
+     * {@code UDP_GRO}: the kernel may hand over several datagrams of one flow as one, {@link UdpBatch#segmentSize}
+     * bytes each (the last shorter or equal), as it gathered them by GRO or as a UDP GSO sender sent them. Give slots
+     * of 64 KiB. Returns false where the kernel lacks it (before Linux 5.0); datagrams then come one by one.
+     */
+    public boolean receiveCoalesced() {
+        try (Arena setup = Arena.ofConfined()) {
+            return Libc.setsockopt(openFd(), Sockets.SOL_UDP, Sockets.UDP_GRO,
+                setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4) == 0;
         }
     }
 

@@ -90,6 +90,31 @@ class UdpSocketTest {
         }
     }
 
+    @Test
+    void a_socket_with_udp_gro_takes_a_gso_train_whole_with_its_segment_size() throws Exception {
+        try (UdpSocket a = UdpSocket.bind(V4, 0); UdpSocket b = UdpSocket.bind(V4, 0);
+             UdpBatch tx = new UdpBatch(4, 2048); UdpBatch rx = new UdpBatch(4, 65_536)) {
+            assertThat(b.receiveCoalesced()).as("UDP_GRO, Linux 5.0+").isTrue();
+            for (int k = 0; k < 4; k++) {
+                fill(tx.buffer(), k * 1000L, k < 3 ? 1000 : 400, k);
+            }
+            tx.message(0, 0, 3400, 1000, V4.high(), V4.low(), b.localPort());
+            assertThat(a.send(tx, 1)).isEqualTo(1);
+            receive(b, rx, 1, i -> {
+                assertThat(rx.length(i)).isEqualTo(3400);
+                assertThat(rx.segmentSize(i)).as("the size of each datagram joined").isEqualTo(1000);
+                for (int k = 0; k < 4; k++) {
+                    assertThat(matches(rx.buffer(), rx.slotOffset(i) + k * 1000L, k < 3 ? 1000 : 400, k)).isTrue();
+                }
+            });
+            // a lone datagram comes without a segment size
+            fill(tx.buffer(), 0, 77, 5);
+            tx.datagram(0, 77, V4.high(), V4.low(), b.localPort());
+            assertThat(a.send(tx, 1)).isEqualTo(1);
+            receive(b, rx, 1, i -> assertThat(rx.segmentSize(i)).isZero());
+        }
+    }
+
     /** What makes a tunnel fall back to one datagram per segment: the refusal comes back for that message. */
     @Test
     void a_gso_message_the_kernel_refuses_gets_its_errno_and_the_plain_one_after_it_still_goes() throws Exception {
