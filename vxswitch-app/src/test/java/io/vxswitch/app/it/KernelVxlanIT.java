@@ -42,13 +42,7 @@ class KernelVxlanIT extends LabIT {
         // UDP socket would receive them as they are.
         hostA.offloadsOff("ul0");
         hostB.offloadsOff("ul0");
-        hostB.ip("link add br0 type bridge mcast_snooping 0");
-        hostB.ip("link set br0 up");
-        hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
-        hostB.ip("link set vxlan119 master br0");
-        hostB.ip("link set vxlan119 up");
-        vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", VM3_MAC, 1450);
-        hostB.ip("link set vm3 master br0");
+        vm3 = lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", VM3_MAC);
 
         daemon = Daemon.start(lab, hostA, """
             switch: {name: it-hostA}

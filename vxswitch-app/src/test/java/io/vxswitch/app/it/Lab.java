@@ -116,6 +116,24 @@ final class Lab implements AutoCloseable {
     }
 
     /**
+     * The kernel's reference VTEP in {@code host}: bridge br0 with vxlan119 (VNI 119, dstport 4789, from {@code local}
+     * to {@code remote} over ul0), and VM "vm3" ({@code cidr}, {@code mac}, MTU 1450) on a veth in the bridge, with
+     * offloads off on both ends of that veth (a kernel VTEP would otherwise send its TCP with checksums left to a NIC).
+     */
+    Netns vm3BehindKernelVtep(Netns host, String local, String remote, String cidr, String mac) {
+        host.ip("link add br0 type bridge mcast_snooping 0");
+        host.ip("link set br0 up");
+        host.ip("link add vxlan119 type vxlan id 119 local " + local + " remote " + remote + " dstport 4789 dev ul0");
+        host.ip("link set vxlan119 master br0");
+        host.ip("link set vxlan119 up");
+        Netns vm3 = vmOnVeth("vm3", host, "vm3", cidr, mac, 1450);
+        host.ip("link set vm3 master br0");
+        vm3.offloadsOff("eth0");
+        host.offloadsOff("vm3");
+        return vm3;
+    }
+
+    /**
      * A "VM" on a vxswitch TAP port: moves {@code tap} (created by the daemon in {@code host}) into a new namespace
      * {@code role}, gives it {@code mac} and {@code cidr}, and sets it up. The daemon keeps its descriptor: the
      * tap keeps working in its new namespace.

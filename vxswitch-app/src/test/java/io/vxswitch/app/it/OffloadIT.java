@@ -49,15 +49,7 @@ class OffloadIT extends LabIT {
         // not segment UDP, so the kernel cuts vxswitch's GSO messages before the veth and tshark on hostB sees the
         // datagrams as they would be on a wire.
         hostA.exec("ethtool", "-K", "ul0", "tx", "on", "tx-udp-segmentation", "off");
-        hostB.ip("link add br0 type bridge mcast_snooping 0");
-        hostB.ip("link set br0 up");
-        hostB.ip("link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0");
-        hostB.ip("link set vxlan119 master br0");
-        hostB.ip("link set vxlan119 up");
-        vm3 = lab.vmOnVeth("vm3", hostB, "vm3", "10.0.0.3/24", "02:00:00:00:00:03", 1450);
-        hostB.ip("link set vm3 master br0");
-        vm3.offloadsOff("eth0");
-        hostB.offloadsOff("vm3");
+        vm3 = lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", "02:00:00:00:00:03");
         peer = lab.vmOnVeth("peer", hostA, "up0", "10.0.0.5/24", "02:00:00:00:00:05", 1450);
         peer.offloadsOff("eth0");
         hostA.offloadsOff("up0");
@@ -159,15 +151,7 @@ class OffloadIT extends LabIT {
         assertThat(gro.get("segmentsCoalesced").asLong()).as("GRO counters " + gro)
             .isGreaterThan(3 * gro.get("superFramesCoalesced").asLong()).isLessThanOrEqualTo(datagrams);
 
-        Background receiver = lab.spawn("sha256 receiver vm1", vm1, "python3", "-c", RECEIVER);
-        receiver.awaitOutput(out -> out.contains("listening"), "'listening'", Duration.ofSeconds(10));
-        Cmd.Result sent = vm3.run(Duration.ofSeconds(60), "python3", "-c", SENDER);
-        assertThat(sent.ok()).as(sent.out() + sent.err()).isTrue();
-        receiver.awaitOutput(out -> out.lines().anyMatch(l -> l.startsWith("received ")), "the receiver's digest",
-            Duration.ofSeconds(20));
-        String digest = sent.out().strip().replace("sent ", "");
-        assertThat(receiver.output()).as("bytes and SHA-256 vm1 received, against what vm3 sent")
-            .contains("received " + digest);
+        DigestTransfer.assertIntact(lab, vm3, vm1, "10.0.0.1", 7);
         assertThat(daemon.stop()).doesNotContain("Exception");
     }
 
@@ -222,27 +206,6 @@ class OffloadIT extends LabIT {
         print("datagrams", n, "good", good, flush=True)
         """;
 
-    /** Listens on vm1, prints "received BYTES SHA256" once the sender closes. */
-    private static final String RECEIVER = """
-        import hashlib, socket
-        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("10.0.0.1", 9000)); s.listen(1); print("listening", flush=True)
-        c, _ = s.accept(); h = hashlib.sha256(); n = 0
-        while True:
-            b = c.recv(1 << 20)
-            if not b: break
-            h.update(b); n += len(b)
-        print("received", n, h.hexdigest(), flush=True)
-        """;
-    /** Sends 20 MiB of seeded random bytes from vm3 to vm1, prints "sent BYTES SHA256". */
-    private static final String SENDER = """
-        import hashlib, random, socket
-        r = random.Random(7); h = hashlib.sha256(); n = 0
-        s = socket.create_connection(("10.0.0.1", 9000), timeout=30)
-        for i in range(320):
-            b = r.randbytes(65536); h.update(b); s.sendall(b); n += len(b)
-        s.close(); print("sent", n, h.hexdigest())
-        """;
 
     private static JsonNode port(Daemon daemon, String name) throws Exception {
         for (JsonNode p : new ObjectMapper().readTree(daemon.cli("stats", "--json"))) {

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,13 +54,7 @@ class VxswitchPairIT extends LabIT {
         assertThat(there.mbps()).as(there.output() + lab.diagnostics()).isGreaterThan(1);
         assertThat(back.mbps()).as(back.output() + lab.diagnostics()).isGreaterThan(1);
 
-        Background receiver = lab.spawn("sha256 receiver vm3", vm3, "python3", "-c", RECEIVER);
-        receiver.awaitOutput(out -> out.contains("listening"), "'listening'", Duration.ofSeconds(10));
-        Cmd.Result sent = vm1.run(Duration.ofSeconds(60), "python3", "-c", SENDER);
-        assertThat(sent.ok()).as(sent.out() + sent.err()).isTrue();
-        receiver.awaitOutput(out -> out.contains("received "), "the receiver's digest", Duration.ofSeconds(20));
-        assertThat(receiver.output()).as("bytes and SHA-256 vm3 received, against what vm1 sent")
-            .contains(sent.out().strip().replace("sent ", "received "));
+        DigestTransfer.assertIntact(lab, vm1, vm3, "10.0.0.3", 11);
 
         JsonNode sender = offload(a);
         JsonNode joiner = offload(b);
@@ -82,24 +74,4 @@ class VxswitchPairIT extends LabIT {
         }
         throw new AssertionError("no tunnel port vx119 in vxswitch stats");
     }
-
-    private static final String RECEIVER = """
-        import hashlib, socket
-        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("10.0.0.3", 9000)); s.listen(1); print("listening", flush=True)
-        c, _ = s.accept(); h = hashlib.sha256(); n = 0
-        while True:
-            b = c.recv(1 << 20)
-            if not b: break
-            h.update(b); n += len(b)
-        print("received", n, h.hexdigest(), flush=True)
-        """;
-    private static final String SENDER = """
-        import hashlib, random, socket
-        r = random.Random(11); h = hashlib.sha256(); n = 0
-        s = socket.create_connection(("10.0.0.3", 9000), timeout=30)
-        for i in range(320):
-            b = r.randbytes(65536); h.update(b); s.sendall(b); n += len(b)
-        s.close(); print("sent", n, h.hexdigest())
-        """;
 }
