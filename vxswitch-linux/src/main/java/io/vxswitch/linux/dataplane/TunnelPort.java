@@ -114,6 +114,11 @@ public final class TunnelPort implements PortDevice {
         return vtep;
     }
 
+    /** The underlay sockets (tests reach in to make the kernel refuse GSO). */
+    UdpSocketPool sockets() {
+        return sockets;
+    }
+
     @Override
     public int fd() {
         return sockets.receiver().fd();

@@ -1,0 +1,179 @@
+package io.vxswitch.linux.dataplane;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.linux.poll.Epoll;
+import io.vxswitch.linux.udp.UdpBatch;
+import io.vxswitch.linux.udp.UdpSocket;
+import io.vxswitch.linux.udp.UdpSocketPool;
+import io.vxswitch.packet.EtherType;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.InternetChecksum;
+import io.vxswitch.packet.Ipv4;
+import io.vxswitch.packet.Vxlan;
+import io.vxswitch.packet.Wire;
+import io.vxswitch.packet.offload.Offload;
+import io.vxswitch.packet.offload.VirtioNetHeader;
+import io.vxswitch.vxlan.DecapOptions;
+import io.vxswitch.vxlan.FloodList;
+import io.vxswitch.vxlan.MtuCheck;
+import io.vxswitch.vxlan.RemoteVteps;
+import io.vxswitch.vxlan.VniMap;
+import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VtepAddress;
+import io.vxswitch.vxlan.VxlanCounters;
+import io.vxswitch.vxlan.VxlanDecapsulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A tunnel port sending a TCP super-frame over loopback to a UDP socket standing in for the peer VTEP: as UDP GSO
+ * trains, and datagram by datagram once the kernel has refused a GSO send.
+ */
+class TunnelPortTest {
+    static final VtepAddress LOOPBACK = VtepAddress.parse("127.0.0.1");
+    static final long VM1 = 0x02_00_00_00_00_01L;
+    static final int MSS = 1398;
+    static final int SEGMENTS = 11;
+    static final int HEADERS = 14 + 20 + 20;
+
+    Switch sw;
+    int vm1;
+    UdpSocket peer;
+    TunnelPort port;
+    final ForwardingDecision[] decision = new ForwardingDecision[1];
+    final MemorySegment frame = MemorySegment.ofArray(new byte[70_000]);
+    int frameLength;
+    final Offload tso = new Offload();
+
+    @BeforeEach
+    void build() {
+        sw = new Switch(SwitchOptions.defaults("t"));
+        sw.addPortGroup(new PortGroupPolicy("lan", VlanPolicy.none(), SecurityPolicy.VDS_DEFAULT,
+            MacLearningPolicy.ENABLED));
+        sw.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.none(), SecurityPolicy.VDS_DEFAULT,
+            MacLearningPolicy.ENABLED));
+        vm1 = sw.addVnicPort("vm1", "lan", VM1);
+        sw.addTunnelPort("vx", "tunnel");
+        peer = UdpSocket.bind(LOOPBACK, 0);
+        VniMap vnis = VniMap.of(119, 0);
+        RemoteVteps remotes = new RemoteVteps(4);
+        FloodList flood = new FloodList(remotes);
+        flood.add(119, LOOPBACK);
+        VxlanCounters counters = new VxlanCounters();
+        Vtep vtep = new Vtep(sw, "vx", vnis, remotes, flood,
+            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+        UdpSocketPool pool = UdpSocketPool.open(LOOPBACK, 0, 1, 0, 0);
+        port = new TunnelPort(vtep, pool, peer.localPort(), new MtuCheck(1500, counters, line -> { }), false, 9100,
+            false);
+        port.attach(new Backpressure(null));
+        frameLength = superFrame(frame, SEGMENTS * MSS - 100);
+        tso.set(VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4, HEADERS, MSS, 34, 16);
+        decision[0] = sw.newDecision();
+    }
+
+    @AfterEach
+    void close() {
+        port.close();
+        peer.close();
+    }
+
+    /** TCP/IPv4 from vm1 to an unknown MAC (so flooded to the tunnel) with {@code payload} bytes, checksum partial. */
+    static int superFrame(MemorySegment s, int payload) {
+        FrameBuilder.ethernet(s, 0, 0x02_00_00_00_00_03L, VM1, EtherType.IPV4);
+        Ipv4.writeHeader(s, 14, Ipv4.PROTOCOL_TCP, 0x0A000001, 0x0A000003, 20 + payload, 64);
+        Wire.putU32(s, 34, (40000L << 16) | 5201);
+        Wire.putU8(s, 46, 5 << 4);
+        Wire.putU8(s, 47, 0x10);
+        Wire.putU16(s, 50, InternetChecksum.fold(Ipv4.pseudoHeaderSum(0x0A000001, 0x0A000003, Ipv4.PROTOCOL_TCP,
+            20 + payload)));
+        return HEADERS + payload;
+    }
+
+    private void sendSuperFrame() {
+        ForwardingDecision d = decision[0];
+        sw.forward(vm1, frame, 0, frameLength, 1, d);
+        assertThat(d.egressCount()).as("flooded to the tunnel (%s)", d.dropReason()).isEqualTo(1);
+        port.send(d, 0, tso, 1);
+        port.flush();
+        port.transmit();
+    }
+
+    /** Receives on the peer until {@code expected} datagrams (counting a joined message as its parts) or 3 s. */
+    private List<Integer> receive(UdpBatch rx, int expected) {
+        List<Integer> lengths = new ArrayList<>();
+        try (Epoll epoll = new Epoll(1)) {
+            epoll.add(peer.fd(), Epoll.IN);
+            int[] ready = new int[1];
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            int datagrams = 0;
+            while (datagrams < expected && System.nanoTime() < deadline) {
+                epoll.wait(ready, 100);
+                int n = peer.receive(rx);
+                for (int i = 0; i < n; i++) {
+                    int each = rx.segmentSize(i) > 0 ? rx.segmentSize(i) : rx.length(i);
+                    for (int at = 0; at < rx.length(i); at += each) {
+                        assertThat(Vxlan.vni(rx.buffer(), rx.slotOffset(i) + at)).isEqualTo(119);
+                        datagrams++;
+                    }
+                    lengths.add(rx.length(i));
+                }
+            }
+            assertThat(datagrams).as("VXLAN datagrams at the peer").isEqualTo(expected);
+        }
+        return lengths;
+    }
+
+    @Test
+    void a_super_frame_leaves_as_one_gso_train_of_its_segments() {
+        assertThat(port.describe()).contains("UDP GSO");
+        assertThat(peer.receiveCoalesced()).isTrue();
+        try (UdpBatch rx = new UdpBatch(4, 65_536)) {
+            sendSuperFrame();
+            List<Integer> messages = receive(rx, SEGMENTS);
+            assertThat(messages).as("one message: the train, joined again by the peer's UDP_GRO").hasSize(1);
+            assertThat(rx.segmentSize(0)).isEqualTo(Vxlan.LENGTH + HEADERS + MSS);
+        }
+        assertThat(port.superFramesCut()).isEqualTo(1);
+        assertThat(port.segmentsFromCuts()).isEqualTo(SEGMENTS);
+        assertThat(port.txRefused()).isZero();
+        assertThat(port.takeNotice()).isNull();
+    }
+
+    @Test
+    void a_refused_gso_send_is_said_once_and_later_super_frames_go_datagram_by_datagram() {
+        // Linux refuses UDP GSO on a socket that sends without UDP checksums (EINVAL)
+        UdpSocketPool pool = poolOf(port);
+        for (int i = 0; i < pool.senderCount(); i++) {
+            pool.sender(i).zeroChecksum(true);
+        }
+        sendSuperFrame();
+        assertThat(port.txRefused()).as("the train's datagrams, counted as lost").isEqualTo(SEGMENTS);
+        assertThat(port.takeNotice()).contains("refused a UDP GSO send (EINVAL")
+            .contains(SEGMENTS + " datagrams lost, one datagram per segment from now on");
+        assertThat(port.takeNotice()).as("said once").isNull();
+        assertThat(port.describe()).doesNotContain("UDP GSO");
+
+        try (UdpBatch rx = new UdpBatch(16, 2048)) {
+            sendSuperFrame();
+            assertThat(receive(rx, SEGMENTS)).hasSize(SEGMENTS).startsWith(Vxlan.LENGTH + HEADERS + MSS);
+        }
+        assertThat(port.txRefused()).isEqualTo(SEGMENTS);
+    }
+
+    private static UdpSocketPool poolOf(TunnelPort port) {
+        return port.sockets();
+    }
+}
