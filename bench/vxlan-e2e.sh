@@ -33,7 +33,11 @@
 # kernel cuts them at the vxlan device). C keeps vm1's veth offloads off: OVS's userspace datapath reads it with
 # AF_PACKET and would get super-frames it cannot take (userspace TSO is off by default). VM_OFFLOAD=off: all off.
 #
+# Switch loop (SWITCH_LOOP=busy, with PIN=1): vxswitch's config gets switch.cpu: 1 and poll: busy, so its switch loop
+# keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
+#
 # usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
+#                                           SWITCH_LOOP=wait|busy
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -49,6 +53,8 @@ THREADS=${THREADS:-}
 JAVA_OPTS=${JAVA_OPTS:-}
 PIN=${PIN:-1}
 VM_OFFLOAD=${VM_OFFLOAD:-on}
+SWITCH_LOOP=${SWITCH_LOOP:-wait}
+[[ $SWITCH_LOOP == wait || $SWITCH_LOOP == busy ]] || { echo "SWITCH_LOOP must be wait or busy" >&2; exit 2; }
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
@@ -66,6 +72,7 @@ if [[ " $SCENARIOS " == *" C "* ]]; then
 fi
 SWITCH_CPU=1 GEN_CPU=0
 [[ $PIN == 1 && $(nproc) -ge 2 ]] || { PIN=0; SWITCH_CPU= GEN_CPU=; }
+[[ $SWITCH_LOOP == busy && $PIN != 1 ]] && die "SWITCH_LOOP=busy needs pinning (PIN=1, two or more CPUs)"
 GEN=(); [[ $PIN == 1 ]] && GEN=(taskset -c $GEN_CPU)   # prefix for generator and receiver commands
 
 ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
@@ -117,7 +124,7 @@ ip -n $HB link set vm3 master br0; ip -n $HB link set vm3 up
 offloads_off $VM3 eth0; offloads_off $HB vm3
 
 cat > "$OUT/hostA.yaml" <<EOF
-switch: {name: bench-hostA${THREADS:+, threads: $THREADS}}
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$([[ $SWITCH_LOOP == busy ]] && echo ", cpu: $SWITCH_CPU, poll: busy")}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
@@ -245,7 +252,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "vxswitch threads ${THREADS:-default}, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
+    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 

@@ -12,7 +12,7 @@ import java.util.List;
  * the config turns the management API off.
  */
 public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
-                           MacMoveGuard.Options macMove,
+                           LoopPlacement placement, MacMoveGuard.Options macMove,
                            List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels,
                            ApiOptions api) {
     public DaemonConfig {

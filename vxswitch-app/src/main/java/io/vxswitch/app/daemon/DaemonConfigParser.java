@@ -11,6 +11,7 @@ import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiOptions;
 import io.vxswitch.packet.Dot1q;
@@ -20,6 +21,7 @@ import io.vxswitch.vxlan.VtepAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,8 @@ import java.util.Optional;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
-    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove");
+    private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
+        "cpu", "poll");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
@@ -79,6 +82,7 @@ public final class DaemonConfigParser {
             .orElse(Dataplane.Threads.forThisMachine());
         MacMoveGuard.Options macMove = sw.get("macMove").map(DaemonConfigParser::macMove)
             .orElse(MacMoveGuard.Options.DEFAULT);
+        LoopPlacement placement = placement(sw);
 
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue v : section(root, "portGroups")) {
@@ -111,8 +115,41 @@ public final class DaemonConfigParser {
         }
         Optional<YamlValue> apiValue = root.get("api");
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
-        return new DaemonConfig(name, fdbCapacity, rpf, threads, macMove, List.copyOf(groups.values()), ports, tunnels,
-            api);
+        return new DaemonConfig(name, fdbCapacity, rpf, threads, placement, macMove, List.copyOf(groups.values()),
+            ports, tunnels, api);
+    }
+
+    /** {@code switch.cpu} (an online CPU, not the only one) and {@code switch.poll} (wait, or busy with a cpu). */
+    private static LoopPlacement placement(YamlMap sw) {
+        int cpu = Dataplane.NO_CPU;
+        Optional<YamlValue> cpuValue = sw.get("cpu");
+        if (cpuValue.isPresent()) {
+            BitSet online = CpuAffinity.online();
+            cpu = Values.integer(cpuValue.get(), "switch.cpu", 0, 1023);
+            if (!online.get(cpu)) {
+                throw cpuValue.get().where().error("switch.cpu: CPU " + cpu + " is not online here (online: "
+                    + online.toString().replaceAll("[{}]", "") + ")");
+            }
+            if (online.cardinality() < 2) {
+                throw cpuValue.get().where().error("switch.cpu: this machine has one CPU; the switch loop cannot have "
+                    + "one to itself (remove switch.cpu)");
+            }
+        }
+        boolean busy = false;
+        Optional<YamlValue> pollValue = sw.get("poll");
+        if (pollValue.isPresent()) {
+            busy = switch (Values.text(pollValue.get(), "switch.poll")) {
+                case "wait" -> false;
+                case "busy" -> true;
+                default -> throw pollValue.get().where().error("switch.poll must be wait or busy, got "
+                    + pollValue.get().describe());
+            };
+            if (busy && cpu == Dataplane.NO_CPU) {
+                throw pollValue.get().where().error("switch.poll: busy needs switch.cpu: a loop that never sleeps on a "
+                    + "core it shares slows down everything else there, the switch included");
+            }
+        }
+        return new LoopPlacement(cpu, busy);
     }
 
     private static final List<String> MAC_MOVE_KEYS = List.of("maxMoves", "windowSeconds", "holdSeconds");

@@ -91,7 +91,8 @@ public final class HostSwitch implements AutoCloseable {
                 summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), device.describe()));
             }
-            Dataplane dataplane = new Dataplane(sw, config.threads(), log);
+            Dataplane dataplane = new Dataplane(sw, config.threads(), config.placement().busyPoll(),
+                config.placement().cpu(), log);
             for (PortDevice d : opened) {
                 dataplane.add(d);
             }

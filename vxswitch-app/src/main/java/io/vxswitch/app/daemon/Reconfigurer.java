@@ -222,6 +222,7 @@ final class Reconfigurer {
         differs(out, "fdbCapacity", now.fdbCapacity(), next.fdbCapacity());
         differs(out, "reversePathCheckPromisc", now.reversePathCheckPromisc(), next.reversePathCheckPromisc());
         differs(out, "threads", now.threads(), next.threads());
+        differs(out, "switch loop placement", now.placement(), next.placement());
         differs(out, "api", now.api(), next.api());
         Map<String, TunnelConfig> before = new LinkedHashMap<>();
         for (TunnelConfig t : now.tunnels()) {

@@ -78,6 +78,19 @@ class DaemonConfigParserTest {
     }
 
     @Test
+    void the_switch_loop_takes_an_online_cpu_and_busy_polls_only_on_a_cpu_of_its_own() {
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD).placement()).isEqualTo(LoopPlacement.DEFAULT);
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
+            "switch: {name: esxi-a, cpu: 1, poll: busy}")).placement()).isEqualTo(new LoopPlacement(1, true));
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, cpu: 1000}"),
+            "switch.cpu: CPU 1000 is not online here");
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, poll: busy}"),
+            "switch.poll: busy needs switch.cpu");
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, cpu: 1, poll: spin}"),
+            "switch.poll must be wait or busy, got");
+    }
+
+    @Test
     void a_config_without_ports_is_refused() {
         assertError("switch: {name: x}\n", "no ports and no tunnels");
     }

@@ -120,6 +120,11 @@ final class Daemon {
     }
 
     /** CPU time (user + system) the daemon's process has used so far, from /proc/PID/stat, in clock ticks. */
+    /** The daemon's process id ({@code ip netns exec} execs java, so it is the JVM's). */
+    long pid() {
+        return process.pid();
+    }
+
     long cpuTicks() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));

@@ -3,6 +3,7 @@ package io.vxswitch.linux.dataplane;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.poll.Epoll;
@@ -53,6 +54,11 @@ public final class Dataplane implements AutoCloseable {
     /** How long removing a device waits for the sender to let go of it before closing it at a later tick. */
     private static final long RETIRE_WAIT_NANOS = 50_000_000L;
 
+    /** {@code switchCpu} for a loop the kernel places. */
+    public static final int NO_CPU = -1;
+
+    private final boolean busyPoll;
+    private final int switchCpu;
     private final Switch sw;
     private final Consumer<String> log;
     private final ForwardingDecision decision;
@@ -82,6 +88,18 @@ public final class Dataplane implements AutoCloseable {
      *            switch loop, rarely
      */
     public Dataplane(Switch sw, Threads threads, Consumer<String> log) {
+        this(sw, threads, false, NO_CPU, log);
+    }
+
+    /**
+     * @param busyPoll  the switch loop never sleeps in {@code epoll_wait}: a frame is picked up without waking a thread
+     *                  (tens of microseconds less per hop), at the cost of the whole core
+     * @param switchCpu the CPU the switch loop keeps to, alone: the process's other threads are moved off it when the
+     *                  loop starts; {@link #NO_CPU} to leave placement to the kernel
+     */
+    public Dataplane(Switch sw, Threads threads, boolean busyPoll, int switchCpu, Consumer<String> log) {
+        this.busyPoll = busyPoll;
+        this.switchCpu = switchCpu;
         this.sw = sw;
         this.log = log;
         this.decision = sw.newDecision();
@@ -208,9 +226,15 @@ public final class Dataplane implements AutoCloseable {
     }
 
     private void run() {
+        if (switchCpu != NO_CPU) {
+            placeOnCpu();
+        }
         nextHousekeeping = System.nanoTime() + HOUSEKEEPING_PERIOD_NANOS;
         while (running) {
-            int ready = epoll.wait(readyFds, WAIT_MILLIS);
+            int ready = epoll.wait(readyFds, busyPoll ? 0 : WAIT_MILLIS);
+            if (ready == 0 && busyPoll) {
+                Thread.onSpinWait();
+            }
             long now = System.nanoTime();
             runCommands();
             for (int k = 0; k < ready; k++) {
@@ -236,6 +260,18 @@ public final class Dataplane implements AutoCloseable {
             if (c != null) {
                 detachCapture(c);
             }
+        }
+    }
+
+    /** Pins this loop to its CPU and moves the process's other threads (JIT, GC, API, sender) off it; says so. */
+    private void placeOnCpu() {
+        try {
+            CpuAffinity.pinCurrentThread(switchCpu);
+            int moved = CpuAffinity.moveOtherThreadsOff(switchCpu);
+            log.accept("switch loop on CPU " + switchCpu + (busyPoll ? ", busy polling" : "") + "; " + moved
+                + " other threads of the process moved off it");
+        } catch (LinuxException | IllegalArgumentException e) {
+            log.accept("switch loop: " + e.getMessage() + "; it runs where the kernel places it");
         }
     }
 

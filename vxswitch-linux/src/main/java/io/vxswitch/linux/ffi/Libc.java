@@ -35,6 +35,9 @@ public final class Libc {
     private static final MethodHandle OPEN = errnoCall("open",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GETTID = plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle READ = errnoCall("read",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write",
@@ -211,6 +214,25 @@ public final class Libc {
         MemorySegment st = STATE.get();
         try {
             return result((int) IOCTL_INT.invokeExact(st, fd, request, value), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(tid, size, mask)}: 0, or -errno. {@code tid} 0 is the calling thread. */
+    public static int schedSetaffinity(int tid, MemorySegment mask) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) SCHED_SETAFFINITY.invokeExact(st, tid, mask.byteSize(), mask), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The calling thread's kernel id ({@code gettid}, glibc 2.30+). */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }
