@@ -64,8 +64,8 @@ public final class CpuAffinity {
     }
 
     /**
-     * Moves every other thread of this process off {@code cpu} (to the other online CPUs), so the thread pinned there
-     * has it alone. Threads started later inherit their creator's CPUs, so the JVM's later threads stay off too.
+     * Moves every thread of this process but the calling one off {@code cpu} (to the other online CPUs), so the calling
+     * thread, pinned there, has it alone; also when the whole process was started pinned to {@code cpu} (taskset). Threads started later inherit their creator's CPUs, so the JVM's later threads stay off too.
      *
      * @return how many threads were moved
      */
@@ -80,7 +80,7 @@ public final class CpuAffinity {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path t : tasks) {
                 int tid = Integer.parseInt(t.getFileName().toString());
-                if (tid != self && !isPinnedTo(tid, cpu)) {
+                if (tid != self) {
                     set(tid, others, null);
                     moved++;
                 }
@@ -90,20 +90,6 @@ public final class CpuAffinity {
                 e.getMessage());
         }
         return moved;
-    }
-
-    /** True if thread {@code tid} may run on {@code cpu} only (the switch loop, left where it is). */
-    private static boolean isPinnedTo(int tid, int cpu) {
-        try {
-            for (String line : Files.readAllLines(TASKS.resolve(Integer.toString(tid)).resolve("status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return line.substring("Cpus_allowed_list:".length()).strip().equals(Integer.toString(cpu));
-                }
-            }
-        } catch (IOException e) {
-            return false; // gone meanwhile
-        }
-        return false;
     }
 
     private static void set(int tid, BitSet cpus, String action) {
