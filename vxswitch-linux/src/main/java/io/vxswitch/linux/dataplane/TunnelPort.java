@@ -1,20 +1,15 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
-
-import java.lang.foreign.Arena;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.Vxlan;
 import io.vxswitch.packet.offload.Offload;
-import io.vxswitch.packet.offload.TcpCoalescer;
-import io.vxswitch.vxlan.DecapResult;
 import io.vxswitch.vxlan.MtuCheck;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
 import io.vxswitch.vxlan.Vtep;
-import io.vxswitch.vxlan.VxlanDrop;
 
 /**
  * A tunnel port on UDP sockets: the VTEP's underlay. Datagrams on the VXLAN port are decapsulated into the
@@ -29,16 +24,12 @@ import io.vxswitch.vxlan.VxlanDrop;
  * the kernel refuses (EIO before Linux 6.10 when the route's device cannot checksum UDP; EINVAL on a socket without
  * UDP checksums), the port says so once and sends datagram by datagram from then on.
  *
- * <p>Receiving, the socket takes datagrams joined by the kernel ({@code UDP_GRO}: a peer's UDP GSO train, or what the
- * NIC's GRO gathered) as one, and consecutive TCP segments of one flow are coalesced into a super-frame (GRO,
- * {@link TcpCoalescer}) that crosses the switch once and goes whole to a tap with offload.
+ * <p>Receiving is the {@link TunnelReceiver}'s: datagrams the kernel joined ({@code UDP_GRO}) split again, and a
+ * flow's consecutive TCP segments coalesced into a super-frame (GRO) that crosses the switch once.
  */
 public final class TunnelPort implements PortDevice {
     static final int BATCH = 64;
     static final int TX_SLOTS = 4;
-    /** Receive batch with UDP_GRO: fewer slots, each room for the 64 KiB the kernel joins at most. */
-    static final int GRO_BATCH = 32;
-    static final int GRO_SLOT = 65_536;
     /** UDP_MAX_SEGMENTS before Linux 6.8 (128 since). */
     static final int MAX_TRAIN_SEGMENTS = 64;
     /** A GSO message is one UDP datagram to the stack: its length field caps it (65535 less UDP and IPv6 headers). */
@@ -49,7 +40,7 @@ public final class TunnelPort implements PortDevice {
     private final int dstPort;
     private final MtuCheck mtu;
     private final boolean ipv6;
-    private final UdpBatch rx;
+    private final TunnelReceiver receiver;
     private final SlotRing ring = new SlotRing(TX_SLOTS);
     private final UdpBatch[] tx = new UdpBatch[TX_SLOTS];
     private final int[] counts = new int[TX_SLOTS];
@@ -62,25 +53,11 @@ public final class TunnelPort implements PortDevice {
     /** The inner flow's hash picks the pool socket, hence the outer source port. */
     private final SourcePortHash flows = SourcePortHash.rfc7348();
     private final SoftwareOffload software = new SoftwareOffload();
-    private final Arena arena = Arena.ofShared();
-    private final boolean udpGro;
-    /** Receive coalescing; null when off. */
-    private final TcpCoalescer coalescer;
-    /** What a frame needs that was not coalesced: nothing. Never written. */
-    private final Offload finished = new Offload();
-    /** What the last coalesced frame needs. */
-    private final Offload coalesced = new Offload();
-    private long openHigh;
-    private long openLow;
-    private int openVlan;
-    private long superFrames;
-    private long coalescedSegments;
     /** UDP GSO for super-frames: on where the sockets take it, off for good after the kernel refuses a send. */
     private volatile boolean gso;
     private volatile String notice;
     // switch loop
     private int filling = -1;
-    private long rxDropped;
     private long queueFull;
     private long unsupported;
     // sender loop
@@ -98,15 +75,11 @@ public final class TunnelPort implements PortDevice {
         this.mtu = mtu;
         this.ipv6 = ipv6;
         this.slotSize = slotSize;
-        // With GRO the kernel may join up to 64 KiB of one flow's datagrams into one receive (UDP_GRO): big slots.
-        this.udpGro = gro && sockets.receiver().receiveCoalesced();
-        this.rx = udpGro ? new UdpBatch(GRO_BATCH, GRO_SLOT) : new UdpBatch(BATCH, slotSize);
+        this.receiver = new TunnelReceiver(vtep, sockets.receiver(), BATCH, slotSize, gro);
         for (int s = 0; s < TX_SLOTS; s++) {
             tx[s] = new UdpBatch(BATCH, slotSize);
         }
         this.gso = sockets.supportsSegmentation();
-        this.coalescer = gro ? new TcpCoalescer(arena.allocate(SoftwareOffload.MAX_SUPER_FRAME, 64), 0,
-            SoftwareOffload.MAX_SUPER_FRAME) : null;
         this.targets = new int[vtep.remotes().capacity()];
     }
 
@@ -131,80 +104,17 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public int drain(Dataplane dataplane, long now) {
-        int n = sockets.receiver().receive(rx);
-        for (int k = 0; k < n; k++) {
-            if (rx.truncated(k)) {
-                rxDropped++;
-                continue;
-            }
-            long srcHigh = rx.sourceHigh(k);
-            long srcLow = rx.sourceLow(k);
-            long slot = rx.slotOffset(k);
-            int length = rx.length(k);
-            int each = rx.segmentSize(k); // > 0: datagrams the kernel joined (UDP_GRO), each this long but the last
-            if (each <= 0) {
-                receiveDatagram(dataplane, srcHigh, srcLow, slot, length, now);
-                continue;
-            }
-            for (int at = 0; at < length; at += each) {
-                receiveDatagram(dataplane, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
-            }
-        }
-        if (coalescer != null && coalescer.isOpen()) {
-            forwardCoalesced(dataplane, now);
-        }
-        return Math.max(n, 0);
-    }
-
-    /** Decapsulates one VXLAN datagram at {@code rx.buffer()[offset]}, then coalesces or forwards its inner frame. */
-    private void receiveDatagram(Dataplane dataplane, long srcHigh, long srcLow, long offset, int length, long now) {
-        if (vtep.decapsulate(rx.buffer(), offset, length) != VxlanDrop.NONE) {
-            return; // counted by the decapsulator
-        }
-        DecapResult inner = vtep.decapsulated();
-        if (coalescer != null) {
-            if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
-                && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                return;
-            }
-            if (coalescer.isOpen()) {
-                forwardCoalesced(dataplane, now);
-            }
-            if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                openHigh = srcHigh;
-                openLow = srcLow;
-                openVlan = inner.vlan();
-                return; // stays in the receive buffer until the flow's next segment or the end of the batch
-            }
-        }
-        if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
-            1, now, dataplane.decision()) == VxlanDrop.NONE) {
-            dataplane.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
-        }
-    }
-
-    /** Hands the coalesced super-frame (or the one segment that found no follower) to the switch. */
-    private void forwardCoalesced(Dataplane dataplane, long now) {
-        int segments = coalescer.segments();
-        int length = coalescer.finish(coalesced);
-        if (segments > 1) {
-            coalescedSegments += segments;
-            superFrames++;
-        }
-        if (vtep.forwardInner(openHigh, openLow, openVlan, coalescer.frameSegment(), coalescer.frameOffset(), length,
-            segments, now, dataplane.decision()) == VxlanDrop.NONE) {
-            dataplane.dispatchFromTunnel(vtep.tunnelPort(), coalesced, now);
-        }
+        return receiver.drain(dataplane, now);
     }
 
     @Override
     public long superFramesCoalesced() {
-        return superFrames;
+        return receiver.superFrames();
     }
 
     @Override
     public long segmentsCoalesced() {
-        return coalescedSegments;
+        return receiver.coalescedSegments();
     }
 
     @Override
@@ -400,7 +310,7 @@ public final class TunnelPort implements PortDevice {
 
     /** Received datagrams longer than a slot. */
     public long rxTruncated() {
-        return rxDropped;
+        return receiver.truncated();
     }
 
     @Override
@@ -415,15 +325,14 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "") + (udpGro ? ", UDP GRO" : "");
+        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "") + (receiver.joinsDatagrams() ? ", UDP GRO" : "");
     }
 
     @Override
     public void close() {
         sockets.close();
-        rx.close();
+        receiver.close();
         software.close();
-        arena.close();
         for (UdpBatch b : tx) {
             b.close();
         }
