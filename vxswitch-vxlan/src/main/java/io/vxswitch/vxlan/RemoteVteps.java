@@ -42,12 +42,7 @@ public final class RemoteVteps {
         this.txPackets = new long[capacity];
     }
 
-    /** Counts a packet decapsulated from VTEP {@code id}. */
-    public void countRx(int id) {
-        rxPackets[id]++;
-    }
-
-    /** Counts {@code packets} decapsulated from VTEP {@code id} (coalesced into one frame). */
+    /** Counts {@code packets} decapsulated from VTEP {@code id} (more than one: coalesced into one frame). */
     public void countRx(int id, int packets) {
         rxPackets[id] += packets;
     }

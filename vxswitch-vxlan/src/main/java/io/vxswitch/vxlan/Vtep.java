@@ -114,13 +114,7 @@ public final class Vtep {
      */
     public VxlanDrop forwardInner(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
                                   int datagrams, long now, ForwardingDecision d) {
-        int remote = remoteOf(srcHigh, srcLow);
-        if (remote < 0) {
-            return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
-        }
-        remotes.countRx(remote, datagrams);
-        sw.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, null);
-        return VxlanDrop.NONE;
+        return forward(srcHigh, srcLow, vlan, s, inner, innerLength, datagrams, now, d, null);
     }
 
     /** The id of the remote VTEP, registered on its first packet; -1 for a bad source, -2 when the table is full. */
@@ -141,19 +135,24 @@ public final class Vtep {
 
     private VxlanDrop forward(long srcHigh, long srcLow, MemorySegment s, long now, ForwardingDecision d,
                               Trace trace) {
+        return forward(srcHigh, srcLow, decap.vlan(), s, decap.innerOffset(), decap.innerLength(), 1, now, d, trace);
+    }
+
+    /** Counts {@code datagrams} from the remote VTEP (registering it on its first) and forwards the inner frame. */
+    private VxlanDrop forward(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
+                              int datagrams, long now, ForwardingDecision d, Trace trace) {
         int remote = remoteOf(srcHigh, srcLow);
         if (remote < 0) {
             return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
         }
         if (trace == null || !trace.isProbe()) {
-            remotes.countRx(remote);
+            remotes.countRx(remote, datagrams);
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
-                + " -> VLAN " + decap.vlan());
+                + " -> VLAN " + vlan);
         }
-        sw.forwardFromTunnel(tunnelPort, remote, decap.vlan(), s, decap.innerOffset(), decap.innerLength(), now, d,
-            trace);
+        sw.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
         return VxlanDrop.NONE;
     }
 

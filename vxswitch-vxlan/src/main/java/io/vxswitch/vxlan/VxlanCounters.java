@@ -44,6 +44,11 @@ public final class VxlanCounters {
         encapsulated++;
     }
 
+    /** Counts {@code datagrams} encapsulated at once (a super-frame's segments). */
+    public void countEncapsulated(int datagrams) {
+        encapsulated += datagrams;
+    }
+
     void countDecapsulated() {
         decapsulated++;
     }

@@ -9,6 +9,8 @@ import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.packet.offload.Offload;
 
+import java.util.function.IntToLongFunction;
+
 /**
  * A switch port on an existing host interface (an uplink, or one end of a veth), through an AF_PACKET socket.
  *
@@ -25,6 +27,8 @@ public final class InterfacePort implements PortDevice {
     private final FrameQueue tx;
     private final int maxFrame;
     private final SoftwareOffload software = new SoftwareOffload();
+    /** {@link #reserve} as the software offload calls it: made once, not per frame. */
+    private final IntToLongFunction reserve = this::reserve;
     private long queueFull;
     private long oversize;
     private long refused;
@@ -67,20 +71,7 @@ public final class InterfacePort implements PortDevice {
 
     @Override
     public void send(ForwardingDecision d, int i, Offload offload, long now) {
-        if (offload.isPlain()) {
-            long at = reserve(d.egressLength(i));
-            if (at >= 0) {
-                tx.commit(d.writeEgress(i, tx.buffer(), at));
-            }
-            return;
-        }
-        int n = software.prepare(d, i, offload);
-        for (int k = 0; k < n; k++) {
-            long at = reserve(software.length(k));
-            if (at >= 0) {
-                tx.commit(software.write(k, tx.buffer(), at));
-            }
-        }
+        software.queue(d, i, offload, tx, reserve);
     }
 
     private long reserve(int length) {

@@ -6,6 +6,7 @@ import io.vxswitch.packet.offload.Segmenter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntToLongFunction;
 
 /**
  * For a port whose wire takes only finished frames (a packet socket, the VXLAN underlay, a tap without the vnet
@@ -22,7 +23,6 @@ final class SoftwareOffload implements AutoCloseable {
     private long refused;
     private long superFrames;
     private long segments;
-    private volatile String lastFailure;
 
     /**
      * Writes copy {@code i} of {@code d} into the scratch buffer and reads its headers.
@@ -39,12 +39,33 @@ final class SoftwareOffload implements AutoCloseable {
         int n = segmenter.prepare(scratch, 0, written, offload, written - d.frame().length());
         if (n == 0) {
             refused++;
-            lastFailure = segmenter.failure();
         } else if (offload.isSegmented()) {
             superFrames++;
             segments += n;
         }
         return n;
+    }
+
+    /**
+     * Queues copy {@code i} of {@code d} on {@code tx} as the frames a wire without offloads takes: the copy itself
+     * if it needs nothing, else its finished frames. {@code reserve} is the port's own, which counts what does not
+     * fit; a frame it gives no room for is left out.
+     */
+    void queue(ForwardingDecision d, int i, Offload offload, FrameQueue tx, IntToLongFunction reserve) {
+        if (offload.isPlain()) {
+            long at = reserve.applyAsLong(d.egressLength(i));
+            if (at >= 0) {
+                tx.commit(d.writeEgress(i, tx.buffer(), at));
+            }
+            return;
+        }
+        int n = prepare(d, i, offload);
+        for (int k = 0; k < n; k++) {
+            long at = reserve.applyAsLong(length(k));
+            if (at >= 0) {
+                tx.commit(write(k, tx.buffer(), at));
+            }
+        }
     }
 
     /** Length of finished frame {@code k}. */
@@ -69,11 +90,6 @@ final class SoftwareOffload implements AutoCloseable {
 
     long segments() {
         return segments;
-    }
-
-    /** Why the last refused copy was refused, for diagnostics; null if none was. */
-    String lastFailure() {
-        return lastFailure;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntToLongFunction;
 
 /**
  * A switch port on a TAP device: the VM (or namespace) behind the tap is the port's vNIC.
@@ -36,6 +37,8 @@ public final class TapPort implements PortDevice {
     private final int maxRead;
     private final Offload offload = new Offload();
     private final SoftwareOffload software;
+    /** {@link #reserve} as the software offload calls it: made once, not per frame. */
+    private final IntToLongFunction reserve = this::reserve;
     private boolean gone;
     private long rxTooLong;
     private long queueFull;
@@ -113,19 +116,8 @@ public final class TapPort implements PortDevice {
                 offload.writeHeader(tx.buffer(), at, length - d.frame().length());
                 tx.commit(VirtioNetHeader.LENGTH + d.writeEgress(i, tx.buffer(), at + VirtioNetHeader.LENGTH));
             }
-        } else if (offload.isPlain()) {
-            long at = reserve(length);
-            if (at >= 0) {
-                tx.commit(d.writeEgress(i, tx.buffer(), at));
-            }
         } else {
-            int n = software.prepare(d, i, offload);
-            for (int k = 0; k < n; k++) {
-                long at = reserve(software.length(k));
-                if (at >= 0) {
-                    tx.commit(software.write(k, tx.buffer(), at));
-                }
-            }
+            software.queue(d, i, offload, tx, reserve);
         }
     }
 

@@ -205,10 +205,8 @@ public final class TunnelPort implements PortDevice {
         int segmentSize = last - first > 1 ? Vxlan.LENGTH + software.length(first) : 0;
         b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
         b.flowHash(at, flows.port(b.buffer(), offset + Vxlan.LENGTH, software.length(first)));
-        for (int s = first; s < last; s++) {
-            remotes.countTx(remote);
-            vtep.counters().countEncapsulated();
-        }
+        remotes.countTx(remote, last - first);
+        vtep.counters().countEncapsulated(last - first);
         commit(at, bytes, last - first);
     }
 

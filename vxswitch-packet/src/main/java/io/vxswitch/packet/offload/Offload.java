@@ -75,10 +75,6 @@ public final class Offload {
         return gsoType != VirtioNetHeader.GSO_NONE;
     }
 
-    public int flags() {
-        return flags;
-    }
-
     /** The GSO type without the ECN bit. */
     public int gsoType() {
         return gsoType & ~VirtioNetHeader.GSO_ECN;
