@@ -37,7 +37,7 @@ public final class DaemonConfigParser {
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
-        "offload");
+        "offload", "ring");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits", "gro");
     /** IFNAMSIZ is 16 with the terminating NUL. */
@@ -267,7 +267,12 @@ public final class DaemonConfigParser {
             throw m.require("offload", what).where().error(what + ": offload is for taps (checksum and TCP "
                 + "segmentation offload through the vnet header); an interface port reads finished frames");
         }
-        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload);
+        boolean ring = m.get("ring").map(x -> Values.bool(x, what + ": ring")).orElse(false);
+        if (ring && type != PortConfig.Type.INTERFACE) {
+            throw m.require("ring", what).where().error(what + ": ring is for interface ports (a TPACKET_V3 receive "
+                + "ring on the packet socket); a tap is read with read(2)");
+        }
+        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring);
     }
 
     private static void checkInterfaceName(String name, YamlValue v, String what) {

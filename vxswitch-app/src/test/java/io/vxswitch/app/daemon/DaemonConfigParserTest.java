@@ -73,6 +73,18 @@ class DaemonConfigParserTest {
     }
 
     @Test
+    void a_receive_ring_is_for_interface_ports_and_off_unless_asked() {
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD).ports()).extracting(PortConfig::ring)
+            .containsExactly(false, false, false);
+        DaemonConfig ring = DaemonConfigParser.parse("s.yaml",
+            GOOD.replace("portGroup: trunk-all }", "portGroup: trunk-all, ring: true }"));
+        assertThat(ring.ports().get(2).ring()).isTrue();
+        assertError(GOOD.replace("portGroup: vlan119 }", "portGroup: vlan119, ring: true }"),
+            "port 'vm1': ring is for interface ports (a TPACKET_V3 receive ring on the packet socket)");
+        assertError(GOOD.replace("portGroup: trunk-all }", "portGroup: trunk-all, ring: yes-please }"), "ring");
+    }
+
+    @Test
     void linux_interface_names_are_checked() {
         assertError(GOOD.replace("name: vm1,", "name: a-very-long-tap-name,"), "not a Linux interface name");
     }

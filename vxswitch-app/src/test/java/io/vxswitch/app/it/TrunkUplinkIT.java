@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  * s119 and s120 stand for the VLAN sub-interfaces eth0.119 and eth0.120 of a router: this kernel has no 802.1Q
  * support (CONFIG_VLAN_8021Q off, no bridge VLAN filtering), so Open vSwitch's userspace datapath does the tagging.
- * tcpdump on tor's eth0 sees the frames exactly as they cross the trunk.
+ * tcpdump on tor's eth0 sees the frames exactly as they cross the trunk. vxswitch reads up0 through a TPACKET_V3
+ * ring (the veth strips each tag on the way in; the ring's frame header gives it back).
  */
 @Timeout(120)
 class TrunkUplinkIT extends LabIT {
@@ -64,7 +65,7 @@ class TrunkUplinkIT extends LabIT {
               - {name: vlan119, vlan: 119}
               - {name: vlan120, vlan: 120}
             ports:
-              - {name: uplink, type: interface, interface: up0, portGroup: trunk}
+              - {name: uplink, type: interface, interface: up0, portGroup: trunk, ring: true}
               - {name: v119, type: tap, portGroup: vlan119, mac: "%s"}
               - {name: v120, type: tap, portGroup: vlan120, mac: "%s"}
             """.formatted(V119_MAC, V120_MAC));

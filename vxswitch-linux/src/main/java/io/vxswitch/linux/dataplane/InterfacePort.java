@@ -7,6 +7,7 @@ import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
+import io.vxswitch.linux.packet.RxRing;
 import io.vxswitch.packet.offload.Offload;
 
 import java.util.function.IntToLongFunction;
@@ -20,9 +21,13 @@ import java.util.function.IntToLongFunction;
  */
 public final class InterfacePort implements PortDevice {
     static final int BATCH = 32;
+    /** Ring blocks read per turn at most, so one busy interface does not starve the other ports. */
+    static final int BLOCKS_PER_TURN = 4;
 
     private final PacketSocket socket;
     private final int switchPort;
+    /** The socket's receive ring, or null: then frames come in recvmmsg batches of {@link #rx}. */
+    private final RxRing ring;
     private final FrameBatch rx;
     private final FrameQueue tx;
     private final int maxFrame;
@@ -40,7 +45,8 @@ public final class InterfacePort implements PortDevice {
     public InterfacePort(PacketSocket socket, int switchPort) {
         this.socket = socket;
         this.switchPort = switchPort;
-        this.rx = socket.newBatch(BATCH);
+        this.ring = socket.rxRing();
+        this.rx = ring == null ? socket.newBatch(BATCH) : null;
         this.maxFrame = socket.mtu() + PacketSocket.FRAME_OVERHEAD;
         this.tx = FrameQueue.forFrames(maxFrame);
     }
@@ -57,11 +63,31 @@ public final class InterfacePort implements PortDevice {
 
     @Override
     public int drain(Dataplane dataplane, long now) {
+        if (ring != null) {
+            return drainRing(dataplane, now);
+        }
         int n = socket.receive(rx);
         for (int k = 0; k < n; k++) {
             dataplane.forward(switchPort, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
         }
         return Math.max(n, 0);
+    }
+
+    private int drainRing(Dataplane dataplane, long now) {
+        int frames = 0;
+        int blocks = 0;
+        while (blocks < BLOCKS_PER_TURN && ring.nextBlock()) {
+            while (ring.nextFrame()) {
+                dataplane.forward(switchPort, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
+                frames++;
+            }
+            ring.releaseBlock(); // every copy is queued by now: the frames' bytes may go back to the kernel
+            blocks++;
+        }
+        if (blocks == 0) {
+            socket.takePendingError(); // woken with nothing to read: an error, such as the link going down
+        }
+        return frames;
     }
 
     @Override
@@ -151,13 +177,16 @@ public final class InterfacePort implements PortDevice {
 
     @Override
     public String describe() {
-        return "interface " + socket.interfaceName() + " (mtu " + socket.mtu() + ")";
+        return "interface " + socket.interfaceName() + " (mtu " + socket.mtu()
+            + (ring == null ? ")" : ", rx ring " + ring.blocks() + " x " + ring.blockSize() / 1024 + " KiB)");
     }
 
     @Override
     public void close() {
         socket.close();
-        rx.close();
+        if (rx != null) {
+            rx.close();
+        }
         tx.close();
         software.close();
     }

@@ -88,6 +88,9 @@ public final class Libc {
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_INDEXTONAME = errnoCall("if_indextoname",
         FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle MMAP = errnoCall("mmap",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** read/write without errno: for eventfd counters, where the only failure is EAGAIN. */
     private static final MethodHandle READ_NO_ERRNO = plainCall("read",
@@ -141,6 +144,37 @@ public final class Libc {
     private static AssertionError unexpected(Throwable t) {
         // invokeExact with matching types throws only what the target throws, and C functions throw nothing.
         return new AssertionError("native call failed in the linker: " + t, t);
+    }
+
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_LOCKED = 0x2000;
+    public static final int MAP_POPULATE = 0x8000;
+
+    /**
+     * {@code mmap(NULL, length, prot, flags, fd, 0)}.
+     *
+     * @return the mapping's address, or {@code -errno} ({@code MAP_FAILED} is -1; no valid address is negative on
+     *     Linux, whose user space is the lower half)
+     */
+    public static long mmap(long length, int prot, int flags, int fd) {
+        MemorySegment st = STATE.get();
+        try {
+            long r = (long) MMAP.invokeExact(st, 0L, length, prot, flags, fd, 0L);
+            return r == -1 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int munmap(long address, long length) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) MUNMAP.invokeExact(st, address, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code open(path, flags, 0)}; {@code path} a NUL-terminated string. */

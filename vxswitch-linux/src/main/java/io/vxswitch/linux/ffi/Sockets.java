@@ -14,6 +14,8 @@ public final class Sockets {
     public static final int SO_REUSEADDR = 2;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    /** Reads and clears the socket's pending error (sk_err), as a failed receive would. */
+    public static final int SO_ERROR = 4;
     /** IPv4 UDP only: send with a zero checksum (RFC 7348 §5 allows it for VXLAN over IPv4). */
     public static final int SO_NO_CHECK = 11;
 

@@ -65,6 +65,7 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment stats = arena.allocate(TpacketStats.LAYOUT);
     private final MemorySegment statsLength = arena.allocate(ValueLayout.JAVA_INT);
     private int fd;
+    private RxRing ring;
 
     private PacketSocket(String interfaceName, int ifindex, int mtu, int fd) {
         this.interfaceName = interfaceName;
@@ -75,16 +76,18 @@ public final class PacketSocket implements AutoCloseable {
 
     /** Opens a promiscuous packet socket on {@code interfaceName}. */
     public static PacketSocket open(String interfaceName) {
-        return open(interfaceName, true);
+        return open(interfaceName, true, false);
     }
 
     /**
      * Opens a packet socket on {@code interfaceName} in the calling thread's network namespace.
      *
+     * @param rxRing receive through a {@code TPACKET_V3} ring ({@link #rxRing()}) instead of {@link #receive}
+     *
      * @throws LinuxException           no such interface, or no CAP_NET_RAW
      * @throws IllegalArgumentException {@code interfaceName} is not a valid name
      */
-    public static PacketSocket open(String interfaceName, boolean promiscuous) {
+    public static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing) {
         InterfaceName.validate("interface name", interfaceName);
         String action = "cannot attach to interface '" + interfaceName + "'";
         int ifindex = InterfaceControl.index(interfaceName);
@@ -103,6 +106,9 @@ public final class PacketSocket implements AutoCloseable {
             r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, Sockets.PACKET_IGNORE_OUTGOING, one, 4);
             if (r != -Errno.ENOPROTOOPT) { // kernels before 4.20 lack it; the pkttype check still works
                 check(r, action, "setsockopt(PACKET_IGNORE_OUTGOING)");
+            }
+            if (rxRing) { // before bind(): every frame goes to the ring
+                socket.ring = RxRing.attach(fd, mtu + FRAME_OVERHEAD, interfaceName, socket.counters);
             }
             MemorySegment address = setup.allocate(SockaddrLl.LAYOUT);
             SockaddrLl.forBind(address, 0, ifindex, SockaddrLl.ETH_P_ALL);
@@ -156,6 +162,25 @@ public final class PacketSocket implements AutoCloseable {
         return counters;
     }
 
+    /** The receive ring, or null when frames come through {@link #receive}. */
+    public RxRing rxRing() {
+        return ring;
+    }
+
+    /**
+     * Reads and clears the socket's pending error ({@code SO_ERROR}). A ring reader calls it when epoll woke it and
+     * no block was ready: the interface went down (ENETDOWN, counted like a receive that reported it), or worse.
+     * Without the read, a level-triggered epoll would report the error again on every wait.
+     *
+     * @return 0, or the error as {@code -errno}
+     */
+    public int takePendingError() {
+        statsLength.set(ValueLayout.JAVA_INT, 0, 4);
+        int r = Libc.getsockopt(openFd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR, stats, statsLength);
+        int error = r < 0 ? r : -stats.get(ValueLayout.JAVA_INT, 0);
+        return error == 0 ? 0 : receiveFailed(error);
+    }
+
     /**
      * Receives up to {@code batch.capacity()} frames with one {@code recvmmsg}. Delivered frames have their
      * VLAN tag back in place; own transmissions, oversize frames and frames with partial checksums are
@@ -164,6 +189,9 @@ public final class PacketSocket implements AutoCloseable {
      * @return frames delivered in {@code batch} (0 when none was waiting), or {@code -errno}
      */
     public int receive(FrameBatch batch) {
+        if (ring != null) {
+            throw new IllegalStateException("the packet socket on '" + interfaceName + "' receives through its ring");
+        }
         MessageVector v = batch.vector;
         int n = v.count();
         v.prepareReceive(n, FrameBatch.HEADROOM);
@@ -186,29 +214,15 @@ public final class PacketSocket implements AutoCloseable {
             long frame = v.slotOffset(i) + FrameBatch.HEADROOM;
             int length = v.length(i);
             long aux = TagRestorer.findAuxdata(control, v.controlOffset(i), v.controlLength(i));
-            if (aux >= 0) {
-                int status = TpacketAuxdata.status(control, aux);
-                if ((status & TpacketAuxdata.TP_STATUS_CSUMNOTREADY) != 0) {
-                    counters.increment(IoCounter.RX_PARTIAL_CHECKSUM_DROPS);
-                    continue;
-                }
-                int tci = TpacketAuxdata.vlanTci(control, aux);
-                if (TagRestorer.hasStrippedTag(status, tci) && length >= Ethernet.TYPE_OFFSET) {
-                    if (length + Dot1q.LENGTH > batch.maxFrameLength()) {
-                        counters.increment(IoCounter.RX_OVERSIZE_DROPS);
-                        continue;
-                    }
-                    frame = TagRestorer.restore(data, frame, TagRestorer.tpid(status,
-                        TpacketAuxdata.vlanTpid(control, aux)), tci);
-                    length += Dot1q.LENGTH;
-                    counters.increment(IoCounter.RX_VLAN_TAGS_RESTORED);
-                }
+            long at = aux < 0 ? RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(), 0, 0, 0)
+                : RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(),
+                    TpacketAuxdata.status(control, aux), TpacketAuxdata.vlanTci(control, aux),
+                    TpacketAuxdata.vlanTpid(control, aux));
+            if (at != RxFilter.DROPPED) {
+                batch.offsets[delivered] = at;
+                batch.lengths[delivered] = length + (int) (frame - at);
+                delivered++;
             }
-            batch.offsets[delivered] = frame;
-            batch.lengths[delivered] = length;
-            delivered++;
-            counters.increment(IoCounter.RX_FRAMES);
-            counters.add(IoCounter.RX_BYTES, length);
         }
         return delivered;
     }
@@ -315,6 +329,9 @@ public final class PacketSocket implements AutoCloseable {
         int f = fd;
         if (f >= 0) {
             fd = -1;
+            if (ring != null) {
+                ring.close();
+            }
             Libc.close(f);
             arena.close();
         }

@@ -24,6 +24,10 @@ class LayoutTest {
         assertThat(PacketMreq.SIZE).isEqualTo(16);
         assertThat(CmsgHdr.SIZE).isEqualTo(16);
         assertThat(TpacketStats.SIZE).isEqualTo(8);
+        assertThat(Tpacket3.REQUEST.byteSize()).as("tpacket_req3").isEqualTo(28);
+        assertThat(Tpacket3.BLOCK.byteSize()).as("tpacket_block_desc").isEqualTo(48);
+        assertThat(Tpacket3.FRAME.byteSize()).as("tpacket3_hdr").isEqualTo(48);
+        assertThat(Tpacket3.HEADER_LENGTH).as("TPACKET3_HDRLEN").isEqualTo(68);
     }
 
     @Test
@@ -52,6 +56,12 @@ class LayoutTest {
         assertThat(offset(SockaddrLl.LAYOUT, "sll_pkttype")).isEqualTo(10);
         assertThat(offset(SockaddrIn6.LAYOUT, "sin6_addr_high")).isEqualTo(8);
         assertThat(offset(SockaddrIn6.LAYOUT, "sin6_scope_id")).isEqualTo(24);
+        assertThat(offset(Tpacket3.BLOCK, "block_status")).isEqualTo(8);
+        assertThat(offset(Tpacket3.BLOCK, "seq_num")).isEqualTo(24);
+        assertThat(offset(Tpacket3.FRAME, "tp_status")).isEqualTo(20);
+        assertThat(offset(Tpacket3.FRAME, "tp_mac")).isEqualTo(24);
+        assertThat(offset(Tpacket3.FRAME, "tp_vlan_tci")).isEqualTo(32);
+        assertThat(offset(Tpacket3.FRAME, "tp_vlan_tpid")).isEqualTo(36);
         assertThat(IfReq.UNION_OFFSET).isEqualTo(16);
         assertThat(IfReq.HWADDR_DATA_OFFSET).isEqualTo(18);
     }

@@ -15,9 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,11 +36,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tagged traffic on the namespace side comes from a second packet socket that Java opens inside the
  * namespace (setns). The kernel strips the tag of a received frame whether or not a VLAN device exists, so
  * both ends exercise the tag restoration.
+ *
+ * <p>The receiving tests run twice: {@code recvmmsg} batches, and a TPACKET_V3 ring ({@code ring = true}), which
+ * must deliver the same frames with the same filtering and counts.
  */
 @Tag("netns")
 class PacketSocketNetnsTest {
     private static final long JAVA_MAC = 0x02_00_00_00_00_01L;
     private static final long NS_SENDER_MAC = 0x02_00_00_00_01_19L;
+
+    private static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Netns ns;
     private String hostEnd;
@@ -78,9 +87,11 @@ class PacketSocketNetnsTest {
         }
     }
 
-    @Test
-    void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket() throws Exception {
-        socket = PacketSocket.open(hostEnd);
+    @ParameterizedTest(name = "ring {0}")
+    @ValueSource(booleans = {false, true})
+    void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket(boolean ring)
+        throws Exception {
+        socket = PacketSocket.open(hostEnd, true, ring);
         assertThat(Shell.check("ip", "-d", "link", "show", "dev", hostEnd)).contains("promiscuity 1");
         TestHost host = new TestHost(JAVA_MAC, Ipv4Address.of(198, 51, 100, 20), TestHost.UNTAGGED);
 
@@ -100,9 +111,10 @@ class PacketSocketNetnsTest {
             .contains("promiscuity 0");
     }
 
-    @Test
-    void tags_stripped_by_the_kernel_are_put_back_with_their_priority_and_tpid() throws Exception {
-        socket = PacketSocket.open(hostEnd);
+    @ParameterizedTest(name = "ring {0}")
+    @ValueSource(booleans = {false, true})
+    void tags_stripped_by_the_kernel_are_put_back_with_their_priority_and_tpid(boolean ring) throws Exception {
+        socket = PacketSocket.open(hostEnd, true, ring);
         peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
         try (Arena arena = Arena.ofConfined(); FrameBatch rx = socket.newBatch(16)) {
             MemorySegment frame = arena.allocate(256);
@@ -148,12 +160,13 @@ class PacketSocketNetnsTest {
         }
     }
 
-    @Test
-    void frames_longer_than_the_batch_slots_are_dropped_and_counted() throws Exception {
+    @ParameterizedTest(name = "ring {0}")
+    @ValueSource(booleans = {false, true})
+    void frames_longer_than_the_mtu_at_open_are_dropped_and_counted(boolean ring) throws Exception {
+        socket = PacketSocket.open(hostEnd, true, ring);
         Shell.check("ip", "link", "set", "dev", hostEnd, "mtu", "9000");
         ns.exec("ip", "link", "set", "dev", "eth0", "mtu", "9000");
-        socket = PacketSocket.open(hostEnd);
-        try (FrameBatch batch = new FrameBatch(8, 1500 + PacketSocket.FRAME_OVERHEAD); Epoll epoll = new Epoll(2)) {
+        try (FrameBatch batch = socket.newBatch(8); Epoll epoll = new Epoll(2)) {
             epoll.add(socket.fd(), Epoll.IN);
             ns.exec("ip", "neigh", "add", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
             ns.run("ping", "-c", "1", "-s", "3000", "-W", "1", "198.51.100.20");
@@ -163,7 +176,7 @@ class PacketSocketNetnsTest {
             int[] ready = new int[2];
             while (System.nanoTime() < deadline && small == 0) {
                 epoll.wait(ready, 100);
-                int n = socket.receive(batch);
+                int n = receive(socket, batch);
                 for (int k = 0; k < n; k++) {
                     assertThat(batch.frameLength(k)).isLessThanOrEqualTo(batch.maxFrameLength());
                     small += batch.frameLength(k) == 14 + 20 + 8 + 100 ? 1 : 0;
@@ -174,11 +187,12 @@ class PacketSocketNetnsTest {
         }
     }
 
-    @Test
-    void frames_with_a_checksum_left_to_offload_are_dropped_and_counted() throws Exception {
+    @ParameterizedTest(name = "ring {0}")
+    @ValueSource(booleans = {false, true})
+    void frames_with_a_checksum_left_to_offload_are_dropped_and_counted(boolean ring) throws Exception {
         ns.exec("ethtool", "-K", "eth0", "tx", "on");
         ns.exec("ip", "neigh", "add", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
-        socket = PacketSocket.open(hostEnd);
+        socket = PacketSocket.open(hostEnd, true, ring);
         try (FrameBatch batch = socket.newBatch(8); Epoll epoll = new Epoll(2)) {
             epoll.add(socket.fd(), Epoll.IN);
             // A UDP datagram from the namespace's stack: with tx checksum offload the veth passes it on with
@@ -189,9 +203,70 @@ class PacketSocketNetnsTest {
             while (System.nanoTime() < deadline
                 && socket.counters().get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS) == 0) {
                 epoll.wait(ready, 100);
-                socket.receive(batch);
+                receive(socket, batch);
             }
             assertThat(socket.counters().get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void the_ring_delivers_every_frame_in_order_through_several_turns_around_it() throws Exception {
+        socket = PacketSocket.open(hostEnd, true, true);
+        RxRing ring = socket.rxRing();
+        peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
+        int rounds = 5;
+        int perRound = 2_000; // 8 of the ring's 32 blocks or more each (255 ARP frames fill one): it wraps around
+        int expected = 0;
+        int received = 0;
+        try (FrameBatch tx = peer.newBatch(50); Epoll epoll = new Epoll(2)) {
+            epoll.add(socket.fd(), Epoll.IN);
+            int[] ready = new int[2];
+            for (int round = 0; round < rounds; round++) {
+                for (int sent = 0; sent < perRound; sent += tx.capacity()) {
+                    for (int k = 0; k < tx.capacity(); k++) {
+                        long slot = tx.slotOffset(k);
+                        int length = FrameBuilder.arpRequest(tx.buffer(), slot, NS_SENDER_MAC,
+                            Ipv4Address.of(192, 0, 2, 10), expected++);
+                        tx.frame(k, slot, length);
+                    }
+                    assertThat(peer.send(tx, tx.capacity())).isEqualTo(tx.capacity());
+                }
+                long deadline = System.nanoTime() + 3_000_000_000L;
+                while (received < expected && System.nanoTime() < deadline) {
+                    epoll.wait(ready, 100);
+                    while (ring.nextBlock()) {
+                        while (ring.nextFrame()) {
+                            MemorySegment m = ring.memory();
+                            long at = ring.frameOffset();
+                            if (Ethernet.src(m, at) == NS_SENDER_MAC) {
+                                // the ARP target address (last 4 bytes) numbers the frames
+                                int target = m.get(NET_INT, at + ring.frameLength() - 4);
+                                assertThat(target).as("frame %d", received).isEqualTo(received);
+                                received++;
+                            }
+                        }
+                        ring.releaseBlock();
+                    }
+                }
+                assertThat(received).as("round %d", round).isEqualTo(expected);
+            }
+        }
+        assertThat(socket.kernelDrops()).isZero();
+        assertThat(socket.counters().get(IoCounter.RX_FRAMES)).isGreaterThanOrEqualTo(rounds * perRound);
+    }
+
+    @Test
+    void a_ring_reader_sees_the_link_go_down_once_and_then_waits_quietly() throws Exception {
+        socket = PacketSocket.open(hostEnd, true, true);
+        try (Epoll epoll = new Epoll(2)) {
+            epoll.add(socket.fd(), Epoll.IN);
+            int[] ready = new int[2];
+            Shell.check("ip", "link", "set", "dev", hostEnd, "down");
+            assertThat(epoll.wait(ready, 2_000)).as("the error wakes the reader").isEqualTo(1);
+            assertThat(socket.rxRing().nextBlock()).isFalse();
+            assertThat(socket.takePendingError()).isZero();
+            assertThat(socket.counters().get(IoCounter.RX_LINK_DOWN)).isEqualTo(1);
+            assertThat(epoll.wait(ready, 200)).as("the error, once read, is not reported again").isZero();
         }
     }
 
@@ -204,7 +279,7 @@ class PacketSocketNetnsTest {
             long deadline = System.nanoTime() + 3_000_000_000L;
             while (received.size() < count && System.nanoTime() < deadline) {
                 epoll.wait(ready, 100);
-                int n = s.receive(batch);
+                int n = receive(s, batch);
                 for (int k = 0; k < n; k++) {
                     if (Ethernet.src(batch.buffer(), batch.frameOffset(k)) == src) {
                         received.add(describe(batch.buffer(), batch.frameOffset(k), batch.frameLength(k)));
@@ -213,6 +288,28 @@ class PacketSocketNetnsTest {
             }
         }
         return received;
+    }
+
+    /**
+     * Receives into {@code batch} through the socket's ring if it has one (frames copied out of the ring's blocks,
+     * which go back to the kernel at once), else with {@link PacketSocket#receive}.
+     */
+    private static int receive(PacketSocket s, FrameBatch batch) {
+        RxRing ring = s.rxRing();
+        if (ring == null) {
+            return s.receive(batch);
+        }
+        int n = 0;
+        while (ring.nextBlock()) {
+            while (ring.nextFrame()) {
+                assertThat(n).as("more frames waiting in the ring than the test batch holds").isLessThan(batch.capacity());
+                long slot = batch.slotOffset(n);
+                MemorySegment.copy(ring.memory(), ring.frameOffset(), batch.buffer(), slot, ring.frameLength());
+                batch.frame(n++, slot, ring.frameLength());
+            }
+            ring.releaseBlock();
+        }
+        return n;
     }
 
     private static String describe(MemorySegment s, long offset, int length) {
@@ -238,7 +335,7 @@ class PacketSocketNetnsTest {
                     int[] ready = new int[2];
                     while (running.get()) {
                         epoll.wait(ready, 50);
-                        int n = socket.receive(rx);
+                        int n = receive(socket, rx);
                         int out = 0;
                         for (int k = 0; k < n; k++) {
                             MemorySegment b = rx.buffer();
