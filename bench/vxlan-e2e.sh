@@ -5,6 +5,8 @@
 #   vm1 10.0.0.1 --+ hostA: (A) vxswitch, vm1 on a TAP port             hostB: br0 + vxlan119 --+-- vm3 10.0.0.3
 #                  |        (B) Linux bridge br0 + kernel vxlan119              (the same for A, B, C)
 #                  |        (C) Open vSwitch, datapath_type=netdev: br-int (vm1, vxlan0), br-phy (ul0, 192.0.2.1)
+#                  |        (I) vxswitch, vm1 on a veth read by an interface port (AF_PACKET, recvmmsg)
+#                  |        (R) vxswitch, vm1 on a veth read by an interface port with a TPACKET_V3 ring
 #                  +-- ul0 192.0.2.1 <========= veth =========> ul0 192.0.2.2
 #
 # In one run, PAIRS rounds of the scenarios in SCENARIOS order (A B C A B C ...). Per phase, hostA's side is built,
@@ -15,9 +17,12 @@
 #   udp    two iperf3 UDP senders, 18-byte payloads (60-byte frames), -b 0, SECS s
 #          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
 #          -> "rx pps": what the two receiving iperf3 got
-#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path -> p50 and p99 round trip in microseconds
-#   rttL   the same while one iperf3 sends 60-byte frames at half the fwd pps this scenario reached above (half of
-#          its own peak rate) -> p50 and p99 under load
+#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path, after 500 pings not recorded (the switch's JIT
+#          compiles the ICMP path then, as TCP's is compiled in the TCP warm-up) -> p50 and p99 round trip in us
+#   rttL   the same while one iperf3 sends 60-byte frames at half this scenario's peak rate above: half of what
+#          reached vm3 (rx pps), which is at most what the switch forwarded (fwd pps). Half of fwd pps would
+#          overload vm3's side (hostB's softirqs and vm3's iperf3, on the same 2 cores) whenever the switch
+#          forwards faster than vm3 takes, and measure that queue instead -> p50 and p99 under load
 # and torn down. Prints each figure, the medians and each scenario's ratio to B (the kernel).
 #
 # Pinning (PIN=1, the default): the switch (vxswitch's JVM; ovs-vswitchd) runs on CPU 1, the traffic generators
@@ -32,11 +37,13 @@
 # in A the tap with offload (vxswitch cuts the super-frames for the tunnel), in B vm1's veth with tx/tso/gso on (the
 # kernel cuts them at the vxlan device). C keeps vm1's veth offloads off: OVS's userspace datapath reads it with
 # AF_PACKET and would get super-frames it cannot take (userspace TSO is off by default). VM_OFFLOAD=off: all off.
+# I and R keep vm1's veth offloads off for the same reason (vxswitch's packet socket drops super-frames): compare
+# them with B under VM_OFFLOAD=off, e.g. VM_OFFLOAD=off SCENARIOS="I R B".
 #
 # Switch loop (SWITCH_LOOP=busy, with PIN=1): vxswitch's config gets switch.cpu: 1 and poll: busy, so its switch loop
 # keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
 #
-# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
+# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
 #                                           SWITCH_LOOP=wait|busy
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
@@ -74,6 +81,11 @@ SWITCH_CPU=1 GEN_CPU=0
 [[ $PIN == 1 && $(nproc) -ge 2 ]] || { PIN=0; SWITCH_CPU= GEN_CPU=; }
 [[ $SWITCH_LOOP == busy && $PIN != 1 ]] && die "SWITCH_LOOP=busy needs pinning (PIN=1, two or more CPUs)"
 GEN=(); [[ $PIN == 1 ]] && GEN=(taskset -c $GEN_CPU)   # prefix for generator and receiver commands
+# This script and everything it starts (tee, python, tcpdump, ip, the pyenv shims behind python3) stay off the switch's
+# CPU too: only the switch is started on SWITCH_CPU. Left unpinned, they ran beside the switch loop and put
+# milliseconds into vxswitch's and OVS's round trips (perf sched showed python's startup and tee on CPU 1), but not
+# into the kernel path's, which never leaves the sender's CPU.
+[[ $PIN == 1 ]] && taskset -pc $GEN_CPU $$ >/dev/null
 
 ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 HA=vxe-$ID-hostA HB=vxe-$ID-hostB VM1=vxe-$ID-vm1 VM3=vxe-$ID-vm3
@@ -123,16 +135,22 @@ ip -n $VM3 addr add 10.0.0.3/24 dev eth0; ip -n $VM3 link set eth0 up
 ip -n $HB link set vm3 master br0; ip -n $HB link set vm3 up
 offloads_off $VM3 eth0; offloads_off $HB vm3
 
-cat > "$OUT/hostA.yaml" <<EOF
+hostA_yaml() { # $1: the vm1 port's YAML -> vxswitch's config for hostA
+  cat <<EOF
 switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$([[ $SWITCH_LOOP == busy ]] && echo ", cpu: $SWITCH_CPU, poll: busy")}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
-  - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01", mtu: 1450, offload: $([[ $VM_OFFLOAD == on ]] && echo true || echo false)}
+  - $1
 tunnels:
   - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
 api: off
 EOF
+}
+hostA_yaml "{name: vm1, type: tap, portGroup: vlan119, mac: \"02:00:00:00:00:01\", mtu: 1450, offload: $([[ $VM_OFFLOAD == on ]] && echo true || echo false)}" >"$OUT/hostA-A.yaml"
+for s in I R; do
+  hostA_yaml "{name: vm1, type: interface, interface: vm1, kind: vnic, portGroup: vlan119, mac: \"02:00:00:00:00:01\", ring: $([[ $s == R ]] && echo true || echo false)}" >"$OUT/hostA-$s.yaml"
+done
 
 vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA; $1=tso: vm1 sends TCP super-frames
   ip -n $VM1 link add eth0 address 02:00:00:00:00:01 mtu 1450 type veth peer name vm1 mtu 1450 netns $HA
@@ -142,25 +160,35 @@ vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA; $1=tso: 
   [[ ${1:-} == tso ]] && ip netns exec $VM1 ethtool -K eth0 tx on sg on tso on gso on >/dev/null
   return 0
 }
-up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
+start_vxswitch() { # $1 scenario, $2 pair: vxswitch in hostA with hostA-$1.yaml
   ip -n $HA addr add 192.0.2.1/24 dev ul0
   local pin=(); [[ $PIN == 1 ]] && pin=(taskset -c $SWITCH_CPU)
   local opts=(); [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
+  local log=$OUT/vxswitch-$1-$2.log
   ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
-    --config "$OUT/hostA.yaml" >"$OUT/vxswitch-$1.log" 2>&1 &
+    --config "$OUT/hostA-$1.yaml" >"$log" 2>&1 &
   DAEMON_PID=$!
   local i
-  for i in $(seq 1 100); do grep -q "management API off" "$OUT/vxswitch-$1.log" && break; sleep 0.1; done
-  grep -q "port vx119" "$OUT/vxswitch-$1.log" || { cat "$OUT/vxswitch-$1.log" >&2; die "vxswitch did not start"; }
-  [[ $1 == 1 ]] && log "vxswitch: $(grep -o 'started with .*' "$OUT/vxswitch-$1.log")"
+  for i in $(seq 1 100); do grep -q "management API off" "$log" && break; sleep 0.1; done
+  grep -q "port vx119" "$log" || { cat "$log" >&2; die "vxswitch did not start"; }
+  [[ $2 == 1 ]] && log "vxswitch ($1): $(grep -o 'started with .*' "$log"); $(grep -o 'port vm1 .*' "$log")"
+  return 0
+}
+stop_vxswitch() {
+  kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=
+  ip -n $HA addr flush dev ul0
+}
+up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
+  start_vxswitch A "$1"
   ip -n $HA link set vm1 netns $VM1
   ip -n $VM1 link set vm1 address 02:00:00:00:00:01
   ip -n $VM1 addr add 10.0.0.1/24 dev vm1; ip -n $VM1 link set vm1 up
 }
-down_A() {
-  kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=
-  ip -n $HA addr flush dev ul0
-}
+down_A() { stop_vxswitch; }
+up_I() { vm1_on_veth; start_vxswitch I "$1"; } # vm1's veth read by an interface port
+down_I() { stop_vxswitch; ip -n $VM1 link del eth0; }
+up_R() { vm1_on_veth; start_vxswitch R "$1"; } # the same, through a TPACKET_V3 ring
+down_R() { down_I; }
 up_B() { # Linux bridge + kernel vxlan in hostA; vm1 on a veth
   ip -n $HA addr add 192.0.2.1/24 dev ul0
   ip -n $HA link add br0 type bridge mcast_snooping 0; ip -n $HA link set br0 up
@@ -232,10 +260,10 @@ for f in sys.argv[1:]:
 print(kind, ("%.3f" if kind == "tcp" else "%.0f") % total)
 EOF
 }
-# rtt -> "P50 P99" in microseconds, from ping's per-packet times
+# rtt FILE -> "P50 P99" in microseconds, from ping's per-packet times (kept in FILE, with timestamps: -D)
 rtt() {
-  "${GEN[@]}" ip netns exec $VM1 ping -n -q -c 1 10.0.0.3 >/dev/null 2>&1 || true
-  "${GEN[@]}" ip netns exec $VM1 ping -n -i 0.002 -c 1000 -s 56 10.0.0.3 2>/dev/null | "$PY" -c '
+  "${GEN[@]}" ip netns exec $VM1 ping -n -q -i 0.002 -c 500 10.0.0.3 >/dev/null 2>&1 || true
+  "${GEN[@]}" ip netns exec $VM1 ping -D -n -i 0.002 -c 1000 -s 56 10.0.0.3 2>/dev/null | tee "$1" | "$PY" -c '
 import re, sys
 t = sorted(float(m.group(1)) * 1000 for m in (re.search(r"time=([0-9.]+) ms", l) for l in sys.stdin) if m)
 print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if t else "? ?")'
@@ -259,7 +287,8 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
 ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s\n'
 printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" "p50L us" \
   "p99L us" | tee "$OUT/runs.txt"
-declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace")
+declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace" [I]="I vxswitch iface" \
+  [R]="R vxswitch iface ring")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
     "up_$s" "$pair"
@@ -276,15 +305,16 @@ for pair in $(seq 1 "$PAIRS"); do
     iperf "$OUT/udp-$s-$pair-b.json" 5202 -t "$SECS" -u -l 18 -b 0
     wait $ua || true
     fwd=$(( ($(ul_rx) - ul0) / SECS ))
-    r=($(rtt))
-    iperf "$OUT/udphalf-$s-$pair.json" 5201 -t 4 -u -l 18 -b $(( fwd / 2 * 18 * 8 )) &
+    u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
+    peak=$fwd; [[ ${u[1]:-x} =~ ^[0-9]+$ && ${u[1]} -lt $fwd ]] && peak=${u[1]}
+    r=($(rtt "$OUT/ping-$s-$pair.txt"))
+    iperf "$OUT/udphalf-$s-$pair.json" 5201 -t 4 -u -l 18 -b $(( peak / 2 * 18 * 8 )) &
     uh=$!
     sleep 1
-    rl=($(rtt))
+    rl=($(rtt "$OUT/ping-load-$s-$pair.txt"))
     wait $uh || true
     t1=($(metric "$OUT/tcp1-$s-$pair.json")); t4=($(metric "$OUT/tcp4-$s-$pair.json"))
     t1r=($(metric "$OUT/tcp1r-$s-$pair.json"))
-    u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
     printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "${t1r[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" \
       "${r[1]:-?}" "${rl[0]:-?}" "${rl[1]:-?}" | tee -a "$OUT/runs.txt"
     echo "$s ${t1[1]:-nan} ${t4[1]:-nan} ${t1r[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan} ${rl[0]:-nan}" \
@@ -297,7 +327,7 @@ echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt"
 "$PY" - "$OUT/metrics.txt" <<'EOF' | tee "$OUT/summary.txt"
 import math, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace"}
+names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace", "I": "vxswitch iface", "R": "vxswitch iface+ring"}
 cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("TCP vm3->vm1 Gbit/s", 3, "%.3f"),
         ("60-byte fwd pps", 4, "%.0f"), ("60-byte rx pps", 5, "%.0f"), ("RTT p50 us", 6, "%.0f"),
         ("RTT p99 us", 7, "%.0f"), ("RTT p50 us, half load", 8, "%.0f"), ("RTT p99 us, half load", 9, "%.0f")]
@@ -311,9 +341,9 @@ def col(s, i):
     return [x for x in v if not math.isnan(x)]
 print()
 for what, i, fmt in cols:
-    med = {s: statistics.median(col(s, i)) for s in "ABC" if col(s, i)}
+    med = {s: statistics.median(col(s, i)) for s in "ABCIR" if col(s, i)}
     parts = []
-    for s in "ABC":
+    for s in "ABCIR":
         if s in med:
             ratio = "" if s == "B" or "B" not in med or not med["B"] else "  (%.2fx kernel)" % (med[s] / med["B"])
             parts.append(("%s " + fmt + "%s") % (names[s], med[s], ratio))
