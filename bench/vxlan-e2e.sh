@@ -17,7 +17,7 @@
 #   udp    two iperf3 UDP senders, 18-byte payloads (60-byte frames), -b 0, SECS s
 #          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
 #          -> "rx pps": what the two receiving iperf3 got
-#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path, after 500 pings not recorded (the switch's JIT
+#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path (2 s after the flood), after 500 pings not recorded (the switch's JIT
 #          compiles the ICMP path then, as TCP's is compiled in the TCP warm-up) -> p50 and p99 round trip in us
 #   rttL   the same while one iperf3 sends 60-byte frames at half this scenario's peak rate above: half of what
 #          reached vm3 (rx pps), which is at most what the switch forwarded (fwd pps). Half of fwd pps would
@@ -307,6 +307,7 @@ for pair in $(seq 1 "$PAIRS"); do
     fwd=$(( ($(ul_rx) - ul0) / SECS ))
     u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
     peak=$fwd; [[ ${u[1]:-x} =~ ^[0-9]+$ && ${u[1]} -lt $fwd ]] && peak=${u[1]}
+    sleep 2 # the flood's aftermath (vm3's side draining what it could not take) is not the idle path's latency
     r=($(rtt "$OUT/ping-$s-$pair.txt"))
     iperf "$OUT/udphalf-$s-$pair.json" 5201 -t 4 -u -l 18 -b $(( peak / 2 * 18 * 8 )) &
     uh=$!
