@@ -7,6 +7,7 @@
 #                  |        (C) Open vSwitch, datapath_type=netdev: br-int (vm1, vxlan0), br-phy (ul0, 192.0.2.1)
 #                  |        (I) vxswitch, vm1 on a veth read by an interface port (AF_PACKET, recvmmsg)
 #                  |        (R) vxswitch, vm1 on a veth read by an interface port with a TPACKET_V3 ring
+#                  |        (V) vxswitch, vm1 on a veth read by an interface port with the vnet header (offload: true)
 #                  +-- ul0 192.0.2.1 <========= veth =========> ul0 192.0.2.2
 #
 # In one run, PAIRS rounds of the scenarios in SCENARIOS order (A B C A B C ...). Per phase, hostA's side is built,
@@ -38,12 +39,13 @@
 # kernel cuts them at the vxlan device). C keeps vm1's veth offloads off: OVS's userspace datapath reads it with
 # AF_PACKET and would get super-frames it cannot take (userspace TSO is off by default). VM_OFFLOAD=off: all off.
 # I and R keep vm1's veth offloads off for the same reason (vxswitch's packet socket drops super-frames): compare
-# them with B under VM_OFFLOAD=off, e.g. VM_OFFLOAD=off SCENARIOS="I R B".
+# them with B under VM_OFFLOAD=off, e.g. VM_OFFLOAD=off SCENARIOS="I R B". V gives vm1's veth the offloads VM_OFFLOAD
+# says, as B does (its packet socket takes super-frames and partial checksums with PACKET_VNET_HDR).
 #
 # Switch loop (SWITCH_LOOP=busy, with PIN=1): vxswitch's config gets switch.cpu: 1 and poll: busy, so its switch loop
 # keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
 #
-# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
+# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
 #                                           SWITCH_LOOP=wait|busy
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
@@ -148,8 +150,8 @@ api: off
 EOF
 }
 hostA_yaml "{name: vm1, type: tap, portGroup: vlan119, mac: \"02:00:00:00:00:01\", mtu: 1450, offload: $([[ $VM_OFFLOAD == on ]] && echo true || echo false)}" >"$OUT/hostA-A.yaml"
-for s in I R; do
-  hostA_yaml "{name: vm1, type: interface, interface: vm1, kind: vnic, portGroup: vlan119, mac: \"02:00:00:00:00:01\", ring: $([[ $s == R ]] && echo true || echo false)}" >"$OUT/hostA-$s.yaml"
+for s in I R V; do
+  hostA_yaml "{name: vm1, type: interface, interface: vm1, kind: vnic, portGroup: vlan119, mac: \"02:00:00:00:00:01\", ring: $([[ $s == R ]] && echo true || echo false), offload: $([[ $s == V ]] && echo true || echo false)}" >"$OUT/hostA-$s.yaml"
 done
 
 vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA; $1=tso: vm1 sends TCP super-frames
@@ -189,6 +191,8 @@ up_I() { vm1_on_veth; start_vxswitch I "$1"; } # vm1's veth read by an interface
 down_I() { stop_vxswitch; ip -n $VM1 link del eth0; }
 up_R() { vm1_on_veth; start_vxswitch R "$1"; } # the same, through a TPACKET_V3 ring
 down_R() { down_I; }
+up_V() { vm1_on_veth "$([[ $VM_OFFLOAD == on ]] && echo tso)"; start_vxswitch V "$1"; } # the same, vnet header
+down_V() { down_I; }
 up_B() { # Linux bridge + kernel vxlan in hostA; vm1 on a veth
   ip -n $HA addr add 192.0.2.1/24 dev ul0
   ip -n $HA link add br0 type bridge mcast_snooping 0; ip -n $HA link set br0 up
@@ -288,7 +292,7 @@ ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s\n'
 printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" "p50L us" \
   "p99L us" | tee "$OUT/runs.txt"
 declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace" [I]="I vxswitch iface" \
-  [R]="R vxswitch iface ring")
+  [R]="R vxswitch iface ring" [V]="V vxswitch iface vnet")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
     "up_$s" "$pair"
@@ -328,7 +332,8 @@ echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt"
 "$PY" - "$OUT/metrics.txt" <<'EOF' | tee "$OUT/summary.txt"
 import math, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace", "I": "vxswitch iface", "R": "vxswitch iface+ring"}
+names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace", "I": "vxswitch iface", "R": "vxswitch iface+ring",
+         "V": "vxswitch iface+vnet"}
 cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("TCP vm3->vm1 Gbit/s", 3, "%.3f"),
         ("60-byte fwd pps", 4, "%.0f"), ("60-byte rx pps", 5, "%.0f"), ("RTT p50 us", 6, "%.0f"),
         ("RTT p99 us", 7, "%.0f"), ("RTT p50 us, half load", 8, "%.0f"), ("RTT p99 us, half load", 9, "%.0f")]
@@ -342,9 +347,9 @@ def col(s, i):
     return [x for x in v if not math.isnan(x)]
 print()
 for what, i, fmt in cols:
-    med = {s: statistics.median(col(s, i)) for s in "ABCIR" if col(s, i)}
+    med = {s: statistics.median(col(s, i)) for s in "ABCIRV" if col(s, i)}
     parts = []
-    for s in "ABCIR":
+    for s in "ABCIRV":
         if s in med:
             ratio = "" if s == "B" or "B" not in med or not med["B"] else "  (%.2fx kernel)" % (med[s] / med["B"])
             parts.append(("%s " + fmt + "%s") % (names[s], med[s], ratio))

@@ -70,14 +70,19 @@ public final class Metrics {
         CounterSnapshot.Builder txDrops = CounterSnapshot.builder().name("vxswitch_port_tx_drops")
             .help("Copies the port's device could not send: queue_full (the sender fell behind), refused (the kernel"
                 + " refused them or they did not fit).");
+        CounterSnapshot.Builder rxDrops = CounterSnapshot.builder().name("vxswitch_port_rx_drops")
+            .help("Frames the port's device read but could not forward: refused (longer than the port takes, a "
+                + "partial checksum or a super-frame it cannot take).");
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("vxswitch_port_up").help("1 if the port is up.");
         for (Port p : ports) {
             ManagedSwitch.DeviceDrops d = managed.deviceDrops(p.name());
             txDrops.dataPoint(counter(d.txQueueFull(), "port", p.name(), "reason", "queue_full"));
             txDrops.dataPoint(counter(d.txRefused(), "port", p.name(), "reason", "refused"));
+            rxDrops.dataPoint(counter(d.rxRefused(), "port", p.name(), "reason", "refused"));
             up.dataPoint(gauge(p.up() ? 1 : 0, "port", p.name()));
         }
         out.add(txDrops.build());
+        out.add(rxDrops.build());
         out.add(up.build());
         addOffload(ports, managed, out);
 

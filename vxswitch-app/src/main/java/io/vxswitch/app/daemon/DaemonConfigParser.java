@@ -263,10 +263,6 @@ public final class DaemonConfigParser {
                 + "existing interface's MTU with ip link");
         }
         boolean offload = m.get("offload").map(x -> Values.bool(x, what + ": offload")).orElse(type == PortConfig.Type.TAP);
-        if (offload && type != PortConfig.Type.TAP) {
-            throw m.require("offload", what).where().error(what + ": offload is for taps (checksum and TCP "
-                + "segmentation offload through the vnet header); an interface port reads finished frames");
-        }
         boolean ring = m.get("ring").map(x -> Values.bool(x, what + ": ring")).orElse(false);
         if (ring && type != PortConfig.Type.INTERFACE) {
             throw m.require("ring", what).where().error(what + ": ring is for interface ports (a TPACKET_V3 receive "

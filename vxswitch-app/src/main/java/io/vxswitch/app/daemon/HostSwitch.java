@@ -128,7 +128,7 @@ public final class HostSwitch implements AutoCloseable {
         try {
             return switch (p.type()) {
                 case TAP -> new TapPort(TapDevice.create(p.name(), tapOptions(p)), id, MAX_FRAME);
-                case INTERFACE -> new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring()), id);
+                case INTERFACE -> new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()), id);
             };
         } catch (LinuxException e) {
             throw new UserException("port " + p.name() + ": " + e.getMessage(), e);

@@ -166,6 +166,6 @@ final class LoopAccess implements ManagedSwitch {
     @Override
     public DeviceDrops deviceDrops(String port) {
         PortDevice d = device(port);
-        return d == null ? DeviceDrops.NONE : new DeviceDrops(d.txQueueFull(), d.txRefused());
+        return d == null ? DeviceDrops.NONE : new DeviceDrops(d.txQueueFull(), d.txRefused(), d.rxRefused());
     }
 }

@@ -12,7 +12,8 @@ import io.vxswitch.forwarding.PortKind;
  * @param mtu       MTU to set on a tap, or 0 to keep the kernel's
  * @param interfaceName the existing interface of an {@code interface} port
  * @param offload   a tap with the vnet header and checksum/TCP segmentation offload (default for taps): the VM's
- *                  stack hands over 64 KiB TCP super-frames, which the switch cuts only where a wire needs it
+ *                  stack hands over 64 KiB TCP super-frames, which the switch cuts only where a wire needs it; an
+ *                  interface port whose packet socket has the vnet header ({@code PACKET_VNET_HDR}, off by default)
  * @param ring      an interface port that receives through a TPACKET_V3 ring: no system call per batch, up to
  *                  1 ms more latency while the link is nearly idle
  */

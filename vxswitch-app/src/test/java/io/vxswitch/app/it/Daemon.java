@@ -1,5 +1,8 @@
 package io.vxswitch.app.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,6 +90,20 @@ final class Daemon {
         String[] withToken = java.util.Arrays.copyOf(args, args.length + 1);
         withToken[args.length] = "--token-file=" + tokenFile;
         return cli(host, Map.of(), withToken).check().out();
+    }
+
+    /** The port's entry of {@code vxswitch stats --json}. */
+    JsonNode portStats(String name) {
+        try {
+            for (JsonNode p : new ObjectMapper().readTree(cli("stats", "--json"))) {
+                if (p.get("port").asText().equals(name)) {
+                    return p;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no port " + name + " in vxswitch stats");
     }
 
     Path tokenFile() {

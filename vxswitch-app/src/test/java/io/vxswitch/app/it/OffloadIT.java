@@ -86,17 +86,17 @@ class OffloadIT extends LabIT {
             assertThat(r.mbps()).as("TCP vm1 -> " + to[2] + "\n" + r.output() + lab.diagnostics()).isGreaterThan(1);
         }
 
-        JsonNode vm1Stats = port(daemon, "vm1");
+        JsonNode vm1Stats = daemon.portStats("vm1");
         double meanFrame = vm1Stats.get("rxBytes").asDouble() / vm1Stats.get("rxFrames").asDouble();
         assertThat(meanFrame).as("mean size of the frames vm1 handed over: super-frames, not 1464-byte ones\n"
             + vm1Stats).isGreaterThan(4000);
-        assertThat(port(daemon, "vx119").get("offload").get("superFramesCut").asLong())
+        assertThat(daemon.portStats("vx119").get("offload").get("superFramesCut").asLong())
             .as("super-frames the tunnel cut").isPositive();
-        assertThat(port(daemon, "vm2").get("offload").has("superFramesCut")).as("a tap with offload takes them whole")
-            .isFalse();
+        assertThat(daemon.portStats("vm2").get("offload").has("superFramesCut"))
+            .as("a tap with offload takes them whole").isFalse();
         for (String name : List.of("vm2", "vm4", "up0", "vx119")) {
-            assertThat(port(daemon, name).get("drops").has("tx_refused")).as("copies to " + name + " that could "
-                + "not be finished or sent\n" + port(daemon, name)).isFalse();
+            assertThat(daemon.portStats(name).get("drops").has("tx_refused")).as("copies to " + name + " that could "
+                + "not be finished or sent\n" + daemon.portStats(name)).isFalse();
         }
 
         // The same across the tunnel, in a size tshark can read back: every inner TCP segment with its IP and TCP
@@ -144,10 +144,10 @@ class OffloadIT extends LabIT {
                 datagrams += peerVtep.get("rxPackets").asLong();
             }
         }
-        long frames = port(daemon, "vx119").get("rxFrames").asLong();
+        long frames = daemon.portStats("vx119").get("rxFrames").asLong();
         assertThat(datagrams).as("VXLAN datagrams from hostB against the frames they became in the switch "
             + "(" + frames + ")").isGreaterThan(3 * frames);
-        JsonNode gro = port(daemon, "vx119").get("offload");
+        JsonNode gro = daemon.portStats("vx119").get("offload");
         assertThat(gro.get("segmentsCoalesced").asLong()).as("GRO counters " + gro)
             .isGreaterThan(3 * gro.get("superFramesCoalesced").asLong()).isLessThanOrEqualTo(datagrams);
 
@@ -174,7 +174,7 @@ class OffloadIT extends LabIT {
             assertThat(receiver.output()).as("UDP datagrams at " + to[1] + "\n" + lab.diagnostics())
                 .contains("datagrams 500 good 500");
         }
-        JsonNode vm1Stats = port(daemon, "vm1");
+        JsonNode vm1Stats = daemon.portStats("vm1");
         assertThat(vm1Stats.get("rxBytes").asDouble() / vm1Stats.get("rxFrames").asDouble())
             .as("mean size of the frames vm1 handed over: UDP super-frames\n" + vm1Stats).isGreaterThan(4000);
     }
@@ -205,14 +205,4 @@ class OffloadIT extends LabIT {
             good += len(d) == 1400 and d[4:] == bytes((q + j) & 0xFF for j in range(1396))
         print("datagrams", n, "good", good, flush=True)
         """;
-
-
-    private static JsonNode port(Daemon daemon, String name) throws Exception {
-        for (JsonNode p : new ObjectMapper().readTree(daemon.cli("stats", "--json"))) {
-            if (p.get("port").asText().equals(name)) {
-                return p;
-            }
-        }
-        throw new AssertionError("no port " + name + " in vxswitch stats");
-    }
 }

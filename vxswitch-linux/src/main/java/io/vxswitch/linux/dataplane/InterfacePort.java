@@ -3,12 +3,16 @@ package io.vxswitch.linux.dataplane;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.InterfaceControl;
 import io.vxswitch.linux.IoCounter;
+import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.packet.RxRing;
 import io.vxswitch.packet.offload.Offload;
+import io.vxswitch.packet.offload.VirtioNetHeader;
+
+import java.lang.foreign.MemorySegment;
 
 import java.util.function.IntToLongFunction;
 
@@ -18,6 +22,11 @@ import java.util.function.IntToLongFunction;
  * <p>The kernel tells a packet socket little about its interface: one ENETDOWN when it goes down (also when it is
  * deleted or moved to another namespace), ENXIO on sends once it is gone. Either makes {@link #linkState} ask the
  * kernel, and keep asking on every housekeeping tick until the link is up again.
+ *
+ * <p>With the socket's vnet header ({@link PacketSocket#vnetHeader()}) the port works like a tap with offloads: TSO
+ * super-frames and frames with a checksum left to fill in come in with their {@link Offload} and cross the switch
+ * whole, and whatever the switch sends goes out with its header, super-frames whole (the kernel cuts them, in
+ * software or on the NIC).
  */
 public final class InterfacePort implements PortDevice {
     static final int BATCH = 32;
@@ -31,6 +40,9 @@ public final class InterfacePort implements PortDevice {
     private final FrameBatch rx;
     private final FrameQueue tx;
     private final int maxFrame;
+    /** vnet header bytes in front of each frame, both ways: 0 or {@link VirtioNetHeader#LENGTH}. */
+    private final int vnet;
+    private final Offload offload = new Offload();
     private final SoftwareOffload software = new SoftwareOffload();
     /** {@link #reserve} as the software offload calls it: made once, not per frame. */
     private final IntToLongFunction reserve = this::reserve;
@@ -47,8 +59,10 @@ public final class InterfacePort implements PortDevice {
         this.switchPort = switchPort;
         this.ring = socket.rxRing();
         this.rx = ring == null ? socket.newBatch(BATCH) : null;
-        this.maxFrame = socket.mtu() + PacketSocket.FRAME_OVERHEAD;
-        this.tx = FrameQueue.forFrames(maxFrame);
+        this.vnet = socket.vnetHeader() ? VirtioNetHeader.LENGTH : 0;
+        this.maxFrame = socket.maxFrameLength();
+        this.tx = vnet == 0 ? FrameQueue.forFrames(maxFrame)
+            : new FrameQueue(FrameQueue.SLOTS, TapPort.VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT);
     }
 
     @Override
@@ -68,7 +82,7 @@ public final class InterfacePort implements PortDevice {
         }
         int n = socket.receive(rx);
         for (int k = 0; k < n; k++) {
-            dataplane.forward(switchPort, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
+            forward(dataplane, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
         }
         return Math.max(n, 0);
     }
@@ -78,7 +92,7 @@ public final class InterfacePort implements PortDevice {
         int blocks = 0;
         while (blocks < BLOCKS_PER_TURN && ring.nextBlock()) {
             while (ring.nextFrame()) {
-                dataplane.forward(switchPort, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
+                forward(dataplane, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
                 frames++;
             }
             ring.releaseBlock(); // every copy is queued by now: the frames' bytes may go back to the kernel
@@ -90,6 +104,15 @@ public final class InterfacePort implements PortDevice {
         return frames;
     }
 
+    private void forward(Dataplane dataplane, MemorySegment buffer, long frame, int length, long now) {
+        if (vnet == 0) {
+            dataplane.forward(switchPort, buffer, frame, length, now);
+        } else {
+            offload.read(buffer, frame - vnet);
+            dataplane.forward(switchPort, buffer, frame, length, offload, now);
+        }
+    }
+
     @Override
     public void attach(Backpressure backpressure) {
         tx.attach(backpressure, this);
@@ -97,11 +120,15 @@ public final class InterfacePort implements PortDevice {
 
     @Override
     public void send(ForwardingDecision d, int i, Offload offload, long now) {
-        software.queue(d, i, offload, tx, reserve);
+        if (vnet == 0) {
+            software.queue(d, i, offload, tx, reserve);
+        } else {
+            SoftwareOffload.queueWithHeader(d, i, offload, tx, reserve);
+        }
     }
 
     private long reserve(int length) {
-        if (length > maxFrame) {
+        if (length > maxFrame + vnet) {
             oversize++; // a tag pushed onto a frame already at the MTU: the interface would refuse it
             return -1;
         }
@@ -166,6 +193,13 @@ public final class InterfacePort implements PortDevice {
     }
 
     @Override
+    public long rxRefused() {
+        IoCounters c = socket.counters();
+        return c.get(IoCounter.RX_OVERSIZE_DROPS) + c.get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS)
+            + c.get(IoCounter.RX_GRO_DROPS) + c.get(IoCounter.RX_ERRORS);
+    }
+
+    @Override
     public long superFramesCut() {
         return software.superFrames();
     }
@@ -178,7 +212,8 @@ public final class InterfacePort implements PortDevice {
     @Override
     public String describe() {
         return "interface " + socket.interfaceName() + " (mtu " + socket.mtu()
-            + (ring == null ? ")" : ", rx ring " + ring.blocks() + " x " + ring.blockSize() / 1024 + " KiB)");
+            + (ring == null ? "" : ", rx ring " + ring.blocks() + " x " + ring.blockSize() / 1024 + " KiB")
+            + (vnet == 0 ? ")" : ", offload: vnet header)");
     }
 
     @Override

@@ -73,6 +73,11 @@ public interface PortDevice extends AutoCloseable {
     /** Copies the kernel refused or could not queue, or too large for the device. */
     long txRefused();
 
+    /** Frames read but not forwarded: longer than the port takes, or what the device cannot hand on (bad offload). */
+    default long rxRefused() {
+        return 0;
+    }
+
     /** Super-frames this device cut into segments in software before sending (its wire takes only finished frames). */
     default long superFramesCut() {
         return 0;

@@ -3,6 +3,7 @@ package io.vxswitch.linux.dataplane;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.Segmenter;
+import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -44,6 +45,20 @@ final class SoftwareOffload implements AutoCloseable {
             segments += n;
         }
         return n;
+    }
+
+    /**
+     * Queues copy {@code i} of {@code d} on {@code tx} whole, behind a vnet header saying what is left to do, for a
+     * device whose kernel finishes it (a tap with offloads, a packet socket with {@code PACKET_VNET_HDR}).
+     */
+    static void queueWithHeader(ForwardingDecision d, int i, Offload offload, FrameQueue tx,
+                                IntToLongFunction reserve) {
+        int length = d.egressLength(i);
+        long at = reserve.applyAsLong(VirtioNetHeader.LENGTH + length);
+        if (at >= 0) {
+            offload.writeHeader(tx.buffer(), at, length - d.frame().length()); // a tag pushed or popped moves offsets
+            tx.commit(VirtioNetHeader.LENGTH + d.writeEgress(i, tx.buffer(), at + VirtioNetHeader.LENGTH));
+        }
     }
 
     /**

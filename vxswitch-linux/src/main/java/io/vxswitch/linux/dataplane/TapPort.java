@@ -109,13 +109,8 @@ public final class TapPort implements PortDevice {
 
     @Override
     public void send(ForwardingDecision d, int i, Offload offload, long now) {
-        int length = d.egressLength(i);
         if (vnet) {
-            long at = reserve(VirtioNetHeader.LENGTH + length);
-            if (at >= 0) {
-                offload.writeHeader(tx.buffer(), at, length - d.frame().length());
-                tx.commit(VirtioNetHeader.LENGTH + d.writeEgress(i, tx.buffer(), at + VirtioNetHeader.LENGTH));
-            }
+            SoftwareOffload.queueWithHeader(d, i, offload, tx, reserve);
         } else {
             software.queue(d, i, offload, tx, reserve);
         }
@@ -181,7 +176,8 @@ public final class TapPort implements PortDevice {
     }
 
     /** Frames read that were longer than the port takes (cut by the kernel), dropped. */
-    public long rxTooLong() {
+    @Override
+    public long rxRefused() {
         return rxTooLong;
     }
 

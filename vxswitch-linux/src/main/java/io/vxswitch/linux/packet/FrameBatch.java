@@ -18,6 +18,10 @@ import java.util.Objects;
  * be in slot {@code k}. Each slot starts with {@link #HEADROOM} spare bytes so a VLAN tag the kernel
  * stripped can be put back without copying the frame.
  *
+ * <p>With a vnet header ({@link #prefix()} bytes, {@code PACKET_VNET_HDR}) each frame follows its
+ * {@code virtio_net_hdr}: the header of frame {@code k} is at {@code frameOffset(k) - prefix()}, also after a tag was
+ * put back, and a frame declared for sending starts with its header.
+ *
  * <p>To send, write frames anywhere in {@link #buffer()} (normally at {@link #slotOffset(int)}) and declare
  * them with {@link #frame(int, long, int)}; a received batch can be sent on as it is.
  * Owned by one thread; {@link #close()} frees the memory.
@@ -30,6 +34,7 @@ public final class FrameBatch implements AutoCloseable {
 
     private final Arena arena;
     private final int maxFrameLength;
+    private final int prefix;
     final MessageVector vector;
     final long[] offsets;
     final int[] lengths;
@@ -39,13 +44,21 @@ public final class FrameBatch implements AutoCloseable {
      * @param maxFrameLength the longest frame to accept, e.g. MTU + 14 + 8; longer ones are dropped
      */
     public FrameBatch(int capacity, int maxFrameLength) {
+        this(capacity, maxFrameLength, 0);
+    }
+
+    /**
+     * @param prefix header bytes the socket puts in front of each frame (0, or 10 for a {@code virtio_net_hdr})
+     */
+    public FrameBatch(int capacity, int maxFrameLength, int prefix) {
         if (maxFrameLength < 14) {
             throw new IllegalArgumentException("max frame length " + maxFrameLength
                 + " is shorter than an Ethernet header");
         }
         this.arena = Arena.ofShared();
         this.maxFrameLength = maxFrameLength;
-        this.vector = new MessageVector(arena, capacity, HEADROOM + maxFrameLength, (int) SockaddrLl.SIZE,
+        this.prefix = prefix;
+        this.vector = new MessageVector(arena, capacity, HEADROOM + prefix + maxFrameLength, (int) SockaddrLl.SIZE,
             CONTROL_SIZE);
         this.offsets = new long[capacity];
         this.lengths = new int[capacity];
@@ -57,6 +70,11 @@ public final class FrameBatch implements AutoCloseable {
 
     public int maxFrameLength() {
         return maxFrameLength;
+    }
+
+    /** Header bytes in front of each received frame. */
+    public int prefix() {
+        return prefix;
     }
 
     /** The one buffer holding every slot. */

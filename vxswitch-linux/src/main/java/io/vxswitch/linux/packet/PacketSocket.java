@@ -19,6 +19,7 @@ import io.vxswitch.linux.ffi.TpacketAuxdata;
 import io.vxswitch.linux.ffi.TpacketStats;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Ethernet;
+import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,10 +39,13 @@ import java.lang.ref.Reference;
  * <li>Frames this host transmits on the interface, vxswitch's own included, are not received
  *     ({@code PACKET_IGNORE_OUTGOING}, and {@code sll_pkttype == PACKET_OUTGOING} as a second check).</li>
  * <li>Offloads: with GRO/GSO/checksum offload on, the kernel hands AF_PACKET 64 KB super-frames and frames
- *     with partial checksums. Both are dropped and counted ({@link IoCounter#RX_OVERSIZE_DROPS},
- *     {@link IoCounter#RX_PARTIAL_CHECKSUM_DROPS}); turn offloads off on links vxswitch reads from:
- *     {@code ethtool -K DEV tx off gso off tso off gro off}, on both ends of a veth. Taking them as they
- *     are with {@code PACKET_VNET_HDR} is left to the performance work.</li>
+ *     with partial checksums. Without the vnet header both are dropped and counted
+ *     ({@link IoCounter#RX_OVERSIZE_DROPS}, {@link IoCounter#RX_PARTIAL_CHECKSUM_DROPS}): turn offloads off on
+ *     links read that way ({@code ethtool -K DEV tx off gso off tso off gro off}, on both ends of a veth). With
+ *     it ({@code PACKET_VNET_HDR}, {@link #vnetHeader()}) every frame received or sent starts with a
+ *     {@code virtio_net_hdr}, as on a tap with offloads: TSO super-frames and partial checksums come in with what is
+ *     left to do, and go out whole for the kernel to finish. Only super-frames GRO built are still refused
+ *     ({@link IoCounter#RX_GRO_DROPS}).</li>
  * <li>The interface going down is not an error: the next receive reports ENETDOWN once (counted in
  *     {@link IoCounter#RX_LINK_DOWN}), sends fail with ENETDOWN, and frames flow again when it comes back
  *     up. If the interface is deleted, receive reports ENETDOWN once and then nothing, and sends fail with
@@ -55,10 +59,16 @@ import java.lang.ref.Reference;
 public final class PacketSocket implements AutoCloseable {
     /** Room above the MTU: the Ethernet header and two VLAN tags (QinQ). */
     public static final int FRAME_OVERHEAD = Ethernet.HEADER_LENGTH + 2 * Dot1q.LENGTH;
+    /** The longest frame with the vnet header: a 64 KiB IP packet (GSO's limit) with its Ethernet header and tags. */
+    public static final int MAX_SUPER_FRAME = 65_535 + FRAME_OVERHEAD;
+    /** {@code PACKET_VNET_HDR} (packet(7)): a {@code virtio_net_hdr} in front of every frame, both ways. */
+    static final int PACKET_VNET_HDR = 15;
 
     private final String interfaceName;
     private final int ifindex;
     private final int mtu;
+    /** Bytes of vnet header in front of each frame: 0, or {@link VirtioNetHeader#LENGTH}. */
+    private final int vnet;
     private final IoCounters counters = new IoCounters();
     private final Arena arena = Arena.ofShared();
     private final DataPathCalls calls = new DataPathCalls(arena);
@@ -67,27 +77,30 @@ public final class PacketSocket implements AutoCloseable {
     private int fd;
     private RxRing ring;
 
-    private PacketSocket(String interfaceName, int ifindex, int mtu, int fd) {
+    private PacketSocket(String interfaceName, int ifindex, int mtu, int fd, boolean vnetHeader) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.mtu = mtu;
+        this.vnet = vnetHeader ? VirtioNetHeader.LENGTH : 0;
         this.fd = fd;
     }
 
     /** Opens a promiscuous packet socket on {@code interfaceName}. */
     public static PacketSocket open(String interfaceName) {
-        return open(interfaceName, true, false);
+        return open(interfaceName, true, false, false);
     }
 
     /**
      * Opens a packet socket on {@code interfaceName} in the calling thread's network namespace.
      *
      * @param rxRing receive through a {@code TPACKET_V3} ring ({@link #rxRing()}) instead of {@link #receive}
+     * @param vnetHeader a {@code virtio_net_hdr} in front of every frame, received and sent ({@code PACKET_VNET_HDR})
      *
      * @throws LinuxException           no such interface, or no CAP_NET_RAW
      * @throws IllegalArgumentException {@code interfaceName} is not a valid name
      */
-    public static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing) {
+    public static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing,
+                                    boolean vnetHeader) {
         InterfaceName.validate("interface name", interfaceName);
         String action = "cannot attach to interface '" + interfaceName + "'";
         int ifindex = InterfaceControl.index(interfaceName);
@@ -98,7 +111,7 @@ public final class PacketSocket implements AutoCloseable {
         if (fd < 0) {
             throw new LinuxException(action, "socket(AF_PACKET, SOCK_RAW)", -fd, ErrorHints.packetSocket(-fd));
         }
-        PacketSocket socket = new PacketSocket(interfaceName, ifindex, mtu, fd);
+        PacketSocket socket = new PacketSocket(interfaceName, ifindex, mtu, fd, vnetHeader);
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment one = setup.allocateFrom(ValueLayout.JAVA_INT, 1);
             int r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, TpacketAuxdata.PACKET_AUXDATA, one, 4);
@@ -107,8 +120,12 @@ public final class PacketSocket implements AutoCloseable {
             if (r != -Errno.ENOPROTOOPT) { // kernels before 4.20 lack it; the pkttype check still works
                 check(r, action, "setsockopt(PACKET_IGNORE_OUTGOING)");
             }
+            if (vnetHeader) { // before the ring, which the kernel lays out for it
+                r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PACKET_VNET_HDR, one, 4);
+                check(r, action, "setsockopt(PACKET_VNET_HDR)");
+            }
             if (rxRing) { // before bind(): every frame goes to the ring
-                socket.ring = RxRing.attach(fd, mtu + FRAME_OVERHEAD, interfaceName, socket.counters);
+                socket.ring = RxRing.attach(fd, socket.maxFrameLength(), socket.vnet, interfaceName, socket.counters);
             }
             MemorySegment address = setup.allocate(SockaddrLl.LAYOUT);
             SockaddrLl.forBind(address, 0, ifindex, SockaddrLl.ETH_P_ALL);
@@ -138,7 +155,17 @@ public final class PacketSocket implements AutoCloseable {
 
     /** A batch sized for this interface: frames up to MTU + {@link #FRAME_OVERHEAD}. */
     public FrameBatch newBatch(int capacity) {
-        return new FrameBatch(capacity, mtu + FRAME_OVERHEAD);
+        return new FrameBatch(capacity, maxFrameLength(), vnet);
+    }
+
+    /** The longest frame received whole: MTU + {@link #FRAME_OVERHEAD}, or a super-frame with the vnet header. */
+    public int maxFrameLength() {
+        return vnet == 0 ? mtu + FRAME_OVERHEAD : Math.max(mtu + FRAME_OVERHEAD, MAX_SUPER_FRAME);
+    }
+
+    /** True if every frame received and sent starts with a {@code virtio_net_hdr} ({@code PACKET_VNET_HDR}). */
+    public boolean vnetHeader() {
+        return vnet != 0;
     }
 
     public String interfaceName() {
@@ -194,6 +221,10 @@ public final class PacketSocket implements AutoCloseable {
         }
         MessageVector v = batch.vector;
         int n = v.count();
+        if (batch.prefix() != vnet) {
+            throw new IllegalArgumentException("a batch for frames with " + batch.prefix() + " header bytes, but the "
+                + "socket on '" + interfaceName + "' puts " + vnet + " in front of each");
+        }
         v.prepareReceive(n, FrameBatch.HEADROOM);
         int r = calls.recvmmsg(openFd(), v.messages(), n, Sockets.MSG_TRUNC);
         if (r <= 0) {
@@ -211,13 +242,17 @@ public final class PacketSocket implements AutoCloseable {
                 counters.increment(IoCounter.RX_OVERSIZE_DROPS);
                 continue;
             }
-            long frame = v.slotOffset(i) + FrameBatch.HEADROOM;
-            int length = v.length(i);
+            long frame = v.slotOffset(i) + FrameBatch.HEADROOM + vnet;
+            int length = v.length(i) - vnet;
+            if (length < Ethernet.HEADER_LENGTH) {
+                counters.increment(IoCounter.RX_ERRORS); // shorter than a header: no working kernel sends one
+                continue;
+            }
             long aux = TagRestorer.findAuxdata(control, v.controlOffset(i), v.controlLength(i));
-            long at = aux < 0 ? RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(), 0, 0, 0)
+            long at = aux < 0 ? RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(), 0, 0, 0, vnet)
                 : RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(),
                     TpacketAuxdata.status(control, aux), TpacketAuxdata.vlanTci(control, aux),
-                    TpacketAuxdata.vlanTpid(control, aux));
+                    TpacketAuxdata.vlanTpid(control, aux), vnet);
             if (at != RxFilter.DROPPED) {
                 batch.offsets[delivered] = at;
                 batch.lengths[delivered] = length + (int) (frame - at);

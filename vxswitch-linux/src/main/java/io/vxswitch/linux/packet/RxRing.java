@@ -25,7 +25,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Use: {@link #nextBlock()}; then {@link #nextFrame()} until false, reading each frame at
  * {@link #frameOffset()} / {@link #frameLength()} of {@link #memory()}; then {@link #releaseBlock()}, after
- * which those frames belong to the kernel again. One thread at a time; nothing allocates.
+ * which those frames belong to the kernel again. With the vnet header, each frame's header is just in front of it
+ * ({@code frameOffset() - 10}). One thread at a time; nothing allocates.
  */
 public final class RxRing implements AutoCloseable {
     /** A block holds about 20 full-size frames or 200 minimum-size ones. */
@@ -41,6 +42,8 @@ public final class RxRing implements AutoCloseable {
     private final int blockSize;
     private final int blocks;
     private final int maxFrameLength;
+    /** vnet header bytes in front of each frame (the kernel lays the ring out for them): 0 or 10. */
+    private final int vnet;
     private final IoCounters counters;
     private int block;
     private long blockStart = -1;
@@ -49,22 +52,23 @@ public final class RxRing implements AutoCloseable {
     private long frameOffset;
     private int frameLength;
 
-    private RxRing(long address, int blockSize, int blocks, int maxFrameLength, IoCounters counters) {
+    private RxRing(long address, int blockSize, int blocks, int maxFrameLength, int vnet, IoCounters counters) {
         this.address = address;
         this.ring = MemorySegment.ofAddress(address).reinterpret((long) blockSize * blocks);
         this.blockSize = blockSize;
         this.blocks = blocks;
         this.maxFrameLength = maxFrameLength;
+        this.vnet = vnet;
         this.counters = counters;
     }
 
     /**
      * Turns the packet socket {@code fd} (not yet bound, so no frame is queued the old way) into a ring reader for
-     * frames of up to {@code maxFrameLength} bytes.
+     * frames of up to {@code maxFrameLength} bytes, each after {@code vnet} bytes of vnet header (set before).
      */
-    static RxRing attach(int fd, int maxFrameLength, String interfaceName, IoCounters counters) {
+    static RxRing attach(int fd, int maxFrameLength, int vnet, String interfaceName, IoCounters counters) {
         String action = "cannot set up the receive ring of the packet socket on '" + interfaceName + "'";
-        int blockSize = Math.max(MIN_BLOCK_SIZE, Integer.highestOneBit(maxFrameLength + 256) << 1);
+        int blockSize = Math.max(MIN_BLOCK_SIZE, Integer.highestOneBit(maxFrameLength + vnet + 256) << 1);
         try (Arena setup = Arena.ofConfined()) {
             int r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, Tpacket3.PACKET_VERSION,
                 setup.allocateFrom(ValueLayout.JAVA_INT, Tpacket3.TPACKET_V3), 4);
@@ -81,7 +85,7 @@ public final class RxRing implements AutoCloseable {
             throw new LinuxException(action, "mmap(" + size + " bytes)", (int) -address,
                 ErrorHints.generic((int) -address));
         }
-        return new RxRing(address, blockSize, BLOCKS, maxFrameLength, counters);
+        return new RxRing(address, blockSize, BLOCKS, maxFrameLength, vnet, counters);
     }
 
     private static void check(int result, String action, String syscall) {
@@ -137,15 +141,15 @@ public final class RxRing implements AutoCloseable {
                 continue;
             }
             int mac = Tpacket3.macOffset(ring, header);
-            if (mac - Dot1q.LENGTH < Tpacket3.HEADER_LENGTH) {
-                // The kernel leaves 14 bytes between its headers and an Ethernet frame; without 4 of them a
-                // stripped tag could not be put back in place. Not seen on any kernel; counted, never corrupted.
+            if (mac - vnet - Dot1q.LENGTH < Tpacket3.HEADER_LENGTH) {
+                // The kernel leaves 14 bytes between its headers and an Ethernet frame (and the vnet header); without
+                // 4 of them a stripped tag could not be put back. Not seen on any kernel; counted, never corrupted.
                 counters.increment(IoCounter.RX_ERRORS);
                 continue;
             }
             long frame = header + mac;
             long at = RxFilter.admit(counters, ring, frame, length, maxFrameLength, Tpacket3.status(ring, header),
-                Tpacket3.vlanTci(ring, header), Tpacket3.vlanTpid(ring, header));
+                Tpacket3.vlanTci(ring, header), Tpacket3.vlanTpid(ring, header), vnet);
             if (at != RxFilter.DROPPED) {
                 frameOffset = at;
                 frameLength = length + (int) (frame - at);

@@ -11,11 +11,13 @@ import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.FrameBuilder;
 import io.vxswitch.packet.Ipv4Address;
+import io.vxswitch.packet.offload.VirtioNetHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
@@ -87,11 +89,11 @@ class PacketSocketNetnsTest {
         }
     }
 
-    @ParameterizedTest(name = "ring {0}")
-    @ValueSource(booleans = {false, true})
-    void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket(boolean ring)
+    @ParameterizedTest(name = "ring {0}, vnet header {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket(boolean ring, boolean vnet)
         throws Exception {
-        socket = PacketSocket.open(hostEnd, true, ring);
+        socket = PacketSocket.open(hostEnd, true, ring, vnet);
         assertThat(Shell.check("ip", "-d", "link", "show", "dev", hostEnd)).contains("promiscuity 1");
         TestHost host = new TestHost(JAVA_MAC, Ipv4Address.of(198, 51, 100, 20), TestHost.UNTAGGED);
 
@@ -111,10 +113,11 @@ class PacketSocketNetnsTest {
             .contains("promiscuity 0");
     }
 
-    @ParameterizedTest(name = "ring {0}")
-    @ValueSource(booleans = {false, true})
-    void tags_stripped_by_the_kernel_are_put_back_with_their_priority_and_tpid(boolean ring) throws Exception {
-        socket = PacketSocket.open(hostEnd, true, ring);
+    @ParameterizedTest(name = "ring {0}, vnet header {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void tags_stripped_by_the_kernel_are_put_back_with_their_priority_and_tpid(boolean ring, boolean vnet)
+        throws Exception {
+        socket = PacketSocket.open(hostEnd, true, ring, vnet);
         peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
         try (Arena arena = Arena.ofConfined(); FrameBatch rx = socket.newBatch(16)) {
             MemorySegment frame = arena.allocate(256);
@@ -163,7 +166,7 @@ class PacketSocketNetnsTest {
     @ParameterizedTest(name = "ring {0}")
     @ValueSource(booleans = {false, true})
     void frames_longer_than_the_mtu_at_open_are_dropped_and_counted(boolean ring) throws Exception {
-        socket = PacketSocket.open(hostEnd, true, ring);
+        socket = PacketSocket.open(hostEnd, true, ring, false);
         Shell.check("ip", "link", "set", "dev", hostEnd, "mtu", "9000");
         ns.exec("ip", "link", "set", "dev", "eth0", "mtu", "9000");
         try (FrameBatch batch = socket.newBatch(8); Epoll epoll = new Epoll(2)) {
@@ -189,10 +192,11 @@ class PacketSocketNetnsTest {
 
     @ParameterizedTest(name = "ring {0}")
     @ValueSource(booleans = {false, true})
-    void frames_with_a_checksum_left_to_offload_are_dropped_and_counted(boolean ring) throws Exception {
+    void without_the_vnet_header_frames_with_a_checksum_left_to_offload_are_dropped_and_counted(boolean ring)
+        throws Exception {
         ns.exec("ethtool", "-K", "eth0", "tx", "on");
         ns.exec("ip", "neigh", "add", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
-        socket = PacketSocket.open(hostEnd, true, ring);
+        socket = PacketSocket.open(hostEnd, true, ring, false);
         try (FrameBatch batch = socket.newBatch(8); Epoll epoll = new Epoll(2)) {
             epoll.add(socket.fd(), Epoll.IN);
             // A UDP datagram from the namespace's stack: with tx checksum offload the veth passes it on with
@@ -209,9 +213,45 @@ class PacketSocketNetnsTest {
         }
     }
 
+    /**
+     * A tagged UDP frame whose checksum is left to fill in, sent from the namespace with its own vnet header: the veth
+     * strips the tag, vxswitch puts it back, and the header it reads must then point 4 bytes further, at the UDP
+     * checksum of the frame as delivered.
+     */
+    @ParameterizedTest(name = "ring {0}")
+    @ValueSource(booleans = {false, true})
+    void with_the_vnet_header_a_partial_checksum_arrives_with_offsets_that_follow_a_restored_tag(boolean ring)
+        throws Exception {
+        ns.exec("ethtool", "-K", "eth0", "tx", "on");
+        socket = PacketSocket.open(hostEnd, true, ring, true);
+        peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0", true, false, true));
+        try (Arena arena = Arena.ofConfined(); FrameBatch rx = socket.newBatch(16)) {
+            MemorySegment b = arena.allocate(512);
+            int vnet = VirtioNetHeader.LENGTH;
+            int length = FrameBuilder.udp(b, vnet + 4, NS_SENDER_MAC, JAVA_MAC, Ipv4Address.of(198, 51, 100, 10),
+                Ipv4Address.of(198, 51, 100, 20), 5000, 9, arena.allocate(100));
+            length = FrameBuilder.pushVlanTag(b, vnet + 4, length, b, vnet, Dot1q.tci(0, false, 119));
+            int udp = Ethernet.HEADER_LENGTH + Dot1q.LENGTH + 20;
+            VirtioNetHeader.write(b, 0, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0, udp, 6);
+            assertThat(peer.write(b, 0, vnet + length)).isEqualTo(vnet + length);
+
+            List<String> received = receiveFrom(socket, rx, NS_SENDER_MAC, 1);
+
+            assertThat(received).hasSize(1);
+            assertThat(received.getFirst()).as("the frame, tag back in place")
+                .isEqualTo(describe(b, vnet, length));
+            long header = rx.frameOffset(0) - vnet;
+            assertThat(VirtioNetHeader.flags(rx.buffer(), header) & VirtioNetHeader.F_NEEDS_CSUM).isNotZero();
+            assertThat(VirtioNetHeader.csumStart(rx.buffer(), header)).as("csum_start, counted with the tag")
+                .isEqualTo(udp);
+            assertThat(VirtioNetHeader.csumOffset(rx.buffer(), header)).isEqualTo(6);
+            assertThat(socket.counters().get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS)).isZero();
+        }
+    }
+
     @Test
     void the_ring_delivers_every_frame_in_order_through_several_turns_around_it() throws Exception {
-        socket = PacketSocket.open(hostEnd, true, true);
+        socket = PacketSocket.open(hostEnd, true, true, false);
         RxRing ring = socket.rxRing();
         peer = NetworkNamespaces.callIn(ns.name(), () -> PacketSocket.open("eth0"));
         int rounds = 5;
@@ -257,7 +297,7 @@ class PacketSocketNetnsTest {
 
     @Test
     void a_ring_reader_sees_the_link_go_down_once_and_then_waits_quietly() throws Exception {
-        socket = PacketSocket.open(hostEnd, true, true);
+        socket = PacketSocket.open(hostEnd, true, true, false);
         try (Epoll epoll = new Epoll(2)) {
             epoll.add(socket.fd(), Epoll.IN);
             int[] ready = new int[2];
@@ -300,12 +340,14 @@ class PacketSocketNetnsTest {
             return s.receive(batch);
         }
         int n = 0;
+        int vnet = batch.prefix();
         while (ring.nextBlock()) {
             while (ring.nextFrame()) {
                 assertThat(n).as("more frames waiting in the ring than the test batch holds").isLessThan(batch.capacity());
-                long slot = batch.slotOffset(n);
-                MemorySegment.copy(ring.memory(), ring.frameOffset(), batch.buffer(), slot, ring.frameLength());
-                batch.frame(n++, slot, ring.frameLength());
+                long slot = batch.slotOffset(n) + FrameBatch.HEADROOM; // the header, then the frame, as recvmmsg does
+                MemorySegment.copy(ring.memory(), ring.frameOffset() - vnet, batch.buffer(), slot,
+                    vnet + ring.frameLength());
+                batch.frame(n++, slot + vnet, ring.frameLength());
             }
             ring.releaseBlock();
         }
@@ -345,9 +387,13 @@ class PacketSocketNetnsTest {
                                     ownFramesSeen++;
                                 }
                                 long slot = tx.slotOffset(out);
-                                int reply = host.answer(b, at, rx.frameLength(k), tx.buffer().asSlice(slot));
+                                int vnet = socket.vnetHeader() ? VirtioNetHeader.LENGTH : 0;
+                                int reply = host.answer(b, at, rx.frameLength(k), tx.buffer().asSlice(slot + vnet));
                                 if (reply > 0) {
-                                    tx.frame(out++, slot, reply);
+                                    if (vnet != 0) {
+                                        VirtioNetHeader.writeNone(tx.buffer(), slot); // a finished frame
+                                    }
+                                    tx.frame(out++, slot, vnet + reply);
                                 }
                             }
                         }

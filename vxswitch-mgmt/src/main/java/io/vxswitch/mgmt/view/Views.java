@@ -183,6 +183,9 @@ public final class Views {
             if (device.txRefused() > 0) {
                 drops.put("tx_refused", device.txRefused());
             }
+            if (device.rxRefused() > 0) {
+                drops.put("rx_refused", device.rxRefused());
+            }
             ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
             Map<String, Long> offload = new LinkedHashMap<>();
             putNonZero(offload, "superFramesCut", o.superFramesCut());
