@@ -276,7 +276,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
 {
   echo "date:    $(date -u +%FT%TZ)"
   echo "kernel:  $(uname -r)"
-  echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "cpu:     $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
   echo "iperf3:  $(iperf3 --version | head -1)"
   command -v ovs-vswitchd >/dev/null && echo "ovs:     $(ovs-vswitchd --version | head -1)"

@@ -10,8 +10,8 @@ public enum IoCounter {
         + "super-frames from offloads, turn them off: ethtool -K DEV tx off gso off tso off gro off"),
     RX_PARTIAL_CHECKSUM_DROPS("received frames dropped: checksum left to an offload (CHECKSUM_PARTIAL), "
         + "forwarding them would send bad checksums; turn off tx checksum offload on the sender"),
-    RX_GRO_DROPS("received super-frames built by the interface's GRO (their checksums are final, not left to fill "
-        + "in), dropped: turn GRO off on the interface: ethtool -K DEV gro off"),
+    RX_LRO_DROPS("received super-frames whose checksums are final rather than left to fill in (a NIC's LRO builds "
+        + "them; GRO's are fine), dropped: turn LRO off on the interface: ethtool -K DEV lro off"),
     RX_OWN_TX_IGNORED("frames this host sent on the interface, seen by the packet socket and ignored"),
     RX_VLAN_TAGS_RESTORED("received frames whose 802.1Q tag the kernel had stripped and vxswitch put back"),
     RX_ERRORS("receive calls that failed (the errno is logged)"),

@@ -3,7 +3,7 @@ package io.vxswitch.app.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,20 +16,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   vm1  10.0.0.1 --tap (offload)-----------------------------------------------------+
  * </pre>
  * Both directions carry 20 MiB whose SHA-256 is compared end to end: each receiver trusts a checksum left to a NIC
- * that never ran, so only the digest would see a frame corrupted on the way. Run with recvmmsg and with the ring.
+ * that never ran, so only the digest would see a frame corrupted on the way. Three ways: the peer's TSO super-frames
+ * read with recvmmsg, the same through the ring, and the peer sending 1500-byte segments that the kernel's GRO on
+ * up0 joins into super-frames before vxswitch reads them.
  */
 @Timeout(180)
 class InterfaceOffloadIT extends LabIT {
-    @ParameterizedTest(name = "ring {0}")
-    @ValueSource(booleans = {false, true})
-    void super_frames_cross_an_interface_port_whole_both_ways_and_arrive_intact(boolean ring) {
+    @ParameterizedTest(name = "ring {0}, super-frames from {1}")
+    @CsvSource({"false, tso", "true, tso", "false, gro"})
+    void super_frames_cross_an_interface_port_whole_both_ways_and_arrive_intact(boolean ring, String from) {
         Tools.assume("the digest transfer", "ethtool", "python3");
         Netns host = lab.netns("host");
         Netns peer = lab.vmOnVeth("peer", host, "up0", "10.0.0.5/24", "02:00:00:00:00:05", 1500);
-        // The peer's NIC segments and checksums in "hardware" (the kernel leaves it to the veth); vxswitch's end of
-        // the veth keeps GRO off, or the kernel would join segments whose checksums are already final.
-        peer.exec("ethtool", "-K", "eth0", "tx", "on", "sg", "on", "tso", "on", "gso", "on");
-        host.exec("ethtool", "-K", "up0", "gro", "off");
+        // tso: the peer's NIC segments and checksums in "hardware" (the kernel leaves it to the veth). gro: the peer
+        // sends segments, and up0's GRO joins them (leaving the checksum to fill in, as TSO does).
+        boolean tso = from.equals("tso");
+        String segmentation = tso ? "on" : "off";
+        peer.exec("ethtool", "-K", "eth0", "tx", "on", "sg", "on", "tso", segmentation, "gso", segmentation);
+        host.exec("ethtool", "-K", "up0", "gro", tso ? "off" : "on");
         Daemon daemon = Daemon.start(lab, host, """
             switch: {name: it-interface-offload}
             portGroups:

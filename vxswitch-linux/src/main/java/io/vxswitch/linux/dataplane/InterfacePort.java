@@ -196,7 +196,7 @@ public final class InterfacePort implements PortDevice {
     public long rxRefused() {
         IoCounters c = socket.counters();
         return c.get(IoCounter.RX_OVERSIZE_DROPS) + c.get(IoCounter.RX_PARTIAL_CHECKSUM_DROPS)
-            + c.get(IoCounter.RX_GRO_DROPS) + c.get(IoCounter.RX_ERRORS);
+            + c.get(IoCounter.RX_LRO_DROPS) + c.get(IoCounter.RX_ERRORS);
     }
 
     @Override

@@ -44,8 +44,9 @@ import java.lang.ref.Reference;
  *     links read that way ({@code ethtool -K DEV tx off gso off tso off gro off}, on both ends of a veth). With
  *     it ({@code PACKET_VNET_HDR}, {@link #vnetHeader()}) every frame received or sent starts with a
  *     {@code virtio_net_hdr}, as on a tap with offloads: TSO super-frames and partial checksums come in with what is
- *     left to do, and go out whole for the kernel to finish. Only super-frames GRO built are still refused
- *     ({@link IoCounter#RX_GRO_DROPS}).</li>
+ *     left to do, and go out whole for the kernel to finish. GRO's super-frames come the same way (GRO leaves the
+ *     checksum to fill in); only super-frames with final checksums, a NIC's LRO, are refused
+ *     ({@link IoCounter#RX_LRO_DROPS}).</li>
  * <li>The interface going down is not an error: the next receive reports ENETDOWN once (counted in
  *     {@link IoCounter#RX_LINK_DOWN}), sends fail with ENETDOWN, and frames flow again when it comes back
  *     up. If the interface is deleted, receive reports ENETDOWN once and then nothing, and sends fail with

@@ -39,9 +39,9 @@ final class RxFilter {
         }
         if (vnet != 0 && VirtioNetHeader.gsoType(s, frame - vnet) != VirtioNetHeader.GSO_NONE
             && (VirtioNetHeader.flags(s, frame - vnet) & VirtioNetHeader.F_NEEDS_CSUM) == 0) {
-            // GRO's work: each segment's checksum was checked and the first one's kept, which fits no segment cut
-            // from it and no stack that takes it whole
-            counters.increment(IoCounter.RX_GRO_DROPS);
+            // A NIC's LRO: the checksum field holds a final value (GRO leaves the pseudo-header sum and NEEDS_CSUM),
+            // which fits no segment cut from it and no stack that takes it whole
+            counters.increment(IoCounter.RX_LRO_DROPS);
             return DROPPED;
         }
         if (TagRestorer.hasStrippedTag(status, tci) && length >= Ethernet.TYPE_OFFSET) {

@@ -52,7 +52,7 @@ class RxFilterTest {
     }
 
     @Test
-    void a_super_frame_gro_built_is_refused_and_one_left_to_segment_is_taken() {
+    void a_super_frame_with_a_final_checksum_is_refused_and_one_left_to_fill_in_is_taken() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(256);
             int length = arp(s);
@@ -60,7 +60,7 @@ class RxFilterTest {
                 0, 0);
 
             assertThat(RxFilter.admit(counters, s, FRAME, length, 65_557, 0, 0, 0, VNET)).isEqualTo(RxFilter.DROPPED);
-            assertThat(counters.get(IoCounter.RX_GRO_DROPS)).isEqualTo(1);
+            assertThat(counters.get(IoCounter.RX_LRO_DROPS)).isEqualTo(1);
 
             VirtioNetHeader.write(s, FRAME - VNET, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4, 54, 1448,
                 34, 16);
