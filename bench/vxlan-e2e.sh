@@ -44,9 +44,10 @@
 #
 # Switch loop (SWITCH_LOOP=busy, with PIN=1): vxswitch's config gets switch.cpu: 1 and poll: busy, so its switch loop
 # keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
+# SWITCH_LOOP=pinned: switch.cpu: 1 alone, the loop still sleeping in epoll_wait.
 #
 # usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
-#                                           SWITCH_LOOP=wait|busy
+#                                           SWITCH_LOOP=wait|pinned|busy
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -63,7 +64,7 @@ JAVA_OPTS=${JAVA_OPTS:-}
 PIN=${PIN:-1}
 VM_OFFLOAD=${VM_OFFLOAD:-on}
 SWITCH_LOOP=${SWITCH_LOOP:-wait}
-[[ $SWITCH_LOOP == wait || $SWITCH_LOOP == busy ]] || { echo "SWITCH_LOOP must be wait or busy" >&2; exit 2; }
+[[ $SWITCH_LOOP =~ ^(wait|pinned|busy)$ ]] || { echo "SWITCH_LOOP must be wait, pinned or busy" >&2; exit 2; }
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
@@ -81,7 +82,7 @@ if [[ " $SCENARIOS " == *" C "* ]]; then
 fi
 SWITCH_CPU=1 GEN_CPU=0
 [[ $PIN == 1 && $(nproc) -ge 2 ]] || { PIN=0; SWITCH_CPU= GEN_CPU=; }
-[[ $SWITCH_LOOP == busy && $PIN != 1 ]] && die "SWITCH_LOOP=busy needs pinning (PIN=1, two or more CPUs)"
+[[ $SWITCH_LOOP != wait && $PIN != 1 ]] && die "SWITCH_LOOP=$SWITCH_LOOP needs pinning (PIN=1, two or more CPUs)"
 GEN=(); [[ $PIN == 1 ]] && GEN=(taskset -c $GEN_CPU)   # prefix for generator and receiver commands
 # This script and everything it starts (tee, python, tcpdump, ip, the pyenv shims behind python3) stay off the switch's
 # CPU too: only the switch is started on SWITCH_CPU. Left unpinned, they ran beside the switch loop and put
@@ -139,7 +140,7 @@ offloads_off $VM3 eth0; offloads_off $HB vm3
 
 hostA_yaml() { # $1: the vm1 port's YAML -> vxswitch's config for hostA
   cat <<EOF
-switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$([[ $SWITCH_LOOP == busy ]] && echo ", cpu: $SWITCH_CPU, poll: busy")}
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$(case $SWITCH_LOOP in busy) echo ", cpu: $SWITCH_CPU, poll: busy";; pinned) echo ", cpu: $SWITCH_CPU";; esac)}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:

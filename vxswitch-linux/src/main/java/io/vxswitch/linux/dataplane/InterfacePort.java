@@ -32,6 +32,9 @@ public final class InterfacePort implements PortDevice {
     static final int BATCH = 32;
     /** Ring blocks read per turn at most, so one busy interface does not starve the other ports. */
     static final int BLOCKS_PER_TURN = 4;
+    /** Receive-side drops, each worth one log line the first time it happens: they mean a setting to change. */
+    private static final IoCounter[] REFUSALS = {IoCounter.RX_OVERSIZE_DROPS, IoCounter.RX_PARTIAL_CHECKSUM_DROPS,
+        IoCounter.RX_LRO_DROPS, IoCounter.RX_ERRORS};
 
     private final PacketSocket socket;
     private final int switchPort;
@@ -53,6 +56,10 @@ public final class InterfacePort implements PortDevice {
     private volatile boolean sendSawLinkError;
     private long linkDownsSeen;
     private LinkState state = LinkState.UP;
+    /** Which of {@link #REFUSALS} the log has been told about. */
+    private final boolean[] noticed = new boolean[REFUSALS.length];
+    /** The first error a receive returned, for the notice; 0 if none. */
+    private int receiveErrno;
 
     public InterfacePort(PacketSocket socket, int switchPort) {
         this.socket = socket;
@@ -63,6 +70,10 @@ public final class InterfacePort implements PortDevice {
         this.maxFrame = socket.maxFrameLength();
         this.tx = vnet == 0 ? FrameQueue.forFrames(maxFrame)
             : new FrameQueue(FrameQueue.SLOTS, TapPort.VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT);
+    }
+
+    PacketSocket socket() {
+        return socket;
     }
 
     @Override
@@ -81,6 +92,9 @@ public final class InterfacePort implements PortDevice {
             return drainRing(dataplane, now);
         }
         int n = socket.receive(rx);
+        if (n < 0 && receiveErrno == 0) {
+            receiveErrno = -n;
+        }
         for (int k = 0; k < n; k++) {
             forward(dataplane, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
         }
@@ -190,6 +204,23 @@ public final class InterfacePort implements PortDevice {
     @Override
     public long txRefused() {
         return oversize + refused + software.refused();
+    }
+
+    /** Once per kind of receive drop: what it is and what to change, with the count so far. */
+    @Override
+    public String takeNotice() {
+        IoCounters c = socket.counters();
+        for (int i = 0; i < REFUSALS.length; i++) {
+            long n = c.get(REFUSALS[i]);
+            if (n > 0 && !noticed[i]) {
+                noticed[i] = true;
+                String what = REFUSALS[i].description().replace("DEV", socket.interfaceName());
+                return (REFUSALS[i] == IoCounter.RX_ERRORS && receiveErrno != 0
+                    ? what + ": " + Errno.describe(receiveErrno) : what)
+                    + " (" + n + " so far, counted in rx_refused; said once)";
+            }
+        }
+        return null;
     }
 
     @Override
