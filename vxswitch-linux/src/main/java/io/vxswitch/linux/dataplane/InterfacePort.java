@@ -13,7 +13,6 @@ import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.MemorySegment;
-
 import java.util.function.IntToLongFunction;
 
 /**
@@ -92,9 +91,7 @@ public final class InterfacePort implements PortDevice {
             return drainRing(dataplane, now);
         }
         int n = socket.receive(rx);
-        if (n < 0 && receiveErrno == 0) {
-            receiveErrno = -n;
-        }
+        keepFirstError(n);
         for (int k = 0; k < n; k++) {
             forward(dataplane, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
         }
@@ -112,10 +109,17 @@ public final class InterfacePort implements PortDevice {
             ring.releaseBlock(); // every copy is queued by now: the frames' bytes may go back to the kernel
             blocks++;
         }
-        if (blocks == 0) {
-            socket.takePendingError(); // woken with nothing to read: an error, such as the link going down
+        if (blocks == 0) { // woken with nothing to read: an error, such as the link going down (counted, not kept)
+            keepFirstError(socket.takePendingError());
         }
         return frames;
+    }
+
+    /** Keeps the first receive error ({@code -errno}) for the notice that reports it. */
+    private void keepFirstError(int result) {
+        if (result < 0 && receiveErrno == 0) {
+            receiveErrno = -result;
+        }
     }
 
     private void forward(Dataplane dataplane, MemorySegment buffer, long frame, int length, long now) {

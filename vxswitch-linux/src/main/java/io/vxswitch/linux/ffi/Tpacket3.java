@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -150,6 +151,6 @@ public final class Tpacket3 {
     }
 
     public static int packetType(MemorySegment ring, long frame) {
-        return ring.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame + PKTTYPE) & 0xFF;
+        return ring.get(JAVA_BYTE, frame + PKTTYPE) & 0xFF;
     }
 }

@@ -178,7 +178,7 @@ public final class RxRing implements AutoCloseable {
         block = block + 1 == blocks ? 0 : block + 1;
     }
 
-    /** Unmaps the ring; before the socket closes. */
+    /** Unmaps the ring, before the socket closes; nothing may read {@link #memory()} after this. */
     @Override
     public void close() {
         Libc.munmap(address, (long) blockSize * blocks);
