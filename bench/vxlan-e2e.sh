@@ -18,8 +18,8 @@
 #   udp    two iperf3 UDP senders, 18-byte payloads (60-byte frames), -b 0, SECS s
 #          -> "fwd pps": what hostA's switch put on the underlay (hostB ul0 rx packets / SECS)
 #          -> "rx pps": what the two receiving iperf3 got
-#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path (2 s after the flood), after 500 pings not recorded (the switch's JIT
-#          compiles the ICMP path then, as TCP's is compiled in the TCP warm-up) -> p50 and p99 round trip in us
+#   rtt    ping -i 0.002 -c 1000 with 56-byte payloads, idle path (2 s after the flood), after 500 pings not
+#          recorded (the switch's JIT compiles the ICMP path then, as TCP's in the TCP warm-up) -> p50 and p99 in us
 #   rttL   the same while one iperf3 sends 60-byte frames at half this scenario's peak rate above: half of what
 #          reached vm3 (rx pps), which is at most what the switch forwarded (fwd pps). Half of fwd pps would
 #          overload vm3's side (hostB's softirqs and vm3's iperf3, on the same 2 cores) whenever the switch

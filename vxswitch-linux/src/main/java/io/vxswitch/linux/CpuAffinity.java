@@ -65,7 +65,8 @@ public final class CpuAffinity {
 
     /**
      * Moves every thread of this process but the calling one off {@code cpu} (to the other online CPUs), so the calling
-     * thread, pinned there, has it alone; also when the whole process was started pinned to {@code cpu} (taskset). Threads started later inherit their creator's CPUs, so the JVM's later threads stay off too.
+     * thread, pinned there, has it alone; also when the whole process was started pinned to {@code cpu} (taskset).
+     * Threads started later inherit their creator's CPUs, so the JVM's later threads stay off too.
      *
      * @return how many threads were moved
      */

@@ -59,10 +59,10 @@ public interface ManagedSwitch {
      */
     List<String> reloadConfig();
 
-    /** Transmit drops of one port's device; zero for a port without one. */
     /**
-     * What the port's device dropped: copies not sent ({@code txQueueFull}, {@code txRefused}) and frames read but
-     * not forwarded ({@code rxRefused}: longer than the port takes, checksum or super-frame it cannot take).
+     * What one port's device dropped, zero for a port without one: copies not sent ({@code txQueueFull},
+     * {@code txRefused}) and frames read but not forwarded ({@code rxRefused}: longer than the port takes, a checksum
+     * or super-frame it cannot take).
      */
     record DeviceDrops(long txQueueFull, long txRefused, long rxRefused) {
         public static final DeviceDrops NONE = new DeviceDrops(0, 0, 0);

@@ -15,11 +15,9 @@ import java.util.function.IntToLongFunction;
  * segments. The copy is written (tag pushed or popped) into a scratch buffer first, then cut from there.
  */
 final class SoftwareOffload implements AutoCloseable {
-    /** The largest frame a tap with TSO hands over: a 64 KiB IP packet, an Ethernet header and two tags. */
-    static final int MAX_SUPER_FRAME = 65_535 + 14 + 8;
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment scratch = arena.allocate(MAX_SUPER_FRAME, 64);
+    private final MemorySegment scratch = arena.allocate(VirtioNetHeader.MAX_SUPER_FRAME, 64);
     private final Segmenter segmenter = new Segmenter();
     private long refused;
     private long superFrames;
@@ -32,7 +30,7 @@ final class SoftwareOffload implements AutoCloseable {
      */
     int prepare(ForwardingDecision d, int i, Offload offload) {
         int length = d.egressLength(i);
-        if (length > MAX_SUPER_FRAME) {
+        if (length > VirtioNetHeader.MAX_SUPER_FRAME) {
             refused++;
             return 0;
         }

@@ -25,7 +25,7 @@ public final class TapPort implements PortDevice {
     /** Frames read per turn before other ports get theirs. */
     static final int BATCH = 64;
     /** Transmit slot size with the vnet header: room for a few super-frames per slot. */
-    static final int VNET_SLOT_BYTES = 4 * (VirtioNetHeader.LENGTH + SoftwareOffload.MAX_SUPER_FRAME + 8);
+    static final int VNET_SLOT_BYTES = 4 * (VirtioNetHeader.LENGTH + VirtioNetHeader.MAX_SUPER_FRAME + 8);
 
     private final TapDevice tap;
     private final int switchPort;
@@ -53,7 +53,7 @@ public final class TapPort implements PortDevice {
         this.tap = tap;
         this.switchPort = switchPort;
         this.vnet = tap.options().vnetHeader();
-        int frame = tap.options().offloads() != 0 ? Math.max(maxFrame, SoftwareOffload.MAX_SUPER_FRAME) : maxFrame;
+        int frame = tap.options().offloads() != 0 ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
         this.maxRead = frame + (vnet ? VirtioNetHeader.LENGTH : 0);
         this.rx = arena.allocate(maxRead + 1, 64);
         this.tx = vnet ? new FrameQueue(FrameQueue.SLOTS, VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT)

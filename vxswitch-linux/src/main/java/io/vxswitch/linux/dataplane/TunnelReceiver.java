@@ -4,6 +4,7 @@ import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocket;
 import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.TcpCoalescer;
+import io.vxswitch.packet.offload.VirtioNetHeader;
 import io.vxswitch.vxlan.DecapResult;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VxlanDrop;
@@ -49,8 +50,8 @@ final class TunnelReceiver implements AutoCloseable {
         // With UDP_GRO the kernel may join up to 64 KiB of one flow's datagrams into one receive: big slots.
         this.joinsDatagrams = gro && socket.receiveCoalesced();
         this.rx = joinsDatagrams ? new UdpBatch(GRO_BATCH, GRO_SLOT) : new UdpBatch(batch, slotSize);
-        this.coalescer = gro ? new TcpCoalescer(arena.allocate(SoftwareOffload.MAX_SUPER_FRAME, 64), 0,
-            SoftwareOffload.MAX_SUPER_FRAME) : null;
+        this.coalescer = gro ? new TcpCoalescer(arena.allocate(VirtioNetHeader.MAX_SUPER_FRAME, 64), 0,
+            VirtioNetHeader.MAX_SUPER_FRAME) : null;
     }
 
     /** True if the socket takes datagrams the kernel joined (UDP_GRO). */
@@ -70,14 +71,13 @@ final class TunnelReceiver implements AutoCloseable {
             long srcLow = rx.sourceLow(k);
             long slot = rx.slotOffset(k);
             int length = rx.length(k);
-            int each = rx.segmentSize(k); // > 0: datagrams the kernel joined (UDP_GRO), each this long but the last
-            if (each <= 0) {
-                receiveDatagram(dataplane, srcHigh, srcLow, slot, length, now);
-                continue;
-            }
-            for (int at = 0; at < length; at += each) {
+            int joined = rx.segmentSize(k); // > 0: datagrams the kernel joined (UDP_GRO), each this long but the last
+            int each = joined > 0 ? joined : length;
+            int at = 0;
+            do { // once at least: an empty datagram is the decapsulator's to count
                 receiveDatagram(dataplane, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
-            }
+                at += each;
+            } while (at < length);
         }
         if (coalescer != null && coalescer.isOpen()) {
             forwardCoalesced(dataplane, now);

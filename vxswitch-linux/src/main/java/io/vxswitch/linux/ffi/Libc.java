@@ -90,7 +90,8 @@ public final class Libc {
         FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle MMAP = errnoCall("mmap",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle MUNMAP = errnoCall("munmap",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** read/write without errno: for eventfd counters, where the only failure is EAGAIN. */
     private static final MethodHandle READ_NO_ERRNO = plainCall("read",
@@ -149,20 +150,18 @@ public final class Libc {
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
     public static final int MAP_SHARED = 0x01;
-    public static final int MAP_LOCKED = 0x2000;
     public static final int MAP_POPULATE = 0x8000;
 
     /**
      * {@code mmap(NULL, length, prot, flags, fd, 0)}.
      *
-     * @return the mapping's address, or {@code -errno} ({@code MAP_FAILED} is -1; no valid address is negative on
-     *     Linux, whose user space is the lower half)
+     * @return the mapping's address, or {@code -errno} ({@code MAP_FAILED} is -1, and no valid address is negative
+     *     on Linux, whose user space is the lower half, so the usual test holds)
      */
     public static long mmap(long length, int prot, int flags, int fd) {
         MemorySegment st = STATE.get();
         try {
-            long r = (long) MMAP.invokeExact(st, 0L, length, prot, flags, fd, 0L);
-            return r == -1 ? -errno(st) : r;
+            return result((long) MMAP.invokeExact(st, 0L, length, prot, flags, fd, 0L), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -60,8 +60,6 @@ import java.lang.ref.Reference;
 public final class PacketSocket implements AutoCloseable {
     /** Room above the MTU: the Ethernet header and two VLAN tags (QinQ). */
     public static final int FRAME_OVERHEAD = Ethernet.HEADER_LENGTH + 2 * Dot1q.LENGTH;
-    /** The longest frame with the vnet header: a 64 KiB IP packet (GSO's limit) with its Ethernet header and tags. */
-    public static final int MAX_SUPER_FRAME = 65_535 + FRAME_OVERHEAD;
     /** {@code PACKET_VNET_HDR} (packet(7)): a {@code virtio_net_hdr} in front of every frame, both ways. */
     static final int PACKET_VNET_HDR = 15;
 
@@ -161,7 +159,7 @@ public final class PacketSocket implements AutoCloseable {
 
     /** The longest frame received whole: MTU + {@link #FRAME_OVERHEAD}, or a super-frame with the vnet header. */
     public int maxFrameLength() {
-        return vnet == 0 ? mtu + FRAME_OVERHEAD : Math.max(mtu + FRAME_OVERHEAD, MAX_SUPER_FRAME);
+        return vnet == 0 ? mtu + FRAME_OVERHEAD : Math.max(mtu + FRAME_OVERHEAD, VirtioNetHeader.MAX_SUPER_FRAME);
     }
 
     /** True if every frame received and sent starts with a {@code virtio_net_hdr} ({@code PACKET_VNET_HDR}). */
@@ -250,10 +248,10 @@ public final class PacketSocket implements AutoCloseable {
                 continue;
             }
             long aux = TagRestorer.findAuxdata(control, v.controlOffset(i), v.controlLength(i));
-            long at = aux < 0 ? RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(), 0, 0, 0, vnet)
-                : RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(),
-                    TpacketAuxdata.status(control, aux), TpacketAuxdata.vlanTci(control, aux),
-                    TpacketAuxdata.vlanTpid(control, aux), vnet);
+            boolean hasAux = aux >= 0;
+            long at = RxFilter.admit(counters, data, frame, length, batch.maxFrameLength(),
+                hasAux ? TpacketAuxdata.status(control, aux) : 0, hasAux ? TpacketAuxdata.vlanTci(control, aux) : 0,
+                hasAux ? TpacketAuxdata.vlanTpid(control, aux) : 0, vnet);
             if (at != RxFilter.DROPPED) {
                 batch.offsets[delivered] = at;
                 batch.lengths[delivered] = length + (int) (frame - at);

@@ -177,15 +177,9 @@ public final class Views {
                 }
             }
             ManagedSwitch.DeviceDrops device = managed.deviceDrops(p.name());
-            if (device.txQueueFull() > 0) {
-                drops.put("tx_queue_full", device.txQueueFull());
-            }
-            if (device.txRefused() > 0) {
-                drops.put("tx_refused", device.txRefused());
-            }
-            if (device.rxRefused() > 0) {
-                drops.put("rx_refused", device.rxRefused());
-            }
+            putNonZero(drops, "tx_queue_full", device.txQueueFull());
+            putNonZero(drops, "tx_refused", device.txRefused());
+            putNonZero(drops, "rx_refused", device.rxRefused());
             ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
             Map<String, Long> offload = new LinkedHashMap<>();
             putNonZero(offload, "superFramesCut", o.superFramesCut());

@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
  */
 public final class VirtioNetHeader {
     public static final int LENGTH = 10;
+    /** The longest frame a header can describe: a 64 KiB IP packet (GSO's limit), an Ethernet header, two tags. */
+    public static final int MAX_SUPER_FRAME = 65_535 + 14 + 2 * 4;
 
     public static final int F_NEEDS_CSUM = 1;
     public static final int F_DATA_VALID = 2;
