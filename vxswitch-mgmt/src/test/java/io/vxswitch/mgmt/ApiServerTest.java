@@ -178,6 +178,7 @@ class ApiServerTest {
         assertThat(vm1.path("rxFrames").asLong()).isEqualTo(1);
         assertThat(vm1.path("drops").path("forged_transmit").asLong()).isEqualTo(1);
         assertThat(stats.get(2).path("drops").path("tx_queue_full").asLong()).isEqualTo(3);
+        assertThat(stats.get(2).path("drops").path("rx_refused").asLong()).isEqualTo(2);
         assertThat(stats.get(2).path("offload").path("superFramesCut").asLong()).isEqualTo(2);
         assertThat(stats.get(2).path("offload").path("segmentsCoalesced").asLong()).isEqualTo(40);
         assertThat(vm1.path("offload").isEmpty()).as("a port whose device did nothing in software").isTrue();
@@ -242,6 +243,7 @@ class ApiServerTest {
             .contains("vxswitch_port_drops_total{port=\"vm1\",reason=\"forged_transmit\"} 1.0")
             .contains("vxswitch_port_drops_total{port=\"vm1\",reason=\"mac_limit\"} 0.0")
             .contains("vxswitch_port_tx_drops_total{port=\"vm2\",reason=\"queue_full\"} 3.0")
+            .contains("vxswitch_port_rx_drops_total{port=\"vm2\",reason=\"refused\"} 2.0")
             .contains("vxswitch_port_up{port=\"nested\"} 1.0")
             .contains("vxswitch_port_gso_segments_total{port=\"vm2\"} 90.0")
             .contains("vxswitch_port_gro_super_frames_total{port=\"vm2\"} 5.0")

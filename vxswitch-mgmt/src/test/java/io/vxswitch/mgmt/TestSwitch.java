@@ -119,7 +119,7 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
 
     @Override
     public DeviceDrops deviceDrops(String port) {
-        return port.equals("vm2") ? new DeviceDrops(3, 1, 0) : DeviceDrops.NONE;
+        return port.equals("vm2") ? new DeviceDrops(3, 1, 2) : DeviceDrops.NONE;
     }
 
     @Override

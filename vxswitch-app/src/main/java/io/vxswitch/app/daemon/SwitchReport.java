@@ -47,6 +47,7 @@ public final class SwitchReport {
             if (device != null) {
                 appendCount(drops, "tx_queue_full", device.txQueueFull());
                 appendCount(drops, "tx_refused", device.txRefused());
+                appendCount(drops, "rx_refused", device.rxRefused());
             }
             sb.append(String.format("%-12s %10d %12d %10d %12d  %s%n", p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(),
                 c.txBytes(), drops.isEmpty() ? "-" : drops));

@@ -42,8 +42,8 @@ class InterfaceOffloadIT extends LabIT {
               - {name: vm1, type: tap, portGroup: lan}
               - {name: up0, type: interface, interface: up0, kind: vnic, portGroup: lan, offload: true, ring: %s}
             """.formatted(ring));
-        assertThat(daemon.output()).contains("on interface up0 (mtu 1500" + (ring ? ", rx ring" : "")).contains(
-            "offload: vnet header)");
+        assertThat(daemon.output()).as("a ring's blocks hold a 64 KiB super-frame")
+            .contains("on interface up0 (mtu 1500" + (ring ? ", rx ring 32 x 128 KiB" : "") + ", offload: vnet header)");
         Netns vm1 = lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
 
         DigestTransfer.assertIntact(lab, peer, vm1, "10.0.0.1", 7);
