@@ -5,6 +5,7 @@ import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
+import io.vxswitch.packet.LanePadding;
 
 import java.lang.foreign.MemorySegment;
 
@@ -13,7 +14,10 @@ import java.lang.foreign.MemorySegment;
  * the VLAN tag the frame leaves with. One instance is reused for every frame; the driver sends the
  * copies with {@link #writeEgress} before handing the next frame to the switch.
  */
-public final class ForwardingDecision {
+public final class ForwardingDecision extends LanePadding {
+    /** Unused leading elements of the egress arrays (see {@link LanePadding}). */
+    private static final int PAD = LanePadding.INTS;
+
     final FrameMeta frame = new FrameMeta();
     final int[] egressPorts;
     final int[] egressTags;
@@ -23,9 +27,9 @@ public final class ForwardingDecision {
     DropReason dropReason;
 
     public ForwardingDecision(int maxPorts) {
-        egressPorts = new int[maxPorts];
-        egressTags = new int[maxPorts];
-        egressRemotes = new int[maxPorts];
+        egressPorts = new int[PAD + maxPorts];
+        egressTags = new int[PAD + maxPorts];
+        egressRemotes = new int[PAD + maxPorts];
     }
 
     void reset() {
@@ -35,9 +39,9 @@ public final class ForwardingDecision {
     }
 
     void addEgress(int port, int tag, int remote) {
-        egressPorts[egressCount] = port;
-        egressTags[egressCount] = tag;
-        egressRemotes[egressCount] = remote;
+        egressPorts[PAD + egressCount] = port;
+        egressTags[PAD + egressCount] = tag;
+        egressRemotes[PAD + egressCount] = remote;
         egressCount++;
     }
 
@@ -65,12 +69,12 @@ public final class ForwardingDecision {
     }
 
     public int egressPort(int i) {
-        return egressPorts[i];
+        return egressPorts[PAD + i];
     }
 
     /** The 802.1Q VID the i-th copy leaves with, or {@link VlanPolicy#UNTAGGED}. */
     public int egressTag(int i) {
-        return egressTags[i];
+        return egressTags[PAD + i];
     }
 
     /**
@@ -78,7 +82,7 @@ public final class ForwardingDecision {
      * {@link #FLOOD} to replicate to the VNI's flood list (head-end replication). {@link #FLOOD} for other ports.
      */
     public int egressRemote(int i) {
-        return egressRemotes[i];
+        return egressRemotes[PAD + i];
     }
 
     /** See {@link #egressRemote}. */
@@ -90,7 +94,7 @@ public final class ForwardingDecision {
         if (frame.tagged()) {
             len -= Dot1q.LENGTH;
         }
-        return egressTags[i] == VlanPolicy.UNTAGGED ? len : len + Dot1q.LENGTH;
+        return egressTags[PAD + i] == VlanPolicy.UNTAGGED ? len : len + Dot1q.LENGTH;
     }
 
     /**
@@ -100,7 +104,7 @@ public final class ForwardingDecision {
     public int writeEgress(int i, MemorySegment dst, long dstOffset) {
         MemorySegment src = frame.segment();
         long in = frame.offset();
-        int tag = egressTags[i];
+        int tag = egressTags[PAD + i];
         int headerEnd = frame.tagged() ? Ethernet.HEADER_LENGTH + Dot1q.LENGTH - 2 : Ethernet.TYPE_OFFSET;
         int rest = frame.length() - headerEnd;
         MemorySegment.copy(src, in, dst, dstOffset, Ethernet.TYPE_OFFSET);

@@ -10,6 +10,7 @@ import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.packet.FrameDescriber;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
+import io.vxswitch.packet.LanePadding;
 import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Malformation;
 
@@ -31,10 +32,15 @@ import java.lang.foreign.MemorySegment;
  * <li>tunnel ports take part in flooding like vNICs (pinned to an uplink like them), learn MACs with the remote
  *     VTEP they came from, and never forward tunnel to tunnel (split horizon).
  * </ul>
- * Allocates nothing unless a {@link Trace} is passed.
+ * Allocates nothing unless a {@link Trace} is passed. One per forwarding lane: the fields below are the lane's
+ * scratch state, and counts go to the lane's own counter sets.
  */
-final class ForwardingPipeline {
+final class ForwardingPipeline extends LanePadding {
+    /** Unused leading elements of {@link #addedFor} (see {@link LanePadding}). */
+    private static final int PAD = LanePadding.INTS;
+
     private final Switch sw;
+    private final int lane;
     /** Per-port mark of the frame that last added it, so each port gets at most one copy. */
     private final int[] addedFor;
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
@@ -43,9 +49,10 @@ final class ForwardingPipeline {
     /** Remote VTEP of the destination found by {@link #knownPort}; a field so the lookup returns two values free. */
     private int knownRemote;
 
-    ForwardingPipeline(Switch sw) {
+    ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
-        this.addedFor = new int[sw.options().maxPorts()];
+        this.lane = lane;
+        this.addedFor = new int[PAD + sw.options().maxPorts()];
     }
 
     /**
@@ -59,21 +66,20 @@ final class ForwardingPipeline {
         }
         d.reset();
         boolean probe = t != null && t.isProbe();
-        PortCounters rx = probe ? probeCounters : in.counters(); // a probe counts into a scratch set
-        rx.rxFrames++;
-        rx.rxBytes += length;
+        PortCounters rx = probe ? probeCounters : in.counters(lane); // a probe counts into a scratch set
+        rx.countRx(length);
         FrameMeta f = d.frame;
         Malformation m = FrameParser.parse(s, offset, length, f);
         if (t != null) {
             t.add(Stage.FRAME, "in_port " + in.name() + ": " + FrameDescriber.describe(s, offset, length));
         }
         if (m != Malformation.NONE) {
-            rx.malformed[m.ordinal()]++;
+            rx.countMalformed(m);
             drop(d, rx, DropReason.MALFORMED, t, m.description());
             return;
         }
         if (!in.up) {
-            drop(d, rx, DropReason.PORT_DOWN, t, "port " + in.name() + " is down");
+            drop(d, rx, DropReason.PORT_DOWN, t, t == null ? null : "port " + in.name() + " is down");
             return;
         }
         PortGroupPolicy policy = in.portGroup.policy;
@@ -84,8 +90,8 @@ final class ForwardingPipeline {
         int vlan = in.isTunnel() ? (policy.vlan().carries(tunnelVlan) ? tunnelVlan : VlanPolicy.NOT_MEMBER)
             : policy.vlan().ingressVlan(f.vid());
         if (vlan == VlanPolicy.NOT_MEMBER) {
-            drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t, "port group " + in.portGroup.name() + " (" + policy.vlan()
-                + ") does not take " + (f.tagged() ? "VLAN " + f.vid() : "untagged frames"));
+            drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t, t == null ? null : "port group " + in.portGroup.name()
+                + " (" + policy.vlan() + ") does not take " + (f.tagged() ? "VLAN " + f.vid() : "untagged frames"));
             return;
         }
         d.vlan = vlan;
@@ -96,12 +102,13 @@ final class ForwardingPipeline {
         long src = f.src();
         long dst = f.dst();
         if (MacAddress.isMulticast(src)) {
-            drop(d, rx, DropReason.MULTICAST_SOURCE, t, "source " + MacAddress.format(src) + " is a group address");
+            drop(d, rx, DropReason.MULTICAST_SOURCE, t,
+                t == null ? null : "source " + MacAddress.format(src) + " is a group address");
             return;
         }
         if (in.isVnic() && src != in.effectiveMac) {
             if (!policy.security().forgedTransmits()) {
-                drop(d, rx, DropReason.FORGED_TRANSMIT, t, "source " + MacAddress.format(src)
+                drop(d, rx, DropReason.FORGED_TRANSMIT, t, t == null ? null : "source " + MacAddress.format(src)
                     + " is not the vNIC's effective MAC " + MacAddress.format(in.effectiveMac)
                     + " and forged transmits is reject");
                 return;
@@ -118,13 +125,13 @@ final class ForwardingPipeline {
         if (policy.macLearning().enabled() && !reflected) {
             DropReason refused = learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t, probe);
             if (refused == DropReason.MAC_LIMIT) {
-                drop(d, rx, refused, t, "port " + in.name() + " holds its limit of "
+                drop(d, rx, refused, t, t == null ? null : "port " + in.name() + " holds its limit of "
                     + policy.macLearning().limit() + " MACs and the limit policy is drop");
                 return;
             }
             if (refused != null) {
-                drop(d, rx, refused, t, MacAddress.format(src) + " is flapping and frozen on port "
-                    + sw.port(sw.fdb().entryPort(sw.fdb().find(vlan, src))).name() + " by the MAC move guard");
+                drop(d, rx, refused, t, t == null ? null : MacAddress.format(src) + " is flapping and frozen on port "
+                    + sw.port(sw.fdb().lookup(vlan, src)).name() + " by the MAC move guard");
                 return;
             }
         } else if (t != null) {
@@ -152,9 +159,7 @@ final class ForwardingPipeline {
         }
         Port[] ports = sw.portTable();
         for (int i = 0; i < d.egressCount && !probe; i++) {
-            PortCounters tx = ports[d.egressPorts[i]].counters();
-            tx.txFrames++;
-            tx.txBytes += d.egressLength(i);
+            ports[d.egressPort(i)].counters(lane).countTx(d.egressLength(i));
         }
         if (t != null) {
             t.add(Stage.RESULT, (probe ? "would forward to " : "forward to ") + egressList(d));
@@ -293,7 +298,7 @@ final class ForwardingPipeline {
         for (int q = 0; q < limit; q++) {
             Port p = ports[q];
             if (p == null || p == in || !p.isVnic() || !p.portGroup.policy.security().allowPromiscuous()
-                || addedFor[q] == frameStamp) {
+                || addedFor[PAD + q] == frameStamp) {
                 continue;
             }
             if (in.isUplink()) {
@@ -333,7 +338,7 @@ final class ForwardingPipeline {
      */
     private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, Trace t, int remote) {
         int q = p.id();
-        if (addedFor[q] == frameStamp || !p.up) {
+        if (addedFor[PAD + q] == frameStamp || !p.up) {
             return DropReason.NO_EGRESS;
         }
         VlanPolicy v = p.portGroup.policy.vlan();
@@ -341,14 +346,14 @@ final class ForwardingPipeline {
             return DropReason.VLAN_NOT_ALLOWED;
         }
         if (p.isVnic() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
-            p.counters().drops[DropReason.MAC_CHANGED.ordinal()]++;
+            p.counters(lane).countDrop(DropReason.MAC_CHANGED);
             if (t != null) {
                 t.add(Stage.EGRESS, "not to " + p.name() + ": its effective MAC differs from the configured one"
                     + " and MAC changes is reject");
             }
             return DropReason.MAC_CHANGED;
         }
-        addedFor[q] = frameStamp;
+        addedFor[PAD + q] = frameStamp;
         d.addEgress(q, p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan), remote);
         return null;
     }
@@ -360,12 +365,12 @@ final class ForwardingPipeline {
         if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
             return q;
         }
-        int entry = sw.fdb().find(vlan, dst);
-        if (entry == Fdb.NOT_FOUND) {
+        long found = sw.fdb().locate(vlan, dst);
+        if (found == Fdb.NOT_FOUND) {
             return Fdb.NOT_FOUND;
         }
-        knownRemote = sw.fdb().entryRemote(entry);
-        return sw.fdb().entryPort(entry);
+        knownRemote = Fdb.locatedRemote(found);
+        return Fdb.locatedPort(found);
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
@@ -384,10 +389,11 @@ final class ForwardingPipeline {
         }
     }
 
+    /** @param detail what a trace says; callers build it only when tracing (a dropped frame must not allocate) */
     private void drop(ForwardingDecision d, PortCounters rx, DropReason reason, Trace t, String detail) {
         d.dropReason = reason;
         d.egressCount = 0;
-        rx.drops[reason.ordinal()]++;
+        rx.countDrop(reason);
         if (t != null) {
             t.add(Stage.RESULT, "drop (" + reason.counterName() + "): " + (detail != null ? detail : reason.description()));
         }
@@ -404,9 +410,9 @@ final class ForwardingPipeline {
             if (i > 0) {
                 sb.append(", ");
             }
-            int tag = d.egressTags[i];
-            int remote = d.egressRemotes[i];
-            Port p = sw.portTable()[d.egressPorts[i]];
+            int tag = d.egressTag(i);
+            int remote = d.egressRemote(i);
+            Port p = sw.portTable()[d.egressPort(i)];
             sb.append(p.name());
             if (p.isTunnel()) {
                 sb.append(remote == ForwardingDecision.FLOOD ? " (flood list)" : " (VTEP " + sw.remoteName(remote) + ")");

@@ -28,10 +28,9 @@ public final class MacMoveLog {
     /** The lines due at {@code now}; empty most of the time. */
     public List<String> poll(long now) {
         Fdb fdb = sw.fdb();
-        MacMoveGuard guard = fdb.macMoveGuard();
-        MacMoveGuard.Options o = guard.options();
+        MacMoveGuard.Options o = fdb.macMoveGuardOptions();
         List<String> lines = new ArrayList<>(0);
-        long lost = guard.drainFlaps((vlan, mac, home, from, to, frozen) -> lines.add("MAC " + MacAddress.format(mac)
+        long lost = fdb.drainFlaps((vlan, mac, home, from, to, frozen) -> lines.add("MAC " + MacAddress.format(mac)
             + " VLAN " + vlan + " is flapping: more than " + o.maxMoves() + " moves in " + seconds(o.windowNanos())
             + ", the last from port " + name(from) + " to " + name(to) + (frozen ? "; frozen on port " + name(home)
             + " for " + seconds(o.holdNanos()) + ", frames from it elsewhere are dropped (mac_move_frozen)"
@@ -44,11 +43,11 @@ public final class MacMoveLog {
         } else if (now - nextSummary >= 0) {
             long moved = fdb.stats().moved();
             long since = moved - movedAtLastSummary;
-            if (since > 0) {
-                long key = fdb.lastMoveKey();
+            Fdb.MacMove last = fdb.lastMove();
+            if (since > 0 && last != null) {
                 lines.add(since + " MAC move" + (since == 1 ? "" : "s") + " in the last " + seconds(intervalNanos)
-                    + " (the last: " + MacAddress.format(key & MacAddress.MASK) + " VLAN " + (key >>> 48)
-                    + " from port " + name(fdb.lastMoveFrom()) + " to " + name(fdb.lastMoveTo()) + ")");
+                    + " (the last: " + MacAddress.format(last.mac()) + " VLAN " + last.vlan()
+                    + " from port " + name(last.fromPort()) + " to " + name(last.toPort()) + ")");
             }
             movedAtLastSummary = moved;
             nextSummary = now + intervalNanos;

@@ -13,7 +13,8 @@ public final class Port {
     private final int id;
     private final String name;
     private final PortKind kind;
-    private final PortCounters counters = new PortCounters();
+    /** One set per forwarding lane, so that lanes never write the same counter. */
+    private final PortCounters[] lanes;
     PortGroup portGroup;
     long configuredMac;
     long effectiveMac;
@@ -21,7 +22,11 @@ public final class Port {
     /** Index of this uplink within the team, or -1 for vNICs. */
     int teamIndex = -1;
 
-    Port(int id, String name, PortKind kind, PortGroup portGroup, long mac) {
+    Port(int id, String name, PortKind kind, PortGroup portGroup, long mac, int laneCount) {
+        this.lanes = new PortCounters[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            lanes[i] = new PortCounters();
+        }
         this.id = id;
         this.name = name;
         this.kind = kind;
@@ -72,8 +77,23 @@ public final class Port {
         return up;
     }
 
+    /**
+     * The port's counters: with one forwarding lane its live set, with several a sum of the lanes' sets taken now.
+     */
     public PortCounters counters() {
-        return counters;
+        if (lanes.length == 1) {
+            return lanes[0];
+        }
+        PortCounters sum = new PortCounters();
+        for (PortCounters c : lanes) {
+            sum.add(c);
+        }
+        return sum;
+    }
+
+    /** The set lane {@code lane} writes. */
+    PortCounters counters(int lane) {
+        return lanes[lane];
     }
 
     @Override

@@ -16,9 +16,13 @@ import java.util.function.IntFunction;
 /**
  * One host's proxy switch of a distributed switch: port groups, ports (vNICs and uplinks), the MAC table.
  *
- * <p>Pure: no I/O, no threads, no clock. A driver (the lab, or the Linux poll loop) hands each received frame
- * to {@link #forward} with the current time and sends the copies the decision names. Configuration methods
- * and {@code forward} must be called from the same thread (the driver's); they are not synchronized.
+ * <p>Pure: no I/O, no threads, no clock. A driver (the lab, or the Linux poll loops) hands each received frame
+ * to {@link #forward} with the current time and sends the copies the decision names.
+ *
+ * <p>Threads: with {@link SwitchOptions#lanes} lanes, that many threads may forward at once, each through its own
+ * {@link #lane}. Configuration methods are not synchronized: call them from one thread while no lane forwards
+ * (the Linux dataplane runs them between its loops' turns). The FDB is the exception: it takes its own lock, so
+ * aging and listing may run beside forwarding.
  */
 public final class Switch {
     private final SwitchOptions options;
@@ -29,7 +33,7 @@ public final class Switch {
     /** Effective MACs of local vNICs (keyed with VLAN 0): the VDS knows these without learning. */
     private final Fdb vnicMacs;
     private final UplinkTeam team;
-    private final ForwardingPipeline pipeline;
+    private final ForwardingLane[] lanes;
     private int portLimit;
     /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
     private int promiscuousPorts;
@@ -42,7 +46,10 @@ public final class Switch {
         this.fdb = new Fdb(options.fdbCapacity(), options.maxPorts(), options.hashSecret());
         this.vnicMacs = new Fdb(options.maxPorts(), options.maxPorts(), ~options.hashSecret());
         this.team = new UplinkTeam(options.maxPorts());
-        this.pipeline = new ForwardingPipeline(this);
+        this.lanes = new ForwardingLane[options.lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new ForwardingLane(this, i);
+        }
     }
 
     public String name() {
@@ -133,7 +140,7 @@ public final class Switch {
         }
         PortGroup pg = requirePortGroup(portGroup);
         int id = freePortId();
-        Port p = new Port(id, name, kind, pg, mac);
+        Port p = new Port(id, name, kind, pg, mac, lanes.length);
         ports[id] = p;
         portsByName.put(name, p);
         portLimit = Math.max(portLimit, id + 1);
@@ -263,11 +270,16 @@ public final class Switch {
      */
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now,
                         ForwardingDecision out, Trace trace) {
-        pipeline.forward(port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, trace);
+        lanes[0].forward(inPort, frame, offset, length, now, out, trace);
     }
 
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now, ForwardingDecision out) {
-        pipeline.forward(port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, null);
+        lanes[0].forward(inPort, frame, offset, length, now, out);
+    }
+
+    /** The way into the data path for forwarding thread {@code index}, 0 to {@link SwitchOptions#lanes} - 1. */
+    public ForwardingLane lane(int index) {
+        return lanes[index];
     }
 
     /**
@@ -279,11 +291,7 @@ public final class Switch {
      */
     public void forwardFromTunnel(int tunnelPort, int remote, int vlan, MemorySegment frame, long offset, int length,
                                   long now, ForwardingDecision out, Trace trace) {
-        Port p = port(tunnelPort);
-        if (p == null || !p.isTunnel()) {
-            throw new IllegalArgumentException("port " + tunnelPort + " is not a tunnel port");
-        }
-        pipeline.forward(p, remote, vlan, frame, offset, length, now, out, trace);
+        lanes[0].forwardFromTunnel(tunnelPort, remote, vlan, frame, offset, length, now, out, trace);
     }
 
     /** Sets how MAC flapping is detected and whether a flapping MAC is frozen (see {@link MacMoveGuard}). */

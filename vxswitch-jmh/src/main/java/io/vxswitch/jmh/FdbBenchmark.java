@@ -150,7 +150,7 @@ public class FdbBenchmark {
         return t.fdb.lookup(k.misses.vlans[i], k.misses.macs[i]);
     }
 
-    /** A known MAC seen again on its port: reset its age and move it to the head of the port's LRU list. */
+    /** A known MAC seen again on its port: its last-seen time written, without a lock (the LRU order is mended at aging). */
     @Benchmark
     public LearnOutcome learnRefresh(Keys k, Table t) {
         int i = k.next();

@@ -4,9 +4,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the layer-2 parser found in one frame. One instance is reused for every frame a poll loop or
- * the lab handles: {@link FrameParser#parse} overwrites every field, so nothing leaks between frames.
+ * the lab handles: {@link FrameParser#parse} overwrites every field, so nothing leaks between frames. Padded
+ * ({@link LanePadding}): each forwarding thread writes its own.
  */
-public final class FrameMeta {
+public final class FrameMeta extends LanePadding {
     /** {@link #vid} of a frame that carries no 802.1Q C-tag. */
     public static final int UNTAGGED = -1;
 

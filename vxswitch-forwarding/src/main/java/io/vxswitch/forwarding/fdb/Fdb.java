@@ -2,15 +2,27 @@ package io.vxswitch.forwarding.fdb;
 
 import io.vxswitch.packet.MacAddress;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.locks.StampedLock;
 
 /*
  * Design, after Open vSwitch lib/mac-learning.c.
  *
  * Entries live in a fixed pool of parallel primitive arrays indexed by entry id (key, port, type, lastSeen,
  * moves), with a stack of free ids; FdbIndex maps the key (vlan << 48 | mac) to the id and PortLru keeps each
- * port's learned entries in recency order. Learning and lookup allocate nothing, box nothing and take no lock:
- * the table belongs to one switch thread. Time is passed in (monotonic nanoseconds), never read from a clock.
+ * port's learned entries in recency order. Learning and lookup allocate nothing and box nothing. Time is passed
+ * in (monotonic nanoseconds), never read from a clock.
+ *
+ * Threads: several forwarding loops share one table (the Linux bridge's model). What every frame does takes no
+ * lock: a lookup, and the refresh of a source MAC already learned where it was seen, are optimistic reads
+ * validated against a StampedLock's stamp, retried if a writer got in between. The refresh is one opaque write of
+ * lastSeen and leaves the LRU list alone; a refreshed entry is put back in order only when it reaches the old end
+ * of its list (PortLru.resort), so aging and eviction still take the least recently seen entry, exactly. A stray
+ * refresh that lands on an entry released and reused meanwhile is harmless: reuse sets lastSeen to about the same
+ * time. Everything that changes the table's shape (a new MAC, a move, aging, eviction, configuration) takes the
+ * write lock: once per MAC per aging time, not per frame.
  *
  * Hard cases:
  *  - Hash flooding: someone sends source MACs chosen to collide. The index hashes with a per-table secret and
@@ -19,8 +31,9 @@ import java.util.Arrays;
  *    port has a learning limit, and when the table is full the victim is the least recently seen entry of the
  *    port holding the most learned MACs, so a flooder mostly evicts its own entries (BusiestPorts keeps that
  *    port at hand in O(log ports)).
- *  - Aging without a timer per entry: expire() walks each port's LRU list from the old end and stops at the first
- *    live entry, so it costs O(ports + expired). This relies on monotonic time; aging is per port.
+ *  - Aging without a timer per entry: expire() walks each port's LRU list from the old end and stops once the
+ *    entry there was listed less than an aging time ago, so it costs O(ports + expired + entries put back in
+ *    order), each entry in use being put back at most once per aging time. Aging is per port.
  *  - MAC moves (VM migration, NIC failover, loops): a learned MAC seen on another port moves there and the move is
  *    counted; a loop shows as a fast-rising move count. The destination port's limit still applies.
  *  - Static entries never age, move or get evicted, and are on no LRU list. Traffic from a static MAC on another
@@ -32,7 +45,8 @@ import java.util.Arrays;
  */
 
 /**
- * The MAC table of one host switch, keyed by (VLAN, MAC). Not thread-safe: one switch thread owns it.
+ * The MAC table of one host switch, keyed by (VLAN, MAC). Safe for several threads: lookups and refreshes take no
+ * lock, changes take a write lock (see the design note above).
  *
  * <p>Ports are numbered 0 to {@code maxPorts - 1}; VLANs 0 to 4095; MACs are the low 48 bits of a {@code long}.
  * Times are nanoseconds on a monotonic clock, the same clock for every call.
@@ -50,6 +64,18 @@ public final class Fdb {
     private static final byte LEARNED = 1;
     private static final byte STATIC = 2;
     private static final int MAX_VLAN = 4095;
+    /** Optimistic reads that met a writer this many times in a row wait for it instead. */
+    private static final int OPTIMISTIC_TRIES = 4;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LIMIT_REACHED_TOTAL;
+
+    static {
+        try {
+            LIMIT_REACHED_TOTAL = MethodHandles.lookup().findVarHandle(Fdb.class, "limitReachedTotal", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int capacity;
     private final int maxPorts;
@@ -72,6 +98,7 @@ public final class Fdb {
     private final PortLru lru;
     private final long[] aging;
     private final int[] staticOn;
+    private final StampedLock lock = new StampedLock();
 
     private MacMoveGuard guard;
     private long lastMoveKey = -1;
@@ -82,7 +109,8 @@ public final class Fdb {
     private long movedTotal;
     private long agedTotal;
     private long evictedTotal;
-    private long limitReachedTotal;
+    /** Counted without the lock (see learn), so only through LIMIT_REACHED_TOTAL. */
+    private volatile long limitReachedTotal;
 
     /**
      * @param capacity   most entries, learned and static together (OVS's mac-table-size)
@@ -115,24 +143,42 @@ public final class Fdb {
 
     /** Replaces the MAC move guard (flap detection, optional freeze); every entry starts with no move history. */
     public void setMacMoveGuard(MacMoveGuard.Options options) {
-        guard = new MacMoveGuard(options, capacity);
+        long w = lock.writeLock();
+        try {
+            guard = new MacMoveGuard(options, capacity);
+        } finally {
+            lock.unlockWrite(w);
+        }
     }
 
-    public MacMoveGuard macMoveGuard() {
-        return guard;
+    /** The MAC move guard's settings. */
+    public MacMoveGuard.Options macMoveGuardOptions() {
+        return guard.options();
     }
 
-    /** The last MAC that moved, as (vlan << 48 | mac), or -1 if none has; with {@link #lastMoveFrom}/{@link #lastMoveTo}. */
-    public long lastMoveKey() {
-        return lastMoveKey;
+    /** Hands each MAC flap recorded since the last call to {@code visitor}; see {@link MacMoveGuard#drainFlaps}. */
+    public long drainFlaps(MacMoveGuard.FlapVisitor visitor) {
+        long w = lock.writeLock();
+        try {
+            return guard.drainFlaps(visitor);
+        } finally {
+            lock.unlockWrite(w);
+        }
     }
 
-    public int lastMoveFrom() {
-        return lastMoveFrom;
+    /** The last MAC that moved, or null if none has. */
+    public MacMove lastMove() {
+        long r = lock.readLock();
+        try {
+            return lastMoveKey < 0 ? null : new MacMove((int) (lastMoveKey >>> 48), lastMoveKey & MacAddress.MASK,
+                lastMoveFrom, lastMoveTo);
+        } finally {
+            lock.unlockRead(r);
+        }
     }
 
-    public int lastMoveTo() {
-        return lastMoveTo;
+    /** A MAC that moved from one port to another. */
+    public record MacMove(int vlan, long mac, int fromPort, int toPort) {
     }
 
     public int capacity() {
@@ -147,19 +193,57 @@ public final class Fdb {
         return size;
     }
 
-    /** The port (vlan, mac) was learned or configured on, or {@link #NOT_FOUND}. Never refreshes. */
+    /** The port (vlan, mac) was learned or configured on, or {@link #NOT_FOUND}. Never refreshes; takes no lock. */
     public int lookup(int vlan, long mac) {
-        int id = index.find(key(vlan, mac));
-        return id == FdbIndex.NONE ? NOT_FOUND : ports[id];
+        long found = locate(vlan, mac);
+        return found == NOT_FOUND ? NOT_FOUND : (int) (found >>> 32);
+    }
+
+    /**
+     * Where (vlan, mac) is, as {@code port << 32 | remote} (read them with {@link #locatedPort} and
+     * {@link #locatedRemote}), or {@link #NOT_FOUND}: the port and remote VTEP of one consistent moment, in one
+     * probe and without a lock. The data path's lookup.
+     */
+    public long locate(int vlan, long mac) {
+        long key = key(vlan, mac);
+        for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+            long stamp = lock.tryOptimisticRead();
+            int id = index.find(key);
+            long found = id == FdbIndex.NONE ? NOT_FOUND : (long) ports[id] << 32 | (remotes[id] & 0xFFFF_FFFFL);
+            if (lock.validate(stamp)) {
+                return found;
+            }
+        }
+        long r = lock.readLock();
+        try {
+            int id = index.find(key);
+            return id == FdbIndex.NONE ? NOT_FOUND : (long) ports[id] << 32 | (remotes[id] & 0xFFFF_FFFFL);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    public static int locatedPort(long located) {
+        return (int) (located >>> 32);
+    }
+
+    public static int locatedRemote(long located) {
+        return (int) located;
     }
 
     /**
      * The entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort} and {@link #entryRemote}
-     * before the table changes. One probe for callers that need both the port and the remote VTEP.
+     * before the table changes (an id is reused once its entry is gone). For tools and tests; the data path uses
+     * {@link #locate}.
      */
     public int find(int vlan, long mac) {
-        int id = index.find(key(vlan, mac));
-        return id == FdbIndex.NONE ? NOT_FOUND : id;
+        long r = lock.readLock();
+        try {
+            int id = index.find(key(vlan, mac));
+            return id == FdbIndex.NONE ? NOT_FOUND : id;
+        } finally {
+            lock.unlockRead(r);
+        }
     }
 
     public int entryPort(int entry) {
@@ -193,19 +277,44 @@ public final class Fdb {
     public LearnOutcome learn(int vlan, long mac, int port, int remote, int portLimit, long now) {
         long key = key(vlan, mac);
         checkPort(port);
+        long stamp = lock.tryOptimisticRead();
+        int seen = index.find(key);
+        if (seen != FdbIndex.NONE) {
+            byte type = types[seen];
+            if (type == LEARNED && ports[seen] == port && remotes[seen] == remote) {
+                LONGS.setOpaque(lastSeen, seen, now); // the per-frame case: no lock, no list update
+                if (lock.validate(stamp)) {
+                    return LearnOutcome.REFRESHED;
+                }
+            } else if (type == STATIC && lock.validate(stamp)) {
+                return LearnOutcome.STATIC_ENTRY;
+            }
+        } else if (lru.count(port) >= portLimit && lock.validate(stamp)) {
+            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L); // a MAC flood over the limit: each frame, so no lock
+            return LearnOutcome.LIMIT_REACHED;
+        }
+        long w = lock.writeLock();
+        try {
+            return learnLocked(key, port, remote, portLimit, now);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    private LearnOutcome learnLocked(long key, int port, int remote, int portLimit, long now) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
             return relearn(id, port, remote, portLimit, now);
         }
         if (lru.count(port) >= portLimit) {
-            limitReachedTotal++;
+            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
             return LearnOutcome.LIMIT_REACHED;
         }
         if (size == capacity && !evictOne()) {
             return LearnOutcome.TABLE_FULL;
         }
         id = allocate(key, port, remote, LEARNED, now);
-        lru.add(port, id);
+        lru.add(port, id, now);
         learnedTotal++;
         return LearnOutcome.LEARNED;
     }
@@ -216,7 +325,17 @@ public final class Fdb {
      */
     public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit, long now) {
         checkPort(port);
-        int id = index.find(key(vlan, mac));
+        long key = key(vlan, mac);
+        long r = lock.readLock();
+        try {
+            return wouldLearnLocked(key, port, remote, portLimit, now);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    private LearnOutcome wouldLearnLocked(long key, int port, int remote, int portLimit, long now) {
+        int id = index.find(key);
         if (id != FdbIndex.NONE) {
             if (types[id] == STATIC) {
                 return LearnOutcome.STATIC_ENTRY;
@@ -245,12 +364,11 @@ public final class Fdb {
         }
         int from = ports[id];
         if (from == port && remotes[id] == remote) {
-            lastSeen[id] = now;
-            lru.touch(port, id);
+            LONGS.setOpaque(lastSeen, id, now);
             return LearnOutcome.REFRESHED;
         }
         if (from != port && lru.count(port) >= portLimit) {
-            limitReachedTotal++;
+            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
             return LearnOutcome.LIMIT_REACHED;
         }
         long key = keys[id];
@@ -279,13 +397,13 @@ public final class Fdb {
         int from = ports[id];
         if (from != port) {
             lru.remove(from, id);
-            lru.add(port, id);
+            lru.add(port, id, now);
             ports[id] = port;
         } else {
-            lru.touch(port, id);
+            lru.resort(port, id, now);
         }
         remotes[id] = remote;
-        lastSeen[id] = now;
+        LONGS.setOpaque(lastSeen, id, now);
     }
 
     /**
@@ -300,6 +418,15 @@ public final class Fdb {
     public boolean addStatic(int vlan, long mac, int port, int remote) {
         long key = key(vlan, mac);
         checkPort(port);
+        long w = lock.writeLock();
+        try {
+            return addStaticLocked(key, port, remote);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    private boolean addStaticLocked(long key, int port, int remote) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
             if (types[id] == LEARNED) {
@@ -325,12 +452,18 @@ public final class Fdb {
 
     /** Removes (vlan, mac), learned or static; false if it was not there. */
     public boolean remove(int vlan, long mac) {
-        int id = index.find(key(vlan, mac));
-        if (id == FdbIndex.NONE) {
-            return false;
+        long key = key(vlan, mac);
+        long w = lock.writeLock();
+        try {
+            int id = index.find(key);
+            if (id == FdbIndex.NONE) {
+                return false;
+            }
+            release(id);
+            return true;
+        } finally {
+            lock.unlockWrite(w);
         }
-        release(id);
-        return true;
     }
 
     /** Aging time for entries learned on {@code port}. */
@@ -340,7 +473,9 @@ public final class Fdb {
             throw new IllegalArgumentException("aging time must be positive, got " + agingNanos + " ns for port "
                 + port);
         }
+        long w = lock.writeLock();
         aging[port] = agingNanos;
+        lock.unlockWrite(w);
     }
 
     public long aging(int port) {
@@ -350,16 +485,44 @@ public final class Fdb {
 
     /** Removes learned entries idle for at least their port's aging time; returns how many. */
     public int expire(long now) {
-        int expired = 0;
-        for (int port = 0; port < maxPorts; port++) {
-            long age = aging[port];
-            for (int id = lru.oldest(port); id != PortLru.NONE && now - lastSeen[id] >= age; id = lru.oldest(port)) {
-                release(id);
-                expired++;
+        long w = lock.writeLock();
+        try {
+            int expired = 0;
+            for (int port = 0; port < maxPorts; port++) {
+                long age = aging[port];
+                // Every entry was seen no earlier than the tail was listed: once that is recent enough, stop. So an
+                // entry in use is put back in order at most once per aging time, not on every pass.
+                for (int id = lru.oldest(port); id != PortLru.NONE && now - lru.listedAt(id) >= age;
+                     id = lru.oldest(port)) {
+                    long seen = (long) LONGS.getOpaque(lastSeen, id);
+                    if (seen != lru.listedAt(id)) {
+                        lru.resort(port, id, seen);
+                    } else {
+                        release(id);
+                        expired++;
+                    }
+                }
             }
+            agedTotal += expired;
+            return expired;
+        } finally {
+            lock.unlockWrite(w);
         }
-        agedTotal += expired;
-        return expired;
+    }
+
+    /**
+     * The least recently seen learned entry of {@code port}, or {@link PortLru#NONE}: the old end of its list once
+     * entries refreshed since they were listed have been put back in order. Under the write lock.
+     */
+    private int oldest(int port) {
+        for (int id = lru.oldest(port); id != PortLru.NONE; id = lru.oldest(port)) {
+            long seen = (long) LONGS.getOpaque(lastSeen, id);
+            if (seen == lru.listedAt(id)) {
+                return id;
+            }
+            lru.resort(port, id, seen);
+        }
+        return PortLru.NONE;
     }
 
     /**
@@ -367,32 +530,49 @@ public final class Fdb {
      * if nothing is learned.
      */
     public long nextExpiry() {
-        long next = Long.MAX_VALUE;
-        for (int port = 0; port < maxPorts; port++) {
-            int id = lru.oldest(port);
-            if (id != PortLru.NONE) {
-                long at = lastSeen[id] + aging[port];
-                if (at < lastSeen[id]) {
-                    at = Long.MAX_VALUE;
+        long w = lock.writeLock(); // finding the oldest puts refreshed entries back in order
+        try {
+            long next = Long.MAX_VALUE;
+            for (int port = 0; port < maxPorts; port++) {
+                int id = oldest(port);
+                if (id != PortLru.NONE) {
+                    long seen = lru.listedAt(id);
+                    long at = seen + aging[port];
+                    next = Math.min(next, at < seen ? Long.MAX_VALUE : at);
                 }
-                next = Math.min(next, at);
             }
+            return next;
+        } finally {
+            lock.unlockWrite(w);
         }
-        return next;
     }
 
     /** Removes every learned entry (static ones stay); returns how many. */
     public int flushLearned() {
-        int removed = 0;
-        for (int port = 0; port < maxPorts; port++) {
-            removed += flushPort(port);
+        long w = lock.writeLock();
+        try {
+            int removed = 0;
+            for (int port = 0; port < maxPorts; port++) {
+                removed += flushPortLocked(port);
+            }
+            return removed;
+        } finally {
+            lock.unlockWrite(w);
         }
-        return removed;
     }
 
     /** Removes the learned entries of one port; returns how many. */
     public int flushPort(int port) {
         checkPort(port);
+        long w = lock.writeLock();
+        try {
+            return flushPortLocked(port);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    private int flushPortLocked(int port) {
         int removed = 0;
         for (int id = lru.oldest(port); id != PortLru.NONE; id = lru.oldest(port)) {
             release(id);
@@ -403,14 +583,20 @@ public final class Fdb {
 
     /** Removes every entry of one port, static ones too (the port is going away); returns how many. */
     public int removePort(int port) {
-        int removed = flushPort(port);
-        for (int id = 0; id < highWater && staticOn[port] > 0; id++) {
-            if (types[id] == STATIC && ports[id] == port) {
-                release(id);
-                removed++;
+        checkPort(port);
+        long w = lock.writeLock();
+        try {
+            int removed = flushPortLocked(port);
+            for (int id = 0; id < highWater && staticOn[port] > 0; id++) {
+                if (types[id] == STATIC && ports[id] == port) {
+                    release(id);
+                    removed++;
+                }
             }
+            return removed;
+        } finally {
+            lock.unlockWrite(w);
         }
-        return removed;
     }
 
     /**
@@ -418,14 +604,19 @@ public final class Fdb {
      * be given to another); returns how many.
      */
     public int removeRemote(int remote) {
-        int removed = 0;
-        for (int id = 0; id < highWater; id++) {
-            if (types[id] != FREE && remotes[id] == remote) {
-                release(id);
-                removed++;
+        long w = lock.writeLock();
+        try {
+            int removed = 0;
+            for (int id = 0; id < highWater; id++) {
+                if (types[id] != FREE && remotes[id] == remote) {
+                    release(id);
+                    removed++;
+                }
             }
+            return removed;
+        } finally {
+            lock.unlockWrite(w);
         }
-        return removed;
     }
 
     /** How many entries are learned on {@code port}. */
@@ -434,27 +625,41 @@ public final class Fdb {
         return lru.count(port);
     }
 
-    /** Visits every entry, in no particular order. The visitor must not modify this table. */
+    /**
+     * Visits every entry, in no particular order, holding off changes (not lookups or refreshes) meanwhile. The
+     * visitor must not call this table.
+     */
     public void forEach(FdbVisitor visitor) {
-        for (int id = 0; id < highWater; id++) {
-            byte type = types[id];
-            if (type != FREE) {
-                long key = keys[id];
-                visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
-                    type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC, lastSeen[id], moves[id], remotes[id]);
+        long r = lock.readLock();
+        try {
+            for (int id = 0; id < highWater; id++) {
+                byte type = types[id];
+                if (type != FREE) {
+                    long key = keys[id];
+                    visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
+                        type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC,
+                        (long) LONGS.getOpaque(lastSeen, id), moves[id], remotes[id]);
+                }
             }
+        } finally {
+            lock.unlockRead(r);
         }
     }
 
     public FdbStats stats() {
-        return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal,
-            guard.flapsTotal(), guard.refusedTotal());
+        long r = lock.readLock();
+        try {
+            return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal,
+                guard.flapsTotal(), guard.refusedTotal());
+        } finally {
+            lock.unlockRead(r);
+        }
     }
 
     /** Makes room by dropping the oldest entry of the port with the most learned MACs; false if none is learned. */
     private boolean evictOne() {
         int port = lru.busiestPort();
-        int victim = lru.oldest(port);
+        int victim = oldest(port);
         if (victim == PortLru.NONE) {
             return false;
         }

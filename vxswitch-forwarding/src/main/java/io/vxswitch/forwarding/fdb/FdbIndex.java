@@ -7,7 +7,8 @@ import java.util.Arrays;
  * deletion shifts the rest of the probe chain back instead of leaving tombstones, so a miss always stops at the
  * first empty slot, however much churn the table has seen.
  *
- * <p>The index stores only entry ids; keys are read from the FDB's key column, which it shares.
+ * <p>The index stores only entry ids; keys are read from the FDB's key column, which it shares. Changes come under
+ * the FDB's write lock; {@link #find} may run beside them.
  */
 final class FdbIndex {
     static final int NONE = -1;
@@ -33,14 +34,19 @@ final class FdbIndex {
         Arrays.fill(slots, NONE);
     }
 
-    /** The id of the entry holding {@code key}, or {@link #NONE}. */
+    /**
+     * The id of the entry holding {@code key}, or {@link #NONE}. Safe to race with a writer (the FDB validates the
+     * answer afterwards): ids read are always in range, and the probe gives up after one lap of the table.
+     */
     int find(long key) {
-        for (int i = home(key); ; i = (i + 1) & mask) {
+        int i = home(key);
+        for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
             int id = slots[i];
             if (id == NONE || keys[id] == key) {
                 return id;
             }
         }
+        return NONE;
     }
 
     /** Indexes entry {@code id} under its key, which must not be indexed yet. */

@@ -27,6 +27,11 @@ import java.lang.ref.Reference;
  * to another network namespace ({@code ip link set NAME netns NS}) and it keeps working through this
  * descriptor. (Attaching to a persistent tap made with {@code ip tuntap add} also works; that one stays.)
  *
+ * <p>A tap created with {@link TapOptions#multiQueue} can have more queues ({@link #openQueue}), each a
+ * descriptor (and a {@code TapDevice}) of its own for its own poll loop. The kernel puts each frame the interface
+ * transmits on one queue, chosen by its flow's hash, so one flow stays on one queue and in order; a frame written
+ * to any queue is received by the interface. The device goes when the last queue closes.
+ *
  * <h2>Read and write contract</h2>
  * {@link #read} returns the frame length ({@code > 0}), {@code 0} when no frame is waiting, or {@code -errno}
  * when the kernel refused (the frame, if any, is lost; counted in {@link #counters()}). {@link #write}
@@ -72,9 +77,48 @@ public final class TapDevice implements AutoCloseable {
      * @throws IllegalArgumentException if {@code name} is not a valid interface name
      */
     public static TapDevice create(String name, TapOptions asked) {
-        TapOptions options = asked;
         InterfaceName.validate("tap name", name);
-        String action = "cannot create tap '" + name + "'";
+        TapDevice tap = attach(name, asked, "cannot create tap '" + name + "'");
+        TapOptions options = tap.options;
+        try {
+            if (options.mtu() != TapOptions.KEEP_MTU) {
+                InterfaceControl.setMtu(tap.name, options.mtu());
+            }
+            if (options.mac() != TapOptions.KEEP_MAC) {
+                InterfaceControl.setMacAddress(tap.name, options.mac());
+            }
+            InterfaceControl.setUp(tap.name);
+        } catch (RuntimeException e) {
+            tap.close();
+            throw e;
+        }
+        return tap;
+    }
+
+    /**
+     * Opens one more queue of this tap, with the same options; the interface's settings are left as they are.
+     *
+     * @throws IllegalStateException if the tap was not created with {@link TapOptions#multiQueue}, or has left this
+     *                               network namespace
+     * @throws LinuxException        if the kernel refuses (EINVAL past its queue limit, 256 on current kernels)
+     */
+    public TapDevice openQueue() {
+        if (!options.multiQueue()) {
+            throw new IllegalStateException("tap '" + name + "' has one queue: create it with multiQueue to add more");
+        }
+        openFd();
+        // Queues are found by name in this thread's namespace: once the tap has moved to another one, the same
+        // name here would create a second, unrelated tap.
+        if (!InterfaceControl.exists(name)) {
+            throw new IllegalStateException("tap '" + name + "' is no longer in this network namespace: open its"
+                + " queues before moving it");
+        }
+        return attach(name, options, "cannot open another queue of tap '" + name + "'");
+    }
+
+    /** Opens /dev/net/tun and binds it to tap {@code name}, creating the device if it does not exist. */
+    private static TapDevice attach(String name, TapOptions asked, String action) {
+        TapOptions options = asked;
         int fd;
         String actual;
         try (Arena arena = Arena.ofConfined()) {
@@ -106,20 +150,7 @@ public final class TapDevice implements AutoCloseable {
                 }
             }
         }
-        TapDevice tap = new TapDevice(actual, fd, options);
-        try {
-            if (options.mtu() != TapOptions.KEEP_MTU) {
-                InterfaceControl.setMtu(actual, options.mtu());
-            }
-            if (options.mac() != TapOptions.KEEP_MAC) {
-                InterfaceControl.setMacAddress(actual, options.mac());
-            }
-            InterfaceControl.setUp(actual);
-        } catch (RuntimeException e) {
-            tap.close();
-            throw e;
-        }
-        return tap;
+        return new TapDevice(actual, fd, options);
     }
 
     static short flags(TapOptions options) {
