@@ -45,9 +45,12 @@
 # Switch loop (SWITCH_LOOP=busy, with PIN=1): vxswitch's config gets switch.cpu: 1 and poll: busy, so its switch loop
 # keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
 # SWITCH_LOOP=pinned: switch.cpu: 1 alone, the loop still sleeping in epoll_wait.
+# LOOPS=2: switch.loops: 2, one forwarding loop per queue of vm1's tap and per tunnel socket, each transmitting
+# itself; the JVM is not pinned (the loops need both CPUs; the generators stay on CPU 0). Taps and tunnels only
+# (scenario A), and neither SWITCH_LOOP nor THREADS.
 #
 # usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
-#                                           SWITCH_LOOP=wait|pinned|busy
+#                                           SWITCH_LOOP=wait|pinned|busy LOOPS=1|2
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -64,6 +67,12 @@ JAVA_OPTS=${JAVA_OPTS:-}
 PIN=${PIN:-1}
 VM_OFFLOAD=${VM_OFFLOAD:-on}
 SWITCH_LOOP=${SWITCH_LOOP:-wait}
+LOOPS=${LOOPS:-1}
+[[ $LOOPS =~ ^[1-9][0-9]?$ ]] || { echo "LOOPS must be a number of forwarding loops, 1 or more" >&2; exit 2; }
+if (( LOOPS > 1 )); then
+  [[ $SWITCH_LOOP == wait && -z $THREADS ]] || { echo "LOOPS=$LOOPS goes without SWITCH_LOOP and THREADS" >&2; exit 2; }
+  [[ " $SCENARIOS " =~ \ [IRV]\  ]] && { echo "LOOPS=$LOOPS: scenarios I, R and V use an interface port (one loop)" >&2; exit 2; }
+fi
 [[ $SWITCH_LOOP =~ ^(wait|pinned|busy)$ ]] || { echo "SWITCH_LOOP must be wait, pinned or busy" >&2; exit 2; }
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
 PY=${PY:-python3}
@@ -140,7 +149,7 @@ offloads_off $VM3 eth0; offloads_off $HB vm3
 
 hostA_yaml() { # $1: the vm1 port's YAML -> vxswitch's config for hostA
   cat <<EOF
-switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$(case $SWITCH_LOOP in busy) echo ", cpu: $SWITCH_CPU, poll: busy";; pinned) echo ", cpu: $SWITCH_CPU";; esac)}
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$( (( LOOPS > 1 )) && echo ", loops: $LOOPS")$(case $SWITCH_LOOP in busy) echo ", cpu: $SWITCH_CPU, poll: busy";; pinned) echo ", cpu: $SWITCH_CPU";; esac)}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
@@ -165,7 +174,7 @@ vm1_on_veth() { # vm1's eth0 on a veth whose other end is vm1 in hostA; $1=tso: 
 }
 start_vxswitch() { # $1 scenario, $2 pair: vxswitch in hostA with hostA-$1.yaml
   ip -n $HA addr add 192.0.2.1/24 dev ul0
-  local pin=(); [[ $PIN == 1 ]] && pin=(taskset -c $SWITCH_CPU)
+  local pin=(); [[ $PIN == 1 && $LOOPS == 1 ]] && pin=(taskset -c $SWITCH_CPU)
   local opts=(); [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
   local log=$OUT/vxswitch-$1-$2.log
   ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
@@ -285,7 +294,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
+    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 

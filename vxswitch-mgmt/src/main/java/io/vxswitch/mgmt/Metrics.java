@@ -158,7 +158,7 @@ public final class Metrics {
             .help("Remote VTEPs the tunnel knows (configured or learned from received packets).");
         for (TunnelInfo t : tunnels) {
             Vtep v = t.vtep();
-            VxlanCounters c = v.counters();
+            VxlanCounters c = t.counters();
             encap.dataPoint(counter(c.encapsulated(), "tunnel", t.name()));
             decap.dataPoint(counter(c.decapsulated(), "tunnel", t.name()));
             for (VxlanDrop d : VxlanDrop.values()) {

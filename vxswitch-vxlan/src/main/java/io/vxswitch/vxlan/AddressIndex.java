@@ -38,16 +38,30 @@ final class AddressIndex {
         return (int) h & mask;
     }
 
+    /**
+     * The id of (high, low), or {@link #MISSING}. Safe to race with a writer when the caller validates the answer
+     * afterwards ({@link RemoteVteps} does): it reads each array once, stays in bounds while {@link #grow} swaps them,
+     * and gives up after one lap.
+     */
     int get(long high, long low) {
-        for (int i = slot(high, low); ; i = (i + 1) & mask) {
-            int id = ids[i];
+        int[] idsNow = ids;
+        long[] highsNow = highs;
+        long[] lowsNow = lows;
+        int m = idsNow.length - 1;
+        if (highsNow.length != idsNow.length || lowsNow.length != idsNow.length) {
+            return MISSING; // caught in the middle of a grow
+        }
+        int i = slot(high, low) & m;
+        for (int probes = 0; probes <= m; probes++, i = (i + 1) & m) {
+            int id = idsNow[i];
             if (id == MISSING) {
                 return MISSING;
             }
-            if (highs[i] == high && lows[i] == low) {
+            if (highsNow[i] == high && lowsNow[i] == low) {
                 return id;
             }
         }
+        return MISSING;
     }
 
     void put(long high, long low, int id) {

@@ -3,6 +3,7 @@ package io.vxswitch.vxlan;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -12,7 +13,11 @@ import java.util.function.IntConsumer;
  * <p>Ids are stable: an address keeps its id until it is removed. A removed id is free for reuse, lowest
  * first (ids stay dense, so per-VTEP arrays stay small), so everything holding the id must forget it
  * first: {@link #onRemove} listeners run before the id is freed (flood lists and the FDB subscribe).
- * Address → id and id → address lookups allocate nothing. Confined to the switch thread.
+ * Address → id and id → address lookups allocate nothing.
+ *
+ * <p>Several forwarding loops may share the registry: an address lookup takes no lock (an optimistic read, validated
+ * as in the FDB), registering and removing take a write lock, and each loop counts packets in its own lane's
+ * counters.
  */
 public final class RemoteVteps {
     public static final int NONE = -1;
@@ -22,14 +27,25 @@ public final class RemoteVteps {
     private final long[] highs;
     private final long[] lows;
     private final BitSet used;
-    /** Packets per remote VTEP, by id: decapsulated from it, encapsulated to it. Written by the owner thread. */
-    private final long[] rxPackets;
-    private final long[] txPackets;
+    /**
+     * Packets per lane and remote VTEP id ({@link #PAD} + id): decapsulated from it, encapsulated to it. Each lane's
+     * row is written by that lane's thread only; the padding keeps two rows off each other's cache lines.
+     */
+    private final long[][] rxPackets;
+    private final long[][] txPackets;
     private final List<IntConsumer> removeListeners = new ArrayList<>();
-    private int size;
+    private final StampedLock lock = new StampedLock();
+    private volatile int size;
 
-    /** A registry for at most {@code capacity} remote VTEPs (ids 0..capacity-1). */
+    private static final int PAD = 16;
+
+    /** A registry for at most {@code capacity} remote VTEPs (ids 0..capacity-1), counted by one lane. */
     public RemoteVteps(int capacity) {
+        this(capacity, 1);
+    }
+
+    /** A registry for at most {@code capacity} remote VTEPs, counted by {@code lanes} forwarding loops. */
+    public RemoteVteps(int capacity, int lanes) {
         if (capacity < 1 || capacity > 1 << 20) {
             throw new IllegalArgumentException("remote VTEP capacity " + capacity + " out of range 1..1048576");
         }
@@ -38,31 +54,37 @@ public final class RemoteVteps {
         this.highs = new long[capacity];
         this.lows = new long[capacity];
         this.used = new BitSet(capacity);
-        this.rxPackets = new long[capacity];
-        this.txPackets = new long[capacity];
+        if (lanes < 1) {
+            throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+        }
+        this.rxPackets = new long[lanes][PAD + capacity + PAD];
+        this.txPackets = new long[lanes][PAD + capacity + PAD];
     }
 
-    /** Counts {@code packets} decapsulated from VTEP {@code id} (more than one: coalesced into one frame). */
-    public void countRx(int id, int packets) {
-        rxPackets[id] += packets;
+    /** Counts {@code packets} decapsulated from VTEP {@code id} by lane {@code lane} (more than one: coalesced). */
+    public void countRx(int lane, int id, int packets) {
+        rxPackets[lane][PAD + id] += packets;
     }
 
-    /** Counts a packet encapsulated to VTEP {@code id}. */
-    public void countTx(int id) {
-        txPackets[id]++;
-    }
-
-    /** Counts {@code packets} encapsulated to VTEP {@code id} (a super-frame's segments). */
-    public void countTx(int id, int packets) {
-        txPackets[id] += packets;
+    /** Counts {@code packets} encapsulated to VTEP {@code id} by lane {@code lane} (a super-frame's segments). */
+    public void countTx(int lane, int id, int packets) {
+        txPackets[lane][PAD + id] += packets;
     }
 
     public long rxPackets(int id) {
-        return rxPackets[id];
+        return sum(rxPackets, id);
     }
 
     public long txPackets(int id) {
-        return txPackets[id];
+        return sum(txPackets, id);
+    }
+
+    private static long sum(long[][] lanes, int id) {
+        long n = 0;
+        for (long[] lane : lanes) {
+            n += lane[PAD + id];
+        }
+        return n;
     }
 
     /** The ids in use, lowest first. */
@@ -77,6 +99,15 @@ public final class RemoteVteps {
      * @throws IllegalStateException when the registry is full
      */
     public int register(VtepAddress address) {
+        long w = lock.writeLock();
+        try {
+            return registerLocked(address);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    private int registerLocked(VtepAddress address) {
         int existing = index.get(address.high(), address.low());
         if (existing != AddressIndex.MISSING) {
             return existing;
@@ -91,8 +122,10 @@ public final class RemoteVteps {
                 + " ids are in use (remove unused VTEPs or raise the capacity)");
         }
         used.set(id);
-        rxPackets[id] = 0;
-        txPackets[id] = 0;
+        for (int lane = 0; lane < rxPackets.length; lane++) {
+            rxPackets[lane][PAD + id] = 0;
+            txPackets[lane][PAD + id] = 0;
+        }
         highs[id] = address.high();
         lows[id] = address.low();
         index.put(address.high(), address.low(), id);
@@ -107,12 +140,24 @@ public final class RemoteVteps {
 
     /** The id of an IPv4 VTEP, e.g. the outer source of a received packet, or {@link #NONE}. No allocation. */
     public int idOfIpv4(int address) {
-        return index.get(0, 0x0000_FFFF_0000_0000L | (address & 0xFFFF_FFFFL));
+        return idOf(0, 0x0000_FFFF_0000_0000L | (address & 0xFFFF_FFFFL));
     }
 
-    /** The id of a VTEP given as 128 bits ({@link VtepAddress} form), or {@link #NONE}. No allocation. */
+    /** The id of a VTEP given as 128 bits ({@link VtepAddress} form), or {@link #NONE}. No allocation, no lock. */
     public int idOf(long high, long low) {
-        return index.get(high, low);
+        for (int tries = 0; tries < 4; tries++) {
+            long stamp = lock.tryOptimisticRead();
+            int id = index.get(high, low);
+            if (lock.validate(stamp)) {
+                return id;
+            }
+        }
+        long r = lock.readLock();
+        try {
+            return index.get(high, low);
+        } finally {
+            lock.unlockRead(r);
+        }
     }
 
     public boolean contains(int id) {
@@ -143,17 +188,22 @@ public final class RemoteVteps {
 
     /** Removes {@code address}; returns the id it had, or {@link #NONE}. Listeners run first. */
     public int remove(VtepAddress address) {
-        int id = index.get(address.high(), address.low());
-        if (id == AddressIndex.MISSING) {
-            return NONE;
+        long w = lock.writeLock();
+        try {
+            int id = index.get(address.high(), address.low());
+            if (id == AddressIndex.MISSING) {
+                return NONE;
+            }
+            for (IntConsumer listener : removeListeners) {
+                listener.accept(id);
+            }
+            index.remove(address.high(), address.low());
+            used.clear(id);
+            size--;
+            return id;
+        } finally {
+            lock.unlockWrite(w);
         }
-        for (IntConsumer listener : removeListeners) {
-            listener.accept(id);
-        }
-        index.remove(address.high(), address.low());
-        used.clear(id);
-        size--;
-        return id;
     }
 
     /** Runs {@code listener} with the id of each VTEP about to be removed, before its id can be reused. */

@@ -31,6 +31,8 @@ public final class Vtep {
     private final VxlanDecapsulator decapsulator;
     private final VxlanCounters counters;
     private final DecapResult decap = new DecapResult();
+    /** The forwarding lane this VTEP's packets go through: each forwarding loop has a VTEP of its own. */
+    private final int lane;
 
     public Vtep(Switch sw, String tunnelPortName, VniMap vnis, RemoteVteps remotes, FloodList floodList,
                 VxlanDecapsulator decapsulator, VxlanCounters counters) {
@@ -52,8 +54,39 @@ public final class Vtep {
         this.floodList = floodList;
         this.decapsulator = decapsulator;
         this.counters = counters;
+        this.lane = 0;
         sw.setRemoteNamer(id -> remotes.contains(id) ? remotes.address(id).toString() : "#" + id);
         remotes.onRemove(id -> sw.fdb().removeRemote(id));
+    }
+
+    /** The same VTEP for forwarding loop {@code lane}: shared VNIs, remote VTEPs and flood lists; counters and
+     *  decapsulation state of its own, and its packets go through the switch's lane {@code lane}. */
+    private Vtep(Vtep first, int lane) {
+        this.sw = first.sw;
+        this.tunnelPort = first.tunnelPort;
+        this.vnis = first.vnis;
+        this.remotes = first.remotes;
+        this.floodList = first.floodList;
+        this.counters = new VxlanCounters();
+        this.decapsulator = new VxlanDecapsulator(vnis, first.decapsulator.options(), counters);
+        this.lane = lane;
+    }
+
+    /**
+     * This VTEP as forwarding loop {@code lane} (1 or more) uses it: see {@link #lane}. Its counters are its own;
+     * add the lanes' up for the VTEP's.
+     */
+    public Vtep forLane(int lane) {
+        if (lane < 1 || lane >= sw.options().lanes()) {
+            throw new IllegalArgumentException("lane " + lane + " is not one of the switch's lanes 1-"
+                + (sw.options().lanes() - 1));
+        }
+        return new Vtep(this, lane);
+    }
+
+    /** The forwarding lane (and so the forwarding loop) this VTEP serves; 0 for the one a tunnel port is made with. */
+    public int lane() {
+        return lane;
     }
 
     public int tunnelPort() {
@@ -146,13 +179,13 @@ public final class Vtep {
             return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
         }
         if (trace == null || !trace.isProbe()) {
-            remotes.countRx(remote, datagrams);
+            remotes.countRx(lane, remote, datagrams);
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
                 + " -> VLAN " + vlan);
         }
-        sw.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
+        sw.lane(lane).forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
         return VxlanDrop.NONE;
     }
 

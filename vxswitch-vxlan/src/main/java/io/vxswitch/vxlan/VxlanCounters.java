@@ -1,14 +1,17 @@
 package io.vxswitch.vxlan;
 
+import io.vxswitch.packet.LanePadding;
+
 import java.util.Arrays;
 
 /**
  * Counters of one tunnel endpoint: packets encapsulated and decapsulated, and drops by {@link VxlanDrop}.
  * Written only by the data-path thread with plain writes; a reader on another thread may see slightly
  * stale values, which is fine for statistics. The encapsulator, decapsulator and MTU check of one
- * endpoint share one instance.
+ * endpoint share one instance; with several forwarding loops each loop's VTEP has its own ({@link #add} sums
+ * them), padded so that two loops' counters never share a cache line.
  */
-public final class VxlanCounters {
+public final class VxlanCounters extends LanePadding {
     private final long[] drops = new long[VxlanDrop.values().length];
     private long encapsulated;
     private long decapsulated;
@@ -51,6 +54,15 @@ public final class VxlanCounters {
 
     void countDecapsulated() {
         decapsulated++;
+    }
+
+    /** Adds {@code other}'s counts to these: for the sum of several loops' counters. */
+    public void add(VxlanCounters other) {
+        encapsulated += other.encapsulated;
+        decapsulated += other.decapsulated;
+        for (int d = 0; d < drops.length; d++) {
+            drops[d] += other.drops[d];
+        }
     }
 
     public void reset() {

@@ -14,6 +14,31 @@ class RemoteVtepsTest {
     static final VtepAddress B6 = VtepAddress.parse("2001:db8::2");
 
     @Test
+    void each_lane_counts_its_own_packets_and_a_vteps_count_is_their_sum() throws Exception {
+        RemoteVteps shared = new RemoteVteps(4, 2);
+        int b = shared.register(B);
+        Thread[] lanes = new Thread[2];
+        for (int lane = 0; lane < 2; lane++) {
+            int l = lane;
+            lanes[lane] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 500_000; i++) {
+                    shared.countRx(l, b, 1);
+                    shared.countTx(l, b, 2);
+                }
+            });
+        }
+        for (Thread t : lanes) {
+            t.join();
+        }
+
+        assertThat(shared.rxPackets(b)).as("no count lost between two threads").isEqualTo(1_000_000);
+        assertThat(shared.txPackets(b)).isEqualTo(2_000_000);
+        shared.remove(B);
+        assertThat(shared.register(C)).as("the id again, its counts from zero").isEqualTo(b);
+        assertThat(shared.rxPackets(b)).isZero();
+    }
+
+    @Test
     void each_address_gets_a_small_stable_id_and_lookups_go_both_ways() {
         int b = vteps.register(B);
         int b6 = vteps.register(B6);

@@ -57,7 +57,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         HostSwitch hs = HostSwitch.start(cfg, config, line -> log(out, line));
         log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports, "
-            + (hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"
+            + (hs.dataplane().loops() > 1 ? hs.dataplane().loops() + " forwarding loops, each switching and sending"
+                : hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"
                 : "one loop for switching and sending"));
         for (String line : hs.summary()) {
             log(out, line);

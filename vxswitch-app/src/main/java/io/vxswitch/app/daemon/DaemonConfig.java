@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. {@code api} is null when
- * the config turns the management API off.
+ * the config turns the management API off. {@code loops} is how many forwarding loops drive the ports
+ * ({@code switch.loops}): more than one reads a queue of every tap and a tunnel socket each.
  */
 public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
-                           LoopPlacement placement, MacMoveGuard.Options macMove,
+                           int loops, LoopPlacement placement, MacMoveGuard.Options macMove,
                            List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels,
                            ApiOptions api) {
     public DaemonConfig {

@@ -35,7 +35,7 @@ import java.util.Optional;
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
-        "cpu", "poll");
+        "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload", "ring");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
@@ -83,6 +83,20 @@ public final class DaemonConfigParser {
         MacMoveGuard.Options macMove = sw.get("macMove").map(DaemonConfigParser::macMove)
             .orElse(MacMoveGuard.Options.DEFAULT);
         LoopPlacement placement = placement(sw);
+        Optional<YamlValue> loopsValue = sw.get("loops");
+        int loops = loopsValue.map(v -> Values.integer(v, "switch.loops", 1, SwitchOptions.MAX_LANES)).orElse(1);
+        if (loops > 1) {
+            Optional<YamlValue> threadsValue = sw.get("threads");
+            if (threadsValue.isPresent() && threads == Dataplane.Threads.TWO) {
+                throw threadsValue.get().where().error("switch.threads: 2 gives the one switch loop a sender thread;"
+                    + " with switch.loops: " + loops + " each loop transmits itself (remove switch.threads)");
+            }
+            if (placement.cpu() != Dataplane.NO_CPU) {
+                throw sw.get("cpu").orElseThrow().where().error("switch.cpu pins the one switch loop; with"
+                    + " switch.loops: " + loops + " the kernel places the loops (remove switch.cpu)");
+            }
+            threads = Dataplane.Threads.ONE;
+        }
 
         Map<String, PortGroupPolicy> groups = new LinkedHashMap<>();
         for (YamlValue v : section(root, "portGroups")) {
@@ -96,6 +110,10 @@ public final class DaemonConfigParser {
         for (YamlValue v : section(root, "ports")) {
             PortConfig p = port(v, groups);
             unique(names, p.name(), v.where());
+            if (loops > 1 && p.type() == PortConfig.Type.INTERFACE) {
+                throw v.where().error("port '" + p.name() + "': an interface port has one socket, read by one loop;"
+                    + " with switch.loops: " + loops + " use taps and tunnels, or switch.loops: 1");
+            }
             ports.add(p);
         }
         List<TunnelConfig> tunnels = new ArrayList<>();
@@ -115,7 +133,8 @@ public final class DaemonConfigParser {
         }
         Optional<YamlValue> apiValue = root.get("api");
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
-        return new DaemonConfig(name, fdbCapacity, rpf, threads, placement, macMove, List.copyOf(groups.values()),
+        return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
+            List.copyOf(groups.values()),
             ports, tunnels, api);
     }
 

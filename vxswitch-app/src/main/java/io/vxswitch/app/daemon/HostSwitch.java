@@ -69,42 +69,51 @@ public final class HostSwitch implements AutoCloseable {
      * @param configFile where {@code config} came from, read again by {@code vxswitch config reload}
      */
     public static HostSwitch start(DaemonConfig config, Path configFile, Consumer<String> log) {
+        int loops = config.loops();
         Switch sw = new Switch(new SwitchOptions(config.name(), config.fdbCapacity(), SwitchOptions.DEFAULT_MAX_PORTS,
-            config.reversePathCheckPromisc(), new SecureRandom().nextLong()));
+            config.reversePathCheckPromisc(), new SecureRandom().nextLong(), loops));
         sw.setMacMoveGuard(config.macMove());
         for (PortGroupPolicy pg : config.portGroups()) {
             sw.addPortGroup(pg);
         }
-        List<PortDevice> opened = new ArrayList<>();
+        List<List<PortDevice>> opened = new ArrayList<>(); // per port, one device per loop
         List<String> summary = new ArrayList<>();
         List<TunnelInfo> tunnels = new ArrayList<>();
         try {
             for (PortConfig p : config.ports()) {
-                PortDevice device = openDevice(p, addToSwitch(sw, p));
-                opened.add(device);
-                summary.add(describe(sw, p, device));
+                List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops);
+                opened.add(devices);
+                summary.add(describe(sw, p, devices.get(0)) + queues(loops));
             }
             for (TunnelConfig t : config.tunnels()) {
-                TunnelPort device = openTunnel(sw, t, log);
-                opened.add(device);
-                tunnels.add(new TunnelInfo(t.name(), device.vtep(), t.local().toString(), t.port()));
+                List<PortDevice> devices = openTunnel(sw, t, loops, log);
+                opened.add(devices);
+                List<Vtep> vteps = devices.stream().map(d -> ((TunnelPort) d).vtep()).toList();
+                tunnels.add(new TunnelInfo(t.name(), vteps, t.local().toString(), t.port()));
                 summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
-                    t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), device.describe()));
+                    t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), devices.get(0).describe())
+                    + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
-            Dataplane dataplane = new Dataplane(sw, config.threads(), config.placement().busyPoll(),
+            Dataplane dataplane = new Dataplane(sw, loops, config.threads(), config.placement().busyPoll(),
                 config.placement().cpu(), log);
-            for (PortDevice d : opened) {
-                dataplane.add(d);
+            for (List<PortDevice> devices : opened) {
+                for (int i = 0; i < devices.size(); i++) {
+                    dataplane.add(devices.get(i), i);
+                }
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile);
             dataplane.start();
             return hs;
         } catch (RuntimeException e) {
-            for (PortDevice d : opened) {
-                d.close();
+            for (List<PortDevice> devices : opened) {
+                devices.forEach(PortDevice::close);
             }
             throw e;
         }
+    }
+
+    private static String queues(int loops) {
+        return loops > 1 ? ", " + loops + " queues" : "";
     }
 
     /** The start-up line of a port: what it is in the switch and on the host. */
@@ -123,15 +132,37 @@ public final class HostSwitch implements AutoCloseable {
             : sw.addVnicPort(p.name(), p.portGroup(), p.mac());
     }
 
-    /** Opens the port's Linux device (any thread: it does not touch the switch). */
-    static PortDevice openDevice(PortConfig p, int id) {
+    /**
+     * Opens the port's Linux device, one per forwarding loop: a tap gets a queue per loop (any thread: it does not
+     * touch the switch).
+     */
+    static List<PortDevice> openDevices(PortConfig p, int id, int loops) {
+        List<PortDevice> devices = new ArrayList<>();
         try {
-            return switch (p.type()) {
-                case TAP -> new TapPort(TapDevice.create(p.name(), tapOptions(p)), id, MAX_FRAME);
-                case INTERFACE -> new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()), id);
-            };
+            switch (p.type()) {
+                case TAP -> {
+                    TapDevice first = TapDevice.create(p.name(), tapOptions(p).withMultiQueue(loops > 1));
+                    devices.add(new TapPort(first, id, MAX_FRAME));
+                    for (int i = 1; i < loops; i++) {
+                        devices.add(new TapPort(first.openQueue(), id, MAX_FRAME));
+                    }
+                }
+                case INTERFACE -> {
+                    if (loops > 1) {
+                        throw new UserException("port " + p.name() + ": an interface port has one socket, read by one"
+                            + " loop: use switch.loops: 1");
+                    }
+                    devices.add(new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()),
+                        id));
+                }
+            }
+            return devices;
         } catch (LinuxException e) {
+            devices.forEach(PortDevice::close);
             throw new UserException("port " + p.name() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            devices.forEach(PortDevice::close);
+            throw e;
         }
     }
 
@@ -144,14 +175,15 @@ public final class HostSwitch implements AutoCloseable {
         return p.mac() == Port.NO_MAC ? o : o.withMac(p.mac());
     }
 
-    private static TunnelPort openTunnel(Switch sw, TunnelConfig t, Consumer<String> log) {
+    /** The tunnel port's devices, one per loop: each its own sockets and VTEP (shared remote VTEPs, flood lists). */
+    private static List<PortDevice> openTunnel(Switch sw, TunnelConfig t, int loops, Consumer<String> log) {
         String group = "tunnel-" + t.name();
         VlanPolicy vlan = t.vlan() == 0 ? VlanPolicy.none() : VlanPolicy.trunk(List.of(new VlanRange(t.vlan(), t.vlan())), 0);
         sw.addPortGroup(new PortGroupPolicy(group, vlan, SecurityPolicy.VDS_DEFAULT,
             t.learning() ? MacLearningPolicy.ENABLED : MacLearningPolicy.DISABLED));
         sw.addTunnelPort(t.name(), group);
         VniMap vnis = VniMap.of(t.vni(), t.vlan());
-        RemoteVteps remotes = new RemoteVteps(REMOTE_VTEPS);
+        RemoteVteps remotes = new RemoteVteps(REMOTE_VTEPS, loops);
         FloodList flood = new FloodList(remotes);
         for (VtepAddress r : t.remotes()) {
             flood.add(t.vni(), r);
@@ -159,14 +191,20 @@ public final class HostSwitch implements AutoCloseable {
         VxlanCounters counters = new VxlanCounters();
         DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
         Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
-        UdpSocketPool sockets;
+        List<PortDevice> devices = new ArrayList<>();
         try {
-            sockets = UdpSocketPool.open(t.local(), t.port());
+            for (int i = 0; i < loops; i++) {
+                Vtep lane = i == 0 ? vtep : vtep.forLane(i);
+                UdpSocketPool sockets = UdpSocketPool.open(t.local(), t.port(), loops > 1);
+                MtuCheck mtu = new MtuCheck(t.underlayMtu(), lane.counters(),
+                    line -> log.accept("tunnel " + t.name() + ": " + line));
+                devices.add(new TunnelPort(lane, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64, t.gro()));
+            }
+            return devices;
         } catch (LinuxException e) {
+            devices.forEach(PortDevice::close);
             throw new UserException("tunnel " + t.name() + ": " + e.getMessage(), e);
         }
-        MtuCheck mtu = new MtuCheck(t.underlayMtu(), counters, line -> log.accept("tunnel " + t.name() + ": " + line));
-        return new TunnelPort(vtep, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64, t.gro());
     }
 
     public Switch switchInstance() {

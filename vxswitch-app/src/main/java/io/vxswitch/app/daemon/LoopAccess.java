@@ -97,6 +97,10 @@ final class LoopAccess implements ManagedSwitch {
             if (p == null) {
                 throw ApiException.notFound("no port '" + portName + "'");
             }
+            if (dataplane.loops() > 1) {
+                throw new ApiException(409, "capture needs switch.loops: 1: with " + dataplane.loops()
+                    + " loops each reads its own share of port " + portName + "'s frames");
+            }
             PortCapture c = new PortCapture(p.id(), snaplen);
             try {
                 dataplane.attachCapture(c);
@@ -144,28 +148,40 @@ final class LoopAccess implements ManagedSwitch {
 
     @Override
     public DeviceOffload deviceOffload(String port) {
-        PortDevice d = device(port);
-        return d == null ? DeviceOffload.NONE : new DeviceOffload(d.superFramesCut(), d.segmentsFromCuts(),
-            d.superFramesCoalesced(), d.segmentsCoalesced());
+        long cut = 0;
+        long segments = 0;
+        long coalesced = 0;
+        long joined = 0;
+        List<PortDevice> devices = devices(port);
+        for (PortDevice d : devices) {
+            cut += d.superFramesCut();
+            segments += d.segmentsFromCuts();
+            coalesced += d.superFramesCoalesced();
+            joined += d.segmentsCoalesced();
+        }
+        return devices.isEmpty() ? DeviceOffload.NONE : new DeviceOffload(cut, segments, coalesced, joined);
     }
 
-    /** The device of port {@code port}, or null. */
-    private PortDevice device(String port) {
+    /** The devices of port {@code port}: one per forwarding loop; none for an unknown port. */
+    private List<PortDevice> devices(String port) {
         Port p = sw.port(port);
         if (p == null) {
-            return null;
+            return List.of();
         }
-        for (PortDevice d : dataplane.devices()) {
-            if (d.switchPort() == p.id()) {
-                return d;
-            }
-        }
-        return null;
+        return dataplane.devices().stream().filter(d -> d.switchPort() == p.id()).toList();
     }
 
     @Override
     public DeviceDrops deviceDrops(String port) {
-        PortDevice d = device(port);
-        return d == null ? DeviceDrops.NONE : new DeviceDrops(d.txQueueFull(), d.txRefused(), d.rxRefused());
+        long queueFull = 0;
+        long refused = 0;
+        long rxRefused = 0;
+        List<PortDevice> devices = devices(port);
+        for (PortDevice d : devices) {
+            queueFull += d.txQueueFull();
+            refused += d.txRefused();
+            rxRefused += d.rxRefused();
+        }
+        return devices.isEmpty() ? DeviceDrops.NONE : new DeviceDrops(queueFull, refused, rxRefused);
     }
 }

@@ -133,9 +133,9 @@ final class Reconfigurer {
             }
             return HostSwitch.addToSwitch(s, p);
         });
-        PortDevice device;
+        List<PortDevice> devices;
         try {
-            device = HostSwitch.openDevice(p, id);
+            devices = HostSwitch.openDevices(p, id, dataplane.loops());
         } catch (RuntimeException e) {
             loop.call(s -> {
                 s.removePort(p.name());
@@ -144,8 +144,10 @@ final class Reconfigurer {
             throw ApiException.badRequest(e.getMessage());
         }
         return loop.call(s -> {
-            dataplane.add(device);
-            return "added " + HostSwitch.describe(s, p, device);
+            for (int i = 0; i < devices.size(); i++) {
+                dataplane.add(devices.get(i), i);
+            }
+            return "added " + HostSwitch.describe(s, p, devices.get(0));
         });
     }
 

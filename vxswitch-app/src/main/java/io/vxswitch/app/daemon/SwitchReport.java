@@ -7,6 +7,7 @@ import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.packet.Malformation;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,9 @@ public final class SwitchReport {
 
     /** With the devices' transmit drops (queue full, refused by the kernel) added to their ports' drops. */
     public static String render(Switch sw, List<PortDevice> devices, long now) {
-        Map<Integer, PortDevice> byPort = new HashMap<>();
+        Map<Integer, List<PortDevice>> byPort = new HashMap<>(); // one device per forwarding loop
         for (PortDevice d : devices) {
-            byPort.put(d.switchPort(), d);
+            byPort.computeIfAbsent(d.switchPort(), k -> new ArrayList<>()).add(d);
         }
         StringBuilder sb = new StringBuilder();
         sb.append("MAC table of ").append(sw.name()).append(":\n").append(sw.showFdb(now));
@@ -43,12 +44,10 @@ public final class SwitchReport {
                     drops.append(", malformed:").append(m.counterName()).append('=').append(c.malformed(m));
                 }
             }
-            PortDevice device = byPort.get(p.id());
-            if (device != null) {
-                appendCount(drops, "tx_queue_full", device.txQueueFull());
-                appendCount(drops, "tx_refused", device.txRefused());
-                appendCount(drops, "rx_refused", device.rxRefused());
-            }
+            List<PortDevice> own = byPort.getOrDefault(p.id(), List.of());
+            appendCount(drops, "tx_queue_full", own.stream().mapToLong(PortDevice::txQueueFull).sum());
+            appendCount(drops, "tx_refused", own.stream().mapToLong(PortDevice::txRefused).sum());
+            appendCount(drops, "rx_refused", own.stream().mapToLong(PortDevice::rxRefused).sum());
             sb.append(String.format("%-12s %10d %12d %10d %12d  %s%n", p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(),
                 c.txBytes(), drops.isEmpty() ? "-" : drops));
         }

@@ -17,23 +17,34 @@ final class Iperf {
     }
 
     static Result tcp(Lab lab, Netns server, String serverIp, Netns client, int seconds) {
+        return tcp(lab, server, serverIp, client, seconds, 1);
+    }
+
+    /** {@code streams} parallel TCP connections ({@code -P}); the result is their sum. */
+    static Result tcp(Lab lab, Netns server, String serverIp, Netns client, int seconds, int streams) {
         Background srv = lab.spawn("iperf3 server " + server.name(), server, "iperf3", "-s", "-1", "-B", serverIp,
             "--forceflush");
         srv.awaitOutput(out -> out.contains("Server listening"), "'Server listening'", Duration.ofSeconds(10));
         Cmd.Result r = client.run(Duration.ofSeconds(seconds + 30L), "iperf3", "-c", serverIp, "-t",
-            Integer.toString(seconds), "-f", "m", "--connect-timeout", "5000");
+            Integer.toString(seconds), "-f", "m", "--connect-timeout", "5000", "-P", Integer.toString(streams));
         srv.stop("TERM", Duration.ofSeconds(3));
         String out = r.out() + r.err();
         Matcher m = RECEIVER.matcher(out);
-        if (!r.ok() || !m.find()) {
+        String value = null;
+        String unit = null;
+        while (m.find()) { // the last receiver line: with -P, the [SUM] of the streams
+            value = m.group(1);
+            unit = m.group(2);
+        }
+        if (!r.ok() || value == null) {
             return new Result(0, out);
         }
-        double scale = switch (m.group(2)) {
+        double scale = switch (unit) {
             case "K" -> 1e-3;
             case "G" -> 1e3;
             case "M" -> 1;
             default -> 1e-6;
         };
-        return new Result(Double.parseDouble(m.group(1)) * scale, out);
+        return new Result(Double.parseDouble(value) * scale, out);
     }
 }

@@ -23,6 +23,23 @@ class KernelVxlanIT extends LabIT {
     static final String VM2_MAC = "02:00:00:00:00:02";
     static final String VM3_MAC = "02:00:00:00:00:03";
 
+    /**
+     * hostA's config in the VXLAN tests: vm1 and vm2 on taps in VLAN 119, tunnel vx119 to 192.0.2.2;
+     * {@code switchSettings} go into the switch line, e.g. {@code ", loops: 2"}.
+     */
+    static String hostA(String switchSettings) {
+        return """
+            switch: {name: it-hostA%s}
+            portGroups:
+              - {name: vlan119, vlan: 119}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
+              - {name: vm2, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
+            tunnels:
+              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+            """.formatted(switchSettings, VM1_MAC, VM2_MAC);
+    }
+
     private Netns hostB;
     private Netns vm1;
     private Netns vm2;
@@ -44,16 +61,7 @@ class KernelVxlanIT extends LabIT {
         hostB.offloadsOff("ul0");
         vm3 = lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", VM3_MAC);
 
-        daemon = Daemon.start(lab, hostA, """
-            switch: {name: it-hostA}
-            portGroups:
-              - {name: vlan119, vlan: 119}
-            ports:
-              - {name: vm1, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
-              - {name: vm2, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
-            tunnels:
-              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
-            """.formatted(VM1_MAC, VM2_MAC));
+        daemon = Daemon.start(lab, hostA, hostA(""));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
         vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", VM2_MAC);
     }

@@ -56,16 +56,7 @@ class OvsVxlanIT extends LabIT {
         hostB.offloadsOff("vm3");
         ovs.vsctl("add-port", "br-int", "vm3");
 
-        Daemon.start(lab, hostA, """
-            switch: {name: it-hostA}
-            portGroups:
-              - {name: vlan119, vlan: 119}
-            ports:
-              - {name: vm1, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
-              - {name: vm2, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
-            tunnels:
-              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
-            """.formatted(VM1_MAC, VM2_MAC));
+        Daemon.start(lab, hostA, KernelVxlanIT.hostA(""));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
         vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", VM2_MAC);
     }

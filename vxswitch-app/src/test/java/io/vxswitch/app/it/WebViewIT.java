@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -83,6 +84,8 @@ class WebViewIT extends LabIT {
             .contains(daemon.tokenFile().toString());
         browser.get(base + "/?token=" + Files.readString(daemon.tokenFile()).trim());
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        // The page redraws its tables on every snapshot: an element found a moment ago may be gone when read.
+        wait.ignoring(StaleElementReferenceException.class);
         wait.until(ExpectedConditions.textToBe(By.id("status"), "live"));
         assertThat(browser.findElement(By.id("switch-name")).getText()).isEqualTo("esxi-web");
         assertThat(browser.findElements(By.cssSelector("table.ports[data-port-group='nested'] tr[data-port='nested']")))
@@ -94,12 +97,13 @@ class WebViewIT extends LabIT {
 
         Ping p = nested.ping("10.0.0.1");
         assertThat(p.allAnsweredOnce()).as(p + lab.diagnostics()).isTrue();
-        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(nestedRow));
-        assertThat(row.getText()).contains("nested").contains("119").contains("learned");
+        String row = wait.until(d -> d.findElement(nestedRow).getText()); // read in the wait: a redraw may come
+        assertThat(row).contains("nested").contains("119").contains("learned");
 
         browser.findElement(By.id("filter-mac")).sendKeys("52:54");
         wait.until(d -> d.findElements(By.cssSelector("#fdb-table tbody tr")).size() == 1);
-        assertThat(browser.findElement(By.id("fdb-count")).getText()).startsWith("1 of ");
+        String count = wait.until(d -> d.findElement(By.id("fdb-count")).getText());
+        assertThat(count).startsWith("1 of ");
 
         new Select(browser.findElement(By.id("trace-port"))).selectByValue("vm1");
         browser.findElement(By.id("trace-src")).sendKeys("02:00:00:00:01:01");

@@ -1,16 +1,11 @@
 package io.vxswitch.linux.dataplane;
 
-import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.LinuxException;
-import io.vxswitch.linux.poll.Epoll;
-import io.vxswitch.linux.poll.EventFd;
-import io.vxswitch.packet.offload.Offload;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,20 +14,21 @@ import java.util.function.Consumer;
 /**
  * The threads of one host switch and the devices they drive.
  *
- * <p><b>The switch loop</b> owns the {@link Switch}: it waits on every port's descriptor, drains the ready ones
- * into the switch, queues each decision's copies on their ports, flushes the queues at the end of the turn,
- * and between turns runs control commands and housekeeping (FDB aging, link checks) once a second: Aeron's duty
- * cycle. Nothing else touches the switch while it runs, so the data path takes no lock; other threads reach it
- * through {@link #submit}.
+ * <p><b>The switch loop</b> ({@link SwitchLoop} 0) waits on its ports' descriptors, drains the ready ones into the
+ * switch, queues each decision's copies on their ports, flushes the queues at the end of the turn, and between turns
+ * runs control commands and housekeeping (FDB aging, link checks) once a second: Aeron's duty cycle. Other threads
+ * change the switch only through {@link #submit}, so the data path takes no lock.
  *
  * <p><b>The sender loop</b> (with {@link Threads#TWO}, the default for two or more cores) makes the transmit
  * syscalls for the flushed batches, and with them the kernel work each send sets off, on the other core. The
  * hand-off is a ring of batch slots per port ({@link SlotRing}): one volatile write per batch each way. With
  * {@link Threads#ONE} the switch loop transmits after each flush itself.
  *
- * <p>Why not one loop per core, each owning some ports: both would learn into and look up the one FDB, which
- * would need a concurrent or sharded FDB on the hot path. Splitting receive-and-decide from transmit keeps the
- * switch single-writer and still moves about half the syscalls to the second core.
+ * <p><b>Several forwarding loops</b> ({@code loops} &gt; 1, one per core): each loop has a device of its own for
+ * every port (a queue of a multi-queue tap, a tunnel socket sharing the VXLAN port) and forwards through a
+ * {@link io.vxswitch.forwarding.ForwardingLane} of its own, and transmits itself. The kernel keeps each flow on one
+ * queue, so no flow is reordered. Loop 0 still runs commands and housekeeping; before a command, or a link change,
+ * changes the switch, it holds the other loops at the top of their turn until it is done.
  */
 public final class Dataplane implements AutoCloseable {
     /** How many threads drive the ports. */
@@ -61,25 +57,18 @@ public final class Dataplane implements AutoCloseable {
     private final int switchCpu;
     private final Switch sw;
     private final Consumer<String> log;
-    private final ForwardingDecision decision;
-    /** What a frame from a device without offloads needs: nothing. Never written. */
-    private final Offload finished = new Offload();
-    private final Epoll epoll;
-    private final EventFd wakeup = new EventFd();
-    private final PortDevice[] byPort;
-    private final PortDevice[] byFd;
+    private final SwitchLoop[] loops;
+    private final Thread[] loopThreads;
+    /** Link state per switch port, as loop 0's device of the port shows it; loop 0 only. */
     private final LinkState[] linkStates;
-    /** Active captures by switch port; written on the switch loop only. */
+    /** Active captures by switch port; written on the switch loop only (one loop: captures need that). */
     private final PortCapture[] captures;
-    private final List<PortDevice> devices = new ArrayList<>();
     /** Removed devices waiting until the sender can no longer be inside them, with the sender's turn at removal. */
     private final List<PortDevice> retired = new ArrayList<>();
     private final List<Long> retiredAt = new ArrayList<>();
     private final ConcurrentLinkedQueue<Consumer<Switch>> commands = new ConcurrentLinkedQueue<>();
-    private final int[] readyFds = new int[64];
     private final SenderLoop sender;
     private final Backpressure backpressure;
-    private final Thread switchThread;
     private volatile boolean running = true;
     private long nextHousekeeping;
 
@@ -98,41 +87,69 @@ public final class Dataplane implements AutoCloseable {
      *                  loop starts; {@link #NO_CPU} to leave placement to the kernel
      */
     public Dataplane(Switch sw, Threads threads, boolean busyPoll, int switchCpu, Consumer<String> log) {
+        this(sw, 1, threads, busyPoll, switchCpu, log);
+    }
+
+    /**
+     * @param loops forwarding loops, each with its own devices ({@link #add(PortDevice, int)}); at most the switch's
+     *              lanes. More than one transmit themselves, so {@code threads} must be {@link Threads#ONE}, and
+     *              {@code switchCpu} {@link #NO_CPU}
+     */
+    public Dataplane(Switch sw, int loops, Threads threads, boolean busyPoll, int switchCpu, Consumer<String> log) {
+        if (loops < 1 || loops > sw.options().lanes()) {
+            throw new IllegalArgumentException("loops must be 1-" + sw.options().lanes() + " (the switch's lanes), got "
+                + loops);
+        }
+        if (loops > 1 && (threads != Threads.ONE || switchCpu != NO_CPU)) {
+            throw new IllegalArgumentException("with " + loops + " loops each transmits itself on a CPU the kernel"
+                + " picks: no sender thread (threads 1), no switch CPU");
+        }
         this.busyPoll = busyPoll;
         this.switchCpu = switchCpu;
         this.sw = sw;
         this.log = log;
-        this.decision = sw.newDecision();
-        this.epoll = new Epoll(64);
-        this.byPort = new PortDevice[sw.options().maxPorts()];
-        this.byFd = new PortDevice[4096];
-        this.linkStates = new LinkState[sw.options().maxPorts()];
-        this.captures = new PortCapture[sw.options().maxPorts()];
+        int maxPorts = sw.options().maxPorts();
+        this.linkStates = new LinkState[maxPorts];
+        this.captures = new PortCapture[maxPorts];
         this.sender = threads == Threads.TWO ? new SenderLoop("vxswitch-sender") : null;
         this.backpressure = new Backpressure(sender);
-        this.switchThread = Thread.ofPlatform().name("vxswitch-switch").unstarted(this::run);
-        epoll.add(wakeup.fd(), Epoll.IN);
+        this.loops = new SwitchLoop[loops];
+        this.loopThreads = new Thread[loops];
+        for (int i = 0; i < loops; i++) {
+            this.loops[i] = new SwitchLoop(this, i, sw.lane(i), sw.newDecision(), maxPorts);
+            int index = i;
+            loopThreads[i] = Thread.ofPlatform().name(i == 0 ? "vxswitch-switch" : "vxswitch-loop-" + i)
+                .unstarted(() -> run(index));
+        }
     }
 
     public Threads threads() {
         return sender == null ? Threads.ONE : Threads.TWO;
     }
 
-    /** Adds a port device; call before {@link #start}, or through {@link #submit} once it runs. */
+    /** How many forwarding loops drive the ports. */
+    public int loops() {
+        return loops.length;
+    }
+
+    /** Adds a port device to loop 0; call before {@link #start}, or through {@link #submit} once it runs. */
     public void add(PortDevice device) {
-        if (device.fd() >= byFd.length) {
-            throw new IllegalStateException("descriptor " + device.fd() + " is beyond the loop's table ("
-                + byFd.length + ")");
+        add(device, 0);
+    }
+
+    /**
+     * Adds a port device to loop {@code loop}: each loop needs a device of its own for every port. Before
+     * {@link #start}, or through {@link #submit} (which holds the other loops) once it runs.
+     */
+    public void add(PortDevice device, int loop) {
+        loops[loop].add(device);
+        if (loop == 0) {
+            linkStates[device.switchPort()] = LinkState.UP;
         }
-        byPort[device.switchPort()] = device;
-        byFd[device.fd()] = device;
-        linkStates[device.switchPort()] = LinkState.UP;
         device.attach(backpressure);
-        devices.add(device);
         if (sender != null) {
             sender.add(device);
         }
-        epoll.add(device.fd(), Epoll.IN);
     }
 
     /**
@@ -141,18 +158,17 @@ public final class Dataplane implements AutoCloseable {
      * {@link #submit}; the switch port itself is the caller's to remove.
      */
     public void remove(PortDevice device) {
-        if (!devices.remove(device)) {
+        SwitchLoop owner = ownerOf(device);
+        if (owner == null) {
             throw new IllegalArgumentException("not a device of this dataplane: " + device.describe());
         }
         int id = device.switchPort();
-        if (linkStates[id] != LinkState.GONE) {
-            epoll.remove(device.fd());
-        }
-        byFd[device.fd()] = null;
-        byPort[id] = null;
-        linkStates[id] = null;
-        if (captures[id] != null) {
-            detachCapture(captures[id]);
+        owner.remove(device);
+        if (owner.index() == 0) {
+            linkStates[id] = null;
+            if (captures[id] != null) {
+                detachCapture(captures[id]);
+            }
         }
         if (sender == null) {
             device.close();
@@ -173,6 +189,15 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
+    private SwitchLoop ownerOf(PortDevice device) {
+        for (SwitchLoop l : loops) {
+            if (l.devices.contains(device)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     private void closeRetired() {
         for (int i = retired.size() - 1; i >= 0; i--) {
             if (sender.turns() - retiredAt.get(i) >= 2) {
@@ -182,9 +207,16 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    /** The devices, in the order added. Their counters may be read from any thread (a moment old). */
+    /**
+     * The devices, loop by loop, each loop's in the order added. Their counters may be read from any thread (a
+     * moment old).
+     */
     public List<PortDevice> devices() {
-        return List.copyOf(devices);
+        List<PortDevice> all = new ArrayList<>();
+        for (SwitchLoop l : loops) {
+            all.addAll(l.devices);
+        }
+        return all;
     }
 
     /** Starts the loops. */
@@ -192,20 +224,26 @@ public final class Dataplane implements AutoCloseable {
         if (sender != null) {
             sender.thread().start();
         }
-        switchThread.start();
+        for (Thread t : loopThreads) {
+            t.start();
+        }
     }
 
     /** Runs {@code command} on the switch loop between two turns; the way other threads change the switch. */
     public void submit(Consumer<Switch> command) {
         commands.add(command);
-        wakeup.signal();
+        loops[0].wakeup.signal();
     }
 
-    /** Stops the switch loop after its current turn, then the sender once it has sent what was flushed. */
+    /** Stops the loops after their current turn, then the sender once it has sent what was flushed. */
     public void stop() {
         running = false;
-        wakeup.signal();
-        join(switchThread);
+        for (SwitchLoop l : loops) {
+            l.wakeup.signal();
+        }
+        for (Thread t : loopThreads) {
+            join(t);
+        }
         if (sender != null) {
             sender.stop();
             join(sender.thread());
@@ -214,7 +252,9 @@ public final class Dataplane implements AutoCloseable {
 
     /** Waits until the switch loop ends (after {@link #stop} from another thread). */
     public void awaitStop() throws InterruptedException {
-        switchThread.join();
+        for (Thread t : loopThreads) {
+            t.join();
+        }
     }
 
     private static void join(Thread t) {
@@ -225,37 +265,49 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    private void run() {
+    private void run(int index) {
+        SwitchLoop loop = loops[index];
+        if (index == 0) {
+            runCoordinator(loop);
+            return;
+        }
+        while (running) {
+            loop.holdIfAsked();
+            int ready = loop.await(busyPoll ? 0 : WAIT_MILLIS);
+            if (ready == 0 && busyPoll) {
+                Thread.onSpinWait();
+            }
+            loop.drain(ready, System.nanoTime());
+            if (loop.flush()) {
+                loop.transmit();
+            }
+        }
+        loop.flush();
+        loop.transmit();
+    }
+
+    /** Loop 0: forwards like the others, and runs commands and housekeeping between turns. */
+    private void runCoordinator(SwitchLoop loop) {
         if (switchCpu != NO_CPU) {
             placeOnCpu();
         }
         nextHousekeeping = System.nanoTime() + HOUSEKEEPING_PERIOD_NANOS;
         while (running) {
-            int ready = epoll.wait(readyFds, busyPoll ? 0 : WAIT_MILLIS);
+            int ready = loop.await(busyPoll ? 0 : WAIT_MILLIS);
             if (ready == 0 && busyPoll) {
                 Thread.onSpinWait();
             }
             long now = System.nanoTime();
             runCommands();
-            for (int k = 0; k < ready; k++) {
-                int fd = readyFds[k];
-                if (fd == wakeup.fd()) {
-                    wakeup.drain();
-                    continue;
-                }
-                PortDevice device = byFd[fd];
-                if (device != null && device.drain(this, now) == PortDevice.GONE) {
-                    checkLink(device);
-                }
-            }
-            flushAll();
+            loop.drain(ready, now);
+            flush(loop);
             if (now - nextHousekeeping >= 0) {
                 housekeeping(now);
                 nextHousekeeping = now + HOUSEKEEPING_PERIOD_NANOS;
             }
         }
         runCommands();
-        flushAll();
+        flush(loop);
         for (PortCapture c : captures) {
             if (c != null) {
                 detachCapture(c);
@@ -275,49 +327,84 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    private void flushAll() {
-        boolean published = false;
-        for (int i = 0; i < devices.size(); i++) {
-            published |= devices.get(i).flush();
-        }
-        if (!published) {
+    private void flush(SwitchLoop loop) {
+        if (!loop.flush()) {
             return;
         }
         if (sender != null) {
             sender.wakeIfParked();
         } else {
-            for (int i = 0; i < devices.size(); i++) {
-                devices.get(i).transmit();
-            }
+            loop.transmit();
         }
     }
 
     private void runCommands() {
-        Consumer<Switch> c;
-        while ((c = commands.poll()) != null) {
-            c.accept(sw);
+        if (commands.isEmpty()) {
+            return;
+        }
+        holdOthers();
+        try {
+            Consumer<Switch> c;
+            while ((c = commands.poll()) != null) {
+                c.accept(sw);
+            }
+        } finally {
+            releaseOthers();
+        }
+    }
+
+    /** Parks every other loop at the top of its turn: from here until {@link #releaseOthers} nothing forwards. */
+    private void holdOthers() {
+        for (int i = 1; i < loops.length; i++) {
+            loops[i].holdRequested = true;
+            loops[i].wakeup.signal();
+        }
+        for (int i = 1; i < loops.length; i++) {
+            while (!loops[i].held && loopThreads[i].isAlive()) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void releaseOthers() {
+        for (int i = 1; i < loops.length; i++) {
+            loops[i].holdRequested = false;
         }
     }
 
     private void housekeeping(long now) {
-        sw.expire(now);
+        sw.expire(now); // the FDB takes its own lock: the other loops keep forwarding
         if (!retired.isEmpty()) {
             closeRetired();
         }
         for (String line : sw.macMoveLog().poll(now)) {
             log.accept(line);
         }
-        for (int i = 0; i < devices.size(); i++) {
-            PortDevice device = devices.get(i);
-            checkLink(device);
-            String notice = device.takeNotice();
-            if (notice != null) {
-                log.accept("port " + portName(device.switchPort()) + ": " + notice);
+        SwitchLoop first = loops[0];
+        for (int i = 0; i < first.devices.size(); i++) {
+            checkLink(first.devices.get(i));
+        }
+        for (SwitchLoop l : loops) {
+            for (int i = 0; i < l.devices.size(); i++) {
+                PortDevice device = l.devices.get(i);
+                String notice = device.takeNotice();
+                if (notice != null) {
+                    log.accept("port " + portName(device.switchPort()) + ": " + notice);
+                }
             }
         }
     }
 
-    /** Follows a device's link state into the switch port's, and says so once per change. */
+    /** A device's drain found it gone for good: loop 0 follows the link; another loop stops waiting on it. */
+    void deviceGone(SwitchLoop loop, PortDevice device) {
+        if (loop.index() == 0) {
+            checkLink(device);
+        } else {
+            loop.forget(device);
+        }
+    }
+
+    /** Follows a device's link state into the switch port's, and says so once per change; loop 0 only. */
     private void checkLink(PortDevice device) {
         int id = device.switchPort();
         LinkState was = linkStates[id];
@@ -336,15 +423,20 @@ public final class Dataplane implements AutoCloseable {
         }
         linkStates[id] = now;
         Port port = sw.port(id);
-        int flushed = port == null ? 0 : sw.setPortUp(port.name(), now == LinkState.UP);
+        int flushed;
+        holdOthers();
+        try {
+            flushed = port == null ? 0 : sw.setPortUp(port.name(), now == LinkState.UP);
+        } finally {
+            releaseOthers();
+        }
         String macs = flushed == 0 ? "" : "; " + flushed + " learned MAC" + (flushed == 1 ? "" : "s") + " flushed";
         switch (now) {
             case UP -> log.accept("port " + portName(id) + ": link up on " + device.describe());
             case DOWN -> log.accept("port " + portName(id) + ": link down on " + device.describe() + macs
                 + "; the port forwards again when the link comes back up");
             case GONE -> {
-                epoll.remove(device.fd());
-                byFd[device.fd()] = null;
+                loops[0].forget(device);
                 log.accept("port " + portName(id) + ": " + device.describe() + " is gone (" + device.goneReason()
                     + "); port down" + macs + ". Restart vxswitch to attach the port again");
             }
@@ -359,9 +451,13 @@ public final class Dataplane implements AutoCloseable {
     /**
      * Starts copying port {@code port}'s frames into {@code capture}; from the switch loop (through {@link #submit}).
      *
-     * @throws IllegalStateException if the port is already being captured
+     * @throws IllegalStateException if the port is already being captured, or several loops read it
      */
     public void attachCapture(PortCapture capture) {
+        if (loops.length > 1) {
+            throw new IllegalStateException("capture needs switch.loops: 1 (with " + loops.length
+                + " loops a port's frames are read by several threads)");
+        }
         if (captures[capture.port()] != null) {
             throw new IllegalStateException("already being captured");
         }
@@ -376,64 +472,22 @@ public final class Dataplane implements AutoCloseable {
         capture.markStopped();
     }
 
-    /** Forwards one finished frame received on {@code port} and queues its copies. Called by the devices' drain. */
-    void forward(int port, MemorySegment frame, long offset, int length, long now) {
-        forward(port, frame, offset, length, finished, now);
-    }
-
-    /** The same for a frame that may still need {@code offload} (from a tap with offloads). */
-    void forward(int port, MemorySegment frame, long offset, int length, Offload offload, long now) {
-        PortCapture c = captures[port];
-        if (c != null) {
-            c.offer(frame, offset, length, now);
-        }
-        sw.forward(port, frame, offset, length, now, decision);
-        dispatch(offload, now);
-    }
-
-    /**
-     * A decapsulated frame the switch decided on, received on tunnel port {@code port}: captured, then sent;
-     * {@code offload} says what it still needs (a coalesced super-frame).
-     */
-    void dispatchFromTunnel(int port, Offload offload, long now) {
-        PortCapture c = captures[port];
-        if (c != null) {
-            c.offer(decision.frame().segment(), decision.frame().offset(), decision.frame().length(), now);
-        }
-        dispatch(offload, now);
-    }
-
-    /** The decision buffer, for devices that call the switch themselves (tunnels). */
-    ForwardingDecision decision() {
-        return decision;
-    }
-
-    /** Queues every copy of the current decision on its port's device. */
-    private void dispatch(Offload offload, long now) {
-        ForwardingDecision d = decision;
-        for (int i = 0; i < d.egressCount(); i++) {
-            int port = d.egressPort(i);
-            PortDevice out = byPort[port];
-            if (out != null) {
-                out.send(d, i, offload, now);
-            }
-            PortCapture c = captures[port];
-            if (c != null) {
-                c.offerEgress(d, i, now);
-            }
-        }
+    /** The capture of port {@code port}, or null; on the data path. */
+    PortCapture capture(int port) {
+        return captures[port];
     }
 
     /** Frees every device; after {@link #stop}. */
     @Override
     public void close() {
-        for (PortDevice d : devices) {
-            d.close();
+        for (SwitchLoop l : loops) {
+            for (PortDevice d : l.devices) {
+                d.close();
+            }
+            l.close();
         }
         for (PortDevice d : retired) {
             d.close();
         }
-        wakeup.close();
-        epoll.close();
     }
 }

@@ -86,24 +86,24 @@ public final class InterfacePort implements PortDevice {
     }
 
     @Override
-    public int drain(Dataplane dataplane, long now) {
+    public int drain(SwitchLoop loop, long now) {
         if (ring != null) {
-            return drainRing(dataplane, now);
+            return drainRing(loop, now);
         }
         int n = socket.receive(rx);
         keepFirstError(n);
         for (int k = 0; k < n; k++) {
-            forward(dataplane, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
+            forward(loop, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
         }
         return Math.max(n, 0);
     }
 
-    private int drainRing(Dataplane dataplane, long now) {
+    private int drainRing(SwitchLoop loop, long now) {
         int frames = 0;
         int blocks = 0;
         while (blocks < BLOCKS_PER_TURN && ring.nextBlock()) {
             while (ring.nextFrame()) {
-                forward(dataplane, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
+                forward(loop, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
                 frames++;
             }
             ring.releaseBlock(); // every copy is queued by now: the frames' bytes may go back to the kernel
@@ -122,12 +122,12 @@ public final class InterfacePort implements PortDevice {
         }
     }
 
-    private void forward(Dataplane dataplane, MemorySegment buffer, long frame, int length, long now) {
+    private void forward(SwitchLoop loop, MemorySegment buffer, long frame, int length, long now) {
         if (vnet == 0) {
-            dataplane.forward(switchPort, buffer, frame, length, now);
+            loop.forward(switchPort, buffer, frame, length, now);
         } else {
             offload.read(buffer, frame - vnet);
-            dataplane.forward(switchPort, buffer, frame, length, offload, now);
+            loop.forward(switchPort, buffer, frame, length, offload, now);
         }
     }
 

@@ -23,9 +23,9 @@ public interface PortDevice extends AutoCloseable {
 
     /**
      * Switch loop: reads what is waiting (a bounded batch, so other ports get their turn) and hands each frame to
-     * {@link Dataplane#forward}; returns the frames read, or {@link #GONE}.
+     * {@link SwitchLoop#forward}; returns the frames read, or {@link #GONE}.
      */
-    int drain(Dataplane dataplane, long now);
+    int drain(SwitchLoop loop, long now);
 
     /** Before the loops start: how {@link #send} waits when every transmit slot is taken. */
     void attach(Backpressure backpressure);

@@ -76,7 +76,7 @@ public final class TapPort implements PortDevice {
     }
 
     @Override
-    public int drain(Dataplane dataplane, long now) {
+    public int drain(SwitchLoop loop, long now) {
         int frames = 0;
         while (frames < BATCH) {
             int n = tap.read(rx, 0, maxRead + 1);
@@ -91,10 +91,10 @@ public final class TapPort implements PortDevice {
             if (n > maxRead) {
                 rxTooLong++; // the kernel cut it to fit: forwarding the rest would send a corrupt frame
             } else if (!vnet) {
-                dataplane.forward(switchPort, rx, 0, n, now);
+                loop.forward(switchPort, rx, 0, n, now);
             } else if (n > VirtioNetHeader.LENGTH) {
                 offload.read(rx, 0);
-                dataplane.forward(switchPort, rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload, now);
+                loop.forward(switchPort, rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload, now);
             } else {
                 rxTooLong++; // a vnet header and no frame: cannot come from a working kernel
             }

@@ -103,8 +103,8 @@ public final class TunnelPort implements PortDevice {
     }
 
     @Override
-    public int drain(Dataplane dataplane, long now) {
-        return receiver.drain(dataplane, now);
+    public int drain(SwitchLoop loop, long now) {
+        return receiver.drain(loop, now);
     }
 
     @Override
@@ -175,7 +175,7 @@ public final class TunnelPort implements PortDevice {
         RemoteVteps remotes = vtep.remotes();
         b.message(at, offset, Vxlan.LENGTH + innerLength, 0, remotes.high(remote), remotes.low(remote), dstPort);
         b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
-        remotes.countTx(remote);
+        remotes.countTx(vtep.lane(), remote, 1);
         vtep.counters().countEncapsulated();
         commit(at, Vxlan.LENGTH + innerLength, 1);
     }
@@ -205,7 +205,7 @@ public final class TunnelPort implements PortDevice {
         int segmentSize = last - first > 1 ? Vxlan.LENGTH + software.length(first) : 0;
         b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
         b.flowHash(at, flows.port(b.buffer(), offset + Vxlan.LENGTH, software.length(first)));
-        remotes.countTx(remote, last - first);
+        remotes.countTx(vtep.lane(), remote, last - first);
         vtep.counters().countEncapsulated(last - first);
         commit(at, bytes, last - first);
     }

@@ -60,7 +60,7 @@ final class TunnelReceiver implements AutoCloseable {
     }
 
     /** Receives what is waiting (one recvmmsg) and hands every frame, or super-frame, to the switch. */
-    int drain(Dataplane dataplane, long now) {
+    int drain(SwitchLoop loop, long now) {
         int n = socket.receive(rx);
         for (int k = 0; k < n; k++) {
             if (rx.truncated(k)) {
@@ -75,18 +75,18 @@ final class TunnelReceiver implements AutoCloseable {
             int each = joined > 0 ? joined : length;
             int at = 0;
             do { // once at least: an empty datagram is the decapsulator's to count
-                receiveDatagram(dataplane, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
+                receiveDatagram(loop, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
                 at += each;
             } while (at < length);
         }
         if (coalescer != null && coalescer.isOpen()) {
-            forwardCoalesced(dataplane, now);
+            forwardCoalesced(loop, now);
         }
         return Math.max(n, 0);
     }
 
     /** Decapsulates one VXLAN datagram at {@code rx.buffer()[offset]}, then coalesces or forwards its inner frame. */
-    private void receiveDatagram(Dataplane dataplane, long srcHigh, long srcLow, long offset, int length, long now) {
+    private void receiveDatagram(SwitchLoop loop, long srcHigh, long srcLow, long offset, int length, long now) {
         if (vtep.decapsulate(rx.buffer(), offset, length) != VxlanDrop.NONE) {
             return; // counted by the decapsulator
         }
@@ -97,7 +97,7 @@ final class TunnelReceiver implements AutoCloseable {
                 return;
             }
             if (coalescer.isOpen()) {
-                forwardCoalesced(dataplane, now);
+                forwardCoalesced(loop, now);
             }
             if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
                 openHigh = srcHigh;
@@ -107,13 +107,13 @@ final class TunnelReceiver implements AutoCloseable {
             }
         }
         if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
-            1, now, dataplane.decision()) == VxlanDrop.NONE) {
-            dataplane.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
+            1, now, loop.decision()) == VxlanDrop.NONE) {
+            loop.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
         }
     }
 
     /** Hands the coalesced super-frame (or the one segment that found no follower) to the switch. */
-    private void forwardCoalesced(Dataplane dataplane, long now) {
+    private void forwardCoalesced(SwitchLoop loop, long now) {
         int segments = coalescer.segments();
         int length = coalescer.finish(coalesced);
         if (segments > 1) {
@@ -121,8 +121,8 @@ final class TunnelReceiver implements AutoCloseable {
             superFrames++;
         }
         if (vtep.forwardInner(openHigh, openLow, openVlan, coalescer.frameSegment(), coalescer.frameOffset(), length,
-            segments, now, dataplane.decision()) == VxlanDrop.NONE) {
-            dataplane.dispatchFromTunnel(vtep.tunnelPort(), coalesced, now);
+            segments, now, loop.decision()) == VxlanDrop.NONE) {
+            loop.dispatchFromTunnel(vtep.tunnelPort(), coalesced, now);
         }
     }
 

@@ -12,6 +12,7 @@ public final class Sockets {
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
+    public static final int SO_REUSEPORT = 15;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     /** Reads and clears the socket's pending error (sk_err), as a failed receive would. */

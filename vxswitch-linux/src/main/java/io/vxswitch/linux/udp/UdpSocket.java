@@ -25,7 +25,10 @@ import java.lang.ref.Reference;
 /**
  * A non-blocking UDP socket bound to one local address and port, IPv4 or IPv6 (IPv6-only, no mapped IPv4),
  * for the VXLAN underlay. {@code SO_REUSEADDR} stays off, so a second VTEP, or the kernel's vxlan device,
- * on the same address and port is an error at bind time instead of a silent split of the traffic.
+ * on the same address and port is an error at bind time instead of a silent split of the traffic. The one
+ * deliberate split: the receivers of several forwarding loops bind the VXLAN port together with
+ * {@code SO_REUSEPORT} ({@link #bind(VtepAddress, int, boolean)}), and the kernel keeps each outer flow on one of
+ * them.
  *
  * <p>Batched with {@code recvmmsg}/{@code sendmmsg} through a {@link UdpBatch}. Contract as for the other
  * ports: counts of datagrams, {@code 0} when nothing is waiting or the send queue is full, {@code -errno}
@@ -57,6 +60,15 @@ public final class UdpSocket implements AutoCloseable {
      * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
      */
     public static UdpSocket bind(VtepAddress local, int port) {
+        return bind(local, port, false);
+    }
+
+    /**
+     * @param shared {@code SO_REUSEPORT}: other sockets of this user that set it too may bind the same address and
+     *               port, and the kernel spreads datagrams over them by their addresses and ports
+     * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
+     */
+    public static UdpSocket bind(VtepAddress local, int port, boolean shared) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("UDP port " + port + " is out of range 0-65535");
         }
@@ -73,6 +85,11 @@ public final class UdpSocket implements AutoCloseable {
                 int r = Libc.setsockopt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY,
                     setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4);
                 LinuxException.check(r, action, "setsockopt(IPV6_V6ONLY)");
+            }
+            if (shared) {
+                int r = Libc.setsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT,
+                    setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4);
+                LinuxException.check(r, action, "setsockopt(SO_REUSEPORT)");
             }
             MemorySegment address = setup.allocate(SockaddrIn6.LAYOUT);
             int length = writeAddress(address, local.high(), local.low(), port);

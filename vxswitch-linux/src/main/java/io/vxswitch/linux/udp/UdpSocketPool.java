@@ -52,7 +52,16 @@ public final class UdpSocketPool implements AutoCloseable {
 
     /** {@link #DEFAULT_SENDERS} senders with source ports in 49152-65535 (RFC 7348 §5). */
     public static UdpSocketPool open(VtepAddress local, int vxlanPort) {
-        return open(local, vxlanPort, DEFAULT_SENDERS, SourcePortHash.RFC7348_MIN, SourcePortHash.RFC7348_MAX);
+        return open(local, vxlanPort, false);
+    }
+
+    /**
+     * The same; with {@code shared}, the receiver binds with {@code SO_REUSEPORT}, so that each forwarding loop can
+     * have a pool of its own on the one VXLAN port.
+     */
+    public static UdpSocketPool open(VtepAddress local, int vxlanPort, boolean shared) {
+        return open(local, vxlanPort, DEFAULT_SENDERS, SourcePortHash.RFC7348_MIN, SourcePortHash.RFC7348_MAX,
+            shared);
     }
 
     /**
@@ -63,6 +72,11 @@ public final class UdpSocketPool implements AutoCloseable {
      * @throws LinuxException on the receiver's bind error, or when no free source port is left
      */
     public static UdpSocketPool open(VtepAddress local, int vxlanPort, int senders, int minPort, int maxPort) {
+        return open(local, vxlanPort, senders, minPort, maxPort, false);
+    }
+
+    private static UdpSocketPool open(VtepAddress local, int vxlanPort, int senders, int minPort, int maxPort,
+                                      boolean shared) {
         if (senders < 1) {
             throw new IllegalArgumentException("a socket pool needs at least one sender, not " + senders);
         }
@@ -72,7 +86,7 @@ public final class UdpSocketPool implements AutoCloseable {
         }
         List<UdpSocket> opened = new ArrayList<>();
         try {
-            UdpSocket receiver = UdpSocket.bind(local, vxlanPort);
+            UdpSocket receiver = UdpSocket.bind(local, vxlanPort, shared);
             opened.add(receiver);
             UdpSocket[] pool = new UdpSocket[senders];
             int span = minPort == 0 ? 0 : maxPort - minPort + 1;

@@ -2,6 +2,7 @@ package io.vxswitch.linux.udp;
 
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Errno;
+import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,24 @@ class UdpSocketErrorsTest {
                 .hasMessageContaining("UDP port " + port + " on 127.0.0.1 is already in use"
                     + " (another VTEP or the kernel's vxlan device?)")
                 .hasMessageContaining("[bind: EADDRINUSE, Address already in use]");
+        }
+    }
+
+    @Test
+    void loops_share_the_vxlan_port_only_among_themselves() {
+        VtepAddress lo = VtepAddress.parse("127.0.0.1");
+        try (UdpSocket first = UdpSocket.bind(lo, 0, true)) {
+            int port = first.localPort();
+            try (UdpSocket second = UdpSocket.bind(lo, port, true)) {
+                assertThat(second.localPort()).isEqualTo(port);
+            }
+            assertThatThrownBy(() -> UdpSocket.bind(lo, port)).as("a socket that did not ask to share")
+                .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errnoName()).isEqualTo("EADDRINUSE"));
+        }
+        try (UdpSocket alone = UdpSocket.bind(lo, 0)) {
+            assertThatThrownBy(() -> UdpSocket.bind(lo, alone.localPort(), true))
+                .as("the kernel's vxlan device, or another VTEP, holds the port alone")
+                .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errnoName()).isEqualTo("EADDRINUSE"));
         }
     }
 

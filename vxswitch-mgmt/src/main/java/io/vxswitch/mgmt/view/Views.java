@@ -16,6 +16,7 @@ import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Malformation;
 import io.vxswitch.vxlan.FloodTargets;
 import io.vxswitch.vxlan.Vtep;
+import io.vxswitch.vxlan.VxlanCounters;
 import io.vxswitch.vxlan.VxlanDrop;
 
 import java.util.ArrayList;
@@ -132,10 +133,11 @@ public final class Views {
                 }
                 vnis.add(new VniView(vni, v.vnis().vlanOf(vni), flood));
             }
+            VxlanCounters c = t.counters();
             Map<String, Long> drops = new LinkedHashMap<>();
             for (VxlanDrop d : VxlanDrop.values()) {
-                if (d != VxlanDrop.NONE && v.counters().drops(d) > 0) {
-                    drops.put(d.counterName(), v.counters().drops(d));
+                if (d != VxlanDrop.NONE && c.drops(d) > 0) {
+                    drops.put(d.counterName(), c.drops(d));
                 }
             }
             List<PeerView> peers = new ArrayList<>();
@@ -143,8 +145,8 @@ public final class Views {
                 peers.add(new PeerView(v.remotes().address(id).toString(), v.remotes().rxPackets(id),
                     v.remotes().txPackets(id)));
             }
-            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, v.counters().encapsulated(),
-                v.counters().decapsulated(), drops));
+            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, c.encapsulated(), c.decapsulated(),
+                drops));
         }
         return out;
     }
