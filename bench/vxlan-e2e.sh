@@ -294,7 +294,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "switch CPU $SWITCH_CPU, generators CPU $GEN_CPU" || echo off)"
+    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
