@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Two host switches joined by VTEPs through real encapsulation and decapsulation, VLAN 119 over VNI 119. */
 class VtepTest {
@@ -87,6 +88,43 @@ class VtepTest {
         assertThat(b.sendFromVm("vm3", f, len, UNDERLAY_A, a)).isEqualTo(1);
         assertThat(a.sw.port(a.d.egressPort(0)).name()).isEqualTo("vm1");
         assertThat(a.sw.showFdb(0)).contains(MacAddress.format(VM3)).contains("vx119").contains("192.0.2.2");
+    }
+
+    @Test
+    void a_vtep_for_a_second_lane_shares_the_remote_vteps_and_counts_on_its_own() {
+        Switch sw = new Switch(SwitchOptions.defaults("h").withMaxPorts(8).withLanes(2));
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        sw.addPortGroup(new PortGroupPolicy("vxlan", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.ENABLED));
+        sw.addVnicPort("vm3", "vlan119", VM3);
+        sw.addTunnelPort("vx119", "vxlan");
+        VniMap vnis = VniMap.of(119, 119);
+        RemoteVteps remotes = new RemoteVteps(16, 2);
+        VxlanCounters counters = new VxlanCounters();
+        Vtep first = new Vtep(sw, "vx119", vnis, remotes, new FloodList(remotes),
+            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+        Vtep second = first.forLane(1);
+
+        // vm1's ARP broadcast, encapsulated by side a, arrives on the second lane's socket
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
+        a.sw.forward(a.sw.port("vm1").id(), f, 0, len, 0, a.d);
+        long inner = a.encap.headroom();
+        int innerLength = a.d.writeEgress(0, a.buf, inner);
+        int outer = a.encap.encapsulate(a.buf, inner, innerLength, 119, a.vtep.remotes(), 0, UNDERLAY_B);
+        ForwardingDecision d = sw.newDecision();
+        assertThat(second.receiveFrame(a.buf, a.encap.outerOffset(inner), outer, 0, d, null)).isEqualTo(VxlanDrop.NONE);
+
+        assertThat(sw.port(d.egressPort(0)).name()).isEqualTo("vm3");
+        assertThat(second.lane()).isOne();
+        assertThat(second.counters().decapsulated()).isOne();
+        assertThat(first.counters().decapsulated()).as("the first lane's counters are its own").isZero();
+        int remote = remotes.idOf(VtepAddress.parse("192.0.2.1"));
+        assertThat(remote).as("registered by the second lane, seen by every lane").isNotNegative();
+        assertThat(remotes.rxPackets(remote)).isOne();
+        assertThat(sw.fdb().lookup(119, VM1)).isEqualTo(sw.port("vx119").id());
+        assertThat(sw.port("vx119").counters().rxFrames()).as("the port's counters add the lanes up").isOne();
+        assertThatThrownBy(() -> first.forLane(2)).hasMessage("lane 2 is not one of the switch's lanes 1-1");
     }
 
     @Test

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  * Eight TCP streams spread over the queues, so both loops forward (their threads' CPU time shows it); a 20 MiB transfer
  * each way keeps its SHA-256, so a flow is not reordered or damaged by being read on one queue and answered on
- * another; and what one loop cannot do yet (capture) is refused with the reason.
+ * another; a port added at run time gets its queues; and what one loop cannot do yet (capture) is refused with the
+ * reason.
  */
 @Timeout(180)
 class MultiLoopIT extends LabIT {
@@ -63,6 +64,16 @@ class MultiLoopIT extends LabIT {
 
         DigestTransfer.assertIntact(lab, vm1, vm3, "10.0.0.3", 11);
         DigestTransfer.assertIntact(lab, vm3, vm1, "10.0.0.1", 12);
+
+        // A port added at run time gets a queue per loop, added while loop 0 holds the other; removed the same way.
+        assertThat(daemon.cli("ports", "add", "vm4", "--type", "tap", "--port-group", "vlan119", "--mac",
+            "02:00:00:00:00:04")).startsWith("added port vm4");
+        assertThat(hostA.exec("ip", "-d", "link", "show", "dev", "vm4")).contains("multi_queue");
+        Netns vm4 = lab.vmOnTap("vm4", hostA, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
+        Ping added = vm4.ping("10.0.0.3");
+        assertThat(added.allAnsweredOnce()).as("the added port forwards, over the tunnel\n" + added + lab.diagnostics())
+            .isTrue();
+        assertThat(daemon.cli("ports", "del", "vm4")).isEqualTo("removed port vm4\n");
 
         assertThat(daemon.tryCli("capture", "vm1", "-w", "-", "-c", "1").err())
             .contains("capture needs switch.loops: 1");
