@@ -1,6 +1,7 @@
 package io.vxswitch.vxlan;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.ForwardingLane;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.trace.Trace;
@@ -32,7 +33,7 @@ public final class Vtep {
     private final VxlanCounters counters;
     private final DecapResult decap = new DecapResult();
     /** The forwarding lane this VTEP's packets go through: each forwarding loop has a VTEP of its own. */
-    private final int lane;
+    private final ForwardingLane lane;
 
     public Vtep(Switch sw, String tunnelPortName, VniMap vnis, RemoteVteps remotes, FloodList floodList,
                 VxlanDecapsulator decapsulator, VxlanCounters counters) {
@@ -54,7 +55,7 @@ public final class Vtep {
         this.floodList = floodList;
         this.decapsulator = decapsulator;
         this.counters = counters;
-        this.lane = 0;
+        this.lane = sw.lane(0);
         sw.setRemoteNamer(id -> remotes.contains(id) ? remotes.address(id).toString() : "#" + id);
         remotes.onRemove(id -> sw.fdb().removeRemote(id));
     }
@@ -69,7 +70,7 @@ public final class Vtep {
         this.floodList = first.floodList;
         this.counters = new VxlanCounters();
         this.decapsulator = new VxlanDecapsulator(vnis, first.decapsulator.options(), counters);
-        this.lane = lane;
+        this.lane = sw.lane(lane);
     }
 
     /**
@@ -86,7 +87,7 @@ public final class Vtep {
 
     /** The forwarding lane (and so the forwarding loop) this VTEP serves; 0 for the one a tunnel port is made with. */
     public int lane() {
-        return lane;
+        return lane.index();
     }
 
     public int tunnelPort() {
@@ -179,13 +180,13 @@ public final class Vtep {
             return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
         }
         if (trace == null || !trace.isProbe()) {
-            remotes.countRx(lane, remote, datagrams);
+            remotes.countRx(lane.index(), remote, datagrams);
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
                 + " -> VLAN " + vlan);
         }
-        sw.lane(lane).forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
+        lane.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
         return VxlanDrop.NONE;
     }
 

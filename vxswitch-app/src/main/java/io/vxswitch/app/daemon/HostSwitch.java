@@ -157,12 +157,9 @@ public final class HostSwitch implements AutoCloseable {
                 }
             }
             return devices;
-        } catch (LinuxException e) {
-            devices.forEach(PortDevice::close);
-            throw new UserException("port " + p.name() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            devices.forEach(PortDevice::close);
-            throw e;
+            devices.forEach(PortDevice::close); // the queues opened before the one that failed
+            throw e instanceof LinuxException ? new UserException("port " + p.name() + ": " + e.getMessage(), e) : e;
         }
     }
 

@@ -46,11 +46,14 @@ class KernelVxlanIT extends LabIT {
     private Netns vm3;
     private Daemon daemon;
 
-    @BeforeEach
-    void build() {
-        Tools.assume("the kernel VXLAN peer", "ethtool");
+    /** The namespaces of the picture above, without vxswitch, vm1 and vm2. */
+    record Peer(Netns hostA, Netns hostB, Netns vm3) {
+    }
+
+    /** hostA with its underlay to hostB, where a Linux bridge and kernel vxlan119 have vm3 behind them. */
+    static Peer kernelPeer(Lab lab) {
         Netns hostA = lab.netns("hostA");
-        hostB = lab.netns("hostB");
+        Netns hostB = lab.netns("hostB");
         lab.veth(hostA, "ul0", hostB, "ul0", 1500);
         hostA.ip("addr add 192.0.2.1/24 dev ul0");
         hostB.ip("addr add 192.0.2.2/24 dev ul0");
@@ -59,7 +62,16 @@ class KernelVxlanIT extends LabIT {
         // UDP socket would receive them as they are.
         hostA.offloadsOff("ul0");
         hostB.offloadsOff("ul0");
-        vm3 = lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", VM3_MAC);
+        return new Peer(hostA, hostB, lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", VM3_MAC));
+    }
+
+    @BeforeEach
+    void build() {
+        Tools.assume("the kernel VXLAN peer", "ethtool");
+        Peer peer = kernelPeer(lab);
+        Netns hostA = peer.hostA();
+        hostB = peer.hostB();
+        vm3 = peer.vm3();
 
         daemon = Daemon.start(lab, hostA, hostA(""));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);

@@ -31,14 +31,9 @@ class MultiLoopIT extends LabIT {
     @Test
     void two_loops_share_the_traffic_of_taps_and_a_tunnel_and_keep_every_flow_intact() {
         Tools.assume("the kernel VXLAN peer and the digest transfer", "ethtool", "python3");
-        Netns hostA = lab.netns("hostA");
-        Netns hostB = lab.netns("hostB");
-        lab.veth(hostA, "ul0", hostB, "ul0", 1500);
-        hostA.ip("addr add 192.0.2.1/24 dev ul0");
-        hostB.ip("addr add 192.0.2.2/24 dev ul0");
-        hostA.offloadsOff("ul0");
-        hostB.offloadsOff("ul0");
-        Netns vm3 = lab.vm3BehindKernelVtep(hostB, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", KernelVxlanIT.VM3_MAC);
+        KernelVxlanIT.Peer peer = KernelVxlanIT.kernelPeer(lab);
+        Netns hostA = peer.hostA();
+        Netns vm3 = peer.vm3();
         Daemon daemon = Daemon.start(lab, hostA, KernelVxlanIT.hostA(", loops: 2"));
         assertThat(daemon.output()).contains("2 forwarding loops, each switching and sending", ", 2 queues",
             "a socket per loop (SO_REUSEPORT)");
@@ -58,8 +53,9 @@ class MultiLoopIT extends LabIT {
         assertThat(tcp.mbps()).as("iperf3 -P 8 vm1 -> vm3\n" + tcp.output() + lab.diagnostics()).isGreaterThan(0);
         assertThat(after).as("the loops' threads").containsKeys("vxswitch-switch", "vxswitch-loop-1");
         for (String loop : after.keySet()) {
+            // 20 ticks: 0.2 s of CPU in 3 s of traffic; an idle loop waking every 100 ms stays near 0
             assertThat(after.get(loop) - before.getOrDefault(loop, 0L)).as("CPU ticks of " + loop + " under 8 streams")
-                .isPositive();
+                .isGreaterThanOrEqualTo(20);
         }
 
         DigestTransfer.assertIntact(lab, vm1, vm3, "10.0.0.3", 11);

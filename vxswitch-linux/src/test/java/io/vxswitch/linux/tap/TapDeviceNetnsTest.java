@@ -11,6 +11,7 @@ import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.FrameBuilder;
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
+import io.vxswitch.packet.Wire;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -18,13 +19,18 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A tap created by Java, moved into a namespace that pings through it: Java plays the hosts on the other
- * side (192.0.2.20 answered after ARP, 192.0.2.30 through a static neighbour entry).
+ * side (192.0.2.20 answered after ARP, 192.0.2.30 through a static neighbour entry). A multi-queue tap spreads the
+ * namespace's flows over its queues by hash and keeps each flow on one of them, which is what lets one poll loop per
+ * queue forward without reordering a flow.
  */
 @Tag("netns")
 class TapDeviceNetnsTest {
@@ -34,9 +40,14 @@ class TapDeviceNetnsTest {
     private static final int NS_IP = Ipv4Address.of(192, 0, 2, 10);
     private static final int JAVA_IP = Ipv4Address.of(192, 0, 2, 20);
     private static final int STATIC_IP = Ipv4Address.of(192, 0, 2, 30);
+    /** Multi-queue: 32 UDP flows of 3 datagrams each, to 192.0.2.30 through a static neighbour entry. */
+    private static final int FLOWS = 32;
+    private static final int PER_FLOW = 3;
 
     private Netns ns;
     private TapDevice tap;
+    /** A multi-queue tap's second queue. */
+    private TapDevice second;
     private String name;
 
     @BeforeEach
@@ -49,6 +60,9 @@ class TapDeviceNetnsTest {
 
     @AfterEach
     void tearDown() {
+        if (second != null) {
+            second.close();
+        }
         if (tap != null) {
             tap.close();
         }
@@ -175,5 +189,70 @@ class TapDeviceNetnsTest {
                 throw new AssertionError("responder failed", failure);
             }
         }
+    }
+
+    @Test
+    void each_flow_comes_out_of_one_queue_and_the_flows_use_both() {
+        tap = TapDevice.create(name, TapOptions.defaults().withMultiQueue(true));
+        second = tap.openQueue();
+        assertThat(second.name()).isEqualTo(name);
+        assertThat(second.fd()).isNotEqualTo(tap.fd());
+        assertThat(Shell.check("ip", "-d", "link", "show", "dev", name)).contains("multi_queue");
+        Shell.check("ip", "link", "set", "dev", name, "netns", ns.name());
+        ns.exec("ip", "addr", "add", "192.0.2.10/24", "dev", name);
+        ns.exec("ip", "link", "set", "dev", name, "up");
+        ns.exec("ip", "neigh", "add", "192.0.2.30", "lladdr", MacAddress.format(STATIC_MAC), "dev", name);
+
+        // bash's /dev/udp: one socket, hence one source port, per flow
+        ns.exec("bash", "-c", "for i in $(seq " + FLOWS + "); do exec 3>/dev/udp/192.0.2.30/9;"
+            + " for k in $(seq " + PER_FLOW + "); do echo $i >&3; done; exec 3>&-; done");
+
+        Map<Integer, Integer> queueOfFlow = new HashMap<>();
+        int[] datagrams = new int[2];
+        boolean[] mixed = {false};
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(2048);
+            TapDevice[] queues = {tap, second};
+            for (int q = 0; q < 2; q++) {
+                for (int n = queues[q].read(buf, 0, 2048); n > 0; n = queues[q].read(buf, 0, 2048)) {
+                    int sourcePort = udpSourcePortTo9(buf, n);
+                    if (sourcePort < 0) {
+                        continue;
+                    }
+                    datagrams[q]++;
+                    Integer was = queueOfFlow.putIfAbsent(sourcePort, q);
+                    mixed[0] |= was != null && was != q;
+                }
+            }
+        }
+
+        assertThat(datagrams[0] + datagrams[1]).isEqualTo(FLOWS * PER_FLOW);
+        assertThat(queueOfFlow).hasSize(FLOWS);
+        assertThat(mixed[0]).as("a flow seen on both queues").isFalse();
+        assertThat(datagrams[0]).as("datagrams on the first queue").isPositive();
+        assertThat(datagrams[1]).as("datagrams on the second queue").isPositive();
+    }
+
+    @Test
+    void a_single_queue_tap_refuses_another_queue_and_a_moved_tap_cannot_grow() {
+        tap = TapDevice.create(name);
+        assertThatThrownBy(() -> tap.openQueue()).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("create it with multiQueue");
+        tap.close();
+
+        tap = TapDevice.create(name, TapOptions.defaults().withMultiQueue(true));
+        Shell.check("ip", "link", "set", "dev", name, "netns", ns.name());
+        assertThatThrownBy(() -> tap.openQueue()).isInstanceOf(IllegalStateException.class)
+            .hasMessage("tap '" + name + "' is no longer in this network namespace: open its queues before moving it");
+        assertThat(Shell.run("ip", "link", "show", "dev", name).ok()).as("no second tap made in its place").isFalse();
+    }
+
+    /** The UDP source port of an IPv4 datagram to port 9 in {@code frame}, or -1 for anything else. */
+    private static int udpSourcePortTo9(MemorySegment frame, int length) {
+        if (length < 14 + 20 + 8 || Ethernet.etherType(frame, 0) != EtherType.IPV4 || Wire.u8(frame, 14 + 9) != 17) {
+            return -1;
+        }
+        int udp = 14 + (Wire.u8(frame, 14) & 0x0F) * 4;
+        return Wire.u16(frame, udp + 2) != 9 ? -1 : Wire.u16(frame, udp);
     }
 }
