@@ -8,8 +8,8 @@
  *     promiscuous, with stripped VLAN tags put back.</li>
  * <li>{@link io.vxswitch.linux.udp.UdpSocket} and {@link io.vxswitch.linux.udp.UdpSocketPool}: the VXLAN
  *     underlay, batched with recvmmsg/sendmmsg, source-port entropy from a few sockets.</li>
- * <li>{@link io.vxswitch.linux.poll.Epoll}, {@link io.vxswitch.linux.poll.EventFd},
- *     {@link io.vxswitch.linux.poll.BackoffIdleStrategy}: what a poll loop is made of.</li>
+ * <li>{@link io.vxswitch.linux.poll.Epoll}, {@link io.vxswitch.linux.poll.EventFd}: what a forwarding agent waits
+ *     on ({@link io.vxswitch.linux.dataplane.Dataplane} runs the agents, with Agrona's runners).</li>
  * <li>{@link io.vxswitch.linux.ffi}: the libc bindings and struct layouts underneath.</li>
  * </ul>
  *
@@ -22,7 +22,7 @@
  * (the frame is lost). Every outcome is counted in the port's {@link io.vxswitch.linux.IoCounters}.
  *
  * <h2>Threads and namespaces</h2>
- * Every object belongs to one poll-loop thread at a time. Devices and sockets are created in the network
+ * Every object belongs to one agent's thread at a time. Devices and sockets are created in the network
  * namespace of the calling thread; a tap may then be moved elsewhere and keeps working.
  *
  * <h2>Buffers</h2>

@@ -131,7 +131,7 @@ public final class Vtep {
     /**
      * Decapsulates the UDP payload of {@code length} bytes at {@code payload} without forwarding it: for a port that
      * looks at the inner frame first (to coalesce it with the next ones). The inner frame and its VLAN are then in
-     * {@link #decapsulated()}; hand it on with {@link #forwardInner}. Drops are counted.
+     * {@link #decapsulated()}; name its sender with {@link #sourceVtep} and hand it to the switch. Drops are counted.
      */
     public VxlanDrop decapsulate(MemorySegment s, long payload, int length) {
         return decapsulator.decapsulatePayload(s, payload, length, decap);
@@ -143,28 +143,29 @@ public final class Vtep {
     }
 
     /**
-     * Forwards an inner frame of {@code vlan} at {@code s[inner, inner + innerLength)} that came from VTEP
-     * {@code (srcHigh, srcLow)} as {@code datagrams} VXLAN packets (more than one: segments coalesced into one frame).
+     * The remote VTEP that sent {@code datagrams} VXLAN packets from {@code (srcHigh, srcLow)} ({@link VtepAddress}
+     * form), registered on its first packet as the Linux vxlan device learns remote endpoints, with the packets
+     * counted against it; or {@link RemoteVteps#NONE} if no VTEP can have that address (multicast, unspecified) or
+     * the table is full, counted as the drop it is.
      */
-    public VxlanDrop forwardInner(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
-                                  int datagrams, long now, ForwardingDecision d) {
-        return forward(srcHigh, srcLow, vlan, s, inner, innerLength, datagrams, now, d, null);
-    }
-
-    /** The id of the remote VTEP, registered on its first packet; -1 for a bad source, -2 when the table is full. */
-    private int remoteOf(long srcHigh, long srcLow) {
+    public int sourceVtep(long srcHigh, long srcLow, int datagrams) {
         int remote = remotes.idOf(srcHigh, srcLow);
-        if (remote != RemoteVteps.NONE) {
-            return remote;
+        if (remote == RemoteVteps.NONE) {
+            if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
+                counters.drop(VxlanDrop.BAD_SOURCE_VTEP);
+                return RemoteVteps.NONE;
+            }
+            if (remotes.size() == remotes.capacity()) {
+                counters.drop(VxlanDrop.TOO_MANY_VTEPS);
+                return RemoteVteps.NONE;
+            }
+            // First packet from this VTEP: registering allocates once per VTEP, not per packet.
+            remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
-        if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
-            return -1;
+        if (datagrams > 0) {
+            remotes.countRx(lane.index(), remote, datagrams);
         }
-        if (remotes.size() == remotes.capacity()) {
-            return -2;
-        }
-        // First packet from this VTEP: registering allocates once per VTEP, not per packet.
-        return remotes.register(new VtepAddress(srcHigh, srcLow));
+        return remote;
     }
 
     private VxlanDrop forward(long srcHigh, long srcLow, MemorySegment s, long now, ForwardingDecision d,
@@ -175,12 +176,10 @@ public final class Vtep {
     /** Counts {@code datagrams} from the remote VTEP (registering it on its first) and forwards the inner frame. */
     private VxlanDrop forward(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
                               int datagrams, long now, ForwardingDecision d, Trace trace) {
-        int remote = remoteOf(srcHigh, srcLow);
-        if (remote < 0) {
-            return counters.drop(remote == -1 ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS);
-        }
-        if (trace == null || !trace.isProbe()) {
-            remotes.countRx(lane.index(), remote, datagrams);
+        int remote = sourceVtep(srcHigh, srcLow, trace == null || !trace.isProbe() ? datagrams : 0);
+        if (remote == RemoteVteps.NONE) { // counted by sourceVtep
+            return VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)
+                ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS;
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)

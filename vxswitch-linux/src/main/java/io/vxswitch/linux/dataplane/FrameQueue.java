@@ -4,10 +4,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Outgoing frames of one port on their way from the switch loop to the sender loop: a {@link SlotRing} over
- * slots of {@code slotBytes} each, frames packed back to back, up to {@code framesPerSlot} per slot. The switch
- * loop {@link #reserve reserves} room, writes the frame there, {@link #commit commits} it, and {@link #publish
- * publishes} the slot at the end of its turn (or when the slot is full); the sender loop walks the published
+ * Outgoing frames of one port on their way from a forwarding agent to its sender: a {@link SlotRing} over
+ * slots of {@code slotBytes} each, frames packed back to back, up to {@code framesPerSlot} per slot. The
+ * agent {@link #reserve reserves} room, writes the frame there, {@link #commit commits} it, and {@link #publish
+ * publishes} the slot at the end of its turn (or when the slot is full); the sender walks the published
  * slots' frames and {@link #release releases} them. All memory is allocated here, once.
  */
 final class FrameQueue implements AutoCloseable {

@@ -51,7 +51,7 @@ public final class InterfacePort implements PortDevice {
     private long queueFull;
     private long oversize;
     private long refused;
-    /** Set by the sender loop when a send says the link changed; read on housekeeping ticks. */
+    /** Set by the sender when a send says the link changed; read on housekeeping ticks. */
     private volatile boolean sendSawLinkError;
     private long linkDownsSeen;
     private LinkState state = LinkState.UP;
@@ -59,6 +59,12 @@ public final class InterfacePort implements PortDevice {
     private final boolean[] noticed = new boolean[REFUSALS.length];
     /** The first error a receive returned, for the notice; 0 if none. */
     private int receiveErrno;
+    /** This turn's recvmmsg batch: its size, and the next frame to hand out (-1: not received yet). */
+    private int batchSize;
+    private int batchNext = -1;
+    /** The ring: whether a block is being read, and how many blocks this turn has read. */
+    private boolean inBlock;
+    private int turnBlocks;
 
     public InterfacePort(PacketSocket socket, int switchPort) {
         this.socket = socket;
@@ -85,34 +91,53 @@ public final class InterfacePort implements PortDevice {
         return switchPort;
     }
 
+    /** Hands out one recvmmsg batch, or up to {@link #BLOCKS_PER_TURN} ring blocks, per turn, frame by frame. */
     @Override
-    public int drain(SwitchLoop loop, long now) {
-        if (ring != null) {
-            return drainRing(loop, now);
-        }
-        int n = socket.receive(rx);
-        keepFirstError(n);
-        for (int k = 0; k < n; k++) {
-            forward(loop, rx.buffer(), rx.frameOffset(k), rx.frameLength(k), now);
-        }
-        return Math.max(n, 0);
+    public int receive(RxFrame frame, long now) {
+        return ring != null ? receiveFromRing(frame) : receiveFromBatch(frame);
     }
 
-    private int drainRing(SwitchLoop loop, long now) {
-        int frames = 0;
-        int blocks = 0;
-        while (blocks < BLOCKS_PER_TURN && ring.nextBlock()) {
-            while (ring.nextFrame()) {
-                forward(loop, ring.memory(), ring.frameOffset(), ring.frameLength(), now);
-                frames++;
+    private int receiveFromBatch(RxFrame frame) {
+        if (batchNext < 0) {
+            int n = socket.receive(rx);
+            keepFirstError(n);
+            batchSize = Math.max(n, 0);
+            batchNext = 0;
+        }
+        if (batchNext == batchSize) {
+            batchNext = -1; // the next turn receives anew
+            return NONE;
+        }
+        int k = batchNext++;
+        take(frame, rx.buffer(), rx.frameOffset(k), rx.frameLength(k));
+        return FRAME;
+    }
+
+    /**
+     * Frames are read in place from the ring's blocks; a block goes back to the kernel when the next frame is asked
+     * for past its end, since by then every copy of its frames is queued.
+     */
+    private int receiveFromRing(RxFrame frame) {
+        while (true) {
+            if (inBlock && ring.nextFrame()) {
+                take(frame, ring.memory(), ring.frameOffset(), ring.frameLength());
+                return FRAME;
             }
-            ring.releaseBlock(); // every copy is queued by now: the frames' bytes may go back to the kernel
-            blocks++;
+            if (inBlock) {
+                ring.releaseBlock();
+                inBlock = false;
+                turnBlocks++;
+            }
+            if (turnBlocks < BLOCKS_PER_TURN && ring.nextBlock()) {
+                inBlock = true;
+                continue;
+            }
+            if (turnBlocks == 0) { // woken with nothing to read: an error, such as the link going down (counted)
+                keepFirstError(socket.takePendingError());
+            }
+            turnBlocks = 0;
+            return NONE;
         }
-        if (blocks == 0) { // woken with nothing to read: an error, such as the link going down (counted, not kept)
-            keepFirstError(socket.takePendingError());
-        }
-        return frames;
     }
 
     /** Keeps the first receive error ({@code -errno}) for the notice that reports it. */
@@ -122,12 +147,12 @@ public final class InterfacePort implements PortDevice {
         }
     }
 
-    private void forward(SwitchLoop loop, MemorySegment buffer, long frame, int length, long now) {
+    private void take(RxFrame frame, MemorySegment buffer, long at, int length) {
         if (vnet == 0) {
-            loop.forward(switchPort, buffer, frame, length, now);
+            frame.local(buffer, at, length);
         } else {
-            offload.read(buffer, frame - vnet);
-            loop.forward(switchPort, buffer, frame, length, offload, now);
+            offload.read(buffer, at - vnet);
+            frame.local(buffer, at, length, offload);
         }
     }
 

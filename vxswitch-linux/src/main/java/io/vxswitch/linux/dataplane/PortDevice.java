@@ -5,49 +5,54 @@ import io.vxswitch.linux.LinkState;
 import io.vxswitch.packet.offload.Offload;
 
 /**
- * The Linux side of one switch port, as the {@link Dataplane} drives it. The switch loop {@link #drain drains}
- * what arrived into the switch, queues the copies the switch decides on with {@link #send}, and {@link #flush
- * publishes} them at the end of its turn; the sender loop (or the switch loop itself, with one thread) makes the
- * transmit syscalls in {@link #transmit}. Each method says which loop calls it; none throws on I/O errors, they
- * are counted.
+ * The Linux side of one switch port, as the {@link Dataplane}'s agents drive it. A {@link ForwardingAgent}
+ * {@link #receive receives} what arrived and hands it to the switch, queues the copies the switch decides on with {@link #send},
+ * and {@link #flush publishes} them at the end of its turn; a {@link SenderAgent} (on another thread, or on the
+ * agent's own between its turns) makes the transmit syscalls in {@link #transmit}; the {@link Conductor} reads the
+ * link state and notices. Each method says which agent calls it; none throws on I/O errors, they are counted.
  */
 public interface PortDevice extends AutoCloseable {
-    /** What {@link #drain} returns once the device is gone for good (a deleted tap). */
+    /** {@link #receive}: a frame is in the descriptor. */
+    int FRAME = 1;
+    /** {@link #receive}: nothing more this turn (nothing waiting, or the turn's batch is done). */
+    int NONE = 0;
+    /** {@link #receive}: the device is gone for good (a deleted tap). */
     int GONE = -1;
 
-    /** The descriptor the switch loop waits on. */
+    /** The descriptor the forwarding agent waits on. */
     int fd();
 
     /** The switch port id this device carries. */
     int switchPort();
 
     /**
-     * Switch loop: reads what is waiting (a bounded batch, so other ports get their turn) and hands each frame to
-     * {@link SwitchLoop#forward}; returns the frames read, or {@link #GONE}.
+     * Forwarding agent: puts the next frame waiting on this device into {@code frame} and returns {@link #FRAME}; or
+     * {@link #NONE} once nothing is waiting or this turn's batch is done (bounded, so other ports get their turn),
+     * or {@link #GONE}. The frame stays valid until the next call, by which time the agent has queued its copies.
      */
-    int drain(SwitchLoop loop, long now);
+    int receive(RxFrame frame, long now);
 
-    /** Before the loops start: how {@link #send} waits when every transmit slot is taken. */
+    /** Before the agents start: how {@link #send} waits when every transmit slot is taken. */
     void attach(Backpressure backpressure);
 
     /**
-     * Switch loop: queues copy {@code i} of {@code d}, which the switch sent to this port. {@code offload} says what
+     * Forwarding agent: queues copy {@code i} of {@code d}, which the switch sent to this port. {@code offload} says what
      * the frame still needs (from a tap with offloads: a checksum, or cutting into segments); a device whose wire
      * cannot take it so finishes it first.
      */
     void send(ForwardingDecision d, int i, Offload offload, long now);
 
-    /** Switch loop, once per turn: hands what {@link #send} queued to the sender. True if there was any. */
+    /** Forwarding agent, once per turn: hands what {@link #send} queued to the sender. True if there was any. */
     boolean flush();
 
-    /** Sender loop: makes the transmit syscalls for every batch flushed so far; returns the frames handed over. */
+    /** Sender: makes the transmit syscalls for every batch flushed so far; returns the frames handed over. */
     int transmit();
 
     /** Any thread: true while a flushed batch waits for {@link #transmit}. */
     boolean hasPending();
 
     /**
-     * Switch loop, on housekeeping ticks: the state of what is under the port. Cheap while nothing has gone wrong;
+     * Conductor, on housekeeping ticks: the state of what is under the port. Cheap while nothing has gone wrong;
      * looks at the kernel only after an error hinted at a change.
      */
     default LinkState linkState() {
@@ -55,7 +60,7 @@ public interface PortDevice extends AutoCloseable {
     }
 
     /**
-     * Switch loop, on housekeeping ticks: a line the operator should see about a change the device made on its own
+     * Conductor, on housekeeping ticks: a line the operator should see about a change the device made on its own
      * (e.g. a tunnel falling back from UDP GSO), once; null when there is nothing new.
      */
     default String takeNotice() {
@@ -100,7 +105,7 @@ public interface PortDevice extends AutoCloseable {
     /** One line for the start-up summary: what this port is on the host. */
     String describe();
 
-    /** Frees the descriptor and buffers; only after both loops have stopped. */
+    /** Frees the descriptor and buffers; only after the agents have stopped. */
     @Override
     void close();
 }

@@ -1,13 +1,13 @@
 package io.vxswitch.linux.dataplane;
 
 /**
- * Hands batches of outgoing frames from the switch loop (the one producer) to the sender loop (the one consumer):
+ * Hands batches of outgoing frames from a forwarding agent (the one producer) to its sender (the one consumer):
  * a ring of slot indices, each slot a batch the device owns. The producer fills a slot, then publishes it; the
  * consumer sends it, then releases it. One ordered write per batch each way, no lock, no allocation: the shape of
  * Agrona's one-to-one ring buffer, with batches instead of messages.
  *
- * <p>Both sequences are volatile so that a sender about to sleep and a switch loop that just published cannot
- * miss each other (see {@link SenderLoop}).
+ * <p>Both sequences are volatile so that a sender about to sleep and a forwarding agent that just published cannot
+ * miss each other (see {@link SenderIdle}).
  */
 final class SlotRing {
     private final int mask;

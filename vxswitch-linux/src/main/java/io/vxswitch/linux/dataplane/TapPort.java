@@ -40,6 +40,8 @@ public final class TapPort implements PortDevice {
     /** {@link #reserve} as the software offload calls it: made once, not per frame. */
     private final IntToLongFunction reserve = this::reserve;
     private boolean gone;
+    /** Frames read this turn. */
+    private int turnFrames;
     private long rxTooLong;
     private long queueFull;
     private long oversize;
@@ -75,10 +77,10 @@ public final class TapPort implements PortDevice {
         return tap;
     }
 
+    /** Reads one frame per call (the read buffer is reused), up to {@link #BATCH} a turn. */
     @Override
-    public int drain(SwitchLoop loop, long now) {
-        int frames = 0;
-        while (frames < BATCH) {
+    public int receive(RxFrame frame, long now) {
+        while (turnFrames < BATCH) {
             int n = tap.read(rx, 0, maxRead + 1);
             if (n <= 0) {
                 if (n == -Errno.EBADFD) {
@@ -87,19 +89,22 @@ public final class TapPort implements PortDevice {
                 }
                 break;
             }
-            frames++;
+            turnFrames++;
             if (n > maxRead) {
                 rxTooLong++; // the kernel cut it to fit: forwarding the rest would send a corrupt frame
             } else if (!vnet) {
-                loop.forward(switchPort, rx, 0, n, now);
+                frame.local(rx, 0, n);
+                return FRAME;
             } else if (n > VirtioNetHeader.LENGTH) {
                 offload.read(rx, 0);
-                loop.forward(switchPort, rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload, now);
+                frame.local(rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload);
+                return FRAME;
             } else {
                 rxTooLong++; // a vnet header and no frame: cannot come from a working kernel
             }
         }
-        return frames;
+        turnFrames = 0;
+        return NONE;
     }
 
     @Override

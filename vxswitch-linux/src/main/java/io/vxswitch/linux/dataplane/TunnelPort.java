@@ -103,8 +103,8 @@ public final class TunnelPort implements PortDevice {
     }
 
     @Override
-    public int drain(SwitchLoop loop, long now) {
-        return receiver.drain(loop, now);
+    public int receive(RxFrame frame, long now) {
+        return receiver.receive(frame);
     }
 
     @Override

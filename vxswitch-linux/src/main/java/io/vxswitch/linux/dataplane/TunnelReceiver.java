@@ -6,6 +6,7 @@ import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.TcpCoalescer;
 import io.vxswitch.packet.offload.VirtioNetHeader;
 import io.vxswitch.vxlan.DecapResult;
+import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VxlanDrop;
 
@@ -14,7 +15,8 @@ import java.lang.foreign.Arena;
 /**
  * The receiving side of a {@link TunnelPort}: one {@code recvmmsg} per turn on the VXLAN socket, datagrams the kernel
  * joined ({@code UDP_GRO}) split again by their segment size, each decapsulated, and consecutive TCP segments of one
- * flow coalesced into a super-frame ({@link TcpCoalescer}) before the switch sees them. Switch loop only.
+ * flow coalesced into a super-frame ({@link TcpCoalescer}) before the switch sees them. The forwarding agent pulls
+ * them one at a time ({@link #receive}); a frame stays in the receive (or coalescing) buffer until the next call.
  */
 final class TunnelReceiver implements AutoCloseable {
     /** Receive batch with UDP_GRO: fewer slots, each room for the 64 KiB the kernel joins at most. */
@@ -28,10 +30,18 @@ final class TunnelReceiver implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     /** Receive coalescing; null when off. */
     private final TcpCoalescer coalescer;
-    /** What a frame needs that was not coalesced: nothing. Never written. */
-    private final Offload finished = new Offload();
     /** What the last coalesced frame needs. */
     private final Offload coalesced = new Offload();
+    /** This turn's batch: whether it was received, its size, the next datagram, and where in a joined one. */
+    private boolean batchOpen;
+    private int batchSize;
+    private int next;
+    private int at;
+    /** The outer source of the datagram just decapsulated. */
+    private long srcHigh;
+    private long srcLow;
+    /** The datagram just decapsulated waits for the next call: it ended the super-frame handed out before it. */
+    private boolean heldBack;
     private long openHigh;
     private long openLow;
     private int openVlan;
@@ -59,71 +69,115 @@ final class TunnelReceiver implements AutoCloseable {
         return joinsDatagrams;
     }
 
-    /** Receives what is waiting (one recvmmsg) and hands every frame, or super-frame, to the switch. */
-    int drain(SwitchLoop loop, long now) {
-        int n = socket.receive(rx);
-        for (int k = 0; k < n; k++) {
+    /**
+     * The next frame of this turn's receive (one recvmmsg per turn): datagrams split, decapsulated and coalesced on
+     * the way, so what comes out is an inner frame or a super-frame of a flow's segments; {@link PortDevice#NONE}
+     * once the batch is done.
+     */
+    int receive(RxFrame frame) {
+        if (!batchOpen) {
+            int n = socket.receive(rx);
+            if (n <= 0) {
+                return PortDevice.NONE;
+            }
+            batchSize = n;
+            next = 0;
+            at = 0;
+            batchOpen = true;
+        }
+        if (heldBack && takeDatagram(frame)) { // the datagram that ended the last super-frame
+            return PortDevice.FRAME;
+        }
+        while (nextDatagram()) {
+            if (takeDatagram(frame)) {
+                return PortDevice.FRAME;
+            }
+        }
+        batchOpen = false;
+        if (coalescer != null && coalescer.isOpen()) {
+            takeCoalesced(frame); // the batch ends a run: a flow's segments do not wait for the next receive
+            return PortDevice.FRAME;
+        }
+        return PortDevice.NONE;
+    }
+
+    /**
+     * Decapsulates the next datagram of the batch (a datagram the kernel joined is split by its segment size), and
+     * says whether there was one. Truncated and undecapsulable datagrams are counted and passed over.
+     */
+    private boolean nextDatagram() {
+        while (next < batchSize) {
+            int k = next;
             if (rx.truncated(k)) {
                 truncated++;
+                next++;
                 continue;
             }
-            long srcHigh = rx.sourceHigh(k);
-            long srcLow = rx.sourceLow(k);
-            long slot = rx.slotOffset(k);
             int length = rx.length(k);
             int joined = rx.segmentSize(k); // > 0: datagrams the kernel joined (UDP_GRO), each this long but the last
             int each = joined > 0 ? joined : length;
-            int at = 0;
-            do { // once at least: an empty datagram is the decapsulator's to count
-                receiveDatagram(loop, srcHigh, srcLow, slot + at, Math.min(each, length - at), now);
-                at += each;
-            } while (at < length);
+            long offset = rx.slotOffset(k) + at;
+            int piece = Math.min(each, length - at);
+            srcHigh = rx.sourceHigh(k);
+            srcLow = rx.sourceLow(k);
+            at += each;
+            if (at >= length) { // once at least: an empty datagram is the decapsulator's to count
+                next++;
+                at = 0;
+            }
+            if (vtep.decapsulate(rx.buffer(), offset, piece) == VxlanDrop.NONE) {
+                return true;
+            }
         }
-        if (coalescer != null && coalescer.isOpen()) {
-            forwardCoalesced(loop, now);
-        }
-        return Math.max(n, 0);
+        return false;
     }
 
-    /** Decapsulates one VXLAN datagram at {@code rx.buffer()[offset]}, then coalesces or forwards its inner frame. */
-    private void receiveDatagram(SwitchLoop loop, long srcHigh, long srcLow, long offset, int length, long now) {
-        if (vtep.decapsulate(rx.buffer(), offset, length) != VxlanDrop.NONE) {
-            return; // counted by the decapsulator
-        }
+    /**
+     * Takes the datagram just decapsulated: into the open super-frame (false: nothing to hand out yet), as the start
+     * of one, or into {@code frame} (true). If it cannot join the open super-frame, that one goes out first and the
+     * datagram is held back for the next call.
+     */
+    private boolean takeDatagram(RxFrame frame) {
+        heldBack = false;
         DecapResult inner = vtep.decapsulated();
         if (coalescer != null) {
             if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
                 && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                return;
+                return false;
             }
-            if (coalescer.isOpen()) {
-                forwardCoalesced(loop, now);
-            }
+            if (coalescer.isOpen() && takeCoalesced(frame)) {
+                heldBack = true;
+                return true;
+            } // else the run's VTEP was refused (counted): on with this datagram
             if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
                 openHigh = srcHigh;
                 openLow = srcLow;
                 openVlan = inner.vlan();
-                return; // stays in the receive buffer until the flow's next segment or the end of the batch
+                return false; // stays in the receive buffer until the flow's next segment or the end of the batch
             }
         }
-        if (vtep.forwardInner(srcHigh, srcLow, inner.vlan(), rx.buffer(), inner.innerOffset(), inner.innerLength(),
-            1, now, loop.decision()) == VxlanDrop.NONE) {
-            loop.dispatchFromTunnel(vtep.tunnelPort(), finished, now);
+        int remote = vtep.sourceVtep(srcHigh, srcLow, 1);
+        if (remote == RemoteVteps.NONE) {
+            return false; // counted
         }
+        frame.fromTunnel(rx.buffer(), inner.innerOffset(), inner.innerLength(), remote, inner.vlan());
+        return true;
     }
 
-    /** Hands the coalesced super-frame (or the one segment that found no follower) to the switch. */
-    private void forwardCoalesced(SwitchLoop loop, long now) {
+    /** The coalesced super-frame (or the one segment that found no follower) into {@code frame}, if its VTEP is. */
+    private boolean takeCoalesced(RxFrame frame) {
         int segments = coalescer.segments();
         int length = coalescer.finish(coalesced);
         if (segments > 1) {
             coalescedSegments += segments;
             superFrames++;
         }
-        if (vtep.forwardInner(openHigh, openLow, openVlan, coalescer.frameSegment(), coalescer.frameOffset(), length,
-            segments, now, loop.decision()) == VxlanDrop.NONE) {
-            loop.dispatchFromTunnel(vtep.tunnelPort(), coalesced, now);
+        int remote = vtep.sourceVtep(openHigh, openLow, segments);
+        if (remote == RemoteVteps.NONE) {
+            return false; // counted
         }
+        frame.fromTunnel(coalescer.frameSegment(), coalescer.frameOffset(), length, coalesced, remote, openVlan);
+        return true;
     }
 
     long superFrames() {
