@@ -19,6 +19,7 @@ import io.vxswitch.linux.dataplane.TunnelPort;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.tap.TapOptions;
+import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
@@ -188,11 +189,12 @@ public final class HostSwitch implements AutoCloseable {
         VxlanCounters counters = new VxlanCounters();
         DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
         Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
+        IpAddress underlay = new IpAddress(t.local().high(), t.local().low()); // the sockets know IP, not VTEPs
         List<PortDevice> devices = new ArrayList<>();
         try {
             for (int i = 0; i < loops; i++) {
                 Vtep lane = i == 0 ? vtep : vtep.forLane(i);
-                UdpSocketPool sockets = UdpSocketPool.open(t.local(), t.port(), loops > 1);
+                UdpSocketPool sockets = UdpSocketPool.open(underlay, t.port(), loops > 1);
                 MtuCheck mtu = new MtuCheck(t.underlayMtu(), lane.counters(),
                     line -> log.accept("tunnel " + t.name() + ": " + line));
                 devices.add(new TunnelPort(lane, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64, t.gro()));
