@@ -1,6 +1,5 @@
 package io.vxswitch.app.daemon;
 
-import io.vxswitch.app.cli.UserException;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.Switch;
@@ -68,6 +67,7 @@ public final class HostSwitch implements AutoCloseable {
      * Builds the switch, opens every device, and starts the loops.
      *
      * @param configFile where {@code config} came from, read again by {@code vxswitch config reload}
+     * @throws HostSwitchException a port or tunnel the host cannot open; the message says which and why
      */
     public static HostSwitch start(DaemonConfig config, Path configFile, Consumer<String> log) {
         int loops = config.loops();
@@ -150,8 +150,8 @@ public final class HostSwitch implements AutoCloseable {
                 }
                 case INTERFACE -> {
                     if (loops > 1) {
-                        throw new UserException("port " + p.name() + ": an interface port has one socket, read by one"
-                            + " loop: use switch.loops: 1");
+                        throw new HostSwitchException("port " + p.name() + ": an interface port has one socket,"
+                            + " read by one loop: use switch.loops: 1");
                     }
                     devices.add(new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()),
                         id));
@@ -160,7 +160,8 @@ public final class HostSwitch implements AutoCloseable {
             return devices;
         } catch (RuntimeException e) {
             devices.forEach(PortDevice::close); // the queues opened before the one that failed
-            throw e instanceof LinuxException ? new UserException("port " + p.name() + ": " + e.getMessage(), e) : e;
+            throw e instanceof LinuxException
+                ? new HostSwitchException("port " + p.name() + ": " + e.getMessage(), e) : e;
         }
     }
 
@@ -202,7 +203,7 @@ public final class HostSwitch implements AutoCloseable {
             return devices;
         } catch (LinuxException e) {
             devices.forEach(PortDevice::close);
-            throw new UserException("tunnel " + t.name() + ": " + e.getMessage(), e);
+            throw new HostSwitchException("tunnel " + t.name() + ": " + e.getMessage(), e);
         }
     }
 
