@@ -123,6 +123,19 @@ class CliTest {
     }
 
     @Test
+    void a_port_the_host_cannot_open_stops_run_with_a_one_line_error(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("switch.yaml"), """
+            switch: {name: s}
+            portGroups: [{name: lan}]
+            ports: [{name: up0, type: interface, interface: vxst-none0, portGroup: lan}]
+            api: off
+            """);
+        Run r = vxswitch("run", "--config", f.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("vxswitch: port up0: cannot use interface 'vxst-none0'").hasLineCount(1);
+    }
+
+    @Test
     void the_nested_example_runs_and_explains_too(@TempDir Path dir) throws IOException {
         Run example = vxswitch("lab", "example", "nested");
         assertThat(example.code()).isZero();

@@ -5,13 +5,13 @@ import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
 import io.vxswitch.linux.tap.TapDevice;
+import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocket;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.FrameBuilder;
 import io.vxswitch.packet.Ipv4Address;
-import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +75,7 @@ class AllocationTest {
 
     @Test
     void udp_batches_pool_sends_and_epoll_waits_allocate_nothing() throws Exception {
-        VtepAddress lo = VtepAddress.parse("127.0.0.1");
+        IpAddress lo = IpAddress.parse("127.0.0.1");
         try (UdpSocketPool pool = UdpSocketPool.open(lo, 0, 4, 0, 0); UdpSocket single = UdpSocket.bind(lo, 0);
              UdpBatch tx = new UdpBatch(16, 256); UdpBatch rx = new UdpBatch(16, 256);
              Epoll epoll = new Epoll(4); EventFd wake = new EventFd(); Arena arena = Arena.ofConfined()) {

@@ -3,6 +3,7 @@ package io.vxswitch.app.cli;
 import io.vxswitch.app.daemon.DaemonConfig;
 import io.vxswitch.app.daemon.DaemonConfigParser;
 import io.vxswitch.app.daemon.HostSwitch;
+import io.vxswitch.app.daemon.HostSwitchException;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.linux.dataplane.Dataplane;
@@ -55,7 +56,12 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        HostSwitch hs = HostSwitch.start(cfg, config, line -> log(out, line));
+        HostSwitch hs;
+        try {
+            hs = HostSwitch.start(cfg, config, line -> log(out, line));
+        } catch (HostSwitchException e) {
+            throw new UserException(e.getMessage(), e);
+        }
         log(out, "switch " + cfg.name() + " started with " + hs.summary().size() + " ports, "
             + (hs.dataplane().loops() > 1 ? hs.dataplane().loops() + " forwarding loops, each switching and sending"
                 : hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"

@@ -1,6 +1,5 @@
 package io.vxswitch.app.daemon;
 
-import io.vxswitch.app.cli.UserException;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.Switch;
@@ -19,6 +18,7 @@ import io.vxswitch.linux.dataplane.TunnelPort;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.tap.TapOptions;
+import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
@@ -67,6 +67,7 @@ public final class HostSwitch implements AutoCloseable {
      * Builds the switch, opens every device, and starts the loops.
      *
      * @param configFile where {@code config} came from, read again by {@code vxswitch config reload}
+     * @throws HostSwitchException a port or tunnel the host cannot open; the message says which and why
      */
     public static HostSwitch start(DaemonConfig config, Path configFile, Consumer<String> log) {
         int loops = config.loops();
@@ -149,8 +150,8 @@ public final class HostSwitch implements AutoCloseable {
                 }
                 case INTERFACE -> {
                     if (loops > 1) {
-                        throw new UserException("port " + p.name() + ": an interface port has one socket, read by one"
-                            + " loop: use switch.loops: 1");
+                        throw new HostSwitchException("port " + p.name() + ": an interface port has one socket,"
+                            + " read by one loop: use switch.loops: 1");
                     }
                     devices.add(new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()),
                         id));
@@ -159,7 +160,8 @@ public final class HostSwitch implements AutoCloseable {
             return devices;
         } catch (RuntimeException e) {
             devices.forEach(PortDevice::close); // the queues opened before the one that failed
-            throw e instanceof LinuxException ? new UserException("port " + p.name() + ": " + e.getMessage(), e) : e;
+            throw e instanceof LinuxException
+                ? new HostSwitchException("port " + p.name() + ": " + e.getMessage(), e) : e;
         }
     }
 
@@ -188,11 +190,12 @@ public final class HostSwitch implements AutoCloseable {
         VxlanCounters counters = new VxlanCounters();
         DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
         Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
+        IpAddress underlay = new IpAddress(t.local().high(), t.local().low()); // the sockets know IP, not VTEPs
         List<PortDevice> devices = new ArrayList<>();
         try {
             for (int i = 0; i < loops; i++) {
                 Vtep lane = i == 0 ? vtep : vtep.forLane(i);
-                UdpSocketPool sockets = UdpSocketPool.open(t.local(), t.port(), loops > 1);
+                UdpSocketPool sockets = UdpSocketPool.open(underlay, t.port(), loops > 1);
                 MtuCheck mtu = new MtuCheck(t.underlayMtu(), lane.counters(),
                     line -> log.accept("tunnel " + t.name() + ": " + line));
                 devices.add(new TunnelPort(lane, sockets, t.port(), mtu, !t.local().isIpv4(), MAX_FRAME + 64, t.gro()));
@@ -200,7 +203,7 @@ public final class HostSwitch implements AutoCloseable {
             return devices;
         } catch (LinuxException e) {
             devices.forEach(PortDevice::close);
-            throw new UserException("tunnel " + t.name() + ": " + e.getMessage(), e);
+            throw new HostSwitchException("tunnel " + t.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.vxswitch.app.it;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,30 +23,55 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   vm2 10.0.0.2 --tap, 2 queues--+ vxswitch (hostA, loops: 2)    hostB: br0 + vxlan119 (id 119)
  *                                   VTEP 192.0.2.1 ul0 &lt;== veth ==&gt; ul0 192.0.2.2
  * </pre>
- * Eight TCP streams spread over the queues, so both loops forward (their threads' CPU time shows it); a 20 MiB transfer
- * each way keeps its SHA-256, so a flow is not reordered or damaged by being read on one queue and answered on
- * another; a port added at run time gets its queues; and what one loop cannot do yet (capture) is refused with the
- * reason.
+ * Every test starts from that picture ({@link #build}) and checks one thing; after each, the switch stops cleanly.
  */
 @Timeout(180)
 class MultiLoopIT extends LabIT {
-    @Test
-    void two_loops_share_the_traffic_of_taps_and_a_tunnel_and_keep_every_flow_intact() {
-        Tools.assume("the kernel VXLAN peer and the digest transfer", "ethtool", "python3");
+    private Netns hostA;
+    private Netns vm1;
+    private Netns vm2;
+    private Netns vm3;
+    private Daemon daemon;
+
+    @BeforeEach
+    void build() {
+        Tools.assume("the kernel VXLAN peer", "ethtool");
         KernelVxlanIT.Peer peer = KernelVxlanIT.kernelPeer(lab);
-        Netns hostA = peer.hostA();
-        Netns vm3 = peer.vm3();
-        Daemon daemon = Daemon.start(lab, hostA, KernelVxlanIT.hostA(", loops: 2"));
+        hostA = peer.hostA();
+        vm3 = peer.vm3();
+        daemon = Daemon.start(lab, hostA, KernelVxlanIT.hostA(", loops: 2"));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", KernelVxlanIT.VM1_MAC);
+        vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", KernelVxlanIT.VM2_MAC);
+    }
+
+    /** Whatever the test did, the loops end on SIGTERM and nothing they printed was an exception. */
+    @AfterEach
+    void stopsCleanly() {
+        if (daemon != null) {
+            assertThat(daemon.stop()).doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void each_tap_gets_a_queue_per_loop_and_each_loop_a_socket_on_the_vxlan_port() {
         assertThat(daemon.output()).contains("2 forwarding loops, each switching and sending", ", 2 queues",
             "a socket per loop (SO_REUSEPORT)");
         assertThat(hostA.exec("ip", "-d", "link", "show", "dev", "vm1")).contains("multi_queue");
-        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", KernelVxlanIT.VM1_MAC);
-        Netns vm2 = lab.vmOnTap("vm2", hostA, "vm2", "10.0.0.2/24", KernelVxlanIT.VM2_MAC);
+    }
 
+    @Test
+    void vms_reach_each_other_on_the_host_and_across_the_tunnel() {
         Ping there = vm1.ping("10.0.0.3");
         assertThat(there.allAnsweredOnce()).as(there + lab.diagnostics()).isTrue();
         Ping local = vm2.ping("10.0.0.1");
         assertThat(local.allAnsweredOnce()).as(local + lab.diagnostics()).isTrue();
+        assertThat(daemon.cli("tunnels")).as("encapsulated and decapsulated, added up over the loops")
+            .containsPattern("vx119\\s+192\\.0\\.2\\.1:4789\\s+119\\s+119\\s+192\\.0\\.2\\.2"
+                + "\\s+[1-9]\\d*\\s+[1-9]\\d*");
+    }
+
+    @Test
+    void eight_tcp_streams_keep_both_loops_busy() {
         Map<String, Long> before = loopTicks(daemon.pid());
         Iperf.Result tcp = Iperf.tcp(lab, vm3, "10.0.0.3", vm1, 3, 8);
         Map<String, Long> after = loopTicks(daemon.pid());
@@ -57,11 +84,19 @@ class MultiLoopIT extends LabIT {
             assertThat(after.get(loop) - before.getOrDefault(loop, 0L)).as("CPU ticks of " + loop + " under 8 streams")
                 .isGreaterThanOrEqualTo(20);
         }
+    }
 
+    /** A flow read on one loop's queue and answered on the other's is neither reordered nor damaged. */
+    @Test
+    void twenty_mib_each_way_arrive_with_their_sha256() {
+        Tools.assume("the digest transfer", "python3");
         DigestTransfer.assertIntact(lab, vm1, vm3, "10.0.0.3", 11);
         DigestTransfer.assertIntact(lab, vm3, vm1, "10.0.0.1", 12);
+    }
 
-        // A port added at run time gets a queue per loop, added while loop 0 holds the other; removed the same way.
+    /** Added while loop 0 holds the other loop, and removed the same way. */
+    @Test
+    void a_port_added_at_run_time_gets_a_queue_per_loop_and_forwards() {
         assertThat(daemon.cli("ports", "add", "vm4", "--type", "tap", "--port-group", "vlan119", "--mac",
             "02:00:00:00:00:04")).startsWith("added port vm4");
         assertThat(hostA.exec("ip", "-d", "link", "show", "dev", "vm4")).contains("multi_queue");
@@ -70,12 +105,13 @@ class MultiLoopIT extends LabIT {
         assertThat(added.allAnsweredOnce()).as("the added port forwards, over the tunnel\n" + added + lab.diagnostics())
             .isTrue();
         assertThat(daemon.cli("ports", "del", "vm4")).isEqualTo("removed port vm4\n");
+    }
 
+    /** Not yet with several loops: refused with the reason, and the switch goes on. */
+    @Test
+    void capture_is_refused_with_two_loops() {
         assertThat(daemon.tryCli("capture", "vm1", "-w", "-", "-c", "1").err())
             .contains("capture needs switch.loops: 1");
-        assertThat(daemon.cli("tunnels")).containsPattern("vx119\\s+192\\.0\\.2\\.1:4789\\s+119\\s+119\\s+192\\.0\\.2\\.2"
-            + "\\s+[1-9]\\d*\\s+[1-9]\\d*");
-        assertThat(daemon.stop()).doesNotContain("Exception");
     }
 
     /** User + system CPU ticks of each forwarding loop thread of process {@code pid}, by thread name. */

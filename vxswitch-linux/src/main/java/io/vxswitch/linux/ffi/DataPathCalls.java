@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
  * ({@code >= 0}) or {@code -errno} like {@link Libc}. Buffers are raw addresses from
  * {@link NativeBuffers#address} or preallocated native segments.
  *
- * <p>Why not {@link Libc}'s general forms: allocation-free only holds if C2 inlines the downcall adapter
- * into a method it compiles, so these wrappers stay tiny; see the note in {@code Libc}.
+ * <p>Why these calls are not in {@link Libc} with its thread-local errno: allocation-free only holds if C2
+ * inlines the downcall adapter into a method it compiles, so these wrappers stay tiny; see the note in
+ * {@code Libc}.
  */
 public final class DataPathCalls {
     private final MemorySegment state;

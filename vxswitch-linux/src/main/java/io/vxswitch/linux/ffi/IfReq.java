@@ -29,7 +29,6 @@ public final class IfReq {
                 MemoryLayout.sequenceLayout(14, JAVA_BYTE).withName("sa_data")).withName("ifr_hwaddr"),
             MemoryLayout.paddingLayout(24)).withName("ifr_ifru")).withName("ifreq");
     public static final long SIZE = LAYOUT.byteSize();
-    public static final long UNION_OFFSET = LAYOUT.byteOffset(groupElement("ifr_ifru"));
     public static final long HWADDR_DATA_OFFSET =
         LAYOUT.byteOffset(groupElement("ifr_ifru"), groupElement("ifr_hwaddr"), groupElement("sa_data"));
 

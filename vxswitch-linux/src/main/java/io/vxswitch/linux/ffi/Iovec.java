@@ -16,14 +16,9 @@ public final class Iovec {
     public static final long SIZE = LAYOUT.byteSize();
 
     private static final long BASE_OFFSET = Layouts.offset(LAYOUT, "iov_base");
-    private static final VarHandle BASE = Layouts.field(LAYOUT, "iov_base");
     private static final VarHandle LEN = Layouts.field(LAYOUT, "iov_len");
 
     private Iovec() {
-    }
-
-    public static void base(MemorySegment s, long at, MemorySegment buffer) {
-        BASE.set(s, at, buffer);
     }
 
     /**
@@ -36,9 +31,5 @@ public final class Iovec {
 
     public static void length(MemorySegment s, long at, long length) {
         LEN.set(s, at, length);
-    }
-
-    public static long length(MemorySegment s, long at) {
-        return (long) LEN.get(s, at);
     }
 }

@@ -38,20 +38,12 @@ public final class Libc {
     private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle GETTID = plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle READ = errnoCall("read",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = errnoCall("write",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READ_RAW = errnoCall("read",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle WRITE_RAW = errnoCall("write",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SENDTO_RAW = errnoCall("sendto",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle READV = errnoCall("readv",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITEV = errnoCall("writev",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL_PTR = errnoCall("ioctl",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
     private static final MethodHandle IOCTL_INT = errnoCall("ioctl",
@@ -66,16 +58,10 @@ public final class Libc {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECVFROM = errnoCall("recvfrom",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = errnoCall("sendto",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMMSG = errnoCall("recvmmsg",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG = errnoCall("sendmmsg",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle POLL = errnoCall("poll",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl",
@@ -195,43 +181,6 @@ public final class Libc {
         }
     }
 
-    public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) READ.invokeExact(st, fd, buf, count), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) WRITE.invokeExact(st, fd, buf, count), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code readv(fd, iov, iovcnt)}; {@code iov} an array of {@link Iovec}. */
-    public static long readv(int fd, MemorySegment iov, int iovcnt) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static long writev(int fd, MemorySegment iov, int iovcnt) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     /** {@code ioctl(fd, request, arg)} with a pointer argument (ifreq, int*). */
     public static int ioctl(int fd, long request, MemorySegment arg) {
         MemorySegment st = STATE.get();
@@ -318,56 +267,6 @@ public final class Libc {
         }
     }
 
-    /** {@code recvfrom}; pass {@link MemorySegment#NULL} for {@code address} and {@code addressLength} to skip them. */
-    public static long recvfrom(int fd, MemorySegment buf, long length, int flags, MemorySegment address,
-                                MemorySegment addressLength) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) RECVFROM.invokeExact(st, fd, buf, length, flags, address, addressLength), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static long sendto(int fd, MemorySegment buf, long length, int flags, MemorySegment address,
-                              int addressLength) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) SENDTO.invokeExact(st, fd, buf, length, flags, address, addressLength), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code recvmmsg(fd, msgvec, vlen, flags, NULL)}: no timeout, the sockets are non-blocking. */
-    public static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((int) RECVMMSG.invokeExact(st, fd, msgvec, vlen, flags, MemorySegment.NULL), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((int) SENDMMSG.invokeExact(st, fd, msgvec, vlen, flags), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code poll(fds, nfds, timeoutMillis)}; {@code fds} an array of {@link PollFd}. */
-    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     public static int epollCreate1(int flags) {
         MemorySegment st = STATE.get();
         try {
@@ -382,15 +281,6 @@ public final class Libc {
         MemorySegment st = STATE.get();
         try {
             return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -24,12 +24,9 @@ public final class MsgHdr {
         JAVA_LONG.withName("msg_controllen"),
         JAVA_INT.withName("msg_flags"),
         MemoryLayout.paddingLayout(4)).withName("msghdr");
-    public static final long SIZE = LAYOUT.byteSize();
 
     /** Set by the kernel on receive when the datagram was longer than the buffer. */
     public static final int MSG_TRUNC = 0x20;
-    /** Set on receive when ancillary data did not fit in {@code msg_control}. */
-    public static final int MSG_CTRUNC = 0x08;
 
     private static final VarHandle NAME = Layouts.field(LAYOUT, "msg_name");
     private static final VarHandle NAMELEN = Layouts.field(LAYOUT, "msg_namelen");
@@ -48,10 +45,6 @@ public final class MsgHdr {
 
     public static void nameLength(MemorySegment s, long at, int length) {
         NAMELEN.set(s, at, length);
-    }
-
-    public static int nameLength(MemorySegment s, long at) {
-        return (int) NAMELEN.get(s, at);
     }
 
     public static void iov(MemorySegment s, long at, MemorySegment iov, long count) {

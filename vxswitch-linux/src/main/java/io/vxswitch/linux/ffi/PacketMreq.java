@@ -19,7 +19,6 @@ public final class PacketMreq {
     public static final int SIZE = (int) LAYOUT.byteSize();
 
     public static final int PACKET_ADD_MEMBERSHIP = 1;
-    public static final int PACKET_DROP_MEMBERSHIP = 2;
     public static final short PACKET_MR_PROMISC = 1;
 
     private static final VarHandle IFINDEX = Layouts.field(LAYOUT, "mr_ifindex");

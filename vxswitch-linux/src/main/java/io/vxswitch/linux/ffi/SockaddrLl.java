@@ -43,10 +43,6 @@ public final class SockaddrLl {
         IFINDEX.set(s, at, ifindex);
     }
 
-    public static int ifindex(MemorySegment s, long at) {
-        return (int) IFINDEX.get(s, at);
-    }
-
     public static int packetType(MemorySegment s, long at) {
         return (byte) PKTTYPE.get(s, at) & 0xFF;
     }

@@ -11,7 +11,6 @@ public final class Sockets {
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final int SOL_SOCKET = 1;
-    public static final int SO_REUSEADDR = 2;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
@@ -39,7 +38,6 @@ public final class Sockets {
 
     public static final int PACKET_IGNORE_OUTGOING = 23;
 
-    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_TRUNC = MsgHdr.MSG_TRUNC;
 
     public static final int O_RDWR = 0x2;
@@ -47,10 +45,5 @@ public final class Sockets {
     public static final int O_CLOEXEC = 0x80000;
 
     private Sockets() {
-    }
-
-    /** {@code htons} for the EtherType arguments of {@code socket(AF_PACKET, ...)}. */
-    public static int htons(int value) {
-        return Short.toUnsignedInt(Short.reverseBytes((short) value));
     }
 }

@@ -67,8 +67,6 @@ public final class Tpacket3 {
 
     public static final int TP_STATUS_KERNEL = 0;
     public static final int TP_STATUS_USER = 1;
-    /** The frame did not fit the block and was cut: {@code tp_snaplen < tp_len}. */
-    public static final int TP_STATUS_COPY = 1 << 1;
 
     private static final VarHandle BLOCK_SIZE = Layouts.field(REQUEST, "tp_block_size");
     private static final VarHandle BLOCK_NR = Layouts.field(REQUEST, "tp_block_nr");

@@ -34,7 +34,6 @@ public final class TpacketAuxdata {
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
 
     private static final VarHandle STATUS = Layouts.field(LAYOUT, "tp_status");
-    private static final VarHandle LEN = Layouts.field(LAYOUT, "tp_len");
     private static final VarHandle TCI = Layouts.field(LAYOUT, "tp_vlan_tci");
     private static final VarHandle TPID = Layouts.field(LAYOUT, "tp_vlan_tpid");
 
@@ -43,11 +42,6 @@ public final class TpacketAuxdata {
 
     public static int status(MemorySegment s, long at) {
         return (int) STATUS.get(s, at);
-    }
-
-    /** The frame's length on the wire (before any truncation to the buffer). */
-    public static int length(MemorySegment s, long at) {
-        return (int) LEN.get(s, at);
     }
 
     public static int vlanTci(MemorySegment s, long at) {

@@ -18,14 +18,9 @@ public final class TpacketStats {
     public static final int SIZE = (int) LAYOUT.byteSize();
     public static final int PACKET_STATISTICS = 6;
 
-    private static final VarHandle PACKETS = Layouts.field(LAYOUT, "tp_packets");
     private static final VarHandle DROPS = Layouts.field(LAYOUT, "tp_drops");
 
     private TpacketStats() {
-    }
-
-    public static long packets(MemorySegment s) {
-        return (int) PACKETS.get(s, 0L) & 0xFFFF_FFFFL;
     }
 
     public static long drops(MemorySegment s) {

@@ -5,7 +5,6 @@ import io.vxswitch.linux.ffi.MessageVector;
 import io.vxswitch.linux.ffi.Sockets;
 import io.vxswitch.linux.ffi.SockaddrIn;
 import io.vxswitch.linux.ffi.SockaddrIn6;
-import io.vxswitch.vxlan.VtepAddress;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +15,7 @@ import java.util.Objects;
  * Datagrams for one {@link UdpSocket#receive} or {@code send} call: {@code capacity} fixed-size slots in one
  * native buffer with an address per slot, allocated at construction.
  *
- * <p>Addresses are 128 bits as two longs, {@code (high, low)}, like {@link VtepAddress}: an IPv4 address is
+ * <p>Addresses are 128 bits as two longs, {@code (high, low)}, like {@link IpAddress}: an IPv4 address is
  * IPv4-mapped ({@code ::ffff:a.b.c.d}) and {@link #sourceIpv4(int)} gives it as an int.
  *
  * <p><b>Receive:</b> datagram {@code i} is in slot {@code i}: {@link #length(int)} bytes at
@@ -150,7 +149,7 @@ public final class UdpBatch implements AutoCloseable {
                 (short) segmentSize);
         }
         long at = vector.nameOffset(i);
-        if (VtepAddress.isIpv4(dstHigh, dstLow)) {
+        if (IpAddress.isIpv4(dstHigh, dstLow)) {
             SockaddrIn.write(vector.names(), at, (int) dstLow, dstPort);
             nameLengths[i] = SockaddrIn.SIZE;
         } else {

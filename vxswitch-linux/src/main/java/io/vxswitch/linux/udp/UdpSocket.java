@@ -15,7 +15,6 @@ import io.vxswitch.linux.ffi.NativeBuffers;
 import io.vxswitch.linux.ffi.SockaddrIn;
 import io.vxswitch.linux.ffi.SockaddrIn6;
 import io.vxswitch.linux.ffi.Sockets;
-import io.vxswitch.vxlan.VtepAddress;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +26,7 @@ import java.lang.ref.Reference;
  * for the VXLAN underlay. {@code SO_REUSEADDR} stays off, so a second VTEP, or the kernel's vxlan device,
  * on the same address and port is an error at bind time instead of a silent split of the traffic. The one
  * deliberate split: the receivers of several forwarding loops bind the VXLAN port together with
- * {@code SO_REUSEPORT} ({@link #bind(VtepAddress, int, boolean)}), and the kernel keeps each outer flow on one of
+ * {@code SO_REUSEPORT} ({@link #bind(IpAddress, int, boolean)}), and the kernel keeps each outer flow on one of
  * them.
  *
  * <p>Batched with {@code recvmmsg}/{@code sendmmsg} through a {@link UdpBatch}. Contract as for the other
@@ -37,7 +36,7 @@ import java.lang.ref.Reference;
  * or only for {@code send}; {@link #sendTo} keeps one address buffer and belongs to one thread).
  */
 public final class UdpSocket implements AutoCloseable {
-    private final VtepAddress localAddress;
+    private final IpAddress localAddress;
     private final int localPort;
     private final IoCounters counters = new IoCounters();
     private final Arena arena = Arena.ofShared();
@@ -45,7 +44,7 @@ public final class UdpSocket implements AutoCloseable {
     private final DataPathCalls calls = new DataPathCalls(arena);
     private int fd;
 
-    private UdpSocket(int fd, VtepAddress localAddress, int localPort) {
+    private UdpSocket(int fd, IpAddress localAddress, int localPort) {
         this.fd = fd;
         this.localAddress = localAddress;
         this.localPort = localPort;
@@ -53,13 +52,13 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Binds to {@code address} ({@code 192.0.2.1} or {@code 2001:db8::1}) and {@code port} (0: any free one). */
     public static UdpSocket bind(String address, int port) {
-        return bind(VtepAddress.parse(address), port);
+        return bind(IpAddress.parse(address), port);
     }
 
     /**
      * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
      */
-    public static UdpSocket bind(VtepAddress local, int port) {
+    public static UdpSocket bind(IpAddress local, int port) {
         return bind(local, port, false);
     }
 
@@ -68,7 +67,7 @@ public final class UdpSocket implements AutoCloseable {
      *               port, and the kernel spreads datagrams over them by their addresses and ports
      * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
      */
-    public static UdpSocket bind(VtepAddress local, int port, boolean shared) {
+    public static UdpSocket bind(IpAddress local, int port, boolean shared) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("UDP port " + port + " is out of range 0-65535");
         }
@@ -107,13 +106,13 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
-    static String endpoint(VtepAddress address, int port) {
+    static String endpoint(IpAddress address, int port) {
         return address.isIpv4() ? address + ":" + port : "[" + address + "]:" + port;
     }
 
     /** Writes a sockaddr_in or sockaddr_in6 for {@code (high, low)}; returns its length. */
     static int writeAddress(MemorySegment s, long high, long low, int port) {
-        if (VtepAddress.isIpv4(high, low)) {
+        if (IpAddress.isIpv4(high, low)) {
             SockaddrIn.write(s, 0, (int) low, port);
             return SockaddrIn.SIZE;
         }
@@ -121,7 +120,7 @@ public final class UdpSocket implements AutoCloseable {
         return SockaddrIn6.SIZE;
     }
 
-    public VtepAddress localAddress() {
+    public IpAddress localAddress() {
         return localAddress;
     }
 

@@ -3,8 +3,6 @@ package io.vxswitch.linux.udp;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.ffi.MmsgHdr;
-import io.vxswitch.vxlan.SourcePortHash;
-import io.vxswitch.vxlan.VtepAddress;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,6 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class UdpSocketPool implements AutoCloseable {
     /** Enough distinct 5-tuples for a small underlay's ECMP. */
     public static final int DEFAULT_SENDERS = 8;
+    /** The dynamic/private ports (RFC 6335 §6), the source port range RFC 7348 §5 recommends. */
+    static final int DYNAMIC_PORT_MIN = 49152;
+    static final int DYNAMIC_PORT_MAX = 65535;
 
     private final UdpSocket receiver;
     private final UdpSocket[] senders;
@@ -51,7 +52,7 @@ public final class UdpSocketPool implements AutoCloseable {
     }
 
     /** {@link #DEFAULT_SENDERS} senders with source ports in 49152-65535 (RFC 7348 §5). */
-    public static UdpSocketPool open(VtepAddress local, int vxlanPort) {
+    public static UdpSocketPool open(IpAddress local, int vxlanPort) {
         return open(local, vxlanPort, false);
     }
 
@@ -59,9 +60,8 @@ public final class UdpSocketPool implements AutoCloseable {
      * The same; with {@code shared}, the receiver binds with {@code SO_REUSEPORT}, so that each forwarding loop can
      * have a pool of its own on the one VXLAN port.
      */
-    public static UdpSocketPool open(VtepAddress local, int vxlanPort, boolean shared) {
-        return open(local, vxlanPort, DEFAULT_SENDERS, SourcePortHash.RFC7348_MIN, SourcePortHash.RFC7348_MAX,
-            shared);
+    public static UdpSocketPool open(IpAddress local, int vxlanPort, boolean shared) {
+        return open(local, vxlanPort, DEFAULT_SENDERS, DYNAMIC_PORT_MIN, DYNAMIC_PORT_MAX, shared);
     }
 
     /**
@@ -71,11 +71,11 @@ public final class UdpSocketPool implements AutoCloseable {
      *
      * @throws LinuxException on the receiver's bind error, or when no free source port is left
      */
-    public static UdpSocketPool open(VtepAddress local, int vxlanPort, int senders, int minPort, int maxPort) {
+    public static UdpSocketPool open(IpAddress local, int vxlanPort, int senders, int minPort, int maxPort) {
         return open(local, vxlanPort, senders, minPort, maxPort, false);
     }
 
-    private static UdpSocketPool open(VtepAddress local, int vxlanPort, int senders, int minPort, int maxPort,
+    private static UdpSocketPool open(IpAddress local, int vxlanPort, int senders, int minPort, int maxPort,
                                       boolean shared) {
         if (senders < 1) {
             throw new IllegalArgumentException("a socket pool needs at least one sender, not " + senders);

@@ -8,6 +8,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.linux.poll.Epoll;
+import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocket;
 import io.vxswitch.linux.udp.UdpSocketPool;
@@ -67,7 +68,7 @@ class TunnelPortTest {
             MacLearningPolicy.ENABLED));
         vm1 = sw.addVnicPort("vm1", "lan", VM1);
         sw.addTunnelPort("vx", "tunnel");
-        peer = UdpSocket.bind(LOOPBACK, 0);
+        peer = UdpSocket.bind(new IpAddress(LOOPBACK.high(), LOOPBACK.low()), 0);
         VniMap vnis = VniMap.of(119, 0);
         RemoteVteps remotes = new RemoteVteps(4);
         FloodList flood = new FloodList(remotes);
@@ -75,7 +76,7 @@ class TunnelPortTest {
         VxlanCounters counters = new VxlanCounters();
         Vtep vtep = new Vtep(sw, "vx", vnis, remotes, flood,
             new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
-        UdpSocketPool pool = UdpSocketPool.open(LOOPBACK, 0, 1, 0, 0);
+        UdpSocketPool pool = UdpSocketPool.open(new IpAddress(LOOPBACK.high(), LOOPBACK.low()), 0, 1, 0, 0);
         port = new TunnelPort(vtep, pool, peer.localPort(), new MtuCheck(1500, counters, line -> { }), false, 9100,
             false);
         port.attach(new Backpressure(null));

@@ -2,7 +2,6 @@ package io.vxswitch.linux.udp;
 
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Errno;
-import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +35,7 @@ class UdpSocketErrorsTest {
 
     @Test
     void loops_share_the_vxlan_port_only_among_themselves() {
-        VtepAddress lo = VtepAddress.parse("127.0.0.1");
+        IpAddress lo = IpAddress.parse("127.0.0.1");
         try (UdpSocket first = UdpSocket.bind(lo, 0, true)) {
             int port = first.localPort();
             try (UdpSocket second = UdpSocket.bind(lo, port, true)) {

@@ -3,7 +3,6 @@ package io.vxswitch.linux.udp;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.poll.Epoll;
-import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -18,8 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Batches over loopback (127.0.0.1 and ::1): no root and no namespace needed. */
 class UdpSocketTest {
-    private static final VtepAddress V4 = VtepAddress.parse("127.0.0.1");
-    private static final VtepAddress V6 = VtepAddress.parse("::1");
+    private static final IpAddress V4 = IpAddress.parse("127.0.0.1");
+    private static final IpAddress V6 = IpAddress.parse("::1");
 
     @Test
     void an_ipv4_batch_arrives_with_its_lengths_contents_and_source() throws Exception {
@@ -32,7 +31,7 @@ class UdpSocketTest {
         roundTrip(V6);
     }
 
-    private static void roundTrip(VtepAddress local) throws Exception {
+    private static void roundTrip(IpAddress local) throws Exception {
         try (UdpSocket a = UdpSocket.bind(local, 0); UdpSocket b = UdpSocket.bind(local, 0);
              UdpBatch tx = new UdpBatch(8, 2048); UdpBatch rx = new UdpBatch(4, 2048)) {
             assertThat(a.localPort()).isPositive();

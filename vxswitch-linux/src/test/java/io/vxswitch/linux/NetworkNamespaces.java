@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  * {@code /run/netns/NAME}): devices and sockets it creates belong to that namespace and stay there, while
  * the rest of the JVM stays where it is. {@code setns(2)} moves only the calling thread, so the code runs
  * on a fresh platform thread that ends afterwards; no pooled thread is ever left in another namespace.
+ *
+ * <p>For tests only (the daemon works in the namespace it was started in): other modules' tests get it from
+ * this module's test-jar.
  */
 public final class NetworkNamespaces {
     public static final String RUN_NETNS = "/run/netns/";
