@@ -56,7 +56,8 @@ class MultiLoopIT extends LabIT {
     void each_tap_gets_a_queue_per_loop_and_each_loop_a_socket_on_the_vxlan_port() {
         assertThat(daemon.output()).contains("2 forwarding loops, each switching and sending", ", 2 queues",
             "a socket per loop (SO_REUSEPORT)");
-        assertThat(hostA.exec("ip", "-d", "link", "show", "dev", "vm1")).contains("multi_queue");
+        assertThat(vm1.exec("ip", "-d", "link", "show", "dev", "vm1")).as("the tap, moved into vm1")
+            .contains("multi_queue");
     }
 
     @Test
