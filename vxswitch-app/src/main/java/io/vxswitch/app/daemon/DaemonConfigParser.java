@@ -110,10 +110,6 @@ public final class DaemonConfigParser {
         for (YamlValue v : section(root, "ports")) {
             PortConfig p = port(v, groups);
             unique(names, p.name(), v.where());
-            if (loops > 1 && p.type() == PortConfig.Type.INTERFACE) {
-                throw v.where().error("port '" + p.name() + "': an interface port has one socket, read by one loop;"
-                    + " with switch.loops: " + loops + " use taps and tunnels, or switch.loops: 1");
-            }
             ports.add(p);
         }
         List<TunnelConfig> tunnels = new ArrayList<>();

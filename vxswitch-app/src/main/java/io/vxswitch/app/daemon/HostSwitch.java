@@ -134,8 +134,8 @@ public final class HostSwitch implements AutoCloseable {
     }
 
     /**
-     * Opens the port's Linux device, one per forwarding loop: a tap gets a queue per loop (any thread: it does not
-     * touch the switch).
+     * Opens the port's Linux device, one per forwarding loop: a tap gets a queue per loop, an interface a packet
+     * socket per loop in one fanout group (any thread: it does not touch the switch).
      */
     static List<PortDevice> openDevices(PortConfig p, int id, int loops) {
         List<PortDevice> devices = new ArrayList<>();
@@ -149,12 +149,14 @@ public final class HostSwitch implements AutoCloseable {
                     }
                 }
                 case INTERFACE -> {
-                    if (loops > 1) {
-                        throw new HostSwitchException("port " + p.name() + ": an interface port has one socket,"
-                            + " read by one loop: use switch.loops: 1");
+                    // one socket per loop; with several, a fanout group spreads the frames by flow, as queues do
+                    for (int i = 0; i < loops; i++) {
+                        PacketSocket socket = PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload());
+                        devices.add(new InterfacePort(socket, id)); // closed with the others if the join fails
+                        if (loops > 1) {
+                            socket.joinFanout(PacketSocket.fanoutGroup(socket.ifindex()));
+                        }
                     }
-                    devices.add(new InterfacePort(PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload()),
-                        id));
                 }
             }
             return devices;

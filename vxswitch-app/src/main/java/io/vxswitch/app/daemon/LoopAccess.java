@@ -92,24 +92,33 @@ final class LoopAccess implements ManagedSwitch {
 
     @Override
     public CaptureSession capture(String portName, int snaplen) {
-        PortCapture capture = call(s -> {
+        // The rings (megabytes) are made here, not in the command: nothing forwards while a command runs.
+        int port = call(s -> {
             Port p = s.port(portName);
             if (p == null) {
                 throw ApiException.notFound("no port '" + portName + "'");
             }
-            if (dataplane.loops() > 1) {
-                throw new ApiException(409, "capture needs switch.loops: 1: with " + dataplane.loops()
-                    + " loops each reads its own share of port " + portName + "'s frames");
-            }
-            PortCapture c = new PortCapture(p.id(), snaplen);
-            try {
-                dataplane.attachCapture(c);
-            } catch (IllegalStateException e) {
-                c.close();
-                throw new ApiException(409, "port " + portName + " is already being captured (one capture per port)");
-            }
-            return c;
+            return p.id();
         });
+        PortCapture capture = new PortCapture(port, snaplen, dataplane.loops()); // a ring per loop
+        try {
+            call(s -> {
+                Port p = s.port(portName);
+                if (p == null || p.id() != port) {
+                    throw ApiException.notFound("no port '" + portName + "' (removed meanwhile)");
+                }
+                try {
+                    dataplane.attachCapture(capture);
+                } catch (IllegalStateException e) {
+                    throw new ApiException(409, "port " + portName + " is already being captured (one capture per"
+                        + " port)");
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            capture.close();
+            throw e;
+        }
         return new CaptureSession() {
             @Override
             public Frame next(byte[] buffer) {

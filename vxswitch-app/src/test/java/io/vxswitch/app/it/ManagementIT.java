@@ -121,14 +121,14 @@ class ManagementIT extends LabIT {
 
         Path pcap = lab.dir().resolve("vm2.pcap");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Pings run while the capture starts: the CLI says "capturing" before the switch has attached it, so a
+        // capture started and then pinged could miss the pings and wait for ever.
+        Background pings = lab.spawn("ping", vm1, "ping", "-c", "100", "-i", "0.05", "10.0.0.2");
         Background capture = lab.spawn("vxswitch capture", host, java, "-jar", Daemon.jar().toString(), "capture",
             "vm2", "-w", pcap.toString(), "-c", "4", "--token-file=" + daemon.tokenFile());
-        capture.awaitOutput(out -> out.contains("capturing on port vm2"), "the capture's first line",
-            Duration.ofSeconds(20));
-        Background.sleep(300); // the stream is open once the pcap header arrived; give it a moment
-        assertThat(vm1.ping("10.0.0.2", 2, 2).allAnsweredOnce()).isTrue();
-        assertThat(capture.awaitExit(Duration.ofSeconds(15))).as(capture.output()).isZero();
-        assertThat(capture.output()).contains("4 frames captured into " + pcap);
+        assertThat(capture.awaitExit(Duration.ofSeconds(20))).as(capture.output()).isZero();
+        pings.awaitExit(Duration.ofSeconds(20));
+        assertThat(capture.output()).contains("capturing on port vm2", "4 frames captured into " + pcap);
 
         String decoded = Cmd.run(List.of("tcpdump", "-n", "-e", "-r", pcap.toString())).check().out();
         assertThat(decoded.lines()).as(decoded).hasSize(4);

@@ -1,9 +1,9 @@
 package io.vxswitch.linux.dataplane;
 
 /**
- * The active captures, one at most per switch port. Written by the {@link Conductor} only while the one forwarding
- * agent that may read them is not forwarding (captures need a single agent: one reader per port's frames); read
- * by that agent on the data path, one array load per frame.
+ * The active captures, one at most per switch port. Written by the {@link Conductor} only while no forwarding agent
+ * forwards (the others are held, the one on its thread is between turns); read by every agent on the data path,
+ * one array load per frame, each agent writing into its own ring of the capture.
  */
 final class Captures {
     private final PortCapture[] byPort;
@@ -15,6 +15,12 @@ final class Captures {
     /** The capture of switch port {@code port}, or null. */
     PortCapture of(int port) {
         return byPort[port];
+    }
+
+    /** The ring forwarding lane {@code lane} writes port {@code port}'s frames into, or null if not captured. */
+    CaptureRing of(int port, int lane) {
+        PortCapture c = byPort[port];
+        return c == null ? null : c.ring(lane);
     }
 
     /** @throws IllegalStateException if the port is already being captured */

@@ -98,7 +98,7 @@ public final class Dataplane implements AutoCloseable {
             senderOnAgentThread[i] = !ownThread;
             backpressure[i] = new Backpressure(ownThread ? senderIdle : null);
             agents[i] = new ForwardingAgent(i == 0 ? "vxswitch-switch" : "vxswitch-loop-" + i, sw.lane(i),
-                sw.newDecision(), new DescriptorWait(busyPoll), i == 0 ? captures : null, ownThread ? senderIdle : null,
+                sw.newDecision(), new DescriptorWait(busyPoll), captures, ownThread ? senderIdle : null,
                 maxPorts);
         }
         OtherAgents others = new OtherAgents(Arrays.copyOfRange(agents, 1, loops));
@@ -187,12 +187,13 @@ public final class Dataplane implements AutoCloseable {
     /**
      * Starts copying port {@code port}'s frames into {@code capture}; through {@link #submit}.
      *
-     * @throws IllegalStateException if the port is already being captured, or several loops read it
+     * @throws IllegalStateException if the port is already being captured
+     * @throws IllegalArgumentException if the capture has fewer rings than the dataplane has loops
      */
     public void attachCapture(PortCapture capture) {
-        if (agents.length > 1) {
-            throw new IllegalStateException("capture needs switch.loops: 1 (with " + agents.length
-                + " loops a port's frames are read by several threads)");
+        if (capture.loops() < agents.length) {
+            throw new IllegalArgumentException("a capture for " + capture.loops() + " loop(s) cannot take the frames of "
+                + agents.length + " loops");
         }
         captures.attach(capture);
     }

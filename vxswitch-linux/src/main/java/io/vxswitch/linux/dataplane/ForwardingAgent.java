@@ -23,6 +23,7 @@ import java.util.List;
 final class ForwardingAgent implements Agent {
     private final String roleName;
     private final ForwardingLane lane;
+    private final int laneIndex;
     private final ForwardingDecision decision;
     private final DescriptorWait descriptors;
     private final AgentHold hold = new AgentHold();
@@ -39,13 +40,14 @@ final class ForwardingAgent implements Agent {
     private final OneToOneConcurrentArrayQueue<PortDevice> gone = new OneToOneConcurrentArrayQueue<>(64);
 
     /**
-     * @param captures the dataplane's captures, or null if this agent's frames are never captured
+     * @param captures the dataplane's captures
      * @param sender   the idle strategy of a sender on another thread, or null
      */
     ForwardingAgent(String roleName, ForwardingLane lane, ForwardingDecision decision, DescriptorWait descriptors,
                     Captures captures, SenderIdle sender, int maxPorts) {
         this.roleName = roleName;
         this.lane = lane;
+        this.laneIndex = lane.index();
         this.decision = decision;
         this.descriptors = descriptors;
         this.captures = captures;
@@ -173,7 +175,7 @@ final class ForwardingAgent implements Agent {
 
     /** Decides on one received frame and queues its copies; a capture of its port sees it as it came in. */
     private void forward(int port, RxFrame f, long now) {
-        PortCapture c = captures == null ? null : captures.of(port);
+        CaptureRing c = captures.of(port, laneIndex);
         if (f.remote == RxFrame.LOCAL) {
             if (c != null) {
                 c.offer(f.segment, f.offset, f.length, now);
@@ -197,7 +199,7 @@ final class ForwardingAgent implements Agent {
             if (out != null) {
                 out.send(d, i, offload, now);
             }
-            PortCapture c = captures == null ? null : captures.of(port);
+            CaptureRing c = captures.of(port, laneIndex);
             if (c != null) {
                 c.offerEgress(d, i, now);
             }

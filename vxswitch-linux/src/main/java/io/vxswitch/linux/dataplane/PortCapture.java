@@ -8,11 +8,11 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Copies of one port's frames for {@code vxswitch capture}: what arrives on the port as received, what the switch
- * sends to it as it leaves (tag pushed or popped). The switch loop offers frames; one reader takes them. A ring of
- * fixed slots, one volatile write per frame each way; when the reader falls behind, frames are dropped and counted
- * (as a kernel capture buffer does), never waited for.
+ * sends to it as it leaves (tag pushed or popped). Each forwarding agent that reads the port writes into a
+ * {@link CaptureRing} of its own (no two threads write one ring); the one reader merges the rings by time, so the
+ * capture is in order per flow (a flow stays on one agent) and by time across agents.
  *
- * <p>Only a port being captured pays anything: the switch loop checks one array slot per frame otherwise.
+ * <p>Only a port being captured pays anything: an agent checks one array slot per frame otherwise.
  */
 public final class PortCapture implements AutoCloseable {
     public static final int SLOTS = 512;
@@ -22,27 +22,33 @@ public final class PortCapture implements AutoCloseable {
     private final int port;
     private final int snaplen;
     private final long wallOffsetNanos;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment data;
-    private final long[] times = new long[SLOTS];
-    private final int[] captured = new int[SLOTS];
-    private final int[] lengths = new int[SLOTS];
-    private volatile long written;
-    private volatile long read;
-    private long dropped;
+    /** One ring per forwarding lane (agent). */
+    private final CaptureRing[] rings;
     private volatile boolean stopped;
+
+    /** A capture for a dataplane with one forwarding loop. */
+    public PortCapture(int port, int snaplen) {
+        this(port, snaplen, 1);
+    }
 
     /**
      * @param port    the switch port
      * @param snaplen bytes kept of each frame (1 to {@link #MAX_SNAPLEN})
+     * @param loops   the dataplane's forwarding loops: each writes a ring of its own
      */
-    public PortCapture(int port, int snaplen) {
+    public PortCapture(int port, int snaplen, int loops) {
         if (snaplen < 1 || snaplen > MAX_SNAPLEN) {
             throw new IllegalArgumentException("snapshot length must be 1-" + MAX_SNAPLEN + ", got " + snaplen);
         }
+        if (loops < 1) {
+            throw new IllegalArgumentException("a capture needs at least one loop, got " + loops);
+        }
         this.port = port;
         this.snaplen = snaplen;
-        this.data = arena.allocate((long) SLOTS * snaplen, 64);
+        this.rings = new CaptureRing[loops];
+        for (int i = 0; i < loops; i++) {
+            rings[i] = new CaptureRing(SLOTS, snaplen);
+        }
         // pcap wants wall-clock time; the data path has System.nanoTime(): fix the offset once
         this.wallOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
     }
@@ -55,73 +61,48 @@ public final class PortCapture implements AutoCloseable {
         return snaplen;
     }
 
-    /** Switch loop: a frame received on the port. */
-    void offer(MemorySegment frame, long offset, int length, long now) {
-        int slot = claim();
-        if (slot < 0) {
-            return;
-        }
-        int keep = Math.min(length, snaplen);
-        MemorySegment.copy(frame, offset, data, (long) slot * snaplen, keep);
-        publish(slot, keep, length, now);
+    /** How many loops can write into it. */
+    int loops() {
+        return rings.length;
     }
 
-    /** Switch loop: copy {@code i} of a decision, which the switch sends to the port. */
-    void offerEgress(ForwardingDecision d, int i, long now) {
-        int length = d.egressLength(i);
-        if (length > snaplen) {
-            // the copy is written whole; a short snapshot cannot hold it: count it rather than write past the slot
-            dropped++;
-            return;
-        }
-        int slot = claim();
-        if (slot < 0) {
-            return;
-        }
-        d.writeEgress(i, data, (long) slot * snaplen);
-        publish(slot, length, length, now);
+    /** The ring forwarding lane {@code lane} writes into. */
+    CaptureRing ring(int lane) {
+        return rings[lane];
     }
 
-    private int claim() {
-        long w = written;
-        if (w - read >= SLOTS) {
-            dropped++;
-            return -1;
-        }
-        return (int) (w % SLOTS);
-    }
-
-    private void publish(int slot, int keep, int length, long now) {
-        times[slot] = now + wallOffsetNanos;
-        captured[slot] = keep;
-        lengths[slot] = length;
-        written = written + 1;
-    }
-
-    /** Reader: a frame taken from the ring, or {@link #next} returned false. */
+    /** Reader: a frame taken from the rings, or {@link #next} returned false. */
     public record Frame(long wallNanos, int captured, int length) {
     }
 
     /**
-     * Reader: copies the oldest waiting frame into {@code into} (at least {@link #snaplen()} bytes) and describes it,
-     * or returns null if none waits.
+     * Reader: copies the oldest waiting frame of all loops into {@code into} (at least {@link #snaplen()} bytes) and
+     * describes it, or returns null if none waits.
      */
     public Frame next(byte[] into) {
-        long r = read;
-        if (r == written) {
+        CaptureRing oldest = null;
+        for (CaptureRing r : rings) {
+            if (r.hasNext() && (oldest == null || r.nextTime() - oldest.nextTime() < 0)) {
+                oldest = r;
+            }
+        }
+        if (oldest == null) {
             return null;
         }
-        int slot = (int) (r % SLOTS);
-        int keep = captured[slot];
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, (long) slot * snaplen, into, 0, keep);
-        Frame f = new Frame(times[slot], keep, lengths[slot]);
-        read = r + 1;
+        long time = oldest.nextTime();
+        int keep = oldest.take(into);
+        Frame f = new Frame(time + wallOffsetNanos, keep, oldest.takenLength());
+        oldest.advance();
         return f;
     }
 
     /** Frames lost because the reader fell behind (or a copy was longer than the snapshot length). */
     public long dropped() {
-        return dropped;
+        long sum = 0;
+        for (CaptureRing r : rings) {
+            sum += r.dropped();
+        }
+        return sum;
     }
 
     /** True once the dataplane has detached it (stopped by the reader, or the switch is stopping). */
@@ -133,9 +114,11 @@ public final class PortCapture implements AutoCloseable {
         stopped = true;
     }
 
-    /** Frees the ring; only after the dataplane detached it. */
+    /** Frees the rings; only after the dataplane detached it. */
     @Override
     public void close() {
-        arena.close();
+        for (CaptureRing r : rings) {
+            r.close();
+        }
     }
 }

@@ -62,6 +62,12 @@ public final class PacketSocket implements AutoCloseable {
     public static final int FRAME_OVERHEAD = Ethernet.HEADER_LENGTH + 2 * Dot1q.LENGTH;
     /** {@code PACKET_VNET_HDR} (packet(7)): a {@code virtio_net_hdr} in front of every frame, both ways. */
     static final int PACKET_VNET_HDR = 15;
+    /** {@code PACKET_FANOUT} (packet(7)): the socket joins a group that shares the interface's frames. */
+    static final int PACKET_FANOUT = 18;
+    /** Fanout mode: by the frame's flow hash, so a flow always lands on the same socket, in order. */
+    static final int PACKET_FANOUT_HASH = 0;
+    /** Fanout flag: IP fragments are joined before hashing, so all fragments of a datagram land together. */
+    static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
 
     private final String interfaceName;
     private final int ifindex;
@@ -144,6 +150,30 @@ public final class PacketSocket implements AutoCloseable {
             throw e;
         }
         return socket;
+    }
+
+    /**
+     * Joins fanout group {@code group} (16 bits, one per interface and process): the kernel then spreads the
+     * interface's received frames over the group's sockets by flow hash, each flow always to the same socket, as a
+     * multi-queue NIC spreads flows over its queues. Every socket of a group must be bound to the same interface.
+     *
+     * @throws LinuxException the kernel refuses (a group of that number exists with other settings)
+     */
+    public void joinFanout(int group) {
+        if (group < 0 || group > 0xFFFF) {
+            throw new IllegalArgumentException("fanout group must be 0-65535, got " + group);
+        }
+        try (Arena setup = Arena.ofConfined()) {
+            int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+            MemorySegment value = setup.allocateFrom(ValueLayout.JAVA_INT, arg);
+            check(Libc.setsockopt(openFd(), TpacketAuxdata.SOL_PACKET, PACKET_FANOUT, value, 4),
+                "cannot share interface '" + interfaceName + "' between loops", "setsockopt(PACKET_FANOUT, hash)");
+        }
+    }
+
+    /** A fanout group number for {@code ifindex} that no other process's group on the interface is likely to use. */
+    public static int fanoutGroup(int ifindex) {
+        return (int) ((ProcessHandle.current().pid() * 31 + ifindex) & 0xFFFF);
     }
 
     private static void check(int result, String action, String syscall) {

@@ -89,6 +89,56 @@ class PacketSocketNetnsTest {
         }
     }
 
+    /** Two sockets of one fanout group: what one loop of switch.loops reads of an interface port, and the other. */
+    @Test
+    void a_fanout_group_spreads_flows_over_its_sockets_each_flow_whole_on_one() throws Exception {
+        socket = PacketSocket.open(hostEnd, true, false, false);
+        PacketSocket second = PacketSocket.open(hostEnd, true, false, false);
+        try (second) {
+            int group = PacketSocket.fanoutGroup(socket.ifindex());
+            socket.joinFanout(group);
+            second.joinFanout(group);
+            ns.exec("ip", "neigh", "replace", "198.51.100.20", "lladdr", "02:00:00:00:00:01", "dev", "eth0");
+            // 32 flows (destination ports 40000-40031), 3 datagrams each
+            ns.exec("python3", "-c", "import socket\n"
+                + "for p in range(40000, 40032):\n"
+                + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "    for i in range(3):\n"
+                + "        s.sendto(b'x', ('198.51.100.20', p))\n");
+            List<Integer> first = udpPorts(socket);
+            List<Integer> other = udpPorts(second);
+            assertThat(first.size() + other.size()).as("every datagram, once").isEqualTo(96);
+            assertThat(first).as("both sockets get a share of 32 flows").isNotEmpty();
+            assertThat(other).isNotEmpty();
+            assertThat(first).as("no flow on both").doesNotContainAnyElementsOf(other);
+            for (int port : first) {
+                assertThat(first.stream().filter(p -> p == port)).as("flow %d whole", port).hasSize(3);
+            }
+        }
+    }
+
+    /** Destination ports of the UDP datagrams to 198.51.100.20 waiting on {@code s}. */
+    private static List<Integer> udpPorts(PacketSocket s) {
+        List<Integer> ports = new ArrayList<>();
+        FrameBatch batch = s.newBatch(64);
+        try {
+            for (int n = s.receive(batch); n > 0; n = s.receive(batch)) {
+                MemorySegment b = batch.buffer();
+                for (int k = 0; k < n; k++) {
+                    long f = batch.frameOffset(k);
+                    if (Ethernet.etherType(b, f) == EtherType.IPV4 && b.get(ValueLayout.JAVA_BYTE, f + 23) == 17
+                        && b.get(NET_INT, f + 30) == Ipv4Address.of(198, 51, 100, 20)) {
+                        ports.add(Short.toUnsignedInt(b.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(
+                            ByteOrder.BIG_ENDIAN), f + 36)));
+                    }
+                }
+            }
+        } finally {
+            batch.close();
+        }
+        return ports;
+    }
+
     @ParameterizedTest(name = "ring {0}, vnet header {1}")
     @CsvSource({"false, false", "true, false", "false, true", "true, true"})
     void a_ping_from_the_namespace_is_answered_by_a_java_host_behind_the_packet_socket(boolean ring, boolean vnet)
