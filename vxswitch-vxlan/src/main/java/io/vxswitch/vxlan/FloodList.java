@@ -6,7 +6,9 @@ import java.util.Arrays;
  * Per VNI, where BUM traffic goes: a static list of remote VTEPs that each get a unicast copy (head-end
  * replication), or an underlay multicast group instead (RFC 7348 §4.2), never both. Peers are IPv4 or IPv6
  * addresses registered in {@link RemoteVteps}; removing a VTEP there removes it from every list here.
- * {@link #targets} is the data-path lookup and allocates nothing. Confined to the switch thread.
+ * {@link #targets} is the data-path lookup and allocates nothing. One list serves every forwarding loop's VTEP
+ * ({@link Vtep#forLane}), whose {@link TunnelEgress} reads it without a lock: change it only as the switch itself is
+ * changed, from one thread while no loop forwards.
  */
 public final class FloodList {
     private final RemoteVteps vteps;
