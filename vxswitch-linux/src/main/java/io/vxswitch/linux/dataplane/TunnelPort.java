@@ -204,7 +204,7 @@ public final class TunnelPort implements PortDevice {
         RemoteVteps remotes = egress.remotes();
         int remote = egress.target(k);
         b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
-        b.flowHash(at, srcPort);
+        b.sourcePort(at, srcPort);
     }
 
     /**

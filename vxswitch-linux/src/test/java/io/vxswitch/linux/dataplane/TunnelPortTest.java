@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -220,6 +223,42 @@ class TunnelPortTest {
             assertThat(counters.drops(VxlanDrop.VLAN_WITHOUT_VNI)).isEqualTo(2);
             assertThat(counters.encapsulated()).isZero();
         }
+    }
+
+    @Test
+    void inner_flows_leave_from_several_source_ports_and_each_flow_from_one() {
+        ForwardingDecision d = decision[0];
+        Map<Integer, Integer> portOfFlow = new HashMap<>();
+        try (TunnelPort p = new TunnelPort(port.vtep(), UdpSocketPool.open(LOOPBACK, 0, 8, 0, 0), peer.localPort(),
+                 new MtuCheck(1500, port.vtep().counters(), line -> { }), false, 9100, false);
+             UdpBatch rx = new UdpBatch(64, 2048); Epoll epoll = new Epoll(1)) {
+            p.attach(new Backpressure(null));
+            for (int i = 0; i < 64; i++) { // 32 UDP flows from vm1, two datagrams each, flooded to the peer
+                int flow = 40000 + i % 32;
+                int length = FrameBuilder.udp(frame, 0, VM1, 0x02_00_00_00_00_03L, 0x0A000001, 0x0A000003, flow, 5201,
+                    MemorySegment.ofArray(new byte[4]));
+                Wire.putU16(frame, 14 + 20 + 8, flow); // payload: the flow, to tell them apart at the peer
+                sw.forward(vm1, frame, 0, length, 1, d);
+                p.send(d, 0, new Offload(), 1);
+            }
+            p.flush();
+            p.transmit();
+
+            epoll.add(peer.fd(), Epoll.IN);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            for (int got = 0; got < 64 && System.nanoTime() < deadline; ) {
+                epoll.wait(new int[1], 100);
+                int n = peer.receive(rx);
+                for (int i = 0; i < n; i++, got++) {
+                    int flow = Wire.u16(rx.buffer(), rx.slotOffset(i) + Vxlan.LENGTH + 14 + 20 + 8);
+                    assertThat(portOfFlow.merge(flow, rx.sourcePort(i), (a, b) -> a)).as("flow %d", flow)
+                        .isEqualTo(rx.sourcePort(i));
+                }
+            }
+        }
+        assertThat(portOfFlow).hasSize(32);
+        assertThat(new HashSet<>(portOfFlow.values())).as("source ports of 32 flows over 8 sockets (RFC 7348 §5)")
+            .hasSizeGreaterThan(4);
     }
 
     private static UdpSocketPool poolOf(TunnelPort port) {
