@@ -22,20 +22,20 @@ public final class FloodList {
 
     /**
      * Adds {@code remote} to the head-end replication list of {@code vni}; returns its VTEP id. Adding a
-     * peer twice keeps one copy.
+     * peer twice keeps one copy. A refused peer changes nothing.
      *
-     * @throws IllegalStateException if the VNI floods to a multicast group
+     * @throws IllegalStateException if the VNI floods to a multicast group, or every remote VTEP id is in use
      * @throws IllegalArgumentException for a bad VNI or a non-unicast address
      */
     public int add(int vni, VtepAddress remote) {
         VniMap.checkVni(vni);
-        FloodTargets t = targetsOrCreate(vni);
+        FloodTargets t = targets(vni);
         if (t.mode() == FloodMode.MULTICAST) {
             throw new IllegalStateException("VNI " + vni + " floods to multicast group " + t.group()
                 + "; clear the group before adding head-end replication peer " + remote);
         }
-        int id = vteps.register(remote);
-        t.add(id);
+        int id = vteps.register(remote); // refuses before the VNI gets a list
+        targetsOrCreate(vni).add(id);
         return id;
     }
 
