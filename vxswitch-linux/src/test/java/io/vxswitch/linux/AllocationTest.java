@@ -88,7 +88,7 @@ class AllocationTest {
             Round round = () -> {
                 for (int i = 0; i < 16; i++) {
                     tx.datagram(i, 64 + i, lo.high(), lo.low(), port);
-                    tx.flowHash(i, i * 0x9E37_79B9);
+                    tx.sourcePort(i, 49152 + i * 997);
                 }
                 int sent = pool.send(tx, 16);
                 sent += single.sendTo(one, 0, 32, lo.high(), lo.low(), port) > 0 ? 1 : 0;

@@ -249,6 +249,7 @@ class ApiServerTest {
             .contains("vxswitch_port_gro_super_frames_total{port=\"vm2\"} 5.0")
             .contains("vxswitch_fdb_entries{vlan=\"119\"} 1.0")
             .contains("vxswitch_fdb_learned_total 1.0")
+            .contains("vxswitch_vxlan_drops_total{reason=\"vlan_without_vni\",tunnel=\"vx119\"} 0.0")
             .contains("vxswitch_vxlan_peer_tx_packets_total{remote=\"192.0.2.2\",tunnel=\"vx119\"} 0.0")
             .contains("vxswitch_vxlan_flood_list_peers{tunnel=\"vx119\",vni=\"119\"} 1.0");
     }

@@ -4,7 +4,7 @@ import io.vxswitch.packet.Ipv4;
 import io.vxswitch.packet.Vxlan;
 
 /**
- * How the encapsulator fills the outer headers.
+ * How {@link OuterHeaderWriter} fills the outer headers (for the daemon's sockets, the kernel fills them).
  *
  * @param dstPort         outer UDP destination port. Default 4789, the IANA port (RFC 7348 §5). The Linux
  *                        kernel uses 8472 when {@code ip link add ... type vxlan} is given no {@code dstport},

@@ -6,7 +6,9 @@ import java.util.Arrays;
  * Per VNI, where BUM traffic goes: a static list of remote VTEPs that each get a unicast copy (head-end
  * replication), or an underlay multicast group instead (RFC 7348 §4.2), never both. Peers are IPv4 or IPv6
  * addresses registered in {@link RemoteVteps}; removing a VTEP there removes it from every list here.
- * {@link #targets} is the data-path lookup and allocates nothing. Confined to the switch thread.
+ * {@link #targets} is the data-path lookup and allocates nothing. One list serves every forwarding loop's VTEP
+ * ({@link Vtep#forLane}), whose {@link TunnelEgress} reads it without a lock: change it only as the switch itself is
+ * changed, from one thread while no loop forwards.
  */
 public final class FloodList {
     private final RemoteVteps vteps;
@@ -20,20 +22,20 @@ public final class FloodList {
 
     /**
      * Adds {@code remote} to the head-end replication list of {@code vni}; returns its VTEP id. Adding a
-     * peer twice keeps one copy.
+     * peer twice keeps one copy. A refused peer changes nothing.
      *
-     * @throws IllegalStateException if the VNI floods to a multicast group
+     * @throws IllegalStateException if the VNI floods to a multicast group, or every remote VTEP id is in use
      * @throws IllegalArgumentException for a bad VNI or a non-unicast address
      */
     public int add(int vni, VtepAddress remote) {
         VniMap.checkVni(vni);
-        FloodTargets t = targetsOrCreate(vni);
+        FloodTargets t = targets(vni);
         if (t.mode() == FloodMode.MULTICAST) {
             throw new IllegalStateException("VNI " + vni + " floods to multicast group " + t.group()
                 + "; clear the group before adding head-end replication peer " + remote);
         }
-        int id = vteps.register(remote);
-        t.add(id);
+        int id = vteps.register(remote); // refuses before the VNI gets a list
+        targetsOrCreate(vni).add(id);
         return id;
     }
 

@@ -8,7 +8,7 @@ import java.util.function.IntConsumer;
 
 /**
  * The remote tunnel endpoints this VTEP talks to, each with a small {@code int} id: the FDB stores the id
- * of the VTEP behind a remote MAC, flood lists hold ids, and the encapsulator reads the address back by id.
+ * of the VTEP behind a remote MAC, flood lists hold ids, and the sender reads the address back by id.
  *
  * <p>Ids are stable: an address keeps its id until it is removed. A removed id is free for reuse, lowest
  * first (ids stay dense, so per-VTEP arrays stay small), so everything holding the id must forget it

@@ -15,15 +15,12 @@ import java.lang.foreign.MemorySegment;
  * <li>underlay → switch: {@link #receivePayload} / {@link #receiveFrame} decapsulate, name the sending VTEP
  *     (registering it on first sight, as the Linux vxlan device learns remote endpoints), and hand the inner
  *     frame to {@link Switch#forwardFromTunnel}: the FDB learns the inner source MAC behind that VTEP;</li>
- * <li>switch → underlay: for each copy the switch sends to the tunnel port, {@link #targets} says which VTEPs
- *     get it: the one the destination was learned behind, or the VNI's flood list (head-end replication).</li>
+ * <li>switch → underlay: {@link TunnelEgress}, made from this VTEP, sends each copy the switch sends to the
+ *     tunnel port to the VTEP the destination was learned behind, or to the VNI's flood list.</li>
  * </ul>
  * Split horizon needs nothing here: the switch never sends a frame from a tunnel back into a tunnel.
  */
 public final class Vtep {
-    /** {@link #targets} result: the VNI floods to a multicast group, {@link #floodTargets} names it. */
-    public static final int MULTICAST = -1;
-
     private final Switch sw;
     private final int tunnelPort;
     private final VniMap vnis;
@@ -187,36 +184,6 @@ public final class Vtep {
         }
         lane.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
         return VxlanDrop.NONE;
-    }
-
-    /** The VNI a copy of a frame in {@code vlan} is sent with, or {@link VniMap#NONE}. */
-    public int vniOf(int vlan) {
-        return vnis.vniOf(vlan);
-    }
-
-    /**
-     * The remote VTEP ids that copy {@code i} of {@code d} goes to, written to {@code out}; returns how many, or
-     * {@link #MULTICAST} when the VNI floods to a group ({@link #floodTargets}). 0 if copy {@code i} is not for
-     * this VTEP's tunnel port, or the VNI has no flood list.
-     */
-    public int targets(ForwardingDecision d, int i, int[] out) {
-        if (d.egressPort(i) != tunnelPort) {
-            return 0;
-        }
-        int remote = d.egressRemote(i);
-        if (remote != ForwardingDecision.FLOOD) {
-            out[0] = remote;
-            return 1;
-        }
-        FloodTargets t = floodList.targets(vnis.vniOf(d.vlan()));
-        if (t.mode() == FloodMode.MULTICAST) {
-            return MULTICAST;
-        }
-        int n = t.size();
-        for (int k = 0; k < n; k++) {
-            out[k] = t.vtepId(k);
-        }
-        return n;
     }
 
     public FloodTargets floodTargets(int vni) {

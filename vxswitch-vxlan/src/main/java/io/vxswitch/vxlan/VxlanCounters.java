@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * Counters of one tunnel endpoint: packets encapsulated and decapsulated, and drops by {@link VxlanDrop}.
  * Written only by the data-path thread with plain writes; a reader on another thread may see slightly
- * stale values, which is fine for statistics. The encapsulator, decapsulator and MTU check of one
+ * stale values, which is fine for statistics. The {@link TunnelEgress}, decapsulator and MTU check of one
  * endpoint share one instance; with several forwarding loops each loop's VTEP has its own ({@link #add} sums
  * them), padded so that two loops' counters never share a cache line.
  */
@@ -42,13 +42,13 @@ public final class VxlanCounters extends LanePadding {
         return reason;
     }
 
-    /** One packet encapsulated; public for drivers that write the VXLAN header themselves (the daemon's tunnel). */
-    public void countEncapsulated() {
+    /** One packet encapsulated ({@link TunnelEgress} alone counts them, for the lab and the daemon alike). */
+    void countEncapsulated() {
         encapsulated++;
     }
 
     /** Counts {@code datagrams} encapsulated at once (a super-frame's segments). */
-    public void countEncapsulated(int datagrams) {
+    void countEncapsulated(int datagrams) {
         encapsulated += datagrams;
     }
 

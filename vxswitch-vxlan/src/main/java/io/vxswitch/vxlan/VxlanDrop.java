@@ -23,7 +23,8 @@ public enum VxlanDrop {
     BAD_SOURCE_VTEP("outer source is not a unicast address, so it cannot be a VTEP"),
     TOO_MANY_VTEPS("a new remote VTEP, and every remote VTEP id is in use"),
     // Send side.
-    MTU_EXCEEDED("outer packet would exceed the underlay MTU; VTEPs never fragment (RFC 7348 §4.3)");
+    MTU_EXCEEDED("outer packet would exceed the underlay MTU; VTEPs never fragment (RFC 7348 §4.3)"),
+    VLAN_WITHOUT_VNI("the frame's VLAN maps to no VNI on this tunnel endpoint, so it has no VXLAN segment to go in");
 
     private final String description;
 

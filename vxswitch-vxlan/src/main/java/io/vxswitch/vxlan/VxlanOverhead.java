@@ -26,7 +26,7 @@ public final class VxlanOverhead {
     private VxlanOverhead() {
     }
 
-    /** Bytes the encapsulator writes in front of the inner frame. */
+    /** Bytes in front of the inner frame once encapsulated: the VXLAN header and the outer headers. */
     public static int headroom(boolean ipv6) {
         return ipv6 ? IPV6 : IPV4;
     }

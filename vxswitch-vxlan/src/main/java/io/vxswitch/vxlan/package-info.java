@@ -6,9 +6,11 @@
  * <li>{@link io.vxswitch.vxlan.VniMap}: VNI ↔ VLAN, several VNIs per tunnel endpoint.</li>
  * <li>{@link io.vxswitch.vxlan.RemoteVteps}: remote VTEP address ↔ small int id (what the FDB stores).</li>
  * <li>{@link io.vxswitch.vxlan.FloodList}: per VNI, head-end replication peers or a multicast group.</li>
- * <li>{@link io.vxswitch.vxlan.VxlanEncapsulator}: outer Ethernet/IP/UDP/VXLAN written in place in front of
- *     the inner frame; {@link io.vxswitch.vxlan.SourcePortHash} picks the UDP source port;
- *     {@link io.vxswitch.vxlan.MtuCheck} refuses what would not fit.</li>
+ * <li>{@link io.vxswitch.vxlan.TunnelEgress}: the send side, the lab's and the daemon's: the remote VTEPs a copy
+ *     goes to (the learned one, or the flood list), its VNI, {@link io.vxswitch.vxlan.MtuCheck} (refuses what would
+ *     not fit), the VXLAN header written in place in front of the inner frame, the UDP source port from
+ *     {@link io.vxswitch.vxlan.SourcePortHash}. Below VXLAN the daemon's kernel writes UDP and IP;
+ *     {@link io.vxswitch.vxlan.OuterHeaderWriter} writes outer Ethernet/IP/UDP where no kernel does (the lab).</li>
  * <li>{@link io.vxswitch.vxlan.VxlanDecapsulator}: validation of a received packet (socket payload or whole
  *     frame), drops counted by {@link io.vxswitch.vxlan.VxlanDrop} in {@link io.vxswitch.vxlan.VxlanCounters}.</li>
  * </ul>
@@ -29,7 +31,10 @@
  *     fragments received are dropped (the RFC allows it).</li>
  * <li>Inner 802.1Q tag: RFC 7348 §6.1 says SHOULD discard unless configured; reported
  *     ({@link io.vxswitch.vxlan.DecapResult#innerTagged()}), the forwarding plane decides.</li>
- * <li>Split horizon, remote learning and BUM replication use these pieces but live in the forwarding plane.</li>
+ * <li>A VLAN the tunnel port carries but no VNI maps: its copies are dropped and counted
+ *     ({@link io.vxswitch.vxlan.VxlanDrop#VLAN_WITHOUT_VNI}), never sent with a made-up VNI.</li>
+ * <li>Split horizon and remote learning use these pieces but live in the forwarding plane, which marks a copy for
+ *     the tunnel as flooded; {@link io.vxswitch.vxlan.TunnelEgress} replicates it to the flood list.</li>
  * </ul>
  */
 package io.vxswitch.vxlan;

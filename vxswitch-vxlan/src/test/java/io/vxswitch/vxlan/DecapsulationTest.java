@@ -137,8 +137,7 @@ class DecapsulationTest {
 
     @Nested
     class WholeFrame {
-        final VxlanEncapsulator v6 = new VxlanEncapsulator(HOST_A_MAC, HOST_A6, EncapOptions.defaults(),
-            SourcePortHash.rfc7348(), new VxlanCounters());
+        final OuterHeaderWriter v6 = new OuterHeaderWriter(HOST_A_MAC, HOST_A6, EncapOptions.defaults());
         static final long OUTER = HEADROOM - 50;
         static final long IP = OUTER + 14;
         static final long UDP = IP + 20;
@@ -148,9 +147,8 @@ class DecapsulationTest {
 
         void ipv4(EncapOptions options) {
             frame = arpRequestWithHeadroom();
-            VxlanEncapsulator enc = new VxlanEncapsulator(HOST_A_MAC, HOST_A, options, SourcePortHash.rfc7348(),
-                new VxlanCounters());
-            length = enc.encapsulateIpv4(frame, HEADROOM, ARP_LENGTH, VNI, HOST_B.ipv4(), HOST_B_MAC);
+            OuterHeaderWriter w = new OuterHeaderWriter(HOST_A_MAC, HOST_A, options);
+            length = UnderlayFrames.ipv4(w, frame, HEADROOM, ARP_LENGTH, VNI, HOST_B.ipv4(), HOST_B_MAC);
         }
 
         VxlanDrop decapsulate(VxlanDecapsulator d, long offset) {
@@ -174,7 +172,7 @@ class DecapsulationTest {
         @Test
         void a_valid_ipv6_frame_with_its_checksum_is_accepted() {
             frame = arpRequestWithHeadroom();
-            length = v6.encapsulateIpv6(frame, HEADROOM, ARP_LENGTH, VNI, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
+            length = UnderlayFrames.ipv6(v6, frame, HEADROOM, ARP_LENGTH, VNI, HOST_B6, HOST_B_MAC);
 
             assertThat(decapsulate(decap, 0)).isEqualTo(VxlanDrop.NONE);
             assertThat(result.outerIpv4()).isFalse();
@@ -279,7 +277,7 @@ class DecapsulationTest {
         @Test
         void over_ipv6_a_zero_or_wrong_udp_checksum_is_dropped() {
             frame = arpRequestWithHeadroom();
-            length = v6.encapsulateIpv6(frame, HEADROOM, ARP_LENGTH, VNI, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
+            length = UnderlayFrames.ipv6(v6, frame, HEADROOM, ARP_LENGTH, VNI, HOST_B6, HOST_B_MAC);
             long udp6 = 14 + 40;
             int good = Udp.checksum(frame, udp6);
 

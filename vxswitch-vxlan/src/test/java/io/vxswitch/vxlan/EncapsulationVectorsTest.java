@@ -4,15 +4,16 @@ import static io.vxswitch.vxlan.LabAddresses.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vxswitch.packet.Vxlan;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 /**
- * Byte-exact outer headers, written by hand field by field (RFC 791, 768, 8200, 7348 §5). The checksums
- * were computed independently of this code with a separate RFC 1071 implementation in Python; the IPv4
- * header one also by hand: 4500+004e+0000+4000+4011+c000+0201+c000+0202 = 24962, folded 4964, complement
- * b69b. A one-port {@link SourcePortHash} range pins the source port to 49152 (c000) so the vectors do not
- * depend on the hash.
+ * Byte-exact outer headers, written by hand field by field (RFC 791, 768, 8200, 7348 §5), in front of a VXLAN
+ * datagram as {@link TunnelEgress} leaves it. The checksums were computed independently of this code with a separate
+ * RFC 1071 implementation in Python; the IPv4 header one also by hand: 4500+004e+0000+4000+4011+c000+0201+c000+0202
+ * = 24962, folded 4964, complement b69b. The source port is 49152 (c000): the egress hashes it, the writer only
+ * writes it.
  */
 class EncapsulationVectorsTest {
     static final String INNER_ARP = """
@@ -39,56 +40,63 @@ class EncapsulationVectorsTest {
         08 000000 000077 00
         """;
 
-    final VxlanCounters counters = new VxlanCounters();
-    final SourcePortHash onePort = new SourcePortHash(49152, 49152, 0);
+    static final long PAYLOAD = HEADROOM - Vxlan.LENGTH;
+    static final int PAYLOAD_LENGTH = Vxlan.LENGTH + ARP_LENGTH;
+    static final int PORT = 49152;
 
-    VxlanEncapsulator encapsulator(VtepAddress local, EncapOptions options) {
-        return new VxlanEncapsulator(HOST_A_MAC, local, options, onePort, counters);
+    OuterHeaderWriter writer(VtepAddress local, EncapOptions options) {
+        return new OuterHeaderWriter(HOST_A_MAC, local, options);
+    }
+
+    /** vm1's ARP request behind the VXLAN header of {@code vni}, at {@link #PAYLOAD}. */
+    static MemorySegment datagram(int vni) {
+        MemorySegment s = arpRequestWithHeadroom();
+        Vxlan.write(s, PAYLOAD, vni);
+        return s;
     }
 
     @Test
     void ipv4_outer_headers_have_df_ttl_64_zero_udp_checksum_and_the_i_flag() {
-        MemorySegment s = arpRequestWithHeadroom();
-        VxlanEncapsulator enc = encapsulator(HOST_A, EncapOptions.defaults());
+        MemorySegment s = datagram(VNI);
+        OuterHeaderWriter w = writer(HOST_A, EncapOptions.defaults());
 
-        int length = enc.encapsulateIpv4(s, HEADROOM, ARP_LENGTH, VNI, HOST_B.ipv4(), HOST_B_MAC);
+        int length = w.writeIpv4(s, PAYLOAD, PAYLOAD_LENGTH, PORT, HOST_B.ipv4(), HOST_B_MAC);
 
         assertThat(length).isEqualTo(50 + 42);
-        long outer = enc.outerOffset(HEADROOM);
+        long outer = PAYLOAD - w.headroom();
         assertThat(outer).isEqualTo(HEADROOM - 50);
         assertThat(Hex.of(s, outer, length)).isEqualTo(Hex.strip(OUTER_IPV4 + INNER_ARP));
-        assertThat(counters.encapsulated()).isEqualTo(1);
     }
 
     @Test
     void ipv4_without_df_numbers_datagrams_and_can_checksum_udp() {
-        MemorySegment s = arpRequestWithHeadroom();
-        VxlanEncapsulator enc = encapsulator(HOST_A,
+        MemorySegment s = datagram(VNI);
+        OuterHeaderWriter w = writer(HOST_A,
             EncapOptions.defaults().withDontFragment(false).withIpv4UdpChecksum(true));
 
-        int length = enc.encapsulateIpv4(s, HEADROOM, ARP_LENGTH, VNI, HOST_B.ipv4(), HOST_B_MAC);
+        int length = w.writeIpv4(s, PAYLOAD, PAYLOAD_LENGTH, PORT, HOST_B.ipv4(), HOST_B_MAC);
 
         assertThat(Hex.of(s, HEADROOM - 50, length)).isEqualTo(Hex.strip(OUTER_IPV4_NO_DF_WITH_UDP_CHECKSUM + INNER_ARP));
     }
 
     @Test
     void ipv6_outer_headers_always_carry_a_udp_checksum() {
-        MemorySegment s = arpRequestWithHeadroom();
-        VxlanEncapsulator enc = encapsulator(HOST_A6, EncapOptions.defaults());
+        MemorySegment s = datagram(VNI);
+        OuterHeaderWriter w = writer(HOST_A6, EncapOptions.defaults());
 
-        int length = enc.encapsulateIpv6(s, HEADROOM, ARP_LENGTH, VNI, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
+        int length = w.writeIpv6(s, PAYLOAD, PAYLOAD_LENGTH, PORT, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
 
         assertThat(length).isEqualTo(70 + 42);
-        assertThat(enc.outerOffset(HEADROOM)).isZero();
+        assertThat(PAYLOAD - w.headroom()).isZero();
         assertThat(Hex.of(s, 0, length)).isEqualTo(Hex.strip(OUTER_IPV6 + INNER_ARP));
     }
 
     @Test
     void port_and_ttl_are_configurable_and_the_vni_uses_all_24_bits() {
-        MemorySegment s = arpRequestWithHeadroom();
-        VxlanEncapsulator enc = encapsulator(HOST_A, EncapOptions.defaults().withDstPort(8472).withTtl(5));
+        MemorySegment s = datagram(0xABCDEF);
+        OuterHeaderWriter w = writer(HOST_A, EncapOptions.defaults().withDstPort(8472).withTtl(5));
 
-        enc.encapsulateIpv4(s, HEADROOM, ARP_LENGTH, 0xABCDEF, HOST_B.ipv4(), HOST_B_MAC);
+        w.writeIpv4(s, PAYLOAD, PAYLOAD_LENGTH, PORT, HOST_B.ipv4(), HOST_B_MAC);
 
         String outer = Hex.of(s, HEADROOM - 50, 50);
         assertThat(outer.substring(2 * 22, 2 * 23)).isEqualTo("05"); // TTL
@@ -97,27 +105,27 @@ class EncapsulationVectorsTest {
     }
 
     @Test
-    void encapsulating_to_a_registered_vtep_id_uses_its_address() {
+    void writing_to_a_registered_vtep_id_uses_its_address() {
         RemoteVteps vteps = new RemoteVteps(8);
         int id = vteps.register(HOST_B);
-        MemorySegment s = arpRequestWithHeadroom();
+        MemorySegment s = datagram(VNI);
 
-        encapsulator(HOST_A, EncapOptions.defaults()).encapsulate(s, HEADROOM, ARP_LENGTH, VNI, vteps, id, HOST_B_MAC);
+        writer(HOST_A, EncapOptions.defaults()).write(s, PAYLOAD, PAYLOAD_LENGTH, PORT, vteps, id, HOST_B_MAC);
 
         assertThat(Hex.of(s, HEADROOM - 50, 50)).isEqualTo(Hex.strip(OUTER_IPV4));
     }
 
     @Test
     void missing_headroom_or_a_wrong_family_is_a_programming_error_with_a_clear_message() {
-        MemorySegment s = arpRequestWithHeadroom();
-        VxlanEncapsulator v4 = encapsulator(HOST_A, EncapOptions.defaults());
+        MemorySegment s = datagram(VNI);
+        OuterHeaderWriter v4 = writer(HOST_A, EncapOptions.defaults());
 
-        assertThatThrownBy(() -> v4.encapsulateIpv4(s, 49, ARP_LENGTH, VNI, HOST_B.ipv4(), HOST_B_MAC))
-            .hasMessageContaining("needs 50 bytes of headroom");
-        assertThatThrownBy(() -> v4.encapsulateIpv6(s, HEADROOM, ARP_LENGTH, VNI, 0, 1, HOST_B_MAC))
+        assertThatThrownBy(() -> v4.writeIpv4(s, 41, PAYLOAD_LENGTH, PORT, HOST_B.ipv4(), HOST_B_MAC))
+            .hasMessageContaining("needs 42 bytes of headroom");
+        assertThatThrownBy(() -> v4.writeIpv6(s, PAYLOAD, PAYLOAD_LENGTH, PORT, 0, 1, HOST_B_MAC))
             .hasMessageContaining("IPv4 underlay");
-        assertThatThrownBy(() -> v4.encapsulateIpv4(s, HEADROOM, ARP_LENGTH, 0, HOST_B.ipv4(), HOST_B_MAC))
-            .hasMessageContaining("VNI 0 out of range");
+        assertThatThrownBy(() -> v4.writeIpv4(s, PAYLOAD, Vxlan.LENGTH + 13, PORT, HOST_B.ipv4(), HOST_B_MAC))
+            .hasMessageContaining("VXLAN datagram length 21 out of range 22..");
         assertThatThrownBy(() -> new EncapOptions(0, 64, true, false)).hasMessageContaining("8472");
     }
 }

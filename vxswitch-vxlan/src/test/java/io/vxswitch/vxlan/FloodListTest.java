@@ -89,6 +89,7 @@ class FloodListTest {
         assertThatThrownBy(() -> floods.useMulticastGroup(119, B)).hasMessageContaining("not a multicast address");
         assertThatThrownBy(() -> floods.add(0, B)).hasMessageContaining("VNI 0 out of range");
         assertThatThrownBy(() -> floods.add(119, GROUP)).hasMessageContaining("not a unicast address");
+        assertThat(floods.vnis()).as("a refused peer leaves no empty list behind").isEmpty();
     }
 
     @Test

@@ -155,9 +155,8 @@ class KernelCaptureTest {
         assertThat(decap.decapsulateFrame(kernel, 0, (int) kernel.byteSize(), result)).isEqualTo(VxlanDrop.NONE);
         MemorySegment buffer = MemorySegment.ofArray(new byte[VxlanOverhead.IPV4 + result.innerLength()]);
         MemorySegment.copy(kernel, result.innerOffset(), buffer, VxlanOverhead.IPV4, result.innerLength());
-        VxlanEncapsulator enc = new VxlanEncapsulator(Ethernet.src(kernel, 0), local, options,
-            SourcePortHash.rfc7348(), new VxlanCounters());
-        int length = enc.encapsulateIpv4(buffer, VxlanOverhead.IPV4, result.innerLength(), result.vni(),
+        OuterHeaderWriter w = new OuterHeaderWriter(Ethernet.src(kernel, 0), local, options);
+        int length = UnderlayFrames.ipv4(w, buffer, VxlanOverhead.IPV4, result.innerLength(), result.vni(),
             Ipv4.dst(kernel, OUTER_IP), Ethernet.dst(kernel, 0));
         assertThat(length).isEqualTo((int) kernel.byteSize());
         return buffer;

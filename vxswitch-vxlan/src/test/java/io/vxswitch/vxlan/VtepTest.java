@@ -25,12 +25,13 @@ class VtepTest {
     static final long UNDERLAY_A = 0x02000000a001L;
     static final long UNDERLAY_B = 0x02000000b001L;
 
-    /** One side: a switch with one VM and a tunnel port, its VTEP and an encapsulator. */
+    /** One side: a switch with one VM and a tunnel port, its VTEP, the VTEP's egress and outer headers as the lab's. */
     static final class Side {
         final Switch sw = new Switch(SwitchOptions.defaults("h").withMaxPorts(8));
         final ForwardingDecision d = sw.newDecision();
         final Vtep vtep;
-        final VxlanEncapsulator encap;
+        final TunnelEgress egress;
+        final OuterHeaderWriter outer;
         final VxlanCounters counters = new VxlanCounters();
         final MemorySegment buf = MemorySegment.ofArray(new byte[2048]);
 
@@ -46,23 +47,24 @@ class VtepTest {
             flood.add(119, VtepAddress.parse(remote));
             vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
                 new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
-            encap = new VxlanEncapsulator(underlayMac, VtepAddress.parse(local), EncapOptions.defaults(),
-                SourcePortHash.rfc7348(), counters);
+            egress = new TunnelEgress(vtep, new MtuCheck(1500, counters, line -> { }), SourcePortHash.rfc7348(), false);
+            outer = new OuterHeaderWriter(underlayMac, VtepAddress.parse(local), EncapOptions.defaults());
         }
 
         /** Forwards a frame from the VM; returns the underlay frames it produced, encapsulated in buf. */
         int sendFromVm(String vm, MemorySegment frame, int length, long nextHop, Side peer) {
             sw.forward(sw.port(vm).id(), frame, 0, length, 0, d);
-            int[] ids = new int[8];
             int sent = 0;
             for (int i = 0; i < d.egressCount(); i++) {
-                int n = vtep.targets(d, i, ids);
+                int n = egress.targets(d, i);
                 for (int k = 0; k < n; k++) {
-                    long inner = encap.headroom();
+                    long inner = VxlanOverhead.IPV4;
                     int innerLength = d.writeEgress(i, buf, inner);
-                    int outer = encap.encapsulate(buf, inner, innerLength, vtep.vniOf(d.vlan()), vtep.remotes(),
-                        ids[k], nextHop);
-                    assertThat(peer.vtep.receiveFrame(buf, encap.outerOffset(inner), outer, 0, peer.d, null))
+                    int srcPort = egress.encapsulate(buf, inner, innerLength, k, 0);
+                    assertThat(srcPort).isNotEqualTo(TunnelEgress.DROPPED);
+                    int outerLength = outer.write(buf, inner - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength,
+                        srcPort, vtep.remotes(), egress.target(k), nextHop);
+                    assertThat(peer.vtep.receiveFrame(buf, inner - VxlanOverhead.IPV4, outerLength, 0, peer.d, null))
                         .isEqualTo(VxlanDrop.NONE);
                     sent++;
                 }
@@ -109,11 +111,11 @@ class VtepTest {
         MemorySegment f = MemorySegment.ofArray(new byte[128]);
         int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
         a.sw.forward(a.sw.port("vm1").id(), f, 0, len, 0, a.d);
-        long inner = a.encap.headroom();
+        long inner = VxlanOverhead.IPV4;
         int innerLength = a.d.writeEgress(0, a.buf, inner);
-        int outer = a.encap.encapsulate(a.buf, inner, innerLength, 119, a.vtep.remotes(), 0, UNDERLAY_B);
+        int outer = UnderlayFrames.ipv4(a.outer, a.buf, inner, innerLength, 119, a.vtep.remotes().ipv4(0), UNDERLAY_B);
         ForwardingDecision d = sw.newDecision();
-        assertThat(second.receiveFrame(a.buf, a.encap.outerOffset(inner), outer, 0, d, null)).isEqualTo(VxlanDrop.NONE);
+        assertThat(second.receiveFrame(a.buf, 0, outer, 0, d, null)).isEqualTo(VxlanDrop.NONE);
 
         assertThat(sw.port(d.egressPort(0)).name()).isEqualTo("vm3");
         assertThat(second.lane()).isOne();
@@ -145,7 +147,7 @@ class VtepTest {
         MemorySegment.copy(f, 0, buf, 70, len);
         RemoteVteps r = new RemoteVteps(4);
         int id = r.register(VtepAddress.parse("192.0.2.2"));
-        int outer = a.encap.encapsulate(buf, 70, len, 120, r, id, UNDERLAY_B);
+        int outer = UnderlayFrames.ipv4(a.outer, buf, 70, len, 120, r.ipv4(id), UNDERLAY_B);
         assertThat(b.vtep.receiveFrame(buf, 20, outer, 0, b.d, null)).isEqualTo(VxlanDrop.UNKNOWN_VNI);
         assertThat(b.counters.drops(VxlanDrop.UNKNOWN_VNI)).isEqualTo(1);
     }

@@ -66,20 +66,19 @@ class VxlanPropertiesTest {
 
     private void roundTrip(byte[] inner, int vni, VtepAddress local, EncapOptions options) {
         VniMap map = VniMap.of(vni, 7);
-        VxlanEncapsulator enc = new VxlanEncapsulator(HOST_A_MAC, local, options, SourcePortHash.rfc7348(),
-            counters);
+        OuterHeaderWriter w = new OuterHeaderWriter(HOST_A_MAC, local, options);
         VxlanDecapsulator dec = new VxlanDecapsulator(map, DecapOptions.linuxStrict(), counters);
         MemorySegment s = MemorySegment.ofArray(new byte[HEADROOM + inner.length]);
         MemorySegment.copy(MemorySegment.ofArray(inner), 0, s, HEADROOM, inner.length);
         int length = local.isIpv4()
-            ? enc.encapsulateIpv4(s, HEADROOM, inner.length, vni, HOST_B.ipv4(), HOST_B_MAC)
-            : enc.encapsulateIpv6(s, HEADROOM, inner.length, vni, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
-        long outer = enc.outerOffset(HEADROOM);
+            ? UnderlayFrames.ipv4(w, s, HEADROOM, inner.length, vni, HOST_B.ipv4(), HOST_B_MAC)
+            : UnderlayFrames.ipv6(w, s, HEADROOM, inner.length, vni, HOST_B6, HOST_B_MAC);
+        long outer = HEADROOM - VxlanOverhead.headroom(!local.isIpv4());
 
         assertThat(dec.decapsulateFrame(s, outer, length, result)).isEqualTo(VxlanDrop.NONE);
         assertDecapsulated(s, inner, vni);
         // The same datagram as a socket would deliver it: the UDP payload, after outer Ethernet/IP/UDP.
-        long udpPayload = outer + enc.headroom() - Vxlan.LENGTH;
+        long udpPayload = outer + w.headroom();
         assertThat(dec.decapsulatePayload(s, udpPayload, Vxlan.LENGTH + inner.length, result))
             .isEqualTo(VxlanDrop.NONE);
         assertDecapsulated(s, inner, vni);
@@ -102,14 +101,13 @@ class VxlanPropertiesTest {
         return Combinators.combine(inner, family, edit.list().ofMaxSize(4),
             Arbitraries.doubles().between(0, 1)).as((bytes, f, edits, keep) -> {
                 VtepAddress local = f == 4 ? HOST_A : HOST_A6;
-                VxlanEncapsulator enc = new VxlanEncapsulator(HOST_A_MAC, local, EncapOptions.defaults(),
-                    SourcePortHash.rfc7348(), new VxlanCounters());
+                OuterHeaderWriter w = new OuterHeaderWriter(HOST_A_MAC, local, EncapOptions.defaults());
                 MemorySegment s = MemorySegment.ofArray(new byte[HEADROOM + bytes.length]);
                 MemorySegment.copy(MemorySegment.ofArray(bytes), 0, s, HEADROOM, bytes.length);
                 int length = f == 4
-                    ? enc.encapsulateIpv4(s, HEADROOM, bytes.length, VNI, HOST_B.ipv4(), HOST_B_MAC)
-                    : enc.encapsulateIpv6(s, HEADROOM, bytes.length, VNI, HOST_B6.high(), HOST_B6.low(), HOST_B_MAC);
-                byte[] frame = s.asSlice(enc.outerOffset(HEADROOM), length)
+                    ? UnderlayFrames.ipv4(w, s, HEADROOM, bytes.length, VNI, HOST_B.ipv4(), HOST_B_MAC)
+                    : UnderlayFrames.ipv6(w, s, HEADROOM, bytes.length, VNI, HOST_B6, HOST_B_MAC);
+                byte[] frame = s.asSlice(HEADROOM - VxlanOverhead.headroom(f == 6), length)
                     .toArray(ValueLayout.JAVA_BYTE);
                 for (int[] e : edits) {
                     frame[e[0] % Math.min(frame.length, 80)] = (byte) e[1]; // edits land in the outer headers

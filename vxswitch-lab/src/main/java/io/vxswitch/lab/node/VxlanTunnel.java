@@ -12,15 +12,16 @@ import io.vxswitch.vxlan.DecapOptions;
 import io.vxswitch.vxlan.EncapOptions;
 import io.vxswitch.vxlan.FloodList;
 import io.vxswitch.vxlan.MtuCheck;
+import io.vxswitch.vxlan.OuterHeaderWriter;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
+import io.vxswitch.vxlan.TunnelEgress;
 import io.vxswitch.vxlan.VniMap;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
 import io.vxswitch.vxlan.VxlanCounters;
 import io.vxswitch.vxlan.VxlanDecapsulator;
 import io.vxswitch.vxlan.VxlanDrop;
-import io.vxswitch.vxlan.VxlanEncapsulator;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -29,11 +30,11 @@ import java.util.List;
 /**
  * The VXLAN side of a VTEP host, between its switch's tunnel port and its underlay NIC:
  * <ul>
- * <li>out: each copy the switch sends to the tunnel port goes to the VTEPs {@link Vtep#targets} names (the one
- *     the destination MAC was learned behind, or the VNI's flood list), each copy written after the outer
- *     headers' room, checked against the underlay MTU ({@link MtuCheck}: VTEPs never fragment), encapsulated
- *     in place ({@link VxlanEncapsulator}) and sent to the next hop: the remote VTEP if it is on the NIC's
- *     subnet, else the gateway, whose MAC ARP resolves;</li>
+ * <li>out: each copy the switch sends to the tunnel port goes through {@link TunnelEgress}, as in the daemon
+ *     (the VTEPs it goes to, the VNI, the MTU check, the VXLAN header, the source port); then this host does what
+ *     the kernel's UDP stack does for the daemon: the outer UDP, IPv4 and Ethernet headers
+ *     ({@link OuterHeaderWriter}), and the next hop: the remote VTEP if it is on the NIC's subnet, else the
+ *     gateway, whose MAC ARP resolves;</li>
  * <li>in: the underlay NIC answers ARP for its address; of the IPv4 it receives, only UDP to its own address
  *     and the VXLAN port is taken (anything else is counted and ignored, as a host without such a socket
  *     would) and handed to the {@link Receiver}, which decapsulates it with {@link #decapsulate}.</li>
@@ -58,10 +59,9 @@ public final class VxlanTunnel {
     private final IpInterface underlay;
     private final Underlay settings;
     private final Vtep vtep;
-    private final VxlanEncapsulator encapsulator;
-    private final MtuCheck mtu;
+    private final TunnelEgress egress;
+    private final OuterHeaderWriter outer;
     private final VxlanCounters counters = new VxlanCounters();
-    private final int[] targets = new int[MAX_REMOTES];
     private final List<String> log = new ArrayList<>();
     private final int udpPort;
     private Receiver receiver;
@@ -91,9 +91,10 @@ public final class VxlanTunnel {
         }
         this.vtep = new Vtep(sw, tunnelPort, map, remotes, floodList,
             new VxlanDecapsulator(map, DecapOptions.defaults().withDstPort(udpPort), counters), counters);
-        this.encapsulator = new VxlanEncapsulator(settings.mac(), VtepAddress.ipv4(settings.ip()),
-            EncapOptions.defaults().withDstPort(udpPort), SourcePortHash.rfc7348(), counters);
-        this.mtu = new MtuCheck(settings.mtu(), counters, log::add);
+        this.egress = new TunnelEgress(vtep, new MtuCheck(settings.mtu(), counters, log::add),
+            SourcePortHash.rfc7348(), false);
+        this.outer = new OuterHeaderWriter(settings.mac(), VtepAddress.ipv4(settings.ip()),
+            EncapOptions.defaults().withDstPort(udpPort));
     }
 
     void receiver(Receiver r) {
@@ -125,7 +126,10 @@ public final class VxlanTunnel {
         return ignored;
     }
 
-    /** Encapsulated copies dropped because ARP never resolved their next hop, or no route (no gateway). */
+    /**
+     * Encapsulated copies dropped because ARP never resolved their next hop, or no route (no gateway); and copies
+     * for a VNI that floods to a multicast group, which this underlay does not route.
+     */
     public long unreachable() {
         return unreachable;
     }
@@ -140,32 +144,33 @@ public final class VxlanTunnel {
      * in {@code sent} if not null.
      */
     void send(ForwardingDecision d, int i, long now, List<SwitchHop.TunnelSend> sent) {
-        int n = vtep.targets(d, i, targets);
-        int vni = vtep.vniOf(d.vlan());
-        if (n == Vtep.MULTICAST || vni == VniMap.NONE) {
-            unreachable++; // the lab's underlay has no multicast routing; a VLAN without VNI has nowhere to go
+        int n = egress.targets(d, i); // a VLAN without a VNI: none, counted as vlan_without_vni
+        if (n == TunnelEgress.MULTICAST) {
+            unreachable++; // the lab's underlay has no multicast routing
             return;
         }
         boolean flooded = d.egressRemote(i) == ForwardingDecision.FLOOD;
-        int headroom = encapsulator.headroom();
+        int inner = outer.headroom() + TunnelEgress.HEADER;
         for (int k = 0; k < n; k++) {
-            byte[] frame = new byte[headroom + d.egressLength(i)];
+            byte[] frame = new byte[inner + d.egressLength(i)];
             MemorySegment s = MemorySegment.ofArray(frame);
-            int innerLength = d.writeEgress(i, s, headroom);
-            if (!mtu.admit(s, headroom, innerLength, vni, encapsulator.ipv6(), now)) {
+            int innerLength = d.writeEgress(i, s, inner);
+            int srcPort = egress.encapsulate(s, inner, innerLength, k, now);
+            if (srcPort == TunnelEgress.DROPPED) {
                 continue;
             }
-            int remote = vtep.remotes().ipv4(targets[k]);
+            // Below VXLAN, as the kernel's UDP stack is for the daemon: route, outer headers, ARP.
+            int remote = egress.remotes().ipv4(egress.target(k));
             int nextHop = underlay.onLink(remote) ? remote : settings.gateway();
             if (nextHop == Underlay.NO_GATEWAY) {
                 unreachable++;
                 continue;
             }
             long nextHopMac = underlay.resolvedMac(nextHop);
-            encapsulator.encapsulate(s, headroom, innerLength, vni, vtep.remotes(), targets[k],
+            outer.writeIpv4(s, inner - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength, srcPort, remote,
                 nextHopMac == Neighbour.NO_MAC ? 0 : nextHopMac); // if unresolved, ARP fills it in before sending
             if (sent != null) {
-                sent.add(new SwitchHop.TunnelSend(vni, Ipv4Address.format(remote), flooded));
+                sent.add(new SwitchHop.TunnelSend(egress.vni(), Ipv4Address.format(remote), flooded));
             }
             underlay.output(nextHop, frame, () -> unreachable++);
         }

@@ -4,19 +4,19 @@ import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
-import io.vxswitch.packet.Vxlan;
 import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.vxlan.MtuCheck;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
+import io.vxswitch.vxlan.TunnelEgress;
 import io.vxswitch.vxlan.Vtep;
 
 /**
  * A tunnel port on UDP sockets: the VTEP's underlay. Datagrams on the VXLAN port are decapsulated into the
- * switch; copies the switch sends to the tunnel get a VXLAN header in front (the kernel adds UDP and IP) in
- * a batch that the sender loop passes to {@code sendmmsg}, each from the pool socket its inner flow hashes
- * to, so the outer source port carries the flow's entropy (RFC 7348 §5). The batches go round a
- * {@link SlotRing}: the switch loop fills one while the sender sends another.
+ * switch; copies the switch sends to the tunnel are written into a batch where {@link TunnelEgress} decides and
+ * encapsulates each datagram (remote VTEPs, VNI, MTU, VXLAN header, source port; the kernel adds UDP and IP), and
+ * the sender loop passes the batch to {@code sendmmsg}, each datagram from the pool socket that stands in for its
+ * source port. The batches go round a {@link SlotRing}: the switch loop fills one while the sender sends another.
  *
  * <p>A TCP super-frame from a tap with offload is cut into its segments ({@link SoftwareOffload}), each in its own
  * VXLAN datagram; with UDP GSO those datagrams are written back to back and go to the kernel as one message per up to
@@ -36,10 +36,9 @@ public final class TunnelPort implements PortDevice {
     static final int MAX_TRAIN_BYTES = 65_535 - 8 - 40;
 
     private final Vtep vtep;
+    private final TunnelEgress egress;
     private final UdpSocketPool sockets;
     private final int dstPort;
-    private final MtuCheck mtu;
-    private final boolean ipv6;
     private final TunnelReceiver receiver;
     private final SlotRing ring = new SlotRing(TX_SLOTS);
     private final UdpBatch[] tx = new UdpBatch[TX_SLOTS];
@@ -49,9 +48,6 @@ public final class TunnelPort implements PortDevice {
     /** Datagrams in each message of each batch (more than 1 for a GSO message), to count what is refused. */
     private final int[][] trainSegments = new int[TX_SLOTS][BATCH];
     private final int slotSize;
-    private final int[] targets;
-    /** The inner flow's hash picks the pool socket, hence the outer source port. */
-    private final SourcePortHash flows = SourcePortHash.rfc7348();
     private final SoftwareOffload software = new SoftwareOffload();
     /** UDP GSO for super-frames: on where the sockets take it, off for good after the kernel refuses a send. */
     private volatile boolean gso;
@@ -70,17 +66,15 @@ public final class TunnelPort implements PortDevice {
     public TunnelPort(Vtep vtep, UdpSocketPool sockets, int dstPort, MtuCheck mtu, boolean ipv6, int slotSize,
                       boolean gro) {
         this.vtep = vtep;
+        this.egress = new TunnelEgress(vtep, mtu, SourcePortHash.rfc7348(), ipv6);
         this.sockets = sockets;
         this.dstPort = dstPort;
-        this.mtu = mtu;
-        this.ipv6 = ipv6;
         this.slotSize = slotSize;
         this.receiver = new TunnelReceiver(vtep, sockets.receiver(), BATCH, slotSize, gro);
         for (int s = 0; s < TX_SLOTS; s++) {
             tx[s] = new UdpBatch(BATCH, slotSize);
         }
         this.gso = sockets.supportsSegmentation();
-        this.targets = new int[vtep.remotes().capacity()];
     }
 
     public Vtep vtep() {
@@ -124,70 +118,69 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public void send(ForwardingDecision d, int i, Offload offload, long now) {
-        int n = vtep.targets(d, i, targets);
-        if (n == Vtep.MULTICAST) {
+        int n = egress.targets(d, i);
+        if (n == TunnelEgress.MULTICAST) {
             unsupported++; // multicast underlay needs group membership on the socket: not supported by this port yet
             return;
         }
-        int vni = vtep.vniOf(d.vlan());
         if (offload.isPlain()) {
             for (int k = 0; k < n; k++) {
-                sendDatagram(d, i, -1, targets[k], vni, now);
+                sendDatagram(d, i, -1, k, now);
             }
             return;
         }
         int segments = software.prepare(d, i, offload); // a super-frame leaves as its TCP segments
-        boolean trains = segments > 1 && gso && software.length(0) <= mtu.maxInnerFrame(ipv6);
+        boolean trains = segments > 1 && gso && egress.fits(software.length(0));
         for (int k = 0; k < n; k++) {
             if (trains) {
-                int perTrain = Math.min(MAX_TRAIN_SEGMENTS, MAX_TRAIN_BYTES / (Vxlan.LENGTH + software.length(0)));
+                int perTrain = Math.min(MAX_TRAIN_SEGMENTS,
+                    MAX_TRAIN_BYTES / (TunnelEgress.HEADER + software.length(0)));
                 for (int first = 0; first < segments; first += perTrain) {
-                    sendTrain(first, Math.min(segments, first + perTrain), targets[k], vni);
+                    sendTrain(first, Math.min(segments, first + perTrain), k);
                 }
             } else {
                 for (int s = 0; s < segments; s++) {
-                    sendDatagram(d, i, s, targets[k], vni, now);
+                    sendDatagram(d, i, s, k, now);
                 }
             }
         }
     }
 
-    /** Queues one datagram: copy {@code i} of {@code d}, or finished segment {@code segment} if that is not -1. */
-    private void sendDatagram(ForwardingDecision d, int i, int segment, int remote, int vni, long now) {
+    /**
+     * Queues one datagram to target {@code k} of the egress: copy {@code i} of {@code d}, or finished segment
+     * {@code segment} if that is not -1.
+     */
+    private void sendDatagram(ForwardingDecision d, int i, int segment, int k, long now) {
         int innerMax = segment < 0 ? d.egressLength(i) : software.length(segment);
-        if (Vxlan.LENGTH + innerMax > slotSize) {
+        if (TunnelEgress.HEADER + innerMax > slotSize) {
             unsupported++;
             return;
         }
-        int at = claim(Vxlan.LENGTH + innerMax);
+        int at = claim(TunnelEgress.HEADER + innerMax);
         if (at < 0) {
             queueFull++; // the sender has not caught up: every slot waits for sendmmsg
             return;
         }
         UdpBatch b = tx[filling];
         long offset = fillBytes[filling];
-        long inner = offset + Vxlan.LENGTH;
+        long inner = offset + TunnelEgress.HEADER;
         int innerLength = segment < 0 ? d.writeEgress(i, b.buffer(), inner) : software.write(segment, b.buffer(), inner);
-        if (!mtu.admit(b.buffer(), inner, innerLength, vni, ipv6, now)) {
-            return; // counted as mtu_exceeded by the check, logged at most once per interval
+        int srcPort = egress.encapsulate(b.buffer(), inner, innerLength, k, now);
+        if (srcPort == TunnelEgress.DROPPED) {
+            return; // counted by the egress; the slot's room is used by the next datagram
         }
-        Vxlan.write(b.buffer(), offset, vni);
-        RemoteVteps remotes = vtep.remotes();
-        b.message(at, offset, Vxlan.LENGTH + innerLength, 0, remotes.high(remote), remotes.low(remote), dstPort);
-        b.flowHash(at, flows.port(b.buffer(), inner, innerLength));
-        remotes.countTx(vtep.lane(), remote, 1);
-        vtep.counters().countEncapsulated();
-        commit(at, Vxlan.LENGTH + innerLength, 1);
+        message(b, at, offset, TunnelEgress.HEADER + innerLength, 0, k, srcPort);
+        commit(at, TunnelEgress.HEADER + innerLength, 1);
     }
 
     /**
-     * Queues segments {@code [first, last)} of the prepared super-frame as one UDP GSO message: VXLAN datagrams back
-     * to back, all of one size but the last, which the kernel sends as separate datagrams.
+     * Queues segments {@code [first, last)} of the prepared super-frame to target {@code k} as one UDP GSO message:
+     * VXLAN datagrams back to back, all of one size but the last, which the kernel sends as separate datagrams.
      */
-    private void sendTrain(int first, int last, int remote, int vni) {
+    private void sendTrain(int first, int last, int k) {
         int bytes = 0;
         for (int s = first; s < last; s++) {
-            bytes += Vxlan.LENGTH + software.length(s);
+            bytes += TunnelEgress.HEADER + software.length(s);
         }
         int at = claim(bytes);
         if (at < 0) {
@@ -196,18 +189,22 @@ public final class TunnelPort implements PortDevice {
         }
         UdpBatch b = tx[filling];
         long offset = fillBytes[filling];
-        long p = offset;
+        long inner = offset + TunnelEgress.HEADER;
         for (int s = first; s < last; s++) {
-            Vxlan.write(b.buffer(), p, vni);
-            p += Vxlan.LENGTH + software.write(s, b.buffer(), p + Vxlan.LENGTH);
+            inner += TunnelEgress.HEADER + software.write(s, b.buffer(), inner);
         }
-        RemoteVteps remotes = vtep.remotes();
-        int segmentSize = last - first > 1 ? Vxlan.LENGTH + software.length(first) : 0;
-        b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
-        b.flowHash(at, flows.port(b.buffer(), offset + Vxlan.LENGTH, software.length(first)));
-        remotes.countTx(vtep.lane(), remote, last - first);
-        vtep.counters().countEncapsulated(last - first);
+        int segmentLength = software.length(first);
+        int srcPort = egress.encapsulateTrain(b.buffer(), offset + TunnelEgress.HEADER, segmentLength, last - first, k);
+        message(b, at, offset, bytes, last - first > 1 ? TunnelEgress.HEADER + segmentLength : 0, k, srcPort);
         commit(at, bytes, last - first);
+    }
+
+    /** Declares message {@code at} of batch {@code b} to the egress's target {@code k}, sent from {@code srcPort}. */
+    private void message(UdpBatch b, int at, long offset, int bytes, int segmentSize, int k, int srcPort) {
+        RemoteVteps remotes = egress.remotes();
+        int remote = egress.target(k);
+        b.message(at, offset, bytes, segmentSize, remotes.high(remote), remotes.low(remote), dstPort);
+        b.sourcePort(at, srcPort);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class UdpBatch implements AutoCloseable {
     final long[] dataOffsets;
     final int[] segmentSizes;
     final int[] nameLengths;
-    final int[] flowHashes;
+    final int[] sourcePorts;
     final int[] results;
     final boolean[] truncated;
 
@@ -55,7 +55,7 @@ public final class UdpBatch implements AutoCloseable {
         this.dataOffsets = new long[capacity];
         this.segmentSizes = new int[capacity];
         this.nameLengths = new int[capacity];
-        this.flowHashes = new int[capacity];
+        this.sourcePorts = new int[capacity];
         this.results = new int[capacity];
         this.truncated = new boolean[capacity];
     }
@@ -157,7 +157,7 @@ public final class UdpBatch implements AutoCloseable {
             nameLengths[i] = SockaddrIn6.SIZE;
         }
         lengths[i] = length;
-        flowHashes[i] = 0;
+        sourcePorts[i] = 0;
     }
 
     /** Bytes of {@link #buffer()}: every slot, end to end. */
@@ -179,11 +179,12 @@ public final class UdpBatch implements AutoCloseable {
     }
 
     /**
-     * The inner flow's hash for datagram {@code i}, which {@link UdpSocketPool#send} uses to pick the source
-     * port (set it after {@link #datagram}); datagrams of one flow keep their order.
+     * The outer UDP source port the VTEP chose for datagram {@code i}, a hash of its inner flow (RFC 7348 §5; set it
+     * after {@link #datagram}): {@link UdpSocketPool#send} sends it from the sender that stands in for that port, so
+     * datagrams of one flow keep their order.
      */
-    public void flowHash(int i, int hash) {
-        flowHashes[i] = hash;
+    public void sourcePort(int i, int port) {
+        sourcePorts[i] = port;
     }
 
     /** After a send: bytes sent, {@link #NOT_SENT} if the queue was full, or {@code -errno} if refused. */

@@ -142,18 +142,24 @@ public final class UdpSocketPool implements AutoCloseable {
         return true;
     }
 
-    /** The sender for a flow: an even spread of 32-bit hashes over the senders (Lemire's multiply-shift). */
-    public int senderIndex(int flowHash) {
-        return (int) (((flowHash & 0xFFFF_FFFFL) * senders.length) >>> 32);
+    /**
+     * The sender that stands in for {@code sourcePort}: the pool has a few sockets, not one per port, so the ports
+     * are spread evenly over them. The port is scattered over 32 bits first (Fibonacci hashing; a port is only 16 bits,
+     * and its high bits are all alike in 49152-65535), then mapped with Lemire's multiply-shift. One port, hence one
+     * flow, always gets the same sender.
+     */
+    public int senderIndex(int sourcePort) {
+        long scattered = (sourcePort * 0x9E37_79B9) & 0xFFFF_FFFFL;
+        return (int) ((scattered * senders.length) >>> 32);
     }
 
-    public UdpSocket senderFor(int flowHash) {
-        return senders[senderIndex(flowHash)];
+    public UdpSocket senderFor(int sourcePort) {
+        return senders[senderIndex(sourcePort)];
     }
 
     /**
      * Sends datagrams {@code 0 .. count-1} of {@code batch}, each from the sender of its
-     * {@link UdpBatch#flowHash(int, int) flow hash}: the batch is split per sender (message headers copied,
+     * {@link UdpBatch#sourcePort(int, int) source port}: the batch is split per sender (message headers copied,
      * not the data) and each part goes out with one {@code sendmmsg}. Results as for {@link UdpSocket#send}.
      *
      * @return datagrams sent
@@ -167,7 +173,7 @@ public final class UdpSocketPool implements AutoCloseable {
         MemorySegment messages = batch.vector.messages();
         for (int i = 0; i < count; i++) {
             batch.prepareSend(i);
-            int s = senderIndex(batch.flowHashes[i]);
+            int s = senderIndex(batch.sourcePorts[i]);
             int k = fill[s]++;
             MemorySegment.copy(messages, MmsgHdr.SIZE * i, vectors[s], MmsgHdr.SIZE * k, MmsgHdr.SIZE);
             slotOf[s][k] = i;

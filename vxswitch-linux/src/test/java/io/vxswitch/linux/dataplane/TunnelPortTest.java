@@ -7,6 +7,7 @@ import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpBatch;
@@ -29,19 +30,23 @@ import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
 import io.vxswitch.vxlan.VxlanCounters;
 import io.vxswitch.vxlan.VxlanDecapsulator;
+import io.vxswitch.vxlan.VxlanDrop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A tunnel port sending a TCP super-frame over loopback to a UDP socket standing in for the peer VTEP: as UDP GSO
- * trains, and datagram by datagram once the kernel has refused a GSO send.
+ * trains, and datagram by datagram once the kernel has refused a GSO send; and what it must not send at all.
  */
 class TunnelPortTest {
     static final VtepAddress LOOPBACK = VtepAddress.parse("127.0.0.1");
@@ -172,6 +177,89 @@ class TunnelPortTest {
             assertThat(receive(rx, SEGMENTS)).hasSize(SEGMENTS).startsWith(Vxlan.LENGTH + HEADERS + MSS);
         }
         assertThat(port.txRefused()).isEqualTo(SEGMENTS);
+    }
+
+    @Test
+    void a_frame_of_a_vlan_without_a_vni_is_dropped_and_counted_not_sent_as_vni_0xffffff() {
+        // The tunnel carries VLANs 119 and 120, but only 119 has a VNI (say 120's was unmapped at a reload).
+        Switch s = new Switch(SwitchOptions.defaults("t2"));
+        s.addPortGroup(new PortGroupPolicy("vlan120", VlanPolicy.access(120), SecurityPolicy.VDS_DEFAULT,
+            MacLearningPolicy.ENABLED));
+        s.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119-120"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.ENABLED));
+        int vm2 = s.addVnicPort("vm2", "vlan120", 0x02_00_00_00_00_02L);
+        int vx = s.addTunnelPort("vx", "tunnel");
+        VniMap vnis = VniMap.of(119, 119);
+        RemoteVteps remotes = new RemoteVteps(4);
+        FloodList flood = new FloodList(remotes);
+        int remote = flood.add(119, LOOPBACK);
+        VxlanCounters counters = new VxlanCounters();
+        Vtep vtep = new Vtep(s, "vx", vnis, remotes, flood,
+            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+        ForwardingDecision d = s.newDecision();
+        try (TunnelPort p = new TunnelPort(vtep, UdpSocketPool.open(LOOPBACK, 0, 1, 0, 0), peer.localPort(),
+                 new MtuCheck(1500, counters, line -> { }), false, 9100, false);
+             UdpBatch rx = new UdpBatch(4, 2048); Epoll epoll = new Epoll(1)) {
+            p.attach(new Backpressure(null));
+            long vm3 = 0x02_00_00_00_00_03L;
+            int reply = FrameBuilder.arpReply(frame, 0, vm3, 0x0A000003, 0x02_00_00_00_00_02L, 0x0A000002);
+            s.forwardFromTunnel(vx, remote, 120, frame, 0, reply, 0, d, null); // vm3 learned behind the peer
+
+            s.forward(vm2, frame, 0, FrameBuilder.icmpEcho(frame, 0, 0x02_00_00_00_00_02L, vm3, 0x0A000002,
+                0x0A000003, true, 1, 1), 1, d);
+            assertThat(d.egressPort(0)).isEqualTo(vx);
+            assertThat(d.egressRemote(0)).as("to the VTEP vm3 was learned behind").isEqualTo(remote);
+            p.send(d, 0, new Offload(), 1);
+            s.forward(vm2, frame, 0, FrameBuilder.arpRequest(frame, 0, 0x02_00_00_00_00_02L, 0x0A000002, 0x0A000009),
+                1, d);
+            p.send(d, 0, new Offload(), 1); // flooded
+            p.flush();
+            p.transmit();
+
+            epoll.add(peer.fd(), Epoll.IN);
+            epoll.wait(new int[1], 300);
+            int n = peer.receive(rx);
+            assertThat(n > 0 ? Integer.toHexString(Vxlan.vni(rx.buffer(), rx.slotOffset(0))) : "nothing")
+                .as("what reached the peer VTEP").isEqualTo("nothing");
+            assertThat(counters.drops(VxlanDrop.VLAN_WITHOUT_VNI)).isEqualTo(2);
+            assertThat(counters.encapsulated()).isZero();
+        }
+    }
+
+    @Test
+    void inner_flows_leave_from_several_source_ports_and_each_flow_from_one() {
+        ForwardingDecision d = decision[0];
+        Map<Integer, Integer> portOfFlow = new HashMap<>();
+        try (TunnelPort p = new TunnelPort(port.vtep(), UdpSocketPool.open(LOOPBACK, 0, 8, 0, 0), peer.localPort(),
+                 new MtuCheck(1500, port.vtep().counters(), line -> { }), false, 9100, false);
+             UdpBatch rx = new UdpBatch(64, 2048); Epoll epoll = new Epoll(1)) {
+            p.attach(new Backpressure(null));
+            for (int i = 0; i < 64; i++) { // 32 UDP flows from vm1, two datagrams each, flooded to the peer
+                int flow = 40000 + i % 32;
+                int length = FrameBuilder.udp(frame, 0, VM1, 0x02_00_00_00_00_03L, 0x0A000001, 0x0A000003, flow, 5201,
+                    MemorySegment.ofArray(new byte[4]));
+                Wire.putU16(frame, 14 + 20 + 8, flow); // payload: the flow, to tell them apart at the peer
+                sw.forward(vm1, frame, 0, length, 1, d);
+                p.send(d, 0, new Offload(), 1);
+            }
+            p.flush();
+            p.transmit();
+
+            epoll.add(peer.fd(), Epoll.IN);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            for (int got = 0; got < 64 && System.nanoTime() < deadline; ) {
+                epoll.wait(new int[1], 100);
+                int n = peer.receive(rx);
+                for (int i = 0; i < n; i++, got++) {
+                    int flow = Wire.u16(rx.buffer(), rx.slotOffset(i) + Vxlan.LENGTH + 14 + 20 + 8);
+                    assertThat(portOfFlow.merge(flow, rx.sourcePort(i), (a, b) -> a)).as("flow %d", flow)
+                        .isEqualTo(rx.sourcePort(i));
+                }
+            }
+        }
+        assertThat(portOfFlow).hasSize(32);
+        assertThat(new HashSet<>(portOfFlow.values())).as("source ports of 32 flows over 8 sockets (RFC 7348 §5)")
+            .hasSizeGreaterThan(4);
     }
 
     private static UdpSocketPool poolOf(TunnelPort port) {
