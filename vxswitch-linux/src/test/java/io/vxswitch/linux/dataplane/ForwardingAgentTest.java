@@ -34,7 +34,8 @@ class ForwardingAgentTest {
             MacLearningPolicy.DISABLED));
         vm1 = new FakePort(sw.addVnicPort("vm1", "lan", VM1));
         vm2 = new FakePort(sw.addVnicPort("vm2", "lan", VM2));
-        agent = new ForwardingAgent("agent", sw.lane(0), sw.newDecision(), new DescriptorWait(false), null, null,
+        agent = new ForwardingAgent("agent", sw.lane(0), sw.newDecision(), new DescriptorWait(false),
+            new Captures(sw.options().maxPorts()), null,
             sw.options().maxPorts());
         sender = new SenderAgent("sender");
         for (FakePort p : new FakePort[] {vm1, vm2}) {

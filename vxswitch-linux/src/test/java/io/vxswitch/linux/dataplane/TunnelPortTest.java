@@ -50,6 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TunnelPortTest {
     static final VtepAddress LOOPBACK = VtepAddress.parse("127.0.0.1");
+    /** The same address as the sockets take it. */
+    static final IpAddress LOOPBACK_IP = new IpAddress(LOOPBACK.high(), LOOPBACK.low());
     static final long VM1 = 0x02_00_00_00_00_01L;
     static final int MSS = 1398;
     static final int SEGMENTS = 11;
@@ -73,7 +75,7 @@ class TunnelPortTest {
             MacLearningPolicy.ENABLED));
         vm1 = sw.addVnicPort("vm1", "lan", VM1);
         sw.addTunnelPort("vx", "tunnel");
-        peer = UdpSocket.bind(new IpAddress(LOOPBACK.high(), LOOPBACK.low()), 0);
+        peer = UdpSocket.bind(LOOPBACK_IP, 0);
         VniMap vnis = VniMap.of(119, 0);
         RemoteVteps remotes = new RemoteVteps(4);
         FloodList flood = new FloodList(remotes);
@@ -81,7 +83,7 @@ class TunnelPortTest {
         VxlanCounters counters = new VxlanCounters();
         Vtep vtep = new Vtep(sw, "vx", vnis, remotes, flood,
             new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
-        UdpSocketPool pool = UdpSocketPool.open(new IpAddress(LOOPBACK.high(), LOOPBACK.low()), 0, 1, 0, 0);
+        UdpSocketPool pool = UdpSocketPool.open(LOOPBACK_IP, 0, 1, 0, 0);
         port = new TunnelPort(vtep, pool, peer.localPort(), new MtuCheck(1500, counters, line -> { }), false, 9100,
             false);
         port.attach(new Backpressure(null));
@@ -197,7 +199,7 @@ class TunnelPortTest {
         Vtep vtep = new Vtep(s, "vx", vnis, remotes, flood,
             new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
         ForwardingDecision d = s.newDecision();
-        try (TunnelPort p = new TunnelPort(vtep, UdpSocketPool.open(LOOPBACK, 0, 1, 0, 0), peer.localPort(),
+        try (TunnelPort p = new TunnelPort(vtep, UdpSocketPool.open(LOOPBACK_IP, 0, 1, 0, 0), peer.localPort(),
                  new MtuCheck(1500, counters, line -> { }), false, 9100, false);
              UdpBatch rx = new UdpBatch(4, 2048); Epoll epoll = new Epoll(1)) {
             p.attach(new Backpressure(null));
@@ -230,7 +232,7 @@ class TunnelPortTest {
     void inner_flows_leave_from_several_source_ports_and_each_flow_from_one() {
         ForwardingDecision d = decision[0];
         Map<Integer, Integer> portOfFlow = new HashMap<>();
-        try (TunnelPort p = new TunnelPort(port.vtep(), UdpSocketPool.open(LOOPBACK, 0, 8, 0, 0), peer.localPort(),
+        try (TunnelPort p = new TunnelPort(port.vtep(), UdpSocketPool.open(LOOPBACK_IP, 0, 8, 0, 0), peer.localPort(),
                  new MtuCheck(1500, port.vtep().counters(), line -> { }), false, 9100, false);
              UdpBatch rx = new UdpBatch(64, 2048); Epoll epoll = new Epoll(1)) {
             p.attach(new Backpressure(null));
