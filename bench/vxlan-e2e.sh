@@ -8,6 +8,7 @@
 #                  |        (I) vxswitch, vm1 on a veth read by an interface port (AF_PACKET, recvmmsg)
 #                  |        (R) vxswitch, vm1 on a veth read by an interface port with a TPACKET_V3 ring
 #                  |        (V) vxswitch, vm1 on a veth read by an interface port with the vnet header (offload: true)
+#                  |        (O) as A, with the jar BASE_JAR (an older build): before and after a change in one run
 #                  +-- ul0 192.0.2.1 <========= veth =========> ul0 192.0.2.2
 #
 # In one run, PAIRS rounds of the scenarios in SCENARIOS order (A B C A B C ...). Per phase, hostA's side is built,
@@ -46,10 +47,11 @@
 # keeps CPU 1 alone and never sleeps, and the JVM's other threads move to CPU 0 (with the generators).
 # SWITCH_LOOP=pinned: switch.cpu: 1 alone, the loop still sleeping in epoll_wait.
 # LOOPS=2: switch.loops: 2, one forwarding loop per queue of vm1's tap and per tunnel socket, each transmitting
-# itself; the JVM is not pinned (the loops need both CPUs; the generators stay on CPU 0). Taps and tunnels only
-# (scenario A), and neither SWITCH_LOOP nor THREADS.
+# itself; the JVM is not pinned (the loops need both CPUs; the generators stay on CPU 0). Interface ports (I, R, V)
+# get a packet socket per loop in a PACKET_FANOUT group. Neither SWITCH_LOOP nor THREADS.
 #
-# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
+# usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V O) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
+#                                           BASE_JAR=path/to/vxswitch.jar (for O; e.g. built from the parent commit)
 #                                           SWITCH_LOOP=wait|pinned|busy LOOPS=1|2
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
@@ -59,6 +61,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
 JAR="$root/vxswitch-app/target/vxswitch.jar"
+BASE_JAR=${BASE_JAR:-}
 PAIRS=${PAIRS:-5}
 SECS=${SECS:-5}
 SCENARIOS=${SCENARIOS:-A B C}
@@ -71,7 +74,6 @@ LOOPS=${LOOPS:-1}
 [[ $LOOPS =~ ^[1-9][0-9]?$ ]] || { echo "LOOPS must be a number of forwarding loops, 1 or more" >&2; exit 2; }
 if (( LOOPS > 1 )); then
   [[ $SWITCH_LOOP == wait && -z $THREADS ]] || { echo "LOOPS=$LOOPS goes without SWITCH_LOOP and THREADS" >&2; exit 2; }
-  [[ " $SCENARIOS " =~ \ [IRV]\  ]] && { echo "LOOPS=$LOOPS: scenarios I, R and V use an interface port (one loop)" >&2; exit 2; }
 fi
 [[ $SWITCH_LOOP =~ ^(wait|pinned|busy)$ ]] || { echo "SWITCH_LOOP must be wait, pinned or busy" >&2; exit 2; }
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
@@ -84,6 +86,9 @@ die() { log "FATAL: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, TAP devices)"
 for c in ip ethtool iperf3 taskset ping "$PY"; do command -v "$c" >/dev/null || die "missing '$c'"; done
 [[ -f $JAR ]] || die "no $JAR: build it first (mvn -q -B -DskipTests -pl vxswitch-app -am install)"
+if [[ " $SCENARIOS " == *" O "* ]]; then
+  [[ -f $BASE_JAR ]] || die "scenario O runs BASE_JAR, an older vxswitch.jar: set BASE_JAR to one (got '$BASE_JAR')"
+fi
 if [[ " $SCENARIOS " == *" C "* ]]; then
   for c in ovsdb-server ovs-vswitchd ovsdb-tool ovs-vsctl ovs-appctl; do
     command -v "$c" >/dev/null || die "missing '$c' for scenario C (apt install openvswitch-switch, or SCENARIOS=\"A B\")"
@@ -177,8 +182,10 @@ start_vxswitch() { # $1 scenario, $2 pair: vxswitch in hostA with hostA-$1.yaml
   local pin=(); [[ $PIN == 1 && $LOOPS == 1 ]] && pin=(taskset -c $SWITCH_CPU)
   local opts=(); [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
   local log=$OUT/vxswitch-$1-$2.log
-  ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$JAR" run \
-    --config "$OUT/hostA-$1.yaml" >"$log" 2>&1 &
+  local jar=$JAR config=$OUT/hostA-$1.yaml
+  [[ $1 == O ]] && { jar=$BASE_JAR; config=$OUT/hostA-A.yaml; }
+  ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" run \
+    --config "$config" >"$log" 2>&1 &
   DAEMON_PID=$!
   local i
   for i in $(seq 1 100); do grep -q "management API off" "$log" && break; sleep 0.1; done
@@ -197,6 +204,13 @@ up_A() { # vxswitch in hostA; its tap vm1 moved into vm1's namespace
   ip -n $VM1 addr add 10.0.0.1/24 dev vm1; ip -n $VM1 link set vm1 up
 }
 down_A() { stop_vxswitch; }
+up_O() { # A with BASE_JAR
+  start_vxswitch O "$1"
+  ip -n $HA link set vm1 netns $VM1
+  ip -n $VM1 link set vm1 address 02:00:00:00:00:01
+  ip -n $VM1 addr add 10.0.0.1/24 dev vm1; ip -n $VM1 link set vm1 up
+}
+down_O() { stop_vxswitch; }
 up_I() { vm1_on_veth; start_vxswitch I "$1"; } # vm1's veth read by an interface port
 down_I() { stop_vxswitch; ip -n $VM1 link del eth0; }
 up_R() { vm1_on_veth; start_vxswitch R "$1"; } # the same, through a TPACKET_V3 ring
@@ -302,7 +316,7 @@ ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s\n'
 printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" "p50L us" \
   "p99L us" | tee "$OUT/runs.txt"
 declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace" [I]="I vxswitch iface" \
-  [R]="R vxswitch iface ring" [V]="V vxswitch iface vnet")
+  [R]="R vxswitch iface ring" [V]="V vxswitch iface vnet" [O]="O vxswitch BASE_JAR")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
     "up_$s" "$pair"
@@ -343,7 +357,7 @@ echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt"
 import math, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 names = {"A": "vxswitch", "B": "kernel", "C": "OVS userspace", "I": "vxswitch iface", "R": "vxswitch iface+ring",
-         "V": "vxswitch iface+vnet"}
+         "V": "vxswitch iface+vnet", "O": "vxswitch (BASE_JAR)"}
 cols = [("TCP 1 stream Gbit/s", 1, "%.3f"), ("TCP 4 streams Gbit/s", 2, "%.3f"), ("TCP vm3->vm1 Gbit/s", 3, "%.3f"),
         ("60-byte fwd pps", 4, "%.0f"), ("60-byte rx pps", 5, "%.0f"), ("RTT p50 us", 6, "%.0f"),
         ("RTT p99 us", 7, "%.0f"), ("RTT p50 us, half load", 8, "%.0f"), ("RTT p99 us, half load", 9, "%.0f")]
@@ -357,13 +371,21 @@ def col(s, i):
     return [x for x in v if not math.isnan(x)]
 print()
 for what, i, fmt in cols:
-    med = {s: statistics.median(col(s, i)) for s in "ABCIRV" if col(s, i)}
+    med = {s: statistics.median(col(s, i)) for s in "ABCIRVO" if col(s, i)}
     parts = []
-    for s in "ABCIRV":
+    for s in "ABCIRVO":
         if s in med:
             ratio = "" if s == "B" or "B" not in med or not med["B"] else "  (%.2fx kernel)" % (med[s] / med["B"])
             parts.append(("%s " + fmt + "%s") % (names[s], med[s], ratio))
     print("%-22s %s" % (what, "   ".join(parts)))
+def spread(s, i):
+    v = col(s, i)
+    return "%s-%s" % (min(v), max(v)) if v else "-"
+if all(col(s, 1) for s in "AO"):
+    print()
+    for what, i, fmt in cols:
+        print("%-22s vxswitch / BASE_JAR: %.2f   (min-max %s vs %s)" % (what, statistics.median(col("A", i))
+              / statistics.median(col("O", i)), spread("A", i), spread("O", i)))
 if all(col(s, 1) for s in "AC"):
     print()
     for what, i, fmt in cols[:3]:
