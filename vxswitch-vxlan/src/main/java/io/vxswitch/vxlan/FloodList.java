@@ -1,5 +1,8 @@
 package io.vxswitch.vxlan;
 
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Int2IntHashMap;
+
 import java.util.Arrays;
 
 /**
@@ -12,7 +15,7 @@ import java.util.Arrays;
  */
 public final class FloodList {
     private final RemoteVteps vteps;
-    private final IntIntMap slotByVni = new IntIntMap(16);
+    private final Int2IntHashMap slotByVni = new Int2IntHashMap(16, Hashing.DEFAULT_LOAD_FACTOR, VniMap.MISSING);
     private FloodTargets[] slots = new FloodTargets[16];
 
     public FloodList(RemoteVteps vteps) {
@@ -76,7 +79,7 @@ public final class FloodList {
     /** Forgets everything about {@code vni}. */
     public void removeVni(int vni) {
         int slot = slotByVni.remove(vni);
-        if (slot != IntIntMap.MISSING) {
+        if (slot != VniMap.MISSING) {
             slots[slot] = null;
         }
     }
@@ -84,19 +87,19 @@ public final class FloodList {
     /** Where {@code vni} floods; an empty {@link FloodMode#NONE} target for an unknown VNI. No allocation. */
     public FloodTargets targets(int vni) {
         int slot = slotByVni.get(vni);
-        return slot == IntIntMap.MISSING ? FloodTargets.EMPTY : slots[slot];
+        return slot == VniMap.MISSING ? FloodTargets.EMPTY : slots[slot];
     }
 
     /** VNIs with a flood configuration, ascending (control plane). */
     public int[] vnis() {
-        int[] vnis = slotByVni.keys();
+        int[] vnis = VniMap.keysOf(slotByVni);
         Arrays.sort(vnis);
         return vnis;
     }
 
     private FloodTargets targetsOrCreate(int vni) {
         int slot = slotByVni.get(vni);
-        if (slot != IntIntMap.MISSING) {
+        if (slot != VniMap.MISSING) {
             return slots[slot];
         }
         slot = 0;

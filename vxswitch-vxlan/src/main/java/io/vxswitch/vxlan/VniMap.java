@@ -2,6 +2,9 @@ package io.vxswitch.vxlan;
 
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Int2IntHashMap;
+
 import java.util.Arrays;
 
 /**
@@ -15,7 +18,10 @@ import java.util.Arrays;
 public final class VniMap {
     public static final int NONE = -1;
 
-    private final IntIntMap vlanByVni = new IntIntMap(16);
+    /** What the maps answer for a VNI they do not hold (Agrona's primitive map, no boxing). */
+    static final int MISSING = -1;
+
+    private final Int2IntHashMap vlanByVni = new Int2IntHashMap(16, Hashing.DEFAULT_LOAD_FACTOR, MISSING);
     private final int[] vniByVlan = new int[Dot1q.MAX_VID + 1];
 
     public VniMap() {
@@ -43,7 +49,7 @@ public final class VniMap {
         checkVni(vni);
         checkVlan(vlan);
         int existingVlan = vlanByVni.get(vni);
-        if (existingVlan != IntIntMap.MISSING) {
+        if (existingVlan != MISSING) {
             throw new IllegalArgumentException("duplicate VNI " + vni + ": already mapped to VLAN " + existingVlan
                 + " (remove that mapping first; a VNI carries exactly one VLAN)");
         }
@@ -58,7 +64,7 @@ public final class VniMap {
     /** Removes the mapping of {@code vni}; returns the VLAN it carried, or {@link #NONE}. */
     public int removeVni(int vni) {
         int vlan = vlanByVni.remove(vni);
-        if (vlan == IntIntMap.MISSING) {
+        if (vlan == MISSING) {
             return NONE;
         }
         vniByVlan[vlan] = NONE;
@@ -71,7 +77,7 @@ public final class VniMap {
             return NONE;
         }
         int vlan = vlanByVni.get(vni);
-        return vlan == IntIntMap.MISSING ? NONE : vlan;
+        return vlan == MISSING ? NONE : vlan;
     }
 
     /** The VNI that carries {@code vlan}, or {@link #NONE}. */
@@ -85,7 +91,7 @@ public final class VniMap {
 
     /** The mapped VNIs in ascending order (control plane). */
     public int[] vnis() {
-        int[] vnis = vlanByVni.keys();
+        int[] vnis = keysOf(vlanByVni);
         Arrays.sort(vnis);
         return vnis;
     }
@@ -111,5 +117,13 @@ public final class VniMap {
             out.append(out.length() > 7 ? ", " : "").append(vni).append("<->").append(vlanOf(vni));
         }
         return out.append('}').toString();
+    }
+
+    /** The keys of {@code map}, for listings (not the data path). */
+    static int[] keysOf(Int2IntHashMap map) {
+        int[] keys = new int[map.size()];
+        int[] n = new int[1];
+        map.forEachInt((key, value) -> keys[n[0]++] = key);
+        return keys;
     }
 }
