@@ -61,6 +61,7 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         VxlanCounters counters = new VxlanCounters();
         Vtep vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
             new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+        remotes.serve(sw);
         tunnels = List.of(new TunnelInfo("vx119", vtep, "192.0.2.1", 4789));
         decision = sw.newDecision();
     }

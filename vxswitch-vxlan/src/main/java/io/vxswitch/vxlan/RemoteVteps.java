@@ -1,5 +1,7 @@
 package io.vxswitch.vxlan;
 
+import io.vxswitch.forwarding.Switch;
+
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -204,6 +206,15 @@ public final class RemoteVteps {
         } finally {
             lock.unlockWrite(w);
         }
+    }
+
+    /**
+     * Makes {@code sw} name this table's VTEPs by address in its traces and listings, and forget the MACs learned
+     * behind a VTEP when it is removed: the switch's side of the tunnel, wired once by whoever builds the tunnel.
+     */
+    public void serve(Switch sw) {
+        sw.setRemoteNamer(id -> contains(id) ? address(id).toString() : "#" + id);
+        onRemove(id -> sw.fdb().removeRemote(id));
     }
 
     /** Runs {@code listener} with the id of each VTEP about to be removed, before its id can be reused. */

@@ -1,37 +1,41 @@
 package io.vxswitch.vxlan;
 
-import io.vxswitch.forwarding.ForwardingDecision;
-import io.vxswitch.forwarding.ForwardingLane;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
-import io.vxswitch.forwarding.trace.Trace;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * A VXLAN tunnel endpoint on a host switch: the far side of one tunnel port. It joins the pure pieces of this
- * package to the forwarding plane, and leaves the sending to a driver (the lab, or the Linux dataplane):
+ * A VXLAN tunnel endpoint on a host switch: the far side of one tunnel port, as a model. It holds the tunnel's
+ * VNI map, remote VTEPs and flood list, decapsulates, and names the VTEP a packet came from (registering it on first
+ * sight, as the Linux vxlan device learns remote endpoints); it neither forwards nor sends. Its drivers do:
  * <ul>
- * <li>underlay → switch: {@link #receivePayload} / {@link #receiveFrame} decapsulate, name the sending VTEP
- *     (registering it on first sight, as the Linux vxlan device learns remote endpoints), and hand the inner
- *     frame to {@link Switch#forwardFromTunnel}: the FDB learns the inner source MAC behind that VTEP;</li>
- * <li>switch → underlay: {@link TunnelEgress}, made from this VTEP, sends each copy the switch sends to the
- *     tunnel port to the VTEP the destination was learned behind, or to the VNI's flood list.</li>
+ * <li>underlay → switch: the lab's {@link TunnelIngress}, or the daemon's forwarding agent, decapsulates with it and
+ *     hands the inner frame, its VLAN and its remote VTEP to the switch ({@code forwardFromTunnel}): the FDB learns
+ *     the inner source MAC behind that VTEP;</li>
+ * <li>switch → underlay: {@link TunnelEgress}, made from this VTEP, sends each copy the switch sends to the tunnel
+ *     port to the VTEP the destination was learned behind, or to the VNI's flood list.</li>
  * </ul>
- * Split horizon needs nothing here: the switch never sends a frame from a tunnel back into a tunnel.
+ * The switch learns how to name remote VTEPs, and to forget the MACs behind a removed one, from
+ * {@link RemoteVteps#serve}: the wiring code calls it once. Split horizon needs nothing here: the switch never sends a
+ * frame from a tunnel back into a tunnel.
  */
 public final class Vtep {
-    private final Switch sw;
     private final int tunnelPort;
+    private final int lanes;
     private final VniMap vnis;
     private final RemoteVteps remotes;
     private final FloodList floodList;
     private final VxlanDecapsulator decapsulator;
     private final VxlanCounters counters;
     private final DecapResult decap = new DecapResult();
-    /** The forwarding lane this VTEP's packets go through: each forwarding loop has a VTEP of its own. */
-    private final ForwardingLane lane;
+    /** The forwarding lane (loop) whose packets this VTEP counts: each loop has a VTEP of its own. */
+    private final int lane;
 
+    /**
+     * @throws IllegalArgumentException the switch has no such tunnel port, or a VNI maps to a VLAN its port group
+     *                                  does not carry
+     */
     public Vtep(Switch sw, String tunnelPortName, VniMap vnis, RemoteVteps remotes, FloodList floodList,
                 VxlanDecapsulator decapsulator, VxlanCounters counters) {
         Port p = sw.port(tunnelPortName);
@@ -45,29 +49,27 @@ public final class Vtep {
                     + "' does not carry (" + p.portGroup().policy().vlan() + ")");
             }
         }
-        this.sw = sw;
         this.tunnelPort = p.id();
+        this.lanes = sw.options().lanes();
         this.vnis = vnis;
         this.remotes = remotes;
         this.floodList = floodList;
         this.decapsulator = decapsulator;
         this.counters = counters;
-        this.lane = sw.lane(0);
-        sw.setRemoteNamer(id -> remotes.contains(id) ? remotes.address(id).toString() : "#" + id);
-        remotes.onRemove(id -> sw.fdb().removeRemote(id));
+        this.lane = 0;
     }
 
     /** The same VTEP for forwarding loop {@code lane}: shared VNIs, remote VTEPs and flood lists; counters and
-     *  decapsulation state of its own, and its packets go through the switch's lane {@code lane}. */
+     *  decapsulation state of its own. */
     private Vtep(Vtep first, int lane) {
-        this.sw = first.sw;
         this.tunnelPort = first.tunnelPort;
+        this.lanes = first.lanes;
         this.vnis = first.vnis;
         this.remotes = first.remotes;
         this.floodList = first.floodList;
         this.counters = new VxlanCounters();
         this.decapsulator = new VxlanDecapsulator(vnis, first.decapsulator.options(), counters);
-        this.lane = sw.lane(lane);
+        this.lane = lane;
     }
 
     /**
@@ -75,16 +77,15 @@ public final class Vtep {
      * add the lanes' up for the VTEP's.
      */
     public Vtep forLane(int lane) {
-        if (lane < 1 || lane >= sw.options().lanes()) {
-            throw new IllegalArgumentException("lane " + lane + " is not one of the switch's lanes 1-"
-                + (sw.options().lanes() - 1));
+        if (lane < 1 || lane >= lanes) {
+            throw new IllegalArgumentException("lane " + lane + " is not one of the switch's lanes 1-" + (lanes - 1));
         }
         return new Vtep(this, lane);
     }
 
     /** The forwarding lane (and so the forwarding loop) this VTEP serves; 0 for the one a tunnel port is made with. */
     public int lane() {
-        return lane.index();
+        return lane;
     }
 
     public int tunnelPort() {
@@ -108,21 +109,11 @@ public final class Vtep {
     }
 
     /**
-     * A VXLAN datagram's UDP payload, as a socket delivers it, from the VTEP at (srcHigh, srcLow)
-     * ({@link VtepAddress} form). Returns {@link VxlanDrop#NONE} if the inner frame reached the switch
-     * (whose decision is then in {@code d}), or why it was dropped (counted).
+     * Decapsulates a whole underlay frame (Ethernet/IP/UDP/VXLAN), as the lab or a packet socket delivers it; the
+     * inner frame, its VLAN and the outer source are then in {@link #decapsulated()}. Drops are counted.
      */
-    public VxlanDrop receivePayload(MemorySegment s, long payload, int length, long srcHigh, long srcLow, long now,
-                                    ForwardingDecision d, Trace trace) {
-        VxlanDrop drop = decapsulator.decapsulatePayload(s, payload, length, decap);
-        return drop == VxlanDrop.NONE ? forward(srcHigh, srcLow, s, now, d, trace) : drop;
-    }
-
-    /** A whole underlay frame (Ethernet/IP/UDP/VXLAN), as the lab or a packet socket delivers it. */
-    public VxlanDrop receiveFrame(MemorySegment s, long frame, int length, long now, ForwardingDecision d,
-                                  Trace trace) {
-        VxlanDrop drop = decapsulator.decapsulateFrame(s, frame, length, decap);
-        return drop == VxlanDrop.NONE ? forward(decap.outerSrcHigh(), decap.outerSrcLow(), s, now, d, trace) : drop;
+    public VxlanDrop decapsulateFrame(MemorySegment s, long frame, int length) {
+        return decapsulator.decapsulateFrame(s, frame, length, decap);
     }
 
     /**
@@ -134,7 +125,7 @@ public final class Vtep {
         return decapsulator.decapsulatePayload(s, payload, length, decap);
     }
 
-    /** What the last {@link #decapsulate} found; overwritten by the next call. */
+    /** What the last {@link #decapsulate} or {@link #decapsulateFrame} found; overwritten by the next call. */
     public DecapResult decapsulated() {
         return decap;
     }
@@ -160,30 +151,15 @@ public final class Vtep {
             remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
         if (datagrams > 0) {
-            remotes.countRx(lane.index(), remote, datagrams);
+            remotes.countRx(lane, remote, datagrams);
         }
         return remote;
     }
 
-    private VxlanDrop forward(long srcHigh, long srcLow, MemorySegment s, long now, ForwardingDecision d,
-                              Trace trace) {
-        return forward(srcHigh, srcLow, decap.vlan(), s, decap.innerOffset(), decap.innerLength(), 1, now, d, trace);
-    }
-
-    /** Counts {@code datagrams} from the remote VTEP (registering it on its first) and forwards the inner frame. */
-    private VxlanDrop forward(long srcHigh, long srcLow, int vlan, MemorySegment s, long inner, int innerLength,
-                              int datagrams, long now, ForwardingDecision d, Trace trace) {
-        int remote = sourceVtep(srcHigh, srcLow, trace == null || !trace.isProbe() ? datagrams : 0);
-        if (remote == RemoteVteps.NONE) { // counted by sourceVtep
-            return VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)
-                ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS;
-        }
-        if (trace != null) {
-            trace.add(Trace.Stage.FRAME, "VXLAN VNI " + decap.vni() + " from VTEP " + remotes.address(remote)
-                + " -> VLAN " + vlan);
-        }
-        lane.forwardFromTunnel(tunnelPort, remote, vlan, s, inner, innerLength, now, d, trace);
-        return VxlanDrop.NONE;
+    /** Why {@link #sourceVtep} refused {@code (srcHigh, srcLow)}: no VTEP can have it, or the table was full. */
+    public static VxlanDrop refusal(long srcHigh, long srcLow) {
+        return VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)
+            ? VxlanDrop.BAD_SOURCE_VTEP : VxlanDrop.TOO_MANY_VTEPS;
     }
 
     public FloodTargets floodTargets(int vni) {

@@ -30,6 +30,7 @@ class VtepTest {
         final Switch sw = new Switch(SwitchOptions.defaults("h").withMaxPorts(8));
         final ForwardingDecision d = sw.newDecision();
         final Vtep vtep;
+        final TunnelIngress ingress;
         final TunnelEgress egress;
         final OuterHeaderWriter outer;
         final VxlanCounters counters = new VxlanCounters();
@@ -47,6 +48,8 @@ class VtepTest {
             flood.add(119, VtepAddress.parse(remote));
             vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
                 new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+            remotes.serve(sw);
+            ingress = new TunnelIngress(vtep, sw.lane(0));
             egress = new TunnelEgress(vtep, new MtuCheck(1500, counters, line -> { }), SourcePortHash.rfc7348(), false);
             outer = new OuterHeaderWriter(underlayMac, VtepAddress.parse(local), EncapOptions.defaults());
         }
@@ -64,7 +67,7 @@ class VtepTest {
                     assertThat(srcPort).isNotEqualTo(TunnelEgress.DROPPED);
                     int outerLength = outer.write(buf, inner - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength,
                         srcPort, vtep.remotes(), egress.target(k), nextHop);
-                    assertThat(peer.vtep.receiveFrame(buf, inner - VxlanOverhead.IPV4, outerLength, 0, peer.d, null))
+                    assertThat(peer.ingress.receiveFrame(buf, inner - VxlanOverhead.IPV4, outerLength, 0, peer.d, null))
                         .isEqualTo(VxlanDrop.NONE);
                     sent++;
                 }
@@ -115,7 +118,7 @@ class VtepTest {
         int innerLength = a.d.writeEgress(0, a.buf, inner);
         int outer = UnderlayFrames.ipv4(a.outer, a.buf, inner, innerLength, 119, a.vtep.remotes().ipv4(0), UNDERLAY_B);
         ForwardingDecision d = sw.newDecision();
-        assertThat(second.receiveFrame(a.buf, 0, outer, 0, d, null)).isEqualTo(VxlanDrop.NONE);
+        assertThat(new TunnelIngress(second, sw.lane(1)).receiveFrame(a.buf, 0, outer, 0, d, null)).isEqualTo(VxlanDrop.NONE);
 
         assertThat(sw.port(d.egressPort(0)).name()).isEqualTo("vm3");
         assertThat(second.lane()).isOne();
@@ -148,7 +151,7 @@ class VtepTest {
         RemoteVteps r = new RemoteVteps(4);
         int id = r.register(VtepAddress.parse("192.0.2.2"));
         int outer = UnderlayFrames.ipv4(a.outer, buf, 70, len, 120, r.ipv4(id), UNDERLAY_B);
-        assertThat(b.vtep.receiveFrame(buf, 20, outer, 0, b.d, null)).isEqualTo(VxlanDrop.UNKNOWN_VNI);
+        assertThat(b.ingress.receiveFrame(buf, 20, outer, 0, b.d, null)).isEqualTo(VxlanDrop.UNKNOWN_VNI);
         assertThat(b.counters.drops(VxlanDrop.UNKNOWN_VNI)).isEqualTo(1);
     }
 
@@ -170,16 +173,16 @@ class VtepTest {
         io.vxswitch.packet.Vxlan.write(payload, 0, 119);
         MemorySegment.copy(f, 0, payload, 8, len);
         VtepAddress group = VtepAddress.parse("224.0.0.5");
-        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, group.high(), group.low(), 0, b.d, null))
+        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, group.high(), group.low(), 0, b.d, null))
             .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
         VtepAddress zero = VtepAddress.parse("0.0.0.0");
-        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, zero.high(), zero.low(), 0, b.d, null))
+        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, zero.high(), zero.low(), 0, b.d, null))
             .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
         for (int i = 0; b.vtep.remotes().size() < b.vtep.remotes().capacity(); i++) {
             b.vtep.remotes().register(VtepAddress.parse("203.0.113." + (i + 1)));
         }
         VtepAddress extra = VtepAddress.parse("198.51.100.77");
-        assertThat(b.vtep.receivePayload(payload, 0, 8 + len, extra.high(), extra.low(), 0, b.d, null))
+        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, extra.high(), extra.low(), 0, b.d, null))
             .isEqualTo(VxlanDrop.TOO_MANY_VTEPS);
         assertThat(b.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
         assertThat(b.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);

@@ -192,6 +192,7 @@ public final class HostSwitch implements AutoCloseable {
         VxlanCounters counters = new VxlanCounters();
         DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
         Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
+        remotes.serve(sw);
         IpAddress underlay = new IpAddress(t.local().high(), t.local().low()); // the sockets know IP, not VTEPs
         List<PortDevice> devices = new ArrayList<>();
         try {

@@ -16,6 +16,7 @@ import io.vxswitch.vxlan.OuterHeaderWriter;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.SourcePortHash;
 import io.vxswitch.vxlan.TunnelEgress;
+import io.vxswitch.vxlan.TunnelIngress;
 import io.vxswitch.vxlan.VniMap;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
@@ -59,6 +60,7 @@ public final class VxlanTunnel {
     private final IpInterface underlay;
     private final Underlay settings;
     private final Vtep vtep;
+    private final TunnelIngress ingress;
     private final TunnelEgress egress;
     private final OuterHeaderWriter outer;
     private final VxlanCounters counters = new VxlanCounters();
@@ -91,6 +93,8 @@ public final class VxlanTunnel {
         }
         this.vtep = new Vtep(sw, tunnelPort, map, remotes, floodList,
             new VxlanDecapsulator(map, DecapOptions.defaults().withDstPort(udpPort), counters), counters);
+        remotes.serve(sw);
+        this.ingress = new TunnelIngress(vtep, sw.lane(0));
         this.egress = new TunnelEgress(vtep, new MtuCheck(settings.mtu(), counters, log::add),
             SourcePortHash.rfc7348(), false);
         this.outer = new OuterHeaderWriter(settings.mac(), VtepAddress.ipv4(settings.ip()),
@@ -178,7 +182,7 @@ public final class VxlanTunnel {
 
     /** Decapsulates a datagram the {@link Receiver} got and hands the inner frame to the switch. */
     VxlanDrop decapsulate(byte[] frame, ForwardingDecision d, Trace trace) {
-        return vtep.receiveFrame(MemorySegment.ofArray(frame), 0, frame.length, simulator.now(), d, trace);
+        return ingress.receiveFrame(MemorySegment.ofArray(frame), 0, frame.length, simulator.now(), d, trace);
     }
 
     private void ipv4Input(IpInterface in, byte[] frame, int ip) {
