@@ -131,7 +131,7 @@ final class ForwardingPipeline extends LanePadding {
             }
             if (refused != null) {
                 drop(d, rx, refused, t, t == null ? null : MacAddress.format(src) + " is flapping and frozen on port "
-                    + sw.port(sw.fdb().lookup(vlan, src)).name() + " by the MAC move guard");
+                    + sw.port(sw.fdb().portOf(vlan, src)).name() + " by the MAC move guard");
                 return;
             }
         } else if (t != null) {
@@ -169,7 +169,7 @@ final class ForwardingPipeline extends LanePadding {
     /** Learns {@code src} on {@code in}; null, or why the frame must be dropped (limit policy, frozen MAC). */
     private DropReason learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
                              boolean probe) {
-        int owner = sw.vnicMacs().lookup(0, src);
+        int owner = sw.vnicMacs().portOf(0, src);
         if (owner != Fdb.NOT_FOUND) {
             if (t != null) {
                 t.add(Stage.LEARNING, MacAddress.format(src) + (owner == in.id() ? " is this vNIC's own MAC"
@@ -208,7 +208,7 @@ final class ForwardingPipeline extends LanePadding {
 
     private DropReason floodBum(Port in, int vlan, boolean reflected, ForwardingDecision d, Trace t) {
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
+        int end = sw.portScanEnd();
         if (in.isUplink()) {
             if (reflected) {
                 if (t != null) {
@@ -216,7 +216,7 @@ final class ForwardingPipeline extends LanePadding {
                 }
                 return DropReason.REVERSE_PATH;
             }
-            for (int q = 0; q < limit; q++) {
+            for (int q = 0; q < end; q++) {
                 Port p = ports[q];
                 if (p != null && !p.isUplink() && sw.team().pinnedUplink(q) == in.id()) {
                     tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
@@ -227,7 +227,7 @@ final class ForwardingPipeline extends LanePadding {
             }
             return DropReason.NO_EGRESS;
         }
-        for (int q = 0; q < limit; q++) {
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p != null && p != in && !p.isUplink() && !(in.isTunnel() && p.isTunnel())) {
                 tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
@@ -264,8 +264,8 @@ final class ForwardingPipeline extends LanePadding {
             t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is unknown: unknown unicast");
         }
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
-        for (int q = 0; q < limit; q++) {
+        int end = sw.portScanEnd();
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p == null || p == in || p.isUplink() || (in.isTunnel() && p.isTunnel())
                 || !p.portGroup.policy.macLearning().floodsUnknownUnicast()) {
@@ -292,10 +292,10 @@ final class ForwardingPipeline extends LanePadding {
             return; // the usual case: no walk over every port for every frame
         }
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
+        int end = sw.portScanEnd();
         boolean checked = false;
         boolean local = false;
-        for (int q = 0; q < limit; q++) {
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p == null || p == in || !p.isVnic() || !p.portGroup.policy.security().allowPromiscuous()
                 || addedFor[PAD + q] == frameStamp) {
@@ -361,24 +361,24 @@ final class ForwardingPipeline extends LanePadding {
     /** The port a unicast destination is known on: a local vNIC in this VLAN first, then the FDB. */
     private int knownPort(int vlan, long dst) {
         knownRemote = Fdb.NO_REMOTE;
-        int q = sw.vnicMacs().lookup(0, dst);
+        int q = sw.vnicMacs().portOf(0, dst);
         if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
             return q;
         }
-        long found = sw.fdb().locate(vlan, dst);
+        long found = sw.fdb().destination(vlan, dst);
         if (found == Fdb.NOT_FOUND) {
             return Fdb.NOT_FOUND;
         }
-        knownRemote = Fdb.locatedRemote(found);
-        return Fdb.locatedPort(found);
+        knownRemote = Fdb.destinationRemote(found);
+        return Fdb.destinationPort(found);
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
     private boolean isLocalSource(int vlan, long src) {
-        if (sw.vnicMacs().lookup(0, src) != Fdb.NOT_FOUND) {
+        if (sw.vnicMacs().portOf(0, src) != Fdb.NOT_FOUND) {
             return true;
         }
-        int q = sw.fdb().lookup(vlan, src);
+        int q = sw.fdb().portOf(vlan, src);
         return q != Fdb.NOT_FOUND && !sw.portTable()[q].isUplink();
     }
 

@@ -34,7 +34,8 @@ public final class Switch {
     private final Fdb vnicMacs;
     private final UplinkTeam team;
     private final ForwardingLane[] lanes;
-    private int portLimit;
+    /** One past the highest port id in use: scans over the port table stop here. */
+    private int portScanEnd;
     /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
     private int promiscuousPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
@@ -75,7 +76,7 @@ public final class Switch {
     public void updatePortGroup(PortGroupPolicy policy) {
         PortGroup pg = requirePortGroup(policy.name());
         pg.policy = policy;
-        for (int i = 0; i < portLimit; i++) {
+        for (int i = 0; i < portScanEnd; i++) {
             if (ports[i] != null && ports[i].portGroup == pg) {
                 applyAging(ports[i]);
             }
@@ -106,7 +107,7 @@ public final class Switch {
             throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
                 + " is a group address; a vNIC needs a unicast MAC");
         }
-        int owner = vnicMacs.lookup(0, mac);
+        int owner = vnicMacs.portOf(0, mac);
         if (owner != Fdb.NOT_FOUND) {
             throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
                 + " is already used by vNIC '" + ports[owner].name() + "'");
@@ -127,7 +128,7 @@ public final class Switch {
     /** Adds an uplink; all uplinks together form the team. */
     public int addUplink(String name, String portGroup) {
         Port p = addPort(name, PortKind.UPLINK, portGroup, Port.NO_MAC);
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         return p.id();
     }
 
@@ -143,7 +144,7 @@ public final class Switch {
         Port p = new Port(id, name, kind, pg, mac, lanes.length);
         ports[id] = p;
         portsByName.put(name, p);
-        portLimit = Math.max(portLimit, id + 1);
+        portScanEnd = Math.max(portScanEnd, id + 1);
         applyAging(p);
         countPromiscuousPorts();
         return p;
@@ -156,10 +157,10 @@ public final class Switch {
         portsByName.remove(name);
         fdb.removePort(p.id());
         vnicMacs.removePort(p.id());
-        while (portLimit > 0 && ports[portLimit - 1] == null) {
-            portLimit--;
+        while (portScanEnd > 0 && ports[portScanEnd - 1] == null) {
+            portScanEnd--;
         }
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         countPromiscuousPorts();
     }
 
@@ -172,7 +173,7 @@ public final class Switch {
         if (!MacAddress.isUnicast(mac)) {
             throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is a group address");
         }
-        int owner = vnicMacs.lookup(0, mac);
+        int owner = vnicMacs.portOf(0, mac);
         if (owner != Fdb.NOT_FOUND && owner != p.id()) {
             throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is already used by vNIC '"
                 + ports[owner].name() + "'");
@@ -192,13 +193,13 @@ public final class Switch {
     public int setPortUp(String portName, boolean up) {
         Port p = requirePort(portName);
         p.up = up;
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         return up ? 0 : fdb.flushPort(p.id());
     }
 
     /** The port with this id, or null. */
     public Port port(int id) {
-        return id >= 0 && id < portLimit ? ports[id] : null;
+        return id >= 0 && id < portScanEnd ? ports[id] : null;
     }
 
     public Port port(String name) {
@@ -325,8 +326,9 @@ public final class Switch {
         return ports;
     }
 
-    int portLimit() {
-        return portLimit;
+    /** One past the highest port id in use: where a scan of {@link #portTable} stops. */
+    int portScanEnd() {
+        return portScanEnd;
     }
 
     Fdb vnicMacs() {
@@ -340,7 +342,7 @@ public final class Switch {
     /** Recounts the promiscuous vNIC ports after any change to ports or port groups. */
     private void countPromiscuousPorts() {
         int n = 0;
-        for (int i = 0; i < portLimit; i++) {
+        for (int i = 0; i < portScanEnd; i++) {
             Port p = ports[i];
             if (p != null && p.isVnic() && p.portGroup.policy.security().allowPromiscuous()) {
                 n++;

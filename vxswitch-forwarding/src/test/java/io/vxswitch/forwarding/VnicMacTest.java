@@ -139,7 +139,7 @@ class VnicMacTest {
     @Test
     void a_learned_entry_for_a_mac_a_vnic_takes_later_is_shadowed_not_refreshed_and_back_when_the_vnic_lets_go() {
         send("nested", untagged(BROADCAST, VM3));
-        assertThat(sw.fdb().lookup(119, VM3)).isEqualTo(sw.port("nested").id());
+        assertThat(sw.fdb().portOf(119, VM3)).isEqualTo(sw.port("nested").id());
         sw.setEffectiveMac("vm1", VM3);
         now += 10 * SECOND;
         send("nested", untagged(BROADCAST, VM3));
@@ -161,7 +161,7 @@ class VnicMacTest {
         long changed = 0x02_00_00_00_00_99L;
         sw.setEffectiveMac("vm1", changed);
         send("nested", untagged(changed, VM1));
-        assertThat(sw.fdb().lookup(119, VM1)).isEqualTo(sw.port("nested").id());
+        assertThat(sw.fdb().portOf(119, VM1)).isEqualTo(sw.port("nested").id());
         send("uplink1", tagged(changed, OUTSIDE, 119));
         assertThat(egress()).containsExactly("vm1");
     }
@@ -170,7 +170,7 @@ class VnicMacTest {
     void a_removed_vnics_mac_is_learned_like_any_other() {
         sw.removePort("vm1");
         send("nested", untagged(BROADCAST, VM1));
-        assertThat(sw.fdb().lookup(119, VM1)).isEqualTo(sw.port("nested").id());
+        assertThat(sw.fdb().portOf(119, VM1)).isEqualTo(sw.port("nested").id());
     }
 
     @Test

@@ -141,13 +141,13 @@ public class FdbBenchmark {
     @Benchmark
     public int lookupHit(Keys k, Table t) {
         int i = k.next();
-        return t.fdb.lookup(k.hits.vlans[i], k.hits.macs[i]);
+        return t.fdb.portOf(k.hits.vlans[i], k.hits.macs[i]);
     }
 
     @Benchmark
     public int lookupMiss(Keys k, Table t) {
         int i = k.next();
-        return t.fdb.lookup(k.misses.vlans[i], k.misses.macs[i]);
+        return t.fdb.portOf(k.misses.vlans[i], k.misses.macs[i]);
     }
 
     /** A known MAC seen again on its port: its last-seen time written, without a lock (the LRU order is mended at aging). */

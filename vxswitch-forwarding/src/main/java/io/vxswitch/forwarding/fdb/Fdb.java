@@ -194,17 +194,17 @@ public final class Fdb {
     }
 
     /** The port (vlan, mac) was learned or configured on, or {@link #NOT_FOUND}. Never refreshes; takes no lock. */
-    public int lookup(int vlan, long mac) {
-        long found = locate(vlan, mac);
-        return found == NOT_FOUND ? NOT_FOUND : (int) (found >>> 32);
+    public int portOf(int vlan, long mac) {
+        long found = destination(vlan, mac);
+        return found == NOT_FOUND ? NOT_FOUND : destinationPort(found);
     }
 
     /**
-     * Where (vlan, mac) is, as {@code port << 32 | remote} (read them with {@link #locatedPort} and
-     * {@link #locatedRemote}), or {@link #NOT_FOUND}: the port and remote VTEP of one consistent moment, in one
+     * Where a frame to (vlan, mac) goes, as {@code port << 32 | remote} (read them with {@link #destinationPort} and
+     * {@link #destinationRemote}), or {@link #NOT_FOUND}: the port and remote VTEP of one consistent moment, in one
      * probe and without a lock. The data path's lookup.
      */
-    public long locate(int vlan, long mac) {
+    public long destination(int vlan, long mac) {
         long key = key(vlan, mac);
         for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
             long stamp = lock.tryOptimisticRead();
@@ -223,20 +223,22 @@ public final class Fdb {
         }
     }
 
-    public static int locatedPort(long located) {
-        return (int) (located >>> 32);
+    /** The port of a {@link #destination}. */
+    public static int destinationPort(long destination) {
+        return (int) (destination >>> 32);
     }
 
-    public static int locatedRemote(long located) {
-        return (int) located;
+    /** The remote VTEP id of a {@link #destination}, or {@link #NO_REMOTE}. */
+    public static int destinationRemote(long destination) {
+        return (int) destination;
     }
 
     /**
-     * The entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort} and {@link #entryRemote}
-     * before the table changes (an id is reused once its entry is gone). For tools and tests; the data path uses
-     * {@link #locate}.
+     * The id of the entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort},
+     * {@link #entryIsStatic} and {@link #entryRemote} before the table changes (an id is reused once its entry is
+     * gone). For tools and tests; the data path uses {@link #destination}.
      */
-    public int find(int vlan, long mac) {
+    public int entryId(int vlan, long mac) {
         long r = lock.readLock();
         try {
             int id = index.find(key(vlan, mac));
@@ -261,20 +263,20 @@ public final class Fdb {
     }
 
     /**
-     * Learns (vlan, mac) on {@code port}, or refreshes it; {@code portLimit} caps learned entries per port.
+     * Learns (vlan, mac) on {@code port}, or refreshes it; {@code macLimit} caps the entries learned on one port.
      * The caller has already refused multicast source MACs.
      *
      * @param now the frame's arrival time; never earlier than in any previous call
      */
-    public LearnOutcome learn(int vlan, long mac, int port, int portLimit, long now) {
-        return learn(vlan, mac, port, NO_REMOTE, portLimit, now);
+    public LearnOutcome learn(int vlan, long mac, int port, int macLimit, long now) {
+        return learn(vlan, mac, port, NO_REMOTE, macLimit, now);
     }
 
     /**
      * Learns (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port}. A MAC that turns up behind
      * another VTEP of the same tunnel port has moved, as much as one that turns up on another port.
      */
-    public LearnOutcome learn(int vlan, long mac, int port, int remote, int portLimit, long now) {
+    public LearnOutcome learn(int vlan, long mac, int port, int remote, int macLimit, long now) {
         long key = key(vlan, mac);
         checkPort(port);
         long stamp = lock.tryOptimisticRead();
@@ -289,24 +291,24 @@ public final class Fdb {
             } else if (type == STATIC && lock.validate(stamp)) {
                 return LearnOutcome.STATIC_ENTRY;
             }
-        } else if (lru.count(port) >= portLimit && lock.validate(stamp)) {
+        } else if (lru.count(port) >= macLimit && lock.validate(stamp)) {
             LIMIT_REACHED_TOTAL.getAndAdd(this, 1L); // a MAC flood over the limit: each frame, so no lock
             return LearnOutcome.LIMIT_REACHED;
         }
         long w = lock.writeLock();
         try {
-            return learnLocked(key, port, remote, portLimit, now);
+            return learnLocked(key, port, remote, macLimit, now);
         } finally {
             lock.unlockWrite(w);
         }
     }
 
-    private LearnOutcome learnLocked(long key, int port, int remote, int portLimit, long now) {
+    private LearnOutcome learnLocked(long key, int port, int remote, int macLimit, long now) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
-            return relearn(id, port, remote, portLimit, now);
+            return relearn(id, port, remote, macLimit, now);
         }
-        if (lru.count(port) >= portLimit) {
+        if (lru.count(port) >= macLimit) {
             LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
             return LearnOutcome.LIMIT_REACHED;
         }
@@ -323,18 +325,18 @@ public final class Fdb {
      * What {@link #learn} would do, without doing it: for a probe trace. Does not count a limit hit and does not
      * say whether learning would evict an entry to make room.
      */
-    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit, long now) {
+    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int macLimit, long now) {
         checkPort(port);
         long key = key(vlan, mac);
         long r = lock.readLock();
         try {
-            return wouldLearnLocked(key, port, remote, portLimit, now);
+            return wouldLearnLocked(key, port, remote, macLimit, now);
         } finally {
             lock.unlockRead(r);
         }
     }
 
-    private LearnOutcome wouldLearnLocked(long key, int port, int remote, int portLimit, long now) {
+    private LearnOutcome wouldLearnLocked(long key, int port, int remote, int macLimit, long now) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
             if (types[id] == STATIC) {
@@ -349,16 +351,16 @@ public final class Fdb {
             if (ports[id] == port) {
                 return LearnOutcome.MOVED;
             }
-            return lru.count(port) >= portLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
+            return lru.count(port) >= macLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
         }
-        if (lru.count(port) >= portLimit) {
+        if (lru.count(port) >= macLimit) {
             return LearnOutcome.LIMIT_REACHED;
         }
         boolean nothingToEvict = lru.oldest(lru.busiestPort()) == PortLru.NONE;
         return size == capacity && nothingToEvict ? LearnOutcome.TABLE_FULL : LearnOutcome.LEARNED;
     }
 
-    private LearnOutcome relearn(int id, int port, int remote, int portLimit, long now) {
+    private LearnOutcome relearn(int id, int port, int remote, int macLimit, long now) {
         if (types[id] == STATIC) {
             return LearnOutcome.STATIC_ENTRY;
         }
@@ -367,7 +369,7 @@ public final class Fdb {
             LONGS.setOpaque(lastSeen, id, now);
             return LearnOutcome.REFRESHED;
         }
-        if (from != port && lru.count(port) >= portLimit) {
+        if (from != port && lru.count(port) >= macLimit) {
             LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
             return LearnOutcome.LIMIT_REACHED;
         }
