@@ -10,7 +10,6 @@ import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.packet.FrameDescriber;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
-import io.vxswitch.packet.LanePadding;
 import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Malformation;
 
