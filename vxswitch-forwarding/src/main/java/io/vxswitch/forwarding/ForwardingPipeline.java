@@ -168,16 +168,21 @@ final class ForwardingPipeline extends LanePadding {
     /** Learns {@code src} on {@code in}; null, or why the frame must be dropped (limit policy, frozen MAC). */
     private DropReason learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
                              boolean probe) {
-        int owner = sw.vnicMacs().portOf(0, src);
-        if (owner != Fdb.NOT_FOUND) {
+        if (in.isVnic() && src == in.effectiveMac) { // known without a probe: the vNIC's MAC is never learned
             if (t != null) {
-                t.add(Stage.LEARNING, MacAddress.format(src) + (owner == in.id() ? " is this vNIC's own MAC"
-                    : " is the MAC of vNIC " + sw.port(owner).name() + ": never learned elsewhere"));
+                t.add(Stage.LEARNING, MacAddress.format(src) + " is this vNIC's own MAC");
             }
             return null;
         }
         LearnOutcome outcome = probe ? sw.fdb().wouldLearn(vlan, src, in.id(), remote, learning.limit(), now)
-            : sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
+            : sw.fdb().learn(lane, vlan, src, in.id(), remote, learning.limit(), now);
+        if (outcome == LearnOutcome.VNIC_MAC) {
+            if (t != null) {
+                t.add(Stage.LEARNING, MacAddress.format(src) + " is the MAC of vNIC "
+                    + sw.port(sw.fdb().vnicPort(src)).name() + ": never learned elsewhere");
+            }
+            return null;
+        }
         if (outcome == LearnOutcome.FROZEN) {
             return DropReason.MAC_MOVE_FROZEN;
         }
@@ -200,6 +205,7 @@ final class ForwardingPipeline extends LanePadding {
                 case TABLE_FULL -> "not learned: FDB full of static entries";
                 case LIMIT_REACHED -> "at limit";
                 case FROZEN -> "frozen";
+                case VNIC_MAC -> "is a vNIC's MAC";
             } + (probe ? " (probe: FDB unchanged)" : ""));
         }
         return null;
@@ -357,13 +363,9 @@ final class ForwardingPipeline extends LanePadding {
         return null;
     }
 
-    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then the FDB. */
+    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then a learned or static MAC. */
     private int knownPort(int vlan, long dst) {
         knownRemote = Fdb.NO_REMOTE;
-        int q = sw.vnicMacs().portOf(0, dst);
-        if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
-            return q;
-        }
         long found = sw.fdb().destination(vlan, dst);
         if (found == Fdb.NOT_FOUND) {
             return Fdb.NOT_FOUND;
@@ -374,10 +376,7 @@ final class ForwardingPipeline extends LanePadding {
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
     private boolean isLocalSource(int vlan, long src) {
-        if (sw.vnicMacs().portOf(0, src) != Fdb.NOT_FOUND) {
-            return true;
-        }
-        int q = sw.fdb().portOf(vlan, src);
+        int q = sw.fdb().sourcePort(vlan, src);
         return q != Fdb.NOT_FOUND && !sw.portTable()[q].isUplink();
     }
 
