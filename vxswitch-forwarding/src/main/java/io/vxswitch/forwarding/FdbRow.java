@@ -21,9 +21,9 @@ import java.util.function.IntFunction;
 public record FdbRow(String port, int vlan, long mac, FdbEntryType type, long ageSeconds, int moves, int remote) {
     public static final int ANY_VLAN = -1;
 
-    static List<FdbRow> collect(Switch sw, Fdb vnicMacs, long now) {
+    static List<FdbRow> collect(Switch sw, long now) {
         List<FdbRow> rows = new ArrayList<>();
-        vnicMacs.forEach((vlan, mac, port, type, lastSeen, moves, remote) -> {
+        sw.fdb().forEachVnic((mac, port) -> {
             Port p = sw.port(port);
             VlanPolicy v = p.portGroup().policy().vlan();
             int shown = switch (v.kind()) {

@@ -5,7 +5,6 @@ import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
-import io.vxswitch.packet.LanePadding;
 
 import java.lang.foreign.MemorySegment;
 

@@ -2,6 +2,8 @@ package io.vxswitch.forwarding;
 
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.trace.Trace;
+import io.vxswitch.forwarding.trace.TraceSink;
+import io.vxswitch.forwarding.trace.TraceText;
 
 import java.lang.foreign.MemorySegment;
 
@@ -28,13 +30,14 @@ public final class ForwardingLane {
 
     /** {@link Switch#forward(int, MemorySegment, long, int, long, ForwardingDecision)} on this lane. */
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now, ForwardingDecision out) {
-        pipeline.forward(sw.port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, null);
+        pipeline.forward(sw.port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, TraceSink.OFF, false);
     }
 
     /** {@link Switch#forward(int, MemorySegment, long, int, long, ForwardingDecision, Trace)} on this lane. */
     public void forward(int inPort, MemorySegment frame, long offset, int length, long now, ForwardingDecision out,
                         Trace trace) {
-        pipeline.forward(sw.port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, trace);
+        pipeline.forward(sw.port(inPort), Fdb.NO_REMOTE, 0, frame, offset, length, now, out, sink(trace),
+            trace != null && trace.isProbe());
     }
 
     /** {@link Switch#forwardFromTunnel} on this lane. */
@@ -44,6 +47,11 @@ public final class ForwardingLane {
         if (p == null || !p.isTunnel()) {
             throw new IllegalArgumentException("port " + tunnelPort + " is not a tunnel port");
         }
-        pipeline.forward(p, remote, vlan, frame, offset, length, now, out, trace);
+        pipeline.forward(p, remote, vlan, frame, offset, length, now, out, sink(trace), trace != null && trace.isProbe());
+    }
+
+    /** Where the pipeline reports its steps: nowhere on the data path, as text into {@code trace} when one is given. */
+    private TraceSink sink(Trace trace) {
+        return trace == null ? TraceSink.OFF : new TraceText(sw, trace);
     }
 }

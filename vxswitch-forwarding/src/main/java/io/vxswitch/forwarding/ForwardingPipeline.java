@@ -5,12 +5,10 @@ import io.vxswitch.forwarding.fdb.LearnOutcome;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
-import io.vxswitch.forwarding.trace.Trace.Stage;
-import io.vxswitch.forwarding.trace.Trace;
-import io.vxswitch.packet.FrameDescriber;
+import io.vxswitch.forwarding.trace.TraceSink;
+import io.vxswitch.forwarding.trace.TraceSink.Flood;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
-import io.vxswitch.packet.LanePadding;
 import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Malformation;
 
@@ -32,8 +30,10 @@ import java.lang.foreign.MemorySegment;
  * <li>tunnel ports take part in flooding like vNICs (pinned to an uplink like them), learn MACs with the remote
  *     VTEP they came from, and never forward tunnel to tunnel (split horizon).
  * </ul>
- * Allocates nothing unless a {@link Trace} is passed. One per forwarding lane: the fields below are the lane's
- * scratch state, and counts go to the lane's own counter sets.
+ * Each step is reported to a {@link TraceSink} (Open vSwitch's {@code xlate_report}): typed events, no text; the
+ * data path reports to {@link TraceSink#OFF}, so the decision allocates nothing and builds no string, drops
+ * included. One per forwarding lane: the fields below are the lane's scratch state, and counts go to the lane's own
+ * counter sets.
  */
 final class ForwardingPipeline extends LanePadding {
     /** Unused leading elements of {@link #addedFor} (see {@link LanePadding}). */
@@ -58,85 +58,66 @@ final class ForwardingPipeline extends LanePadding {
     /**
      * @param ingressRemote for a tunnel port, the remote VTEP the frame came from; else {@link Fdb#NO_REMOTE}
      * @param tunnelVlan    for a tunnel port, the VLAN its VNI maps to; ignored for other ports
+     * @param t             where the steps are reported; {@link TraceSink#OFF} on the data path
+     * @param probe         decide without learning, counting or sending (a made-up frame, as ofproto/trace runs one)
      */
     void forward(Port in, int ingressRemote, int tunnelVlan, MemorySegment s, long offset, int length, long now,
-                 ForwardingDecision d, Trace t) {
+                 ForwardingDecision d, TraceSink t, boolean probe) {
         if (in == null) {
             throw new IllegalArgumentException("no such ingress port on switch '" + sw.name() + "'");
         }
         d.reset();
-        boolean probe = t != null && t.isProbe();
         PortCounters rx = probe ? probeCounters : in.counters(lane); // a probe counts into a scratch set
         rx.countRx(length);
         FrameMeta f = d.frame;
         Malformation m = FrameParser.parse(s, offset, length, f);
-        if (t != null) {
-            t.add(Stage.FRAME, "in_port " + in.name() + ": " + FrameDescriber.describe(s, offset, length));
-        }
+        t.received(in.id(), s, offset, length);
         if (m != Malformation.NONE) {
             rx.countMalformed(m);
-            drop(d, rx, DropReason.MALFORMED, t, m.description());
+            drop(d, rx, DropReason.MALFORMED, t);
             return;
         }
         if (!in.up) {
-            drop(d, rx, DropReason.PORT_DOWN, t, t == null ? null : "port " + in.name() + " is down");
+            drop(d, rx, DropReason.PORT_DOWN, t);
             return;
         }
         PortGroupPolicy policy = in.portGroup.policy;
         if (in.isTunnel() && f.tagged()) {
-            drop(d, rx, DropReason.INNER_TAG, t, null);
+            drop(d, rx, DropReason.INNER_TAG, t);
             return;
         }
         int vlan = in.isTunnel() ? (policy.vlan().carries(tunnelVlan) ? tunnelVlan : VlanPolicy.NOT_MEMBER)
             : policy.vlan().ingressVlan(f.vid());
         if (vlan == VlanPolicy.NOT_MEMBER) {
-            drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t, t == null ? null : "port group " + in.portGroup.name()
-                + " (" + policy.vlan() + ") does not take " + (f.tagged() ? "VLAN " + f.vid() : "untagged frames"));
+            drop(d, rx, DropReason.VLAN_NOT_ALLOWED, t);
             return;
         }
         d.vlan = vlan;
-        if (t != null) {
-            t.add(Stage.INGRESS, "port " + in.name() + " (" + in.kind().label() + ", port group " + in.portGroup.name()
-                + ": " + policy.vlan() + "): " + (f.tagged() ? "tag " + f.vid() : "untagged") + " -> VLAN " + vlan);
-        }
+        t.classified(vlan);
         long src = f.src();
         long dst = f.dst();
         if (MacAddress.isMulticast(src)) {
-            drop(d, rx, DropReason.MULTICAST_SOURCE, t,
-                t == null ? null : "source " + MacAddress.format(src) + " is a group address");
+            drop(d, rx, DropReason.MULTICAST_SOURCE, t);
             return;
         }
-        if (in.isVnic() && src != in.effectiveMac) {
-            if (!policy.security().forgedTransmits()) {
-                drop(d, rx, DropReason.FORGED_TRANSMIT, t, t == null ? null : "source " + MacAddress.format(src)
-                    + " is not the vNIC's effective MAC " + MacAddress.format(in.effectiveMac)
-                    + " and forged transmits is reject");
+        if (in.isVnic()) {
+            boolean forged = src != in.effectiveMac;
+            if (forged && !policy.security().forgedTransmits()) {
+                drop(d, rx, DropReason.FORGED_TRANSMIT, t);
                 return;
             }
-            if (t != null) {
-                t.add(Stage.SECURITY, "source " + MacAddress.format(src) + " is not the vNIC's MAC "
-                    + MacAddress.format(in.effectiveMac) + ": forged transmits accept");
-            }
-        } else if (t != null && in.isVnic()) {
-            t.add(Stage.SECURITY, "source is the vNIC's effective MAC: ok");
+            t.sourceChecked(forged);
         }
 
         boolean reflected = in.isUplink() && MacAddress.isMulticast(dst) && isLocalSource(vlan, src);
         if (policy.macLearning().enabled() && !reflected) {
             DropReason refused = learn(in, ingressRemote, vlan, src, now, policy.macLearning(), t, probe);
-            if (refused == DropReason.MAC_LIMIT) {
-                drop(d, rx, refused, t, t == null ? null : "port " + in.name() + " holds its limit of "
-                    + policy.macLearning().limit() + " MACs and the limit policy is drop");
-                return;
-            }
             if (refused != null) {
-                drop(d, rx, refused, t, t == null ? null : MacAddress.format(src) + " is flapping and frozen on port "
-                    + sw.port(sw.fdb().lookup(vlan, src)).name() + " by the MAC move guard");
+                drop(d, rx, refused, t);
                 return;
             }
-        } else if (t != null) {
-            t.add(Stage.LEARNING, reflected ? "not learned: frame is a reflection"
-                : "learning off in port group " + in.portGroup.name());
+        } else {
+            t.notLearned(reflected);
         }
 
         nextStamp();
@@ -145,108 +126,75 @@ final class ForwardingPipeline extends LanePadding {
             nothingSent = floodBum(in, vlan, reflected, d, t);
         } else {
             int known = knownPort(vlan, dst);
+            t.destination(vlan, dst, known, knownRemote);
             if (known != Fdb.NOT_FOUND) {
-                nothingSent = unicast(in, known, knownRemote, vlan, dst, d, t);
+                nothingSent = unicast(in, known, knownRemote, vlan, d, t);
             } else {
-                nothingSent = floodUnknownUnicast(in, vlan, dst, d, t);
+                nothingSent = floodUnknownUnicast(in, vlan, d, t);
             }
         }
         addPromiscuousCopies(in, vlan, src, d, t);
 
         if (d.egressCount == 0) {
-            drop(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t, null);
+            drop(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t);
             return;
         }
         Port[] ports = sw.portTable();
         for (int i = 0; i < d.egressCount && !probe; i++) {
             ports[d.egressPort(i)].counters(lane).countTx(d.egressLength(i));
         }
-        if (t != null) {
-            t.add(Stage.RESULT, (probe ? "would forward to " : "forward to ") + egressList(d));
-        }
+        t.forwarded(d);
     }
 
     /** Learns {@code src} on {@code in}; null, or why the frame must be dropped (limit policy, frozen MAC). */
-    private DropReason learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning, Trace t,
-                             boolean probe) {
-        int owner = sw.vnicMacs().lookup(0, src);
-        if (owner != Fdb.NOT_FOUND) {
-            if (t != null) {
-                t.add(Stage.LEARNING, MacAddress.format(src) + (owner == in.id() ? " is this vNIC's own MAC"
-                    : " is the MAC of vNIC " + sw.port(owner).name() + ": never learned elsewhere"));
-            }
+    private DropReason learn(Port in, int remote, int vlan, long src, long now, MacLearningPolicy learning,
+                             TraceSink t, boolean probe) {
+        if (in.isVnic() && src == in.effectiveMac) { // known without a probe: a vNIC's MAC is never learned
+            t.learned(vlan, LearnOutcome.VNIC_MAC);
             return null;
         }
         LearnOutcome outcome = probe ? sw.fdb().wouldLearn(vlan, src, in.id(), remote, learning.limit(), now)
-            : sw.fdb().learn(vlan, src, in.id(), remote, learning.limit(), now);
+            : sw.fdb().learn(lane, vlan, src, in.id(), remote, learning.limit(), now);
         if (outcome == LearnOutcome.FROZEN) {
             return DropReason.MAC_MOVE_FROZEN;
         }
-        if (outcome == LearnOutcome.LIMIT_REACHED) {
-            if (learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
-                return DropReason.MAC_LIMIT;
-            }
-            if (t != null) {
-                t.add(Stage.LEARNING, MacAddress.format(src) + " not learned: port " + in.name()
-                    + " is at its limit of " + learning.limit() + " (limit policy allow)");
-            }
-            return null;
+        if (outcome == LearnOutcome.LIMIT_REACHED && learning.limitPolicy() == MacLearningPolicy.LimitPolicy.DROP) {
+            return DropReason.MAC_LIMIT;
         }
-        if (t != null) {
-            t.add(Stage.LEARNING, MacAddress.format(src) + " VLAN " + vlan + " " + switch (outcome) {
-                case LEARNED -> "learned on port " + in.name();
-                case REFRESHED -> "refreshed on port " + in.name();
-                case MOVED -> "moved to port " + in.name();
-                case STATIC_ENTRY -> "is a static entry: unchanged";
-                case TABLE_FULL -> "not learned: FDB full of static entries";
-                case LIMIT_REACHED -> "at limit";
-                case FROZEN -> "frozen";
-            } + (probe ? " (probe: FDB unchanged)" : ""));
-        }
+        t.learned(vlan, outcome);
         return null;
     }
 
-    private DropReason floodBum(Port in, int vlan, boolean reflected, ForwardingDecision d, Trace t) {
+    private DropReason floodBum(Port in, int vlan, boolean reflected, ForwardingDecision d, TraceSink t) {
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
+        int end = sw.portScanEnd();
         if (in.isUplink()) {
             if (reflected) {
-                if (t != null) {
-                    t.add(Stage.FLOOD, "reverse-path filter: source is local, our own frame coming back: not flooded");
-                }
+                t.flooded(Flood.REFLECTION, vlan);
                 return DropReason.REVERSE_PATH;
             }
-            for (int q = 0; q < limit; q++) {
+            for (int q = 0; q < end; q++) {
                 Port p = ports[q];
                 if (p != null && !p.isUplink() && sw.team().pinnedUplink(q) == in.id()) {
                     tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
                 }
             }
-            if (t != null) {
-                t.add(Stage.FLOOD, "broadcast/multicast from uplink: to vNICs and tunnels pinned to " + in.name());
-            }
+            t.flooded(Flood.BUM_FROM_UPLINK, vlan);
             return DropReason.NO_EGRESS;
         }
-        for (int q = 0; q < limit; q++) {
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p != null && p != in && !p.isUplink() && !(in.isTunnel() && p.isTunnel())) {
                 tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD);
             }
         }
         addPinnedUplink(in, vlan, d, t);
-        if (t != null) {
-            t.add(Stage.FLOOD, "broadcast/multicast: to every vNIC " + (in.isTunnel() ? "" : "and tunnel ")
-                + "in VLAN " + vlan + " and uplink " + uplinkName(in));
-        }
+        t.flooded(Flood.BUM, vlan);
         return DropReason.NO_EGRESS;
     }
 
-    private DropReason unicast(Port in, int q, int remote, int vlan, long dst, ForwardingDecision d, Trace t) {
+    private DropReason unicast(Port in, int q, int remote, int vlan, ForwardingDecision d, TraceSink t) {
         Port out = sw.port(q);
-        if (t != null) {
-            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is on port " + out.name()
-                + (remote == Fdb.NO_REMOTE ? "" : " behind remote VTEP " + sw.remoteName(remote)));
-        }
         if (in.isTunnel() && out.isTunnel()) {
             return DropReason.SPLIT_HORIZON;
         }
@@ -259,13 +207,10 @@ final class ForwardingPipeline extends LanePadding {
         return tryAdd(out, vlan, d, t, remote == Fdb.NO_REMOTE ? ForwardingDecision.FLOOD : remote);
     }
 
-    private DropReason floodUnknownUnicast(Port in, int vlan, long dst, ForwardingDecision d, Trace t) {
-        if (t != null) {
-            t.add(Stage.LOOKUP, MacAddress.format(dst) + " VLAN " + vlan + " is unknown: unknown unicast");
-        }
+    private DropReason floodUnknownUnicast(Port in, int vlan, ForwardingDecision d, TraceSink t) {
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
-        for (int q = 0; q < limit; q++) {
+        int end = sw.portScanEnd();
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p == null || p == in || p.isUplink() || (in.isTunnel() && p.isTunnel())
                 || !p.portGroup.policy.macLearning().floodsUnknownUnicast()) {
@@ -279,23 +224,19 @@ final class ForwardingPipeline extends LanePadding {
         if (!in.isUplink()) {
             addPinnedUplink(in, vlan, d, t);
         }
-        if (t != null) {
-            t.add(Stage.FLOOD, in.isUplink()
-                ? "unknown unicast from uplink: only to ports with learning and unicast flooding on"
-                : "unknown unicast: to uplink " + uplinkName(in) + " and ports with learning and unicast flooding on");
-        }
+        t.flooded(in.isUplink() ? Flood.UNKNOWN_FROM_UPLINK : Flood.UNKNOWN, vlan);
         return DropReason.UNKNOWN_UNICAST;
     }
 
-    private void addPromiscuousCopies(Port in, int vlan, long src, ForwardingDecision d, Trace t) {
+    private void addPromiscuousCopies(Port in, int vlan, long src, ForwardingDecision d, TraceSink t) {
         if (sw.promiscuousPorts() == 0) {
             return; // the usual case: no walk over every port for every frame
         }
         Port[] ports = sw.portTable();
-        int limit = sw.portLimit();
+        int end = sw.portScanEnd();
         boolean checked = false;
         boolean local = false;
-        for (int q = 0; q < limit; q++) {
+        for (int q = 0; q < end; q++) {
             Port p = ports[q];
             if (p == null || p == in || !p.isVnic() || !p.portGroup.policy.security().allowPromiscuous()
                 || addedFor[PAD + q] == frameStamp) {
@@ -311,21 +252,18 @@ final class ForwardingPipeline extends LanePadding {
                         checked = true;
                     }
                     if (local) {
-                        if (t != null) {
-                            t.add(Stage.FLOOD, "no promiscuous copy to " + p.name()
-                                + ": source is local (reverse-path check promisc)");
-                        }
+                        t.promiscuous(q, true);
                         continue;
                     }
                 }
             }
-            if (tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD) == null && t != null) {
-                t.add(Stage.FLOOD, "promiscuous copy to " + p.name());
+            if (tryAdd(p, vlan, d, t, ForwardingDecision.FLOOD) == null) {
+                t.promiscuous(q, false);
             }
         }
     }
 
-    private void addPinnedUplink(Port in, int vlan, ForwardingDecision d, Trace t) {
+    private void addPinnedUplink(Port in, int vlan, ForwardingDecision d, TraceSink t) {
         int u = sw.team().pinnedUplink(in.id());
         if (u >= 0) {
             tryAdd(sw.portTable()[u], vlan, d, t, ForwardingDecision.FLOOD);
@@ -336,7 +274,7 @@ final class ForwardingPipeline extends LanePadding {
      * Adds one copy for {@code p} unless it had one, is down, is not in the VLAN, or refuses it; null if added.
      * A copy into a tunnel leaves untagged: the VNI carries the segment.
      */
-    private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, Trace t, int remote) {
+    private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, TraceSink t, int remote) {
         int q = p.id();
         if (addedFor[PAD + q] == frameStamp || !p.up) {
             return DropReason.NO_EGRESS;
@@ -347,10 +285,7 @@ final class ForwardingPipeline extends LanePadding {
         }
         if (p.isVnic() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
             p.counters(lane).countDrop(DropReason.MAC_CHANGED);
-            if (t != null) {
-                t.add(Stage.EGRESS, "not to " + p.name() + ": its effective MAC differs from the configured one"
-                    + " and MAC changes is reject");
-            }
+            t.withheld(q, DropReason.MAC_CHANGED);
             return DropReason.MAC_CHANGED;
         }
         addedFor[PAD + q] = frameStamp;
@@ -358,27 +293,20 @@ final class ForwardingPipeline extends LanePadding {
         return null;
     }
 
-    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then the FDB. */
+    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then a learned or static MAC. */
     private int knownPort(int vlan, long dst) {
         knownRemote = Fdb.NO_REMOTE;
-        int q = sw.vnicMacs().lookup(0, dst);
-        if (q != Fdb.NOT_FOUND && sw.portTable()[q].portGroup.policy.vlan().carries(vlan)) {
-            return q;
-        }
-        long found = sw.fdb().locate(vlan, dst);
+        long found = sw.fdb().destination(vlan, dst);
         if (found == Fdb.NOT_FOUND) {
             return Fdb.NOT_FOUND;
         }
-        knownRemote = Fdb.locatedRemote(found);
-        return Fdb.locatedPort(found);
+        knownRemote = Fdb.destinationRemote(found);
+        return Fdb.destinationPort(found);
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
     private boolean isLocalSource(int vlan, long src) {
-        if (sw.vnicMacs().lookup(0, src) != Fdb.NOT_FOUND) {
-            return true;
-        }
-        int q = sw.fdb().lookup(vlan, src);
+        int q = sw.fdb().sourcePort(vlan, src);
         return q != Fdb.NOT_FOUND && !sw.portTable()[q].isUplink();
     }
 
@@ -389,37 +317,10 @@ final class ForwardingPipeline extends LanePadding {
         }
     }
 
-    /** @param detail what a trace says; callers build it only when tracing (a dropped frame must not allocate) */
-    private void drop(ForwardingDecision d, PortCounters rx, DropReason reason, Trace t, String detail) {
+    private static void drop(ForwardingDecision d, PortCounters rx, DropReason reason, TraceSink t) {
         d.dropReason = reason;
         d.egressCount = 0;
         rx.countDrop(reason);
-        if (t != null) {
-            t.add(Stage.RESULT, "drop (" + reason.counterName() + "): " + (detail != null ? detail : reason.description()));
-        }
-    }
-
-    private String uplinkName(Port in) {
-        int u = sw.team().pinnedUplink(in.id());
-        return u < 0 ? "(none: no active uplink)" : sw.portTable()[u].name();
-    }
-
-    private String egressList(ForwardingDecision d) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < d.egressCount; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            int tag = d.egressTag(i);
-            int remote = d.egressRemote(i);
-            Port p = sw.portTable()[d.egressPort(i)];
-            sb.append(p.name());
-            if (p.isTunnel()) {
-                sb.append(remote == ForwardingDecision.FLOOD ? " (flood list)" : " (VTEP " + sw.remoteName(remote) + ")");
-            } else {
-                sb.append(tag == VlanPolicy.UNTAGGED ? " (untagged)" : " (tag " + tag + ")");
-            }
-        }
-        return sb.toString();
+        t.dropped(reason);
     }
 }

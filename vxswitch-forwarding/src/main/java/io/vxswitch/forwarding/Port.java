@@ -3,11 +3,11 @@ package io.vxswitch.forwarding;
 import io.vxswitch.packet.MacAddress;
 
 /**
- * One port of a host switch: a vNIC or an uplink, a member of one port group.
- * Mutable only through {@link Switch}, which owns it.
+ * One port of a host switch: a vNIC, an uplink or a tunnel port (the switch side of a VTEP), a member of one port
+ * group. Changed only through {@link Switch}, which owns it; the forwarding lanes read it.
  */
 public final class Port {
-    /** A MAC value for uplinks and for vNICs without a known MAC. */
+    /** The MAC of uplinks, tunnel ports and vNICs whose MAC the switch is not told; no frame carries it. */
     public static final long NO_MAC = -1;
 
     private final int id;
@@ -16,11 +16,9 @@ public final class Port {
     /** One set per forwarding lane, so that lanes never write the same counter. */
     private final PortCounters[] lanes;
     PortGroup portGroup;
-    long configuredMac;
+    final long configuredMac;
     long effectiveMac;
     boolean up = true;
-    /** Index of this uplink within the team, or -1 for vNICs. */
-    int teamIndex = -1;
 
     Port(int id, String name, PortKind kind, PortGroup portGroup, long mac, int laneCount) {
         this.lanes = new PortCounters[laneCount];
@@ -63,12 +61,15 @@ public final class Port {
         return portGroup;
     }
 
-    /** The MAC in the VM's configuration (.vmx), or {@link #NO_MAC}. */
+    /** The MAC the vNIC was added with (a VM's .vmx), or {@link #NO_MAC}. */
     public long configuredMac() {
         return configuredMac;
     }
 
-    /** The MAC the guest OS currently uses as its source address, or {@link #NO_MAC}. */
+    /**
+     * The MAC the guest OS uses now (set by {@link Switch#setEffectiveMac}), or {@link #NO_MAC}: the source MAC
+     * that forged transmits checks, and the MAC the FDB knows this vNIC by.
+     */
     public long effectiveMac() {
         return effectiveMac;
     }
@@ -78,7 +79,7 @@ public final class Port {
     }
 
     /**
-     * The port's counters: with one forwarding lane its live set, with several a sum of the lanes' sets taken now.
+     * The port's counters: with one forwarding lane its live set, with several a new sum of the lanes' sets.
      */
     public PortCounters counters() {
         if (lanes.length == 1) {

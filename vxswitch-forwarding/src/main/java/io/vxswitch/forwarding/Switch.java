@@ -29,12 +29,12 @@ public final class Switch {
     private final Map<String, PortGroup> portGroups = new LinkedHashMap<>();
     private final Port[] ports;
     private final Map<String, Port> portsByName = new LinkedHashMap<>();
+    /** Learned and static MACs, and the effective MACs of the local vNICs, which a VDS knows without learning. */
     private final Fdb fdb;
-    /** Effective MACs of local vNICs (keyed with VLAN 0): the VDS knows these without learning. */
-    private final Fdb vnicMacs;
     private final UplinkTeam team;
     private final ForwardingLane[] lanes;
-    private int portLimit;
+    /** One past the highest port id in use: scans over the port table stop here. */
+    private int portScanEnd;
     /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
     private int promiscuousPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
@@ -43,8 +43,8 @@ public final class Switch {
     public Switch(SwitchOptions options) {
         this.options = options;
         this.ports = new Port[options.maxPorts()];
-        this.fdb = new Fdb(options.fdbCapacity(), options.maxPorts(), options.hashSecret());
-        this.vnicMacs = new Fdb(options.maxPorts(), options.maxPorts(), ~options.hashSecret());
+        this.fdb = new Fdb(options.fdbCapacity(), options.maxPorts(), options.hashSecret(), options.lanes(),
+            Fdb.SWITCH_REFRESH_NANOS);
         this.team = new UplinkTeam(options.maxPorts());
         this.lanes = new ForwardingLane[options.lanes()];
         for (int i = 0; i < lanes.length; i++) {
@@ -71,13 +71,20 @@ public final class Switch {
         return pg;
     }
 
-    /** Replaces a port group's policy; its ports follow at once. Learned MACs stay (they age out if no longer used). */
+    /**
+     * Replaces a port group's policy; its ports follow at once (a vNIC's MAC is known in the group's new VLANs).
+     * Learned MACs stay (they age out if no longer used).
+     */
     public void updatePortGroup(PortGroupPolicy policy) {
         PortGroup pg = requirePortGroup(policy.name());
         pg.policy = policy;
-        for (int i = 0; i < portLimit; i++) {
-            if (ports[i] != null && ports[i].portGroup == pg) {
-                applyAging(ports[i]);
+        for (int i = 0; i < portScanEnd; i++) {
+            Port p = ports[i];
+            if (p != null && p.portGroup == pg) {
+                applyAging(p);
+                if (p.isVnic() && p.effectiveMac != Port.NO_MAC) {
+                    fdb.setVnic(p.id(), p.effectiveMac, policy.vlan()::carries);
+                }
             }
         }
         countPromiscuousPorts();
@@ -106,13 +113,13 @@ public final class Switch {
             throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
                 + " is a group address; a vNIC needs a unicast MAC");
         }
-        int owner = vnicMacs.lookup(0, mac);
+        int owner = fdb.vnicPort(mac);
         if (owner != Fdb.NOT_FOUND) {
             throw new IllegalArgumentException("vNIC '" + name + "': MAC " + MacAddress.format(mac)
                 + " is already used by vNIC '" + ports[owner].name() + "'");
         }
         Port p = addPort(name, PortKind.VNIC, portGroup, mac);
-        vnicMacs.addStatic(0, mac, p.id());
+        fdb.setVnic(p.id(), mac, p.portGroup.policy.vlan()::carries);
         return p.id();
     }
 
@@ -127,7 +134,7 @@ public final class Switch {
     /** Adds an uplink; all uplinks together form the team. */
     public int addUplink(String name, String portGroup) {
         Port p = addPort(name, PortKind.UPLINK, portGroup, Port.NO_MAC);
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         return p.id();
     }
 
@@ -143,23 +150,22 @@ public final class Switch {
         Port p = new Port(id, name, kind, pg, mac, lanes.length);
         ports[id] = p;
         portsByName.put(name, p);
-        portLimit = Math.max(portLimit, id + 1);
+        portScanEnd = Math.max(portScanEnd, id + 1);
         applyAging(p);
         countPromiscuousPorts();
         return p;
     }
 
-    /** Removes a port and every FDB entry pointing at it. */
+    /** Removes a port and every FDB entry pointing at it, its vNIC MAC too. */
     public void removePort(String name) {
         Port p = requirePort(name);
         ports[p.id()] = null;
         portsByName.remove(name);
         fdb.removePort(p.id());
-        vnicMacs.removePort(p.id());
-        while (portLimit > 0 && ports[portLimit - 1] == null) {
-            portLimit--;
+        while (portScanEnd > 0 && ports[portScanEnd - 1] == null) {
+            portScanEnd--;
         }
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         countPromiscuousPorts();
     }
 
@@ -172,16 +178,13 @@ public final class Switch {
         if (!MacAddress.isUnicast(mac)) {
             throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is a group address");
         }
-        int owner = vnicMacs.lookup(0, mac);
+        int owner = fdb.vnicPort(mac);
         if (owner != Fdb.NOT_FOUND && owner != p.id()) {
             throw new IllegalArgumentException("MAC " + MacAddress.format(mac) + " is already used by vNIC '"
                 + ports[owner].name() + "'");
         }
-        if (p.effectiveMac != Port.NO_MAC) {
-            vnicMacs.remove(0, p.effectiveMac);
-        }
         p.effectiveMac = mac;
-        vnicMacs.addStatic(0, mac, p.id());
+        fdb.setVnic(p.id(), mac, p.portGroup.policy.vlan()::carries);
     }
 
     /**
@@ -192,13 +195,13 @@ public final class Switch {
     public int setPortUp(String portName, boolean up) {
         Port p = requirePort(portName);
         p.up = up;
-        team.rebuild(ports, portLimit);
+        team.rebuild(ports, portScanEnd);
         return up ? 0 : fdb.flushPort(p.id());
     }
 
     /** The port with this id, or null. */
     public Port port(int id) {
-        return id >= 0 && id < portLimit ? ports[id] : null;
+        return id >= 0 && id < portScanEnd ? ports[id] : null;
     }
 
     public Port port(String name) {
@@ -252,7 +255,7 @@ public final class Switch {
     }
 
     public List<FdbRow> fdbRows(long now) {
-        return FdbRow.collect(this, vnicMacs, now);
+        return FdbRow.collect(this, now);
     }
 
     /** The MAC table as {@code ovs-appctl fdb/show} would print it, with vNIC entries first. */
@@ -325,12 +328,9 @@ public final class Switch {
         return ports;
     }
 
-    int portLimit() {
-        return portLimit;
-    }
-
-    Fdb vnicMacs() {
-        return vnicMacs;
+    /** One past the highest port id in use: where a scan of {@link #portTable} stops. */
+    int portScanEnd() {
+        return portScanEnd;
     }
 
     UplinkTeam team() {
@@ -340,7 +340,7 @@ public final class Switch {
     /** Recounts the promiscuous vNIC ports after any change to ports or port groups. */
     private void countPromiscuousPorts() {
         int n = 0;
-        for (int i = 0; i < portLimit; i++) {
+        for (int i = 0; i < portScanEnd; i++) {
             Port p = ports[i];
             if (p != null && p.isVnic() && p.portGroup.policy.security().allowPromiscuous()) {
                 n++;

@@ -17,15 +17,12 @@ final class UplinkTeam {
     }
 
     /** Rebuilds the list of active uplinks, in port id order, after a port change. */
-    void rebuild(Port[] ports, int portLimit) {
+    void rebuild(Port[] ports, int portScanEnd) {
         activeCount = 0;
-        for (int i = 0; i < portLimit; i++) {
+        for (int i = 0; i < portScanEnd; i++) {
             Port p = ports[i];
-            if (p != null && p.isUplink()) {
-                p.teamIndex = p.up ? activeCount : -1;
-                if (p.up) {
-                    active[activeCount++] = i;
-                }
+            if (p != null && p.isUplink() && p.up) {
+                active[activeCount++] = i;
             }
         }
     }

@@ -73,7 +73,7 @@ class ForwardingLanesTest {
             .isEqualTo(FRAMES);
         assertThat(sw.fdb().learnedOn(nested)).isEqualTo(NESTED_MACS);
         for (int i = 0; i < NESTED_MACS; i++) {
-            assertThat(sw.fdb().lookup(119, nestedVm(i))).isEqualTo(nested);
+            assertThat(sw.fdb().portOf(119, nestedVm(i))).isEqualTo(nested);
         }
         assertThat(sw.fdb().stats().learned()).as("each MAC learned once, not once per lane").isEqualTo(NESTED_MACS);
     }

@@ -19,7 +19,7 @@ class MacLearningTest {
     @Test
     void a_mac_behind_the_nested_port_is_learned_on_that_port() {
         f.send("nested", untagged(VM1, VM3));
-        assertThat(f.sw.fdb().lookup(119, VM3)).isEqualTo(f.sw.port("nested").id());
+        assertThat(f.sw.fdb().portOf(119, VM3)).isEqualTo(f.sw.port("nested").id());
         assertThat(f.sw.fdbRows(f.now)).anySatisfy(r -> {
             assertThat(r.port()).isEqualTo("nested");
             assertThat(r.mac()).isEqualTo(VM3);
@@ -83,7 +83,7 @@ class MacLearningTest {
         g.send("nested", untagged(VM1, VM3));
         g.send("nested", untagged(VM1, VM4));
         assertThat(g.egress()).containsExactly("vm1");
-        assertThat(g.sw.fdb().lookup(119, VM4)).isEqualTo(-1);
+        assertThat(g.sw.fdb().portOf(119, VM4)).isEqualTo(-1);
         assertThat(g.sw.fdb().size()).isEqualTo(1);
     }
 
@@ -95,8 +95,8 @@ class MacLearningTest {
         assertThat(f.sw.expire(f.now)).isZero();
         f.now += 2 * SECOND;
         assertThat(f.sw.expire(f.now)).isEqualTo(1);
-        assertThat(f.sw.fdb().lookup(119, VM3)).isEqualTo(-1);
-        assertThat(f.sw.fdb().lookup(119, VM4)).isEqualTo(f.sw.port("nested").id());
+        assertThat(f.sw.fdb().portOf(119, VM3)).isEqualTo(-1);
+        assertThat(f.sw.fdb().portOf(119, VM4)).isEqualTo(f.sw.port("nested").id());
     }
 
     @Test
@@ -108,7 +108,7 @@ class MacLearningTest {
             .withMacLearning(MacLearningPolicy.ENABLED));
         g.send("nested", untagged(VM1, VM3));
         g.send("vm2", untagged(VM1, VM3));
-        assertThat(g.sw.fdb().lookup(119, VM3)).isEqualTo(g.sw.port("vm2").id());
+        assertThat(g.sw.fdb().portOf(119, VM3)).isEqualTo(g.sw.port("vm2").id());
         assertThat(g.sw.fdb().stats().moved()).isEqualTo(1);
     }
 
@@ -117,6 +117,6 @@ class MacLearningTest {
         f.send("nested", untagged(BROADCAST, VM3));
         f.send("uplink2", tagged(BROADCAST, VM3, 119));
         assertThat(f.d.dropReason()).isEqualTo(DropReason.REVERSE_PATH);
-        assertThat(f.sw.fdb().lookup(119, VM3)).isEqualTo(f.sw.port("nested").id());
+        assertThat(f.sw.fdb().portOf(119, VM3)).isEqualTo(f.sw.port("nested").id());
     }
 }

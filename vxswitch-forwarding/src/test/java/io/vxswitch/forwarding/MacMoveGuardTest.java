@@ -38,7 +38,7 @@ class MacMoveGuardTest {
     }
 
     String learnedOn() {
-        return sw.port(sw.fdb().entryPort(sw.fdb().find(119, LOOPED))).name();
+        return sw.port(sw.fdb().entryPort(sw.fdb().entryId(119, LOOPED))).name();
     }
 
     @Test

@@ -49,13 +49,13 @@ class TraceTest {
             .contains("would forward to vm1");
         assertThat(f.egress()).as("the decision is still made").containsExactly("vm1");
         assertThat(f.sw.fdb().size()).as("FDB entries").isEqualTo(fdbBefore);
-        assertThat(f.sw.fdb().lookup(119, VM3)).isEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
+        assertThat(f.sw.fdb().portOf(119, VM3)).isEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
         assertThat(f.sw.port("nested").counters().rxFrames()).isZero();
         assertThat(f.sw.port("vm1").counters().txFrames()).isZero();
 
         // a real frame afterwards learns as usual
         f.send("nested", untagged(VM1, VM3));
-        assertThat(f.sw.fdb().lookup(119, VM3)).isNotEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
+        assertThat(f.sw.fdb().portOf(119, VM3)).isNotEqualTo(io.vxswitch.forwarding.fdb.Fdb.NOT_FOUND);
         assertThat(f.probe("nested", untagged(VM1, VM3)).render()).contains("refreshed on port nested (probe");
     }
 

@@ -96,7 +96,7 @@ class TunnelForwardingTest {
     void a_mac_that_turns_up_behind_another_vtep_moves_and_the_move_is_counted() {
         fromTunnel(VTEP_A, 119, untagged(BROADCAST, VM1));
         fromTunnel(VTEP_C, 119, untagged(BROADCAST, VM1));
-        int entry = sw.fdb().find(119, VM1);
+        int entry = sw.fdb().entryId(119, VM1);
         assertThat(sw.fdb().entryRemote(entry)).isEqualTo(VTEP_C);
         assertThat(sw.fdb().stats().moved()).isEqualTo(1);
     }
@@ -145,8 +145,8 @@ class TunnelForwardingTest {
         centos.forwardFromTunnel(vx, VTEP_A, 0, untagged(VM1, VM3), 0, 60, 0, e, null);
         assertThat(e.egressCount()).isEqualTo(1);
         assertThat(e.egressPort(0)).isEqualTo(eth0);
-        assertThat(centos.fdb().lookup(0, VM3)).isEqualTo(vx);
-        assertThat(centos.fdb().lookup(0, VM1)).isEqualTo(eth0);
-        assertThat(Fdb.NO_REMOTE).isEqualTo(centos.fdb().entryRemote(centos.fdb().find(0, VM1)));
+        assertThat(centos.fdb().portOf(0, VM3)).isEqualTo(vx);
+        assertThat(centos.fdb().portOf(0, VM1)).isEqualTo(eth0);
+        assertThat(Fdb.NO_REMOTE).isEqualTo(centos.fdb().entryRemote(centos.fdb().entryId(0, VM1)));
     }
 }

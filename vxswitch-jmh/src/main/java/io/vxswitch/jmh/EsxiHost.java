@@ -70,7 +70,7 @@ final class EsxiHost {
         int length = Ethernet60.untagged(frame, vm(1), BEHIND_NESTED);
         ForwardingDecision d = sw.newDecision();
         sw.forward(port("nested"), frame, 0, length, NOW, d);
-        if (sw.fdb().lookup(119, BEHIND_NESTED) != port("nested")) {
+        if (sw.fdb().portOf(119, BEHIND_NESTED) != port("nested")) {
             throw new IllegalStateException("setup: " + MacAddress.format(BEHIND_NESTED)
                 + " was not learned on port nested (" + (d.dropped() ? d.dropReason() : "forwarded") + ")");
         }

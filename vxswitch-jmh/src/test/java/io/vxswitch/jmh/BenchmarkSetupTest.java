@@ -1,5 +1,6 @@
 package io.vxswitch.jmh;
 
+import io.vxswitch.forwarding.DropReason;
 import io.vxswitch.jmh.ForwardingBenchmark.Memory;
 import io.vxswitch.jmh.ForwardingBenchmark.Scenario;
 import io.vxswitch.packet.MacAddress;
@@ -64,5 +65,23 @@ class BenchmarkSetupTest {
         }
         assertThat(c.fdb.stats().evicted()).isZero();
         assertThat(c.fdb.size()).isBetween(1000 - FdbBenchmark.Churn.EXPIRE_EVERY, 1000);
+    }
+
+    @Test
+    void the_mac_flood_is_refused_by_the_limit_while_known_macs_forward() {
+        MacFloodBenchmark bench = new MacFloodBenchmark();
+        MacFloodBenchmark.Host h = new MacFloodBenchmark.Host();
+        h.build();
+        MacFloodBenchmark.KnownLane known = new MacFloodBenchmark.KnownLane();
+        known.build(h);
+        MacFloodBenchmark.FloodLane flood = new MacFloodBenchmark.FloodLane();
+        flood.build(h);
+        for (int i = 0; i < 2 * MacFloodBenchmark.FLOOD_MACS; i++) {
+            assertThat(bench.known(known)).isOne();
+            assertThat(bench.flood(flood)).isZero();
+            assertThat(flood.decision.dropReason()).isEqualTo(DropReason.MAC_LIMIT);
+        }
+        assertThat(h.sw.fdb().learnedOn(h.attacker)).isEqualTo(MacFloodBenchmark.LIMIT);
+        assertThat(h.sw.fdb().stats().limitReached()).isEqualTo(2L * MacFloodBenchmark.FLOOD_MACS);
     }
 }

@@ -273,7 +273,7 @@ final class SwitchRoutes {
             throw ApiException.badRequest("say which entry: ?vlan=N&mac=MAC");
         }
         boolean removed = sw.call(s -> {
-            int id = s.fdb().find(f.vlan(), f.mac());
+            int id = s.fdb().entryId(f.vlan(), f.mac());
             return id >= 0 && s.fdb().entryIsStatic(id) && s.fdb().remove(f.vlan(), f.mac());
         });
         if (!removed) {

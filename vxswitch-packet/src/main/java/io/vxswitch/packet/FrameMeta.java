@@ -5,9 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * What the layer-2 parser found in one frame. One instance is reused for every frame a poll loop or
  * the lab handles: {@link FrameParser#parse} overwrites every field, so nothing leaks between frames. Padded
- * ({@link LanePadding}): each forwarding thread writes its own.
+ * ({@link ParseResultPadding}): each forwarding thread writes its own, once per frame.
  */
-public final class FrameMeta extends LanePadding {
+public final class FrameMeta extends ParseResultPadding {
     /** {@link #vid} of a frame that carries no 802.1Q C-tag. */
     public static final int UNTAGGED = -1;
 

@@ -1,6 +1,6 @@
 package io.vxswitch.vxlan;
 
-import io.vxswitch.packet.LanePadding;
+import io.vxswitch.forwarding.LanePadding;
 
 import java.util.Arrays;
 

@@ -86,7 +86,7 @@ class VtepTest {
         assertThat(a.sendFromVm("vm1", f, len, UNDERLAY_B, b)).isEqualTo(1);
         assertThat(b.d.egressCount()).isEqualTo(1);
         assertThat(b.sw.port(b.d.egressPort(0)).name()).isEqualTo("vm3");
-        int behind = b.sw.fdb().find(119, VM1);
+        int behind = b.sw.fdb().entryId(119, VM1);
         assertThat(b.vtep.remotes().address(b.sw.fdb().entryRemote(behind))).isEqualTo(VtepAddress.parse("192.0.2.1"));
 
         len = FrameBuilder.arpReply(f, 0, VM3, Ipv4Address.parse("10.0.0.3"), VM1, Ipv4Address.parse("10.0.0.1"));
@@ -127,7 +127,7 @@ class VtepTest {
         int remote = remotes.idOf(VtepAddress.parse("192.0.2.1"));
         assertThat(remote).as("registered by the second lane, seen by every lane").isNotNegative();
         assertThat(remotes.rxPackets(remote)).isOne();
-        assertThat(sw.fdb().lookup(119, VM1)).isEqualTo(sw.port("vx119").id());
+        assertThat(sw.fdb().portOf(119, VM1)).isEqualTo(sw.port("vx119").id());
         assertThat(sw.port("vx119").counters().rxFrames()).as("the port's counters add the lanes up").isOne();
         assertThatThrownBy(() -> first.forLane(2)).hasMessage("lane 2 is not one of the switch's lanes 1-1");
     }
@@ -160,9 +160,9 @@ class VtepTest {
         MemorySegment f = MemorySegment.ofArray(new byte[128]);
         int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
         a.sendFromVm("vm1", f, len, UNDERLAY_B, b);
-        assertThat(b.sw.fdb().lookup(119, VM1)).isNotEqualTo(-1);
+        assertThat(b.sw.fdb().portOf(119, VM1)).isNotEqualTo(-1);
         b.vtep.remotes().remove(VtepAddress.parse("192.0.2.1"));
-        assertThat(b.sw.fdb().lookup(119, VM1)).isEqualTo(-1);
+        assertThat(b.sw.fdb().portOf(119, VM1)).isEqualTo(-1);
     }
 
     @Test

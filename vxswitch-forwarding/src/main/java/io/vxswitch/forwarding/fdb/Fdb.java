@@ -6,20 +6,27 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntPredicate;
+
+import static io.vxswitch.forwarding.fdb.FdbEntries.LEARNED;
+import static io.vxswitch.forwarding.fdb.FdbEntries.OWNED;
+import static io.vxswitch.forwarding.fdb.FdbEntries.STATIC;
+import static io.vxswitch.forwarding.fdb.FdbEntries.VNIC;
+import static io.vxswitch.forwarding.fdb.FdbEntries.base;
 
 /*
  * Design, after Open vSwitch lib/mac-learning.c.
  *
- * Entries live in a fixed pool of parallel primitive arrays indexed by entry id (key, port, type, lastSeen,
- * moves), with a stack of free ids; FdbIndex maps the key (vlan << 48 | mac) to the id and PortLru keeps each
- * port's learned entries in recency order. Learning and lookup allocate nothing and box nothing. Time is passed
+ * Entries live in a fixed pool of parallel primitive arrays indexed by entry id (FdbEntries: key, port, remote VTEP,
+ * type, lastSeen, moves), with a stack of free ids; FdbIndex maps the key (vlan << 48 | mac) to the id and PortLru
+ * keeps each port's learned entries in recency order. Learning and lookup allocate nothing and box nothing. Time is passed
  * in (monotonic nanoseconds), never read from a clock.
  *
  * Threads: several forwarding loops share one table (the Linux bridge's model). What every frame does takes no
  * lock: a lookup, and the refresh of a source MAC already learned where it was seen, are optimistic reads
  * validated against a StampedLock's stamp, retried if a writer got in between. The refresh is one opaque write of
  * lastSeen and leaves the LRU list alone; a refreshed entry is put back in order only when it reaches the old end
- * of its list (PortLru.resort), so aging and eviction still take the least recently seen entry, exactly. A stray
+ * of its list (PortLru.oldestSeen, PortLru.expired), so aging and eviction still take the least recently seen entry, exactly. A stray
  * refresh that lands on an entry released and reused meanwhile is harmless: reuse sets lastSeen to about the same
  * time. Everything that changes the table's shape (a new MAC, a move, aging, eviction, configuration) takes the
  * write lock: once per MAC per aging time, not per frame.
@@ -42,14 +49,52 @@ import java.util.concurrent.locks.StampedLock;
  *  - Churn: deletion shifts probe chains back instead of leaving tombstones, so misses stay short forever.
  *  - Left to the caller: refusing multicast source MACs, and OVS's 5 s lock after a gratuitous ARP that stops
  *    bond reflections from moving a MAC.
+ *  - A refresh writes lastSeen only if it is at least refreshNanos older than the frame (1 ms in a switch, as the
+ *    Linux bridge writes fdb->updated at most once a jiffy), so a busy flow does not write a shared cache line on
+ *    every frame. An entry may then age out up to refreshNanos early.
+ *  - A MAC flood over a port's limit is refused without the lock, once per frame; the refusal is counted in the
+ *    calling lane's own cell (LaneCounts), never on a line the other lanes' lookups read.
+ *
+ * vNIC MACs, the Linux bridge's "local" entries: a VDS knows the MAC of each local vNIC without learning, and the
+ * vNIC owns it in every VLAN: the MAC is never learned, refreshed or moved anywhere, by no frame (from an uplink, a
+ * tunnel or a nested hypervisor), and it is a destination in each VLAN the vNIC's port group carries. They are
+ * entries of this table, so a frame costs one probe for its source and one for its destination:
+ *  - Owner entry, key (OWNER_VLAN, mac): one per vNIC with a MAC. OWNER_VLAN lies outside the 12-bit VLANs, so no
+ *    frame's key can meet it. It answers "is this MAC a vNIC's, in any VLAN" and "which vNIC".
+ *  - Direct entry, key (vlan, mac), type VNIC: for a vNIC whose port group carries one VLAN (access or none, the
+ *    usual case), so that a lookup of its MAC is one probe like any learned MAC's.
+ *  - A vNIC on a trunk gets no direct entries: one per carried VLAN would be up to 4094 per vNIC. A destination that
+ *    misses in its VLAN probes the owner entry too, but only while some trunk vNIC has a MAC (VnicScopes.trunks);
+ *    so an unknown destination costs two probes then, as it did with the separate table, and one otherwise.
+ *  - Which VLANs a vNIC's MAC is a destination in is VnicScopes's: the switch sets it again when the port group's
+ *    VLANs change, and the direct entry moves with it.
+ *  - A learned or static entry whose MAC a vNIC owns is kept (fdb show lists it, a static one still steers the
+ *    VLANs the vNIC does not carry, a learned one ages out) but marked OWNED. The paths that would use it see the
+ *    mark and ask the owner entry: the vNIC wins in its VLANs, and the MAC is not refreshed or moved. Such an entry
+ *    holds the key of the vNIC's direct entry; when it goes, the direct entry is put back. Marks change when a vNIC
+ *    takes or lets go of a MAC, by a scan of the table (configuration, not frames); a learned entry is never made
+ *    for an owned MAC, and a static one is marked when it is added.
+ *  - Source of a frame: the (vlan, src) probe finds a learned entry (refresh), a static, direct or marked entry (not
+ *    learned), or nothing; only then is the owner entry probed: for a new MAC (once per aging time) or a vNIC's MAC
+ *    seen outside its VLAN (rare), and not at all while no vNIC has a MAC. A vNIC sending with its own MAC is
+ *    recognised by the caller without a probe.
+ *  - Changes: a new MAC for a vNIC (setVnic), or its port's removal (removePort), drops the old owner and direct
+ *    entries and clears the old MAC's marks, so from then on that MAC is learned like any other; the new MAC's
+ *    entries are marked. New VLANs for the port group (setVnic with the same MAC) only move the direct entry.
+ *  - Room: vNIC entries come from a reserve of two per port beyond the capacity, so they never crowd out learned
+ *    MACs, and size() and stats() count only learned and static entries, as before.
+ *  - Views: forEach, portOf and entryId show learned and static entries only, as before; forEachVnic lists each
+ *    vNIC's MAC once (fdb show's "vnic" rows, shown in the port group's VLAN or "any" for a trunk), vnicPort
+ *    names the owner (for traces), and direct entries are never shown.
  */
 
 /**
- * The MAC table of one host switch, keyed by (VLAN, MAC). Safe for several threads: lookups and refreshes take no
- * lock, changes take a write lock (see the design note above).
+ * The MAC table of one host switch, keyed by (VLAN, MAC), with the MACs of its local vNICs. Safe for several
+ * threads: lookups and refreshes take no lock, changes take a write lock (see the design note above).
  *
  * <p>Ports are numbered 0 to {@code maxPorts - 1}; VLANs 0 to 4095; MACs are the low 48 bits of a {@code long}.
- * Times are nanoseconds on a monotonic clock, the same clock for every call.
+ * Times are nanoseconds on a monotonic clock, the same clock for every call. Lanes (the forwarding threads) are
+ * numbered 0 to {@code lanes - 1}; each lane index is used by one thread at a time.
  */
 public final class Fdb {
     public static final int NOT_FOUND = -1;
@@ -59,45 +104,37 @@ public final class Fdb {
     public static final long DEFAULT_AGING_NANOS = 300_000_000_000L;
     /** Largest capacity: the index needs a power-of-two table of twice as many slots. */
     public static final int MAX_CAPACITY = 1 << 29;
+    /** How often a switch writes a busy entry's last-seen time: at most once a millisecond. */
+    public static final long SWITCH_REFRESH_NANOS = 1_000_000L;
+    /** A refresh interval that writes the last-seen time whenever the clock has moved: exact aging. */
+    public static final long EVERY_TICK = 1;
 
-    private static final byte FREE = 0;
-    private static final byte LEARNED = 1;
-    private static final byte STATIC = 2;
     private static final int MAX_VLAN = 4095;
     /** Optimistic reads that met a writer this many times in a row wait for it instead. */
     private static final int OPTIMISTIC_TRIES = 4;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle LIMIT_REACHED_TOTAL;
-
-    static {
-        try {
-            LIMIT_REACHED_TOTAL = MethodHandles.lookup().findVarHandle(Fdb.class, "limitReachedTotal", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final int capacity;
     private final int maxPorts;
+    private final long refreshNanos;
 
+    private final FdbEntries entries;
+    // The entries' columns, read here directly: the data path's probes take one load fewer.
     private final long[] keys;
     private final int[] ports;
+    private final int[] remotes;
     private final byte[] types;
     private final long[] lastSeen;
     private final int[] moves;
-    /** Remote VTEP id for MACs behind a tunnel port (several VTEPs share one tunnel port), else NO_REMOTE. */
-    private final int[] remotes;
-
-    private final int[] freeIds;
-    private int freeCount;
-    /** Ids at or above this have never been used, so scans stop here. */
-    private int highWater;
+    private final FdbIndex index;
+    /** Learned and static entries; vNIC entries use the reserve and are not counted. */
     private int size;
 
-    private final FdbIndex index;
     private final PortLru lru;
+    private final VnicEntries vnics;
     private final long[] aging;
     private final int[] staticOn;
+    private final LaneCounts limitReached;
     private final StampedLock lock = new StampedLock();
 
     private MacMoveGuard guard;
@@ -109,43 +146,64 @@ public final class Fdb {
     private long movedTotal;
     private long agedTotal;
     private long evictedTotal;
-    /** Counted without the lock (see learn), so only through LIMIT_REACHED_TOTAL. */
-    private volatile long limitReachedTotal;
 
     /**
+     * A table for one lane that writes last-seen times on every tick (exact aging); for tools and tests.
+     *
      * @param capacity   most entries, learned and static together (OVS's mac-table-size)
      * @param maxPorts   port ids are 0 to {@code maxPorts - 1}
      * @param hashSecret per-table secret of the index hash; pick it at random in production
      */
     public Fdb(int capacity, int maxPorts, long hashSecret) {
+        this(capacity, maxPorts, hashSecret, 1, EVERY_TICK);
+    }
+
+    /**
+     * @param lanes        how many forwarding lanes learn at once, each with its own index
+     * @param refreshNanos a refresh writes an entry's last-seen time only once it is this much older than the frame
+     *                     ({@link #SWITCH_REFRESH_NANOS} in a switch, {@link #EVERY_TICK} for exact aging)
+     */
+    public Fdb(int capacity, int maxPorts, long hashSecret, int lanes, long refreshNanos) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("FDB capacity must be 1-" + MAX_CAPACITY + ", got " + capacity);
         }
         if (maxPorts < 1) {
             throw new IllegalArgumentException("FDB needs at least one port, got maxPorts " + maxPorts);
         }
+        if (lanes < 1 || refreshNanos < 1) {
+            throw new IllegalArgumentException("FDB needs at least one lane and a refresh interval of at least 1 ns,"
+                + " got " + lanes + " lanes, " + refreshNanos + " ns");
+        }
+        if ((long) capacity + 2L * maxPorts > MAX_CAPACITY) {
+            throw new IllegalArgumentException("FDB capacity " + capacity + " and " + maxPorts + " ports need more than "
+                + MAX_CAPACITY + " entries");
+        }
+        int pool = capacity + 2 * maxPorts; // an owner and a direct entry for each port that may be a vNIC
         this.capacity = capacity;
         this.maxPorts = maxPorts;
-        keys = new long[capacity];
-        ports = new int[capacity];
-        types = new byte[capacity];
-        lastSeen = new long[capacity];
-        moves = new int[capacity];
-        remotes = new int[capacity];
-        freeIds = new int[capacity];
-        index = new FdbIndex(keys, capacity, hashSecret);
-        lru = new PortLru(maxPorts, capacity);
+        this.refreshNanos = refreshNanos;
+        entries = new FdbEntries(pool, hashSecret);
+        keys = entries.keys;
+        ports = entries.ports;
+        remotes = entries.remotes;
+        types = entries.types;
+        lastSeen = entries.lastSeen;
+        moves = entries.moves;
+        index = entries.index;
+        lru = new PortLru(maxPorts, pool, lastSeen);
+        vnics = new VnicEntries(entries, maxPorts);
         aging = new long[maxPorts];
         Arrays.fill(aging, DEFAULT_AGING_NANOS);
         staticOn = new int[maxPorts];
-        guard = new MacMoveGuard(MacMoveGuard.Options.DEFAULT, capacity);
+        limitReached = new LaneCounts(lanes);
+        guard = new MacMoveGuard(MacMoveGuard.Options.DEFAULT, pool);
     }
 
     /** Replaces the MAC move guard (flap detection, optional freeze); every entry starts with no move history. */
     public void setMacMoveGuard(MacMoveGuard.Options options) {
         long w = lock.writeLock();
         try {
-            guard = new MacMoveGuard(options, capacity);
+            guard = new MacMoveGuard(options, entries.pool());
         } finally {
             lock.unlockWrite(w);
         }
@@ -189,125 +247,156 @@ public final class Fdb {
         return maxPorts;
     }
 
+    /** Learned and static entries (vNIC MACs are not counted). */
     public int size() {
         return size;
     }
 
-    /** The port (vlan, mac) was learned or configured on, or {@link #NOT_FOUND}. Never refreshes; takes no lock. */
-    public int lookup(int vlan, long mac) {
-        long found = locate(vlan, mac);
-        return found == NOT_FOUND ? NOT_FOUND : (int) (found >>> 32);
-    }
+    // ---- the data path: one probe for the source, one for the destination
 
     /**
-     * Where (vlan, mac) is, as {@code port << 32 | remote} (read them with {@link #locatedPort} and
-     * {@link #locatedRemote}), or {@link #NOT_FOUND}: the port and remote VTEP of one consistent moment, in one
-     * probe and without a lock. The data path's lookup.
+     * Where a frame to (vlan, mac) goes, as {@code port << 32 | remote} (read them with {@link #destinationPort} and
+     * {@link #destinationRemote}), or {@link #NOT_FOUND}: the vNIC whose MAC it is if that vNIC is in the VLAN, else
+     * the learned or static entry. The port and remote VTEP of one consistent moment, without a lock; one probe
+     * (see the design note for when there are two). The data path's lookup.
      */
-    public long locate(int vlan, long mac) {
+    public long destination(int vlan, long mac) {
         long key = key(vlan, mac);
         for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
             long stamp = lock.tryOptimisticRead();
-            int id = index.find(key);
-            long found = id == FdbIndex.NONE ? NOT_FOUND : (long) ports[id] << 32 | (remotes[id] & 0xFFFF_FFFFL);
+            long found = destinationOf(key, vlan, mac);
             if (lock.validate(stamp)) {
                 return found;
             }
         }
         long r = lock.readLock();
         try {
-            int id = index.find(key);
-            return id == FdbIndex.NONE ? NOT_FOUND : (long) ports[id] << 32 | (remotes[id] & 0xFFFF_FFFFL);
+            return destinationOf(key, vlan, mac);
         } finally {
             lock.unlockRead(r);
         }
     }
 
-    public static int locatedPort(long located) {
-        return (int) (located >>> 32);
+    /** The port of a {@link #destination}. */
+    public static int destinationPort(long destination) {
+        return (int) (destination >>> 32);
     }
 
-    public static int locatedRemote(long located) {
-        return (int) located;
+    /** The remote VTEP id of a {@link #destination}, or {@link #NO_REMOTE}. */
+    public static int destinationRemote(long destination) {
+        return (int) destination;
+    }
+
+    /** {@link #destination} under a stamp or the lock. */
+    private long destinationOf(long key, int vlan, long mac) {
+        int id = index.find(key);
+        if (id == FdbIndex.NONE) {
+            return vnics.anyTrunk() ? vnics.destinationIn(vlan, mac, NOT_FOUND) : NOT_FOUND;
+        }
+        long here = (long) ports[id] << 32 | (remotes[id] & 0xFFFF_FFFFL);
+        return (types[id] & OWNED) == 0 ? here : vnics.destinationIn(vlan, mac, here);
     }
 
     /**
-     * The entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort} and {@link #entryRemote}
-     * before the table changes (an id is reused once its entry is gone). For tools and tests; the data path uses
-     * {@link #locate}.
+     * Where frames from (vlan, mac) belong: the vNIC whose MAC it is (in any VLAN), else the port of its learned or
+     * static entry, else {@link #NOT_FOUND}. For the reverse-path filter; without a lock.
      */
-    public int find(int vlan, long mac) {
+    public int sourcePort(int vlan, long mac) {
+        long key = key(vlan, mac);
+        for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+            long stamp = lock.tryOptimisticRead();
+            int found = sourcePortOf(key, mac);
+            if (lock.validate(stamp)) {
+                return found;
+            }
+        }
         long r = lock.readLock();
         try {
-            int id = index.find(key(vlan, mac));
-            return id == FdbIndex.NONE ? NOT_FOUND : id;
+            return sourcePortOf(key, mac);
         } finally {
             lock.unlockRead(r);
         }
     }
 
-    public int entryPort(int entry) {
-        return ports[entry];
-    }
-
-    /** True if the entry was configured (static), false if it was learned. */
-    public boolean entryIsStatic(int entry) {
-        return types[entry] == STATIC;
-    }
-
-    /** The remote VTEP id of an entry behind a tunnel port, or {@link #NO_REMOTE}. */
-    public int entryRemote(int entry) {
-        return remotes[entry];
+    private int sourcePortOf(long key, long mac) {
+        int id = index.find(key);
+        if (id != FdbIndex.NONE && (types[id] & OWNED) == 0) {
+            return ports[id]; // a learned or static entry, or a vNIC in its own VLAN
+        }
+        int owner = vnics.ownerPort(mac);
+        return owner != NOT_FOUND || id == FdbIndex.NONE ? owner : ports[id];
     }
 
     /**
-     * Learns (vlan, mac) on {@code port}, or refreshes it; {@code portLimit} caps learned entries per port.
-     * The caller has already refused multicast source MACs.
+     * Learns (vlan, mac) on {@code port}, or refreshes it; {@code macLimit} caps the entries learned on one port.
+     * The caller has already refused multicast source MACs. For tools and tests: any thread, no lane.
      *
      * @param now the frame's arrival time; never earlier than in any previous call
      */
-    public LearnOutcome learn(int vlan, long mac, int port, int portLimit, long now) {
-        return learn(vlan, mac, port, NO_REMOTE, portLimit, now);
+    public LearnOutcome learn(int vlan, long mac, int port, int macLimit, long now) {
+        return learn(LaneCounts.NO_LANE, vlan, mac, port, NO_REMOTE, macLimit, now);
+    }
+
+    /** {@link #learn(int, int, long, int, int, int, long)} for tools and tests: any thread, no lane. */
+    public LearnOutcome learn(int vlan, long mac, int port, int remote, int macLimit, long now) {
+        return learn(LaneCounts.NO_LANE, vlan, mac, port, remote, macLimit, now);
     }
 
     /**
-     * Learns (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port}. A MAC that turns up behind
-     * another VTEP of the same tunnel port has moved, as much as one that turns up on another port.
+     * Learns (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port} ({@link #NO_REMOTE} for other
+     * ports), from forwarding lane {@code lane}. A MAC that turns up behind another VTEP of the same tunnel port has
+     * moved, as much as one that turns up on another port. A vNIC's MAC is never learned: {@link
+     * LearnOutcome#VNIC_MAC}.
      */
-    public LearnOutcome learn(int vlan, long mac, int port, int remote, int portLimit, long now) {
+    public LearnOutcome learn(int lane, int vlan, long mac, int port, int remote, int macLimit, long now) {
         long key = key(vlan, mac);
         checkPort(port);
+        checkLane(lane);
         long stamp = lock.tryOptimisticRead();
         int seen = index.find(key);
         if (seen != FdbIndex.NONE) {
             byte type = types[seen];
             if (type == LEARNED && ports[seen] == port && remotes[seen] == remote) {
-                LONGS.setOpaque(lastSeen, seen, now); // the per-frame case: no lock, no list update
+                refresh(seen, now); // the per-frame case: no lock, no list update, a write at most once per interval
                 if (lock.validate(stamp)) {
                     return LearnOutcome.REFRESHED;
                 }
-            } else if (type == STATIC && lock.validate(stamp)) {
-                return LearnOutcome.STATIC_ENTRY;
+            } else if (type != LEARNED && lock.validate(stamp)) {
+                return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC; // a vNIC's, or marked
             }
-        } else if (lru.count(port) >= portLimit && lock.validate(stamp)) {
-            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L); // a MAC flood over the limit: each frame, so no lock
+        } else if (vnics.ownerPort(mac) != NOT_FOUND) {
+            if (lock.validate(stamp)) {
+                return LearnOutcome.VNIC_MAC;
+            }
+        } else if (lru.count(port) >= macLimit && lock.validate(stamp)) {
+            limitReached.increment(lane); // a MAC flood over the limit: each frame, so no lock and no shared line
             return LearnOutcome.LIMIT_REACHED;
         }
         long w = lock.writeLock();
         try {
-            return learnLocked(key, port, remote, portLimit, now);
+            return learnLocked(lane, key, port, remote, macLimit, now);
         } finally {
             lock.unlockWrite(w);
         }
     }
 
-    private LearnOutcome learnLocked(long key, int port, int remote, int portLimit, long now) {
+    /** Writes {@code now} as the entry's last-seen time unless it was written less than the interval ago. */
+    private void refresh(int id, long now) {
+        if (now - (long) LONGS.getOpaque(lastSeen, id) >= refreshNanos) {
+            LONGS.setOpaque(lastSeen, id, now);
+        }
+    }
+
+    private LearnOutcome learnLocked(int lane, long key, int port, int remote, int macLimit, long now) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
-            return relearn(id, port, remote, portLimit, now);
+            return relearn(lane, id, port, remote, macLimit, now);
         }
-        if (lru.count(port) >= portLimit) {
-            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
+        if (vnics.ownerPort(key & MacAddress.MASK) != NOT_FOUND) {
+            return LearnOutcome.VNIC_MAC;
+        }
+        if (lru.count(port) >= macLimit) {
+            limitReached.increment(lane);
             return LearnOutcome.LIMIT_REACHED;
         }
         if (size == capacity && !evictOne()) {
@@ -323,22 +412,23 @@ public final class Fdb {
      * What {@link #learn} would do, without doing it: for a probe trace. Does not count a limit hit and does not
      * say whether learning would evict an entry to make room.
      */
-    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int portLimit, long now) {
+    public LearnOutcome wouldLearn(int vlan, long mac, int port, int remote, int macLimit, long now) {
         checkPort(port);
         long key = key(vlan, mac);
         long r = lock.readLock();
         try {
-            return wouldLearnLocked(key, port, remote, portLimit, now);
+            return wouldLearnLocked(key, port, remote, macLimit, now);
         } finally {
             lock.unlockRead(r);
         }
     }
 
-    private LearnOutcome wouldLearnLocked(long key, int port, int remote, int portLimit, long now) {
+    private LearnOutcome wouldLearnLocked(long key, int port, int remote, int macLimit, long now) {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
-            if (types[id] == STATIC) {
-                return LearnOutcome.STATIC_ENTRY;
+            byte type = types[id];
+            if (type != LEARNED) {
+                return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC;
             }
             if (ports[id] == port && remotes[id] == remote) {
                 return LearnOutcome.REFRESHED;
@@ -349,30 +439,34 @@ public final class Fdb {
             if (ports[id] == port) {
                 return LearnOutcome.MOVED;
             }
-            return lru.count(port) >= portLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
+            return lru.count(port) >= macLimit ? LearnOutcome.LIMIT_REACHED : LearnOutcome.MOVED;
         }
-        if (lru.count(port) >= portLimit) {
+        if (vnics.ownerPort(key & MacAddress.MASK) != NOT_FOUND) {
+            return LearnOutcome.VNIC_MAC;
+        }
+        if (lru.count(port) >= macLimit) {
             return LearnOutcome.LIMIT_REACHED;
         }
         boolean nothingToEvict = lru.oldest(lru.busiestPort()) == PortLru.NONE;
         return size == capacity && nothingToEvict ? LearnOutcome.TABLE_FULL : LearnOutcome.LEARNED;
     }
 
-    private LearnOutcome relearn(int id, int port, int remote, int portLimit, long now) {
-        if (types[id] == STATIC) {
-            return LearnOutcome.STATIC_ENTRY;
+    private LearnOutcome relearn(int lane, int id, int port, int remote, int macLimit, long now) {
+        byte type = types[id];
+        if (type != LEARNED) {
+            return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC;
         }
         int from = ports[id];
         if (from == port && remotes[id] == remote) {
-            LONGS.setOpaque(lastSeen, id, now);
+            refresh(id, now);
             return LearnOutcome.REFRESHED;
         }
-        if (from != port && lru.count(port) >= portLimit) {
-            LIMIT_REACHED_TOTAL.getAndAdd(this, 1L);
+        if (from != port && lru.count(port) >= macLimit) {
+            limitReached.increment(lane);
             return LearnOutcome.LIMIT_REACHED;
         }
         long key = keys[id];
-        switch (guard.onMove(id, (int) (key >>> 48), key & 0xFFFF_FFFF_FFFFL, from, remotes[id], port, remote, now)) {
+        switch (guard.onMove(id, (int) (key >>> 48), key & MacAddress.MASK, from, remotes[id], port, remote, now)) {
             case FROZEN -> {
                 return LearnOutcome.FROZEN;
             }
@@ -406,6 +500,63 @@ public final class Fdb {
         LONGS.setOpaque(lastSeen, id, now);
     }
 
+    // ---- tools: learned and static entries only
+
+    /**
+     * The port of the learned or static entry of (vlan, mac), or {@link #NOT_FOUND}. vNIC MACs are not entries here
+     * ({@link #vnicPort}); frames go by {@link #destination}. Never refreshes; takes no lock.
+     */
+    public int portOf(int vlan, long mac) {
+        long key = key(vlan, mac);
+        for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+            long stamp = lock.tryOptimisticRead();
+            int found = entryPortOf(key);
+            if (lock.validate(stamp)) {
+                return found;
+            }
+        }
+        long r = lock.readLock();
+        try {
+            return entryPortOf(key);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    private int entryPortOf(long key) {
+        int id = index.find(key);
+        return id == FdbIndex.NONE || !FdbEntries.isMacEntry(types[id]) ? NOT_FOUND : ports[id];
+    }
+
+    /**
+     * The id of the learned or static entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort},
+     * {@link #entryIsStatic} and {@link #entryRemote} before the table changes (an id is reused once its entry is
+     * gone). For tools and tests; the data path uses {@link #destination}.
+     */
+    public int entryId(int vlan, long mac) {
+        long r = lock.readLock();
+        try {
+            int id = index.find(key(vlan, mac));
+            return id == FdbIndex.NONE || !FdbEntries.isMacEntry(types[id]) ? NOT_FOUND : id;
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    public int entryPort(int entry) {
+        return ports[entry];
+    }
+
+    /** True if the entry was configured (static), false if it was learned. */
+    public boolean entryIsStatic(int entry) {
+        return base(types[entry]) == STATIC;
+    }
+
+    /** The remote VTEP id of an entry behind a tunnel port, or {@link #NO_REMOTE}. */
+    public int entryRemote(int entry) {
+        return remotes[entry];
+    }
+
     /**
      * Adds or replaces a static entry, evicting a learned entry if the table is full; false if the table is full of
      * static entries.
@@ -428,35 +579,40 @@ public final class Fdb {
 
     private boolean addStaticLocked(long key, int port, int remote) {
         int id = index.find(key);
+        if (id != FdbIndex.NONE && types[id] == VNIC) {
+            entries.free(id); // the static entry takes the key, marked; the vNIC stays known by its owner entry
+            id = FdbIndex.NONE;
+        }
         if (id != FdbIndex.NONE) {
-            if (types[id] == LEARNED) {
+            if (base(types[id]) == LEARNED) {
                 lru.remove(ports[id], id);
-                types[id] = STATIC;
                 lastSeen[id] = 0;
                 moves[id] = 0;
             } else {
                 staticOn[ports[id]]--;
             }
+            types[id] = (byte) (STATIC | types[id] & OWNED);
             ports[id] = port;
             remotes[id] = remote;
             staticOn[port]++;
             return true;
         }
         if (size == capacity && !evictOne()) {
+            vnics.restoreDirectEntry(key); // if a vNIC's direct entry gave way above
             return false;
         }
-        allocate(key, port, remote, STATIC, 0);
+        allocate(key, port, remote, (byte) (STATIC | vnics.markFor(key & MacAddress.MASK)), 0);
         staticOn[port]++;
         return true;
     }
 
-    /** Removes (vlan, mac), learned or static; false if it was not there. */
+    /** Removes the learned or static entry of (vlan, mac); false if there is none. */
     public boolean remove(int vlan, long mac) {
         long key = key(vlan, mac);
         long w = lock.writeLock();
         try {
             int id = index.find(key);
-            if (id == FdbIndex.NONE) {
+            if (id == FdbIndex.NONE || !FdbEntries.isMacEntry(types[id])) {
                 return false;
             }
             release(id);
@@ -465,6 +621,66 @@ public final class Fdb {
             lock.unlockWrite(w);
         }
     }
+
+    // ---- vNIC MACs
+
+    /**
+     * Makes {@code mac} the MAC of the vNIC on {@code port}, replacing the one it had, and a destination in the VLANs
+     * {@code carries} accepts (those of the vNIC's port group; call again when they change). From now on the MAC is
+     * never learned, in any VLAN.
+     *
+     * @throws IllegalArgumentException if the MAC is another vNIC's
+     */
+    public void setVnic(int port, long mac, IntPredicate carries) {
+        checkPort(port);
+        key(0, mac);
+        long w = lock.writeLock();
+        try {
+            vnics.set(port, mac, carries);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    /** Forgets the MAC of the vNIC on {@code port}: it is learned like any other from now on. */
+    public void removeVnic(int port) {
+        checkPort(port);
+        long w = lock.writeLock();
+        try {
+            vnics.remove(port);
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    /** The port of the vNIC whose MAC {@code mac} is, or {@link #NOT_FOUND}. */
+    public int vnicPort(long mac) {
+        key(0, mac);
+        long r = lock.readLock();
+        try {
+            return vnics.ownerPort(mac);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    /** Visits the MAC of every vNIC, in port order, holding off changes meanwhile. */
+    public void forEachVnic(VnicVisitor visitor) {
+        long r = lock.readLock();
+        try {
+            vnics.forEach(visitor);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    /** Receives the vNIC MACs of an FDB. */
+    @FunctionalInterface
+    public interface VnicVisitor {
+        void vnic(long mac, int port);
+    }
+
+    // ---- aging and removal
 
     /** Aging time for entries learned on {@code port}. */
     public void setAging(int port, long agingNanos) {
@@ -489,18 +705,10 @@ public final class Fdb {
         try {
             int expired = 0;
             for (int port = 0; port < maxPorts; port++) {
-                long age = aging[port];
-                // Every entry was seen no earlier than the tail was listed: once that is recent enough, stop. So an
-                // entry in use is put back in order at most once per aging time, not on every pass.
-                for (int id = lru.oldest(port); id != PortLru.NONE && now - lru.listedAt(id) >= age;
-                     id = lru.oldest(port)) {
-                    long seen = (long) LONGS.getOpaque(lastSeen, id);
-                    if (seen != lru.listedAt(id)) {
-                        lru.resort(port, id, seen);
-                    } else {
-                        release(id);
-                        expired++;
-                    }
+                for (int id = lru.expired(port, now, aging[port]); id != PortLru.NONE;
+                     id = lru.expired(port, now, aging[port])) {
+                    release(id);
+                    expired++;
                 }
             }
             agedTotal += expired;
@@ -508,21 +716,6 @@ public final class Fdb {
         } finally {
             lock.unlockWrite(w);
         }
-    }
-
-    /**
-     * The least recently seen learned entry of {@code port}, or {@link PortLru#NONE}: the old end of its list once
-     * entries refreshed since they were listed have been put back in order. Under the write lock.
-     */
-    private int oldest(int port) {
-        for (int id = lru.oldest(port); id != PortLru.NONE; id = lru.oldest(port)) {
-            long seen = (long) LONGS.getOpaque(lastSeen, id);
-            if (seen == lru.listedAt(id)) {
-                return id;
-            }
-            lru.resort(port, id, seen);
-        }
-        return PortLru.NONE;
     }
 
     /**
@@ -534,7 +727,7 @@ public final class Fdb {
         try {
             long next = Long.MAX_VALUE;
             for (int port = 0; port < maxPorts; port++) {
-                int id = oldest(port);
+                int id = lru.oldestSeen(port);
                 if (id != PortLru.NONE) {
                     long seen = lru.listedAt(id);
                     long at = seen + aging[port];
@@ -581,14 +774,18 @@ public final class Fdb {
         return removed;
     }
 
-    /** Removes every entry of one port, static ones too (the port is going away); returns how many. */
+    /**
+     * Removes every entry of one port, static ones and its vNIC MAC too (the port is going away); returns how many
+     * learned and static entries went.
+     */
     public int removePort(int port) {
         checkPort(port);
         long w = lock.writeLock();
         try {
+            vnics.remove(port);
             int removed = flushPortLocked(port);
-            for (int id = 0; id < highWater && staticOn[port] > 0; id++) {
-                if (types[id] == STATIC && ports[id] == port) {
+            for (int id = 0; id < entries.highWater() && staticOn[port] > 0; id++) {
+                if (base(types[id]) == STATIC && ports[id] == port) {
                     release(id);
                     removed++;
                 }
@@ -607,8 +804,8 @@ public final class Fdb {
         long w = lock.writeLock();
         try {
             int removed = 0;
-            for (int id = 0; id < highWater; id++) {
-                if (types[id] != FREE && remotes[id] == remote) {
+            for (int id = 0; id < entries.highWater(); id++) {
+                if (FdbEntries.isMacEntry(types[id]) && remotes[id] == remote) {
                     release(id);
                     removed++;
                 }
@@ -626,15 +823,15 @@ public final class Fdb {
     }
 
     /**
-     * Visits every entry, in no particular order, holding off changes (not lookups or refreshes) meanwhile. The
-     * visitor must not call this table.
+     * Visits every learned and static entry, in no particular order, holding off changes (not lookups or refreshes)
+     * meanwhile. The visitor must not call this table. vNIC MACs: {@link #forEachVnic}.
      */
     public void forEach(FdbVisitor visitor) {
         long r = lock.readLock();
         try {
-            for (int id = 0; id < highWater; id++) {
-                byte type = types[id];
-                if (type != FREE) {
+            for (int id = 0; id < entries.highWater(); id++) {
+                byte type = base(types[id]);
+                if (FdbEntries.isMacEntry(type)) {
                     long key = keys[id];
                     visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
                         type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC,
@@ -649,8 +846,8 @@ public final class Fdb {
     public FdbStats stats() {
         long r = lock.readLock();
         try {
-            return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal, limitReachedTotal,
-                guard.flapsTotal(), guard.refusedTotal());
+            return new FdbStats(size, capacity, learnedTotal, movedTotal, agedTotal, evictedTotal,
+                limitReached.sum(), guard.flapsTotal(), guard.refusedTotal());
         } finally {
             lock.unlockRead(r);
         }
@@ -659,7 +856,7 @@ public final class Fdb {
     /** Makes room by dropping the oldest entry of the port with the most learned MACs; false if none is learned. */
     private boolean evictOne() {
         int port = lru.busiestPort();
-        int victim = oldest(port);
+        int victim = lru.oldestSeen(port);
         if (victim == PortLru.NONE) {
             return false;
         }
@@ -668,30 +865,27 @@ public final class Fdb {
         return true;
     }
 
+    /** A new learned or static entry. */
     private int allocate(long key, int port, int remote, byte type, long now) {
-        int id = freeCount > 0 ? freeIds[--freeCount] : highWater++;
-        keys[id] = key;
-        ports[id] = port;
-        remotes[id] = remote;
-        types[id] = type;
-        lastSeen[id] = now;
-        moves[id] = 0;
+        int id = entries.allocate(key, port, remote, type, now);
         guard.reset(id);
-        index.insert(id);
         size++;
         return id;
     }
 
+    /** Frees a learned or static entry; a marked one gives its key back to the vNIC's direct entry. */
     private void release(int id) {
-        if (types[id] == LEARNED) {
+        byte type = types[id];
+        if (base(type) == LEARNED) {
             lru.remove(ports[id], id);
         } else {
             staticOn[ports[id]]--;
         }
-        index.delete(id);
-        types[id] = FREE;
-        freeIds[freeCount++] = id;
         size--;
+        entries.free(id);
+        if ((type & OWNED) != 0) {
+            vnics.restoreDirectEntry(keys[id]);
+        }
     }
 
     private static long key(int vlan, long mac) {
@@ -705,6 +899,13 @@ public final class Fdb {
     private void checkPort(int port) {
         if (port < 0 || port >= maxPorts) {
             throw new IllegalArgumentException("port " + port + " is outside this FDB's ports 0-" + (maxPorts - 1));
+        }
+    }
+
+    private void checkLane(int lane) {
+        if (lane < LaneCounts.NO_LANE || lane >= limitReached.lanes()) {
+            throw new IllegalArgumentException("lane " + lane + " is outside this FDB's lanes 0-"
+                + (limitReached.lanes() - 1));
         }
     }
 }

@@ -15,5 +15,7 @@ public enum LearnOutcome {
     /** The table is full of static entries: nothing could be evicted. */
     TABLE_FULL,
     /** A flapping MAC frozen on its port by the {@link MacMoveGuard}: the move is refused, the frame dropped. */
-    FROZEN
+    FROZEN,
+    /** The MAC of a local vNIC, which owns it in every VLAN: never learned, refreshed or moved by a frame. */
+    VNIC_MAC
 }

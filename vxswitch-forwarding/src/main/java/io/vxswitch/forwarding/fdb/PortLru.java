@@ -1,18 +1,22 @@
 package io.vxswitch.forwarding.fdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
  * The learned entries of each port as a doubly linked list threaded through two int arrays, in order of the time each
- * was listed at ({@link #listedAt}), latest at the head. Static entries are never here.
+ * was listed at ({@link #listedAt}), latest at the head. Static and vNIC entries are never here.
  *
  * <p>A refresh on the data path does not move its entry (that would be a write to three entries' links per frame,
- * from several threads); the FDB puts an entry seen since it was listed back in order when it reaches the tail
- * ({@link #resort}). Listing inserts in order from the head rather than at it, because threads read the clock a
- * moment before they get the lock: the walk is a step or two.
+ * from several threads): it only writes the entry's last-seen time. An entry seen since it was listed is put back in
+ * order when it reaches the tail ({@link #oldestSeen}, {@link #expired}), so the tail these return is exactly the
+ * least recently seen entry. Listing inserts in order from the head rather than at it, because threads read the
+ * clock a moment before they get the lock: the walk is a step or two. Under the FDB's write lock.
  */
 final class PortLru {
     static final int NONE = -1;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final int[] head;
     private final int[] tail;
@@ -24,8 +28,11 @@ final class PortLru {
     /** Per entry: the last-seen time its place in the list stands for. */
     private final long[] listedAt;
     private final BusiestPorts busiest;
+    /** The FDB's last-seen column, which refreshes write without the lock. */
+    private final long[] lastSeen;
 
-    PortLru(int maxPorts, int capacity) {
+    PortLru(int maxPorts, int capacity, long[] lastSeen) {
+        this.lastSeen = lastSeen;
         head = new int[maxPorts];
         tail = new int[maxPorts];
         count = new int[maxPorts];
@@ -61,9 +68,37 @@ final class PortLru {
         return listedAt[id];
     }
 
-    /** The least recently seen entry of {@code port}, or {@link #NONE}. */
+    /** The tail of {@code port}'s list, or {@link #NONE}: the least recently listed entry, maybe seen since. */
     int oldest(int port) {
         return tail[port];
+    }
+
+    /** The least recently seen entry of {@code port}, or {@link #NONE}, once refreshed ones are back in order. */
+    int oldestSeen(int port) {
+        for (int id = tail[port]; id != NONE; id = tail[port]) {
+            long seen = (long) LONGS.getOpaque(lastSeen, id);
+            if (seen == listedAt[id]) {
+                return id;
+            }
+            resort(port, id, seen);
+        }
+        return NONE;
+    }
+
+    /**
+     * An entry of {@code port} not seen for {@code age} at {@code now}, or {@link #NONE}; call again after removing
+     * it. Every entry was seen no earlier than the tail was listed, so once that is recent enough the walk stops: an
+     * entry in use is put back in order at most once per aging time, not on every call.
+     */
+    int expired(int port, long now, long age) {
+        for (int id = tail[port]; id != NONE && now - listedAt[id] >= age; id = tail[port]) {
+            long seen = (long) LONGS.getOpaque(lastSeen, id);
+            if (seen == listedAt[id]) {
+                return id;
+            }
+            resort(port, id, seen);
+        }
+        return NONE;
     }
 
     int count(int port) {

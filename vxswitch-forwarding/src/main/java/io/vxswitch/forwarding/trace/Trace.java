@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The step-by-step story of one forwarding decision, in the spirit of {@code ovs-appctl ofproto/trace}.
- * The switch fills it only when a trace is passed in; the normal data path passes {@code null} and
- * builds no strings.
+ * The switch fills it only when a trace is passed in (through a {@link TraceText} that the pipeline reports to); the
+ * normal data path passes {@code null} and builds no strings. Others on a frame's way (a VTEP) may add steps too.
  */
 public final class Trace {
     /** One step: the pipeline stage and what happened there. */

@@ -30,12 +30,12 @@ class FdbCapacityTest {
 
         int wrong = 0;
         for (int i = 0; i < MILLION; i++) {
-            if (fdb.lookup(i & 4095, mac(i)) != i % PORTS) {
+            if (fdb.portOf(i & 4095, mac(i)) != i % PORTS) {
                 wrong++;
             }
         }
         assertThat(wrong).isZero();
-        assertThat(fdb.lookup(1, mac(MILLION))).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(1, mac(MILLION))).isEqualTo(Fdb.NOT_FOUND);
 
         // one more MAC evicts the oldest entry of a port holding the most MACs; ports 0-575 hold 977 each
         assertThat(fdb.learn(1, mac(MILLION), 0, Integer.MAX_VALUE, MILLION)).isEqualTo(LearnOutcome.LEARNED);

@@ -59,17 +59,17 @@ class FdbConcurrencyTest {
                 long now = 2;
                 while (running.get()) {
                     int i = (int) (n % stableCount);
-                    long found = fdb.locate(VLAN, stable(i));
-                    if (found == Fdb.NOT_FOUND || Fdb.locatedPort(found) != STABLE_PORT) {
+                    long found = fdb.destination(VLAN, stable(i));
+                    if (found == Fdb.NOT_FOUND || Fdb.destinationPort(found) != STABLE_PORT) {
                         errors.add("stable MAC " + i + " looked up as " + found);
                     }
                     LearnOutcome refresh = fdb.learn(VLAN, stable(i), STABLE_PORT, NO_LIMIT, now++);
                     if (refresh != LearnOutcome.REFRESHED) {
                         errors.add("refresh of stable MAC " + i + " gave " + refresh);
                     }
-                    long m = fdb.locate(VLAN, MOVER);
-                    int port = Fdb.locatedPort(m);
-                    int remote = Fdb.locatedRemote(m);
+                    long m = fdb.destination(VLAN, MOVER);
+                    int port = Fdb.destinationPort(m);
+                    int remote = Fdb.destinationRemote(m);
                     if (m == Fdb.NOT_FOUND || !(port == 1 && remote == 10 || port == 2 && remote == 20)) {
                         errors.add("moving MAC seen on port " + port + " behind remote " + remote);
                     }
@@ -134,8 +134,8 @@ class FdbConcurrencyTest {
         }
 
         assertThat(fdb.expire(1_010)).as("only the entry last seen at 10").isEqualTo(1);
-        assertThat(fdb.lookup(VLAN, stable(1))).isZero();
-        assertThat(fdb.lookup(VLAN, stable(2))).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(VLAN, stable(1))).isZero();
+        assertThat(fdb.portOf(VLAN, stable(2))).isEqualTo(Fdb.NOT_FOUND);
         assertThat(fdb.nextExpiry()).isEqualTo(1_900);
         assertThat(fdb.expire(1_900)).isEqualTo(1);
     }

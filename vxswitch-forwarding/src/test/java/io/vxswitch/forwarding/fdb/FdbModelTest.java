@@ -230,7 +230,7 @@ class FdbModelTest {
             for (int vlan : VLANS) {
                 for (long mac : MACS) {
                     Entry e = model.get(key(vlan, mac));
-                    assertThat(fdb.lookup(vlan, mac)).as("lookup vlan %d mac %x", vlan, mac)
+                    assertThat(fdb.portOf(vlan, mac)).as("lookup vlan %d mac %x", vlan, mac)
                         .isEqualTo(e == null ? Fdb.NOT_FOUND : e.port);
                 }
             }
@@ -278,7 +278,7 @@ class FdbModelTest {
                 return;
             }
             List<Long> gone = candidates.stream()
-                .filter(key -> fdb.lookup((int) (key >>> 48), key & 0xFFFF_FFFF_FFFFL) == Fdb.NOT_FOUND).toList();
+                .filter(key -> fdb.portOf((int) (key >>> 48), key & 0xFFFF_FFFF_FFFFL) == Fdb.NOT_FOUND).toList();
             assertThat(gone).as("exactly one of the busiest ports' oldest entries is evicted").hasSize(1);
             model.remove(gone.getFirst());
             evicted++;

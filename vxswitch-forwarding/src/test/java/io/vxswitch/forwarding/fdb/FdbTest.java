@@ -31,7 +31,7 @@ class FdbTest {
     void a_frame_from_an_unknown_mac_on_p3_is_learned_on_p3() {
         assertThat(fdb.learn(10, A, 3, NO_LIMIT, 0)).isEqualTo(LearnOutcome.LEARNED);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(3);
+        assertThat(fdb.portOf(10, A)).isEqualTo(3);
         assertThat(fdb.learnedOn(3)).isEqualTo(1);
         assertThat(fdb.size()).isEqualTo(1);
         assertThat(fdb.stats().learned()).isEqualTo(1);
@@ -39,7 +39,7 @@ class FdbTest {
 
     @Test
     void an_unknown_mac_is_not_found() {
-        assertThat(fdb.lookup(10, A)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, A)).isEqualTo(Fdb.NOT_FOUND);
     }
 
     @Test
@@ -47,9 +47,9 @@ class FdbTest {
         fdb.learn(10, A, 1, NO_LIMIT, 0);
         fdb.learn(20, A, 2, NO_LIMIT, 0);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(1);
-        assertThat(fdb.lookup(20, A)).isEqualTo(2);
-        assertThat(fdb.lookup(30, A)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, A)).isEqualTo(1);
+        assertThat(fdb.portOf(20, A)).isEqualTo(2);
+        assertThat(fdb.portOf(30, A)).isEqualTo(Fdb.NOT_FOUND);
         assertThat(fdb.size()).isEqualTo(2);
     }
 
@@ -68,7 +68,7 @@ class FdbTest {
 
         assertThat(fdb.learn(10, A, 2, NO_LIMIT, seconds(2))).isEqualTo(LearnOutcome.MOVED);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(2);
+        assertThat(fdb.portOf(10, A)).isEqualTo(2);
         assertThat(fdb.learnedOn(1)).isZero();
         assertThat(fdb.learnedOn(2)).isEqualTo(1);
         assertThat(entries()).containsExactly(new Row(10, A, 2, FdbEntryType.LEARNED, seconds(2), 1));
@@ -82,7 +82,7 @@ class FdbTest {
 
         assertThat(fdb.learn(10, A, 2, 1, seconds(2))).isEqualTo(LearnOutcome.LIMIT_REACHED);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(1);
+        assertThat(fdb.portOf(10, A)).isEqualTo(1);
         assertThat(entries()).contains(new Row(10, A, 1, FdbEntryType.LEARNED, seconds(1), 0));
         assertThat(fdb.stats().moved()).isZero();
         assertThat(fdb.stats().limitReached()).isEqualTo(1);
@@ -98,9 +98,9 @@ class FdbTest {
         assertThat(fdb.expire(seconds(299))).isZero();
         assertThat(fdb.expire(seconds(300))).isEqualTo(2);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(1);
-        assertThat(fdb.lookup(10, B)).isEqualTo(Fdb.NOT_FOUND);
-        assertThat(fdb.lookup(10, C)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, A)).isEqualTo(1);
+        assertThat(fdb.portOf(10, B)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, C)).isEqualTo(Fdb.NOT_FOUND);
         assertThat(fdb.stats().aged()).isEqualTo(2);
         assertThat(fdb.expire(seconds(500))).isEqualTo(1);
         assertThat(fdb.size()).isZero();
@@ -115,8 +115,8 @@ class FdbTest {
         assertThat(fdb.nextExpiry()).isEqualTo(seconds(15));
         assertThat(fdb.expire(seconds(15))).isEqualTo(1);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(1);
-        assertThat(fdb.lookup(10, B)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, A)).isEqualTo(1);
+        assertThat(fdb.portOf(10, B)).isEqualTo(Fdb.NOT_FOUND);
         assertThat(fdb.nextExpiry()).isEqualTo(Fdb.DEFAULT_AGING_NANOS);
         assertThat(fdb.aging(2)).isEqualTo(seconds(15));
     }
@@ -160,7 +160,7 @@ class FdbTest {
 
         assertThat(fdb.addStatic(10, A, 2)).isTrue();
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(2);
+        assertThat(fdb.portOf(10, A)).isEqualTo(2);
         assertThat(fdb.size()).isEqualTo(1);
         assertThat(fdb.removePort(1)).isZero();
         assertThat(fdb.removePort(2)).isEqualTo(1);
@@ -174,7 +174,7 @@ class FdbTest {
         assertThat(fdb.learn(10, C, 1, 2, seconds(1))).isEqualTo(LearnOutcome.LIMIT_REACHED);
         assertThat(fdb.learn(10, A, 1, 2, seconds(1))).isEqualTo(LearnOutcome.REFRESHED);
 
-        assertThat(fdb.lookup(10, C)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, C)).isEqualTo(Fdb.NOT_FOUND);
         assertThat(fdb.learnedOn(1)).isEqualTo(2);
         assertThat(fdb.stats().limitReached()).isEqualTo(1);
     }
@@ -198,8 +198,8 @@ class FdbTest {
 
         assertThat(small.learn(1, 0x02_00_00_00_01_03L, 1, NO_LIMIT, 11)).isEqualTo(LearnOutcome.LEARNED);
 
-        assertThat(small.lookup(1, 0x02_00_00_00_03_02L)).isEqualTo(Fdb.NOT_FOUND);
-        assertThat(small.lookup(1, 0x02_00_00_00_02_01L)).isEqualTo(2);
+        assertThat(small.portOf(1, 0x02_00_00_00_03_02L)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(small.portOf(1, 0x02_00_00_00_02_01L)).isEqualTo(2);
         assertThat(small.learnedOn(3)).isEqualTo(2);
         assertThat(small.size()).isEqualTo(6);
         assertThat(small.stats().evicted()).isEqualTo(1);
@@ -225,8 +225,8 @@ class FdbTest {
 
         assertThat(small.addStatic(1, C, 3)).isTrue();
 
-        assertThat(small.lookup(1, B)).isEqualTo(Fdb.NOT_FOUND);
-        assertThat(small.lookup(1, C)).isEqualTo(3);
+        assertThat(small.portOf(1, B)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(small.portOf(1, C)).isEqualTo(3);
         assertThat(small.stats().evicted()).isEqualTo(1);
     }
 
@@ -239,9 +239,9 @@ class FdbTest {
 
         assertThat(fdb.flushPort(1)).isEqualTo(2);
 
-        assertThat(fdb.lookup(10, A)).isEqualTo(Fdb.NOT_FOUND);
-        assertThat(fdb.lookup(10, C)).isEqualTo(2);
-        assertThat(fdb.lookup(10, D)).isEqualTo(1);
+        assertThat(fdb.portOf(10, A)).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(fdb.portOf(10, C)).isEqualTo(2);
+        assertThat(fdb.portOf(10, D)).isEqualTo(1);
         assertThat(fdb.learnedOn(1)).isZero();
     }
 
@@ -293,8 +293,8 @@ class FdbTest {
     void bad_ports_vlans_and_macs_are_rejected_with_the_value() {
         assertThatThrownBy(() -> fdb.learn(10, A, 8, NO_LIMIT, 0)).hasMessageContaining("port 8");
         assertThatThrownBy(() -> fdb.learn(4096, A, 1, NO_LIMIT, 0)).hasMessageContaining("VLAN 4096");
-        assertThatThrownBy(() -> fdb.lookup(-1, A)).hasMessageContaining("VLAN -1");
-        assertThatThrownBy(() -> fdb.lookup(1, 1L << 48)).hasMessageContaining("MAC 0x1000000000000");
+        assertThatThrownBy(() -> fdb.portOf(-1, A)).hasMessageContaining("VLAN -1");
+        assertThatThrownBy(() -> fdb.portOf(1, 1L << 48)).hasMessageContaining("MAC 0x1000000000000");
         assertThatThrownBy(() -> fdb.setAging(1, 0)).hasMessageContaining("positive");
         assertThatThrownBy(() -> new Fdb(0, 1, 0)).hasMessageContaining("capacity");
         assertThatThrownBy(() -> new Fdb(1, 0, 0)).hasMessageContaining("port");
@@ -305,8 +305,8 @@ class FdbTest {
         fdb.learn(0, 0, 0, NO_LIMIT, 0);
         fdb.learn(4095, 0xFFFF_FFFF_FFFFL, 7, NO_LIMIT, 0);
 
-        assertThat(fdb.lookup(0, 0)).isZero();
-        assertThat(fdb.lookup(4095, 0xFFFF_FFFF_FFFFL)).isEqualTo(7);
+        assertThat(fdb.portOf(0, 0)).isZero();
+        assertThat(fdb.portOf(4095, 0xFFFF_FFFF_FFFFL)).isEqualTo(7);
         assertThat(entries()).containsExactlyInAnyOrder(
             new Row(0, 0, 0, FdbEntryType.LEARNED, 0, 0),
             new Row(4095, 0xFFFF_FFFF_FFFFL, 7, FdbEntryType.LEARNED, 0, 0));
@@ -337,7 +337,7 @@ class FdbTest {
             int port = i % 64;
             long now = start + i;
             sink += table.learn(i % 3, mac, port, 40, now).ordinal();
-            sink += table.lookup(i % 3, mac);
+            sink += table.portOf(i % 3, mac);
             if (i % 1000 == 0) {
                 sink += table.expire(now);
             }
