@@ -1,7 +1,6 @@
 package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
-import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.udp.UdpBatch;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.packet.offload.Offload;
@@ -28,8 +27,7 @@ import io.vxswitch.vxlan.Vtep;
  * flow's consecutive TCP segments coalesced into a super-frame (GRO) that crosses the switch once.
  */
 public final class TunnelPort implements PortDevice {
-    static final int BATCH = 64;
-    static final int TX_SLOTS = 4;
+    static final int BATCH = TunnelTxQueue.BATCH;
     /** UDP_MAX_SEGMENTS before Linux 6.8 (128 since). */
     static final int MAX_TRAIN_SEGMENTS = 64;
     /** A GSO message is one UDP datagram to the stack: its length field caps it (65535 less UDP and IPv6 headers). */
@@ -40,24 +38,12 @@ public final class TunnelPort implements PortDevice {
     private final UdpSocketPool sockets;
     private final int dstPort;
     private final TunnelReceiver receiver;
-    private final SlotRing ring = new SlotRing(TX_SLOTS);
-    private final UdpBatch[] tx = new UdpBatch[TX_SLOTS];
-    private final int[] counts = new int[TX_SLOTS];
-    /** Bytes used in each batch's buffer: messages are packed, a GSO message takes many datagrams' room. */
-    private final long[] fillBytes = new long[TX_SLOTS];
-    /** Datagrams in each message of each batch (more than 1 for a GSO message), to count what is refused. */
-    private final int[][] trainSegments = new int[TX_SLOTS][BATCH];
+    private final TunnelTxQueue tx;
     private final int slotSize;
     private final SoftwareOffload software = new SoftwareOffload();
-    /** UDP GSO for super-frames: on where the sockets take it, off for good after the kernel refuses a send. */
-    private volatile boolean gso;
-    private volatile String notice;
-    // switch loop
-    private int filling = -1;
+    // forwarding agent
     private long queueFull;
     private long unsupported;
-    // sender loop
-    private long refused;
 
     /**
      * @param slotSize bytes per datagram slot: VXLAN header and the largest inner frame
@@ -71,10 +57,7 @@ public final class TunnelPort implements PortDevice {
         this.dstPort = dstPort;
         this.slotSize = slotSize;
         this.receiver = new TunnelReceiver(vtep, sockets.receiver(), BATCH, slotSize, gro);
-        for (int s = 0; s < TX_SLOTS; s++) {
-            tx[s] = new UdpBatch(BATCH, slotSize);
-        }
-        this.gso = sockets.supportsSegmentation();
+        this.tx = new TunnelTxQueue(sockets, slotSize);
     }
 
     public Vtep vtep() {
@@ -113,7 +96,7 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public void attach(Backpressure backpressure) {
-        ring.attach(backpressure, this);
+        tx.attach(backpressure, this);
     }
 
     @Override
@@ -130,7 +113,7 @@ public final class TunnelPort implements PortDevice {
             return;
         }
         int segments = software.prepare(d, i, offload); // a super-frame leaves as its TCP segments
-        boolean trains = segments > 1 && gso && egress.fits(software.length(0));
+        boolean trains = segments > 1 && tx.gso() && egress.fits(software.length(0));
         for (int k = 0; k < n; k++) {
             if (trains) {
                 int perTrain = Math.min(MAX_TRAIN_SEGMENTS,
@@ -156,13 +139,13 @@ public final class TunnelPort implements PortDevice {
             unsupported++;
             return;
         }
-        int at = claim(TunnelEgress.HEADER + innerMax);
+        int at = tx.claim(TunnelEgress.HEADER + innerMax);
         if (at < 0) {
             queueFull++; // the sender has not caught up: every slot waits for sendmmsg
             return;
         }
-        UdpBatch b = tx[filling];
-        long offset = fillBytes[filling];
+        UdpBatch b = tx.batch();
+        long offset = tx.offset();
         long inner = offset + TunnelEgress.HEADER;
         int innerLength = segment < 0 ? d.writeEgress(i, b.buffer(), inner) : software.write(segment, b.buffer(), inner);
         int srcPort = egress.encapsulate(b.buffer(), inner, innerLength, k, now);
@@ -170,7 +153,7 @@ public final class TunnelPort implements PortDevice {
             return; // counted by the egress; the slot's room is used by the next datagram
         }
         message(b, at, offset, TunnelEgress.HEADER + innerLength, 0, k, srcPort);
-        commit(at, TunnelEgress.HEADER + innerLength, 1);
+        tx.commit(at, TunnelEgress.HEADER + innerLength, 1);
     }
 
     /**
@@ -182,13 +165,13 @@ public final class TunnelPort implements PortDevice {
         for (int s = first; s < last; s++) {
             bytes += TunnelEgress.HEADER + software.length(s);
         }
-        int at = claim(bytes);
+        int at = tx.claim(bytes);
         if (at < 0) {
             queueFull += last - first;
             return;
         }
-        UdpBatch b = tx[filling];
-        long offset = fillBytes[filling];
+        UdpBatch b = tx.batch();
+        long offset = tx.offset();
         long inner = offset + TunnelEgress.HEADER;
         for (int s = first; s < last; s++) {
             inner += TunnelEgress.HEADER + software.write(s, b.buffer(), inner);
@@ -196,7 +179,7 @@ public final class TunnelPort implements PortDevice {
         int segmentLength = software.length(first);
         int srcPort = egress.encapsulateTrain(b.buffer(), offset + TunnelEgress.HEADER, segmentLength, last - first, k);
         message(b, at, offset, bytes, last - first > 1 ? TunnelEgress.HEADER + segmentLength : 0, k, srcPort);
-        commit(at, bytes, last - first);
+        tx.commit(at, bytes, last - first);
     }
 
     /** Declares message {@code at} of batch {@code b} to the egress's target {@code k}, sent from {@code srcPort}. */
@@ -207,86 +190,24 @@ public final class TunnelPort implements PortDevice {
         b.sourcePort(at, srcPort);
     }
 
-    /**
-     * Message {@code i} of the batch being filled, with {@code bytes} of room at {@code fillBytes[filling]} (starting
-     * the next batch when this one is out of messages or room), or -1 if every batch waits for the sender.
-     */
-    private int claim(int bytes) {
-        if (filling >= 0 && (counts[filling] == BATCH || fillBytes[filling] + bytes > tx[filling].dataSize())) {
-            flush();
-        }
-        if (filling < 0) {
-            filling = ring.claim();
-            if (filling < 0) {
-                return -1;
-            }
-            counts[filling] = 0;
-            fillBytes[filling] = 0;
-        }
-        return counts[filling];
-    }
-
-    private void commit(int at, int bytes, int datagrams) {
-        trainSegments[filling][at] = datagrams;
-        counts[filling] = at + 1;
-        fillBytes[filling] += (bytes + 63) & ~63; // the next message starts on a cache line
-    }
-
     @Override
     public boolean flush() {
-        if (filling < 0 || counts[filling] == 0) {
-            return false;
-        }
-        ring.publish();
-        filling = -1;
-        return true;
+        return tx.publish();
     }
 
     @Override
     public int transmit() {
-        int total = 0;
-        for (int s = ring.next(); s >= 0; s = ring.next()) {
-            int count = counts[s];
-            UdpBatch b = tx[s];
-            int sent = sockets.send(b, count);
-            if (sent < count) {
-                countRefused(b, count, trainSegments[s]);
-            }
-            ring.release();
-            total += count;
-        }
-        return total;
-    }
-
-    /** Counts the datagrams of the messages the kernel refused; a refused GSO message turns GSO off, once. */
-    private void countRefused(UdpBatch b, int count, int[] datagrams) {
-        for (int m = 0; m < count; m++) {
-            int r = b.sendResult(m);
-            if (r > 0) {
-                continue;
-            }
-            refused += datagrams[m];
-            if (b.segmentSize(m) > 0 && gso && (r == -Errno.EIO || r == -Errno.EINVAL)) {
-                gso = false; // the switch loop sends one datagram per segment from its next frame on
-                notice = "the kernel refused a UDP GSO send (" + Errno.name(-r) + "; kernels before 6.10 do where "
-                    + "the underlay device cannot checksum UDP); " + datagrams[m] + " datagrams lost, one datagram per "
-                    + "segment from now on";
-            }
-        }
+        return tx.transmit();
     }
 
     @Override
     public String takeNotice() {
-        String n = notice;
-        if (n != null) {
-            notice = null;
-        }
-        return n;
+        return tx.takeNotice();
     }
 
     @Override
     public boolean hasPending() {
-        return ring.hasPublished();
+        return tx.hasPending();
     }
 
     @Override
@@ -300,7 +221,7 @@ public final class TunnelPort implements PortDevice {
      */
     @Override
     public long txRefused() {
-        return refused + unsupported + software.refused();
+        return tx.refused() + unsupported + software.refused();
     }
 
     /** Received datagrams longer than a slot. */
@@ -320,7 +241,7 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "vxlan on " + sockets + (gso ? ", UDP GSO" : "") + (receiver.joinsDatagrams() ? ", UDP GRO" : "");
+        return "vxlan on " + sockets + (tx.gso() ? ", UDP GSO" : "") + (receiver.joinsDatagrams() ? ", UDP GRO" : "");
     }
 
     @Override
@@ -328,8 +249,6 @@ public final class TunnelPort implements PortDevice {
         sockets.close();
         receiver.close();
         software.close();
-        for (UdpBatch b : tx) {
-            b.close();
-        }
+        tx.close();
     }
 }

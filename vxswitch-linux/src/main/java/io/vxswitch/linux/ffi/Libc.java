@@ -2,12 +2,8 @@ package io.vxswitch.linux.ffi;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -26,140 +22,59 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * touch the buffer for a long time, so they are not linked as "critical").
  */
 public final class Libc {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final ThreadLocal<MemorySegment> STATE =
-        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+        ThreadLocal.withInitial(() -> Linking.allocateCallState(Arena.ofAuto()));
 
-    private static final MethodHandle OPEN = errnoCall("open",
+    private static final MethodHandle OPEN = Linking.errnoCall("open",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity",
+    private static final MethodHandle CLOSE = Linking.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_SETAFFINITY = Linking.errnoCall("sched_setaffinity",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle GETTID = plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle READ_RAW = errnoCall("read",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle WRITE_RAW = errnoCall("write",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle SENDTO_RAW = errnoCall("sendto",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle IOCTL_PTR = errnoCall("ioctl",
+    private static final MethodHandle GETTID = Linking.plainCall("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle IOCTL_PTR = Linking.errnoCall("ioctl",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-    private static final MethodHandle IOCTL_INT = errnoCall("ioctl",
+    private static final MethodHandle IOCTL_INT = Linking.errnoCall("ioctl",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-    private static final MethodHandle SOCKET = errnoCall("socket",
+    private static final MethodHandle SOCKET = Linking.errnoCall("socket",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = errnoCall("bind",
+    private static final MethodHandle BIND = Linking.errnoCall("bind",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname",
+    private static final MethodHandle GETSOCKNAME = Linking.errnoCall("getsockname",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
+    private static final MethodHandle SETSOCKOPT = Linking.errnoCall("setsockopt",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+    private static final MethodHandle GETSOCKOPT = Linking.errnoCall("getsockopt",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECVMMSG = errnoCall("recvmmsg",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SENDMMSG = errnoCall("sendmmsg",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1",
+    private static final MethodHandle EPOLL_CREATE1 = Linking.errnoCall("epoll_create1",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl",
+    private static final MethodHandle EPOLL_CTL = Linking.errnoCall("epoll_ctl",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD = errnoCall("eventfd",
+    private static final MethodHandle EVENTFD = Linking.errnoCall("eventfd",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex",
+    private static final MethodHandle IF_NAMETOINDEX = Linking.errnoCall("if_nametoindex",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle IF_INDEXTONAME = errnoCall("if_indextoname",
+    private static final MethodHandle IF_INDEXTONAME = Linking.errnoCall("if_indextoname",
         FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle MMAP = errnoCall("mmap",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = errnoCall("munmap",
-        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = Linking.errnoCall("setns",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** read/write without errno: for eventfd counters, where the only failure is EAGAIN. */
-    private static final MethodHandle READ_NO_ERRNO = plainCall("read",
+    private static final MethodHandle READ_NO_ERRNO = Linking.plainCall("read",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE_NO_ERRNO = plainCall("write",
+    private static final MethodHandle WRITE_NO_ERRNO = Linking.plainCall("write",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle EPOLL_WAIT_NO_ERRNO = plainCall("epoll_wait",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = Linking.plainCall("strerror",
+        FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle GETEUID = Linking.plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
 
     private Libc() {
     }
 
-    // Linking native functions is "restricted" (it can crash the JVM if a descriptor is wrong); this class is
-    // the one place vxswitch does it, and the module is run with --enable-native-access.
-    @SuppressWarnings("restricted")
-    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
-    }
-
-    /** A variadic function: arguments from {@code firstVariadic} on are passed as C varargs. */
-    @SuppressWarnings("restricted")
-    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, int firstVariadic) {
-        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"),
-            Linker.Option.firstVariadicArg(firstVariadic));
-    }
-
-    @SuppressWarnings("restricted")
-    private static MethodHandle plainCall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor);
-    }
-
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no function '" + name + "'"));
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
     private static int result(int r, MemorySegment state) {
-        return r >= 0 ? r : -errno(state);
+        return r >= 0 ? r : -Linking.errnoOf(state);
     }
 
     private static long result(long r, MemorySegment state) {
-        return r >= 0 ? r : -errno(state);
-    }
-
-    private static AssertionError unexpected(Throwable t) {
-        // invokeExact with matching types throws only what the target throws, and C functions throw nothing.
-        return new AssertionError("native call failed in the linker: " + t, t);
-    }
-
-    public static final int PROT_READ = 0x1;
-    public static final int PROT_WRITE = 0x2;
-    public static final int MAP_SHARED = 0x01;
-    public static final int MAP_POPULATE = 0x8000;
-
-    /**
-     * {@code mmap(NULL, length, prot, flags, fd, 0)}.
-     *
-     * @return the mapping's address, or {@code -errno} ({@code MAP_FAILED} is -1, and no valid address is negative
-     *     on Linux, whose user space is the lower half, so the usual test holds)
-     */
-    public static long mmap(long length, int prot, int flags, int fd) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((long) MMAP.invokeExact(st, 0L, length, prot, flags, fd, 0L), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int munmap(long address, long length) {
-        MemorySegment st = STATE.get();
-        try {
-            return result((int) MUNMAP.invokeExact(st, address, length), st);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return r >= 0 ? r : -Linking.errnoOf(state);
     }
 
     /** {@code open(path, flags, 0)}; {@code path} a NUL-terminated string. */
@@ -168,7 +83,7 @@ public final class Libc {
         try {
             return result((int) OPEN.invokeExact(st, path, flags, 0), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -177,7 +92,7 @@ public final class Libc {
         try {
             return result((int) CLOSE.invokeExact(st, fd), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -187,7 +102,7 @@ public final class Libc {
         try {
             return result((int) IOCTL_PTR.invokeExact(st, fd, request, arg), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -197,7 +112,7 @@ public final class Libc {
         try {
             return result((int) IOCTL_INT.invokeExact(st, fd, request, value), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -207,7 +122,7 @@ public final class Libc {
         try {
             return result((int) SCHED_SETAFFINITY.invokeExact(st, tid, mask.byteSize(), mask), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -216,7 +131,7 @@ public final class Libc {
         try {
             return (int) GETTID.invokeExact();
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -225,7 +140,7 @@ public final class Libc {
         try {
             return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -234,7 +149,7 @@ public final class Libc {
         try {
             return result((int) BIND.invokeExact(st, fd, address, addressLength), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -244,7 +159,7 @@ public final class Libc {
         try {
             return result((int) GETSOCKNAME.invokeExact(st, fd, address, length), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -253,7 +168,7 @@ public final class Libc {
         try {
             return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, length), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -263,7 +178,7 @@ public final class Libc {
         try {
             return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, length), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -272,7 +187,7 @@ public final class Libc {
         try {
             return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -282,7 +197,7 @@ public final class Libc {
         try {
             return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -291,7 +206,7 @@ public final class Libc {
         try {
             return result((int) EVENTFD.invokeExact(st, initial, flags), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -300,9 +215,9 @@ public final class Libc {
         MemorySegment st = STATE.get();
         try {
             int index = (int) IF_NAMETOINDEX.invokeExact(st, name);
-            return index != 0 ? index : -errno(st);
+            return index != 0 ? index : -Linking.errnoOf(st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -314,9 +229,9 @@ public final class Libc {
         MemorySegment st = STATE.get();
         try {
             MemorySegment r = (MemorySegment) IF_INDEXTONAME.invokeExact(st, index, name);
-            return r.address() != 0 ? 0 : -errno(st);
+            return r.address() != 0 ? 0 : -Linking.errnoOf(st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -329,7 +244,7 @@ public final class Libc {
         try {
             return (long) READ_NO_ERRNO.invokeExact(fd, buf, count);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -338,7 +253,7 @@ public final class Libc {
         try {
             return (long) WRITE_NO_ERRNO.invokeExact(fd, buf, count);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -348,78 +263,8 @@ public final class Libc {
         try {
             return result((int) SETNS.invokeExact(st, fd, nstype), st);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
-    }
-
-    // The per-frame forms, for DataPathCalls: the caller passes its own capture segment and gets the raw
-    // result (-1 on failure). They are kept under 35 bytes of bytecode so C2 inlines them even at call sites
-    // it does not consider hot; a wrapper it leaves out of line runs as C1 code for a long time, and there
-    // the JDK's downcall adapter allocates a slice of the capture segment on every call.
-
-    static long read(MemorySegment state, int fd, long address, long count) {
-        try {
-            return (long) READ_RAW.invokeExact(state, fd, address, count);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static long write(MemorySegment state, int fd, long address, long count) {
-        try {
-            return (long) WRITE_RAW.invokeExact(state, fd, address, count);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static long sendto(MemorySegment state, int fd, long address, long length, int flags, MemorySegment to,
-                       int toLength) {
-        try {
-            return (long) SENDTO_RAW.invokeExact(state, fd, address, length, flags, to, toLength);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int recvmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
-        try {
-            return (int) RECVMMSG.invokeExact(state, fd, msgvec, vlen, flags, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int sendmmsg(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
-        try {
-            return (int) SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        try {
-            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMillis);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int epollWaitNoErrno(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        try {
-            return (int) EPOLL_WAIT_NO_ERRNO.invokeExact(epfd, events, maxEvents, timeoutMillis);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static MemorySegment allocateCallState(Arena arena) {
-        return arena.allocate(CALL_STATE);
-    }
-
-    static int errnoOf(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 
     /** libc's text for an errno, e.g. "Device or resource busy". Error paths only: it allocates. */
@@ -429,7 +274,7 @@ public final class Libc {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
             return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(1024).getString(0);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 
@@ -437,7 +282,7 @@ public final class Libc {
         try {
             return (int) GETEUID.invokeExact();
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Linking.unexpected(t);
         }
     }
 }

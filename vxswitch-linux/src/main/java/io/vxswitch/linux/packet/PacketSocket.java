@@ -1,8 +1,5 @@
 package io.vxswitch.linux.packet;
 
-import io.vxswitch.linux.ErrorHints;
-import io.vxswitch.linux.InterfaceControl;
-import io.vxswitch.linux.InterfaceName;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
@@ -12,7 +9,6 @@ import io.vxswitch.linux.ffi.Libc;
 import io.vxswitch.linux.ffi.MessageVector;
 import io.vxswitch.linux.ffi.MsgHdr;
 import io.vxswitch.linux.ffi.NativeBuffers;
-import io.vxswitch.linux.ffi.PacketMreq;
 import io.vxswitch.linux.ffi.SockaddrLl;
 import io.vxswitch.linux.ffi.Sockets;
 import io.vxswitch.linux.ffi.TpacketAuxdata;
@@ -60,29 +56,22 @@ import java.lang.ref.Reference;
 public final class PacketSocket implements AutoCloseable {
     /** Room above the MTU: the Ethernet header and two VLAN tags (QinQ). */
     public static final int FRAME_OVERHEAD = Ethernet.HEADER_LENGTH + 2 * Dot1q.LENGTH;
-    /** {@code PACKET_VNET_HDR} (packet(7)): a {@code virtio_net_hdr} in front of every frame, both ways. */
-    static final int PACKET_VNET_HDR = 15;
-    /** {@code PACKET_FANOUT} (packet(7)): the socket joins a group that shares the interface's frames. */
-    static final int PACKET_FANOUT = 18;
-    /** Fanout mode: by the frame's flow hash, so a flow always lands on the same socket, in order. */
-    static final int PACKET_FANOUT_HASH = 0;
-    /** Fanout flag: IP fragments are joined before hashing, so all fragments of a datagram land together. */
-    static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
 
     private final String interfaceName;
     private final int ifindex;
     private final int mtu;
     /** Bytes of vnet header in front of each frame: 0, or {@link VirtioNetHeader#LENGTH}. */
-    private final int vnet;
-    private final IoCounters counters = new IoCounters();
+    final int vnet;
+    final IoCounters counters = new IoCounters();
     private final Arena arena = Arena.ofShared();
     private final DataPathCalls calls = new DataPathCalls(arena);
     private final MemorySegment stats = arena.allocate(TpacketStats.LAYOUT);
     private final MemorySegment statsLength = arena.allocate(ValueLayout.JAVA_INT);
     private int fd;
-    private RxRing ring;
+    /** Set once by {@link PacketSocketSetup#open}, before the socket is bound. */
+    RxRing ring;
 
-    private PacketSocket(String interfaceName, int ifindex, int mtu, int fd, boolean vnetHeader) {
+    PacketSocket(String interfaceName, int ifindex, int mtu, int fd, boolean vnetHeader) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.mtu = mtu;
@@ -106,80 +95,20 @@ public final class PacketSocket implements AutoCloseable {
      */
     public static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing,
                                     boolean vnetHeader) {
-        InterfaceName.validate("interface name", interfaceName);
-        String action = "cannot attach to interface '" + interfaceName + "'";
-        int ifindex = InterfaceControl.index(interfaceName);
-        int mtu = InterfaceControl.mtu(interfaceName);
-        // Protocol 0: nothing is queued until bind() names the interface, so no frame of another interface
-        // slips in between socket() and bind().
-        int fd = Libc.socket(Sockets.AF_PACKET, Sockets.SOCK_RAW | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new LinuxException(action, "socket(AF_PACKET, SOCK_RAW)", -fd, ErrorHints.packetSocket(-fd));
-        }
-        PacketSocket socket = new PacketSocket(interfaceName, ifindex, mtu, fd, vnetHeader);
-        try (Arena setup = Arena.ofConfined()) {
-            MemorySegment one = setup.allocateFrom(ValueLayout.JAVA_INT, 1);
-            int r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, TpacketAuxdata.PACKET_AUXDATA, one, 4);
-            check(r, action, "setsockopt(PACKET_AUXDATA)");
-            r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, Sockets.PACKET_IGNORE_OUTGOING, one, 4);
-            if (r != -Errno.ENOPROTOOPT) { // kernels before 4.20 lack it; the pkttype check still works
-                check(r, action, "setsockopt(PACKET_IGNORE_OUTGOING)");
-            }
-            if (vnetHeader) { // before the ring, which the kernel lays out for it
-                r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PACKET_VNET_HDR, one, 4);
-                check(r, action, "setsockopt(PACKET_VNET_HDR)");
-            }
-            if (rxRing) { // before bind(): every frame goes to the ring
-                socket.ring = RxRing.attach(fd, socket.maxFrameLength(), socket.vnet, interfaceName, socket.counters);
-            }
-            MemorySegment address = setup.allocate(SockaddrLl.LAYOUT);
-            SockaddrLl.forBind(address, 0, ifindex, SockaddrLl.ETH_P_ALL);
-            r = Libc.bind(fd, address, (int) SockaddrLl.SIZE);
-            if (r < 0) {
-                throw new LinuxException(action, "bind(AF_PACKET)", -r, ErrorHints.interfaceCall(interfaceName, -r));
-            }
-            if (promiscuous) {
-                MemorySegment mreq = setup.allocate(PacketMreq.LAYOUT);
-                PacketMreq.write(mreq, ifindex, PacketMreq.PACKET_MR_PROMISC);
-                r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PacketMreq.PACKET_ADD_MEMBERSHIP, mreq,
-                    PacketMreq.SIZE);
-                check(r, action, "setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
-            }
-        } catch (RuntimeException e) {
-            socket.close();
-            throw e;
-        }
-        return socket;
+        return PacketSocketSetup.open(interfaceName, promiscuous, rxRing, vnetHeader);
     }
 
     /**
-     * Joins fanout group {@code group} (16 bits, one per interface and process): the kernel then spreads the
-     * interface's received frames over the group's sockets by flow hash, each flow always to the same socket, as a
-     * multi-queue NIC spreads flows over its queues. Every socket of a group must be bound to the same interface.
-     *
-     * @throws LinuxException the kernel refuses (a group of that number exists with other settings)
+     * Joins fanout group {@code group} ({@link #fanoutGroup}): the kernel spreads the interface's frames over the
+     * group's sockets by flow hash, each flow to one socket, as a multi-queue NIC spreads flows over its queues.
      */
     public void joinFanout(int group) {
-        if (group < 0 || group > 0xFFFF) {
-            throw new IllegalArgumentException("fanout group must be 0-65535, got " + group);
-        }
-        try (Arena setup = Arena.ofConfined()) {
-            int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
-            MemorySegment value = setup.allocateFrom(ValueLayout.JAVA_INT, arg);
-            check(Libc.setsockopt(openFd(), TpacketAuxdata.SOL_PACKET, PACKET_FANOUT, value, 4),
-                "cannot share interface '" + interfaceName + "' between loops", "setsockopt(PACKET_FANOUT, hash)");
-        }
+        PacketSocketSetup.joinFanout(openFd(), interfaceName, group);
     }
 
     /** A fanout group number for {@code ifindex} that no other process's group on the interface is likely to use. */
     public static int fanoutGroup(int ifindex) {
-        return (int) ((ProcessHandle.current().pid() * 31 + ifindex) & 0xFFFF);
-    }
-
-    private static void check(int result, String action, String syscall) {
-        if (result < 0) {
-            throw new LinuxException(action, syscall, -result, ErrorHints.generic(-result));
-        }
+        return PacketSocketSetup.fanoutGroup(ifindex);
     }
 
     /** A batch sized for this interface: frames up to MTU + {@link #FRAME_OVERHEAD}. */
@@ -311,37 +240,7 @@ public final class PacketSocket implements AutoCloseable {
      * @return frames sent; with {@code 0 <} result {@code < count} the rest were dropped or not sent
      */
     public int send(FrameBatch batch, int count) {
-        MessageVector v = batch.vector;
-        if (count > v.count()) {
-            throw new IllegalArgumentException(count + " frames do not fit a batch of " + v.count());
-        }
-        for (int k = 0; k < count; k++) {
-            v.prepareSend(k, batch.offsets[k], batch.lengths[k], 0);
-        }
-        int f = openFd();
-        int sent = 0;
-        int next = 0;
-        while (next < count) {
-            // A slice only after a refused frame: the common case passes the vector as it is.
-            MemorySegment from = next == 0 ? v.messages() : v.messages().asSlice(v.messageOffset(next));
-            int r = calls.sendmmsg(f, from, count - next, 0);
-            if (r > 0) {
-                for (int k = next; k < next + r; k++) {
-                    counters.add(IoCounter.TX_BYTES, v.length(k));
-                }
-                counters.add(IoCounter.TX_FRAMES, r);
-                sent += r;
-                next += r;
-            } else if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) {
-                counters.add(IoCounter.TX_WOULD_BLOCK, count - next);
-                break;
-            } else {
-                // sendmmsg reports the error of the first message it could not send: drop that one.
-                counters.increment(IoCounter.TX_ERRORS);
-                next++;
-            }
-        }
-        return sent;
+        return BatchSend.send(calls, counters, openFd(), batch, count);
     }
 
     /**
@@ -361,22 +260,12 @@ public final class PacketSocket implements AutoCloseable {
      * ({@code PACKET_STATISTICS}, which resets on read). Not for the per-frame path.
      */
     public long kernelDrops() {
-        statsLength.set(ValueLayout.JAVA_INT, 0, TpacketStats.SIZE);
-        int r = Libc.getsockopt(openFd(), TpacketAuxdata.SOL_PACKET, TpacketStats.PACKET_STATISTICS, stats,
-            statsLength);
-        check(r, "cannot read the statistics of the packet socket on '" + interfaceName + "'",
-            "getsockopt(PACKET_STATISTICS)");
-        return TpacketStats.drops(stats);
+        return PacketSocketSetup.kernelDrops(openFd(), interfaceName, stats, statsLength);
     }
 
     /** Sets SO_RCVBUF, the kernel-side queue between bursts; Linux doubles the value and caps it at rmem_max. */
     public void receiveBufferSize(int bytes) {
-        try (Arena setup = Arena.ofConfined()) {
-            int r = Libc.setsockopt(openFd(), Sockets.SOL_SOCKET, Sockets.SO_RCVBUF,
-                setup.allocateFrom(ValueLayout.JAVA_INT, bytes), 4);
-            check(r, "cannot size the receive buffer of the packet socket on '" + interfaceName + "'",
-                "setsockopt(SO_RCVBUF)");
-        }
+        PacketSocketSetup.receiveBufferSize(openFd(), interfaceName, bytes);
     }
 
     private int openFd() {

@@ -5,6 +5,7 @@ import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Libc;
+import io.vxswitch.linux.ffi.Mmap;
 import io.vxswitch.linux.ffi.SockaddrLl;
 import io.vxswitch.linux.ffi.TpacketAuxdata;
 import io.vxswitch.linux.ffi.Tpacket3;
@@ -80,7 +81,7 @@ public final class RxRing implements AutoCloseable {
             check(r, action, "setsockopt(PACKET_RX_RING)");
         }
         long size = (long) blockSize * BLOCKS;
-        long address = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd);
+        long address = Mmap.mmap(size, Mmap.PROT_READ | Mmap.PROT_WRITE, Mmap.MAP_SHARED | Mmap.MAP_POPULATE, fd);
         if (address < 0) {
             throw new LinuxException(action, "mmap(" + size + " bytes)", (int) -address,
                 ErrorHints.generic((int) -address));
@@ -181,6 +182,6 @@ public final class RxRing implements AutoCloseable {
     /** Unmaps the ring, before the socket closes; nothing may read {@link #memory()} after this. */
     @Override
     public void close() {
-        Libc.munmap(address, (long) blockSize * blocks);
+        Mmap.munmap(address, (long) blockSize * blocks);
     }
 }

@@ -1,6 +1,5 @@
 package io.vxswitch.linux.udp;
 
-import io.vxswitch.linux.ErrorHints;
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
 import io.vxswitch.linux.LinuxException;
@@ -68,42 +67,9 @@ public final class UdpSocket implements AutoCloseable {
      * @throws LinuxException the address is not local, the port is in use, or a privilege is missing
      */
     public static UdpSocket bind(IpAddress local, int port, boolean shared) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("UDP port " + port + " is out of range 0-65535");
-        }
-        String action = "cannot open UDP socket on " + endpoint(local, port);
-        boolean ipv4 = local.isIpv4();
-        int fd = Libc.socket(ipv4 ? Sockets.AF_INET : Sockets.AF_INET6,
-            Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, Sockets.IPPROTO_UDP);
-        if (fd < 0) {
-            throw new LinuxException(action, ipv4 ? "socket(AF_INET, SOCK_DGRAM)" : "socket(AF_INET6, SOCK_DGRAM)",
-                -fd, ErrorHints.udpBind(local.toString(), port, -fd));
-        }
-        try (Arena setup = Arena.ofConfined()) {
-            if (!ipv4) {
-                int r = Libc.setsockopt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY,
-                    setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4);
-                LinuxException.check(r, action, "setsockopt(IPV6_V6ONLY)");
-            }
-            if (shared) {
-                int r = Libc.setsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT,
-                    setup.allocateFrom(ValueLayout.JAVA_INT, 1), 4);
-                LinuxException.check(r, action, "setsockopt(SO_REUSEPORT)");
-            }
-            MemorySegment address = setup.allocate(SockaddrIn6.LAYOUT);
-            int length = writeAddress(address, local.high(), local.low(), port);
-            int r = Libc.bind(fd, address, length);
-            if (r < 0) {
-                throw new LinuxException(action, "bind", -r, ErrorHints.udpBind(local.toString(), port, -r));
-            }
-            MemorySegment lengthOut = setup.allocateFrom(ValueLayout.JAVA_INT, SockaddrIn6.SIZE);
-            LinuxException.check(Libc.getsockname(fd, address, lengthOut), action, "getsockname");
-            int boundPort = ipv4 ? SockaddrIn.port(address, 0) : SockaddrIn6.port(address, 0);
-            return new UdpSocket(fd, local, boundPort);
-        } catch (RuntimeException e) {
-            Libc.close(fd);
-            throw e;
-        }
+        int[] boundPort = new int[1];
+        int fd = UdpSocketSetup.bind(local, port, shared, boundPort);
+        return new UdpSocket(fd, local, boundPort[0]);
     }
 
     static String endpoint(IpAddress address, int port) {
