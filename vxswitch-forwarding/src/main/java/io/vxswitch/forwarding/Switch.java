@@ -258,7 +258,7 @@ public final class Switch {
         return FdbRow.collect(this, now);
     }
 
-    /** The MAC table as {@code ovs-appctl fdb/show} would print it, with vNIC entries first. */
+    /** The MAC table as {@code ovs-appctl fdb/show} would print it: learned, then static, then vNIC entries. */
     public String showFdb(long now) {
         return FdbRow.render(fdbRows(now), remoteNamer);
     }

@@ -269,6 +269,11 @@ public final class Fdb {
                 return found;
             }
         }
+        return destinationLocked(key, vlan, mac);
+    }
+
+    /** {@link #destination} after writers got in the way too often: waits for them. */
+    private long destinationLocked(long key, int vlan, long mac) {
         long r = lock.readLock();
         try {
             return destinationOf(key, vlan, mac);
@@ -354,17 +359,25 @@ public final class Fdb {
         checkLane(lane);
         long stamp = lock.tryOptimisticRead();
         int seen = index.find(key);
+        if (seen != FdbIndex.NONE && types[seen] == LEARNED && ports[seen] == port && remotes[seen] == remote) {
+            refresh(seen, now); // the per-frame case: no lock, no list update, a write at most once per interval
+            if (lock.validate(stamp)) {
+                return LearnOutcome.REFRESHED;
+            }
+        }
+        // Kept out of this method, so that the per-frame case above stays small enough to inline into the caller.
+        return learnOther(lane, key, port, remote, macLimit, now, stamp, seen);
+    }
+
+    /** {@link #learn} of a MAC not learned where it was seen: {@code seen} is its entry as of {@code stamp}, if any. */
+    private LearnOutcome learnOther(int lane, long key, int port, int remote, int macLimit, long now, long stamp,
+                                    int seen) {
         if (seen != FdbIndex.NONE) {
             byte type = types[seen];
-            if (type == LEARNED && ports[seen] == port && remotes[seen] == remote) {
-                refresh(seen, now); // the per-frame case: no lock, no list update, a write at most once per interval
-                if (lock.validate(stamp)) {
-                    return LearnOutcome.REFRESHED;
-                }
-            } else if (type != LEARNED && lock.validate(stamp)) {
+            if (type != LEARNED && lock.validate(stamp)) {
                 return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC; // a vNIC's, or marked
             }
-        } else if (vnics.ownerPort(mac) != NOT_FOUND) {
+        } else if (vnics.ownerPort(key & MacAddress.MASK) != NOT_FOUND) {
             if (lock.validate(stamp)) {
                 return LearnOutcome.VNIC_MAC;
             }
@@ -888,24 +901,37 @@ public final class Fdb {
         }
     }
 
+    // The checks below build their messages in methods of their own, to stay small enough to inline on the data path.
+
     private static long key(int vlan, long mac) {
         if (vlan < 0 || vlan > MAX_VLAN || (mac & ~MacAddress.MASK) != 0) {
-            throw new IllegalArgumentException("FDB key needs VLAN 0-" + MAX_VLAN + " and a 48-bit MAC, got VLAN "
-                + vlan + " MAC 0x" + Long.toHexString(mac));
+            throw badKey(vlan, mac);
         }
         return (long) vlan << 48 | mac;
     }
 
+    private static IllegalArgumentException badKey(int vlan, long mac) {
+        return new IllegalArgumentException("FDB key needs VLAN 0-" + MAX_VLAN + " and a 48-bit MAC, got VLAN " + vlan
+            + " MAC 0x" + Long.toHexString(mac));
+    }
+
     private void checkPort(int port) {
         if (port < 0 || port >= maxPorts) {
-            throw new IllegalArgumentException("port " + port + " is outside this FDB's ports 0-" + (maxPorts - 1));
+            throw new IllegalArgumentException(badPort(port));
         }
+    }
+
+    private String badPort(int port) {
+        return "port " + port + " is outside this FDB's ports 0-" + (maxPorts - 1);
     }
 
     private void checkLane(int lane) {
         if (lane < LaneCounts.NO_LANE || lane >= limitReached.lanes()) {
-            throw new IllegalArgumentException("lane " + lane + " is outside this FDB's lanes 0-"
-                + (limitReached.lanes() - 1));
+            throw new IllegalArgumentException(badLane(lane));
         }
+    }
+
+    private String badLane(int lane) {
+        return "lane " + lane + " is outside this FDB's lanes 0-" + (limitReached.lanes() - 1);
     }
 }
