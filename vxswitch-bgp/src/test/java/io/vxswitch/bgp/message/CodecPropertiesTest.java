@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CodecPropertiesTest {
     private static final MessageCodec CODEC = MessageCodec.FOUR_OCTET_AS;
 
-    @Property(tries = 5000)
+    @Property(tries = 2000)
     void anyBodyBehindAValidHeaderDecodesOrIsANotification(@ForAll @IntRange(min = 1, max = 5) int type,
                                                             @ForAll @Size(max = 300) byte[] body) {
         byte[] message = new byte[19 + body.length];
@@ -41,7 +41,7 @@ class CodecPropertiesTest {
         decodeOrNotify(message);
     }
 
-    @Property(tries = 5000)
+    @Property(tries = 2000)
     void capturedMessagesWithOneByteChangedDecodeOrNotify(@ForAll("capturedNames") String name,
                                                           @ForAll @IntRange(min = 16, max = 300) int at,
                                                           @ForAll byte value) {
