@@ -107,7 +107,15 @@ import static io.vxswitch.forwarding.fdb.FdbEntries.base;
  *    stays as it is and the frame is refused; a learned MAC frozen back home behind a VTEP stays there as a learned
  *    entry, until the control plane installs it again. The guard's history is kept when addEvpn replaces the entry
  *    in place, so a MAC that the control plane and local frames toss back and forth is seen flapping.
- *  - Local to remote is the control plane's: addEvpn over the learned entry.
+ *  - Local to remote is the control plane's: addEvpn over the learned entry (a REMOVED event, below).
+ *
+ * The change journal (FdbJournal), so the control plane can advertise local MACs and withdraw them: every change of a
+ * learned entry's existence or place (learned, moved, aged, evicted, flushed, removed, replaced by a static or EVPN
+ * entry) and every EVPN entry that a frame makes local (MOVED) is an event. Every one of these changes holds the write
+ * lock already, so the ring needs no lock of its own; it is read without any lock (a single-producer single-consumer
+ * ring), because a drain under the write lock would fail every lookup in flight on the lanes. Off by default: each
+ * change then reads one null field, and nothing else. When the ring is full, events are dropped and the next drain
+ * tells the reader to resync (rescan with forEach); a new journal starts that way.
  */
 
 /**
@@ -167,6 +175,8 @@ public final class Fdb {
     private long lastMoveKey = -1;
     private int lastMoveFrom;
     private int lastMoveTo;
+    /** Changes of learned entries for the control plane; null (off) until enableJournal. */
+    private volatile FdbJournal journal;
 
     private long learnedTotal;
     private long movedTotal;
@@ -447,6 +457,7 @@ public final class Fdb {
         id = allocate(key, port, remote, LEARNED, now);
         lru.add(port, id, now);
         learnedTotal++;
+        note(FdbJournal.Kind.LEARNED, id);
         return LearnOutcome.LEARNED;
     }
 
@@ -537,6 +548,7 @@ public final class Fdb {
 
     private void moveTo(int id, int port, int remote, long now) {
         int from = ports[id];
+        boolean moved = from != port || remotes[id] != remote;
         if (from != port) {
             lru.remove(from, id);
             lru.add(port, id, now);
@@ -546,6 +558,9 @@ public final class Fdb {
         }
         remotes[id] = remote;
         LONGS.setOpaque(lastSeen, id, now);
+        if (moved) {
+            note(FdbJournal.Kind.MOVED, id);
+        }
     }
 
     /** An EVPN entry becomes a learned entry where it is, on its tunnel port's list, to move from there like one. */
@@ -646,6 +661,7 @@ public final class Fdb {
         }
         if (id != FdbIndex.NONE) {
             if (base(types[id]) == LEARNED) {
+                note(FdbJournal.Kind.REMOVED, id);
                 lru.remove(ports[id], id);
                 lastSeen[id] = 0;
                 moves[id] = 0;
@@ -716,6 +732,7 @@ public final class Fdb {
                 id = allocate(key, port, remote, EVPN, 0);
             } else {
                 if (types[id] == LEARNED) {
+                    note(FdbJournal.Kind.REMOVED, id);
                     lru.remove(ports[id], id);
                     lastSeen[id] = 0;
                 } else {
@@ -758,6 +775,40 @@ public final class Fdb {
             return id == FdbIndex.NONE || base(types[id]) != EVPN ? NO_SEQUENCE : Integer.toUnsignedLong(sequences[id]);
         } finally {
             lock.unlockRead(r);
+        }
+    }
+
+    /**
+     * Starts recording the changes of learned entries, for the EVPN control plane, in a ring of {@code capacity}
+     * events ({@link FdbJournal}), replacing any journal enabled before. Off by default: then a change pays one field
+     * read. The first drain asks for a resync.
+     */
+    public void enableJournal(int capacity) {
+        FdbJournal j = new FdbJournal(capacity);
+        long w = lock.writeLock();
+        journal = j;
+        lock.unlockWrite(w);
+    }
+
+    /**
+     * Hands the changes recorded since the last drain to {@code visitor}, oldest first, after a resync if some were
+     * dropped; returns how many. From one thread at a time; takes no lock, so the visitor may call this table.
+     *
+     * @throws IllegalStateException if the journal is off
+     */
+    public int drainJournal(FdbJournal.Visitor visitor) {
+        FdbJournal j = journal;
+        if (j == null) {
+            throw new IllegalStateException("the FDB journal is off: call enableJournal(capacity) first");
+        }
+        return j.drain(visitor);
+    }
+
+    /** Tells the journal, if it is on, of a change to learned entry {@code id}; under the write lock. */
+    private void note(FdbJournal.Kind kind, int id) {
+        FdbJournal j = journal;
+        if (j != null) {
+            j.record(kind, keys[id], ports[id], remotes[id]);
         }
     }
 
@@ -1017,6 +1068,7 @@ public final class Fdb {
     private void release(int id) {
         byte type = types[id];
         if (base(type) == LEARNED) {
+            note(FdbJournal.Kind.REMOVED, id);
             lru.remove(ports[id], id);
         } else {
             staticOn[ports[id]]--;
