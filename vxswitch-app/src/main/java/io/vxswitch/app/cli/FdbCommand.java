@@ -9,6 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code vxswitch fdb show|flush|add|del}: the MAC table of a running switch. */
@@ -40,7 +42,8 @@ public final class FdbCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
         description = {"Lists the MAC table: learned entries with their age, static entries, and each vNIC's own",
-            "MAC (known without learning, as on a VDS). MACs behind a tunnel show the remote VTEP.", "",
+            "MAC (known without learning, as on a VDS). MACs behind a tunnel show the remote VTEP, and those",
+            "from BGP EVPN (type evpn) their MAC mobility sequence number (Seq).", "",
             "Example:  vxswitch fdb show --vlan 119"})
     static final class Show implements Runnable {
         @Mixin
@@ -57,18 +60,32 @@ public final class FdbCommand implements Runnable {
             ShowOutput.print(spec, json, api.client().get("/fdb", filter.params()), Show::render);
         }
 
+        /** The columns of {@code ovs-appctl fdb/show} and more; "Seq" only if a row is an EVPN entry. */
         static String render(JsonNode rows) {
             boolean remotes = false;
+            boolean evpn = false;
             for (JsonNode r : rows) {
                 remotes |= !r.path("remoteVtep").isNull() && !r.path("remoteVtep").isMissingNode();
+                evpn |= r.hasNonNull("sequence");
             }
-            Table t = remotes ? new Table("port", ">VLAN", "MAC", ">Age", "Type", ">Moves", "Remote VTEP")
-                : new Table("port", ">VLAN", "MAC", ">Age", "Type", ">Moves");
+            List<String> headers = new ArrayList<>(List.of("port", ">VLAN", "MAC", ">Age", "Type", ">Moves"));
+            if (evpn) {
+                headers.add(">Seq");
+            }
+            if (remotes) {
+                headers.add("Remote VTEP");
+            }
+            Table t = new Table(headers.toArray(String[]::new));
             for (JsonNode r : rows) {
-                t.row(r.path("port").asText(), r.path("vlan").isNull() ? "any" : r.path("vlan").asText(),
-                    r.path("mac").asText(), r.path("ageSeconds").isNull() ? "-" : r.path("ageSeconds").asText(),
-                    r.path("type").asText(), r.path("moves").asText(),
-                    r.path("remoteVtep").isNull() ? "" : r.path("remoteVtep").asText());
+                List<String> cells = new ArrayList<>(List.of(r.path("port").asText(),
+                    r.path("vlan").isNull() ? "any" : r.path("vlan").asText(), r.path("mac").asText(),
+                    r.path("ageSeconds").isNull() ? "-" : r.path("ageSeconds").asText(), r.path("type").asText(),
+                    r.path("moves").asText()));
+                if (evpn) {
+                    cells.add(r.hasNonNull("sequence") ? r.path("sequence").asText() : "");
+                }
+                cells.add(r.path("remoteVtep").isNull() ? "" : r.path("remoteVtep").asText());
+                t.row(cells.toArray());
             }
             return t.render();
         }

@@ -1,5 +1,6 @@
 package io.vxswitch.mgmt.view;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vxswitch.forwarding.DropReason;
 import io.vxswitch.forwarding.FdbRow;
 import io.vxswitch.forwarding.Port;
@@ -74,10 +75,11 @@ public final class Views {
 
     /**
      * A MAC table row; {@code vlan} null means any VLAN (a vNIC's own MAC on a trunk port group), {@code ageSeconds}
-     * null means it never ages (static and vNIC entries), {@code remoteVtep} is set for MACs behind a tunnel.
+     * null means it never ages (static, vNIC and EVPN entries), {@code remoteVtep} is set for MACs behind a tunnel,
+     * {@code sequence} (the MAC mobility sequence number, RFC 7432 §7.7) only for EVPN entries: other rows leave it out.
      */
     public record FdbEntryView(String port, Integer vlan, String mac, String type, Long ageSeconds, int moves,
-                               String remoteVtep) {
+                               String remoteVtep, @JsonInclude(JsonInclude.Include.NON_NULL) Long sequence) {
     }
 
     /**
@@ -157,7 +159,8 @@ public final class Views {
             if (filter.matches(r)) {
                 out.add(new FdbEntryView(r.port(), r.vlan() == FdbRow.ANY_VLAN ? null : r.vlan(),
                     MacAddress.format(r.mac()), r.type().label(), r.ageSeconds() < 0 ? null : r.ageSeconds(),
-                    r.moves(), r.remote() == Fdb.NO_REMOTE ? null : sw.remoteName(r.remote())));
+                    r.moves(), r.remote() == Fdb.NO_REMOTE ? null : sw.remoteName(r.remote()),
+                    r.sequence() == Fdb.NO_SEQUENCE ? null : r.sequence()));
             }
         }
         return out;
