@@ -4,11 +4,13 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** EVPN entries: MACs behind remote VTEPs of a tunnel port, installed by the BGP EVPN control plane (RFC 7432). */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -247,6 +249,34 @@ class FdbEvpnTest {
         assertThatThrownBy(() -> fdb.addEvpn(10, A, TUNNEL, VTEP_1, -1)).hasMessageContaining("sequence -1");
         assertThatThrownBy(() -> fdb.addEvpn(10, A, TUNNEL, Fdb.NO_REMOTE, 1)).hasMessageContaining("remote -1");
         assertThatThrownBy(() -> fdb.addEvpn(10, A, 8, VTEP_1, 1)).hasMessageContaining("port 8");
+    }
+
+    @Test
+    void frames_from_evpn_macs_on_their_tunnel_allocate_nothing() {
+        var threads = ManagementFactory.getThreadMXBean();
+        assumeThat(threads).isInstanceOf(com.sun.management.ThreadMXBean.class);
+        var counting = (com.sun.management.ThreadMXBean) threads;
+        assumeThat(counting.isThreadAllocatedMemorySupported() && counting.isThreadAllocatedMemoryEnabled()).isTrue();
+        Fdb table = new Fdb(1024, 8, SECRET);
+        for (int i = 0; i < 100; i++) {
+            assertThat(table.addEvpn(1, 0x02_00_00_00_01_00L | i, TUNNEL, i % 2, i)).isTrue();
+        }
+        fromTheTunnel(table); // warm up
+
+        long before = counting.getCurrentThreadAllocatedBytes();
+        long sink = fromTheTunnel(table);
+        long allocated = counting.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(sink).isEqualTo(200_000L * LearnOutcome.EVPN_ENTRY.ordinal());
+        assertThat(allocated).isLessThan(1024);
+    }
+
+    private static long fromTheTunnel(Fdb table) {
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sink += table.learn(0, 1, 0x02_00_00_00_01_00L | i % 100, TUNNEL, i % 3, NO_LIMIT, i).ordinal();
+        }
+        return sink;
     }
 
     record Row(int vlan, long mac, int port, FdbEntryType type, long lastSeen, int moves, int remote, long sequence) {
