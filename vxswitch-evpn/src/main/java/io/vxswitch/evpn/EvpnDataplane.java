@@ -15,5 +15,6 @@ public interface EvpnDataplane {
     /** Installs or moves a remote MAC: it lives behind {@code vtep} (replacing a locally learned entry: it moved). */
     void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence);
 
+    /** Removes the remote MAC's entry, if it is still a remote one (a MAC learned locally meanwhile stays). */
     void removeRemoteMac(int vni, long mac);
 }

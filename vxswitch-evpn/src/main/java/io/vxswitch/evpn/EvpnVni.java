@@ -109,6 +109,11 @@ final class EvpnVni {
         long sequence = remote == null ? 0 : r.highestSequence() + 1;
         LocalMac local = new LocalMac(sequence, sticky, null);
         localMacs.put(mac, local);
+        if (remote != null) {
+            // the frame that taught the switch this MAC has replaced the remote entry already; say so to the
+            // dataplane anyway, so that its state and this VNI's agree whatever the order of events
+            dataplane.removeRemoteMac(config.vni(), mac);
+        }
         originator.advertise(config, mac, null, sequence, sticky);
     }
 
