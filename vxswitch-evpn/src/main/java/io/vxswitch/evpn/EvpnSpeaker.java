@@ -11,7 +11,6 @@ import io.vxswitch.bgp.message.PmsiTunnel;
 import io.vxswitch.bgp.message.Update;
 import io.vxswitch.bgp.session.BgpSession;
 import io.vxswitch.bgp.session.BgpSpeaker;
-import io.vxswitch.bgp.session.SessionConfig;
 import io.vxswitch.bgp.session.SessionState;
 
 import java.net.InetAddress;
@@ -79,6 +78,17 @@ public final class EvpnSpeaker implements AutoCloseable {
 
     public void localMacRemoved(int vni, long mac) {
         onVni(vni, v -> v.localRemoved(mac));
+    }
+
+    /** The switch rescanned its table: the local MACs of {@code vni} are exactly {@code macs} (MAC → sticky). */
+    public void syncLocalMacs(int vni, Map<Long, Boolean> macs) {
+        Map<Long, Boolean> copy = new HashMap<>(macs);
+        onVni(vni, v -> v.syncLocal(copy));
+    }
+
+    /** Runs {@code task} on the speaker's thread every 100 ms: how the switch's changes are polled. */
+    public void everyTick(Runnable task) {
+        speaker.everyTick(task);
     }
 
     public void localMacAddress(int vni, long mac, InetAddress ip) {
@@ -370,7 +380,4 @@ public final class EvpnSpeaker implements AutoCloseable {
         }
     }
 
-    SessionConfig neighborConfig(int i) {
-        return config.neighbors().get(i);
-    }
 }

@@ -140,6 +140,19 @@ final class EvpnVni {
         originator.advertise(config, mac, ip, local.sequence, local.sticky);
     }
 
+    /**
+     * Makes the local MACs exactly {@code macs} (MAC → sticky), after the switch lost track of changes: MACs no longer
+     * local are withdrawn, new ones advertised, the rest left alone.
+     */
+    void syncLocal(Map<Long, Boolean> macs) {
+        for (Long mac : java.util.List.copyOf(localMacs.keySet())) {
+            if (!macs.containsKey(mac)) {
+                localRemoved(mac);
+            }
+        }
+        macs.forEach(this::localLearned);
+    }
+
     boolean isLocal(long mac) {
         return localMacs.containsKey(mac);
     }

@@ -1,5 +1,7 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Switch;
 
 import java.util.List;
@@ -11,6 +13,21 @@ import java.util.function.Function;
  * a lock and a reader never sees a half-made change.
  */
 public interface ManagedSwitch {
+    /** Whether the switch runs the BGP-EVPN control plane (its config has an evpn section). */
+    default boolean evpnEnabled() {
+        return false;
+    }
+
+    /** The BGP neighbors of the EVPN control plane; empty without one. */
+    default List<NeighborView> bgpNeighbors() {
+        return List.of();
+    }
+
+    /** The EVPN routes received (in use) and originated; empty without EVPN. */
+    default List<RouteView> evpnRoutes() {
+        return List.of();
+    }
+
     String name();
 
     /**
