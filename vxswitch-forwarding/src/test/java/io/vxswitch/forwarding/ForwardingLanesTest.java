@@ -66,7 +66,8 @@ class ForwardingLanesTest {
 
         assertThat(sw.port("nested").counters().get(PortCounter.RX_FRAMES)).isEqualTo(FRAMES);
         assertThat(sw.port("vm1").counters().get(PortCounter.RX_FRAMES)).isEqualTo(FRAMES);
-        assertThat(sw.port("vm2").counters().get(PortCounter.TX_FRAMES)).as("every frame from the nested VMs, to vm2's MAC")
+        assertThat(sw.port("vm2").counters().get(PortCounter.TX_FRAMES))
+            .as("every frame from the nested VMs, to vm2's MAC")
             .isEqualTo(FRAMES);
         assertThat(sw.port("nested").counters().get(PortCounter.TX_FRAMES))
             .as("vm1's frames reach the nested port: once their MAC is learned as unicast, before it as a flood")

@@ -90,6 +90,7 @@ public final class VxlanCounters {
     public String toString() {
         CounterValues v = values();
         String drops = v.describe(CounterKind.DROP, " ");
-        return "encapsulated=" + encapsulated() + " decapsulated=" + decapsulated() + (drops.isEmpty() ? "" : " " + drops);
+        return "encapsulated=" + encapsulated() + " decapsulated=" + decapsulated()
+            + (drops.isEmpty() ? "" : " " + drops);
     }
 }
