@@ -41,17 +41,6 @@ public interface ManagedSwitch {
     List<TunnelInfo> tunnels();
 
     /**
-     * What the Linux side of port {@code port} could not send: copies dropped because the transmit queue stayed
-     * full, and copies the kernel refused. Readable from any thread (a moment old).
-     */
-    DeviceDrops deviceDrops(String port);
-
-    /** What port {@code port}'s device did in software for offloads (GSO cuts, GRO); zero where it did nothing. */
-    default DeviceOffload deviceOffload(String port) {
-        return DeviceOffload.NONE;
-    }
-
-    /**
      * Starts copying port {@code port}'s frames, received and sent, to a new session.
      *
      * @param snaplen bytes kept of each frame
@@ -75,18 +64,4 @@ public interface ManagedSwitch {
      * @throws ApiException 400 for a bad file, 409 if a change needs a restart (then nothing is applied)
      */
     List<String> reloadConfig();
-
-    /**
-     * What one port's device dropped, zero for a port without one: copies not sent ({@code txQueueFull},
-     * {@code txRefused}) and frames read but not forwarded ({@code rxRefused}: longer than the port takes, a checksum
-     * or super-frame it cannot take).
-     */
-    record DeviceDrops(long txQueueFull, long txRefused, long rxRefused) {
-        public static final DeviceDrops NONE = new DeviceDrops(0, 0, 0);
-    }
-
-    /** Super-frames cut into segments before sending, and super-frames coalesced from received segments. */
-    record DeviceOffload(long superFramesCut, long segmentsFromCuts, long superFramesCoalesced, long segmentsCoalesced) {
-        public static final DeviceOffload NONE = new DeviceOffload(0, 0, 0, 0);
-    }
 }

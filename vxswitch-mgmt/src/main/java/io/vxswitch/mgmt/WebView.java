@@ -116,8 +116,8 @@ final class WebView implements AutoCloseable {
     private Snapshot snapshot() {
         List<TunnelInfo> tunnels = sw.tunnels();
         return sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
-            Views.portGroups(s), Views.ports(s), Views.tunnels(tunnels), Views.fdb(s, System.nanoTime(), FdbFilter.ALL),
-            Views.stats(s, sw)));
+            Views.portGroups(s), Views.ports(s), Views.tunnels(s, tunnels),
+            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s)));
     }
 
     private void push() {

@@ -1,8 +1,10 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.forwarding.DeviceCounter;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.counters.CounterSet;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -64,6 +66,21 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         remotes.serve(sw);
         tunnels = List.of(new TunnelInfo("vx119", vtep, "192.0.2.1", 4789));
         decision = sw.newDecision();
+        deviceCounts(sw, "vm2");
+    }
+
+    /**
+     * What port {@code port}'s device would have counted, registered as the Linux dataplane registers a device's
+     * counters: 3 copies dropped with the queue full, 1 refused, 2 frames read and refused, 2 super-frames cut into 90
+     * segments, 5 coalesced from 40.
+     */
+    static void deviceCounts(Switch sw, String port) {
+        CounterSet device = CounterSet.single(List.of(DeviceCounter.values()));
+        sw.counters().register(device, sw.port(port).counterInstance());
+        long[] counts = {3, 1, 2, 2, 90, 5, 40};
+        for (DeviceCounter c : DeviceCounter.values()) {
+            device.writer(0).add(device.slot(c), counts[c.ordinal()]);
+        }
     }
 
     /** Forwards an ICMP echo from {@code src} to {@code dst} received on {@code port}, on the owner thread. */
@@ -116,16 +133,6 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     @Override
     public List<String> reloadConfig() {
         throw new ApiException(501, "reloading needs the daemon (ManagementIT)");
-    }
-
-    @Override
-    public DeviceDrops deviceDrops(String port) {
-        return port.equals("vm2") ? new DeviceDrops(3, 1, 2) : DeviceDrops.NONE;
-    }
-
-    @Override
-    public DeviceOffload deviceOffload(String port) {
-        return port.equals("vm2") ? new DeviceOffload(2, 90, 5, 40) : DeviceOffload.NONE;
     }
 
     /** Frames "captured" on any port: the test puts them here, the session hands them out. */
