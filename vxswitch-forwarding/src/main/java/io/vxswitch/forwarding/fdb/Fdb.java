@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntPredicate;
 
+import static io.vxswitch.forwarding.fdb.FdbEntries.EVPN;
 import static io.vxswitch.forwarding.fdb.FdbEntries.LEARNED;
 import static io.vxswitch.forwarding.fdb.FdbEntries.OWNED;
 import static io.vxswitch.forwarding.fdb.FdbEntries.STATIC;
@@ -82,10 +83,39 @@ import static io.vxswitch.forwarding.fdb.FdbEntries.base;
  *    entries and clears the old MAC's marks, so from then on that MAC is learned like any other; the new MAC's
  *    entries are marked. New VLANs for the port group (setVnic with the same MAC) only move the direct entry.
  *  - Room: vNIC entries come from a reserve of two per port beyond the capacity, so they never crowd out learned
- *    MACs, and size() and stats() count only learned and static entries, as before.
- *  - Views: forEach, portOf and entryId show learned and static entries only, as before; forEachVnic lists each
+ *    MACs, and size() and stats() count only learned, static and EVPN entries.
+ *  - Views: forEach, portOf and entryId show learned, static and EVPN entries; forEachVnic lists each
  *    vNIC's MAC once (fdb show's "vnic" rows, shown in the port group's VLAN or "any" for a trunk), vnicPort
  *    names the owner (for traces), and direct entries are never shown.
+ *
+ * EVPN entries, for a BGP EVPN control plane (RFC 7432, RFC 8365): a MAC behind remote VTEP R of tunnel port T,
+ * from a MAC/IP Advertisement route, with the route's MAC mobility sequence number in a column of its own.
+ *  - The control plane decides where a MAC lives (RFC 7432 §15 compares sequence numbers; this table does not):
+ *    addEvpn replaces a learned or EVPN entry of the key, and is refused by a static entry (the operator's word) or
+ *    a vNIC's MAC (the vNIC owns it in every VLAN). A vNIC that takes the MAC later marks the EVPN entry like a
+ *    learned one.
+ *  - Like static entries they never age, are on no LRU list, do not count against a port's learning limit, are never
+ *    evicted to make room for learned MACs, and count in size() and stats(); a table full of static and EVPN entries
+ *    refuses both. flushLearned and flushPort leave them; removePort (the tunnel port goes), removeRemote (the VTEP
+ *    goes) and removeEvpn (the route is withdrawn) remove them; remove() does not (it is the operator's).
+ *  - A frame from an EVPN MAC on tunnel port T, from any VTEP, changes nothing: EVPN_ENTRY, decided in the optimistic
+ *    read like STATIC_ENTRY, so such a frame costs one probe and no lock. (The refresh of a learned MAC is untouched:
+ *    its test still comes first.)
+ *  - Remote to local: a frame from an EVPN MAC on any other port means the MAC moved here (a VM migrated in). Under
+ *    the write lock the entry becomes a learned entry on T's list and then moves like one: the destination port's
+ *    limit applies, the move is counted, and the MacMoveGuard sees it. If the guard freezes the MAC, the EVPN entry
+ *    stays as it is and the frame is refused; a learned MAC frozen back home behind a VTEP stays there as a learned
+ *    entry, until the control plane installs it again. The guard's history is kept when addEvpn replaces the entry
+ *    in place, so a MAC that the control plane and local frames toss back and forth is seen flapping.
+ *  - Local to remote is the control plane's: addEvpn over the learned entry (a REMOVED event, below).
+ *
+ * The change journal (FdbJournal), so the control plane can advertise local MACs and withdraw them: every change of a
+ * learned entry's existence or place (learned, moved, aged, evicted, flushed, removed, replaced by a static or EVPN
+ * entry) and every EVPN entry that a frame makes local (MOVED) is an event. Every one of these changes holds the write
+ * lock already, so the ring needs no lock of its own; it is read without any lock (a single-producer single-consumer
+ * ring), because a drain under the write lock would fail every lookup in flight on the lanes. Off by default: each
+ * change then reads one null field, and nothing else. When the ring is full, events are dropped and the next drain
+ * tells the reader to resync (rescan with forEach); a new journal starts that way.
  */
 
 /**
@@ -100,6 +130,8 @@ public final class Fdb {
     public static final int NOT_FOUND = -1;
     /** Remote VTEP id of entries behind a local port rather than a tunnel. */
     public static final int NO_REMOTE = -1;
+    /** Sequence number of an entry that is not an EVPN entry. */
+    public static final long NO_SEQUENCE = -1;
     /** OVS's and ESXi's default: a learned MAC idle for 300 s is forgotten. */
     public static final long DEFAULT_AGING_NANOS = 300_000_000_000L;
     /** Largest capacity: the index needs a power-of-two table of twice as many slots. */
@@ -126,13 +158,15 @@ public final class Fdb {
     private final byte[] types;
     private final long[] lastSeen;
     private final int[] moves;
+    private final int[] sequences;
     private final FdbIndex index;
-    /** Learned and static entries; vNIC entries use the reserve and are not counted. */
+    /** Learned, static and EVPN entries; vNIC entries use the reserve and are not counted. */
     private int size;
 
     private final PortLru lru;
     private final VnicEntries vnics;
     private final long[] aging;
+    /** Per port: its static and EVPN entries (those on no LRU list), so removePort scans only if there are some. */
     private final int[] staticOn;
     private final LaneCounts limitReached;
     private final StampedLock lock = new StampedLock();
@@ -141,6 +175,8 @@ public final class Fdb {
     private long lastMoveKey = -1;
     private int lastMoveFrom;
     private int lastMoveTo;
+    /** Changes of learned entries for the control plane; null (off) until enableJournal. */
+    private volatile FdbJournal journal;
 
     private long learnedTotal;
     private long movedTotal;
@@ -189,6 +225,7 @@ public final class Fdb {
         types = entries.types;
         lastSeen = entries.lastSeen;
         moves = entries.moves;
+        sequences = entries.sequences;
         index = entries.index;
         lru = new PortLru(maxPorts, pool, lastSeen);
         vnics = new VnicEntries(entries, maxPorts);
@@ -247,7 +284,7 @@ public final class Fdb {
         return maxPorts;
     }
 
-    /** Learned and static entries (vNIC MACs are not counted). */
+    /** Learned, static and EVPN entries (vNIC MACs are not counted). */
     public int size() {
         return size;
     }
@@ -351,7 +388,8 @@ public final class Fdb {
      * Learns (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port} ({@link #NO_REMOTE} for other
      * ports), from forwarding lane {@code lane}. A MAC that turns up behind another VTEP of the same tunnel port has
      * moved, as much as one that turns up on another port. A vNIC's MAC is never learned: {@link
-     * LearnOutcome#VNIC_MAC}.
+     * LearnOutcome#VNIC_MAC}. An EVPN entry's MAC from its tunnel port changes nothing ({@link
+     * LearnOutcome#EVPN_ENTRY}); from another port it is a move.
      */
     public LearnOutcome learn(int lane, int vlan, long mac, int port, int remote, int macLimit, long now) {
         long key = key(vlan, mac);
@@ -374,8 +412,9 @@ public final class Fdb {
                                     int seen) {
         if (seen != FdbIndex.NONE) {
             byte type = types[seen];
-            if (type != LEARNED && lock.validate(stamp)) {
-                return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC; // a vNIC's, or marked
+            // An EVPN MAC from its own tunnel port changes nothing; from another port it moves, under the lock below.
+            if (type != LEARNED && (type != EVPN || ports[seen] == port) && lock.validate(stamp)) {
+                return notLearned(type);
             }
         } else if (vnics.ownerPort(key & MacAddress.MASK) != NOT_FOUND) {
             if (lock.validate(stamp)) {
@@ -418,6 +457,7 @@ public final class Fdb {
         id = allocate(key, port, remote, LEARNED, now);
         lru.add(port, id, now);
         learnedTotal++;
+        note(FdbJournal.Kind.LEARNED, id);
         return LearnOutcome.LEARNED;
     }
 
@@ -440,8 +480,8 @@ public final class Fdb {
         int id = index.find(key);
         if (id != FdbIndex.NONE) {
             byte type = types[id];
-            if (type != LEARNED) {
-                return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC;
+            if (type != LEARNED && (type != EVPN || ports[id] == port)) {
+                return notLearned(type);
             }
             if (ports[id] == port && remotes[id] == remote) {
                 return LearnOutcome.REFRESHED;
@@ -466,8 +506,9 @@ public final class Fdb {
 
     private LearnOutcome relearn(int lane, int id, int port, int remote, int macLimit, long now) {
         byte type = types[id];
-        if (type != LEARNED) {
-            return type == STATIC ? LearnOutcome.STATIC_ENTRY : LearnOutcome.VNIC_MAC;
+        boolean evpn = type == EVPN && ports[id] != port; // RFC 7432 §15: the MAC now answers on this side
+        if (type != LEARNED && !evpn) {
+            return notLearned(type);
         }
         int from = ports[id];
         if (from == port && remotes[id] == remote) {
@@ -484,13 +525,18 @@ public final class Fdb {
                 return LearnOutcome.FROZEN;
             }
             case FREEZE -> {
-                moveTo(id, guard.homePort(id), guard.homeRemote(id), now);
+                if (!evpn) { // an EVPN entry stays where the control plane put it
+                    moveTo(id, guard.homePort(id), guard.homeRemote(id), now);
+                }
                 return LearnOutcome.FROZEN;
             }
             case ALLOW -> {
                 lastMoveKey = key;
                 lastMoveFrom = from;
                 lastMoveTo = port;
+                if (evpn) {
+                    learnedInPlace(id, now);
+                }
                 moveTo(id, port, remote, now);
                 moves[id]++;
                 movedTotal++;
@@ -502,6 +548,7 @@ public final class Fdb {
 
     private void moveTo(int id, int port, int remote, long now) {
         int from = ports[id];
+        boolean moved = from != port || remotes[id] != remote;
         if (from != port) {
             lru.remove(from, id);
             lru.add(port, id, now);
@@ -511,12 +558,28 @@ public final class Fdb {
         }
         remotes[id] = remote;
         LONGS.setOpaque(lastSeen, id, now);
+        if (moved) {
+            note(FdbJournal.Kind.MOVED, id);
+        }
     }
 
-    // ---- tools: learned and static entries only
+    /** An EVPN entry becomes a learned entry where it is, on its tunnel port's list, to move from there like one. */
+    private void learnedInPlace(int id, long now) {
+        staticOn[ports[id]]--;
+        types[id] = LEARNED;
+        lru.add(ports[id], id, now);
+    }
+
+    /** Why a frame neither learns nor refreshes an entry of this type: static, EVPN, or a vNIC's MAC (or marked). */
+    private static LearnOutcome notLearned(byte type) {
+        return type == STATIC ? LearnOutcome.STATIC_ENTRY
+            : type == EVPN ? LearnOutcome.EVPN_ENTRY : LearnOutcome.VNIC_MAC;
+    }
+
+    // ---- tools: learned, static and EVPN entries only
 
     /**
-     * The port of the learned or static entry of (vlan, mac), or {@link #NOT_FOUND}. vNIC MACs are not entries here
+     * The port of the learned, static or EVPN entry of (vlan, mac), or {@link #NOT_FOUND}. vNIC MACs are not entries here
      * ({@link #vnicPort}); frames go by {@link #destination}. Never refreshes; takes no lock.
      */
     public int portOf(int vlan, long mac) {
@@ -542,7 +605,7 @@ public final class Fdb {
     }
 
     /**
-     * The id of the learned or static entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort},
+     * The id of the learned, static or EVPN entry of (vlan, mac), or {@link #NOT_FOUND}; read it with {@link #entryPort},
      * {@link #entryIsStatic} and {@link #entryRemote} before the table changes (an id is reused once its entry is
      * gone). For tools and tests; the data path uses {@link #destination}.
      */
@@ -560,7 +623,7 @@ public final class Fdb {
         return ports[entry];
     }
 
-    /** True if the entry was configured (static), false if it was learned. */
+    /** True if the entry was configured (static), false if it was learned or is an EVPN entry. */
     public boolean entryIsStatic(int entry) {
         return base(types[entry]) == STATIC;
     }
@@ -598,11 +661,13 @@ public final class Fdb {
         }
         if (id != FdbIndex.NONE) {
             if (base(types[id]) == LEARNED) {
+                note(FdbJournal.Kind.REMOVED, id);
                 lru.remove(ports[id], id);
                 lastSeen[id] = 0;
                 moves[id] = 0;
             } else {
                 staticOn[ports[id]]--;
+                moves[id] = 0; // an EVPN entry's moves, from when it was learned
             }
             types[id] = (byte) (STATIC | types[id] & OWNED);
             ports[id] = port;
@@ -619,19 +684,131 @@ public final class Fdb {
         return true;
     }
 
-    /** Removes the learned or static entry of (vlan, mac); false if there is none. */
+    /**
+     * Removes the learned or static entry of (vlan, mac); false if there is none. EVPN entries are the control
+     * plane's: {@link #removeEvpn}.
+     */
     public boolean remove(int vlan, long mac) {
         long key = key(vlan, mac);
         long w = lock.writeLock();
         try {
             int id = index.find(key);
-            if (id == FdbIndex.NONE || !FdbEntries.isMacEntry(types[id])) {
+            if (id == FdbIndex.NONE || !FdbEntries.isMacEntry(types[id]) || base(types[id]) == EVPN) {
                 return false;
             }
             release(id);
             return true;
         } finally {
             lock.unlockWrite(w);
+        }
+    }
+
+    // ---- EVPN entries: MACs behind remote VTEPs, installed by the control plane
+
+    /**
+     * Installs (vlan, mac) behind remote VTEP {@code remote} of tunnel port {@code port}, as the EVPN control plane
+     * learned it from a MAC/IP Advertisement route with MAC mobility sequence number {@code sequence} (RFC 7432
+     * §7.7). Replaces a learned or EVPN entry of the key: the control plane has decided where the MAC lives (RFC 7432
+     * §15; it compares sequence numbers, this table does not). Evicts a learned entry if the table is full. False,
+     * and nothing changes, if a static entry or a vNIC owns the key or the table is full of static and EVPN entries.
+     */
+    public boolean addEvpn(int vlan, long mac, int port, int remote, long sequence) {
+        long key = key(vlan, mac);
+        checkPort(port);
+        if (remote < 0 || sequence < 0 || sequence > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("an EVPN entry needs a remote VTEP id >= 0 and a sequence number"
+                + " 0-4294967295 (RFC 7432 §7.7), got remote " + remote + " sequence " + sequence);
+        }
+        long w = lock.writeLock();
+        try {
+            int id = index.find(key);
+            if (vnics.ownerPort(mac) != NOT_FOUND || id != FdbIndex.NONE && types[id] == STATIC) {
+                return false; // a vNIC owns its MAC in every VLAN; the operator's static entry wins
+            }
+            if (id == FdbIndex.NONE) {
+                if (size == capacity && !evictOne()) {
+                    return false;
+                }
+                id = allocate(key, port, remote, EVPN, 0);
+            } else {
+                if (types[id] == LEARNED) {
+                    note(FdbJournal.Kind.REMOVED, id);
+                    lru.remove(ports[id], id);
+                    lastSeen[id] = 0;
+                } else {
+                    staticOn[ports[id]]--; // an EVPN entry
+                }
+                types[id] = EVPN;
+                ports[id] = port;
+                remotes[id] = remote;
+            }
+            sequences[id] = (int) sequence;
+            staticOn[port]++;
+            return true;
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    /** Removes the EVPN entry of (vlan, mac) (its route was withdrawn); false if there is none. */
+    public boolean removeEvpn(int vlan, long mac) {
+        long key = key(vlan, mac);
+        long w = lock.writeLock();
+        try {
+            int id = index.find(key);
+            if (id == FdbIndex.NONE || base(types[id]) != EVPN) {
+                return false;
+            }
+            release(id);
+            return true;
+        } finally {
+            lock.unlockWrite(w);
+        }
+    }
+
+    /** The MAC mobility sequence number of the EVPN entry of (vlan, mac), or {@link #NO_SEQUENCE} if there is none. */
+    public long evpnSequence(int vlan, long mac) {
+        long key = key(vlan, mac);
+        long r = lock.readLock();
+        try {
+            int id = index.find(key);
+            return id == FdbIndex.NONE || base(types[id]) != EVPN ? NO_SEQUENCE : Integer.toUnsignedLong(sequences[id]);
+        } finally {
+            lock.unlockRead(r);
+        }
+    }
+
+    /**
+     * Starts recording the changes of learned entries, for the EVPN control plane, in a ring of {@code capacity}
+     * events ({@link FdbJournal}), replacing any journal enabled before. Off by default: then a change pays one field
+     * read. The first drain asks for a resync.
+     */
+    public void enableJournal(int capacity) {
+        FdbJournal j = new FdbJournal(capacity);
+        long w = lock.writeLock();
+        journal = j;
+        lock.unlockWrite(w);
+    }
+
+    /**
+     * Hands the changes recorded since the last drain to {@code visitor}, oldest first, after a resync if some were
+     * dropped; returns how many. From one thread at a time; takes no lock, so the visitor may call this table.
+     *
+     * @throws IllegalStateException if the journal is off
+     */
+    public int drainJournal(FdbJournal.Visitor visitor) {
+        FdbJournal j = journal;
+        if (j == null) {
+            throw new IllegalStateException("the FDB journal is off: call enableJournal(capacity) first");
+        }
+        return j.drain(visitor);
+    }
+
+    /** Tells the journal, if it is on, of a change to learned entry {@code id}; under the write lock. */
+    private void note(FdbJournal.Kind kind, int id) {
+        FdbJournal j = journal;
+        if (j != null) {
+            j.record(kind, keys[id], ports[id], remotes[id]);
         }
     }
 
@@ -753,7 +930,7 @@ public final class Fdb {
         }
     }
 
-    /** Removes every learned entry (static ones stay); returns how many. */
+    /** Removes every learned entry (static and EVPN ones stay); returns how many. */
     public int flushLearned() {
         long w = lock.writeLock();
         try {
@@ -788,8 +965,8 @@ public final class Fdb {
     }
 
     /**
-     * Removes every entry of one port, static ones and its vNIC MAC too (the port is going away); returns how many
-     * learned and static entries went.
+     * Removes every entry of one port, static and EVPN ones and its vNIC MAC too (the port is going away); returns how
+     * many learned, static and EVPN entries went.
      */
     public int removePort(int port) {
         checkPort(port);
@@ -798,7 +975,7 @@ public final class Fdb {
             vnics.remove(port);
             int removed = flushPortLocked(port);
             for (int id = 0; id < entries.highWater() && staticOn[port] > 0; id++) {
-                if (base(types[id]) == STATIC && ports[id] == port) {
+                if (FdbEntries.isMacEntry(types[id]) && ports[id] == port) { // the learned ones went above
                     release(id);
                     removed++;
                 }
@@ -810,8 +987,8 @@ public final class Fdb {
     }
 
     /**
-     * Removes every entry, learned or static, behind remote VTEP {@code remote} (the VTEP is gone, and its id may
-     * be given to another); returns how many.
+     * Removes every entry, learned, static or EVPN, behind remote VTEP {@code remote} (the VTEP is gone, and its id
+     * may be given to another); returns how many.
      */
     public int removeRemote(int remote) {
         long w = lock.writeLock();
@@ -836,8 +1013,8 @@ public final class Fdb {
     }
 
     /**
-     * Visits every learned and static entry, in no particular order, holding off changes (not lookups or refreshes)
-     * meanwhile. The visitor must not call this table. vNIC MACs: {@link #forEachVnic}.
+     * Visits every learned, static and EVPN entry, in no particular order, holding off changes (not lookups or
+     * refreshes) meanwhile. The visitor must not call this table. vNIC MACs: {@link #forEachVnic}.
      */
     public void forEach(FdbVisitor visitor) {
         long r = lock.readLock();
@@ -847,8 +1024,9 @@ public final class Fdb {
                 if (FdbEntries.isMacEntry(type)) {
                     long key = keys[id];
                     visitor.entry((int) (key >>> 48), key & MacAddress.MASK, ports[id],
-                        type == LEARNED ? FdbEntryType.LEARNED : FdbEntryType.STATIC,
-                        (long) LONGS.getOpaque(lastSeen, id), moves[id], remotes[id]);
+                        type == LEARNED ? FdbEntryType.LEARNED : type == EVPN ? FdbEntryType.EVPN : FdbEntryType.STATIC,
+                        (long) LONGS.getOpaque(lastSeen, id), moves[id], remotes[id],
+                        type == EVPN ? Integer.toUnsignedLong(sequences[id]) : NO_SEQUENCE);
                 }
             }
         } finally {
@@ -878,7 +1056,7 @@ public final class Fdb {
         return true;
     }
 
-    /** A new learned or static entry. */
+    /** A new learned, static or EVPN entry. */
     private int allocate(long key, int port, int remote, byte type, long now) {
         int id = entries.allocate(key, port, remote, type, now);
         guard.reset(id);
@@ -886,10 +1064,11 @@ public final class Fdb {
         return id;
     }
 
-    /** Frees a learned or static entry; a marked one gives its key back to the vNIC's direct entry. */
+    /** Frees a learned, static or EVPN entry; a marked one gives its key back to the vNIC's direct entry. */
     private void release(int id) {
         byte type = types[id];
         if (base(type) == LEARNED) {
+            note(FdbJournal.Kind.REMOVED, id);
             lru.remove(ports[id], id);
         } else {
             staticOn[ports[id]]--;

@@ -2,7 +2,7 @@ package io.vxswitch.forwarding.fdb;
 
 /**
  * The entries of an FDB: a fixed pool of parallel primitive arrays indexed by entry id (key, port, remote VTEP,
- * type, last seen, moves), a stack of free ids, and the index from key to id. Nothing is allocated after
+ * type, last seen, moves, EVPN sequence number), a stack of free ids, and the index from key to id. Nothing is allocated after
  * construction and nothing is boxed. Changed under the FDB's write lock; the FDB reads the columns directly, in
  * optimistic reads too.
  */
@@ -16,7 +16,9 @@ final class FdbEntries {
     static final byte VNIC = 3;
     /** A vNIC's MAC in every VLAN, keyed with {@link #OWNER_VLAN} (an owner entry). */
     static final byte VNIC_OWNER = 4;
-    /** Added to LEARNED or STATIC: the entry's MAC is a local vNIC's, and the vNIC goes first. */
+    /** Installed by the EVPN control plane: a MAC behind a remote VTEP (RFC 7432 MAC/IP Advertisement route). */
+    static final byte EVPN = 5;
+    /** Added to LEARNED, STATIC or EVPN: the entry's MAC is a local vNIC's, and the vNIC goes first. */
     static final byte OWNED = 8;
 
     /** The key VLAN of owner entries: beyond the 12 bits of a VLAN id, so no frame's key is ever one. */
@@ -30,6 +32,11 @@ final class FdbEntries {
     final byte[] types;
     final long[] lastSeen;
     final int[] moves;
+    /**
+     * MAC mobility sequence number of an EVPN entry (RFC 7432 §7.7: four octets, unsigned); a column of its own, not
+     * lastSeen, because a lane's stray refresh of a released id may still write lastSeen.
+     */
+    final int[] sequences;
     final FdbIndex index;
 
     private final int[] freeIds;
@@ -45,6 +52,7 @@ final class FdbEntries {
         types = new byte[pool];
         lastSeen = new long[pool];
         moves = new int[pool];
+        sequences = new int[pool];
         freeIds = new int[pool];
         index = new FdbIndex(keys, pool, hashSecret);
     }
@@ -84,10 +92,13 @@ final class FdbEntries {
         return (byte) (type & ~OWNED);
     }
 
-    /** True for learned and static entries, marked or not: the entries operators add and the table learns. */
+    /**
+     * True for learned, static and EVPN entries, marked or not: the entries the table learns, operators add and the
+     * control plane installs.
+     */
     static boolean isMacEntry(byte type) {
         byte base = base(type);
-        return base == LEARNED || base == STATIC;
+        return base == LEARNED || base == STATIC || base == EVPN;
     }
 
     static long ownerKey(long mac) {

@@ -17,5 +17,10 @@ public enum LearnOutcome {
     /** A flapping MAC frozen on its port by the {@link MacMoveGuard}: the move is refused, the frame dropped. */
     FROZEN,
     /** The MAC of a local vNIC, which owns it in every VLAN: never learned, refreshed or moved by a frame. */
-    VNIC_MAC
+    VNIC_MAC,
+    /**
+     * An EVPN entry holds this (VLAN, MAC) on the tunnel port the frame came in on: the control plane says where the
+     * MAC is, so nothing is refreshed or moved (from another port, it is a move: {@link #MOVED}).
+     */
+    EVPN_ENTRY
 }

@@ -77,6 +77,7 @@ public final class TraceText implements TraceSink {
                 case LIMIT_REACHED -> "at limit";
                 case FROZEN -> "frozen";
                 case VNIC_MAC -> "is a vNIC's MAC";
+                case EVPN_ENTRY -> "is an EVPN entry behind a remote VTEP of port " + in.name() + ": unchanged";
             } + (trace.isProbe() ? " (probe: FDB unchanged)" : ""));
         }
     }

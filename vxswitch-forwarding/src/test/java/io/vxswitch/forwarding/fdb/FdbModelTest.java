@@ -22,13 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Model-based test: random sequences of operations run against the FDB and against a plain {@link HashMap}, and after
  * every step lookups, size, per-port counts, the visited entries, the next expiry and the stats must agree. A tiny
- * key space, a tiny table and short aging times make refreshes, moves, limits, evictions and expiry all common.
+ * key space, a tiny table and short aging times make refreshes, moves, limits, evictions and expiry all common. EVPN
+ * entries come and go too, and a reader of the change journal (with a tiny ring, so it overflows) must know exactly
+ * the learned MACs after every step.
  */
 class FdbModelTest {
     private static final int PORTS = 4;
     private static final int[] VLANS = {0, 7, 4095};
     private static final long[] MACS = {0x0L, 0x02_00_00_00_00_01L, 0x02_00_00_00_00_02L, 0x02_00_00_00_00_03L,
         0xFE_FF_FF_FF_FF_FEL};
+    /** Remote VTEP ids: -1 is a local port's. */
+    private static final int[] REMOTES = {Fdb.NO_REMOTE, 0, 1};
 
     @Property(tries = 400)
     void the_fdb_agrees_with_a_map_model_after_every_step(@ForAll("chains") ActionChain<Harness> chain) {
@@ -37,12 +41,22 @@ class FdbModelTest {
 
     @Provide
     Arbitrary<ActionChain<Harness>> chains() {
-        return Arbitraries.integers().between(1, 10).flatMap(capacity ->
-            ActionChain.startWith(() -> new Harness(capacity))
-                .withAction(6, action(Combinators.combine(vlans(), macs(), ports(), limits(), steps())
-                    .as((vlan, mac, port, limit, dt) -> Transformer.mutate(
-                        "learn vlan " + vlan + " mac " + Long.toHexString(mac) + " on p" + port + " limit " + limit
-                            + " after " + dt, h -> h.learn(vlan, mac, port, limit, dt)))))
+        return Combinators.combine(Arbitraries.integers().between(1, 10), Arbitraries.integers().between(1, 8))
+            .flatAs((capacity, journal) ->
+            ActionChain.startWith(() -> new Harness(capacity, journal))
+                .withAction(6, action(Combinators.combine(vlans(), macs(), ports(), remotes(), limits(), steps())
+                    .as((vlan, mac, port, remote, limit, dt) -> Transformer.mutate(
+                        "learn vlan " + vlan + " mac " + Long.toHexString(mac) + " on p" + port + " remote " + remote
+                            + " limit " + limit + " after " + dt, h -> h.learn(vlan, mac, port, remote, limit, dt)))))
+                .withAction(2, action(Combinators.combine(vlans(), macs(), ports(), remotes(), sequences())
+                    .as((vlan, mac, port, remote, seq) -> Transformer.mutate("evpn vlan " + vlan + " mac "
+                        + Long.toHexString(mac) + " on p" + port + " remote " + Math.max(0, remote) + " seq " + seq,
+                        h -> h.addEvpn(vlan, mac, port, Math.max(0, remote), seq)))))
+                .withAction(1, action(Combinators.combine(vlans(), macs()).as((vlan, mac) ->
+                    Transformer.mutate("remove evpn vlan " + vlan + " mac " + Long.toHexString(mac),
+                        h -> h.removeEvpn(vlan, mac)))))
+                .withAction(1, action(Arbitraries.integers().between(0, 1).map(remote ->
+                    Transformer.mutate("remove remote " + remote, h -> h.removeRemote(remote)))))
                 .withAction(2, action(Combinators.combine(vlans(), macs(), ports()).as((vlan, mac, port) ->
                     Transformer.mutate("static vlan " + vlan + " mac " + Long.toHexString(mac) + " on p" + port,
                         h -> h.addStatic(vlan, mac, port)))))
@@ -75,6 +89,14 @@ class FdbModelTest {
         return Arbitraries.of(MACS[0], MACS[1], MACS[2], MACS[3], MACS[4]);
     }
 
+    private static Arbitrary<Integer> remotes() {
+        return Arbitraries.of(REMOTES[0], REMOTES[1], REMOTES[2]);
+    }
+
+    private static Arbitrary<Long> sequences() {
+        return Arbitraries.of(0L, 1L, 0xFFFF_FFFFL);
+    }
+
     private static Arbitrary<Integer> ports() {
         return Arbitraries.integers().between(0, PORTS - 1);
     }
@@ -92,16 +114,22 @@ class FdbModelTest {
     /** One entry of the model; {@code touched} orders learned entries by recency, like the FDB's LRU lists. */
     private static final class Entry {
         int port;
-        boolean isStatic;
+        int remote = Fdb.NO_REMOTE;
+        FdbEntryType type;
         long lastSeen;
         int moves;
         long touched;
+        long sequence = Fdb.NO_SEQUENCE;
 
-        Entry(int port, boolean isStatic, long lastSeen, long touched) {
+        Entry(int port, FdbEntryType type, long lastSeen, long touched) {
             this.port = port;
-            this.isStatic = isStatic;
+            this.type = type;
             this.lastSeen = lastSeen;
             this.touched = touched;
+        }
+
+        boolean learned() {
+            return type == FdbEntryType.LEARNED;
         }
     }
 
@@ -117,10 +145,34 @@ class FdbModelTest {
         private long aged;
         private long evicted;
         private long limitReached;
+        /** The learned MACs as a reader of the journal knows them: key to "port remote". */
+        private final Map<Long, String> journalled = new HashMap<>();
+        private final FdbJournal.Visitor reader = new FdbJournal.Visitor() {
+            @Override
+            public void resync() {
+                journalled.clear();
+                fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) -> {
+                    if (type == FdbEntryType.LEARNED) {
+                        journalled.put(key(vlan, mac), port + " " + remote);
+                    }
+                });
+            }
 
-        Harness(int capacity) {
+            @Override
+            public void event(FdbJournal.Kind kind, int vlan, long mac, int port, int remote) {
+                if (kind == FdbJournal.Kind.REMOVED) {
+                    assertThat(journalled.remove(key(vlan, mac))).as("removed where it was").isEqualTo(port + " " + remote);
+                } else {
+                    journalled.put(key(vlan, mac), port + " " + remote);
+                }
+            }
+        };
+
+        Harness(int capacity, int journal) {
             this.capacity = capacity;
             this.fdb = new Fdb(capacity, PORTS, 0x5eedL * capacity);
+            fdb.setMacMoveGuard(new MacMoveGuard.Options(Integer.MAX_VALUE, 1, 0)); // moves are never flaps here
+            fdb.enableJournal(journal);
             for (int port = 0; port < PORTS; port++) {
                 aging[port] = 100;
                 fdb.setAging(port, 100);
@@ -132,23 +184,28 @@ class FdbModelTest {
             return "FDB of capacity " + capacity + " at time " + now + ": " + model.size() + " entries";
         }
 
-        void learn(int vlan, long mac, int port, int limit, long dt) {
+        void learn(int vlan, long mac, int port, int remote, int limit, long dt) {
             now += dt;
             long key = key(vlan, mac);
             Entry e = model.get(key);
             List<Long> victims = List.of();
             LearnOutcome expected;
-            if (e != null && e.isStatic) {
+            if (e != null && e.type == FdbEntryType.STATIC) {
                 expected = LearnOutcome.STATIC_ENTRY;
-            } else if (e != null && e.port == port) {
+            } else if (e != null && e.type == FdbEntryType.EVPN && e.port == port) {
+                expected = LearnOutcome.EVPN_ENTRY;
+            } else if (e != null && e.port == port && e.remote == remote) {
                 e.lastSeen = now;
                 e.touched = ++clock;
                 expected = LearnOutcome.REFRESHED;
-            } else if (learnedOn(port) >= limit) {
+            } else if ((e == null || e.port != port) && learnedOn(port) >= limit) {
                 limitReached++;
                 expected = LearnOutcome.LIMIT_REACHED;
             } else if (e != null) {
+                e.type = FdbEntryType.LEARNED;
+                e.sequence = Fdb.NO_SEQUENCE;
                 e.port = port;
+                e.remote = remote;
                 e.lastSeen = now;
                 e.touched = ++clock;
                 e.moves++;
@@ -159,15 +216,57 @@ class FdbModelTest {
                 if (model.size() == capacity && victims.isEmpty()) {
                     expected = LearnOutcome.TABLE_FULL;
                 } else {
-                    model.put(key, new Entry(port, false, now, ++clock));
+                    Entry added = new Entry(port, FdbEntryType.LEARNED, now, ++clock);
+                    added.remote = remote;
+                    model.put(key, added);
                     learned++;
                     expected = LearnOutcome.LEARNED;
                 }
             }
-            assertThat(fdb.learn(vlan, mac, port, limit, now)).isEqualTo(expected);
+            assertThat(fdb.learn(vlan, mac, port, remote, limit, now)).isEqualTo(expected);
             if (expected == LearnOutcome.LEARNED) {
                 applyEviction(victims);
             }
+        }
+
+        void addEvpn(int vlan, long mac, int port, int remote, long sequence) {
+            long key = key(vlan, mac);
+            Entry e = model.get(key);
+            List<Long> victims = List.of();
+            boolean expected = true;
+            if (e != null && e.type == FdbEntryType.STATIC) {
+                expected = false;
+            } else if (e == null) {
+                victims = model.size() == capacity ? evictionCandidates() : List.of();
+                expected = model.size() < capacity || !victims.isEmpty();
+                e = expected ? new Entry(port, FdbEntryType.EVPN, 0, 0) : null;
+            }
+            if (e != null && expected) {
+                e.type = FdbEntryType.EVPN;
+                e.port = port;
+                e.remote = remote;
+                e.lastSeen = 0;
+                e.sequence = sequence;
+            }
+            assertThat(fdb.addEvpn(vlan, mac, port, remote, sequence)).isEqualTo(expected);
+            if (expected) {
+                applyEviction(victims);
+                model.put(key, e);
+            }
+        }
+
+        void removeEvpn(int vlan, long mac) {
+            Entry e = model.get(key(vlan, mac));
+            boolean expected = e != null && e.type == FdbEntryType.EVPN;
+            if (expected) {
+                model.remove(key(vlan, mac));
+            }
+            assertThat(fdb.removeEvpn(vlan, mac)).isEqualTo(expected);
+        }
+
+        void removeRemote(int remote) {
+            int expected = removeWhere(e -> e.remote == remote);
+            assertThat(fdb.removeRemote(remote)).isEqualTo(expected);
         }
 
         void addStatic(int vlan, long mac, int port) {
@@ -176,15 +275,17 @@ class FdbModelTest {
             List<Long> victims = List.of();
             boolean expected = true;
             if (e != null) {
-                e.isStatic = true;
+                e.type = FdbEntryType.STATIC;
                 e.port = port;
+                e.remote = Fdb.NO_REMOTE;
                 e.lastSeen = 0;
                 e.moves = 0;
+                e.sequence = Fdb.NO_SEQUENCE;
             } else {
                 victims = model.size() == capacity ? evictionCandidates() : List.of();
                 expected = model.size() < capacity || !victims.isEmpty();
                 if (expected) {
-                    model.put(key, new Entry(port, true, 0, 0));
+                    model.put(key, new Entry(port, FdbEntryType.STATIC, 0, 0));
                 }
             }
             assertThat(fdb.addStatic(vlan, mac, port)).isEqualTo(expected);
@@ -194,13 +295,17 @@ class FdbModelTest {
         }
 
         void remove(int vlan, long mac) {
-            boolean expected = model.remove(key(vlan, mac)) != null;
+            Entry e = model.get(key(vlan, mac));
+            boolean expected = e != null && e.type != FdbEntryType.EVPN; // EVPN entries go by removeEvpn only
+            if (expected) {
+                model.remove(key(vlan, mac));
+            }
             assertThat(fdb.remove(vlan, mac)).isEqualTo(expected);
         }
 
         void expire(long dt) {
             now += dt;
-            int expected = removeWhere(e -> !e.isStatic && now - e.lastSeen >= aging[e.port]);
+            int expected = removeWhere(e -> e.learned() && now - e.lastSeen >= aging[e.port]);
             aged += expected;
             assertThat(fdb.expire(now)).isEqualTo(expected);
         }
@@ -211,7 +316,7 @@ class FdbModelTest {
         }
 
         void flushPort(int port) {
-            int expected = removeWhere(e -> !e.isStatic && e.port == port);
+            int expected = removeWhere(e -> e.learned() && e.port == port);
             assertThat(fdb.flushPort(port)).isEqualTo(expected);
         }
 
@@ -221,7 +326,7 @@ class FdbModelTest {
         }
 
         void flushLearned() {
-            int expected = removeWhere(e -> !e.isStatic);
+            int expected = removeWhere(Entry::learned);
             assertThat(fdb.flushLearned()).isEqualTo(expected);
         }
 
@@ -232,6 +337,8 @@ class FdbModelTest {
                     Entry e = model.get(key(vlan, mac));
                     assertThat(fdb.portOf(vlan, mac)).as("lookup vlan %d mac %x", vlan, mac)
                         .isEqualTo(e == null ? Fdb.NOT_FOUND : e.port);
+                    assertThat(fdb.evpnSequence(vlan, mac)).as("sequence vlan %d mac %x", vlan, mac)
+                        .isEqualTo(e == null ? Fdb.NO_SEQUENCE : e.sequence);
                 }
             }
             for (int port = 0; port < PORTS; port++) {
@@ -240,16 +347,23 @@ class FdbModelTest {
             assertThat(fdb.stats())
                 .isEqualTo(new FdbStats(model.size(), capacity, learned, moved, aged, evicted, limitReached, 0, 0));
             Map<Long, String> visited = new HashMap<>();
-            fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) ->
-                assertThat(visited.put(key(vlan, mac), port + " " + type + " " + lastSeen + " " + moves)).isNull());
+            fdb.forEach((vlan, mac, port, type, lastSeen, moves, remote) -> assertThat(visited.put(key(vlan, mac),
+                port + " " + remote + " " + type + " " + lastSeen + " " + moves)).isNull());
             Map<Long, String> expected = new HashMap<>();
             model.forEach((key, e) -> expected.put(key,
-                e.port + " " + (e.isStatic ? FdbEntryType.STATIC : FdbEntryType.LEARNED) + " " + e.lastSeen + " "
-                    + e.moves));
+                e.port + " " + e.remote + " " + e.type + " " + e.lastSeen + " " + e.moves));
             assertThat(visited).isEqualTo(expected);
-            long nextExpiry = model.values().stream().filter(e -> !e.isStatic)
+            long nextExpiry = model.values().stream().filter(Entry::learned)
                 .mapToLong(e -> e.lastSeen + aging[e.port]).min().orElse(Long.MAX_VALUE);
             assertThat(fdb.nextExpiry()).isEqualTo(nextExpiry);
+            fdb.drainJournal(reader);
+            Map<Long, String> local = new HashMap<>();
+            model.forEach((key, e) -> {
+                if (e.learned()) {
+                    local.put(key, e.port + " " + e.remote);
+                }
+            });
+            assertThat(journalled).as("the learned MACs, from the journal").isEqualTo(local);
         }
 
         /**
@@ -265,7 +379,7 @@ class FdbModelTest {
             for (int port = 0; port < PORTS; port++) {
                 if (most > 0 && learnedOn(port) == most) {
                     int p = port;
-                    model.entrySet().stream().filter(en -> !en.getValue().isStatic && en.getValue().port == p)
+                    model.entrySet().stream().filter(en -> en.getValue().learned() && en.getValue().port == p)
                         .min((x, y) -> Long.compare(x.getValue().touched, y.getValue().touched))
                         .ifPresent(en -> candidates.add(en.getKey()));
                 }
@@ -285,7 +399,7 @@ class FdbModelTest {
         }
 
         private int learnedOn(int port) {
-            return (int) model.values().stream().filter(e -> !e.isStatic && e.port == port).count();
+            return (int) model.values().stream().filter(e -> e.learned() && e.port == port).count();
         }
 
         private int removeWhere(Predicate<Entry> condition) {
