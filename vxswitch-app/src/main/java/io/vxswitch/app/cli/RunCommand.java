@@ -69,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
         for (String line : hs.summary()) {
             log(out, line);
         }
+        if (hs.evpnSummary() != null) {
+            log(out, hs.evpnSummary());
+        }
         ApiServer api = startApi(cfg, hs, out);
         Thread stopper = new Thread(() -> {
             log(out, "stopping: removing devices");

@@ -1,5 +1,8 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.evpn.EvpnSpeaker;
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.dataplane.Dataplane;
@@ -27,6 +30,7 @@ final class LoopAccess implements ManagedSwitch {
     private final Dataplane dataplane;
     private final List<TunnelInfo> tunnels;
     private Reconfigurer reconfigurer;
+    private volatile EvpnSpeaker evpn;
 
     LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
         this.sw = sw;
@@ -36,6 +40,27 @@ final class LoopAccess implements ManagedSwitch {
 
     void reconfigurer(Reconfigurer r) {
         this.reconfigurer = r;
+    }
+
+    void evpn(EvpnSpeaker speaker) {
+        this.evpn = speaker;
+    }
+
+    @Override
+    public boolean evpnEnabled() {
+        return evpn != null;
+    }
+
+    @Override
+    public List<NeighborView> bgpNeighbors() {
+        EvpnSpeaker e = evpn;
+        return e == null ? List.of() : e.neighbors();
+    }
+
+    @Override
+    public List<RouteView> evpnRoutes() {
+        EvpnSpeaker e = evpn;
+        return e == null ? List.of() : e.routes();
     }
 
     @Override
