@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.counters.CounterDescriptor;
@@ -35,10 +37,23 @@ import java.util.TreeMap;
  * {@link #snapshot} taken on the switch loop, so all series of a scrape describe the same instant. Counters come
  * from the switch's counter registry, each a series of the family its descriptor names, labelled as the family
  * says: this class knows no counter, so one added to a descriptor enum is exported as it is described. What is not
- * a count (a port being up, the FDB's size, flood lists) is read off the switch and its tunnels as gauges.
+ * a count (a port being up, the FDB's size, flood lists) is read off the switch and its tunnels as gauges. With
+ * EVPN, the BGP sessions and EVPN routes are added from the speaker's views, asked after the switch loop's visit
+ * (they live on the speaker's thread, not the loop).
  */
 public final class Metrics {
     private Metrics() {
+    }
+
+    /** One scrape: the switch's series (one visit to its loop) and, with EVPN, the control plane's. */
+    public static MetricSnapshots scrape(ManagedSwitch sw) {
+        List<MetricSnapshot> out = new ArrayList<>();
+        sw.call(s -> snapshot(s, sw)).forEach(out::add);
+        if (sw.evpnEnabled()) {
+            addBgp(sw.bgpNeighbors(), out);
+            addEvpnRoutes(sw.evpnRoutes(), out);
+        }
+        return new MetricSnapshots(out);
     }
 
     /** Builds every series from the switch's state; runs inside {@link ManagedSwitch#call}. */
@@ -120,6 +135,52 @@ public final class Metrics {
         out.add(known.build());
     }
 
+    private static void addBgp(List<NeighborView> neighbors, List<MetricSnapshot> out) {
+        GaugeSnapshot.Builder established = GaugeSnapshot.builder().name("vxswitch_bgp_session_established")
+            .help("1 if the BGP session with the neighbor is Established.");
+        GaugeSnapshot.Builder received = GaugeSnapshot.builder().name("vxswitch_bgp_routes_received")
+            .help("EVPN routes received from the neighbor and valid now.");
+        CounterSnapshot.Builder transitions = CounterSnapshot.builder().name("vxswitch_bgp_established_transitions")
+            .help("Times the session reached Established (more than 1: it flapped).");
+        CounterSnapshot.Builder messages = CounterSnapshot.builder().name("vxswitch_bgp_messages")
+            .help("BGP messages received (in) from and sent (out) to the neighbor.");
+        CounterSnapshot.Builder updates = CounterSnapshot.builder().name("vxswitch_bgp_updates")
+            .help("BGP UPDATE messages received (in) from and sent (out) to the neighbor.");
+        for (NeighborView n : neighbors) {
+            String neighbor = n.address();
+            established.dataPoint(gauge("Established".equals(n.state()) ? 1 : 0, "neighbor", neighbor));
+            received.dataPoint(gauge(n.routesReceived(), "neighbor", neighbor));
+            transitions.dataPoint(counter(n.establishedTransitions(), "neighbor", neighbor));
+            messages.dataPoint(counter(n.messagesIn(), "neighbor", neighbor, "direction", "in"));
+            messages.dataPoint(counter(n.messagesOut(), "neighbor", neighbor, "direction", "out"));
+            updates.dataPoint(counter(n.updatesIn(), "neighbor", neighbor, "direction", "in"));
+            updates.dataPoint(counter(n.updatesOut(), "neighbor", neighbor, "direction", "out"));
+        }
+        out.add(established.build());
+        out.add(received.build());
+        out.add(transitions.build());
+        out.add(messages.build());
+        out.add(updates.build());
+    }
+
+    /** Routes in use by type and origin; every pair is a series, 0 included, so a rate or an alert has one. */
+    private static void addEvpnRoutes(List<RouteView> routes, List<MetricSnapshot> out) {
+        int[][] counts = new int[2][2]; // [type 2, type 3][local, remote]
+        for (RouteView r : routes) {
+            if (r.type() == 2 || r.type() == 3) {
+                counts[r.type() - 2]["local".equals(r.source()) ? 0 : 1]++;
+            }
+        }
+        GaugeSnapshot.Builder g = GaugeSnapshot.builder().name("vxswitch_evpn_routes")
+            .help("EVPN routes in use: originated here (local) or received and selected (remote), by route type"
+                + " (2: MAC/IP, 3: inclusive multicast).");
+        for (int type = 2; type <= 3; type++) {
+            g.dataPoint(gauge(counts[type - 2][0], "type", Integer.toString(type), "source", "local"));
+            g.dataPoint(gauge(counts[type - 2][1], "type", Integer.toString(type), "source", "remote"));
+        }
+        out.add(g.build());
+    }
+
     /** The text format Prometheus scrapes (version 0.0.4). */
     public static byte[] text(MetricSnapshots snapshots) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -133,6 +194,10 @@ public final class Metrics {
 
     public static String contentType() {
         return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+
+    private static CounterDataPointSnapshot counter(double value, String... labels) {
+        return CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
     }
 
     private static GaugeDataPointSnapshot gauge(double value, String... labels) {

@@ -113,7 +113,7 @@ final class SwitchRoutes {
         }
     }
 
-    private static int intParam(Context ctx, String name, int min, int max, int otherwise) {
+    static int intParam(Context ctx, String name, int min, int max, int otherwise) {
         String text = ctx.queryParam(name);
         if (text == null) {
             return otherwise;

@@ -1,5 +1,7 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.DeviceCounter;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Switch;
@@ -93,6 +95,48 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Whether it plays a switch with the BGP-EVPN control plane, whose views are the samples below. */
+    volatile boolean evpn;
+
+    /** Two route reflectors: one up for an hour, one never reached. */
+    static final List<NeighborView> NEIGHBORS = List.of(
+        new NeighborView("192.0.2.11", 65000, "Established", 3723, 3, 2, 42, 40, 5, 3, 1, "", ""),
+        new NeighborView("192.0.2.12", 65000, "Active", 0, 0, 0, 0, 0, 0, 0, 0,
+            "connect failed: Connection refused", ""));
+
+    /** VNI 119: this switch's VTEP and a MAC of vm1, a remote VTEP and a MAC that moved there once; VNI 120: a VTEP. */
+    static final List<RouteView> ROUTES = List.of(
+        new RouteView(2, 119, "192.0.2.1:119", "[2]:[0]:[48]:[00:50:56:00:00:01]", "192.0.2.1",
+            List.of("RT:65000:119", "ET:8"), -1, "local"),
+        new RouteView(3, 119, "192.0.2.1:119", "[3]:[0]:[32]:[192.0.2.1]", "192.0.2.1",
+            List.of("RT:65000:119", "ET:8"), -1, "local"),
+        new RouteView(2, 119, "192.0.2.2:119", "[2]:[0]:[48]:[52:54:00:00:00:07]:[32]:[10.0.0.7]", "192.0.2.2",
+            List.of("RT:65000:119"), 1, "192.0.2.11"),
+        new RouteView(3, 119, "192.0.2.2:119", "[3]:[0]:[32]:[192.0.2.2]", "192.0.2.2", List.of("RT:65000:119"), -1,
+            "192.0.2.11"),
+        new RouteView(3, 120, "192.0.2.2:120", "[3]:[0]:[32]:[192.0.2.2]", "192.0.2.2", List.of("RT:65000:120"), -1,
+            "192.0.2.11"));
+
+    @Override
+    public boolean evpnEnabled() {
+        return evpn;
+    }
+
+    /** The threads the control plane's views were asked on: the daemon answers them on the speaker's, not the loop. */
+    final java.util.Set<String> evpnAskedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public List<NeighborView> bgpNeighbors() {
+        evpnAskedOn.add(Thread.currentThread().getName());
+        return evpn ? NEIGHBORS : List.of();
+    }
+
+    @Override
+    public List<RouteView> evpnRoutes() {
+        evpnAskedOn.add(Thread.currentThread().getName());
+        return evpn ? ROUTES : List.of();
     }
 
     @Override
