@@ -73,6 +73,7 @@ class EvpnFabricIT extends LabIT {
             fabric::state);
         Daemon b = Daemon.start(lab, f.hostB, YAML.formatted("hostB", "vm2", "02:00:00:00:00:02", "192.0.2.2",
             "192.0.2.2"));
+        lab.vmOnTap("vm2b", f.hostB, "vm2", "10.0.0.2/24", "02:00:00:00:00:02"); // the VM on the new daemon's tap
         frr.awaitRemoteVtep(119, "192.0.2.2", CONVERGE);
         assertThat(f.vm3.pingsWithin("10.0.0.2", CONVERGE)).as("vm3 reaches vm2 again" + fabric.state()).isTrue();
         assertThat(b.stop()).doesNotContain("Exception");
