@@ -1,9 +1,17 @@
 package io.vxswitch.forwarding;
 
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.MetricFamily;
+
 import java.util.Locale;
 
-/** Why the switch dropped a frame (or withheld one copy of it). Each has a per-port counter. */
-public enum DropReason {
+/**
+ * Why the switch dropped a frame (or withheld one copy of it). Each is a per-port counter: shown by its
+ * {@link #counterName} in the API and the CLI, and as the {@code reason} of {@code vxswitch_port_drops}.
+ */
+public enum DropReason implements CounterDescriptor {
     MALFORMED("frame could not be parsed"),
     PORT_DOWN("ingress port is down"),
     VLAN_NOT_ALLOWED("the port group does not carry this VLAN"),
@@ -33,5 +41,30 @@ public enum DropReason {
     /** Lower-case name used in counters and metrics, e.g. {@code forged_transmit}. */
     public String counterName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String key() {
+        return counterName();
+    }
+
+    @Override
+    public CounterScope scope() {
+        return CounterScope.PORT;
+    }
+
+    @Override
+    public CounterKind kind() {
+        return CounterKind.DROP;
+    }
+
+    @Override
+    public MetricFamily family() {
+        return PortMetrics.DROPS;
+    }
+
+    @Override
+    public String familyLabel() {
+        return counterName();
     }
 }

@@ -1,5 +1,6 @@
 package io.vxswitch.forwarding;
 
+import io.vxswitch.forwarding.counters.CounterLane;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.LearnOutcome;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
@@ -44,7 +45,7 @@ final class ForwardingPipeline extends LanePadding {
     /** Per-port mark of the frame that last added it, so each port gets at most one copy. */
     private final int[] addedFor;
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
-    private final PortCounters probeCounters = new PortCounters();
+    private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
     /** Remote VTEP of the destination found by {@link #knownPort}; a field so the lookup returns two values free. */
     private int knownRemote;
@@ -67,13 +68,13 @@ final class ForwardingPipeline extends LanePadding {
             throw new IllegalArgumentException("no such ingress port on switch '" + sw.name() + "'");
         }
         d.reset();
-        PortCounters rx = probe ? probeCounters : in.counters(lane); // a probe counts into a scratch set
-        rx.countRx(length);
+        CounterLane rx = probe ? probeCounters : in.counters(lane); // a probe counts into a scratch set
+        PortCounters.countRx(rx, length);
         FrameMeta f = d.frame;
         Malformation m = FrameParser.parse(s, offset, length, f);
         t.received(in.id(), s, offset, length);
         if (m != Malformation.NONE) {
-            rx.countMalformed(m);
+            PortCounters.countMalformed(rx, m);
             drop(d, rx, DropReason.MALFORMED, t);
             return;
         }
@@ -141,7 +142,7 @@ final class ForwardingPipeline extends LanePadding {
         }
         Port[] ports = sw.portTable();
         for (int i = 0; i < d.egressCount && !probe; i++) {
-            ports[d.egressPort(i)].counters(lane).countTx(d.egressLength(i));
+            PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
     }
@@ -284,7 +285,7 @@ final class ForwardingPipeline extends LanePadding {
             return DropReason.VLAN_NOT_ALLOWED;
         }
         if (p.isVnic() && p.effectiveMac != p.configuredMac && !p.portGroup.policy.security().macChanges()) {
-            p.counters(lane).countDrop(DropReason.MAC_CHANGED);
+            PortCounters.countDrop(p.counters(lane), DropReason.MAC_CHANGED);
             t.withheld(q, DropReason.MAC_CHANGED);
             return DropReason.MAC_CHANGED;
         }
@@ -317,10 +318,10 @@ final class ForwardingPipeline extends LanePadding {
         }
     }
 
-    private static void drop(ForwardingDecision d, PortCounters rx, DropReason reason, TraceSink t) {
+    private static void drop(ForwardingDecision d, CounterLane rx, DropReason reason, TraceSink t) {
         d.dropReason = reason;
         d.egressCount = 0;
-        rx.countDrop(reason);
+        PortCounters.countDrop(rx, reason);
         t.dropped(reason);
     }
 }

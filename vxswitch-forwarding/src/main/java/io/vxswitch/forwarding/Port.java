@@ -1,5 +1,10 @@
 package io.vxswitch.forwarding;
 
+import io.vxswitch.forwarding.counters.CounterInstance;
+import io.vxswitch.forwarding.counters.CounterLane;
+import io.vxswitch.forwarding.counters.CounterRegistry;
+import io.vxswitch.forwarding.counters.CounterSet;
+import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.packet.MacAddress;
 
 /**
@@ -13,17 +18,21 @@ public final class Port {
     private final int id;
     private final String name;
     private final PortKind kind;
-    /** One set per forwarding lane, so that lanes never write the same counter. */
-    private final PortCounters[] lanes;
+    /** The port's counters, a row per forwarding lane, so that lanes never write the same counter. */
+    private final CounterSet counters;
+    private final CounterLane[] lanes;
+    /** The counters' place in the switch's registry, given up when the port is removed. */
+    CounterRegistry.Registration registration;
     PortGroup portGroup;
     final long configuredMac;
     long effectiveMac;
     boolean up = true;
 
     Port(int id, String name, PortKind kind, PortGroup portGroup, long mac, int laneCount) {
-        this.lanes = new PortCounters[laneCount];
+        this.counters = PortCounters.newSet(laneCount);
+        this.lanes = new CounterLane[laneCount];
         for (int i = 0; i < laneCount; i++) {
-            lanes[i] = new PortCounters();
+            lanes[i] = counters.writer(i);
         }
         this.id = id;
         this.name = name;
@@ -78,22 +87,25 @@ public final class Port {
         return up;
     }
 
-    /**
-     * The port's counters: with one forwarding lane its live set, with several a new sum of the lanes' sets.
-     */
-    public PortCounters counters() {
-        if (lanes.length == 1) {
-            return lanes[0];
-        }
-        PortCounters sum = new PortCounters();
-        for (PortCounters c : lanes) {
-            sum.add(c);
-        }
-        return sum;
+    /** How the counter registry names this port. */
+    public CounterInstance counterInstance() {
+        return CounterInstance.port(name, kind.label());
     }
 
-    /** The set lane {@code lane} writes. */
-    PortCounters counters(int lane) {
+    /**
+     * The switch's own counters of this port, every lane's added up now (its devices' are in the registry:
+     * {@link Switch#counters}).
+     */
+    public CounterValues counters() {
+        return CounterValues.of(counters, 0, counterInstance());
+    }
+
+    CounterSet counterSet() {
+        return counters;
+    }
+
+    /** The row lane {@code lane} counts into. */
+    CounterLane counters(int lane) {
         return lanes[lane];
     }
 

@@ -1,5 +1,7 @@
 package io.vxswitch.forwarding;
 
+import io.vxswitch.forwarding.counters.CounterInstance;
+import io.vxswitch.forwarding.counters.CounterRegistry;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
@@ -39,6 +41,8 @@ public final class Switch {
     private int promiscuousPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
     private final MacMoveLog macMoveLog = new MacMoveLog(this, MacMoveLog.DEFAULT_INTERVAL_NANOS);
+    /** Every counter of this switch, its ports', its tunnels' and its devices': what every reader reads. */
+    private final CounterRegistry counters = new CounterRegistry();
 
     public Switch(SwitchOptions options) {
         this.options = options;
@@ -50,6 +54,8 @@ public final class Switch {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new ForwardingLane(this, i);
         }
+        counters.poll(List.of(FdbCounter.values()), CounterInstance.SWITCH,
+            () -> FdbCounter.values(fdb.stats()));
     }
 
     public String name() {
@@ -58,6 +64,14 @@ public final class Switch {
 
     public SwitchOptions options() {
         return options;
+    }
+
+    /**
+     * The counter registry of this switch: its ports' and FDB's counters from the start, and whatever its drivers
+     * register (tunnels, devices). Read it with {@link CounterRegistry#read}, from any thread.
+     */
+    public CounterRegistry counters() {
+        return counters;
     }
 
     // ---- port groups
@@ -150,6 +164,7 @@ public final class Switch {
         Port p = new Port(id, name, kind, pg, mac, lanes.length);
         ports[id] = p;
         portsByName.put(name, p);
+        p.registration = counters.register(p.counterSet(), p.counterInstance());
         portScanEnd = Math.max(portScanEnd, id + 1);
         applyAging(p);
         countPromiscuousPorts();
@@ -161,6 +176,7 @@ public final class Switch {
         Port p = requirePort(name);
         ports[p.id()] = null;
         portsByName.remove(name);
+        p.registration.close();
         fdb.removePort(p.id());
         while (portScanEnd > 0 && ports[portScanEnd - 1] == null) {
             portScanEnd--;

@@ -83,6 +83,6 @@ final class SwitchFixture {
     }
 
     long drops(String port, DropReason reason) {
-        return sw.port(port).counters().drops(reason);
+        return sw.port(port).counters().get(reason);
     }
 }

@@ -92,10 +92,10 @@ class VdsForwardingTest {
     @Test
     void counters_follow_each_frame() {
         f.send("vm1", untagged(BROADCAST, VM1));
-        assertThat(f.sw.port("vm1").counters().rxFrames()).isEqualTo(1);
-        assertThat(f.sw.port("vm1").counters().rxBytes()).isEqualTo(60);
-        assertThat(f.sw.port("uplink1").counters().txBytes()).isEqualTo(64);
-        assertThat(f.sw.port("vm2").counters().txFrames()).isEqualTo(1);
+        assertThat(f.sw.port("vm1").counters().get(PortCounter.RX_FRAMES)).isEqualTo(1);
+        assertThat(f.sw.port("vm1").counters().get(PortCounter.RX_BYTES)).isEqualTo(60);
+        assertThat(f.sw.port("uplink1").counters().get(PortCounter.TX_BYTES)).isEqualTo(64);
+        assertThat(f.sw.port("vm2").counters().get(PortCounter.TX_FRAMES)).isEqualTo(1);
     }
 
     @Test

@@ -97,10 +97,10 @@ class VlanTest {
         MemorySegment runt = MemorySegment.ofArray(new byte[10]);
         send("a", runt);
         assertThat(d.dropReason()).isEqualTo(DropReason.MALFORMED);
-        assertThat(sw.port("a").counters().malformed(Malformation.RUNT)).isEqualTo(1);
+        assertThat(sw.port("a").counters().get(MalformedCounter.of(Malformation.RUNT))).isEqualTo(1);
         MemorySegment cut = tagged(0x1234L, G, 25).asSlice(0, 15);
         send("g", cut);
-        assertThat(sw.port("g").counters().malformed(Malformation.TRUNCATED_VLAN_TAG)).isEqualTo(1);
+        assertThat(sw.port("g").counters().get(MalformedCounter.of(Malformation.TRUNCATED_VLAN_TAG))).isEqualTo(1);
     }
 
     @Test

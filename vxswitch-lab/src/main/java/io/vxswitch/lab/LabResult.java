@@ -1,6 +1,9 @@
 package io.vxswitch.lab;
 
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.lab.node.TracedFrame;
 import io.vxswitch.lab.node.VtepHost;
 import io.vxswitch.lab.node.VxlanTunnel;
@@ -9,6 +12,7 @@ import io.vxswitch.lab.run.PingReport;
 import io.vxswitch.lab.topology.Topology;
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.vxlan.FloodTargets;
+import io.vxswitch.vxlan.TunnelCounter;
 import io.vxswitch.vxlan.VniMap;
 
 import java.nio.file.Path;
@@ -122,14 +126,14 @@ public final class LabResult {
             sb.append("MAC table of ").append(sw.name()).append(":\n").append(sw.showFdb(endNanos()));
             VtepHost vtep = network.vtepHosts().get(sw.name());
             if (vtep != null) {
-                sb.append(vtepLine(vtep.tunnel())).append('\n');
+                sb.append(vtepLine(vtep.tunnel(), sw)).append('\n');
             }
         }
         return sb.toString();
     }
 
     /** {@code VTEP 192.0.2.10 udp/4789: VNI 119 <-> VLAN 119 flood 198.51.100.10; encapsulated=9 decapsulated=9}. */
-    private static String vtepLine(VxlanTunnel t) {
+    private static String vtepLine(VxlanTunnel t, Switch sw) {
         StringBuilder sb = new StringBuilder("VTEP ").append(Ipv4Address.format(t.settings().ip())).append(" udp/")
             .append(t.udpPort()).append(':');
         VniMap vnis = t.vtep().vnis();
@@ -142,6 +146,9 @@ public final class LabResult {
             }
             sb.append(peers.isEmpty() ? "" : " flood " + String.join(",", peers));
         }
-        return sb.append("; ").append(t.counters()).toString();
+        CounterValues c = sw.counters().read().of(CounterScope.TUNNEL, sw.port(t.vtep().tunnelPort()).name());
+        String drops = c.describe(CounterKind.DROP, " ");
+        return sb.append("; encapsulated=").append(c.get(TunnelCounter.ENCAPSULATED)).append(" decapsulated=")
+            .append(c.get(TunnelCounter.DECAPSULATED)).append(drops.isEmpty() ? "" : " " + drops).toString();
     }
 }

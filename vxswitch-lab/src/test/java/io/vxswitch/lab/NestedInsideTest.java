@@ -57,7 +57,7 @@ class NestedInsideTest {
         LabResult r = nested(SeedPolicy.DEFAULT, false);
         Switch esxi = r.vds("esxi");
 
-        assertThat(esxi.port("nested").counters().drops(DropReason.FORGED_TRANSMIT)).isPositive();
+        assertThat(esxi.port("nested").counters().get(DropReason.FORGED_TRANSMIT)).isPositive();
         assertThat(esxi.fdbRows(r.endNanos())).noneMatch(row -> row.type() == FdbEntryType.LEARNED);
         assertThat(r.firstEchoTrace()).as("ARP never resolved, so no echo request reached the switch").isEmpty();
         TracedFrame drop = r.firstVnicDropTrace().orElseThrow();
@@ -91,9 +91,9 @@ class NestedInsideTest {
         LabResult plain = nested(SeedPolicy.PROMISCUOUS, false);
         LabResult checked = nested(SeedPolicy.PROMISCUOUS, true);
 
-        assertThat(plain.vds("esxi").port("uplink2").counters().drops(DropReason.UNKNOWN_UNICAST)).isZero();
+        assertThat(plain.vds("esxi").port("uplink2").counters().get(DropReason.UNKNOWN_UNICAST)).isZero();
         assertThat(checked.vds("esxi").options().reversePathCheckPromisc()).isTrue();
-        assertThat(checked.vds("esxi").port("uplink2").counters().drops(DropReason.UNKNOWN_UNICAST)).isEqualTo(4);
+        assertThat(checked.vds("esxi").port("uplink2").counters().get(DropReason.UNKNOWN_UNICAST)).isEqualTo(4);
     }
 
     /** How many ICMP echo requests the lab saw leaving through link end {@code end}. */

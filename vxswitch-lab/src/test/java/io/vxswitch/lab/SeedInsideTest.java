@@ -93,7 +93,7 @@ class SeedInsideTest {
         LabResult r = Lab.seed(SeedPolicy.DEFAULT, false);
         Switch esxi = r.vds("esxi");
 
-        assertThat(esxi.port("centos-eth0").counters().drops(DropReason.FORGED_TRANSMIT)).isPositive();
+        assertThat(esxi.port("centos-eth0").counters().get(DropReason.FORGED_TRANSMIT)).isPositive();
         assertThat(esxi.fdbRows(r.endNanos())).noneMatch(row -> row.type() == FdbEntryType.LEARNED);
         assertThat(r.firstEchoTrace()).as("ARP never resolved, so no echo request reached a switch").isEmpty();
         TracedFrame drop = r.firstVnicDropTrace().orElseThrow();
@@ -132,8 +132,8 @@ class SeedInsideTest {
         LabResult plain = Lab.seed(SeedPolicy.PROMISCUOUS, false);
         LabResult checked = Lab.seed(SeedPolicy.PROMISCUOUS, true);
 
-        assertThat(plain.vds("esxi").port("uplink2").counters().drops(DropReason.UNKNOWN_UNICAST)).isZero();
-        assertThat(checked.vds("esxi").port("uplink2").counters().drops(DropReason.UNKNOWN_UNICAST)).isEqualTo(4);
+        assertThat(plain.vds("esxi").port("uplink2").counters().get(DropReason.UNKNOWN_UNICAST)).isZero();
+        assertThat(checked.vds("esxi").port("uplink2").counters().get(DropReason.UNKNOWN_UNICAST)).isEqualTo(4);
     }
 
     private static VtepAddress remoteOf(LabResult r, String host, long mac) {

@@ -1,7 +1,16 @@
 package io.vxswitch.linux;
 
-/** What the Linux ports count, with a label for {@code show} commands and metrics. */
-public enum IoCounter {
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterScope;
+
+import java.util.Locale;
+
+/**
+ * What a Linux socket or tap counts ({@link IoCounters}), with a line for logs. Not shown by the API: what an operator
+ * acts on reaches a port's counters through its device ({@code rx_refused}, {@code tx_refused}).
+ */
+public enum IoCounter implements CounterDescriptor {
     RX_FRAMES("frames received"),
     RX_BYTES("bytes received"),
     TX_FRAMES("frames sent"),
@@ -27,7 +36,28 @@ public enum IoCounter {
         this.description = description;
     }
 
+    @Override
     public String description() {
         return description;
+    }
+
+    /** True for what the sending thread counts ({@code TX_*}); the receiving thread counts the rest. */
+    public boolean sending() {
+        return name().startsWith("TX_");
+    }
+
+    @Override
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public CounterScope scope() {
+        return CounterScope.SOCKET;
+    }
+
+    @Override
+    public CounterKind kind() {
+        return CounterKind.HIDDEN;
     }
 }

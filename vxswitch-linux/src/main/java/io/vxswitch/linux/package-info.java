@@ -19,7 +19,8 @@
  * Moving frames never throws and never allocates: {@code read}/{@code receive} return how many frames or
  * bytes arrived and {@code 0} when nothing is waiting; {@code write}/{@code send} return what was sent and
  * {@code 0} when the kernel's queue is full (the frame is not sent); a negative result is {@code -errno}
- * (the frame is lost). Every outcome is counted in the port's {@link io.vxswitch.linux.IoCounters}.
+ * (the frame is lost). Every outcome is counted in the port's {@link io.vxswitch.linux.IoCounters} (a counter
+ * set of the switch's kind, a row for the receiving thread and one for the sending thread).
  *
  * <h2>Threads and namespaces</h2>
  * Every object belongs to one agent's thread at a time. Devices and sockets are created in the network

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * The management API of a running switch, on Javalin (Jetty): JSON under {@code /api/v1}, every request checked
- * against the {@link ApiToken}. The routes are in {@link SwitchRoutes}; this class owns the server, the token and
- * how errors look ({@code {"error": "..."}} with the status that fits).
+ * against the {@link ApiToken}. The routes are in {@link SwitchRoutes} (the switch) and {@link ControlPlaneRoutes}
+ * (BGP-EVPN); this class owns the server, the token and how errors look ({@code {"error": "..."}} with the status
+ * that fits).
  */
 public final class ApiServer implements AutoCloseable {
     /** The cookie the web view keeps the token in (EventSource and page loads cannot send a header). */
@@ -44,9 +45,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before("/api/*", ctx -> authenticate(ctx, token, options.tokenFile()));
             config.routes.before("/metrics", ctx -> authenticate(ctx, token, options.tokenFile()));
             routes.register(config.routes);
+            new ControlPlaneRoutes(sw).register(config.routes);
             web.register(config.routes, token, options.tokenFile());
             config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.contentType())
-                .result(Metrics.text(sw.call(s -> Metrics.snapshot(s, sw)))));
+                .result(Metrics.text(Metrics.scrape(sw))));
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {

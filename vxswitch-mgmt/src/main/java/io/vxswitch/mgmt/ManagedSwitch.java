@@ -1,5 +1,7 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Switch;
 
 import java.util.List;
@@ -11,6 +13,21 @@ import java.util.function.Function;
  * a lock and a reader never sees a half-made change.
  */
 public interface ManagedSwitch {
+    /** Whether the switch runs the BGP-EVPN control plane (its config has an evpn section). */
+    default boolean evpnEnabled() {
+        return false;
+    }
+
+    /** The BGP neighbors of the EVPN control plane; empty without one. */
+    default List<NeighborView> bgpNeighbors() {
+        return List.of();
+    }
+
+    /** The EVPN routes received (in use) and originated; empty without EVPN. */
+    default List<RouteView> evpnRoutes() {
+        return List.of();
+    }
+
     String name();
 
     /**
@@ -22,17 +39,6 @@ public interface ManagedSwitch {
 
     /** The switch's VXLAN tunnels. Their VTEPs, like the switch, are only touched inside {@link #call}. */
     List<TunnelInfo> tunnels();
-
-    /**
-     * What the Linux side of port {@code port} could not send: copies dropped because the transmit queue stayed
-     * full, and copies the kernel refused. Readable from any thread (a moment old).
-     */
-    DeviceDrops deviceDrops(String port);
-
-    /** What port {@code port}'s device did in software for offloads (GSO cuts, GRO); zero where it did nothing. */
-    default DeviceOffload deviceOffload(String port) {
-        return DeviceOffload.NONE;
-    }
 
     /**
      * Starts copying port {@code port}'s frames, received and sent, to a new session.
@@ -58,18 +64,4 @@ public interface ManagedSwitch {
      * @throws ApiException 400 for a bad file, 409 if a change needs a restart (then nothing is applied)
      */
     List<String> reloadConfig();
-
-    /**
-     * What one port's device dropped, zero for a port without one: copies not sent ({@code txQueueFull},
-     * {@code txRefused}) and frames read but not forwarded ({@code rxRefused}: longer than the port takes, a checksum
-     * or super-frame it cannot take).
-     */
-    record DeviceDrops(long txQueueFull, long txRefused, long rxRefused) {
-        public static final DeviceDrops NONE = new DeviceDrops(0, 0, 0);
-    }
-
-    /** Super-frames cut into segments before sending, and super-frames coalesced from received segments. */
-    record DeviceOffload(long superFramesCut, long segmentsFromCuts, long superFramesCoalesced, long segmentsCoalesced) {
-        public static final DeviceOffload NONE = new DeviceOffload(0, 0, 0, 0);
-    }
 }

@@ -9,108 +9,98 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.vxswitch.forwarding.DropReason;
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Port;
-import io.vxswitch.forwarding.PortCounters;
 import io.vxswitch.forwarding.Switch;
-import io.vxswitch.forwarding.fdb.FdbStats;
-import io.vxswitch.packet.Malformation;
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterInstance;
+import io.vxswitch.forwarding.counters.CounterReading;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.CounterValues;
+import io.vxswitch.forwarding.counters.MetricFamily;
 import io.vxswitch.vxlan.FloodTargets;
 import io.vxswitch.vxlan.Vtep;
-import io.vxswitch.vxlan.VxlanCounters;
-import io.vxswitch.vxlan.VxlanDrop;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The switch's counters for Prometheus (the official client's data model and text format). One scrape = one
- * {@link #snapshot} taken on the switch loop, so all series of a scrape describe the same instant; the data path
- * keeps counting into plain per-port fields and never knows about Prometheus.
+ * {@link #snapshot} taken on the switch loop, so all series of a scrape describe the same instant. Counters come
+ * from the switch's counter registry, each a series of the family its descriptor names, labelled as the family
+ * says: this class knows no counter, so one added to a descriptor enum is exported as it is described. What is not
+ * a count (a port being up, the FDB's size, flood lists) is read off the switch and its tunnels as gauges. With
+ * EVPN, the BGP sessions and EVPN routes are added from the speaker's views, asked after the switch loop's visit
+ * (they live on the speaker's thread, not the loop).
  */
 public final class Metrics {
     private Metrics() {
     }
 
+    /** One scrape: the switch's series (one visit to its loop) and, with EVPN, the control plane's. */
+    public static MetricSnapshots scrape(ManagedSwitch sw) {
+        List<MetricSnapshot> out = new ArrayList<>();
+        sw.call(s -> snapshot(s, sw)).forEach(out::add);
+        if (sw.evpnEnabled()) {
+            addBgp(sw.bgpNeighbors(), out);
+            addEvpnRoutes(sw.evpnRoutes(), out);
+        }
+        return new MetricSnapshots(out);
+    }
+
     /** Builds every series from the switch's state; runs inside {@link ManagedSwitch#call}. */
     public static MetricSnapshots snapshot(Switch s, ManagedSwitch managed) {
         List<MetricSnapshot> out = new ArrayList<>();
+        addCounters(s.counters().read(), out);
         List<Port> ports = new ArrayList<>(s.ports());
         ports.sort(Comparator.comparingInt(Port::id));
-
-        out.add(portCounter("vxswitch_port_rx_frames", "Frames received on the port.", ports, PortCounters::rxFrames));
-        out.add(portCounter("vxswitch_port_rx_bytes", "Bytes received on the port.", ports, PortCounters::rxBytes));
-        out.add(portCounter("vxswitch_port_tx_frames", "Frames the switch sent to the port.", ports,
-            PortCounters::txFrames));
-        out.add(portCounter("vxswitch_port_tx_bytes", "Bytes the switch sent to the port.", ports,
-            PortCounters::txBytes));
-
-        CounterSnapshot.Builder drops = CounterSnapshot.builder().name("vxswitch_port_drops")
-            .help("Frames received on the port and dropped, by reason (malformed: any parse failure).");
-        for (Port p : ports) {
-            PortCounters c = p.counters();
-            for (DropReason r : DropReason.values()) {
-                if (r != DropReason.MALFORMED) {
-                    drops.dataPoint(counter(c.drops(r), "port", p.name(), "reason", r.counterName()));
-                }
-            }
-            long malformed = 0;
-            for (Malformation m : Malformation.values()) {
-                malformed += c.malformed(m);
-            }
-            drops.dataPoint(counter(malformed, "port", p.name(), "reason", "malformed"));
-        }
-        out.add(drops.build());
-
-        CounterSnapshot.Builder txDrops = CounterSnapshot.builder().name("vxswitch_port_tx_drops")
-            .help("Copies the port's device could not send: queue_full (the sender fell behind), refused (the kernel"
-                + " refused them or they did not fit).");
-        CounterSnapshot.Builder rxDrops = CounterSnapshot.builder().name("vxswitch_port_rx_drops")
-            .help("Frames the port's device read but could not forward: refused (longer than the port takes, a "
-                + "partial checksum or a super-frame it cannot take).");
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("vxswitch_port_up").help("1 if the port is up.");
         for (Port p : ports) {
-            ManagedSwitch.DeviceDrops d = managed.deviceDrops(p.name());
-            txDrops.dataPoint(counter(d.txQueueFull(), "port", p.name(), "reason", "queue_full"));
-            txDrops.dataPoint(counter(d.txRefused(), "port", p.name(), "reason", "refused"));
-            rxDrops.dataPoint(counter(d.rxRefused(), "port", p.name(), "reason", "refused"));
             up.dataPoint(gauge(p.up() ? 1 : 0, "port", p.name()));
         }
-        out.add(txDrops.build());
-        out.add(rxDrops.build());
         out.add(up.build());
-        addOffload(ports, managed, out);
-
         addFdb(s, out);
         addTunnels(managed.tunnels(), out);
         return new MetricSnapshots(out);
     }
 
-    private static void addOffload(List<Port> ports, ManagedSwitch managed, List<MetricSnapshot> out) {
-        CounterSnapshot.Builder cut = CounterSnapshot.builder().name("vxswitch_port_gso_super_frames")
-            .help("Super-frames (from taps with offload) the port's device cut into segments in software.");
-        CounterSnapshot.Builder cutSegments = CounterSnapshot.builder().name("vxswitch_port_gso_segments")
-            .help("Segments the port's device cut those super-frames into.");
-        CounterSnapshot.Builder gro = CounterSnapshot.builder().name("vxswitch_port_gro_super_frames")
-            .help("Super-frames the port's device coalesced from received TCP segments (GRO).");
-        CounterSnapshot.Builder groSegments = CounterSnapshot.builder().name("vxswitch_port_gro_segments")
-            .help("Received TCP segments the port's device coalesced into super-frames.");
-        for (Port p : ports) {
-            ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
-            cut.dataPoint(counter(o.superFramesCut(), "port", p.name()));
-            cutSegments.dataPoint(counter(o.segmentsFromCuts(), "port", p.name()));
-            gro.dataPoint(counter(o.superFramesCoalesced(), "port", p.name()));
-            groSegments.dataPoint(counter(o.segmentsCoalesced(), "port", p.name()));
+    /** Every exported counter of every instance: a series of its family, with the family's labels. */
+    private static void addCounters(CounterReading reading, List<MetricSnapshot> out) {
+        Map<MetricFamily, CounterSnapshot.Builder> families = new LinkedHashMap<>();
+        for (CounterScope scope : CounterScope.values()) {
+            for (CounterValues v : reading.all(scope)) {
+                for (CounterDescriptor d : v.counters()) {
+                    MetricFamily f = d.family();
+                    if (f != null) {
+                        families.computeIfAbsent(f, k -> CounterSnapshot.builder().name(k.name()).help(k.help()))
+                            .dataPoint(CounterDataPointSnapshot.builder().value(v.get(d))
+                                .labels(labels(f, d, v.instance())).build());
+                    }
+                }
+            }
         }
-        out.add(cut.build());
-        out.add(cutSegments.build());
-        out.add(gro.build());
-        out.add(groSegments.build());
+        families.values().forEach(b -> out.add(b.build()));
+    }
+
+    private static Labels labels(MetricFamily f, CounterDescriptor d, CounterInstance instance) {
+        List<String> pairs = new ArrayList<>();
+        for (String name : f.instanceLabels()) {
+            pairs.add(name);
+            pairs.add(instance.labels().get(name));
+        }
+        if (f.label() != null) {
+            pairs.add(f.label());
+            pairs.add(d.familyLabel());
+        }
+        return Labels.of(pairs.toArray(String[]::new));
     }
 
     private static void addFdb(Switch s, List<MetricSnapshot> out) {
@@ -121,69 +111,74 @@ public final class Metrics {
             .help("MAC table entries (learned and static) per VLAN.");
         perVlan.forEach((vlan, n) -> entries.dataPoint(gauge(n[0], "vlan", Integer.toString(vlan))));
         out.add(entries.build());
-        FdbStats st = s.fdb().stats();
         out.add(GaugeSnapshot.builder().name("vxswitch_fdb_capacity").help("MAC table size.")
-            .dataPoint(gauge(st.capacity())).build());
-        out.add(plainCounter("vxswitch_fdb_learned", "MACs learned.", st.learned()));
-        out.add(plainCounter("vxswitch_fdb_moved", "Learned MACs that moved to another port or remote VTEP.",
-            st.moved()));
-        out.add(plainCounter("vxswitch_fdb_aged", "Learned MACs removed after their aging time.", st.aged()));
-        out.add(plainCounter("vxswitch_fdb_evicted", "Learned MACs evicted to make room in a full table.",
-            st.evicted()));
-        out.add(plainCounter("vxswitch_fdb_limit_reached", "New MACs refused by a port's MAC limit.",
-            st.limitReached()));
-        out.add(plainCounter("vxswitch_fdb_flaps", "MACs found flapping (more moves than the MAC move guard allows).",
-            st.flaps()));
-        out.add(plainCounter("vxswitch_fdb_frozen_refused", "Moves refused because the MAC was frozen.",
-            st.frozenRefused()));
+            .dataPoint(gauge(s.fdb().capacity())).build());
     }
 
     private static void addTunnels(List<TunnelInfo> tunnels, List<MetricSnapshot> out) {
         if (tunnels.isEmpty()) {
             return;
         }
-        CounterSnapshot.Builder encap = CounterSnapshot.builder().name("vxswitch_vxlan_encapsulated")
-            .help("Frames encapsulated towards remote VTEPs.");
-        CounterSnapshot.Builder decap = CounterSnapshot.builder().name("vxswitch_vxlan_decapsulated")
-            .help("VXLAN packets decapsulated into the switch.");
-        CounterSnapshot.Builder drops = CounterSnapshot.builder().name("vxswitch_vxlan_drops")
-            .help("VXLAN packets or frames dropped by the tunnel, by reason.");
         GaugeSnapshot.Builder peers = GaugeSnapshot.builder().name("vxswitch_vxlan_flood_list_peers")
             .help("Remote VTEPs in a VNI's flood list (head-end replication).");
-        CounterSnapshot.Builder peerRx = CounterSnapshot.builder().name("vxswitch_vxlan_peer_rx_packets")
-            .help("VXLAN packets decapsulated from each remote VTEP.");
-        CounterSnapshot.Builder peerTx = CounterSnapshot.builder().name("vxswitch_vxlan_peer_tx_packets")
-            .help("VXLAN packets encapsulated to each remote VTEP (each flooded copy counts).");
         GaugeSnapshot.Builder known = GaugeSnapshot.builder().name("vxswitch_vxlan_remote_vteps")
             .help("Remote VTEPs the tunnel knows (configured or learned from received packets).");
         for (TunnelInfo t : tunnels) {
             Vtep v = t.vtep();
-            VxlanCounters c = t.counters();
-            encap.dataPoint(counter(c.encapsulated(), "tunnel", t.name()));
-            decap.dataPoint(counter(c.decapsulated(), "tunnel", t.name()));
-            for (VxlanDrop d : VxlanDrop.values()) {
-                if (d != VxlanDrop.NONE) {
-                    drops.dataPoint(counter(c.drops(d), "tunnel", t.name(), "reason", d.counterName()));
-                }
-            }
             for (int vni : v.vnis().vnis()) {
                 FloodTargets f = v.floodTargets(vni);
                 peers.dataPoint(gauge(f == null ? 0 : f.size(), "tunnel", t.name(), "vni", Integer.toString(vni)));
             }
             known.dataPoint(gauge(v.remotes().size(), "tunnel", t.name()));
-            for (int id : v.remotes().ids()) {
-                String remote = v.remotes().address(id).toString();
-                peerRx.dataPoint(counter(v.remotes().rxPackets(id), "tunnel", t.name(), "remote", remote));
-                peerTx.dataPoint(counter(v.remotes().txPackets(id), "tunnel", t.name(), "remote", remote));
-            }
         }
-        out.add(encap.build());
-        out.add(decap.build());
-        out.add(drops.build());
         out.add(peers.build());
         out.add(known.build());
-        out.add(peerRx.build());
-        out.add(peerTx.build());
+    }
+
+    private static void addBgp(List<NeighborView> neighbors, List<MetricSnapshot> out) {
+        GaugeSnapshot.Builder established = GaugeSnapshot.builder().name("vxswitch_bgp_session_established")
+            .help("1 if the BGP session with the neighbor is Established.");
+        GaugeSnapshot.Builder received = GaugeSnapshot.builder().name("vxswitch_bgp_routes_received")
+            .help("EVPN routes received from the neighbor and valid now.");
+        CounterSnapshot.Builder transitions = CounterSnapshot.builder().name("vxswitch_bgp_established_transitions")
+            .help("Times the session reached Established (more than 1: it flapped).");
+        CounterSnapshot.Builder messages = CounterSnapshot.builder().name("vxswitch_bgp_messages")
+            .help("BGP messages received (in) from and sent (out) to the neighbor.");
+        CounterSnapshot.Builder updates = CounterSnapshot.builder().name("vxswitch_bgp_updates")
+            .help("BGP UPDATE messages received (in) from and sent (out) to the neighbor.");
+        for (NeighborView n : neighbors) {
+            String neighbor = n.address();
+            established.dataPoint(gauge("Established".equals(n.state()) ? 1 : 0, "neighbor", neighbor));
+            received.dataPoint(gauge(n.routesReceived(), "neighbor", neighbor));
+            transitions.dataPoint(counter(n.establishedTransitions(), "neighbor", neighbor));
+            messages.dataPoint(counter(n.messagesIn(), "neighbor", neighbor, "direction", "in"));
+            messages.dataPoint(counter(n.messagesOut(), "neighbor", neighbor, "direction", "out"));
+            updates.dataPoint(counter(n.updatesIn(), "neighbor", neighbor, "direction", "in"));
+            updates.dataPoint(counter(n.updatesOut(), "neighbor", neighbor, "direction", "out"));
+        }
+        out.add(established.build());
+        out.add(received.build());
+        out.add(transitions.build());
+        out.add(messages.build());
+        out.add(updates.build());
+    }
+
+    /** Routes in use by type and origin; every pair is a series, 0 included, so a rate or an alert has one. */
+    private static void addEvpnRoutes(List<RouteView> routes, List<MetricSnapshot> out) {
+        int[][] counts = new int[2][2]; // [type 2, type 3][local, remote]
+        for (RouteView r : routes) {
+            if (r.type() == 2 || r.type() == 3) {
+                counts[r.type() - 2]["local".equals(r.source()) ? 0 : 1]++;
+            }
+        }
+        GaugeSnapshot.Builder g = GaugeSnapshot.builder().name("vxswitch_evpn_routes")
+            .help("EVPN routes in use: originated here (local) or received and selected (remote), by route type"
+                + " (2: MAC/IP, 3: inclusive multicast).");
+        for (int type = 2; type <= 3; type++) {
+            g.dataPoint(gauge(counts[type - 2][0], "type", Integer.toString(type), "source", "local"));
+            g.dataPoint(gauge(counts[type - 2][1], "type", Integer.toString(type), "source", "remote"));
+        }
+        out.add(g.build());
     }
 
     /** The text format Prometheus scrapes (version 0.0.4). */
@@ -201,23 +196,7 @@ public final class Metrics {
         return PrometheusTextFormatWriter.CONTENT_TYPE;
     }
 
-    private interface PortValue {
-        long of(PortCounters c);
-    }
-
-    private static CounterSnapshot portCounter(String name, String help, List<Port> ports, PortValue value) {
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-        for (Port p : ports) {
-            b.dataPoint(counter(value.of(p.counters()), "port", p.name(), "kind", p.kind().label()));
-        }
-        return b.build();
-    }
-
-    private static CounterSnapshot plainCounter(String name, String help, long value) {
-        return CounterSnapshot.builder().name(name).help(help).dataPoint(counter(value)).build();
-    }
-
-    private static CounterDataPointSnapshot counter(long value, String... labels) {
+    private static CounterDataPointSnapshot counter(double value, String... labels) {
         return CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
     }
 

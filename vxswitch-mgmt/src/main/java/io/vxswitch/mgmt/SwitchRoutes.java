@@ -53,7 +53,7 @@ final class SwitchRoutes {
         r.post(BASE + "/config/reload", ctx -> ctx.json(Map.of("done", sw.reloadConfig())));
         r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
         r.put(BASE + "/port-groups/{name}", this::updatePortGroup);
-        r.get(BASE + "/tunnels", ctx -> ctx.json(sw.call(s -> Views.tunnels(sw.tunnels()))));
+        r.get(BASE + "/tunnels", ctx -> ctx.json(sw.call(s -> Views.tunnels(s, sw.tunnels()))));
         r.post(BASE + "/tunnels/{name}/flood-list", this::addFloodPeer);
         r.delete(BASE + "/tunnels/{name}/flood-list", this::removeFloodPeer);
         r.get(BASE + "/fdb", ctx -> {
@@ -66,7 +66,7 @@ final class SwitchRoutes {
         r.post(BASE + "/fdb/flush", this::flush);
         r.post(BASE + "/fdb/static", this::addStatic);
         r.delete(BASE + "/fdb/static", this::removeStatic);
-        r.get(BASE + "/stats", ctx -> ctx.json(sw.call(s -> Views.stats(s, sw))));
+        r.get(BASE + "/stats", ctx -> ctx.json(sw.call(s -> Views.stats(s))));
         r.post(BASE + "/trace", this::trace);
         r.get(BASE + "/capture", this::capture);
     }
@@ -113,7 +113,7 @@ final class SwitchRoutes {
         }
     }
 
-    private static int intParam(Context ctx, String name, int min, int max, int otherwise) {
+    static int intParam(Context ctx, String name, int min, int max, int otherwise) {
         String text = ctx.queryParam(name);
         if (text == null) {
             return otherwise;
@@ -178,7 +178,7 @@ final class SwitchRoutes {
         VtepAddress remote = peerAddress(t, p.vni(), p.remote());
         ctx.status(201).json(sw.call(s -> {
             t.vtep().floodList().add(p.vni(), remote);
-            return Views.tunnels(List.of(t)).getFirst();
+            return Views.tunnels(s, List.of(t)).getFirst();
         }));
     }
 
@@ -195,7 +195,7 @@ final class SwitchRoutes {
         if (!removed) {
             throw ApiException.notFound(remote + " is not in the flood list of VNI " + n + " on tunnel " + t.name());
         }
-        ctx.json(sw.call(s -> Views.tunnels(List.of(t)).getFirst()));
+        ctx.json(sw.call(s -> Views.tunnels(s, List.of(t)).getFirst()));
     }
 
     private TunnelInfo tunnel(String name) {

@@ -1,14 +1,14 @@
 package io.vxswitch.mgmt;
 
 import io.vxswitch.vxlan.Vtep;
-import io.vxswitch.vxlan.VxlanCounters;
 
 import java.util.List;
 
 /**
  * A tunnel of the running switch: its port name, its VTEP, and where its underlay socket listens. With several
  * forwarding loops the tunnel has one VTEP per loop ({@code vteps}, lane order): they share VNIs, remote VTEPs and
- * flood lists, and each counts its own packets.
+ * flood lists, and each counts its own packets (every loop's counts are in the switch's counter registry, under
+ * the tunnel's name).
  */
 public record TunnelInfo(String name, List<Vtep> vteps, String local, int udpPort) {
     public TunnelInfo {
@@ -26,14 +26,5 @@ public record TunnelInfo(String name, List<Vtep> vteps, String local, int udpPor
     /** The VTEP of lane 0: its VNIs, remote VTEPs and flood lists are every lane's. */
     public Vtep vtep() {
         return vteps.get(0);
-    }
-
-    /** The counters of every lane's VTEP, added up now. */
-    public VxlanCounters counters() {
-        VxlanCounters sum = new VxlanCounters();
-        for (Vtep v : vteps) {
-            sum.add(v.counters());
-        }
-        return sum;
     }
 }

@@ -6,6 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.mgmt.view.FdbFilter;
 import io.vxswitch.mgmt.view.Views;
 
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * The live web view: three static files from the jar (no front-end build), and a server-sent event stream that
- * pushes one snapshot of the switch per second to every open page. The browser authenticates with a cookie set
+ * pushes one snapshot of the switch (and of its BGP-EVPN control plane, when it has one) per second to every open
+ * page. The browser authenticates with a cookie set
  * from {@code /?token=TOKEN}, since neither a page load nor an EventSource can send a header.
  */
 final class WebView implements AutoCloseable {
@@ -41,10 +44,20 @@ final class WebView implements AutoCloseable {
         return t;
     });
 
-    /** What one push carries: everything the page shows, read in one visit to the switch loop. */
+    /**
+     * What one push carries: everything the page shows of the switch, read in one visit to the switch loop, and
+     * with EVPN its control plane ({@code evpn}, null without), asked of the BGP speaker afterwards.
+     */
     record Snapshot(long timeMillis, Views.SwitchView sw, List<Views.PortGroupView> portGroups,
                     List<Views.PortView> ports, List<Views.TunnelView> tunnels, List<Views.FdbEntryView> fdb,
-                    List<Views.PortStatsView> stats) {
+                    List<Views.PortStatsView> stats, Evpn evpn) {
+        Snapshot with(Evpn e) {
+            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, e);
+        }
+    }
+
+    /** The BGP neighbors and the EVPN routes in use; {@code error}: why they are missing (no answer in time). */
+    record Evpn(List<NeighborView> neighbors, List<RouteView> routes, String error) {
     }
 
     WebView(ManagedSwitch sw, ObjectMapper mapper, Consumer<String> log) {
@@ -115,9 +128,19 @@ final class WebView implements AutoCloseable {
 
     private Snapshot snapshot() {
         List<TunnelInfo> tunnels = sw.tunnels();
-        return sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
-            Views.portGroups(s), Views.ports(s), Views.tunnels(tunnels), Views.fdb(s, System.nanoTime(), FdbFilter.ALL),
-            Views.stats(s, sw)));
+        Snapshot snap = sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
+            Views.portGroups(s), Views.ports(s), Views.tunnels(s, tunnels),
+            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), null));
+        return sw.evpnEnabled() ? snap.with(evpn()) : snap;
+    }
+
+    /** The control plane's part; a speaker that does not answer costs the page that part only. */
+    private Evpn evpn() {
+        try {
+            return new Evpn(sw.bgpNeighbors(), sw.evpnRoutes(), null);
+        } catch (RuntimeException e) {
+            return new Evpn(List.of(), List.of(), "the BGP speaker did not answer: " + e.getMessage());
+        }
     }
 
     private void push() {

@@ -302,6 +302,121 @@ class ApiServerTest {
             token).error()).contains("not of the family of the tunnel's local address 192.0.2.1");
     }
 
+    @Test
+    void bgp_neighbors_are_listed_as_the_speaker_sees_them() throws Exception {
+        sw.evpn = true;
+        Answer a = get("/api/v1/bgp/neighbors");
+        assertThat(a.status()).isEqualTo(200);
+        JsonNode up = a.json().get(0);
+        assertThat(up.path("address").asText()).isEqualTo("192.0.2.11");
+        assertThat(up.path("asn").asLong()).isEqualTo(65000);
+        assertThat(up.path("state").asText()).isEqualTo("Established");
+        assertThat(up.path("uptimeSeconds").asLong()).isEqualTo(3723);
+        assertThat(up.path("routesReceived").asInt()).isEqualTo(3);
+        assertThat(up.path("messagesIn").asLong()).isEqualTo(42);
+        assertThat(up.path("updatesOut").asLong()).isEqualTo(3);
+        assertThat(a.json().get(1).path("lastError").asText()).isEqualTo("connect failed: Connection refused");
+        assertThat(sw.evpnAskedOn).as("asked on the HTTP thread, never on the switch loop")
+            .isNotEmpty().doesNotContain("test-switch-loop");
+    }
+
+    @Test
+    void evpn_routes_are_sorted_by_vni_and_rd_and_filtered_by_vni_and_type() throws Exception {
+        sw.evpn = true;
+        JsonNode all = get("/api/v1/evpn/routes").json();
+        assertThat(all.findValuesAsText("prefix")).containsExactly("[3]:[0]:[32]:[192.0.2.1]",
+            "[2]:[0]:[48]:[00:50:56:00:00:01]", "[3]:[0]:[32]:[192.0.2.2]",
+            "[2]:[0]:[48]:[52:54:00:00:00:07]:[32]:[10.0.0.7]", "[3]:[0]:[32]:[192.0.2.2]");
+        JsonNode moved = all.get(3);
+        assertThat(moved.path("rd").asText()).isEqualTo("192.0.2.2:119");
+        assertThat(moved.path("nextHop").asText()).isEqualTo("192.0.2.2");
+        assertThat(moved.path("source").asText()).isEqualTo("192.0.2.11");
+        assertThat(moved.path("sequence").asLong()).isEqualTo(1);
+        assertThat(all.get(0).path("communities").toString()).isEqualTo("[\"RT:65000:119\",\"ET:8\"]");
+
+        assertThat(get("/api/v1/evpn/routes?vni=120").json().findValuesAsText("rd")).containsExactly("192.0.2.2:120");
+        assertThat(get("/api/v1/evpn/routes?vni=119&type=2").json().findValuesAsText("source"))
+            .containsExactly("local", "192.0.2.11");
+        assertThat(get("/api/v1/evpn/routes?type=3").json()).hasSize(3);
+        assertThat(get("/api/v1/evpn/routes?vni=4096").json()).isEmpty();
+    }
+
+    @Test
+    void evpn_query_values_out_of_range_are_refused_with_what_is_accepted() throws Exception {
+        sw.evpn = true;
+        Answer type = get("/api/v1/evpn/routes?type=5");
+        assertThat(type.status()).isEqualTo(400);
+        assertThat(type.error()).isEqualTo("type must be 2 (MAC/IP advertisement: the MACs behind each VTEP) or 3"
+            + " (inclusive multicast: the VTEPs of each VNI), got '5'");
+        Answer vni = get("/api/v1/evpn/routes?vni=abc");
+        assertThat(vni.status()).isEqualTo(400);
+        assertThat(vni.error()).isEqualTo("vni must be a number 1-16777215, got 'abc'");
+        assertThat(get("/api/v1/evpn/routes?vni=16777216").status()).isEqualTo(400);
+    }
+
+    @Test
+    void without_evpn_the_control_plane_routes_say_how_to_configure_it() throws Exception {
+        for (String path : List.of("/api/v1/bgp/neighbors", "/api/v1/evpn/routes", "/api/v1/evpn/routes?type=9")) {
+            Answer a = get(path);
+            assertThat(a.status()).as(path).isEqualTo(404);
+            assertThat(a.error()).as(path).isEqualTo("EVPN is not configured: add an evpn section and"
+                + " controlPlane: evpn on a tunnel (docs/evpn.md)");
+        }
+        assertThat(request("GET", "/api/v1/bgp/neighbors", null, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void metrics_show_bgp_sessions_and_evpn_routes_only_with_evpn() throws Exception {
+        assertThat(metrics()).doesNotContain("vxswitch_bgp").doesNotContain("vxswitch_evpn");
+        sw.evpn = true;
+        assertThat(metrics())
+            .contains("# TYPE vxswitch_bgp_session_established gauge")
+            .contains("vxswitch_bgp_session_established{neighbor=\"192.0.2.11\"} 1.0")
+            .contains("vxswitch_bgp_session_established{neighbor=\"192.0.2.12\"} 0.0")
+            .contains("# TYPE vxswitch_bgp_messages_total counter")
+            .contains("vxswitch_bgp_messages_total{direction=\"in\",neighbor=\"192.0.2.11\"} 42.0")
+            .contains("vxswitch_bgp_messages_total{direction=\"out\",neighbor=\"192.0.2.11\"} 40.0")
+            .contains("vxswitch_bgp_updates_total{direction=\"in\",neighbor=\"192.0.2.11\"} 5.0")
+            .contains("vxswitch_bgp_updates_total{direction=\"out\",neighbor=\"192.0.2.11\"} 3.0")
+            .contains("vxswitch_bgp_routes_received{neighbor=\"192.0.2.11\"} 3.0")
+            .contains("vxswitch_bgp_established_transitions_total{neighbor=\"192.0.2.12\"} 0.0")
+            .contains("vxswitch_evpn_routes{source=\"local\",type=\"2\"} 1.0")
+            .contains("vxswitch_evpn_routes{source=\"remote\",type=\"2\"} 1.0")
+            .contains("vxswitch_evpn_routes{source=\"local\",type=\"3\"} 1.0")
+            .contains("vxswitch_evpn_routes{source=\"remote\",type=\"3\"} 2.0")
+            .as("the switch's series are still there")
+            .contains("vxswitch_port_up{port=\"nested\"} 1.0");
+        assertThat(sw.evpnAskedOn).doesNotContain("test-switch-loop");
+    }
+
+    @Test
+    void the_web_views_snapshot_carries_the_control_plane_only_with_evpn() throws Exception {
+        assertThat(firstSnapshot().path("evpn").isNull()).isTrue();
+        sw.evpn = true;
+        JsonNode evpn = firstSnapshot().path("evpn");
+        assertThat(evpn.path("neighbors").findValuesAsText("state")).containsExactly("Established", "Active");
+        assertThat(evpn.path("routes")).hasSize(5);
+        assertThat(evpn.path("error").isNull()).isTrue();
+    }
+
+    /** The first push of the web view's event stream, sent as soon as a page connects. */
+    private JsonNode firstSnapshot() throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + api.port() + "/api/v1/events")).header("Authorization", "Bearer " + token)
+            .header("Accept", "text/event-stream") // as an EventSource asks; without it Javalin ends the stream
+            .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            String data = lines.filter(l -> l.startsWith("data:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no snapshot in the event stream (HTTP " + r.statusCode() + ")"));
+            return JSON.readTree(data.substring("data:".length()));
+        }
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics"))
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.path("name").asText()));

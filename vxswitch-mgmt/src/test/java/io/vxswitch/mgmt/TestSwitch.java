@@ -1,8 +1,12 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
+import io.vxswitch.forwarding.DeviceCounter;
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.counters.CounterSet;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -64,6 +68,21 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         remotes.serve(sw);
         tunnels = List.of(new TunnelInfo("vx119", vtep, "192.0.2.1", 4789));
         decision = sw.newDecision();
+        deviceCounts(sw, "vm2");
+    }
+
+    /**
+     * What port {@code port}'s device would have counted, registered as the Linux dataplane registers a device's
+     * counters: 3 copies dropped with the queue full, 1 refused, 2 frames read and refused, 2 super-frames cut into 90
+     * segments, 5 coalesced from 40.
+     */
+    static void deviceCounts(Switch sw, String port) {
+        CounterSet device = CounterSet.single(List.of(DeviceCounter.values()));
+        sw.counters().register(device, sw.port(port).counterInstance());
+        long[] counts = {3, 1, 2, 2, 90, 5, 40};
+        for (DeviceCounter c : DeviceCounter.values()) {
+            device.writer(0).add(device.slot(c), counts[c.ordinal()]);
+        }
     }
 
     /** Forwards an ICMP echo from {@code src} to {@code dst} received on {@code port}, on the owner thread. */
@@ -76,6 +95,48 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Whether it plays a switch with the BGP-EVPN control plane, whose views are the samples below. */
+    volatile boolean evpn;
+
+    /** Two route reflectors: one up for an hour, one never reached. */
+    static final List<NeighborView> NEIGHBORS = List.of(
+        new NeighborView("192.0.2.11", 65000, "Established", 3723, 3, 2, 42, 40, 5, 3, 1, "", ""),
+        new NeighborView("192.0.2.12", 65000, "Active", 0, 0, 0, 0, 0, 0, 0, 0,
+            "connect failed: Connection refused", ""));
+
+    /** VNI 119: this switch's VTEP and a MAC of vm1, a remote VTEP and a MAC that moved there once; VNI 120: a VTEP. */
+    static final List<RouteView> ROUTES = List.of(
+        new RouteView(2, 119, "192.0.2.1:119", "[2]:[0]:[48]:[00:50:56:00:00:01]", "192.0.2.1",
+            List.of("RT:65000:119", "ET:8"), -1, "local"),
+        new RouteView(3, 119, "192.0.2.1:119", "[3]:[0]:[32]:[192.0.2.1]", "192.0.2.1",
+            List.of("RT:65000:119", "ET:8"), -1, "local"),
+        new RouteView(2, 119, "192.0.2.2:119", "[2]:[0]:[48]:[52:54:00:00:00:07]:[32]:[10.0.0.7]", "192.0.2.2",
+            List.of("RT:65000:119"), 1, "192.0.2.11"),
+        new RouteView(3, 119, "192.0.2.2:119", "[3]:[0]:[32]:[192.0.2.2]", "192.0.2.2", List.of("RT:65000:119"), -1,
+            "192.0.2.11"),
+        new RouteView(3, 120, "192.0.2.2:120", "[3]:[0]:[32]:[192.0.2.2]", "192.0.2.2", List.of("RT:65000:120"), -1,
+            "192.0.2.11"));
+
+    @Override
+    public boolean evpnEnabled() {
+        return evpn;
+    }
+
+    /** The threads the control plane's views were asked on: the daemon answers them on the speaker's, not the loop. */
+    final java.util.Set<String> evpnAskedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public List<NeighborView> bgpNeighbors() {
+        evpnAskedOn.add(Thread.currentThread().getName());
+        return evpn ? NEIGHBORS : List.of();
+    }
+
+    @Override
+    public List<RouteView> evpnRoutes() {
+        evpnAskedOn.add(Thread.currentThread().getName());
+        return evpn ? ROUTES : List.of();
     }
 
     @Override
@@ -116,16 +177,6 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     @Override
     public List<String> reloadConfig() {
         throw new ApiException(501, "reloading needs the daemon (ManagementIT)");
-    }
-
-    @Override
-    public DeviceDrops deviceDrops(String port) {
-        return port.equals("vm2") ? new DeviceDrops(3, 1, 2) : DeviceDrops.NONE;
-    }
-
-    @Override
-    public DeviceOffload deviceOffload(String port) {
-        return port.equals("vm2") ? new DeviceOffload(2, 90, 5, 40) : DeviceOffload.NONE;
     }
 
     /** Frames "captured" on any port: the test puts them here, the session hands them out. */

@@ -1,6 +1,8 @@
 package io.vxswitch.vxlan;
 
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.counters.CounterLane;
+import io.vxswitch.forwarding.counters.CounterSet;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,16 +32,17 @@ public final class RemoteVteps {
     private final long[] lows;
     private final BitSet used;
     /**
-     * Packets per lane and remote VTEP id ({@link #PAD} + id): decapsulated from it, encapsulated to it. Each lane's
-     * row is written by that lane's thread only; the padding keeps two rows off each other's cache lines.
+     * Packets per remote VTEP id ({@link PeerCounter}: decapsulated from it, encapsulated to it), a row per lane:
+     * each lane's row is written by that lane's thread only, and padded off the others' cache lines.
      */
-    private final long[][] rxPackets;
-    private final long[][] txPackets;
+    private final CounterSet counts;
+    private final CounterLane[] lanes;
     private final List<IntConsumer> removeListeners = new ArrayList<>();
     private final StampedLock lock = new StampedLock();
     private volatile int size;
 
-    private static final int PAD = 16;
+    private static final int RX = PeerCounter.RX_PACKETS.ordinal();
+    private static final int TX = PeerCounter.TX_PACKETS.ordinal();
 
     /** A registry for at most {@code capacity} remote VTEPs (ids 0..capacity-1), counted by one lane. */
     public RemoteVteps(int capacity) {
@@ -59,34 +62,34 @@ public final class RemoteVteps {
         if (lanes < 1) {
             throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
         }
-        this.rxPackets = new long[lanes][PAD + capacity + PAD];
-        this.txPackets = new long[lanes][PAD + capacity + PAD];
+        this.counts = new CounterSet(List.of(PeerCounter.values()), capacity, lanes);
+        this.lanes = new CounterLane[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = counts.writer(i);
+        }
     }
 
     /** Counts {@code packets} decapsulated from VTEP {@code id} by lane {@code lane} (more than one: coalesced). */
     public void countRx(int lane, int id, int packets) {
-        rxPackets[lane][PAD + id] += packets;
+        lanes[lane].add(id, RX, packets);
     }
 
     /** Counts {@code packets} encapsulated to VTEP {@code id} by lane {@code lane} (a super-frame's segments). */
     public void countTx(int lane, int id, int packets) {
-        txPackets[lane][PAD + id] += packets;
+        lanes[lane].add(id, TX, packets);
     }
 
     public long rxPackets(int id) {
-        return sum(rxPackets, id);
+        return counts.get(id, RX);
     }
 
     public long txPackets(int id) {
-        return sum(txPackets, id);
+        return counts.get(id, TX);
     }
 
-    private static long sum(long[][] lanes, int id) {
-        long n = 0;
-        for (long[] lane : lanes) {
-            n += lane[PAD + id];
-        }
-        return n;
+    /** The per-VTEP counts, an instance per id: what the {@link Vtep} registers for its tunnel. */
+    public CounterSet counters() {
+        return counts;
     }
 
     /** The ids in use, lowest first. */
@@ -124,10 +127,7 @@ public final class RemoteVteps {
                 + " ids are in use (remove unused VTEPs or raise the capacity)");
         }
         used.set(id);
-        for (int lane = 0; lane < rxPackets.length; lane++) {
-            rxPackets[lane][PAD + id] = 0;
-            txPackets[lane][PAD + id] = 0;
-        }
+        counts.reset(id);
         highs[id] = address.high();
         lows[id] = address.low();
         index.put(address.high(), address.low(), id);

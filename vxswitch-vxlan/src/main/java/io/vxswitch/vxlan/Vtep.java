@@ -2,6 +2,8 @@ package io.vxswitch.vxlan;
 
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.counters.CounterInstance;
+import io.vxswitch.forwarding.counters.CounterRegistry;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,6 +21,9 @@ import java.lang.foreign.MemorySegment;
  * The switch learns how to name remote VTEPs, and to forget the MACs behind a removed one, from
  * {@link RemoteVteps#serve}: the wiring code calls it once. Split horizon needs nothing here: the switch never sends a
  * frame from a tunnel back into a tunnel.
+ *
+ * <p>Counters: the VTEP registers its {@link VxlanCounters} (every loop's) and its remote VTEPs' packet counts in the
+ * switch's counter registry, named by the tunnel port, so every reader of the switch's counters sees the tunnel's.
  */
 public final class Vtep {
     private final int tunnelPort;
@@ -31,6 +36,9 @@ public final class Vtep {
     private final DecapResult decap = new DecapResult();
     /** The forwarding lane (loop) whose packets this VTEP counts: each loop has a VTEP of its own. */
     private final int lane;
+    /** Where each loop's VTEP registers its counters, and under what name. */
+    private final CounterRegistry registry;
+    private final String name;
 
     /**
      * @throws IllegalArgumentException the switch has no such tunnel port, or a VNI maps to a VLAN its port group
@@ -57,6 +65,11 @@ public final class Vtep {
         this.decapsulator = decapsulator;
         this.counters = counters;
         this.lane = 0;
+        this.registry = sw.counters();
+        this.name = tunnelPortName;
+        registry.register(counters.set(), CounterInstance.tunnel(name));
+        registry.register(remotes.counters(), id -> remotes.contains(id)
+            ? CounterInstance.remoteVtep(name, remotes.address(id).toString()) : null);
     }
 
     /** The same VTEP for forwarding loop {@code lane}: shared VNIs, remote VTEPs and flood lists; counters and
@@ -70,11 +83,14 @@ public final class Vtep {
         this.counters = new VxlanCounters();
         this.decapsulator = new VxlanDecapsulator(vnis, first.decapsulator.options(), counters);
         this.lane = lane;
+        this.registry = first.registry;
+        this.name = first.name;
+        registry.register(counters.set(), CounterInstance.tunnel(name)); // read as one with the other loops'
     }
 
     /**
-     * This VTEP as forwarding loop {@code lane} (1 or more) uses it: see {@link #lane}. Its counters are its own;
-     * add the lanes' up for the VTEP's.
+     * This VTEP as forwarding loop {@code lane} (1 or more) uses it: see {@link #lane}. Its counters are its own,
+     * registered under the tunnel's name with the other loops', so the registry reads their sum.
      */
     public Vtep forLane(int lane) {
         if (lane < 1 || lane >= lanes) {

@@ -1,86 +1,96 @@
 package io.vxswitch.vxlan;
 
-import io.vxswitch.forwarding.LanePadding;
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterLane;
+import io.vxswitch.forwarding.counters.CounterSet;
+import io.vxswitch.forwarding.counters.CounterValues;
+import io.vxswitch.forwarding.counters.CounterInstance;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Counters of one tunnel endpoint: packets encapsulated and decapsulated, and drops by {@link VxlanDrop}.
- * Written only by the data-path thread with plain writes; a reader on another thread may see slightly
- * stale values, which is fine for statistics. The {@link TunnelEgress}, decapsulator and MTU check of one
- * endpoint share one instance; with several forwarding loops each loop's VTEP has its own ({@link #add} sums
- * them), padded so that two loops' counters never share a cache line.
+ * One forwarding loop's counts of a tunnel endpoint: packets encapsulated and decapsulated ({@link TunnelCounter}),
+ * and drops by {@link VxlanDrop}. The {@link TunnelEgress}, decapsulator and MTU check of one loop's VTEP share one
+ * instance; each loop's VTEP has its own ({@link Vtep#forLane}), and the {@link Vtep} registers every loop's in the
+ * switch's counter registry under the tunnel's name, where readers find their sum.
+ *
+ * <p>The counts are a {@link CounterSet} of one padded row: written only by the loop's thread, plain stores; the
+ * getters here read this loop's share (for tests and the loop itself).
  */
-public final class VxlanCounters extends LanePadding {
-    private final long[] drops = new long[VxlanDrop.values().length];
-    private long encapsulated;
-    private long decapsulated;
+public final class VxlanCounters {
+    /** The tunnel's counters in the order readers list them: traffic, then drops ({@link VxlanDrop#NONE} has none). */
+    static final List<CounterDescriptor> DESCRIPTORS;
+    private static final int ENCAPSULATED = 0;
+    private static final int DECAPSULATED = 1;
+    /** Slot of {@link VxlanDrop} {@code d}: {@code DROPS + d.ordinal()}, NONE having none. */
+    private static final int DROPS = TunnelCounter.values().length - 1;
+
+    static {
+        List<CounterDescriptor> all = new ArrayList<>(List.of(TunnelCounter.values()));
+        for (VxlanDrop d : VxlanDrop.values()) {
+            if (d != VxlanDrop.NONE) {
+                all.add(d);
+            }
+        }
+        DESCRIPTORS = List.copyOf(all);
+    }
+
+    private final CounterSet set = CounterSet.single(DESCRIPTORS);
+    private final CounterLane lane = set.writer(0);
+
+    /** The storage, for the registry. */
+    public CounterSet set() {
+        return set;
+    }
 
     public long drops(VxlanDrop reason) {
-        return drops[reason.ordinal()];
+        return reason == VxlanDrop.NONE ? 0 : set.get(0, DROPS + reason.ordinal());
     }
 
     public long totalDrops() {
-        long sum = 0;
-        for (long d : drops) {
-            sum += d;
-        }
-        return sum;
+        return values().total(CounterKind.DROP);
     }
 
     public long encapsulated() {
-        return encapsulated;
+        return set.get(0, ENCAPSULATED);
     }
 
     public long decapsulated() {
-        return decapsulated;
+        return set.get(0, DECAPSULATED);
     }
 
     /** Counts a drop and returns the reason, so a check can {@code return counters.drop(X);}. */
     VxlanDrop drop(VxlanDrop reason) {
-        drops[reason.ordinal()]++;
+        lane.increment(DROPS + reason.ordinal());
         return reason;
     }
 
     /** One packet encapsulated ({@link TunnelEgress} alone counts them, for the lab and the daemon alike). */
     void countEncapsulated() {
-        encapsulated++;
+        lane.increment(ENCAPSULATED);
     }
 
     /** Counts {@code datagrams} encapsulated at once (a super-frame's segments). */
     void countEncapsulated(int datagrams) {
-        encapsulated += datagrams;
+        lane.add(ENCAPSULATED, datagrams);
     }
 
     void countDecapsulated() {
-        decapsulated++;
+        lane.increment(DECAPSULATED);
     }
 
-    /** Adds {@code other}'s counts to these: for the sum of several loops' counters. */
-    public void add(VxlanCounters other) {
-        encapsulated += other.encapsulated;
-        decapsulated += other.decapsulated;
-        for (int d = 0; d < drops.length; d++) {
-            drops[d] += other.drops[d];
-        }
+    private CounterValues values() {
+        return CounterValues.of(set, 0, CounterInstance.tunnel("-"));
     }
 
-    public void reset() {
-        Arrays.fill(drops, 0);
-        encapsulated = 0;
-        decapsulated = 0;
-    }
-
-    /** Non-zero counters as {@code name=value} pairs, for logs and the CLI. */
+    /** Non-zero counters as {@code name=value} pairs, for logs: this loop's share. */
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder("encapsulated=").append(encapsulated)
-            .append(" decapsulated=").append(decapsulated);
-        for (VxlanDrop reason : VxlanDrop.values()) {
-            if (drops[reason.ordinal()] != 0) {
-                out.append(' ').append(reason.counterName()).append('=').append(drops[reason.ordinal()]);
-            }
-        }
-        return out.toString();
+        CounterValues v = values();
+        String drops = v.describe(CounterKind.DROP, " ");
+        return "encapsulated=" + encapsulated() + " decapsulated=" + decapsulated()
+            + (drops.isEmpty() ? "" : " " + drops);
     }
 }

@@ -1,12 +1,18 @@
 package io.vxswitch.vxlan;
 
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.MetricFamily;
+
 import java.util.Locale;
 
 /**
- * Why a VXLAN tunnel endpoint dropped a packet. Each reason has a counter in {@link VxlanCounters}; the
- * data path returns one of these instead of throwing. {@link #NONE} means "not dropped".
+ * Why a VXLAN tunnel endpoint dropped a packet. Each reason but {@link #NONE} ("not dropped") is a counter of the
+ * tunnel ({@link VxlanCounters}): shown by its {@link #counterName}, and as the {@code reason} of
+ * {@code vxswitch_vxlan_drops}. The data path returns one of these instead of throwing.
  */
-public enum VxlanDrop {
+public enum VxlanDrop implements CounterDescriptor {
     NONE("ok"),
     // Receive side, the VXLAN header and what it carries (RFC 7348 §5).
     TRUNCATED_HEADER("shorter than the 8-byte VXLAN header"),
@@ -39,5 +45,30 @@ public enum VxlanDrop {
     /** Lower-case name used in counters and metrics, e.g. {@code mtu_exceeded}. */
     public String counterName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String key() {
+        return counterName();
+    }
+
+    @Override
+    public CounterScope scope() {
+        return CounterScope.TUNNEL;
+    }
+
+    @Override
+    public CounterKind kind() {
+        return CounterKind.DROP;
+    }
+
+    @Override
+    public MetricFamily family() {
+        return VxlanMetrics.DROPS;
+    }
+
+    @Override
+    public String familyLabel() {
+        return counterName();
     }
 }

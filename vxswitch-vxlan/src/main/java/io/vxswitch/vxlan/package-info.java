@@ -12,7 +12,8 @@
  *     {@link io.vxswitch.vxlan.SourcePortHash}. Below VXLAN the daemon's kernel writes UDP and IP;
  *     {@link io.vxswitch.vxlan.OuterHeaderWriter} writes outer Ethernet/IP/UDP where no kernel does (the lab).</li>
  * <li>{@link io.vxswitch.vxlan.VxlanDecapsulator}: validation of a received packet (socket payload or whole
- *     frame), drops counted by {@link io.vxswitch.vxlan.VxlanDrop} in {@link io.vxswitch.vxlan.VxlanCounters}.</li>
+ *     frame), drops counted by {@link io.vxswitch.vxlan.VxlanDrop} in {@link io.vxswitch.vxlan.VxlanCounters},
+ *     which the {@link io.vxswitch.vxlan.Vtep} registers with the switch's counters.</li>
  * </ul>
  *
  * <h2>Hard cases, decided here</h2>

@@ -1,8 +1,11 @@
 package io.vxswitch.vxlan;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.PortCounter;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.counters.CounterReading;
+import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -128,7 +131,12 @@ class VtepTest {
         assertThat(remote).as("registered by the second lane, seen by every lane").isNotNegative();
         assertThat(remotes.rxPackets(remote)).isOne();
         assertThat(sw.fdb().portOf(119, VM1)).isEqualTo(sw.port("vx119").id());
-        assertThat(sw.port("vx119").counters().rxFrames()).as("the port's counters add the lanes up").isOne();
+        assertThat(sw.port("vx119").counters().get(PortCounter.RX_FRAMES)).as("the port's counters add the lanes up")
+            .isOne();
+        CounterReading read = sw.counters().read();
+        assertThat(read.of(CounterScope.TUNNEL, "vx119").get(TunnelCounter.DECAPSULATED))
+            .as("the registry adds the loops' VTEP counters up").isOne();
+        assertThat(read.of(CounterScope.REMOTE_VTEP, "vx119 192.0.2.1").get(PeerCounter.RX_PACKETS)).isOne();
         assertThatThrownBy(() -> first.forLane(2)).hasMessage("lane 2 is not one of the switch's lanes 1-1");
     }
 

@@ -69,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
         for (String line : hs.summary()) {
             log(out, line);
         }
+        if (hs.evpnSummary() != null) {
+            log(out, hs.evpnSummary());
+        }
         ApiServer api = startApi(cfg, hs, out);
         Thread stopper = new Thread(() -> {
             log(out, "stopping: removing devices");
@@ -78,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
             hs.close();
             // The loop has ended: the switch can be read from here. Until the management API comes, this is
             // where an operator sees what the switch learned and dropped.
-            out.print(SwitchReport.render(hs.switchInstance(), hs.dataplane().devices(), System.nanoTime()));
+            out.print(SwitchReport.render(hs.switchInstance(), System.nanoTime()));
             log(out, "stopped");
         }, "vxswitch-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);

@@ -8,7 +8,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, TunnelsCommand.class,
-        StatsCommand.class, ConfigCommand.class,
+        StatsCommand.class, ConfigCommand.class, BgpCommand.class, EvpnCommand.class,
         TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",
@@ -27,6 +27,8 @@ import picocli.CommandLine;
         "  vxswitch trace --port P --src M --dst M  what it would do with a frame, step by step",
         "  vxswitch capture PORT -w FILE          a port's frames as a pcap file (tcpdump -r FILE)",
         "  vxswitch config reload                 apply the edited config file without a restart",
+        "  vxswitch bgp neighbors                 with EVPN: the BGP sessions (FRR's show bgp summary)",
+        "  vxswitch evpn routes [--vni N]         with EVPN: the VTEPs and MACs learned and announced",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",
         "Docs: README.md and docs/ in the source tree."})

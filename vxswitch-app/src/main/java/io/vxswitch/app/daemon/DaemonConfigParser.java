@@ -33,13 +33,14 @@ import java.util.Optional;
  * Every error names the file, line and column, the setting, what is expected and what was found.
  */
 public final class DaemonConfigParser {
-    private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api");
+    private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api",
+        "evpn");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload", "ring");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
-        "learning", "underlayMtu", "strictReservedBits", "gro");
+        "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets");
     /** IFNAMSIZ is 16 with the terminating NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
 
@@ -124,6 +125,7 @@ public final class DaemonConfigParser {
             }
             tunnels.add(t);
         }
+        EvpnSection evpn = evpn(root, tunnels);
         if (ports.isEmpty() && tunnels.isEmpty()) {
             throw root.where().error("the config has no ports and no tunnels: a switch needs at least one");
         }
@@ -131,7 +133,27 @@ public final class DaemonConfigParser {
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
-            ports, tunnels, api);
+            ports, tunnels, api, evpn);
+    }
+
+    /** The {@code evpn} section, checked against the tunnels that use it; null when there is none. */
+    private static EvpnSection evpn(YamlMap root, List<TunnelConfig> tunnels) {
+        Optional<YamlValue> section = root.get("evpn");
+        List<TunnelConfig> evpnTunnels = tunnels.stream().filter(t -> t.evpn() != null).toList();
+        if (section.isEmpty()) {
+            if (!evpnTunnels.isEmpty()) {
+                throw root.where().error("tunnel '" + evpnTunnels.getFirst().name() + "' has controlPlane: evpn, but"
+                    + " the config has no evpn section: add evpn: {asn: ..., neighbors: [{address: ..., asn: ...}]}");
+            }
+            return null;
+        }
+        if (evpnTunnels.isEmpty()) {
+            throw section.get().where().error("evpn: no tunnel has controlPlane: evpn, so the speaker would have no"
+                + " VNI to advertise; set controlPlane: evpn on a tunnel, or remove the evpn section");
+        }
+        int routerId = evpnTunnels.stream().filter(t -> t.local().isIpv4()).map(t -> t.local().ipv4()).findFirst()
+            .orElse(0);
+        return EvpnConfigParser.section(section.get(), routerId);
     }
 
     /** {@code switch.cpu} (an online CPU, not the only one) and {@code switch.poll} (wait, or busy with a cpu). */
@@ -315,13 +337,35 @@ public final class DaemonConfigParser {
             remotes.add(a);
         }
         int port = m.get("port").map(x -> Values.integer(x, what + ": port", 1, 65535)).orElse(TunnelConfig.DEFAULT_PORT);
-        boolean learning = m.get("learning").map(x -> Values.bool(x, what + ": learning")).orElse(true);
         int mtu = m.get("underlayMtu").map(x -> Values.integer(x, what + ": underlayMtu", 1280, 65535))
             .orElse(TunnelConfig.DEFAULT_UNDERLAY_MTU);
         boolean strict = m.get("strictReservedBits").map(x -> Values.bool(x, what + ": strictReservedBits"))
             .orElse(false);
         boolean gro = m.get("gro").map(x -> Values.bool(x, what + ": gro")).orElse(true);
-        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict, gro);
+        TunnelEvpn evpn = controlPlane(m, what);
+        // an EVPN tunnel learns remote MACs from type-2 routes, not from frames (FRR's vxlan device: nolearning)
+        boolean learning = m.get("learning").map(x -> Values.bool(x, what + ": learning")).orElse(evpn == null);
+        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict, gro, evpn);
+    }
+
+    /** {@code controlPlane: static} (the default: the flood list is {@code remotes}) or {@code evpn}. */
+    private static TunnelEvpn controlPlane(YamlMap m, String what) {
+        String plane = m.get("controlPlane").map(x -> Values.text(x, what + ": controlPlane")).orElse("static");
+        switch (plane) {
+            case "static" -> {
+                for (String key : List.of("rd", "routeTargets")) {
+                    m.get(key).ifPresent(x -> {
+                        throw x.where().error(what + ": " + key + " is for controlPlane: evpn");
+                    });
+                }
+                return null;
+            }
+            case "evpn" -> {
+                return EvpnConfigParser.tunnel(m, what);
+            }
+            default -> throw m.require("controlPlane", what).where().error(what + ": controlPlane must be static"
+                + " (the flood list is remotes) or evpn (BGP EVPN routes fill it), got '" + plane + "'");
+        }
     }
 
     private static VtepAddress address(YamlValue v, String what) {

@@ -48,11 +48,13 @@ public final class HostSwitch implements AutoCloseable {
     /** Largest frame a port reads: a 9000-byte MTU plus Ethernet and two tags. */
     static final int MAX_FRAME = 9000 + 22;
     static final int REMOTE_VTEPS = 1024;
+    static final int EVPN_REMOTE_VTEPS = 4096;
 
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<String> summary;
     private final LoopAccess access;
+    private EvpnControl evpn;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
                        DaemonConfig config, Path configFile) {
@@ -104,6 +106,10 @@ public final class HostSwitch implements AutoCloseable {
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile);
             dataplane.start();
+            if (config.evpn() != null) {
+                hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
+                hs.access.evpn(hs.evpn.speaker());
+            }
             return hs;
         } catch (RuntimeException e) {
             for (List<PortDevice> devices : opened) {
@@ -184,7 +190,8 @@ public final class HostSwitch implements AutoCloseable {
             t.learning() ? MacLearningPolicy.ENABLED : MacLearningPolicy.DISABLED));
         sw.addTunnelPort(t.name(), group);
         VniMap vnis = VniMap.of(t.vni(), t.vlan());
-        RemoteVteps remotes = new RemoteVteps(REMOTE_VTEPS, loops);
+        // an EVPN fabric names its VTEPs itself: room for a thousand hosts and more (issue 14's scale goal)
+        RemoteVteps remotes = new RemoteVteps(t.evpn() == null ? REMOTE_VTEPS : EVPN_REMOTE_VTEPS, loops);
         FloodList flood = new FloodList(remotes);
         for (VtepAddress r : t.remotes()) {
             flood.add(t.vni(), r);
@@ -228,6 +235,11 @@ public final class HostSwitch implements AutoCloseable {
         return summary;
     }
 
+    /** The start-up line of the EVPN control plane, or null without one. */
+    public String evpnSummary() {
+        return evpn == null ? null : evpn.summary();
+    }
+
     /** Waits until the loops end (after {@link #close} from another thread). */
     public void join() throws InterruptedException {
         dataplane.awaitStop();
@@ -235,6 +247,9 @@ public final class HostSwitch implements AutoCloseable {
 
     @Override
     public void close() {
+        if (evpn != null) {
+            evpn.close(); // a Cease to each neighbor first: the fabric withdraws this host's routes at once
+        }
         dataplane.stop();
         dataplane.close();
     }

@@ -1,10 +1,12 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.evpn.EvpnSpeaker;
+import io.vxswitch.evpn.NeighborView;
+import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.PortCapture;
-import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.mgmt.ApiException;
 import io.vxswitch.mgmt.CaptureSession;
 import io.vxswitch.mgmt.ManagedSwitch;
@@ -28,6 +30,7 @@ final class LoopAccess implements ManagedSwitch {
     private final Dataplane dataplane;
     private final List<TunnelInfo> tunnels;
     private Reconfigurer reconfigurer;
+    private volatile EvpnSpeaker evpn;
 
     LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
         this.sw = sw;
@@ -37,6 +40,27 @@ final class LoopAccess implements ManagedSwitch {
 
     void reconfigurer(Reconfigurer r) {
         this.reconfigurer = r;
+    }
+
+    void evpn(EvpnSpeaker speaker) {
+        this.evpn = speaker;
+    }
+
+    @Override
+    public boolean evpnEnabled() {
+        return evpn != null;
+    }
+
+    @Override
+    public List<NeighborView> bgpNeighbors() {
+        EvpnSpeaker e = evpn;
+        return e == null ? List.of() : e.neighbors();
+    }
+
+    @Override
+    public List<RouteView> evpnRoutes() {
+        EvpnSpeaker e = evpn;
+        return e == null ? List.of() : e.routes();
     }
 
     @Override
@@ -153,44 +177,5 @@ final class LoopAccess implements ManagedSwitch {
                 }
             }
         };
-    }
-
-    @Override
-    public DeviceOffload deviceOffload(String port) {
-        long cut = 0;
-        long segments = 0;
-        long coalesced = 0;
-        long joined = 0;
-        List<PortDevice> devices = devices(port);
-        for (PortDevice d : devices) {
-            cut += d.superFramesCut();
-            segments += d.segmentsFromCuts();
-            coalesced += d.superFramesCoalesced();
-            joined += d.segmentsCoalesced();
-        }
-        return devices.isEmpty() ? DeviceOffload.NONE : new DeviceOffload(cut, segments, coalesced, joined);
-    }
-
-    /** The devices of port {@code port}: one per forwarding loop; none for an unknown port. */
-    private List<PortDevice> devices(String port) {
-        Port p = sw.port(port);
-        if (p == null) {
-            return List.of();
-        }
-        return dataplane.devices().stream().filter(d -> d.switchPort() == p.id()).toList();
-    }
-
-    @Override
-    public DeviceDrops deviceDrops(String port) {
-        long queueFull = 0;
-        long refused = 0;
-        long rxRefused = 0;
-        List<PortDevice> devices = devices(port);
-        for (PortDevice d : devices) {
-            queueFull += d.txQueueFull();
-            refused += d.txRefused();
-            rxRefused += d.rxRefused();
-        }
-        return devices.isEmpty() ? DeviceDrops.NONE : new DeviceDrops(queueFull, refused, rxRefused);
     }
 }

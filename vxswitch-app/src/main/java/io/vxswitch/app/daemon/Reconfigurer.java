@@ -226,6 +226,7 @@ final class Reconfigurer {
         differs(out, "threads", now.threads(), next.threads());
         differs(out, "switch loop placement", now.placement(), next.placement());
         differs(out, "api", now.api(), next.api());
+        differs(out, "evpn", now.evpn(), next.evpn());
         Map<String, TunnelConfig> before = new LinkedHashMap<>();
         for (TunnelConfig t : now.tunnels()) {
             before.put(t.name(), t);
@@ -244,7 +245,7 @@ final class Reconfigurer {
 
     private static TunnelConfig withoutRemotes(TunnelConfig t) {
         return new TunnelConfig(t.name(), t.vni(), t.vlan(), t.local(), List.of(), t.port(), t.learning(),
-            t.underlayMtu(), t.strict(), t.gro());
+            t.underlayMtu(), t.strict(), t.gro(), t.evpn());
     }
 
     private static void differs(List<String> out, String what, Object a, Object b) {

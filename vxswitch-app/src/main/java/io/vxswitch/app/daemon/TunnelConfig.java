@@ -12,9 +12,10 @@ import java.util.List;
  * @param underlayMtu  the MTU of the underlay path; inner frames that would not fit are dropped and counted
  * @param strict       drop packets with reserved bits set, as the Linux kernel does (RFC 7348 says ignore them)
  * @param gro          coalesce consecutive TCP segments of a flow received in one batch into one super-frame (GRO)
+ * @param evpn         the BGP-EVPN settings of a tunnel with {@code controlPlane: evpn}, null for a static one
  */
 public record TunnelConfig(String name, int vni, int vlan, VtepAddress local, List<VtepAddress> remotes, int port,
-                           boolean learning, int underlayMtu, boolean strict, boolean gro) {
+                           boolean learning, int underlayMtu, boolean strict, boolean gro, TunnelEvpn evpn) {
     public static final int DEFAULT_PORT = 4789;
     public static final int DEFAULT_UNDERLAY_MTU = 1500;
 

@@ -121,16 +121,48 @@ final class Lab implements AutoCloseable {
      * offloads off on both ends of that veth (a kernel VTEP would otherwise send its TCP with checksums left to a NIC).
      */
     Netns vm3BehindKernelVtep(Netns host, String local, String remote, String cidr, String mac) {
-        host.ip("link add br0 type bridge mcast_snooping 0");
-        host.ip("link set br0 up");
-        host.ip("link add vxlan119 type vxlan id 119 local " + local + " remote " + remote + " dstport 4789 dev ul0");
-        host.ip("link set vxlan119 master br0");
-        host.ip("link set vxlan119 up");
-        Netns vm3 = vmOnVeth("vm3", host, "vm3", cidr, mac, 1450);
-        host.ip("link set vm3 master br0");
-        vm3.offloadsOff("eth0");
-        host.offloadsOff("vm3");
-        return vm3;
+        kernelVtep(host, 119, local, "remote " + remote);
+        return vmOnBridge("vm3", host, cidr, mac);
+    }
+
+    /**
+     * An EVPN host's data plane, as FRR expects it (RFC 8365 with zebra): bridge br0 with vxlan{@code vni} (from
+     * {@code local} over ul0, no remote, {@code nolearning}: only EVPN routes fill its FDB) and VM {@code vmRole}
+     * ({@code cidr}, {@code mac}, MTU 1450) on a veth in the bridge. Zebra finds the VNI from the vxlan device.
+     */
+    Netns vmBehindEvpnVtep(Netns host, int vni, String local, String vmRole, String cidr, String mac) {
+        kernelVtep(host, vni, local, "nolearning");
+        return vmOnBridge(vmRole, host, cidr, mac);
+    }
+
+    /**
+     * Bridge br0 (no multicast snooping) in {@code host} with vxlan{@code vni} in it: VNI {@code vni}, dstport 4789,
+     * source {@code local} over ul0, plus {@code options} for ip link ({@code "remote 192.0.2.1"},
+     * {@code "nolearning"}). A second call in the same host adds another vxlan device to the same bridge.
+     */
+    void kernelVtep(Netns host, int vni, String local, String options) {
+        if (host.tryIp("link show br0").exitCode() != 0) {
+            host.ip("link add br0 type bridge mcast_snooping 0");
+            host.ip("link set br0 up");
+        }
+        String vxlan = "vxlan" + vni;
+        host.ip("link add " + vxlan + " type vxlan id " + vni + " local " + local + " dstport 4789 dev ul0 "
+            + options);
+        host.ip("link set " + vxlan + " master br0");
+        host.ip("link set " + vxlan + " up");
+    }
+
+    /**
+     * VM {@code role} ({@code cidr}, {@code mac}, MTU 1450) on a veth whose host end, also named {@code role}, is in
+     * {@code host}'s br0; offloads off on both ends (a kernel VTEP would otherwise send its TCP with checksums left
+     * to a NIC).
+     */
+    Netns vmOnBridge(String role, Netns host, String cidr, String mac) {
+        Netns vm = vmOnVeth(role, host, role, cidr, mac, 1450);
+        host.ip("link set " + role + " master br0");
+        vm.offloadsOff("eth0");
+        host.offloadsOff(role);
+        return vm;
     }
 
     /**

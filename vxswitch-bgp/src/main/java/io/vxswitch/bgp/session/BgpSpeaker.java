@@ -22,7 +22,8 @@ public final class BgpSpeaker implements AutoCloseable {
 
     private final Selector selector;
     private final Consumer<String> log;
-    private final List<BgpSession> sessions = new ArrayList<>();
+    private final List<BgpSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> tickTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private final Thread thread;
@@ -48,6 +49,11 @@ public final class BgpSpeaker implements AutoCloseable {
             sessions.add(session);
             session.start(System.nanoTime());
         });
+    }
+
+    /** Runs {@code task} on the speaker's thread every tick (100 ms), after the sessions' timers. */
+    public void everyTick(Runnable task) {
+        tickTasks.add(task);
     }
 
     public void start() {
@@ -87,6 +93,7 @@ public final class BgpSpeaker implements AutoCloseable {
                     for (BgpSession s : sessions) {
                         guarded(() -> s.tick(now));
                     }
+                    tickTasks.forEach(this::guarded);
                 }
             }
             long now = System.nanoTime();

@@ -9,6 +9,7 @@ import io.vxswitch.bgp.message.Notification;
 import io.vxswitch.bgp.message.Open;
 import io.vxswitch.bgp.message.RouteRefresh;
 import io.vxswitch.bgp.message.Update;
+import io.vxswitch.bgp.peers.Eventually;
 import io.vxswitch.packet.Ipv4Address;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,15 +59,14 @@ class BrokenPeerTest {
                 out.write(CODEC.encode(reflectorOpen(65000)));
                 out.write(CODEC.encode(Keepalive.INSTANCE));
                 assertThat(read(in)).isEqualTo(Keepalive.INSTANCE);
-                GobgpSessionTest.eventually(Duration.ofSeconds(5),
-                        () -> speaker.sessions().getFirst().state() == SessionState.ESTABLISHED);
+                Eventually.within(Duration.ofSeconds(5), "the session is established", () -> speaker.sessions().getFirst().state() == SessionState.ESTABLISHED);
 
                 out.write(HexFormat.of().parseHex(hex.replace(" ", "")));
                 Notification n = (Notification) read(in);
                 assertThat(n.code() + "/" + n.subcode()).as(n.describe()).isEqualTo(code + "/" + subcode);
                 assertThat(in.read()).as("the connection is closed after the NOTIFICATION").isEqualTo(-1);
             }
-            GobgpSessionTest.eventually(Duration.ofSeconds(5), () -> !downs.isEmpty());
+            Eventually.within(Duration.ofSeconds(5), "the session goes down", () -> !downs.isEmpty());
             assertThat(downs.getFirst()).contains(name);
             assertThat(log).anyMatch(l -> l.contains("neighbor 127.0.0.1") && l.contains(name) && l.contains("sending NOTIFICATION"));
             assertThat(log).noneMatch(l -> l.contains("internal error"));

@@ -11,6 +11,9 @@ import io.vxswitch.bgp.message.PathAttributes;
 import io.vxswitch.bgp.message.PmsiTunnel;
 import io.vxswitch.bgp.message.RouteRefresh;
 import io.vxswitch.bgp.message.Update;
+import io.vxswitch.bgp.peers.Eventually;
+import io.vxswitch.bgp.peers.GobgpReflector;
+import io.vxswitch.bgp.peers.TsharkCapture;
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
 import org.junit.jupiter.api.Test;
@@ -62,7 +65,7 @@ class GobgpSessionTest {
 
             reflector.gobgp("global", "rib", "-a", "evpn", "add", "macadv", "02:00:00:00:00:03", "10.0.0.3", "etag", "0",
                     "label", "119", "rd", "192.0.2.2:119", "rt", "65000:119", "encap", "vxlan", "nexthop", "192.0.2.2");
-            eventually(Duration.ofSeconds(10), () -> routes(updates).stream().anyMatch(r -> r instanceof MacIpRoute));
+            Eventually.within(Duration.ofSeconds(10), "GoBGP's type-2 route reaches vxswitch", () -> routes(updates).stream().anyMatch(r -> r instanceof MacIpRoute));
             Update theirs = updates.stream().filter(u -> u.attributes().mpReach() != null).findFirst().orElseThrow();
             MacIpRoute route = (MacIpRoute) theirs.attributes().mpReach().routes().getFirst();
             assertThat(route.vni()).isEqualTo(119);
@@ -74,7 +77,7 @@ class GobgpSessionTest {
 
             reflector.gobgp("global", "rib", "-a", "evpn", "del", "macadv", "02:00:00:00:00:03", "10.0.0.3", "etag", "0",
                     "label", "119", "rd", "192.0.2.2:119");
-            eventually(Duration.ofSeconds(10), () -> updates.stream()
+            Eventually.within(Duration.ofSeconds(10), "the withdrawal reaches vxswitch", () -> updates.stream()
                     .anyMatch(u -> u.attributes().mpUnreach() != null && !u.attributes().mpUnreach().routes().isEmpty()));
             speaker.close();
 
@@ -103,7 +106,7 @@ class GobgpSessionTest {
              BgpSpeaker speaker = new BgpSpeaker(log::add)) {
             speaker.start();
             speaker.addNeighbor(config(reflector, 65000), new Recorder(new CopyOnWriteArrayList<>()));
-            eventually(Duration.ofSeconds(10), () -> log.stream().anyMatch(l -> l.contains("Bad Peer AS")));
+            Eventually.within(Duration.ofSeconds(10), "vxswitch refuses the wrong AS", () -> log.stream().anyMatch(l -> l.contains("Bad Peer AS")));
             assertThat(log).anyMatch(l -> l.contains("peer says AS 65001, configured remote AS is 65000"));
         }
     }
@@ -112,17 +115,6 @@ class GobgpSessionTest {
         return SessionConfig.of(65000, ROUTER_ID, InetAddress.getByName(GobgpReflector.ADDRESS), peerAs)
                 .withPort(reflector.bgpPort).withLocalAddress(InetAddress.getByName(GobgpReflector.CLIENT))
                 .withTimers(Duration.ofSeconds(90), Duration.ofSeconds(30), Duration.ofSeconds(1));
-    }
-
-    /** Polls {@code condition} every 50 ms until it holds; fails after {@code timeout}. */
-    static void eventually(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static List<EvpnRoute> routes(List<Update> updates) {

@@ -121,7 +121,7 @@ public final class Host {
     public void sendEcho(int destination, int id, int seq) {
         byte[] frame = new byte[FrameSizes.ECHO_FRAME];
         FrameBuilder.icmpEcho(MemorySegment.ofArray(frame), 0, mac, 0, ip, destination, true, id, seq);
-        counters.echoRequestsSent++;
+        counters.count(HostCounter.ECHO_REQUESTS_SENT);
         EchoListener socket = echoSockets.get(id);
         ipOutput(destination, frame, () -> {
             if (socket != null && echoSockets.get(id) == socket) {
@@ -133,26 +133,26 @@ public final class Host {
     // ---- input
 
     void receive(byte[] frame) {
-        counters.rxFrames++;
+        counters.count(HostCounter.RX_FRAMES);
         MemorySegment s = MemorySegment.ofArray(frame);
         if (FrameParser.parse(s, 0, frame.length, meta) != Malformation.NONE || meta.tagged() || meta.serviceTagged()) {
-            counters.rxDropped++; // a NIC without VLAN sub-interfaces does not take tagged frames
+            counters.count(HostCounter.RX_DROPPED); // a NIC without VLAN sub-interfaces does not take tagged frames
             return;
         }
         if (meta.dst() != mac && !MacAddress.isBroadcast(meta.dst())) {
-            counters.rxNotForUs++;
+            counters.count(HostCounter.RX_NOT_FOR_US);
             return;
         }
         switch (meta.etherType()) {
             case EtherType.ARP -> arpInput(s, meta.payloadPosition(), meta.payloadLength());
             case EtherType.IPV4 -> ipInput(s, meta.payloadPosition(), meta.payloadLength());
-            default -> counters.rxDropped++;
+            default -> counters.count(HostCounter.RX_DROPPED);
         }
     }
 
     private void arpInput(MemorySegment s, long arp, int length) {
         if (length < Arp.LENGTH || !Arp.isEthernetIpv4(s, arp)) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         int spa = Arp.spa(s, arp);
@@ -167,31 +167,31 @@ public final class Host {
         if (Arp.oper(s, arp) == Arp.REQUEST) {
             byte[] reply = new byte[FrameSizes.ARP_FRAME];
             FrameBuilder.arpReply(MemorySegment.ofArray(reply), 0, mac, ip, sha, spa);
-            counters.arpRepliesSent++;
+            counters.count(HostCounter.ARP_REPLIES_SENT);
             transmit(reply);
         }
     }
 
     private void ipInput(MemorySegment s, long ipHeader, int length) {
         if (length < Ipv4.MIN_HEADER_LENGTH || Ipv4.version(s, ipHeader) != Ipv4.VERSION) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         int headerLength = Ipv4.headerLength(s, ipHeader);
         int total = Ipv4.totalLength(s, ipHeader);
         if (headerLength < Ipv4.MIN_HEADER_LENGTH || total > length || total < headerLength
             || Ipv4.dst(s, ipHeader) != ip) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         if (Ipv4.protocol(s, ipHeader) != Ipv4.PROTOCOL_ICMP) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         long icmp = ipHeader + headerLength;
         int icmpLength = total - headerLength;
         if (icmpLength < Icmp.HEADER_LENGTH || !Icmp.checksumValid(s, icmp, icmpLength)) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         int src = Ipv4.src(s, ipHeader);
@@ -200,11 +200,11 @@ public final class Host {
             case Icmp.ECHO_REPLY -> {
                 EchoListener socket = echoSockets.get(Icmp.identifier(s, icmp));
                 if (socket != null) {
-                    counters.echoRepliesReceived++;
+                    counters.count(HostCounter.ECHO_REPLIES_RECEIVED);
                     socket.reply(Icmp.sequence(s, icmp), src, Ipv4.ttl(s, ipHeader), icmpLength);
                 }
             }
-            default -> counters.rxDropped++;
+            default -> counters.count(HostCounter.RX_DROPPED);
         }
     }
 
@@ -213,7 +213,7 @@ public final class Host {
         byte[] reply = new byte[FrameSizes.IPV4_ICMP_HEADERS + icmpLength];
         FrameBuilder.icmpEcho(MemorySegment.ofArray(reply), 0, mac, 0, ip, requester, false,
             Icmp.identifier(s, icmp), Icmp.sequence(s, icmp), Ipv4.DEFAULT_TTL, data);
-        counters.echoRepliesSent++;
+        counters.count(HostCounter.ECHO_REPLIES_SENT);
         ipOutput(requester, reply, () -> { });
     }
 
@@ -235,12 +235,12 @@ public final class Host {
     private void solicit(int target) {
         byte[] request = new byte[FrameSizes.ARP_FRAME];
         FrameBuilder.arpRequest(MemorySegment.ofArray(request), 0, mac, ip, target);
-        counters.arpRequestsSent++;
+        counters.count(HostCounter.ARP_REQUESTS_SENT);
         transmit(request);
     }
 
     private void transmit(byte[] frame) {
-        counters.txFrames++;
+        counters.count(HostCounter.TX_FRAMES);
         if (nic != null) {
             nic.send(frame);
         }

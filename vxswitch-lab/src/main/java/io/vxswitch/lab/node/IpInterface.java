@@ -125,26 +125,26 @@ public final class IpInterface {
     }
 
     void receive(byte[] frame) {
-        counters.rxFrames++;
+        counters.count(HostCounter.RX_FRAMES);
         MemorySegment s = MemorySegment.ofArray(frame);
         if (FrameParser.parse(s, 0, frame.length, meta) != Malformation.NONE || meta.tagged() || meta.serviceTagged()) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         if (meta.dst() != mac && !MacAddress.isBroadcast(meta.dst())) {
-            counters.rxNotForUs++;
+            counters.count(HostCounter.RX_NOT_FOR_US);
             return;
         }
         switch (meta.etherType()) {
             case EtherType.ARP -> arpInput(s, meta.payloadPosition(), meta.payloadLength());
             case EtherType.IPV4 -> ipv4Input(s, frame, (int) meta.payloadPosition(), meta.payloadLength());
-            default -> counters.rxDropped++;
+            default -> counters.count(HostCounter.RX_DROPPED);
         }
     }
 
     private void arpInput(MemorySegment s, long arp, int length) {
         if (length < Arp.LENGTH || !Arp.isEthernetIpv4(s, arp)) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         int spa = Arp.spa(s, arp);
@@ -157,21 +157,21 @@ public final class IpInterface {
         if (Arp.oper(s, arp) == Arp.REQUEST) {
             byte[] reply = new byte[ARP_FRAME];
             FrameBuilder.arpReply(MemorySegment.ofArray(reply), 0, mac, ip, sha, spa);
-            counters.arpRepliesSent++;
+            counters.count(HostCounter.ARP_REPLIES_SENT);
             transmit(reply);
         }
     }
 
     private void ipv4Input(MemorySegment s, byte[] frame, int ipHeader, int available) {
         if (available < Ipv4.MIN_HEADER_LENGTH || Ipv4.version(s, ipHeader) != Ipv4.VERSION) {
-            counters.rxDropped++;
+            counters.count(HostCounter.RX_DROPPED);
             return;
         }
         int headerLength = Ipv4.headerLength(s, ipHeader);
         int total = Ipv4.totalLength(s, ipHeader);
         if (headerLength < Ipv4.MIN_HEADER_LENGTH || total < headerLength || total > available
             || !Ipv4.headerChecksumValid(s, ipHeader)) {
-            counters.rxDropped++; // RFC 1812 §5.2.2: a router silently discards a bad header
+            counters.count(HostCounter.RX_DROPPED); // RFC 1812 §5.2.2: a router silently discards a bad header
             return;
         }
         input.receive(this, frame, ipHeader);
@@ -180,12 +180,12 @@ public final class IpInterface {
     private void solicit(int target) {
         byte[] request = new byte[ARP_FRAME];
         FrameBuilder.arpRequest(MemorySegment.ofArray(request), 0, mac, ip, target);
-        counters.arpRequestsSent++;
+        counters.count(HostCounter.ARP_REQUESTS_SENT);
         transmit(request);
     }
 
     private void transmit(byte[] frame) {
-        counters.txFrames++;
+        counters.count(HostCounter.TX_FRAMES);
         if (nic != null) {
             nic.send(frame);
         }

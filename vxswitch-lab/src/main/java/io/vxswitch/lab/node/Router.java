@@ -116,17 +116,17 @@ public final class Router {
             return;
         }
         if ((dst >>> 28) == 0xE || dst == -1 || isDirectedBroadcast(dst)) {
-            counters.localDropped++; // RFC 1812 §5.3.5: broadcasts are not forwarded
+            counters.count(RouterCounter.LOCAL_DROPPED); // RFC 1812 §5.3.5: broadcasts are not forwarded
             return;
         }
         Route route = table.lookup(dst);
         if (route == null) {
-            counters.noRoute++;
+            counters.count(RouterCounter.NO_ROUTE);
             return;
         }
         int ttl = Ipv4.ttl(s, ip);
         if (ttl <= 1) {
-            counters.ttlExceeded++;
+            counters.count(RouterCounter.TTL_EXCEEDED);
             byte[] error = IcmpMessages.timeExceeded(frame, ip, in.ip());
             if (error != null) {
                 send(error);
@@ -143,16 +143,16 @@ public final class Router {
             listener.hop(new RoutedHop(simulator.now(), name, in.name(), outIf.name(), nextHop, ttl - 1, frame.clone(),
                 Frames.describe(frame)));
         }
-        counters.forwarded++;
-        outIf.output(nextHop, out, () -> counters.unresolved++);
+        counters.count(RouterCounter.FORWARDED);
+        outIf.output(nextHop, out, () -> counters.count(RouterCounter.UNRESOLVED));
     }
 
     private void local(byte[] frame, int ip, int dst) {
         if (IcmpMessages.isEchoRequest(frame, ip)) {
-            counters.echoReplies++;
+            counters.count(RouterCounter.ECHO_REPLIES);
             send(IcmpMessages.echoReply(frame, ip, dst));
         } else {
-            counters.localDropped++;
+            counters.count(RouterCounter.LOCAL_DROPPED);
         }
     }
 
@@ -162,10 +162,11 @@ public final class Router {
         int dst = Ipv4.dst(MemorySegment.ofArray(frame), ip);
         Route route = table.lookup(dst);
         if (route == null) {
-            counters.noRoute++;
+            counters.count(RouterCounter.NO_ROUTE);
             return;
         }
-        interfaces.get(route.iface()).output(route.connected() ? dst : route.via(), frame, () -> counters.unresolved++);
+        interfaces.get(route.iface()).output(route.connected() ? dst : route.via(), frame,
+            () -> counters.count(RouterCounter.UNRESOLVED));
     }
 
     private boolean isOwnAddress(int address) {

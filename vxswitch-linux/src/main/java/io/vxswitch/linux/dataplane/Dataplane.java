@@ -46,6 +46,8 @@ public final class Dataplane implements AutoCloseable {
     private final ForwardingAgent[] agents;
     private final Captures captures;
     private final DeviceRegistry registry;
+    /** The devices' counts in the switch's counter registry. */
+    private final DeviceCounters counters;
     private final Conductor conductor;
     private final AgentThreads placement;
 
@@ -104,6 +106,7 @@ public final class Dataplane implements AutoCloseable {
         OtherAgents others = new OtherAgents(Arrays.copyOfRange(agents, 1, loops));
         LinkWatch links = new LinkWatch(sw, others, agents[0], log);
         this.registry = new DeviceRegistry(agents, senders, backpressure, senderOnAgentThread, links, captures);
+        this.counters = new DeviceCounters(sw);
         this.conductor = new Conductor(sw, agents, others, registry, links, captures, log);
         this.placement = new AgentThreads(log);
         for (int i = 1; i < loops; i++) {
@@ -146,6 +149,7 @@ public final class Dataplane implements AutoCloseable {
      */
     public void add(PortDevice device, int loop) {
         registry.add(device, loop);
+        counters.register(device);
     }
 
     /**
@@ -154,12 +158,13 @@ public final class Dataplane implements AutoCloseable {
      * caller's to remove.
      */
     public void remove(PortDevice device) {
+        counters.unregister(device);
         registry.remove(device);
     }
 
     /**
-     * The devices, loop by loop, each loop's in the order added. Their counters may be read from any thread (a
-     * moment old).
+     * The devices, loop by loop, each loop's in the order added. Their counters are in the switch's counter registry
+     * (under their ports' names) while they are here.
      */
     public List<PortDevice> devices() {
         return registry.devices();

@@ -1,7 +1,9 @@
 package io.vxswitch.linux.dataplane;
 
+import io.vxswitch.forwarding.DeviceCounter;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -160,6 +162,18 @@ class DataplaneTest {
         vm1.receive(arpReply(VM1, VM2));
         await("read", () -> vm1.readBy.size() == 1);
         assertThat(vm2.sent).isEmpty();
+    }
+
+    @Test
+    void a_devices_counts_are_its_ports_in_the_switchs_counters_while_the_dataplane_has_it() {
+        start(Placement.TWO_LOOPS);
+        vm2.queueFull = 3;
+        vm2b.queueFull = 4;
+        assertThat(sw.counters().read().of(CounterScope.PORT, "vm2").get(DeviceCounter.TX_QUEUE_FULL))
+            .as("one device per loop, added up").isEqualTo(7);
+        dataplane.submit(s -> dataplane.remove(vm2b));
+        await("removed", () -> dataplane.devices().size() == 3);
+        assertThat(sw.counters().read().of(CounterScope.PORT, "vm2").get(DeviceCounter.TX_QUEUE_FULL)).isEqualTo(3);
     }
 
     @Test

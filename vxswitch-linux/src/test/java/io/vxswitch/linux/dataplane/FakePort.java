@@ -30,6 +30,8 @@ final class FakePort implements PortDevice {
     volatile boolean closed;
     volatile LinkState link = LinkState.UP;
     volatile String notice;
+    /** What {@link #txQueueFull} reports: set by the test. */
+    volatile long queueFull;
 
     FakePort(int switchPort) {
         this.switchPort = switchPort;
@@ -129,7 +131,7 @@ final class FakePort implements PortDevice {
 
     @Override
     public long txQueueFull() {
-        return 0;
+        return queueFull;
     }
 
     @Override

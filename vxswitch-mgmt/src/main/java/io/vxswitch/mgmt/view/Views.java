@@ -1,12 +1,15 @@
 package io.vxswitch.mgmt.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.vxswitch.forwarding.DropReason;
 import io.vxswitch.forwarding.FdbRow;
 import io.vxswitch.forwarding.Port;
-import io.vxswitch.forwarding.PortCounters;
+import io.vxswitch.forwarding.PortCounter;
 import io.vxswitch.forwarding.PortGroup;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterReading;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
@@ -14,15 +17,13 @@ import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
 import io.vxswitch.packet.MacAddress;
-import io.vxswitch.packet.Malformation;
 import io.vxswitch.vxlan.FloodTargets;
+import io.vxswitch.vxlan.PeerCounter;
+import io.vxswitch.vxlan.TunnelCounter;
 import io.vxswitch.vxlan.Vtep;
-import io.vxswitch.vxlan.VxlanCounters;
-import io.vxswitch.vxlan.VxlanDrop;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,8 @@ import java.util.Map;
 /**
  * What the API returns, as JSON-ready records, and how each is read off a {@link Switch}. Every {@code of} method
  * runs on the switch loop (inside {@link ManagedSwitch#call}) and copies what it needs, so the records are safe to
- * serialise on any thread afterwards.
+ * serialise on any thread afterwards. Counts come from the switch's counter registry ({@link Switch#counters}): a
+ * drop or offload counter added to a descriptor enum shows up in {@code drops} or {@code offload} by its key.
  */
 public final class Views {
     private Views() {
@@ -119,7 +121,8 @@ public final class Views {
         return out;
     }
 
-    public static List<TunnelView> tunnels(List<TunnelInfo> tunnels) {
+    public static List<TunnelView> tunnels(Switch sw, List<TunnelInfo> tunnels) {
+        CounterReading counts = sw.counters().read();
         List<TunnelView> out = new ArrayList<>();
         for (TunnelInfo t : tunnels) {
             Vtep v = t.vtep();
@@ -135,20 +138,15 @@ public final class Views {
                 }
                 vnis.add(new VniView(vni, v.vnis().vlanOf(vni), flood));
             }
-            VxlanCounters c = t.counters();
-            Map<String, Long> drops = new LinkedHashMap<>();
-            for (VxlanDrop d : VxlanDrop.values()) {
-                if (d != VxlanDrop.NONE && c.drops(d) > 0) {
-                    drops.put(d.counterName(), c.drops(d));
-                }
-            }
+            CounterValues c = counts.of(CounterScope.TUNNEL, t.name());
             List<PeerView> peers = new ArrayList<>();
             for (int id : v.remotes().ids()) {
-                peers.add(new PeerView(v.remotes().address(id).toString(), v.remotes().rxPackets(id),
-                    v.remotes().txPackets(id)));
+                String address = v.remotes().address(id).toString();
+                CounterValues p = counts.of(CounterScope.REMOTE_VTEP, t.name() + " " + address);
+                peers.add(new PeerView(address, p.get(PeerCounter.RX_PACKETS), p.get(PeerCounter.TX_PACKETS)));
             }
-            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, c.encapsulated(), c.decapsulated(),
-                drops));
+            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, c.get(TunnelCounter.ENCAPSULATED),
+                c.get(TunnelCounter.DECAPSULATED), c.nonZero(CounterKind.DROP)));
         }
         return out;
     }
@@ -166,40 +164,16 @@ public final class Views {
         return out;
     }
 
-    public static List<PortStatsView> stats(Switch sw, ManagedSwitch managed) {
+    public static List<PortStatsView> stats(Switch sw) {
+        CounterReading counts = sw.counters().read();
         List<PortStatsView> out = new ArrayList<>();
         for (Port p : sortedPorts(sw)) {
-            PortCounters c = p.counters();
-            Map<String, Long> drops = new LinkedHashMap<>();
-            for (DropReason r : DropReason.values()) {
-                if (c.drops(r) > 0) {
-                    drops.put(r.counterName(), c.drops(r));
-                }
-            }
-            for (Malformation m : Malformation.values()) {
-                if (c.malformed(m) > 0) {
-                    drops.put("malformed:" + m.counterName(), c.malformed(m));
-                }
-            }
-            ManagedSwitch.DeviceDrops device = managed.deviceDrops(p.name());
-            putNonZero(drops, "tx_queue_full", device.txQueueFull());
-            putNonZero(drops, "tx_refused", device.txRefused());
-            putNonZero(drops, "rx_refused", device.rxRefused());
-            ManagedSwitch.DeviceOffload o = managed.deviceOffload(p.name());
-            Map<String, Long> offload = new LinkedHashMap<>();
-            putNonZero(offload, "superFramesCut", o.superFramesCut());
-            putNonZero(offload, "segmentsFromCuts", o.segmentsFromCuts());
-            putNonZero(offload, "superFramesCoalesced", o.superFramesCoalesced());
-            putNonZero(offload, "segmentsCoalesced", o.segmentsCoalesced());
-            out.add(new PortStatsView(p.name(), c.rxFrames(), c.rxBytes(), c.txFrames(), c.txBytes(), drops, offload));
+            CounterValues c = counts.of(CounterScope.PORT, p.name());
+            out.add(new PortStatsView(p.name(), c.get(PortCounter.RX_FRAMES), c.get(PortCounter.RX_BYTES),
+                c.get(PortCounter.TX_FRAMES), c.get(PortCounter.TX_BYTES), c.nonZero(CounterKind.DROP),
+                c.nonZero(CounterKind.OFFLOAD)));
         }
         return out;
-    }
-
-    private static void putNonZero(Map<String, Long> map, String key, long value) {
-        if (value != 0) {
-            map.put(key, value);
-        }
     }
 
     /** Ports in the order they were added (their ids), the order an operator configured them. */

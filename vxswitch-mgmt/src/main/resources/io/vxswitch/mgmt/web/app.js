@@ -91,6 +91,46 @@ function renderTunnels(snap) {
   }
 }
 
+function upDown(n) {
+  if (n.state !== 'Established') return n.establishedTransitions ? '-' : 'never';
+  const t = n.uptimeSeconds, two = v => String(v).padStart(2, '0');
+  return `${two(Math.floor(t / 3600))}:${two(Math.floor(t / 60) % 60)}:${two(t % 60)}`;
+}
+
+// A type-2 prefix in FRR's notation: [2]:[EthTag]:[48]:[MAC] or [2]:[EthTag]:[48]:[MAC]:[32]:[IP].
+function macRoute(prefix) {
+  const m = /^\[2\]:\[\d+\]:\[48\]:\[([0-9a-f:]+)\](?::\[\d+\]:\[([^\]]+)\])?$/i.exec(prefix);
+  return m ? {mac: m[1], ip: m[2] || ''} : {mac: prefix, ip: ''};
+}
+
+// Shown only when the switch runs the BGP-EVPN control plane (snap.evpn is null otherwise).
+function renderEvpn(snap) {
+  const e = snap.evpn;
+  document.getElementById('bgp-section').hidden = !e;
+  document.getElementById('evpn-section').hidden = !e;
+  if (!e) return;
+  const up = e.neighbors.filter(n => n.state === 'Established').length;
+  document.getElementById('bgp-count').textContent = e.error || `${up} of ${e.neighbors.length} established`;
+  document.querySelector('#bgp-table tbody').replaceChildren(...e.neighbors.map(n => el('tr', {'data-neighbor': n.address},
+    el('td', {}, n.address), el('td', {class: 'num'}, n.asn), el('td', {class: n.state === 'Established' ? '' : 'down-port'}, n.state),
+    el('td', {class: 'num'}, upDown(n)), el('td', {class: 'num'}, n.routesReceived), el('td', {class: 'num'}, n.routesSent),
+    el('td', {class: 'num'}, n.messagesIn), el('td', {class: 'num'}, n.messagesOut), el('td', {class: 'error'}, n.lastError || ''))));
+  const macs = e.routes.filter(r => r.type === 2);
+  const vteps = e.routes.filter(r => r.type === 3);
+  const local = r => r.source === 'local';
+  document.getElementById('evpn-count').textContent = `${e.routes.length} in use: ${macs.length} MAC/IP (type 2, ${macs.filter(local).length} local), ${vteps.length} inclusive multicast (type 3, ${vteps.filter(local).length} local)`;
+  const perVni = new Map();
+  for (const r of vteps) perVni.set(r.vni, [...(perVni.get(r.vni) || []), r.nextHop + (local(r) ? ' (this switch)' : '')]);
+  document.getElementById('evpn-vteps').textContent = perVni.size
+    ? [...perVni].map(([vni, hops]) => `VNI ${vni} VTEPs: ${hops.join(', ')}`).join(' · ') : 'No type-3 routes: no VTEP has announced a VNI yet.';
+  document.querySelector('#evpn-macs tbody').replaceChildren(...macs.map(r => {
+    const m = macRoute(r.prefix);
+    return el('tr', {'data-evpn-mac': m.mac},
+      el('td', {class: 'num'}, r.vni), el('td', {class: 'mac'}, m.mac), el('td', {}, m.ip), el('td', {}, r.nextHop),
+      el('td', {}, r.source), el('td', {class: 'num'}, r.sequence < 0 ? '-' : r.sequence));
+  }));
+}
+
 function renderFdb(snap) {
   const vlan = document.getElementById('filter-vlan').value.trim();
   const port = document.getElementById('filter-port').value;
@@ -125,6 +165,7 @@ function render(snap) {
   fillPortSelects(snap);
   renderPortGroups(snap);
   renderTunnels(snap);
+  renderEvpn(snap);
   renderFdb(snap);
 }
 

@@ -1,4 +1,4 @@
-package io.vxswitch.bgp.session;
+package io.vxswitch.bgp.peers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * tshark as the oracle for the codec: captures a BGP session on loopback into a file, then decodes it as BGP.
  * Needs capture rights (root, as in CI). Stopped and its file removed on close.
  */
-final class TsharkCapture implements AutoCloseable {
+public final class TsharkCapture implements AutoCloseable {
     private final Path file;
     private final Process process;
     private final int port;
@@ -26,7 +26,7 @@ final class TsharkCapture implements AutoCloseable {
     }
 
     /** Starts capturing TCP port {@code port} on lo and returns once tshark says it is capturing. */
-    static TsharkCapture start(int port) throws IOException, InterruptedException {
+    public static TsharkCapture start(int port) throws IOException, InterruptedException {
         Path file = Files.createTempFile("vxswitch-bgp", ".pcapng");
         Process p = new ProcessBuilder("tshark", "-i", "lo", "-f", "tcp port " + port, "-w", file.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -47,7 +47,7 @@ final class TsharkCapture implements AutoCloseable {
     }
 
     /** Stops the capture and decodes it: {@code tshark -r FILE -d tcp.port==PORT,bgp ARGS}. */
-    List<String> decode(String... args) throws IOException, InterruptedException {
+    public List<String> decode(String... args) throws IOException, InterruptedException {
         stop();
         List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-d", "tcp.port==" + port + ",bgp"));
         command.addAll(List.of(args));

@@ -1,4 +1,4 @@
-package io.vxswitch.bgp.session;
+package io.vxswitch.bgp.peers;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,13 +16,13 @@ import java.util.function.Predicate;
  * with 127.0.0.1 as its route-reflector client, and is driven with the {@code gobgp} CLI. Stopped and its files
  * removed on close, also when a test fails.
  */
-final class GobgpReflector implements AutoCloseable {
-    static final String ADDRESS = "127.0.0.2";
-    static final String CLIENT = "127.0.0.1";
+public final class GobgpReflector implements AutoCloseable {
+    public static final String ADDRESS = "127.0.0.2";
+    public static final String CLIENT = "127.0.0.1";
 
     private final Path dir;
     private final Process process;
-    final int bgpPort;
+    public final int bgpPort;
     private final int apiPort;
 
     private GobgpReflector(Path dir, Process process, int bgpPort, int apiPort) {
@@ -32,39 +32,49 @@ final class GobgpReflector implements AutoCloseable {
         this.apiPort = apiPort;
     }
 
-    /** Starts gobgpd expecting the client in {@code clientAs} and waits until its API answers. */
-    static GobgpReflector start(long asn, long clientAs) throws Exception {
+    /** Starts gobgpd expecting the client 127.0.0.1 in {@code clientAs} and waits until its API answers. */
+    public static GobgpReflector start(long asn, long clientAs) throws Exception {
+        return start(asn, clientAs, CLIENT);
+    }
+
+    /** Starts gobgpd with route-reflector clients at {@code clients} (loopback addresses), all in {@code clientAs}. */
+    public static GobgpReflector start(long asn, long clientAs, String... clients) throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/gobgpd"))) {
             throw new IllegalStateException("gobgpd is missing: apt-get install gobgpd (.ci/run installs it)");
         }
         Path dir = Files.createTempDirectory("vxswitch-gobgp");
         int bgpPort = freePort();
         int apiPort = freePort();
-        Files.writeString(dir.resolve("gobgpd.toml"), """
+        StringBuilder config = new StringBuilder("""
                 [global.config]
                   as = %d
                   router-id = "192.0.2.254"
                   port = %d
                   local-address-list = ["%s"]
-                [[neighbors]]
-                  [neighbors.config]
-                    neighbor-address = "%s"
-                    peer-as = %d
-                  [neighbors.transport.config]
-                    passive-mode = true
-                  [neighbors.route-reflector.config]
-                    route-reflector-client = true
-                    route-reflector-cluster-id = "192.0.2.254"
-                  [[neighbors.afi-safis]]
-                    [neighbors.afi-safis.config]
-                      afi-safi-name = "l2vpn-evpn"
-                """.formatted(asn, bgpPort, ADDRESS, CLIENT, clientAs));
+                """.formatted(asn, bgpPort, ADDRESS));
+        for (String client : clients) {
+            config.append("""
+                    [[neighbors]]
+                      [neighbors.config]
+                        neighbor-address = "%s"
+                        peer-as = %d
+                      [neighbors.transport.config]
+                        passive-mode = true
+                      [neighbors.route-reflector.config]
+                        route-reflector-client = true
+                        route-reflector-cluster-id = "192.0.2.254"
+                      [[neighbors.afi-safis]]
+                        [neighbors.afi-safis.config]
+                          afi-safi-name = "l2vpn-evpn"
+                    """.formatted(client, clientAs));
+        }
+        Files.writeString(dir.resolve("gobgpd.toml"), config);
         Process p = new ProcessBuilder("gobgpd", "-f", dir.resolve("gobgpd.toml").toString(), "-p",
                 "--api-hosts", "127.0.0.1:" + apiPort, "--pprof-disable")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gobgpd.log").toFile()).start();
         GobgpReflector r = new GobgpReflector(dir, p, bgpPort, apiPort);
         try {
-            r.await(out -> out.contains(CLIENT), Duration.ofSeconds(10), "neighbor");
+            r.await(out -> out.contains(clients[0]), Duration.ofSeconds(10), "neighbor");
         } catch (Exception e) {
             r.close();
             throw e;
@@ -73,7 +83,7 @@ final class GobgpReflector implements AutoCloseable {
     }
 
     /** Runs {@code gobgp ARGS} against this daemon and returns what it printed. */
-    String gobgp(String... args) throws IOException, InterruptedException {
+    public String gobgp(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("gobgp", "-p", Integer.toString(apiPort)));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -83,7 +93,7 @@ final class GobgpReflector implements AutoCloseable {
     }
 
     /** Polls {@code gobgp ARGS} until its output satisfies {@code done}; the last output in the failure otherwise. */
-    String await(Predicate<String> done, Duration timeout, String... args) throws Exception {
+    public String await(Predicate<String> done, Duration timeout, String... args) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String out = "";
         while (System.nanoTime() < deadline) {
@@ -97,12 +107,12 @@ final class GobgpReflector implements AutoCloseable {
                 + timeout.toSeconds() + " s; it printed:\n" + out + "\ngobgpd log:\n" + log());
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path log = dir.resolve("gobgpd.log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

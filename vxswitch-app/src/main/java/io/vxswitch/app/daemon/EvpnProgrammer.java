@@ -1,0 +1,143 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.evpn.EvpnDataplane;
+import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.vxlan.FloodList;
+import io.vxswitch.vxlan.RemoteVteps;
+import io.vxswitch.vxlan.VtepAddress;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What EVPN decides, done to the switch: each change is a command on the dataplane's command path (the conductor
+ * runs it between two turns while the other forwarding agents are held), so forwarding takes no lock and never sees
+ * half a change. Type-3 routes fill the VNI's flood list beside any static {@code remotes}; type-2 routes become
+ * {@code evpn} FDB entries on the tunnel port, behind the remote VTEP.
+ *
+ * <p>A remote VTEP stays registered while a flood list or an EVPN MAC names it; when neither does (and it is not a
+ * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is.
+ */
+final class EvpnProgrammer implements EvpnDataplane {
+    /** One EVPN tunnel as the switch knows it. */
+    record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes) {
+    }
+
+    private final Dataplane dataplane;
+    private final Map<Integer, Tunnel> tunnels = new HashMap<>();
+    private final Consumer<String> log;
+    /** Per VNI and VTEP: how many things name it (flood membership counts one, each EVPN MAC one). Conductor only. */
+    private final Map<Integer, Map<VtepAddress, Integer>> uses = new HashMap<>();
+    /** Per VNI, the VTEP each remote MAC was installed behind. Conductor only. */
+    private final Map<Integer, Map<Long, VtepAddress>> installed = new HashMap<>();
+
+    EvpnProgrammer(Dataplane dataplane, List<Tunnel> tunnels, Consumer<String> log) {
+        this.dataplane = dataplane;
+        this.log = log;
+        for (Tunnel t : tunnels) {
+            this.tunnels.put(t.vni(), t);
+            uses.put(t.vni(), new HashMap<>());
+            installed.put(t.vni(), new HashMap<>());
+        }
+    }
+
+    @Override
+    public void addFloodVtep(int vni, InetAddress vtep) {
+        Tunnel t = tunnels.get(vni);
+        VtepAddress a = address(vtep);
+        dataplane.submit(sw -> {
+            if (t.staticRemotes().contains(a)) {
+                return; // a static remote: the flood list has it already
+            }
+            try {
+                t.flood().add(vni, a);
+                use(t, a, +1);
+            } catch (RuntimeException e) {
+                log.accept("EVPN: VNI " + vni + ": cannot flood to " + a + ": " + e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void removeFloodVtep(int vni, InetAddress vtep) {
+        Tunnel t = tunnels.get(vni);
+        VtepAddress a = address(vtep);
+        dataplane.submit(sw -> {
+            if (t.staticRemotes().contains(a)) {
+                return; // the static flood list keeps it
+            }
+            if (t.flood().remove(vni, a)) {
+                use(t, a, -1);
+            }
+        });
+    }
+
+    @Override
+    public void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence) {
+        Tunnel t = tunnels.get(vni);
+        VtepAddress a = address(vtep);
+        dataplane.submit(sw -> {
+            int id;
+            try {
+                id = t.remotes().register(a);
+            } catch (RuntimeException e) {
+                log.accept("EVPN: VNI " + vni + ": cannot install a MAC behind " + a + ": " + e.getMessage());
+                return;
+            }
+            if (!sw.fdb().addEvpn(t.vlan(), mac, t.tunnelPort(), id, sequence)) {
+                log.accept("EVPN: VNI " + vni + ": MAC " + io.vxswitch.packet.MacAddress.format(mac) + " behind " + a
+                    + " not installed: the FDB has it as a static or vNIC MAC, or is full of static entries");
+                return;
+            }
+            VtepAddress before = installed.get(vni).put(mac, a);
+            if (!a.equals(before)) {
+                use(t, a, +1);
+                use(t, before, -1);
+            }
+        });
+    }
+
+    @Override
+    public void removeRemoteMac(int vni, long mac) {
+        Tunnel t = tunnels.get(vni);
+        dataplane.submit(sw -> {
+            VtepAddress before = installed.get(vni).remove(mac);
+            if (before != null) {
+                sw.fdb().removeEvpn(t.vlan(), mac); // false if a local frame has taken the MAC meanwhile: it stays
+                use(t, before, -1);
+            }
+        });
+    }
+
+    /** Counts a use of {@code a} in VNI {@code t}; the last use gone, the VTEP is removed (unless static). */
+    private void use(Tunnel t, VtepAddress a, int delta) {
+        if (a == null) {
+            return;
+        }
+        Map<VtepAddress, Integer> u = uses.get(t.vni());
+        int n = u.getOrDefault(a, 0) + delta;
+        if (n > 0) {
+            u.put(a, n);
+            return;
+        }
+        u.remove(a);
+        if (!t.staticRemotes().contains(a)) {
+            t.remotes().remove(a); // forgets the FDB entries and flood memberships that still named it
+        }
+    }
+
+    static VtepAddress address(InetAddress ip) {
+        byte[] b = ip.getAddress();
+        if (ip instanceof Inet4Address) {
+            return VtepAddress.ipv4(ByteBuffer.wrap(b).getInt());
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        return VtepAddress.ipv6(buf.getLong(), buf.getLong());
+    }
+}

@@ -1,0 +1,23 @@
+package io.vxswitch.app.daemon;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The config's {@code evpn} section: this host's BGP speaker (AS, router id, timers) and its neighbors, the route
+ * reflectors. Tunnels with {@code controlPlane: evpn} are its VNIs.
+ */
+public record EvpnSection(long asn, int routerId, Duration holdTime, Duration keepalive, Duration connectRetry,
+                          List<Neighbor> neighbors) {
+    public EvpnSection {
+        neighbors = List.copyOf(neighbors);
+    }
+
+    /**
+     * One BGP neighbor. {@code source} is the address the session is opened from (FRR's {@code update-source}), or
+     * null for the kernel's choice; {@code port} is 179 but for tests and labs.
+     */
+    public record Neighbor(InetAddress address, long asn, int port, InetAddress source) {
+    }
+}

@@ -1,0 +1,108 @@
+package io.vxswitch.app.daemon;
+
+import io.vxswitch.evpn.EvpnSpeaker;
+import io.vxswitch.forwarding.Port;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.fdb.FdbEntryType;
+import io.vxswitch.forwarding.fdb.FdbJournal;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tells the EVPN speaker which MACs are local to this host, per VNI: learned, static and vNIC MACs on local ports (not
+ * on a tunnel) in the VNI's VLAN. Polled every 100 ms on the speaker's thread: it drains the FDB's journal of learned
+ * MACs (RFC 7432 §9.2.1: a MAC learned locally is advertised; aged out, withdrawn) and, when the journal lost events
+ * and every 10 s for the static and vNIC MACs that the journal does not carry, rescans the table.
+ *
+ * <p>The rescan reads ports and their port groups from this thread; they are replaced, never changed in place, by
+ * the conductor, so at worst a rescan sees a port group one change old and the next one corrects it.
+ */
+final class LocalMacFeed implements FdbJournal.Visitor {
+    static final long RESCAN_NANOS = 10_000_000_000L;
+
+    /** One EVPN VNI and the VLAN it carries. */
+    record Segment(int vni, int vlan) {
+    }
+
+    private final Switch sw;
+    private final EvpnSpeaker speaker;
+    private final Map<Integer, Integer> vniByVlan = new HashMap<>();
+    private final Set<Integer> tunnelPorts;
+    private boolean rescan = true;
+    private long nextRescan;
+
+    LocalMacFeed(Switch sw, EvpnSpeaker speaker, List<Segment> segments, Set<Integer> tunnelPorts) {
+        this.sw = sw;
+        this.speaker = speaker;
+        for (Segment s : segments) {
+            vniByVlan.put(s.vlan(), s.vni());
+        }
+        this.tunnelPorts = Set.copyOf(tunnelPorts);
+    }
+
+    void poll() {
+        sw.fdb().drainJournal(this);
+        long now = System.nanoTime();
+        if (rescan || now - nextRescan >= 0) {
+            rescan = false;
+            nextRescan = now + RESCAN_NANOS;
+            rescan();
+        }
+    }
+
+    @Override
+    public void resync() {
+        rescan = true;
+    }
+
+    @Override
+    public void event(FdbJournal.Kind kind, int vlan, long mac, int port, int remote) {
+        Integer vni = vniByVlan.get(vlan);
+        if (vni == null) {
+            return;
+        }
+        boolean local = !tunnelPorts.contains(port);
+        switch (kind) {
+            case LEARNED, MOVED -> {
+                if (local) {
+                    speaker.localMacLearned(vni, mac, false);
+                } else if (kind == FdbJournal.Kind.MOVED) {
+                    speaker.localMacRemoved(vni, mac); // now behind a remote VTEP
+                }
+            }
+            case REMOVED -> {
+                if (local) {
+                    speaker.localMacRemoved(vni, mac);
+                }
+            }
+        }
+    }
+
+    /** Every local MAC per VNI, from the table: learned and static entries (static ones sticky), and vNIC MACs. */
+    private void rescan() {
+        Map<Integer, Map<Long, Boolean>> local = new HashMap<>();
+        vniByVlan.values().forEach(vni -> local.put(vni, new HashMap<>()));
+        sw.fdb().forEach((vlan, mac, port, type, lastSeen, moves, remote) -> {
+            Integer vni = vniByVlan.get(vlan);
+            if (vni != null && !tunnelPorts.contains(port)
+                    && (type == FdbEntryType.LEARNED || type == FdbEntryType.STATIC)) {
+                local.get(vni).put(mac, type == FdbEntryType.STATIC);
+            }
+        });
+        sw.fdb().forEachVnic((mac, port) -> {
+            Port p = sw.port(port);
+            if (p == null) {
+                return;
+            }
+            vniByVlan.forEach((vlan, vni) -> {
+                if (p.portGroup().policy().vlan().carries(vlan)) {
+                    local.get(vni).putIfAbsent(mac, false);
+                }
+            });
+        });
+        local.forEach(speaker::syncLocalMacs);
+    }
+}

@@ -1,0 +1,126 @@
+package io.vxswitch.app.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * vxswitch as a first-class VTEP of a BGP EVPN fabric (issue 14), with real peers only and no static flood list
+ * anywhere:
+ * <pre>
+ *   vm1 10.0.0.1 -tap- vxswitch hostA 192.0.2.1 --+
+ *   vm2 10.0.0.2 -tap- vxswitch hostB 192.0.2.2 --+-- underlay br0 --+-- rr 192.0.2.254 (GoBGP or FRR, AS 65000)
+ *   vm3 10.0.0.3 -- br0+vxlan119 FRR hostC 192.0.2.3 --+
+ * </pre>
+ * Each host's type-3 route fills the others' flood lists; each VM's MAC comes back to the other hosts as a type-2
+ * route: FRR programs its kernel FDB from vxswitch's routes, vxswitch its FDB ({@code evpn} entries) from FRR's.
+ */
+@Timeout(150)
+class EvpnFabricIT extends LabIT {
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final String YAML = """
+        switch: {name: it-%s}
+        portGroups:
+          - {name: vlan119, vlan: 119}
+        ports:
+          - {name: %s, type: tap, portGroup: vlan119, mac: "%s", mtu: 1450}
+        evpn:
+          asn: 65000
+          routerId: %s
+          holdTime: 9
+          keepalive: 3
+          connectRetry: 2
+          neighbors:
+            - {address: 192.0.2.254, asn: 65000}
+        tunnels:
+          - {name: vx119, vni: 119, vlan: 119, local: %s, controlPlane: evpn}
+        """;
+
+    @Test
+    void vxswitch_hosts_and_an_frr_host_share_one_segment_through_a_gobgp_reflector() {
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Fabric f = threeHosts(fabric);
+        String rib = fabric.reflector(Gobgp.class).gobgp("global", "rib", "-a", "evpn");
+        assertThat(rib).as("GoBGP holds vxswitch's type-3 and type-2 routes")
+            .contains("[type:multicast][rd:192.0.2.1:1][etag:0][ip:192.0.2.1]", "[mac:02:00:00:00:00:01]",
+                "[mac:02:00:00:00:00:02]", "ingress-repl");
+        assertThat(f.a.stop()).doesNotContain("Exception");
+        assertThat(f.b.stop()).doesNotContain("Exception");
+    }
+
+    @Test
+    void vxswitch_hosts_and_an_frr_host_share_one_segment_through_an_frr_reflector() {
+        EvpnFabric fabric = EvpnFabric.withFrrReflector(lab);
+        Fabric f = threeHosts(fabric);
+        assertThat(fabric.reflector(Frr.class).vtysh("show bgp l2vpn evpn route type multicast"))
+            .as("FRR's reflector holds vxswitch's type-3 routes")
+            .contains("[3]:[0]:[32]:[192.0.2.1]", "[3]:[0]:[32]:[192.0.2.2]");
+        assertThat(f.a.stop()).doesNotContain("Exception");
+        assertThat(f.b.stop()).doesNotContain("Exception");
+    }
+
+    @Test
+    void a_vxswitch_host_that_stops_is_withdrawn_and_comes_back_when_it_restarts() {
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Fabric f = threeHosts(fabric);
+        Frr frr = f.c.frr();
+        assertThat(f.b.stop()).doesNotContain("Exception");
+        Poll.until("FRR forgets hostB's VTEP once hostB stops (its Cease withdraws its routes at once)",
+            Duration.ofSeconds(5), () -> String.join(" ", frr.remoteVteps(119)), out -> !out.contains("192.0.2.2"),
+            fabric::state);
+        Daemon b = Daemon.start(lab, f.hostB, YAML.formatted("hostB", "vm2", "02:00:00:00:00:02", "192.0.2.2",
+            "192.0.2.2"));
+        lab.vmOnTap("vm2b", f.hostB, "vm2", "10.0.0.2/24", "02:00:00:00:00:02"); // the VM on the new daemon's tap
+        frr.awaitRemoteVtep(119, "192.0.2.2", CONVERGE);
+        assertThat(f.vm3.pingsWithin("10.0.0.2", CONVERGE)).as("vm3 reaches vm2 again" + fabric.state()).isTrue();
+        assertThat(b.stop()).doesNotContain("Exception");
+        assertThat(f.a.stop()).doesNotContain("Exception");
+    }
+
+    private record Fabric(Daemon a, Daemon b, Netns hostB, EvpnFabric.FrrHost c, Netns vm1, Netns vm2, Netns vm3) {
+    }
+
+    /** hostA and hostB (vxswitch) and hostC (FRR) converge, and every VM pings every other. */
+    private Fabric threeHosts(EvpnFabric fabric) {
+        Netns hostA = fabric.host("hostA", "192.0.2.1");
+        Netns hostB = fabric.host("hostB", "192.0.2.2");
+        EvpnFabric.FrrHost c = fabric.frrHost("hostC", "192.0.2.3", "vm3", "10.0.0.3/24", "02:00:00:00:00:03");
+        Daemon a = Daemon.start(lab, hostA, YAML.formatted("hostA", "vm1", "02:00:00:00:00:01", "192.0.2.1",
+            "192.0.2.1"));
+        Daemon b = Daemon.start(lab, hostB, YAML.formatted("hostB", "vm2", "02:00:00:00:00:02", "192.0.2.2",
+            "192.0.2.2"));
+        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        Netns vm2 = lab.vmOnTap("vm2", hostB, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+        fabric.awaitSessions(CONVERGE);
+        c.frr().awaitRemoteVtep(119, "192.0.2.1", CONVERGE);
+        c.frr().awaitRemoteVtep(119, "192.0.2.2", CONVERGE);
+        Poll.until("hostA's flood list has hostB and hostC from their type-3 routes", CONVERGE,
+            () -> a.cli("tunnels"), out -> out.contains("192.0.2.2") && out.contains("192.0.2.3"), fabric::state);
+
+        for (String[] pair : new String[][] {{"vm1", "10.0.0.2"}, {"vm1", "10.0.0.3"}, {"vm2", "10.0.0.3"},
+            {"vm3", "10.0.0.1"}, {"vm3", "10.0.0.2"}, {"vm2", "10.0.0.1"}}) {
+            Netns from = switch (pair[0]) {
+                case "vm1" -> vm1;
+                case "vm2" -> vm2;
+                default -> c.vm();
+            };
+            assertThat(from.pingsWithin(pair[1], CONVERGE)).as(pair[0] + " pings " + pair[1] + fabric.state()
+                + a.output() + b.output()).isTrue();
+        }
+        // FRR's kernel FDB follows vxswitch's type-2 routes; vxswitch's FDB follows FRR's
+        Poll.until("FRR installs vm1's MAC behind hostA", CONVERGE,
+            () -> c.host().exec("bridge", "fdb", "show", "dev", "vxlan119"),
+            out -> out.contains("02:00:00:00:00:01 dst 192.0.2.1"), fabric::state);
+        assertThat(c.frr().vtysh("show bgp l2vpn evpn route type macip"))
+            .contains("[2]:[0]:[48]:[02:00:00:00:00:01]", "[2]:[0]:[48]:[02:00:00:00:00:02]");
+        Poll.until("vxswitch hostA has vm3's MAC as an evpn entry behind hostC", CONVERGE,
+            () -> a.cli("fdb", "show"), out -> out.lines().anyMatch(l -> l.contains("02:00:00:00:00:03")
+                && l.contains("evpn") && l.contains("192.0.2.3")), fabric::state);
+        assertThat(a.cli("fdb", "show")).as("no data-plane learning on the EVPN tunnel")
+            .doesNotContain("learned");
+        return new Fabric(a, b, hostB, c, vm1, vm2, c.vm());
+    }
+}

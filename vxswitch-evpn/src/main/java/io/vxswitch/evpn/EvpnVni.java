@@ -1,0 +1,252 @@
+package io.vxswitch.evpn;
+
+import io.vxswitch.bgp.evpn.MacIpRoute;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The state of one VNI (FRR's zebra "VNI"): the remote VTEPs of its flood list, the remote MACs with every VTEP
+ * that claims them, and the local MACs this VTEP advertises. It decides where a MAC lives (RFC 7432 §15, MAC
+ * mobility) and tells the dataplane and the route originator; it holds no BGP sessions and no devices.
+ *
+ * <p>Where a MAC lives: among the VTEPs advertising it, the highest sequence number wins, then the lowest VTEP
+ * address (§15.1); a sticky route wins over a non-sticky one (§15.2). A MAC learned locally while a remote VTEP
+ * advertises it has moved here: it is advertised with that VTEP's sequence number plus one. A remote advertisement
+ * with a higher sequence number than ours means the MAC moved away: the remote entry replaces the local one and
+ * our route is withdrawn.
+ */
+final class EvpnVni {
+    /** Where the local routes of this VNI go: originated or withdrawn by the speaker. */
+    interface Originator {
+        void advertise(VniConfig vni, long mac, InetAddress ip, long sequence, boolean sticky);
+
+        void withdraw(VniConfig vni, long mac);
+    }
+
+    private final VniConfig config;
+    private final EvpnDataplane dataplane;
+    private final Originator originator;
+    /** VTEP → how many type-3 routes name it (one per RD it uses). */
+    private final Map<InetAddress, Integer> floodRoutes = new HashMap<>();
+    private final Map<Long, RemoteMac> remoteMacs = new HashMap<>();
+    private final Map<Long, LocalMac> localMacs = new HashMap<>();
+
+    EvpnVni(VniConfig config, EvpnDataplane dataplane, Originator originator) {
+        this.config = config;
+        this.dataplane = dataplane;
+        this.originator = originator;
+    }
+
+    VniConfig config() {
+        return config;
+    }
+
+    // ---- type 3: the flood list
+
+    void floodRoute(InetAddress vtep, boolean present) {
+        if (vtep.equals(config.localVtep())) {
+            return;
+        }
+        int before = floodRoutes.getOrDefault(vtep, 0);
+        int after = before + (present ? 1 : -1);
+        if (after <= 0) {
+            floodRoutes.remove(vtep);
+            if (before > 0) {
+                dataplane.removeFloodVtep(config.vni(), vtep);
+            }
+        } else {
+            floodRoutes.put(vtep, after);
+            if (before == 0) {
+                dataplane.addFloodVtep(config.vni(), vtep);
+            }
+        }
+    }
+
+    int floodVteps() {
+        return floodRoutes.size();
+    }
+
+    // ---- type 2: remote MACs
+
+    /** A type-2 route for this VNI appeared ({@code now}), changed, or went ({@code now} null). */
+    void macRoute(Object key, ReceivedRoute now, ReceivedRoute before) {
+        ReceivedRoute any = now != null ? now : before;
+        long mac = ((MacIpRoute) any.route()).mac();
+        if (any.nextHop().equals(config.localVtep())) {
+            return; // our own route, reflected back
+        }
+        RemoteMac r = remoteMacs.computeIfAbsent(mac, m -> new RemoteMac());
+        Claim chosenBefore = r.chosen();
+        if (now == null) {
+            r.claims.remove(key);
+        } else {
+            r.claims.put(key, new Claim(now.nextHop(), now.effectiveSequence(), now.sticky()));
+        }
+        Claim chosen = r.chosen();
+        if (r.claims.isEmpty()) {
+            remoteMacs.remove(mac);
+        }
+        decide(mac, chosenBefore, chosen);
+    }
+
+    // ---- local MACs
+
+    /** A MAC is now local (learned on, or configured for, a local port of the VNI's VLAN). */
+    void localLearned(long mac, boolean sticky) {
+        LocalMac existing = localMacs.get(mac);
+        if (existing != null) {
+            return;
+        }
+        RemoteMac r = remoteMacs.get(mac);
+        Claim remote = r == null ? null : r.chosen();
+        if (remote != null && remote.sticky && !sticky) {
+            return; // RFC 7432 §15.2: a sticky MAC does not move; the frame came from a host that must not have it
+        }
+        // RFC 7432 §15.1: a MAC that moved here is advertised with one more than the highest sequence seen
+        long sequence = remote == null ? 0 : r.highestSequence() + 1;
+        LocalMac local = new LocalMac(sequence, sticky, null);
+        localMacs.put(mac, local);
+        if (remote != null) {
+            // the frame that taught the switch this MAC has replaced the remote entry already; say so to the
+            // dataplane anyway, so that its state and this VNI's agree whatever the order of events
+            dataplane.removeRemoteMac(config.vni(), mac);
+        }
+        originator.advertise(config, mac, null, sequence, sticky);
+    }
+
+    /** The local MAC aged out, was flushed, or its port went: withdraw it and use a remote claim if one is left. */
+    void localRemoved(long mac) {
+        LocalMac local = localMacs.remove(mac);
+        if (local == null) {
+            return;
+        }
+        originator.withdraw(config, mac);
+        RemoteMac r = remoteMacs.get(mac);
+        if (r != null && r.chosen() != null) {
+            install(mac, r.chosen());
+        }
+    }
+
+    /** The switch saw the IPv4/IPv6 address of a local MAC (ARP, neighbour discovery): advertise the binding. */
+    void localAddress(long mac, InetAddress ip) {
+        LocalMac local = localMacs.get(mac);
+        if (local == null || ip.equals(local.ip)) {
+            return;
+        }
+        localMacs.put(mac, new LocalMac(local.sequence, local.sticky, ip));
+        originator.advertise(config, mac, ip, local.sequence, local.sticky);
+    }
+
+    /**
+     * Makes the local MACs exactly {@code macs} (MAC → sticky), after the switch lost track of changes: MACs no longer
+     * local are withdrawn, new ones advertised, the rest left alone.
+     */
+    void syncLocal(Map<Long, Boolean> macs) {
+        for (Long mac : java.util.List.copyOf(localMacs.keySet())) {
+            if (!macs.containsKey(mac)) {
+                localRemoved(mac);
+            }
+        }
+        macs.forEach(this::localLearned);
+    }
+
+    boolean isLocal(long mac) {
+        return localMacs.containsKey(mac);
+    }
+
+    long localSequence(long mac) {
+        LocalMac l = localMacs.get(mac);
+        return l == null ? -1 : l.sequence;
+    }
+
+    int localMacCount() {
+        return localMacs.size();
+    }
+
+    int remoteMacCount() {
+        return remoteMacs.size();
+    }
+
+    private void decide(long mac, Claim before, Claim chosen) {
+        LocalMac local = localMacs.get(mac);
+        if (local != null) {
+            if (chosen != null && remoteWins(chosen, local)) {
+                localMacs.remove(mac);
+                originator.withdraw(config, mac);
+                install(mac, chosen); // the dataplane replaces the local entry: the MAC moved away
+            }
+            return;
+        }
+        if (chosen == null) {
+            if (before != null) {
+                dataplane.removeRemoteMac(config.vni(), mac);
+            }
+        } else if (!chosen.equals(before)) {
+            install(mac, chosen);
+        }
+    }
+
+    /** RFC 7432 §15.1/§15.2: a higher sequence, or a sticky claim over a non-sticky local MAC; same sequence: lower IP. */
+    private boolean remoteWins(Claim remote, LocalMac local) {
+        if (local.sticky) {
+            return false;
+        }
+        if (remote.sticky) {
+            return true;
+        }
+        if (remote.sequence != local.sequence) {
+            return remote.sequence > local.sequence;
+        }
+        return compare(remote.vtep, config.localVtep()) < 0;
+    }
+
+    private void install(long mac, Claim claim) {
+        dataplane.installRemoteMac(config.vni(), mac, claim.vtep, claim.sequence);
+    }
+
+    static int compare(InetAddress a, InetAddress b) {
+        return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
+    }
+
+    private record Claim(InetAddress vtep, long sequence, boolean sticky) {
+    }
+
+    private record LocalMac(long sequence, boolean sticky, InetAddress ip) {
+    }
+
+    /** Every route that claims one MAC (a MAC-only and a MAC/IP route per VTEP, several VTEPs during a move). */
+    private static final class RemoteMac {
+        final Map<Object, Claim> claims = new HashMap<>(2);
+
+        Claim chosen() {
+            Claim best = null;
+            for (Claim c : claims.values()) {
+                if (best == null || better(c, best)) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        long highestSequence() {
+            long s = 0;
+            for (Claim c : claims.values()) {
+                s = Math.max(s, c.sequence);
+            }
+            return s;
+        }
+
+        private static boolean better(Claim a, Claim b) {
+            if (a.sticky != b.sticky) {
+                return a.sticky;
+            }
+            if (a.sequence != b.sequence) {
+                return a.sequence > b.sequence;
+            }
+            return compare(a.vtep, b.vtep) < 0;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.vxswitch.mgmt;
+
+import io.vxswitch.forwarding.counters.CounterDescriptor;
+import io.vxswitch.forwarding.counters.CounterKind;
+import io.vxswitch.forwarding.counters.CounterScope;
+import io.vxswitch.forwarding.counters.CounterSet;
+import io.vxswitch.forwarding.counters.MetricFamily;
+import io.vxswitch.mgmt.view.Views;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The exposition and the stats view list what the registry holds, as the descriptors describe it. */
+class MetricsTest {
+    /** A counter no exporter knows: a driver's new drop reason. */
+    enum NewDrop implements CounterDescriptor {
+        RING_OVERRUN;
+
+        public String key() {
+            return "ring_overrun";
+        }
+
+        public String description() {
+            return "frames the kernel dropped because the ring was full";
+        }
+
+        public CounterScope scope() {
+            return CounterScope.PORT;
+        }
+
+        public CounterKind kind() {
+            return CounterKind.DROP;
+        }
+
+        public MetricFamily family() {
+            return MetricFamily.byLabel("vxswitch_port_ring_drops", "Frames the ring dropped.", "reason", "port");
+        }
+
+        public String familyLabel() {
+            return "overrun";
+        }
+    }
+
+    @Test
+    void a_counter_a_driver_registers_is_exported_and_shown_as_its_descriptor_says() {
+        try (TestSwitch sw = new TestSwitch()) {
+            CounterSet ring = CounterSet.single(List.of(NewDrop.values()));
+            sw.call(s -> s.counters().register(ring, s.port("vm1").counterInstance()));
+            ring.writer(0).add(0, 7);
+
+            String text = new String(Metrics.text(sw.call(s -> Metrics.snapshot(s, sw))));
+            assertThat(text)
+                .contains("# HELP vxswitch_port_ring_drops_total Frames the ring dropped.")
+                .contains("vxswitch_port_ring_drops_total{port=\"vm1\",reason=\"overrun\"} 7.0")
+                .as("every port has every counter of its scope")
+                .contains("vxswitch_port_ring_drops_total{port=\"vm2\",reason=\"overrun\"} 0.0");
+            List<Views.PortStatsView> stats = sw.call(Views::stats);
+            assertThat(stats.get(1).drops()).containsEntry("ring_overrun", 7L);
+            assertThat(stats.get(2).drops()).doesNotContainKey("ring_overrun");
+        }
+    }
+}
