@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * direction: UPDATE → {@link EvpnRib} → {@link EvpnVni} → {@link EvpnDataplane}; and local MAC → {@link EvpnVni} →
  * UPDATE. Methods called from other threads queue their work on the speaker's thread.
  */
-public final class EvpnSpeaker implements AutoCloseable {
+public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
     private final EvpnConfig config;
     private final Consumer<String> log;
     private final BgpSpeaker speaker;
@@ -72,15 +72,18 @@ public final class EvpnSpeaker implements AutoCloseable {
 
     // ---- local MACs, from the switch (any thread)
 
+    @Override
     public void localMacLearned(int vni, long mac, boolean sticky) {
         onVni(vni, v -> v.localLearned(mac, sticky));
     }
 
+    @Override
     public void localMacRemoved(int vni, long mac) {
         onVni(vni, v -> v.localRemoved(mac));
     }
 
     /** The switch rescanned its table: the local MACs of {@code vni} are exactly {@code macs} (MAC → sticky). */
+    @Override
     public void syncLocalMacs(int vni, Map<Long, Boolean> macs) {
         Map<Long, Boolean> copy = new HashMap<>(macs);
         onVni(vni, v -> v.syncLocal(copy));

@@ -108,7 +108,7 @@ public final class Metrics {
         s.fdb().forEach((vlan, mac, port, type, lastSeen, moves, remote) ->
             perVlan.computeIfAbsent(vlan, v -> new int[1])[0]++);
         GaugeSnapshot.Builder entries = GaugeSnapshot.builder().name("vxswitch_fdb_entries")
-            .help("MAC table entries (learned and static) per VLAN.");
+            .help("MAC table entries (learned, static and evpn) per VLAN.");
         perVlan.forEach((vlan, n) -> entries.dataPoint(gauge(n[0], "vlan", Integer.toString(vlan))));
         out.add(entries.build());
         out.add(GaugeSnapshot.builder().name("vxswitch_fdb_capacity").help("MAC table size.")

@@ -29,10 +29,12 @@ final class EvpnControl implements AutoCloseable {
     static final int JOURNAL_CAPACITY = 1 << 16;
 
     private final EvpnSpeaker speaker;
+    private final LocalMacFeed feed;
     private final String summary;
 
-    private EvpnControl(EvpnSpeaker speaker, String summary) {
+    private EvpnControl(EvpnSpeaker speaker, LocalMacFeed feed, String summary) {
         this.speaker = speaker;
+        this.feed = feed;
         this.summary = summary;
     }
 
@@ -78,7 +80,12 @@ final class EvpnControl implements AutoCloseable {
             io.vxswitch.packet.Ipv4Address.format(section.routerId()), vnis.stream().map(v -> v.vni() + " (rd " + v.rd()
                 + ")").toList(), section.neighbors().stream().map(n -> n.address().getHostAddress() + " (AS " + n.asn()
                 + (n.asn() == section.asn() ? ", iBGP" : ", eBGP") + ")").toList());
-        return new EvpnControl(speaker, summary);
+        return new EvpnControl(speaker, feed, summary);
+    }
+
+    /** vNIC ports changed: advertise and withdraw their MACs at the next poll, not at the next periodic rescan. */
+    void rescanSoon() {
+        feed.rescanSoon();
     }
 
     String summary() {

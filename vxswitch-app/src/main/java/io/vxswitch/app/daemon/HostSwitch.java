@@ -108,7 +108,7 @@ public final class HostSwitch implements AutoCloseable {
             dataplane.start();
             if (config.evpn() != null) {
                 hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
-                hs.access.evpn(hs.evpn.speaker());
+                hs.access.evpn(hs.evpn.speaker(), hs.evpn::rescanSoon);
             }
             return hs;
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.vxswitch.app.daemon;
 
-import io.vxswitch.evpn.EvpnSpeaker;
+import io.vxswitch.evpn.LocalMacs;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.fdb.FdbEntryType;
@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Tells the EVPN speaker which MACs are local to this host, per VNI: learned, static and vNIC MACs on local ports (not
  * on a tunnel) in the VNI's VLAN. Polled every 100 ms on the speaker's thread: it drains the FDB's journal of learned
- * MACs (RFC 7432 §9.2.1: a MAC learned locally is advertised; aged out, withdrawn) and, when the journal lost events
- * and every 10 s for the static and vNIC MACs that the journal does not carry, rescans the table.
+ * MACs (RFC 7432 §9.2.1: a MAC learned locally is advertised; aged out, withdrawn) and rescans the table when the
+ * journal lost events, when ports were added or removed (vNIC MACs, which the journal does not carry), and every 10 s
+ * (static entries added through the API).
  *
  * <p>The rescan reads ports and their port groups from this thread; they are replaced, never changed in place, by
  * the conductor, so at worst a rescan sees a port group one change old and the next one corrects it.
@@ -28,13 +29,14 @@ final class LocalMacFeed implements FdbJournal.Visitor {
     }
 
     private final Switch sw;
-    private final EvpnSpeaker speaker;
+    private final LocalMacs speaker;
     private final Map<Integer, Integer> vniByVlan = new HashMap<>();
     private final Set<Integer> tunnelPorts;
-    private boolean rescan = true;
+    /** Set by any thread (a port change, a lost journal event), cleared by the speaker's poll. */
+    private volatile boolean rescan = true;
     private long nextRescan;
 
-    LocalMacFeed(Switch sw, EvpnSpeaker speaker, List<Segment> segments, Set<Integer> tunnelPorts) {
+    LocalMacFeed(Switch sw, LocalMacs speaker, List<Segment> segments, Set<Integer> tunnelPorts) {
         this.sw = sw;
         this.speaker = speaker;
         for (Segment s : segments) {
@@ -55,6 +57,11 @@ final class LocalMacFeed implements FdbJournal.Visitor {
 
     @Override
     public void resync() {
+        rescan = true;
+    }
+
+    /** From any thread: a port came or went (a vNIC MAC with it); rescan at the next poll. */
+    void rescanSoon() {
         rescan = true;
     }
 

@@ -31,6 +31,7 @@ final class LoopAccess implements ManagedSwitch {
     private final List<TunnelInfo> tunnels;
     private Reconfigurer reconfigurer;
     private volatile EvpnSpeaker evpn;
+    private volatile Runnable portsChanged = () -> { };
 
     LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
         this.sw = sw;
@@ -42,8 +43,14 @@ final class LoopAccess implements ManagedSwitch {
         this.reconfigurer = r;
     }
 
-    void evpn(EvpnSpeaker speaker) {
+    void evpn(EvpnSpeaker speaker, Runnable portsChanged) {
         this.evpn = speaker;
+        this.portsChanged = portsChanged;
+    }
+
+    /** Ports (and so vNIC MACs) were added, removed or reconfigured: EVPN looks at the local MACs again now. */
+    void portsChanged() {
+        portsChanged.run();
     }
 
     @Override

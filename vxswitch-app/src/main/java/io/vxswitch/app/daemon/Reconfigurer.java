@@ -62,6 +62,7 @@ final class Reconfigurer {
         }
         String line = add(p);
         ports.put(p.name(), p);
+        loop.portsChanged();
         return line;
     }
 
@@ -73,6 +74,7 @@ final class Reconfigurer {
         }
         String line = remove(name);
         ports.remove(name);
+        loop.portsChanged();
         return line;
     }
 
@@ -120,6 +122,7 @@ final class Reconfigurer {
             done.add("MAC move guard: " + next.macMove());
         }
         config = next;
+        loop.portsChanged();
         if (done.isEmpty()) {
             done.add("no changes");
         }
@@ -194,6 +197,9 @@ final class Reconfigurer {
     private List<String> floodLists(DaemonConfig next) {
         List<String> done = new ArrayList<>();
         for (TunnelConfig t : next.tunnels()) {
+            if (t.evpn() != null) {
+                continue; // EVPN owns this flood list; its static remotes change with a restart (needsRestart)
+            }
             TunnelInfo info = loop.tunnels().stream().filter(i -> i.name().equals(t.name())).findFirst().orElseThrow();
             Vtep v = info.vtep();
             Set<VtepAddress> live = new LinkedHashSet<>();
@@ -237,6 +243,8 @@ final class Reconfigurer {
                 out.add("tunnel " + t.name() + " is new");
             } else if (!withoutRemotes(b).equals(withoutRemotes(t))) {
                 out.add("tunnel " + t.name() + " changed beyond its remotes");
+            } else if (t.evpn() != null && !b.remotes().equals(t.remotes())) {
+                out.add("tunnel " + t.name() + ": the static remotes of an EVPN tunnel");
             }
         }
         before.keySet().forEach(name -> out.add("tunnel " + name + " is gone"));

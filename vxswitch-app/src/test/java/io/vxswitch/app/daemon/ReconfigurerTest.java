@@ -36,4 +36,16 @@ class ReconfigurerTest {
         assertThat(Reconfigurer.needsRestart(now, noTunnel)).containsExactly("tunnel vx119 is gone");
         assertThat(Reconfigurer.needsRestart(noTunnel, now)).containsExactly("tunnel vx119 is new");
     }
+
+    @Test
+    void the_evpn_section_and_an_evpn_tunnels_static_remotes_need_a_restart() {
+        DaemonConfig now = DaemonConfigParser.parse("s.yaml", EvpnConfigParserTest.EXAMPLE);
+        DaemonConfig otherAs = DaemonConfigParser.parse("s.yaml", EvpnConfigParserTest.EXAMPLE.replace("asn: 65000\n  routerId",
+            "asn: 65001\n  routerId"));
+        assertThat(Reconfigurer.needsRestart(now, otherAs)).singleElement().asString().startsWith("evpn ");
+        DaemonConfig remotes = DaemonConfigParser.parse("s.yaml", EvpnConfigParserTest.EXAMPLE.replace("controlPlane: evpn }",
+            "controlPlane: evpn, remotes: [192.0.2.9] }"));
+        assertThat(Reconfigurer.needsRestart(now, remotes))
+            .containsExactly("tunnel vx119: the static remotes of an EVPN tunnel");
+    }
 }

@@ -80,6 +80,71 @@ class EvpnFabricIT extends LabIT {
         assertThat(f.a.stop()).doesNotContain("Exception");
     }
 
+    private static final String LEARNING_YAML = """
+        switch: {name: it-%s}
+        portGroups:
+          - name: vlan119
+            vlan: 119
+            security: {forgedTransmits: accept}
+            macLearning: {enabled: true}
+        ports:
+          - {name: vmtap, type: tap, portGroup: vlan119, mtu: 1450}
+        evpn:
+          asn: 65000
+          holdTime: 9
+          keepalive: 3
+          connectRetry: 2
+          neighbors:
+            - {address: 192.0.2.254, asn: 65000}
+        tunnels:
+          - {name: vx119, vni: 119, vlan: 119, local: %s, controlPlane: evpn}
+        """;
+
+    @Test
+    void a_vm_that_moves_to_another_host_is_followed_by_the_fabric_with_a_higher_sequence_number() {
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Netns hostA = fabric.host("hostA", "192.0.2.1");
+        Netns hostB = fabric.host("hostB", "192.0.2.2");
+        EvpnFabric.FrrHost c = fabric.frrHost("hostC", "192.0.2.3", "vm3", "10.0.0.3/24", "02:00:00:00:00:03");
+        Daemon a = Daemon.start(lab, hostA, LEARNING_YAML.formatted("hostA", "192.0.2.1"));
+        Daemon b = Daemon.start(lab, hostB, LEARNING_YAML.formatted("hostB", "192.0.2.2"));
+        Netns before = lab.vmOnTap("vmx", hostA, "vmtap", "10.0.0.9/24", "02:00:00:00:00:99");
+        fabric.awaitSessions(CONVERGE);
+        c.frr().awaitRemoteVtep(119, "192.0.2.1", CONVERGE);
+        c.frr().awaitRemoteVtep(119, "192.0.2.2", CONVERGE);
+        assertThat(c.vm().pingsWithin("10.0.0.9", CONVERGE)).as("vm3 reaches the VM on hostA" + fabric.state()).isTrue();
+        Poll.until("FRR has the VM's MAC behind hostA", CONVERGE,
+            () -> c.host().exec("bridge", "fdb", "show", "dev", "vxlan119"),
+            out -> out.contains("02:00:00:00:00:99 dst 192.0.2.1"), fabric::state);
+
+        // the VM migrates: gone from hostA's tap, up on hostB's with the same MAC and address, and it speaks first
+        before.ip("link set vmtap down");
+        Netns after = lab.vmOnTap("vmx2", hostB, "vmtap", "10.0.0.9/24", "02:00:00:00:00:99");
+        long moved = System.nanoTime();
+        after.ping("10.0.0.3", 1, 1);
+        boolean resumed = false;
+        while (!resumed && System.nanoTime() - moved < Duration.ofSeconds(10).toNanos()) {
+            resumed = c.vm().ping("10.0.0.9", 1, 1).received() > 0;
+        }
+        long millis = (System.nanoTime() - moved) / 1_000_000;
+        System.out.printf("[EvpnFabricIT] vm3 reaches the moved VM again %d ms after it spoke on hostB%n", millis);
+        assertThat(resumed).as("vm3 reaches the VM on hostB" + fabric.state() + a.output() + b.output()).isTrue();
+        assertThat(millis).as("pings resume within about a second").isLessThan(2_000);
+
+        Poll.until("FRR follows the MAC to hostB", CONVERGE,
+            () -> c.host().exec("bridge", "fdb", "show", "dev", "vxlan119"),
+            out -> out.contains("02:00:00:00:00:99 dst 192.0.2.2"), fabric::state);
+        Poll.until("hostA points the MAC at hostB with sequence 1 and withdraws its own route", CONVERGE,
+            () -> a.cli("fdb", "show") + a.cli("evpn", "routes"),
+            out -> out.lines().anyMatch(l -> l.contains("02:00:00:00:00:99") && l.contains("evpn")
+                && l.contains("192.0.2.2")) && !out.lines().anyMatch(l -> l.contains("02:00:00:00:00:99")
+                && l.contains("local")), fabric::state);
+        assertThat(b.cli("evpn", "routes")).as("hostB advertises the MAC with MAC mobility sequence 1")
+            .containsPattern("02:00:00:00:00:99.*MM:1");
+        assertThat(a.stop()).doesNotContain("Exception");
+        assertThat(b.stop()).doesNotContain("Exception");
+    }
+
     private record Fabric(Daemon a, Daemon b, Netns hostB, EvpnFabric.FrrHost c, Netns vm1, Netns vm2, Netns vm3) {
     }
 
