@@ -19,8 +19,8 @@ import java.util.Map;
  * withdrawals share MP_UNREACH. 100,000 MACs then take about a thousand UPDATEs, not 100,000.
  */
 final class UpdatePacker {
-    /** Room left for NLRI after the header, the attributes and MP_REACH's own fields, with margin. */
-    private static final int NLRI_BUDGET = MessageCodec.MAX_LENGTH - 19 - 4 - 200;
+    /** Room for the NLRI of a withdrawal: the header, the two length fields and MP_UNREACH's own fields. */
+    private static final int WITHDRAW_BUDGET = MessageCodec.MAX_LENGTH - 19 - 4 - 4 - 3;
 
     private UpdatePacker() {
     }
@@ -33,36 +33,43 @@ final class UpdatePacker {
         List<Update> out = new ArrayList<>();
         for (List<LocalRoute> group : groups.values()) {
             LocalRoute first = group.getFirst();
-            for (List<EvpnRoute> chunk : chunks(group.stream().map(LocalRoute::route).toList())) {
-                PathAttributes.Builder b = PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP)
-                        .mpReach(MpReach.evpn(first.nextHop(), chunk)).pmsiTunnel(first.pmsi());
-                if (internal) {
-                    b.asPath(List.of()).localPref(100);
-                } else {
-                    b.asPath(List.of(new AsPathSegment(AsPathSegment.AS_SEQUENCE, new long[] {localAsn})));
-                }
-                first.communities().forEach(b::extendedCommunity);
-                out.add(Update.of(b.build()));
+            // the room left for NLRI is what the same UPDATE with no route leaves (many route targets take room)
+            int budget = MessageCodec.MAX_LENGTH
+                    - MessageCodec.TWO_OCTET_AS.encode(update(first, List.of(), localAsn, internal)).length;
+            for (List<EvpnRoute> chunk : chunks(group.stream().map(LocalRoute::route).toList(), budget)) {
+                out.add(update(first, chunk, localAsn, internal));
             }
         }
         return out;
     }
 
+    private static Update update(LocalRoute first, List<EvpnRoute> routes, long localAsn, boolean internal) {
+        PathAttributes.Builder b = PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP)
+                .mpReach(MpReach.evpn(first.nextHop(), routes)).pmsiTunnel(first.pmsi());
+        if (internal) {
+            b.asPath(List.of()).localPref(100);
+        } else {
+            b.asPath(List.of(new AsPathSegment(AsPathSegment.AS_SEQUENCE, new long[] {localAsn})));
+        }
+        first.communities().forEach(b::extendedCommunity);
+        return Update.of(b.build());
+    }
+
     static List<Update> withdrawals(Collection<EvpnRoute> routes) {
         List<Update> out = new ArrayList<>();
-        for (List<EvpnRoute> chunk : chunks(List.copyOf(routes))) {
+        for (List<EvpnRoute> chunk : chunks(List.copyOf(routes), WITHDRAW_BUDGET)) {
             out.add(Update.of(PathAttributes.builder().mpUnreach(MpUnreach.evpn(chunk)).build()));
         }
         return out;
     }
 
-    private static List<List<EvpnRoute>> chunks(List<EvpnRoute> routes) {
+    private static List<List<EvpnRoute>> chunks(List<EvpnRoute> routes, int budget) {
         List<List<EvpnRoute>> out = new ArrayList<>();
         List<EvpnRoute> current = new ArrayList<>();
         int bytes = 0;
         for (EvpnRoute r : routes) {
             int n = MessageCodec.encodedLength(r);
-            if (bytes + n > NLRI_BUDGET && !current.isEmpty()) {
+            if (bytes + n > budget && !current.isEmpty()) {
                 out.add(current);
                 current = new ArrayList<>();
                 bytes = 0;

@@ -29,7 +29,13 @@ final class EvpnProgrammer implements EvpnDataplane {
     record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes) {
     }
 
+    private static final long REFUSAL_LOG_NANOS = 10_000_000_000L;
+
     private final Dataplane dataplane;
+    /** Remote MACs the FDB refused, and when that was last logged. Conductor only. */
+    private long refusedMacs;
+    private long lastRefusalLog;
+    private boolean refusalLogged;
     private final Map<Integer, Tunnel> tunnels = new HashMap<>();
     private final Consumer<String> log;
     /** Per VNI and VTEP: how many things name it (flood membership counts one, each EVPN MAC one). Conductor only. */
@@ -91,8 +97,7 @@ final class EvpnProgrammer implements EvpnDataplane {
                 return;
             }
             if (!sw.fdb().addEvpn(t.vlan(), mac, t.tunnelPort(), id, sequence)) {
-                log.accept("EVPN: VNI " + vni + ": MAC " + io.vxswitch.packet.MacAddress.format(mac) + " behind " + a
-                    + " not installed: the FDB has it as a static or vNIC MAC, or is full of static entries");
+                refused(vni, mac, a);
                 return;
             }
             VtepAddress before = installed.get(vni).put(mac, a);
@@ -113,6 +118,24 @@ final class EvpnProgrammer implements EvpnDataplane {
                 use(t, before, -1);
             }
         });
+    }
+
+    /**
+     * A remote MAC the FDB refused (a static or vNIC MAC has the key, or the table is full of static and EVPN
+     * entries): one log line at most every 10 s, with how many were refused meanwhile, so 100,000 routes into a
+     * small table do not write 100,000 lines.
+     */
+    private void refused(int vni, long mac, VtepAddress vtep) {
+        refusedMacs++;
+        long now = System.nanoTime();
+        if (refusalLogged && now - lastRefusalLog < REFUSAL_LOG_NANOS) {
+            return;
+        }
+        log.accept("EVPN: VNI " + vni + ": MAC " + io.vxswitch.packet.MacAddress.format(mac) + " behind " + vtep
+            + " not installed: the FDB has it as a static or vNIC MAC, or is full of static and EVPN entries (raise"
+            + " switch.fdbCapacity); " + refusedMacs + " refused so far");
+        refusalLogged = true;
+        lastRefusalLog = now;
     }
 
     /** Counts a use of {@code a} in VNI {@code t}; the last use gone, the VTEP is removed (unless static). */
