@@ -17,4 +17,13 @@ public interface EvpnDataplane {
 
     /** Removes the remote MAC's entry, if it is still a remote one (a MAC learned locally meanwhile stays). */
     void removeRemoteMac(int vni, long mac);
+
+    /**
+     * ARP suppression (RFC 7432 §10): {@code ip} is {@code mac}'s in the VNI, from a MAC/IP route or a local host's ARP;
+     * a dataplane whose VNI does not suppress ignores it.
+     */
+    void bindAddress(int vni, InetAddress ip, long mac);
+
+    /** The binding of {@code ip} to {@code mac} is gone (the route was withdrawn, the MAC aged out or moved). */
+    void unbindAddress(int vni, InetAddress ip, long mac);
 }

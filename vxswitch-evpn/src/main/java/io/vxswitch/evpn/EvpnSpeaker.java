@@ -94,6 +94,7 @@ public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
         speaker.everyTick(task);
     }
 
+    @Override
     public void localMacAddress(int vni, long mac, InetAddress ip) {
         onVni(vni, v -> v.localAddress(mac, ip));
     }

@@ -90,6 +90,19 @@ final class EvpnVni {
             remoteMacs.remove(mac);
         }
         decide(mac, chosenBefore, chosen);
+        bindings(mac, now, before);
+    }
+
+    /** A MAC/IP route's address binding follows the route (ARP suppression uses it). */
+    private void bindings(long mac, ReceivedRoute now, ReceivedRoute before) {
+        InetAddress was = before == null ? null : ((MacIpRoute) before.route()).ip();
+        InetAddress is = now == null ? null : ((MacIpRoute) now.route()).ip();
+        if (was != null && !was.equals(is)) {
+            dataplane.unbindAddress(config.vni(), was, mac);
+        }
+        if (is != null && !is.equals(was)) {
+            dataplane.bindAddress(config.vni(), is, mac);
+        }
     }
 
     // ---- local MACs
@@ -124,6 +137,9 @@ final class EvpnVni {
             return;
         }
         originator.withdraw(config, mac);
+        if (local.ip != null) {
+            dataplane.unbindAddress(config.vni(), local.ip, mac);
+        }
         RemoteMac r = remoteMacs.get(mac);
         if (r != null && r.chosen() != null) {
             install(mac, r.chosen());
@@ -137,6 +153,10 @@ final class EvpnVni {
             return;
         }
         localMacs.put(mac, new LocalMac(local.sequence, local.sticky, ip));
+        if (local.ip != null) {
+            dataplane.unbindAddress(config.vni(), local.ip, mac);
+        }
+        dataplane.bindAddress(config.vni(), ip, mac);
         originator.advertise(config, mac, ip, local.sequence, local.sticky);
     }
 

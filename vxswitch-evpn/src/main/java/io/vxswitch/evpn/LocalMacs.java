@@ -10,6 +10,9 @@ public interface LocalMacs {
     /** A local MAC aged out, was flushed, or moved behind a remote VTEP. */
     void localMacRemoved(int vni, long mac);
 
+    /** A local host said (in ARP) that {@code ip} is {@code mac}'s: advertise the MAC/IP binding. */
+    void localMacAddress(int vni, long mac, java.net.InetAddress ip);
+
     /** After a rescan: the local MACs of {@code vni} are exactly {@code macs} (MAC → sticky). */
     void syncLocalMacs(int vni, Map<Long, Boolean> macs);
 }

@@ -38,4 +38,14 @@ final class RecordingDataplane implements EvpnDataplane {
         remoteMacs.remove(vni + " " + MacAddress.of(mac));
         calls.add("mac- " + vni + " " + MacAddress.of(mac));
     }
+
+    @Override
+    public void bindAddress(int vni, InetAddress ip, long mac) {
+        calls.add("bind " + vni + " " + ip.getHostAddress() + " " + MacAddress.of(mac));
+    }
+
+    @Override
+    public void unbindAddress(int vni, InetAddress ip, long mac) {
+        calls.add("unbind " + vni + " " + ip.getHostAddress() + " " + MacAddress.of(mac));
+    }
 }

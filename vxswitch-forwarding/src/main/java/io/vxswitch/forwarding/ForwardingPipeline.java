@@ -8,6 +8,8 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.trace.TraceSink;
 import io.vxswitch.forwarding.trace.TraceSink.Flood;
+import io.vxswitch.packet.Arp;
+import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
 import io.vxswitch.packet.MacAddress;
@@ -123,7 +125,14 @@ final class ForwardingPipeline extends LanePadding {
 
         nextStamp();
         DropReason nothingSent;
-        if (MacAddress.isMulticast(dst)) {
+        boolean answered = false;
+        if (f.etherType() == EtherType.ARP && sw.arpSuppression().any() && !in.isTunnel()
+            && sw.arpSuppression().enabled(vlan)) {
+            answered = answerArp(in, vlan, s, f, d, rx, t, probe);
+        }
+        if (answered) {
+            nothingSent = null;
+        } else if (MacAddress.isMulticast(dst)) {
             nothingSent = floodBum(in, vlan, reflected, d, t);
         } else {
             int known = knownPort(vlan, dst);
@@ -134,7 +143,9 @@ final class ForwardingPipeline extends LanePadding {
                 nothingSent = floodUnknownUnicast(in, vlan, d, t);
             }
         }
-        addPromiscuousCopies(in, vlan, src, d, t);
+        if (!answered) {
+            addPromiscuousCopies(in, vlan, src, d, t);
+        }
 
         if (d.egressCount == 0) {
             drop(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t);
@@ -145,6 +156,49 @@ final class ForwardingPipeline extends LanePadding {
             PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
+    }
+
+    /**
+     * ARP from a local port of a VLAN with ARP suppression (RFC 7432 §10). The sender's binding goes to the control
+     * plane if the table lacks it (to advertise as a MAC/IP route). A request for a bound address is turned into its
+     * reply in place (RFC 826: same length, same tag) and sent back out the ingress port: true. Anything else (a reply,
+     * a gratuitous ARP, a request for an unknown address) goes on as any broadcast: false.
+     */
+    private boolean answerArp(Port in, int vlan, MemorySegment s, FrameMeta f, ForwardingDecision d, CounterLane rx,
+                              TraceSink t, boolean probe) {
+        long arp = f.payloadPosition();
+        if (f.payloadLength() < Arp.LENGTH || !Arp.isEthernetIpv4(s, arp)) {
+            return false;
+        }
+        ArpSuppression table = sw.arpSuppression();
+        int spa = Arp.spa(s, arp);
+        long sha = Arp.sha(s, arp);
+        if (!probe && spa != 0 && MacAddress.isUnicast(sha) && table.lookup(vlan, spa) != sha) {
+            sw.neighborSnoop(lane).offer(vlan, spa, sha);
+        }
+        if (Arp.oper(s, arp) != Arp.REQUEST || !MacAddress.isBroadcast(f.dst()) || Arp.isGratuitous(s, arp)) {
+            return false;
+        }
+        int tpa = Arp.tpa(s, arp);
+        long mac = table.lookup(vlan, tpa);
+        if (mac == sha) {
+            mac = ArpSuppression.NONE; // a host asking for its own address: a duplicate-address probe, let it through
+        }
+        t.arpSuppression(vlan, tpa, mac);
+        if (mac == ArpSuppression.NONE) {
+            if (!probe) {
+                PortCounters.countArp(rx, false);
+            }
+            return false;
+        }
+        if (!probe) {
+            MacAddress.write(s, f.offset(), sha);
+            MacAddress.write(s, f.offset() + 6, mac);
+            Arp.write(s, arp, Arp.REPLY, mac, tpa, sha, spa);
+            PortCounters.countArp(rx, true);
+        }
+        tryAdd(in, vlan, d, t, ForwardingDecision.FLOOD);
+        return true;
     }
 
     /** Learns {@code src} on {@code in}; null, or why the frame must be dropped (limit policy, frozen MAC). */

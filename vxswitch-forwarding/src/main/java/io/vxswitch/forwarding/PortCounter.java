@@ -13,7 +13,13 @@ public enum PortCounter implements CounterDescriptor {
     RX_FRAMES("rxFrames", "frames received on the port", PortMetrics.RX_FRAMES),
     RX_BYTES("rxBytes", "bytes received on the port", PortMetrics.RX_BYTES),
     TX_FRAMES("txFrames", "frames the switch sent to the port", PortMetrics.TX_FRAMES),
-    TX_BYTES("txBytes", "bytes the switch sent to the port", PortMetrics.TX_BYTES);
+    TX_BYTES("txBytes", "bytes the switch sent to the port", PortMetrics.TX_BYTES),
+    /** RFC 7432 §10: an ARP request from this port answered by the switch from its bindings, not flooded. */
+    ARP_SUPPRESSED("arpSuppressed", "ARP requests from the port answered by the switch (ARP suppression)",
+        PortMetrics.ARP_SUPPRESSED),
+    /** An ARP request from this port, in a VLAN with ARP suppression, for an address with no binding: flooded. */
+    ARP_FLOODED("arpFlooded", "ARP requests from the port flooded for want of a binding (ARP suppression on)",
+        PortMetrics.ARP_FLOODED);
 
     private final String key;
     private final String description;

@@ -19,6 +19,8 @@ final class PortCounters {
     private static final int RX_BYTES = PortCounter.RX_BYTES.ordinal();
     private static final int TX_FRAMES = PortCounter.TX_FRAMES.ordinal();
     private static final int TX_BYTES = PortCounter.TX_BYTES.ordinal();
+    private static final int ARP_SUPPRESSED = PortCounter.ARP_SUPPRESSED.ordinal();
+    private static final int ARP_FLOODED = PortCounter.ARP_FLOODED.ordinal();
     private static final int DROPS = PortCounter.values().length;
     /** Slot of the first malformation that counts (NONE has none). */
     private static final int MALFORMED = DROPS + DropReason.values().length - 1;
@@ -46,6 +48,10 @@ final class PortCounters {
     static void countTx(CounterLane lane, int length) {
         lane.increment(TX_FRAMES);
         lane.add(TX_BYTES, length);
+    }
+
+    static void countArp(CounterLane lane, boolean suppressed) {
+        lane.increment(suppressed ? ARP_SUPPRESSED : ARP_FLOODED);
     }
 
     static void countDrop(CounterLane lane, DropReason reason) {

@@ -32,6 +32,11 @@ public final class PortMetrics {
     public static final MetricFamily GRO_SEGMENTS = MetricFamily.of("vxswitch_port_gro_segments",
         "Received TCP segments the port's device coalesced into super-frames.", "port");
 
+    public static final MetricFamily ARP_SUPPRESSED = MetricFamily.of("vxswitch_port_arp_suppressed",
+        "ARP requests from the port answered by the switch (ARP suppression).", "port", "kind");
+    public static final MetricFamily ARP_FLOODED = MetricFamily.of("vxswitch_port_arp_flooded",
+        "ARP requests from the port flooded for want of a binding, with ARP suppression on.", "port", "kind");
+
     private PortMetrics() {
     }
 }

@@ -32,7 +32,13 @@ public final class Switch {
     private final Port[] ports;
     private final Map<String, Port> portsByName = new LinkedHashMap<>();
     /** Learned and static MACs, and the effective MACs of the local vNICs, which a VDS knows without learning. */
+    /** ARP bindings a lane can hold for the control plane between two drains (100 ms). */
+    static final int SNOOP_RING = 1024;
+
     private final Fdb fdb;
+    private final ArpSuppression arpSuppression = new ArpSuppression();
+    /** Per lane, the ARP bindings it saw for the control plane (see {@link NeighborSnoop}). */
+    private final NeighborSnoop[] snoops;
     private final UplinkTeam team;
     private final ForwardingLane[] lanes;
     /** One past the highest port id in use: scans over the port table stop here. */
@@ -47,6 +53,10 @@ public final class Switch {
     public Switch(SwitchOptions options) {
         this.options = options;
         this.ports = new Port[options.maxPorts()];
+        this.snoops = new NeighborSnoop[options.lanes()];
+        for (int lane = 0; lane < snoops.length; lane++) {
+            snoops[lane] = new NeighborSnoop(SNOOP_RING);
+        }
         this.fdb = new Fdb(options.fdbCapacity(), options.maxPorts(), options.hashSecret(), options.lanes(),
             Fdb.SWITCH_REFRESH_NANOS);
         this.team = new UplinkTeam(options.maxPorts());
@@ -235,6 +245,16 @@ public final class Switch {
     }
 
     // ---- FDB
+
+    /** The ARP suppression bindings; change them only as the switch is changed (see {@link ArpSuppression}). */
+    public ArpSuppression arpSuppression() {
+        return arpSuppression;
+    }
+
+    /** The ARP bindings forwarding lane {@code lane} saw on local ports, for the control plane to drain. */
+    public NeighborSnoop neighborSnoop(int lane) {
+        return snoops[lane];
+    }
 
     public Fdb fdb() {
         return fdb;

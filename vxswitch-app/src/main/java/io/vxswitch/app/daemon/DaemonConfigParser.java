@@ -40,7 +40,7 @@ public final class DaemonConfigParser {
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload", "ring");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
-        "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets");
+        "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression");
     /** IFNAMSIZ is 16 with the terminating NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
 
@@ -353,7 +353,7 @@ public final class DaemonConfigParser {
         String plane = m.get("controlPlane").map(x -> Values.text(x, what + ": controlPlane")).orElse("static");
         switch (plane) {
             case "static" -> {
-                for (String key : List.of("rd", "routeTargets")) {
+                for (String key : List.of("rd", "routeTargets", "arpSuppression")) {
                     m.get(key).ifPresent(x -> {
                         throw x.where().error(what + ": " + key + " is for controlPlane: evpn");
                     });

@@ -113,7 +113,8 @@ final class EvpnConfigParser {
                 exports = imports;
             }
         }
-        return new TunnelEvpn(rd, imports, exports);
+        boolean arp = m.get("arpSuppression").map(x -> Values.bool(x, what + ": arpSuppression")).orElse(false);
+        return new TunnelEvpn(rd, imports, exports, arp);
     }
 
     private static List<Long> targets(YamlValue v, String what) {

@@ -59,9 +59,13 @@ final class EvpnControl implements AutoCloseable {
             RouteDistinguisher rd = t.evpn().rd() != null ? t.evpn().rd() : defaults.rd();
             List<Long> imports = t.evpn().importTargets().isEmpty() ? defaults.importTargets() : t.evpn().importTargets();
             List<Long> exports = t.evpn().exportTargets().isEmpty() ? defaults.exportTargets() : t.evpn().exportTargets();
-            vnis.add(new VniConfig(t.vni(), rd, imports, exports, local, false));
+            vnis.add(new VniConfig(t.vni(), rd, imports, exports, local, t.evpn().arpSuppression()));
             bound.add(new EvpnProgrammer.Tunnel(t.vni(), t.vlan(), vtep.tunnelPort(), vtep.floodList(), vtep.remotes(),
-                    new HashSet<>(t.remotes())));
+                    new HashSet<>(t.remotes()), t.evpn().arpSuppression()));
+            if (t.evpn().arpSuppression()) {
+                int vlan = t.vlan();
+                dataplane.submit(s -> s.arpSuppression().enable(vlan));
+            }
             segments.add(new LocalMacFeed.Segment(t.vni(), t.vlan()));
         }
         List<SessionConfig> neighbors = new ArrayList<>();

@@ -22,11 +22,13 @@ import java.util.function.Consumer;
  * {@code evpn} FDB entries on the tunnel port, behind the remote VTEP.
  *
  * <p>A remote VTEP stays registered while a flood list or an EVPN MAC names it; when neither does (and it is not a
- * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is.
+ * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is. Address bindings (MAC/IP
+ * routes, local ARP) fill the switch's ARP suppression table for VNIs with {@code arpSuppression}.
  */
 final class EvpnProgrammer implements EvpnDataplane {
     /** One EVPN tunnel as the switch knows it. */
-    record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes) {
+    record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes,
+                  boolean arpSuppression) {
     }
 
     private static final long REFUSAL_LOG_NANOS = 10_000_000_000L;
@@ -118,6 +120,24 @@ final class EvpnProgrammer implements EvpnDataplane {
                 use(t, before, -1);
             }
         });
+    }
+
+    @Override
+    public void bindAddress(int vni, InetAddress ip, long mac) {
+        Tunnel t = tunnels.get(vni);
+        if (t.arpSuppression() && ip instanceof Inet4Address) {
+            int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
+            dataplane.submit(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
+        }
+    }
+
+    @Override
+    public void unbindAddress(int vni, InetAddress ip, long mac) {
+        Tunnel t = tunnels.get(vni);
+        if (t.arpSuppression() && ip instanceof Inet4Address) {
+            int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
+            dataplane.submit(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
+        }
     }
 
     /**

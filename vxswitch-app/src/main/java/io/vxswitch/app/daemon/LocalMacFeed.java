@@ -47,6 +47,9 @@ final class LocalMacFeed implements FdbJournal.Visitor {
 
     void poll() {
         sw.fdb().drainJournal(this);
+        for (int lane = 0; lane < sw.options().lanes(); lane++) {
+            sw.neighborSnoop(lane).drain(this::binding);
+        }
         long now = System.nanoTime();
         if (rescan || now - nextRescan >= 0) {
             rescan = false;
@@ -84,6 +87,19 @@ final class LocalMacFeed implements FdbJournal.Visitor {
                 if (local) {
                     speaker.localMacRemoved(vni, mac);
                 }
+            }
+        }
+    }
+
+    /** A local host's ARP said {@code ipv4} is {@code mac}'s (ARP suppression's snooping): a MAC/IP binding. */
+    private void binding(int vlan, int ipv4, long mac) {
+        Integer vni = vniByVlan.get(vlan);
+        if (vni != null) {
+            byte[] a = {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
+            try {
+                speaker.localMacAddress(vni, mac, java.net.InetAddress.getByAddress(a));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // four bytes are always an address
             }
         }
     }

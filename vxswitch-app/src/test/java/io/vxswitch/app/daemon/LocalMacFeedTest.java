@@ -59,6 +59,11 @@ class LocalMacFeedTest {
             }
 
             @Override
+            public void localMacAddress(int vni, long mac, java.net.InetAddress ip) {
+                heard.add("ip " + vni + " " + MacAddress.format(mac) + " " + ip.getHostAddress());
+            }
+
+            @Override
             public void syncLocalMacs(int vni, Map<Long, Boolean> macs) {
                 Map<String, Boolean> shown = new TreeMap<>();
                 macs.forEach((m, sticky) -> shown.put(MacAddress.format(m), sticky));

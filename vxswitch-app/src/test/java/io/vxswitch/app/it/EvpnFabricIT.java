@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -141,6 +142,41 @@ class EvpnFabricIT extends LabIT {
                 && l.contains("local")), fabric::state);
         assertThat(b.cli("evpn", "routes")).as("hostB advertises the MAC with MAC mobility sequence 1")
             .containsPattern("02:00:00:00:00:99.*MM:1");
+        assertThat(a.stop()).doesNotContain("Exception");
+        assertThat(b.stop()).doesNotContain("Exception");
+    }
+
+    @Test
+    void with_arp_suppression_an_arp_request_for_a_remote_vm_is_answered_locally_and_never_crosses_the_underlay() {
+        Tools.assume("the underlay count", "tshark");
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Netns hostA = fabric.host("hostA", "192.0.2.1");
+        Netns hostB = fabric.host("hostB", "192.0.2.2");
+        String suppressing = YAML.replace("controlPlane: evpn}", "controlPlane: evpn, arpSuppression: true}");
+        Daemon a = Daemon.start(lab, hostA, suppressing.formatted("hostA", "vm1", "02:00:00:00:00:01", "192.0.2.1",
+            "192.0.2.1"));
+        Daemon b = Daemon.start(lab, hostB, suppressing.formatted("hostB", "vm2", "02:00:00:00:00:02", "192.0.2.2",
+            "192.0.2.2"));
+        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        Netns vm2 = lab.vmOnTap("vm2", hostB, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+        fabric.awaitSessions(CONVERGE);
+        // vm2 speaks ARP once (to an address nobody has): hostB snoops 10.0.0.2 is-at vm2 and advertises the MAC/IP
+        vm2.ping("10.0.0.99", 1, 1);
+        Poll.until("hostA has vm2's MAC/IP route", CONVERGE, () -> a.cli("evpn", "routes", "--type", "2"),
+            out -> out.contains("[02:00:00:00:00:02]:[32]:[10.0.0.2]"), fabric::state);
+
+        Capture underlay = Capture.tshark(lab, hostA, "ul0", "udp port 4789");
+        assertThat(vm1.pingsWithin("10.0.0.2", CONVERGE)).as("vm1 reaches vm2" + fabric.state()).isTrue();
+        underlay.stop();
+        String arps = Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y",
+            "vxlan && arp.dst.proto_ipv4 == 10.0.0.2 && eth.dst == ff:ff:ff:ff:ff:ff", "-T", "fields", "-e", "ip.src",
+            "-e", "frame.time_relative", "-e", "arp.opcode", "-e", "arp.src.proto_ipv4")).out();
+        assertThat(arps.strip()).as("no ARP request for 10.0.0.2 was flooded over the underlay: hostA answered it"
+            + Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y", "arp")).out()).isEmpty();
+        String icmp = Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y", "vxlan && icmp",
+            "-T", "fields", "-e", "ip.src")).out();
+        assertThat(icmp).as("while the pings themselves did").contains("10.0.0.1");
+        assertThat(a.portStats("vm1").path("arp").path("suppressed").asLong()).as("counted on vm1's port").isPositive();
         assertThat(a.stop()).doesNotContain("Exception");
         assertThat(b.stop()).doesNotContain("Exception");
     }

@@ -52,6 +52,13 @@ public interface TraceSink {
     default void notLearned(boolean reflected) {
     }
 
+    /**
+     * ARP suppression: the request for {@code targetIpv4} was answered on the ingress port with {@code mac}; or,
+     * {@code mac} {@link io.vxswitch.forwarding.ArpSuppression#NONE}, it has no binding and is flooded.
+     */
+    default void arpSuppression(int vlan, int targetIpv4, long mac) {
+    }
+
     /** The unicast destination {@code dst} in {@code vlan} is on {@code port} (behind {@code remote}), or unknown. */
     default void destination(int vlan, long dst, int port, int remote) {
     }

@@ -89,6 +89,14 @@ public final class TraceText implements TraceSink {
     }
 
     @Override
+    public void arpSuppression(int vlan, int targetIpv4, long mac) {
+        String ip = io.vxswitch.packet.Ipv4Address.format(targetIpv4);
+        trace.add(Stage.LOOKUP, mac == io.vxswitch.forwarding.ArpSuppression.NONE
+            ? "ARP suppression: no binding for " + ip + " in VLAN " + vlan + ": the request is flooded"
+            : "ARP suppression: " + ip + " is-at " + format(mac) + ": answered on " + in.name() + ", not flooded");
+    }
+
+    @Override
     public void destination(int vlan, long dst, int port, int remote) {
         trace.add(Stage.LOOKUP, format(dst) + " VLAN " + vlan + (port == Fdb.NOT_FOUND ? " is unknown: unknown unicast"
             : " is on port " + sw.port(port).name()

@@ -88,9 +88,12 @@ public final class Views {
      * @param offload what the port's device did in software, non-zero entries only: {@code superFramesCut} and
      *                {@code segmentsFromCuts} (GSO for a wire without offload), {@code superFramesCoalesced} and
      *                {@code segmentsCoalesced} (GRO)
+     * @param arp     with ARP suppression (docs/evpn.md), ARP requests from the port the switch answered ({@code
+     *                suppressed}) and flooded for want of a binding ({@code flooded}); absent while both are 0
      */
     public record PortStatsView(String port, long rxFrames, long rxBytes, long txFrames, long txBytes,
-                                Map<String, Long> drops, Map<String, Long> offload) {
+                                Map<String, Long> drops, Map<String, Long> offload,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> arp) {
     }
 
     public static SwitchView switchView(Switch sw, int tunnels) {
@@ -171,9 +174,15 @@ public final class Views {
             CounterValues c = counts.of(CounterScope.PORT, p.name());
             out.add(new PortStatsView(p.name(), c.get(PortCounter.RX_FRAMES), c.get(PortCounter.RX_BYTES),
                 c.get(PortCounter.TX_FRAMES), c.get(PortCounter.TX_BYTES), c.nonZero(CounterKind.DROP),
-                c.nonZero(CounterKind.OFFLOAD)));
+                c.nonZero(CounterKind.OFFLOAD), arp(c)));
         }
         return out;
+    }
+
+    private static Map<String, Long> arp(CounterValues c) {
+        long suppressed = c.get(PortCounter.ARP_SUPPRESSED);
+        long flooded = c.get(PortCounter.ARP_FLOODED);
+        return suppressed == 0 && flooded == 0 ? null : Map.of("suppressed", suppressed, "flooded", flooded);
     }
 
     /** Ports in the order they were added (their ids), the order an operator configured them. */

@@ -1,0 +1,64 @@
+package io.vxswitch.forwarding;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * ARP suppression (RFC 7432 §10, FRR's {@code arp-nd-suppress}): for a VLAN with it on, the IPv4 → MAC bindings the
+ * control plane knows (type-2 MAC/IP routes, and local ARP it snooped), so that an ARP request from a local port for
+ * a bound address is answered by the switch on that port instead of flooded to every VTEP of the VNI.
+ *
+ * <p>Changed only as the switch itself is changed: from one thread while no forwarding lane runs (the conductor's
+ * commands, or set-up); the lanes read it without a lock, as they read the flood lists. No allocation on a lookup.
+ */
+public final class ArpSuppression {
+    public static final long NONE = -1;
+
+    private final boolean[] enabled = new boolean[4096];
+    /** (vlan << 32 | IPv4) → MAC. */
+    private final Long2LongHashMap bindings = new Long2LongHashMap(NONE);
+    private int vlans;
+
+    public void enable(int vlan) {
+        if (!enabled[vlan]) {
+            enabled[vlan] = true;
+            vlans++;
+        }
+    }
+
+    /** Whether any VLAN suppresses: when none does, the pipeline does not look at ARP at all. */
+    public boolean any() {
+        return vlans > 0;
+    }
+
+    public boolean enabled(int vlan) {
+        return enabled[vlan];
+    }
+
+    /** Binds {@code ipv4} to {@code mac} in {@code vlan}, replacing an older binding of the address. */
+    public void bind(int vlan, int ipv4, long mac) {
+        bindings.put(key(vlan, ipv4), mac);
+    }
+
+    /** Removes the binding of {@code ipv4} if it is still to {@code mac}; true if it was. */
+    public boolean unbind(int vlan, int ipv4, long mac) {
+        long k = key(vlan, ipv4);
+        if (bindings.get(k) == mac) {
+            bindings.remove(k);
+            return true;
+        }
+        return false;
+    }
+
+    /** The MAC bound to {@code ipv4} in {@code vlan}, or {@link #NONE}. */
+    public long lookup(int vlan, int ipv4) {
+        return bindings.get(key(vlan, ipv4));
+    }
+
+    public int size() {
+        return bindings.size();
+    }
+
+    private static long key(int vlan, int ipv4) {
+        return (long) vlan << 32 | (ipv4 & 0xFFFF_FFFFL);
+    }
+}

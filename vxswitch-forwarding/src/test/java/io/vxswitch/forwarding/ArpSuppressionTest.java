@@ -1,0 +1,132 @@
+package io.vxswitch.forwarding;
+
+import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.forwarding.trace.Trace;
+import io.vxswitch.packet.Arp;
+import io.vxswitch.packet.Ethernet;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.Ipv4Address;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * ARP suppression (RFC 7432 §10) in the forwarding plane: a request for a bound address is answered on the ingress
+ * port and not flooded to the tunnel; unbound addresses, replies and gratuitous ARP go on as before; what local hosts
+ * say about themselves is offered to the control plane.
+ */
+class ArpSuppressionTest {
+    static final long VM1 = 0x0200_0000_0001L;
+    static final long VM3 = 0x0200_0000_0003L;
+    static final int IP1 = Ipv4Address.parse("10.0.0.1");
+    static final int IP3 = Ipv4Address.parse("10.0.0.3");
+
+    private final Switch sw = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
+    private final ForwardingDecision d = sw.newDecision();
+    private final int vm1;
+
+    ArpSuppressionTest() {
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        sw.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
+        vm1 = sw.addVnicPort("vm1", "vlan119", VM1);
+        sw.addTunnelPort("vx119", "tunnel");
+        sw.arpSuppression().enable(119);
+    }
+
+    private static MemorySegment request(int target) {
+        MemorySegment s = MemorySegment.ofArray(new byte[60]);
+        FrameBuilder.arpRequest(s, 0, VM1, IP1, target);
+        return s;
+    }
+
+    private List<String> egress() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < d.egressCount(); i++) {
+            out.add(sw.port(d.egressPort(i)).name());
+        }
+        return out;
+    }
+
+    private long counter(PortCounter c) {
+        return sw.port("vm1").counters().get(c);
+    }
+
+    @Test
+    void a_request_for_a_bound_address_is_answered_on_the_ingress_port_and_not_flooded() {
+        sw.arpSuppression().bind(119, IP3, VM3);
+        MemorySegment frame = request(IP3);
+        sw.forward(vm1, frame, 0, 60, 0, d);
+
+        assertThat(egress()).containsExactly("vm1");
+        long arp = Ethernet.HEADER_LENGTH;
+        assertThat(Ethernet.dst(frame, 0)).isEqualTo(VM1);
+        assertThat(Ethernet.src(frame, 0)).isEqualTo(VM3);
+        assertThat(Arp.oper(frame, arp)).isEqualTo(Arp.REPLY);
+        assertThat(Arp.sha(frame, arp)).isEqualTo(VM3);
+        assertThat(Arp.spa(frame, arp)).isEqualTo(IP3);
+        assertThat(Arp.tha(frame, arp)).isEqualTo(VM1);
+        assertThat(Arp.tpa(frame, arp)).isEqualTo(IP1);
+        assertThat(counter(PortCounter.ARP_SUPPRESSED)).isEqualTo(1);
+    }
+
+    @Test
+    void a_request_for_an_unbound_address_is_flooded_and_counted() {
+        sw.forward(vm1, request(IP3), 0, 60, 0, d);
+        assertThat(egress()).containsExactly("vx119");
+        assertThat(counter(PortCounter.ARP_FLOODED)).isEqualTo(1);
+        assertThat(counter(PortCounter.ARP_SUPPRESSED)).isZero();
+    }
+
+    @Test
+    void a_vlan_without_suppression_floods_even_a_bound_address() {
+        Switch plain = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
+        plain.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        plain.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
+        int p = plain.addVnicPort("vm1", "vlan119", VM1);
+        plain.addTunnelPort("vx119", "tunnel");
+        plain.arpSuppression().bind(119, IP3, VM3);
+        ForwardingDecision pd = plain.newDecision();
+        plain.forward(p, request(IP3), 0, 60, 0, pd);
+        assertThat(pd.egressCount()).isEqualTo(1);
+        assertThat(plain.port(pd.egressPort(0)).name()).isEqualTo("vx119");
+    }
+
+    @Test
+    void gratuitous_arp_and_replies_are_not_answered_but_offer_the_senders_binding() {
+        MemorySegment garp = MemorySegment.ofArray(new byte[60]);
+        FrameBuilder.gratuitousArp(garp, 0, VM1, IP1);
+        sw.forward(vm1, garp, 0, 60, 0, d);
+        assertThat(egress()).containsExactly("vx119");
+        List<String> snooped = new ArrayList<>();
+        sw.neighborSnoop(0).drain((vlan, ip, mac) -> snooped.add(vlan + " " + Ipv4Address.format(ip) + " " + mac));
+        assertThat(snooped).containsExactly("119 10.0.0.1 " + VM1);
+    }
+
+    @Test
+    void a_sender_already_bound_is_not_offered_again() {
+        sw.arpSuppression().bind(119, IP1, VM1);
+        sw.forward(vm1, request(IP3), 0, 60, 0, d);
+        assertThat(sw.neighborSnoop(0).drain((vlan, ip, mac) -> { })).isZero();
+    }
+
+    @Test
+    void a_probe_reports_the_answer_without_rewriting_or_counting() {
+        sw.arpSuppression().bind(119, IP3, VM3);
+        MemorySegment frame = request(IP3);
+        Trace trace = Trace.probe();
+        sw.forward(vm1, frame, 0, 60, 0, d, trace);
+        assertThat(trace.toString()).contains("ARP suppression: 10.0.0.3 is-at 02:00:00:00:00:03: answered on vm1");
+        assertThat(Arp.oper(frame, Ethernet.HEADER_LENGTH)).isEqualTo(Arp.REQUEST);
+        assertThat(counter(PortCounter.ARP_SUPPRESSED)).isZero();
+    }
+}
