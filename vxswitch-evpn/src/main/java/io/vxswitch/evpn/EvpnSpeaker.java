@@ -1,22 +1,17 @@
 package io.vxswitch.evpn;
 
-import io.vxswitch.bgp.evpn.EvpnRoute;
-import io.vxswitch.bgp.evpn.ExtendedCommunities;
-import io.vxswitch.bgp.evpn.InclusiveMulticastRoute;
-import io.vxswitch.bgp.evpn.MacIpRoute;
 import io.vxswitch.bgp.message.AddressFamily;
-import io.vxswitch.bgp.message.AsPathSegment;
-import io.vxswitch.bgp.message.PathAttributes;
-import io.vxswitch.bgp.message.PmsiTunnel;
+import io.vxswitch.bgp.message.Open;
+import io.vxswitch.bgp.message.RouteRefresh;
 import io.vxswitch.bgp.message.Update;
 import io.vxswitch.bgp.session.BgpSession;
 import io.vxswitch.bgp.session.BgpSpeaker;
+import io.vxswitch.bgp.session.SessionEvents;
 import io.vxswitch.bgp.session.SessionState;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,45 +22,31 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The EVPN control plane of one host, on the BGP speaker's thread: sessions to the reflectors, the RIB of what they
- * send, the VNIs that turn routes into flood lists and remote MACs, and the routes this VTEP originates (a type-3
- * per VNI, a type-2 per local MAC). The three layers of FRR (bgpd's RIB, the per-VNI state, the dataplane) in one
- * direction: UPDATE → {@link EvpnRib} → {@link EvpnVni} → {@link EvpnDataplane}; and local MAC → {@link EvpnVni} →
- * UPDATE. Methods called from other threads queue their work on the speaker's thread.
+ * The EVPN control plane of a running host: an {@link EvpnControlPlane} driven from the BGP speaker's thread, with
+ * the sessions to the reflectors. Everything the control plane does happens on that one thread, so it takes no
+ * lock; methods called from other threads (the switch's local MACs, the API's views) queue their work there.
  */
 public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
     private final EvpnConfig config;
     private final Consumer<String> log;
     private final BgpSpeaker speaker;
-    private final EvpnRib rib;
-    private final Map<Integer, EvpnVni> vnis = new LinkedHashMap<>();
+    private final EvpnControlPlane control;
     private final List<BgpSession> sessions = new ArrayList<>();
-    /** What this VTEP advertises (the Adj-RIB-Out, the same for every neighbor), by route key. */
-    private final Map<Object, LocalRoute> originated = new LinkedHashMap<>();
-    /** The keys of the type-2 routes of each local MAC (MAC only, MAC/IP), to withdraw them together. */
-    private final Map<VniMac, List<Object>> macRoutes = new HashMap<>();
-    private final Map<Object, LocalRoute> pendingAdvertise = new LinkedHashMap<>();
-    private final Map<Object, EvpnRoute> pendingWithdraw = new LinkedHashMap<>();
-    private boolean flushQueued;
 
     public EvpnSpeaker(EvpnConfig config, EvpnDataplane dataplane, Consumer<String> log) {
         this.config = config;
         this.log = log;
         this.speaker = new BgpSpeaker(log);
-        this.rib = new EvpnRib(config.neighbors().size(), this::routeChanged);
-        Originator originator = new Originator();
-        for (VniConfig v : config.vnis()) {
-            vnis.put(v.vni(), new EvpnVni(v, dataplane, originator));
-        }
+        this.control = new EvpnControlPlane(config.asn(), config.routerId(), config.neighbors().size(), config.vnis(),
+                dataplane, new Sessions());
     }
 
     /** Opens the sessions and originates each VNI's type-3 route. */
     public void start() {
         speaker.start();
-        speaker.execute(() -> vnis.values().forEach(v -> originate(inclusiveMulticast(v.config()))));
+        speaker.execute(control::start);
         for (int i = 0; i < config.neighbors().size(); i++) {
-            int neighbor = i;
-            speaker.addNeighbor(config.neighbors().get(i), new NeighborEvents(neighbor));
+            speaker.addNeighbor(config.neighbors().get(i), new NeighborEvents(i));
         }
         speaker.execute(() -> sessions.addAll(speaker.sessions()));
     }
@@ -74,38 +55,28 @@ public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
 
     @Override
     public void localMacLearned(int vni, long mac, boolean sticky) {
-        onVni(vni, v -> v.localLearned(mac, sticky));
+        speaker.execute(() -> control.localMacLearned(vni, mac, sticky));
     }
 
     @Override
     public void localMacRemoved(int vni, long mac) {
-        onVni(vni, v -> v.localRemoved(mac));
+        speaker.execute(() -> control.localMacRemoved(vni, mac));
     }
 
-    /** The switch rescanned its table: the local MACs of {@code vni} are exactly {@code macs} (MAC → sticky). */
     @Override
     public void syncLocalMacs(int vni, Map<Long, Boolean> macs) {
         Map<Long, Boolean> copy = new HashMap<>(macs);
-        onVni(vni, v -> v.syncLocal(copy));
+        speaker.execute(() -> control.syncLocalMacs(vni, copy));
+    }
+
+    @Override
+    public void localMacAddress(int vni, long mac, InetAddress ip) {
+        speaker.execute(() -> control.localMacAddress(vni, mac, ip));
     }
 
     /** Runs {@code task} on the speaker's thread every 100 ms: how the switch's changes are polled. */
     public void everyTick(Runnable task) {
         speaker.everyTick(task);
-    }
-
-    @Override
-    public void localMacAddress(int vni, long mac, InetAddress ip) {
-        onVni(vni, v -> v.localAddress(mac, ip));
-    }
-
-    private void onVni(int vni, Consumer<EvpnVni> action) {
-        speaker.execute(() -> {
-            EvpnVni v = vnis.get(vni);
-            if (v != null) {
-                action.accept(v);
-            }
-        });
     }
 
     // ---- views (any thread; computed on the speaker's)
@@ -119,28 +90,16 @@ public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
                 var st = s.statistics();
                 boolean up = s.state() == SessionState.ESTABLISHED;
                 out.add(new NeighborView(s.config().peerAddress().getHostAddress(), s.config().peerAsn(),
-                        s.state().toString(), up ? (now - st.establishedAt()) / 1_000_000_000L : 0, rib.received(i),
-                        up ? originated.size() : 0, st.messagesIn(), st.messagesOut(), st.updatesIn(), st.updatesOut(),
-                        st.establishedTransitions(), st.lastError(), st.lastDown()));
+                        s.state().toString(), up ? (now - st.establishedAt()) / 1_000_000_000L : 0, control.received(i),
+                        up ? control.originatedCount() : 0, st.messagesIn(), st.messagesOut(), st.updatesIn(),
+                        st.updatesOut(), st.establishedTransitions(), st.lastError(), st.lastDown()));
             }
             return out;
         });
     }
 
     public List<RouteView> routes() {
-        return onSpeaker(() -> {
-            List<RouteView> out = new ArrayList<>();
-            for (LocalRoute r : originated.values()) {
-                out.add(view(r.route(), r.vni(), r.nextHop(), r.communities(), "local"));
-            }
-            for (EvpnRib.Selected s : rib.selected()) {
-                ReceivedRoute r = s.route();
-                List<Long> communities = new ArrayList<>(r.routeTargets());
-                out.add(view(r.route(), vniOf(r), r.nextHop(), communities,
-                        config.neighbors().get(s.neighbor()).peerAddress().getHostAddress(), r.sequence()));
-            }
-            return out;
-        });
+        return onSpeaker(() -> control.routes(i -> config.neighbors().get(i).peerAddress().getHostAddress()));
     }
 
     private <T> T onSpeaker(Supplier<T> view) {
@@ -156,204 +115,37 @@ public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
         }
     }
 
+    /** Sends each Established neighbor a Cease and stops the speaker's thread. */
     @Override
     public void close() {
         speaker.close();
     }
 
-    // ---- received routes
-
-    private void received(int neighbor, Update u) {
-        PathAttributes a = u.attributes();
-        if (a.mpUnreach() != null) {
-            for (EvpnRoute r : a.mpUnreach().routes()) {
-                rib.withdraw(neighbor, r);
-            }
-        }
-        if (a.mpReach() == null || !a.mpReach().family().equals(AddressFamily.L2VPN_EVPN)) {
-            return;
-        }
-        if (a.originatorId() == (config.routerId() & 0xFFFF_FFFFL) || loops(a)) {
-            return; // RFC 4456 §8 / RFC 4271 §9.1.2: our own route come back, or an AS loop
-        }
-        for (EvpnRoute r : a.mpReach().routes()) {
-            rib.announce(neighbor, ReceivedRoute.of(r, a.mpReach().nextHop(), a));
-        }
-    }
-
-    private boolean loops(PathAttributes a) {
-        if (a.asPath() == null) {
-            return false;
-        }
-        for (AsPathSegment s : a.asPath()) {
-            for (long asn : s.asns()) {
-                if (asn == config.asn()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The route in use for a key changed: each VNI that imports it (by route target) hears about it. */
-    private void routeChanged(Object key, ReceivedRoute now, ReceivedRoute before) {
-        for (EvpnVni v : vnis.values()) {
-            List<Long> targets = v.config().importTargets();
-            ReceivedRoute n = now != null && now.importedBy(targets) ? now : null;
-            ReceivedRoute b = before != null && before.importedBy(targets) ? before : null;
-            if (n == null && b == null) {
-                continue;
-            }
-            EvpnRoute route = (n != null ? n : b).route();
-            if (route instanceof MacIpRoute) {
-                v.macRoute(key, n, b);
-            } else if (route instanceof InclusiveMulticastRoute) {
-                if (b != null) {
-                    v.floodRoute(floodEndpoint(b), false);
-                }
-                if (n != null) {
-                    v.floodRoute(floodEndpoint(n), true);
-                }
-            }
-        }
-    }
-
-    /** RFC 8365 §5.1.3: ingress replication to the PMSI tunnel's endpoint, or the originating router's address. */
-    private static InetAddress floodEndpoint(ReceivedRoute r) {
-        PmsiTunnel p = r.pmsi();
-        if (p != null && p.endpoint() != null) {
-            return p.endpoint();
-        }
-        return ((InclusiveMulticastRoute) r.route()).originator();
-    }
-
-    private int vniOf(ReceivedRoute r) {
-        for (EvpnVni v : vnis.values()) {
-            if (r.importedBy(v.config().importTargets())) {
-                return v.config().vni();
-            }
-        }
-        return -1;
-    }
-
-    // ---- originated routes
-
-    private static List<Long> communities(VniConfig v) {
-        List<Long> c = new ArrayList<>();
-        c.add(ExtendedCommunities.encapsulation(ExtendedCommunities.TUNNEL_VXLAN));
-        c.addAll(v.exportTargets());
-        return c;
-    }
-
-    private static LocalRoute inclusiveMulticast(VniConfig v) {
-        return new LocalRoute(v.vni(), new InclusiveMulticastRoute(v.rd(), 0, v.localVtep()), v.localVtep(),
-                communities(v), PmsiTunnel.ingressReplication(v.vni(), v.localVtep()));
-    }
-
-    private void originate(LocalRoute r) {
-        Object key = r.route().key();
-        originated.put(key, r);
-        pendingWithdraw.remove(key);
-        pendingAdvertise.put(key, r);
-        queueFlush();
-    }
-
-    private void withdrawOriginated(Object key) {
-        LocalRoute r = originated.remove(key);
-        if (r != null) {
-            pendingAdvertise.remove(key);
-            pendingWithdraw.put(key, r.route());
-            queueFlush();
-        }
-    }
-
-    /** Changes made by the tasks queued so far go out together, packed, once those tasks have run. */
-    private void queueFlush() {
-        if (!flushQueued) {
-            flushQueued = true;
-            speaker.execute(this::flush);
-        }
-    }
-
-    private void flush() {
-        flushQueued = false;
-        for (BgpSession s : sessions) {
-            if (s.state() == SessionState.ESTABLISHED) {
-                UpdatePacker.withdrawals(pendingWithdraw.values()).forEach(s::send);
-                UpdatePacker.advertisements(pendingAdvertise.values(), config.asn(), s.config().internal()).forEach(s::send);
-            }
-        }
-        pendingWithdraw.clear();
-        pendingAdvertise.clear();
-    }
-
-    private void sendAll(BgpSession s) {
-        UpdatePacker.advertisements(originated.values(), config.asn(), s.config().internal()).forEach(s::send);
-        s.send(Update.endOfRib(AddressFamily.L2VPN_EVPN)); // RFC 4724: the initial table is complete
-    }
-
-    private RouteView view(EvpnRoute r, int vni, InetAddress nextHop, List<Long> communities, String source) {
-        long sequence = -1;
-        for (long c : communities) {
-            if (ExtendedCommunities.isMacMobility(c)) {
-                sequence = ExtendedCommunities.mobilitySequence(c);
-            }
-        }
-        return view(r, vni, nextHop, communities, source, sequence);
-    }
-
-    private static RouteView view(EvpnRoute r, int vni, InetAddress nextHop, List<Long> communities, String source,
-                                  long sequence) {
-        String prefix = r.toString();
-        int cut = prefix.indexOf(" rd ");
-        return new RouteView(r.routeType(), vni, String.valueOf(r.rd()), cut < 0 ? prefix : prefix.substring(0, cut),
-                nextHop.getHostAddress(), communities.stream().map(ExtendedCommunities::format).toList(), sequence, source);
-    }
-
-    private record VniMac(int vni, long mac) {
-    }
-
-    /** The VNIs' local routes: type-2 per local MAC, and per MAC/IP binding. */
-    private final class Originator implements EvpnVni.Originator {
+    /** The sessions as the control plane sees them; called on the speaker's thread. */
+    private final class Sessions implements EvpnControlPlane.Neighbors {
         @Override
-        public void advertise(VniConfig v, long mac, InetAddress ip, long sequence, boolean sticky) {
-            List<Long> c = communities(v);
-            if (sequence > 0 || sticky) {
-                c.add(ExtendedCommunities.macMobility(sequence, sticky));
-            }
-            VniMac id = new VniMac(v.vni(), mac);
-            List<Object> keys = macRoutes.computeIfAbsent(id, k -> new ArrayList<>(2));
-            // a new sequence number re-advertises every route of the MAC (MAC only and MAC/IP) with it
-            List<InetAddress> addresses = new ArrayList<>();
-            addresses.add(null);
-            for (Object k : keys) {
-                LocalRoute old = originated.get(k);
-                if (old != null && ((MacIpRoute) old.route()).ip() != null) {
-                    addresses.add(((MacIpRoute) old.route()).ip());
-                }
-            }
-            if (ip != null && !addresses.contains(ip)) {
-                addresses.add(ip);
-            }
-            keys.clear();
-            for (InetAddress a : addresses) {
-                MacIpRoute route = MacIpRoute.of(v.rd(), mac, a, v.vni());
-                keys.add(route.key());
-                originate(new LocalRoute(v.vni(), route, v.localVtep(), c, null));
-            }
+        public boolean established(int neighbor) {
+            return neighbor < sessions.size() && sessions.get(neighbor).state() == SessionState.ESTABLISHED;
         }
 
         @Override
-        public void withdraw(VniConfig v, long mac) {
-            List<Object> keys = macRoutes.remove(new VniMac(v.vni(), mac));
-            if (keys != null) {
-                keys.forEach(EvpnSpeaker.this::withdrawOriginated);
-            }
+        public boolean internal(int neighbor) {
+            return config.neighbors().get(neighbor).internal();
+        }
+
+        @Override
+        public void send(int neighbor, Update update) {
+            sessions.get(neighbor).send(update);
+        }
+
+        @Override
+        public void flushSoon() {
+            speaker.execute(control::flush); // after the tasks queued before it: their changes go out together
         }
     }
 
     /** One neighbor's session events, on the speaker's thread. */
-    private final class NeighborEvents implements io.vxswitch.bgp.session.SessionEvents {
+    private final class NeighborEvents implements SessionEvents {
         private final int neighbor;
 
         NeighborEvents(int neighbor) {
@@ -361,27 +153,27 @@ public final class EvpnSpeaker implements LocalMacs, AutoCloseable {
         }
 
         @Override
-        public void established(BgpSession s, io.vxswitch.bgp.message.Open peer) {
-            sendAll(s);
+        public void established(BgpSession s, Open peer) {
+            control.sessionUp(neighbor);
         }
 
         @Override
         public void update(BgpSession s, Update update) {
-            received(neighbor, update);
+            control.received(neighbor, update);
         }
 
         @Override
-        public void routeRefresh(BgpSession s, io.vxswitch.bgp.message.RouteRefresh request) {
+        public void routeRefresh(BgpSession s, RouteRefresh request) {
             if (request.family().equals(AddressFamily.L2VPN_EVPN)) {
-                sendAll(s);
+                control.routeRefresh(neighbor);
             }
         }
 
         @Override
         public void down(BgpSession s, String reason) {
-            int n = rib.dropNeighbor(neighbor);
-            log.accept("neighbor " + s.config().peerAddress().getHostAddress() + ": " + n + " routes withdrawn (" + reason + ")");
+            int n = control.sessionDown(neighbor);
+            log.accept("neighbor " + s.config().peerAddress().getHostAddress() + ": " + n + " routes withdrawn ("
+                    + reason + ")");
         }
     }
-
 }
