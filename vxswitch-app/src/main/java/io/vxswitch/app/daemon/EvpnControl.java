@@ -5,6 +5,8 @@ import io.vxswitch.bgp.session.SessionConfig;
 import io.vxswitch.evpn.EvpnConfig;
 import io.vxswitch.evpn.EvpnSpeaker;
 import io.vxswitch.evpn.VniConfig;
+import io.vxswitch.evpn.switching.LocalMacFeed;
+import io.vxswitch.evpn.switching.SwitchProgrammer;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.TunnelInfo;
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * The EVPN control plane of a running host switch: the BGP speaker ({@link EvpnSpeaker}) with a VNI per tunnel with
- * {@code controlPlane: evpn}, the {@link EvpnProgrammer} that carries its decisions onto the dataplane's command path,
+ * {@code controlPlane: evpn}, the {@link SwitchProgrammer} that carries its decisions onto the dataplane's command path,
  * and the {@link LocalMacFeed} that tells it which MACs are local. Started after the dataplane, closed before it, so
  * the neighbors hear a Cease and withdraw this host's routes at once.
  */
@@ -43,7 +45,7 @@ final class EvpnControl implements AutoCloseable {
                              Consumer<String> log) {
         EvpnSection section = config.evpn();
         List<VniConfig> vnis = new ArrayList<>();
-        List<EvpnProgrammer.Tunnel> bound = new ArrayList<>();
+        List<SwitchProgrammer.Tunnel> bound = new ArrayList<>();
         List<LocalMacFeed.Segment> segments = new ArrayList<>();
         Set<Integer> tunnelPorts = new HashSet<>();
         int index = 0;
@@ -60,7 +62,7 @@ final class EvpnControl implements AutoCloseable {
             List<Long> imports = t.evpn().importTargets().isEmpty() ? defaults.importTargets() : t.evpn().importTargets();
             List<Long> exports = t.evpn().exportTargets().isEmpty() ? defaults.exportTargets() : t.evpn().exportTargets();
             vnis.add(new VniConfig(t.vni(), rd, imports, exports, local, t.evpn().arpSuppression()));
-            bound.add(new EvpnProgrammer.Tunnel(t.vni(), t.vlan(), vtep.tunnelPort(), vtep.floodList(), vtep.remotes(),
+            bound.add(new SwitchProgrammer.Tunnel(t.vni(), t.vlan(), vtep.tunnelPort(), vtep.floodList(), vtep.remotes(),
                     new HashSet<>(t.remotes()), t.evpn().arpSuppression()));
             if (t.evpn().arpSuppression()) {
                 int vlan = t.vlan();
@@ -75,7 +77,7 @@ final class EvpnControl implements AutoCloseable {
         }
         Consumer<String> evpnLog = line -> log.accept("bgp: " + line);
         EvpnSpeaker speaker = new EvpnSpeaker(new EvpnConfig(section.asn(), section.routerId(), neighbors, vnis),
-                new EvpnProgrammer(dataplane, bound, evpnLog), evpnLog);
+                new SwitchProgrammer(dataplane::submit, bound, evpnLog), evpnLog);
         sw.fdb().enableJournal(JOURNAL_CAPACITY);
         LocalMacFeed feed = new LocalMacFeed(sw, speaker, segments, tunnelPorts);
         speaker.everyTick(feed::poll);

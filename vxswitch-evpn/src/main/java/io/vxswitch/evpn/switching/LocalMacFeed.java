@@ -1,4 +1,4 @@
-package io.vxswitch.app.daemon;
+package io.vxswitch.evpn.switching;
 
 import io.vxswitch.evpn.LocalMacs;
 import io.vxswitch.forwarding.Port;
@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Tells the EVPN speaker which MACs are local to this host, per VNI: learned, static and vNIC MACs on local ports (not
- * on a tunnel) in the VNI's VLAN. Polled every 100 ms on the speaker's thread: it drains the FDB's journal of learned
+ * Tells the EVPN control plane which MACs are local to this host, per VNI: learned, static and vNIC MACs on local ports
+ * (not on a tunnel) in the VNI's VLAN, and the addresses local hosts announce in ARP. Polled every 100 ms on the
+ * control plane's thread (the daemon's BGP speaker, or the lab's virtual clock): it drains the FDB's journal of learned
  * MACs (RFC 7432 §9.2.1: a MAC learned locally is advertised; aged out, withdrawn) and rescans the table when the
  * journal lost events, when ports were added or removed (vNIC MACs, which the journal does not carry), and every 10 s
  * (static entries added through the API).
@@ -21,11 +22,11 @@ import java.util.Set;
  * <p>The rescan reads ports and their port groups from this thread; they are replaced, never changed in place, by
  * the conductor, so at worst a rescan sees a port group one change old and the next one corrects it.
  */
-final class LocalMacFeed implements FdbJournal.Visitor {
+public final class LocalMacFeed implements FdbJournal.Visitor {
     static final long RESCAN_NANOS = 10_000_000_000L;
 
     /** One EVPN VNI and the VLAN it carries. */
-    record Segment(int vni, int vlan) {
+    public record Segment(int vni, int vlan) {
     }
 
     private final Switch sw;
@@ -36,7 +37,7 @@ final class LocalMacFeed implements FdbJournal.Visitor {
     private volatile boolean rescan = true;
     private long nextRescan;
 
-    LocalMacFeed(Switch sw, LocalMacs speaker, List<Segment> segments, Set<Integer> tunnelPorts) {
+    public LocalMacFeed(Switch sw, LocalMacs speaker, List<Segment> segments, Set<Integer> tunnelPorts) {
         this.sw = sw;
         this.speaker = speaker;
         for (Segment s : segments) {
@@ -45,7 +46,8 @@ final class LocalMacFeed implements FdbJournal.Visitor {
         this.tunnelPorts = Set.copyOf(tunnelPorts);
     }
 
-    void poll() {
+    /** Drains the journal and the ARP snoop rings, and rescans when asked: every 100 ms, on the control plane's thread. */
+    public void poll() {
         sw.fdb().drainJournal(this);
         for (int lane = 0; lane < sw.options().lanes(); lane++) {
             sw.neighborSnoop(lane).drain(this::binding);
@@ -64,7 +66,7 @@ final class LocalMacFeed implements FdbJournal.Visitor {
     }
 
     /** From any thread: a port came or went (a vNIC MAC with it); rescan at the next poll. */
-    void rescanSoon() {
+    public void rescanSoon() {
         rescan = true;
     }
 

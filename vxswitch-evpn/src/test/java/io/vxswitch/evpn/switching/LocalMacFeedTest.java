@@ -1,4 +1,4 @@
-package io.vxswitch.app.daemon;
+package io.vxswitch.evpn.switching;
 
 import io.vxswitch.evpn.LocalMacs;
 import io.vxswitch.forwarding.Switch;

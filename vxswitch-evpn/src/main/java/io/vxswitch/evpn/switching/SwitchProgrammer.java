@@ -1,7 +1,7 @@
-package io.vxswitch.app.daemon;
+package io.vxswitch.evpn.switching;
 
 import io.vxswitch.evpn.EvpnDataplane;
-import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.forwarding.Switch;
 import io.vxswitch.vxlan.FloodList;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.VtepAddress;
@@ -16,24 +16,25 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What EVPN decides, done to the switch: each change is a command on the dataplane's command path (the conductor
- * runs it between two turns while the other forwarding agents are held), so forwarding takes no lock and never sees
- * half a change. Type-3 routes fill the VNI's flood list beside any static {@code remotes}; type-2 routes become
+ * What EVPN decides, done to the switch: each change is a command run where the switch may be changed (in the
+ * daemon, the dataplane's command path: the conductor runs it between two turns while the other forwarding agents
+ * are held, so forwarding takes no lock and never sees half a change; in the lab, at once). Type-3 routes fill the VNI's flood list beside any static {@code remotes}; type-2 routes become
  * {@code evpn} FDB entries on the tunnel port, behind the remote VTEP.
  *
  * <p>A remote VTEP stays registered while a flood list or an EVPN MAC names it; when neither does (and it is not a
  * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is. Address bindings (MAC/IP
  * routes, local ARP) fill the switch's ARP suppression table for VNIs with {@code arpSuppression}.
  */
-final class EvpnProgrammer implements EvpnDataplane {
+public final class SwitchProgrammer implements EvpnDataplane {
     /** One EVPN tunnel as the switch knows it. */
-    record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes,
+    public record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes,
                   boolean arpSuppression) {
     }
 
     private static final long REFUSAL_LOG_NANOS = 10_000_000_000L;
 
-    private final Dataplane dataplane;
+    /** Runs a change to the switch where changes are safe: the daemon's command path, or at once in the lab. */
+    private final Consumer<Consumer<Switch>> dataplane;
     /** Remote MACs the FDB refused, and when that was last logged. Conductor only. */
     private long refusedMacs;
     private long lastRefusalLog;
@@ -45,8 +46,13 @@ final class EvpnProgrammer implements EvpnDataplane {
     /** Per VNI, the VTEP each remote MAC was installed behind. Conductor only. */
     private final Map<Integer, Map<Long, VtepAddress>> installed = new HashMap<>();
 
-    EvpnProgrammer(Dataplane dataplane, List<Tunnel> tunnels, Consumer<String> log) {
-        this.dataplane = dataplane;
+    /**
+     * @param commands runs each change where the switch may be changed: the daemon passes its dataplane's command
+     *                 path ({@code Dataplane.submit}: the conductor, between two turns, the other agents held), the lab
+     *                 runs it at once on its one thread
+     */
+    public SwitchProgrammer(Consumer<Consumer<Switch>> commands, List<Tunnel> tunnels, Consumer<String> log) {
+        this.dataplane = commands;
         this.log = log;
         for (Tunnel t : tunnels) {
             this.tunnels.put(t.vni(), t);
@@ -59,7 +65,7 @@ final class EvpnProgrammer implements EvpnDataplane {
     public void addFloodVtep(int vni, InetAddress vtep) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.submit(sw -> {
+        dataplane.accept(sw -> {
             if (t.staticRemotes().contains(a)) {
                 return; // a static remote: the flood list has it already
             }
@@ -76,7 +82,7 @@ final class EvpnProgrammer implements EvpnDataplane {
     public void removeFloodVtep(int vni, InetAddress vtep) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.submit(sw -> {
+        dataplane.accept(sw -> {
             if (t.staticRemotes().contains(a)) {
                 return; // the static flood list keeps it
             }
@@ -90,7 +96,7 @@ final class EvpnProgrammer implements EvpnDataplane {
     public void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.submit(sw -> {
+        dataplane.accept(sw -> {
             int id;
             try {
                 id = t.remotes().register(a);
@@ -113,7 +119,7 @@ final class EvpnProgrammer implements EvpnDataplane {
     @Override
     public void removeRemoteMac(int vni, long mac) {
         Tunnel t = tunnels.get(vni);
-        dataplane.submit(sw -> {
+        dataplane.accept(sw -> {
             VtepAddress before = installed.get(vni).remove(mac);
             if (before != null) {
                 sw.fdb().removeEvpn(t.vlan(), mac); // false if a local frame has taken the MAC meanwhile: it stays
@@ -127,7 +133,7 @@ final class EvpnProgrammer implements EvpnDataplane {
         Tunnel t = tunnels.get(vni);
         if (t.arpSuppression() && ip instanceof Inet4Address) {
             int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
-            dataplane.submit(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
+            dataplane.accept(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
         }
     }
 
@@ -136,7 +142,7 @@ final class EvpnProgrammer implements EvpnDataplane {
         Tunnel t = tunnels.get(vni);
         if (t.arpSuppression() && ip instanceof Inet4Address) {
             int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
-            dataplane.submit(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
+            dataplane.accept(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
         }
     }
 
