@@ -29,7 +29,7 @@ import java.util.function.IntFunction;
  * <p>Changes to what this host advertises are batched: the first one asks {@link Neighbors#flushSoon} to call
  * {@link #flush} once the work at hand is done, and the flush sends them packed into few UPDATEs.
  */
-public final class EvpnControlPlane {
+public final class EvpnControlPlane implements LocalMacs {
     /** The BGP sessions as the control plane sees them: by index, in configuration order. */
     public interface Neighbors {
         boolean established(int neighbor);
@@ -112,6 +112,7 @@ public final class EvpnControlPlane {
 
     // ---- local MACs
 
+    @Override
     public void localMacLearned(int vni, long mac, boolean sticky) {
         EvpnVni v = vnis.get(vni);
         if (v != null) {
@@ -119,6 +120,7 @@ public final class EvpnControlPlane {
         }
     }
 
+    @Override
     public void localMacRemoved(int vni, long mac) {
         EvpnVni v = vnis.get(vni);
         if (v != null) {
@@ -126,6 +128,7 @@ public final class EvpnControlPlane {
         }
     }
 
+    @Override
     public void localMacAddress(int vni, long mac, InetAddress ip) {
         EvpnVni v = vnis.get(vni);
         if (v != null) {
@@ -133,6 +136,7 @@ public final class EvpnControlPlane {
         }
     }
 
+    @Override
     public void syncLocalMacs(int vni, Map<Long, Boolean> macs) {
         EvpnVni v = vnis.get(vni);
         if (v != null) {

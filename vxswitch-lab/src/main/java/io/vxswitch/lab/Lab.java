@@ -47,6 +47,14 @@ public final class Lab {
     }
 
     /**
+     * The seed story with BGP EVPN in place of the two static flood lists: both VTEP hosts are clients of the lab's
+     * route reflector and learn each other (type 3) and the VMs behind each other (type 2) from routes.
+     */
+    public static LabResult seedWithEvpn(SeedPolicy policy, boolean reversePathCheckPromisc, RunOptions options) {
+        return run(seedTopology(policy, reversePathCheckPromisc).withEvpn(), options, null);
+    }
+
+    /**
      * Reads, checks and runs a topology file.
      *
      * @throws io.vxswitch.config.ConfigException for anything wrong in the file, with its position

@@ -109,6 +109,7 @@ public final class LabCommand implements Runnable {
             "  vxswitch lab seed --policy promiscuous",
             "  vxswitch lab seed --policy promiscuous --reverse-path-check-promisc   # ESXi's workaround",
             "  vxswitch lab seed --explain                                          # the ARP story, step by step",
+            "  vxswitch lab seed --evpn                                   # BGP EVPN (a route reflector) fills the flood lists",
             "  vxswitch lab seed --pcap /tmp/seed && tshark -r /tmp/seed/nexus5548_eth1_1--router_gi0_0.pcap",
             "  vxswitch lab example > mylab.yaml && vxswitch lab run mylab.yaml"})
     static final class Seed implements Callable<Integer> {
@@ -121,6 +122,11 @@ public final class LabCommand implements Runnable {
             + "frames coming back in on an uplink with a local source MAC are not copied to promiscuous ports.")
         boolean reversePathCheckPromisc;
 
+        @Option(names = "--evpn", description = "No static flood lists: both VTEP hosts are clients of a BGP EVPN route "
+            + "reflector in the lab and learn each other's VTEP (type-3 routes) and VMs (type-2 routes), as "
+            + "docs/evpn.md describes for real hosts.")
+        boolean evpn;
+
         @picocli.CommandLine.Mixin
         Output output = new Output();
 
@@ -131,9 +137,12 @@ public final class LabCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             LabExample seed = LabExample.SEED;
-            LabResult result = output.run(() -> Lab.seed(policy, reversePathCheckPromisc, output.options()));
+            LabResult result = output.run(() -> evpn
+                ? Lab.seedWithEvpn(policy, reversePathCheckPromisc, output.options())
+                : Lab.seed(policy, reversePathCheckPromisc, output.options()));
             out.println("# seed lab: port group " + seed.policyPortGroup() + " of " + seed.policySwitch() + " -> "
-                + policy.description() + (reversePathCheckPromisc ? "; Net.ReversePathFwdCheckPromisc=1" : ""));
+                + policy.description() + (reversePathCheckPromisc ? "; Net.ReversePathFwdCheckPromisc=1" : "")
+                + (evpn ? "; flood lists and remote MACs from BGP EVPN (a route reflector, AS 65000)" : ""));
             out.println();
             output.print(out, result);
             return 0;

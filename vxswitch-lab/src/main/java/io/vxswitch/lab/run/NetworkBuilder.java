@@ -4,6 +4,7 @@ import io.vxswitch.lab.engine.Endpoint;
 import io.vxswitch.lab.engine.FrameListener;
 import io.vxswitch.lab.engine.Link;
 import io.vxswitch.lab.engine.Simulator;
+import io.vxswitch.lab.node.EvpnFabric;
 import io.vxswitch.lab.node.Host;
 import io.vxswitch.lab.node.HopListener;
 import io.vxswitch.lab.node.NestedHypervisor;
@@ -47,6 +48,7 @@ public final class NetworkBuilder {
     private final Map<String, Router> routers = new LinkedHashMap<>();
     private final Map<String, VtepHost> vtepHosts = new LinkedHashMap<>();
     private final List<Link> links = new ArrayList<>();
+    private EvpnFabric evpn;
 
     private NetworkBuilder(Topology topology) {
         this.topology = topology;
@@ -110,6 +112,7 @@ public final class NetworkBuilder {
             host.startAging();
             vtepHosts.put(v.name(), host);
         }
+        joinEvpnFabric();
         for (LinkSpec l : topology.links()) {
             Link link = new Link(simulator, l.a().toString(), l.b().toString(), l.latencyNanos());
             plug(l.a(), link.a());
@@ -121,7 +124,24 @@ public final class NetworkBuilder {
                 l.addListener(tap);
             }
         }
+        if (evpn != null) {
+            simulator.runTo(EvpnFabric.SETTLE_NANOS); // the fabric converges before the first ping, as a real one would
+        }
         return new Network(simulator, hosts, vdsHosts, switches, nested, routers, vtepHosts, links);
+    }
+
+    /** VTEP hosts with VNIs under {@code controlPlane: evpn} become clients of the lab's route reflector. */
+    private void joinEvpnFabric() {
+        for (VtepHostSpec v : topology.vtepHosts()) {
+            List<VniBinding> vnis = v.vnis().stream().filter(VtepHostSpec.Vni::evpn)
+                .map(x -> new VniBinding(x.vni(), x.vlan(), x.floodList())).toList();
+            if (!vnis.isEmpty()) {
+                if (evpn == null) {
+                    evpn = new EvpnFabric(simulator);
+                }
+                evpn.join(vtepHosts.get(v.name()), vnis);
+            }
+        }
     }
 
     private Router router(RouterSpec r) {

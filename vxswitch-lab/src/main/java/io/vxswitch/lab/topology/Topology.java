@@ -65,6 +65,12 @@ public record Topology(String source, long linkLatencyNanos, List<HostSpec> host
             out, links, pings);
     }
 
+    /** The same topology with every VTEP host's VNIs under BGP EVPN through the lab's route reflector. */
+    public Topology withEvpn() {
+        return new Topology(source, linkLatencyNanos, hosts, vdsHosts, physicalSwitches, nestedHypervisors, routers,
+            vtepHosts.stream().map(VtepHostSpec::withEvpn).toList(), links, pings);
+    }
+
     public Topology withPings(List<PingSpec> replacement) {
         return new Topology(source, linkLatencyNanos, hosts, vdsHosts, physicalSwitches, nestedHypervisors, routers,
             vtepHosts, links, replacement);

@@ -20,7 +20,7 @@ import java.util.Map;
  *   underlay: {nic: eth1, mac: "00:50:56:00:01:08", ip: 192.0.2.10/24, gateway: 192.0.2.1, mtu: 1500}
  *   vxlan:
  *     udpPort: 4789                      # the default; Linux's vxlan device defaults to 8472
- *     vnis: [{vni: 119, vlan: 119, floodList: [198.51.100.10]}]
+ *     vnis: [{vni: 119, vlan: 119, floodList: [198.51.100.10]}]   # or controlPlane: evpn instead of floodList
  *   portGroups:                          # as on a vdsHost
  *     - {name: bridged, vlan: 119, macLearning: {enabled: true}}
  *     - {name: vxlan, vlan: {trunk: "119"}, macLearning: {enabled: true}}
@@ -35,7 +35,7 @@ final class VtepHostParser {
     private static final List<String> KEYS = List.of("name", "underlay", "vxlan", "portGroups", "ports");
     private static final List<String> UNDERLAY_KEYS = List.of("nic", "mac", "ip", "gateway", "mtu");
     private static final List<String> VXLAN_KEYS = List.of("udpPort", "vnis");
-    private static final List<String> VNI_KEYS = List.of("vni", "vlan", "floodList");
+    private static final List<String> VNI_KEYS = List.of("vni", "vlan", "floodList", "controlPlane");
     private static final Map<String, PortKind> KINDS = VdsParser.kinds("vnic", "interface", "tunnel");
     /** RFC 791: every IPv4 link carries 68 bytes. */
     private static final int MIN_MTU = 68;
@@ -116,7 +116,21 @@ final class VtepHostParser {
                         + " (a VNI carries exactly one VLAN)");
                 }
             }
-            vnis.add(new VtepHostSpec.Vni(vni, vlan, flood, m.where()));
+            boolean evpn = false;
+            if (m.get("controlPlane").isPresent()) {
+                YamlValue plane = m.get("controlPlane").get();
+                evpn = switch (Values.text(plane, self + ": controlPlane")) {
+                    case "static" -> false;
+                    case "evpn" -> true;
+                    default -> throw plane.where().error(self + ": controlPlane must be static (the floodList) or"
+                        + " evpn (the lab's route reflector fills it), got " + plane.describe());
+                };
+                if (evpn && !flood.isEmpty()) {
+                    throw plane.where().error(self + ": with controlPlane: evpn the flood list comes from type-3"
+                        + " routes; remove floodList");
+                }
+            }
+            vnis.add(new VtepHostSpec.Vni(vni, vlan, flood, evpn, m.where()));
         }
         if (vnis.isEmpty()) {
             throw v.where().error(owner + ": vxlan.vnis needs at least one VNI");

@@ -31,6 +31,12 @@ public record VtepHostSpec(String name, Underlay underlay, int udpPort, List<Vni
         return new VtepHostSpec(name, underlay, udpPort, vnis, VdsSpec.replace(name, portGroups, policy), ports, where);
     }
 
+    /** The same host with every VNI under BGP EVPN ({@code controlPlane: evpn}) instead of its static flood list. */
+    public VtepHostSpec withEvpn() {
+        List<Vni> evpn = vnis.stream().map(v -> new Vni(v.vni(), v.vlan(), List.of(), true, v.where())).toList();
+        return new VtepHostSpec(name, underlay, udpPort, evpn, portGroups, ports, where);
+    }
+
     /**
      * The underlay NIC: its name is the link end {@code host:NIC}.
      *
@@ -40,8 +46,11 @@ public record VtepHostSpec(String name, Underlay underlay, int udpPort, List<Vni
     public record Underlay(String nic, long mac, int ip, int prefixLength, int gateway, int mtu, Where where) {
     }
 
-    /** VNI {@code vni} carries VLAN {@code vlan}; BUM traffic goes to each VTEP in {@code floodList}. */
-    public record Vni(int vni, int vlan, List<Integer> floodList, Where where) {
+    /**
+     * VNI {@code vni} carries VLAN {@code vlan}; BUM traffic goes to each VTEP in {@code floodList}, or, with {@code
+     * evpn}, to the VTEPs the lab's EVPN fabric reports (type-3 routes through its route reflector).
+     */
+    public record Vni(int vni, int vlan, List<Integer> floodList, boolean evpn, Where where) {
         public Vni {
             floodList = List.copyOf(floodList);
         }
