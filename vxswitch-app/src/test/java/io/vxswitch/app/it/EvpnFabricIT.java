@@ -181,6 +181,33 @@ class EvpnFabricIT extends LabIT {
         assertThat(b.stop()).doesNotContain("Exception");
     }
 
+    @Test
+    void a_mac_two_hosts_keep_taking_from_each_other_is_frozen_by_the_first_that_sees_it_flap_and_logged_once() {
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Netns hostA = fabric.host("hostA", "192.0.2.1");
+        Netns hostB = fabric.host("hostB", "192.0.2.2");
+        String guarded = LEARNING_YAML.replace("switch: {name: it-%s}",
+            "switch: {name: it-%s, macMove: {maxMoves: 3, windowSeconds: 30, holdSeconds: 60}}");
+        Daemon a = Daemon.start(lab, hostA, guarded.formatted("hostA", "192.0.2.1"));
+        Daemon b = Daemon.start(lab, hostB, guarded.formatted("hostB", "192.0.2.2"));
+        Netns dupA = lab.vmOnTap("dupA", hostA, "vmtap", "10.0.0.61/24", "02:00:00:00:00:66");
+        Netns dupB = lab.vmOnTap("dupB", hostB, "vmtap", "10.0.0.62/24", "02:00:00:00:00:66");
+        fabric.awaitSessions(CONVERGE);
+        // both keep speaking (ARP for an address nobody has, about once a second): each frame takes the MAC back
+        // (a higher sequence number each time), so it goes back and forth between the hosts
+        lab.spawn("ping from dupA", dupA, "ping", "-i", "0.3", "10.0.0.250");
+        lab.spawn("ping from dupB", dupB, "ping", "-i", "0.3", "10.0.0.250");
+        String flapping = "MAC 02:00:00:00:00:66 VLAN 119 is flapping";
+        Poll.until("a host sees the MAC flap and freezes it", Duration.ofSeconds(40),
+            () -> a.output() + b.output(), out -> out.contains(flapping) && out.contains("frozen on port"),
+            fabric::state);
+        Background.sleep(6_000); // frozen where it is: no more moves, no more UPDATEs, no more lines
+        String outA = a.stop();
+        String outB = b.stop();
+        assertThat((outA + outB).lines().filter(l -> l.contains(flapping)).count())
+            .as("the duplicate is stopped by one freeze, logged once" + outA + outB).isEqualTo(1);
+    }
+
     private record Fabric(Daemon a, Daemon b, Netns hostB, EvpnFabric.FrrHost c, Netns vm1, Netns vm2, Netns vm3) {
     }
 
