@@ -49,8 +49,6 @@ final class ForwardingPipeline extends LanePadding {
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
     private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
-    /** Remote VTEP of the destination found by {@link #knownPort}; a field so the lookup returns two values free. */
-    private int knownRemote;
 
     ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
@@ -135,10 +133,12 @@ final class ForwardingPipeline extends LanePadding {
         } else if (MacAddress.isMulticast(dst)) {
             nothingSent = floodBum(in, vlan, reflected, d, t);
         } else {
-            int known = knownPort(vlan, dst);
-            t.destination(vlan, dst, known, knownRemote);
+            long found = sw.fdb().destination(vlan, dst); // NOT_FOUND reads as port NOT_FOUND, remote NO_REMOTE
+            int known = Fdb.destinationPort(found);
+            int remote = Fdb.destinationRemote(found);
+            t.destination(vlan, dst, known, remote);
             if (known != Fdb.NOT_FOUND) {
-                nothingSent = unicast(in, known, knownRemote, vlan, d, t);
+                nothingSent = unicast(in, known, remote, vlan, d, t);
             } else {
                 nothingSent = floodUnknownUnicast(in, vlan, d, t);
             }
@@ -346,17 +346,6 @@ final class ForwardingPipeline extends LanePadding {
         addedFor[PAD + q] = frameStamp;
         d.addEgress(q, p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan), remote);
         return null;
-    }
-
-    /** The port a unicast destination is known on: a local vNIC in this VLAN first, then a learned or static MAC. */
-    private int knownPort(int vlan, long dst) {
-        knownRemote = Fdb.NO_REMOTE;
-        long found = sw.fdb().destination(vlan, dst);
-        if (found == Fdb.NOT_FOUND) {
-            return Fdb.NOT_FOUND;
-        }
-        knownRemote = Fdb.destinationRemote(found);
-        return Fdb.destinationPort(found);
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */

@@ -35,6 +35,13 @@ class BenchmarkSetupTest {
     }
 
     @Test
+    void the_decision_loop_for_callgrind_runs_every_scenario() {
+        for (Scenario scenario : Scenario.values()) {
+            DecisionLoop.main(new String[] {scenario.name(), "HEAP", "20000", "20000"});
+        }
+    }
+
+    @Test
     void fdb_keys_are_distinct_unicast_macs() {
         FdbKeys keys = FdbKeys.range(0, 100_000, 1);
         Set<Long> seen = new HashSet<>();

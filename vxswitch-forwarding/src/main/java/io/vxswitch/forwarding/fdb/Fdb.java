@@ -293,9 +293,10 @@ public final class Fdb {
 
     /**
      * Where a frame to (vlan, mac) goes, as {@code port << 32 | remote} (read them with {@link #destinationPort} and
-     * {@link #destinationRemote}), or {@link #NOT_FOUND}: the vNIC whose MAC it is if that vNIC is in the VLAN, else
-     * the learned or static entry. The port and remote VTEP of one consistent moment, without a lock; one probe
-     * (see the design note for when there are two). The data path's lookup.
+     * {@link #destinationRemote}), or {@link #NOT_FOUND}, which reads as port {@link #NOT_FOUND} and remote
+     * {@link #NO_REMOTE}: the vNIC whose MAC it is if that vNIC is in the VLAN, else the learned or static entry.
+     * The port and remote VTEP of one consistent moment, without a lock; one probe (see the design note for when
+     * there are two). The data path's lookup.
      */
     public long destination(int vlan, long mac) {
         long key = key(vlan, mac);

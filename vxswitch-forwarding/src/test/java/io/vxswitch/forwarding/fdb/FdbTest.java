@@ -43,6 +43,15 @@ class FdbTest {
     }
 
     @Test
+    void an_unknown_destination_reads_as_no_port_and_no_remote_vtep() {
+        long found = fdb.destination(10, A);
+
+        assertThat(found).isEqualTo(Fdb.NOT_FOUND);
+        assertThat(Fdb.destinationPort(found)).isEqualTo(Fdb.NOT_FOUND); // the pipeline decodes without a branch
+        assertThat(Fdb.destinationRemote(found)).isEqualTo(Fdb.NO_REMOTE);
+    }
+
+    @Test
     void the_same_mac_on_two_vlans_is_two_entries() {
         fdb.learn(10, A, 1, NO_LIMIT, 0);
         fdb.learn(20, A, 2, NO_LIMIT, 0);
