@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  */
 public final class EvpnSpeaker implements AutoCloseable {
     private final EvpnConfig config;
+    private final EvpnDataplane dataplane;
     private final Consumer<String> log;
     private final BgpSpeaker speaker;
     private final EvpnRib rib;
@@ -53,9 +54,11 @@ public final class EvpnSpeaker implements AutoCloseable {
         this.log = log;
         this.speaker = new BgpSpeaker(log);
         this.rib = new EvpnRib(config.neighbors().size(), this::routeChanged);
+        this.dataplane = dataplane;
         Originator originator = new Originator();
+        EvpnDataplane burst = new Burst();
         for (VniConfig v : config.vnis()) {
-            vnis.put(v.vni(), new EvpnVni(v, dataplane, originator));
+            vnis.put(v.vni(), new EvpnVni(v, burst, originator));
         }
     }
 
@@ -172,8 +175,10 @@ public final class EvpnSpeaker implements AutoCloseable {
         if (a.originatorId() == (config.routerId() & 0xFFFF_FFFFL) || loops(a)) {
             return; // RFC 4456 §8 / RFC 4271 §9.1.2: our own route come back, or an AS loop
         }
+        ReceivedRoute first = null;
         for (EvpnRoute r : a.mpReach().routes()) {
-            rib.announce(neighbor, ReceivedRoute.of(r, a.mpReach().nextHop(), a));
+            // the attributes are read once per UPDATE; its routes share them
+            rib.announce(neighbor, first == null ? first = ReceivedRoute.of(r, a.mpReach().nextHop(), a) : first.withRoute(r));
         }
     }
 
@@ -263,7 +268,10 @@ public final class EvpnSpeaker implements AutoCloseable {
         }
     }
 
-    /** Changes made by the tasks queued so far go out together, packed, once those tasks have run. */
+    /**
+     * Changes made by the tasks queued so far go out together once those tasks have run (the speaker's thread runs
+     * queued tasks after the reads of one turn): routes to the neighbors packed, dataplane changes as one burst.
+     */
     private void queueFlush() {
         if (!flushQueued) {
             flushQueued = true;
@@ -273,6 +281,7 @@ public final class EvpnSpeaker implements AutoCloseable {
 
     private void flush() {
         flushQueued = false;
+        dataplane.commit();
         for (BgpSession s : sessions) {
             if (s.state() == SessionState.ESTABLISHED) {
                 UpdatePacker.withdrawals(pendingWithdraw.values()).forEach(s::send);
@@ -307,6 +316,33 @@ public final class EvpnSpeaker implements AutoCloseable {
     }
 
     private record VniMac(int vni, long mac) {
+    }
+
+    /** The VNIs' dataplane changes, passed on and committed together at the next {@link #flush}. */
+    private final class Burst implements EvpnDataplane {
+        @Override
+        public void addFloodVtep(int vni, InetAddress vtep) {
+            dataplane.addFloodVtep(vni, vtep);
+            queueFlush();
+        }
+
+        @Override
+        public void removeFloodVtep(int vni, InetAddress vtep) {
+            dataplane.removeFloodVtep(vni, vtep);
+            queueFlush();
+        }
+
+        @Override
+        public void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence) {
+            dataplane.installRemoteMac(vni, mac, vtep, sequence);
+            queueFlush();
+        }
+
+        @Override
+        public void removeRemoteMac(int vni, long mac) {
+            dataplane.removeRemoteMac(vni, mac);
+            queueFlush();
+        }
     }
 
     /** The VNIs' local routes: type-2 per local MAC, and per MAC/IP binding. */

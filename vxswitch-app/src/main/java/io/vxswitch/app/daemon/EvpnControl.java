@@ -69,7 +69,7 @@ final class EvpnControl implements AutoCloseable {
         }
         Consumer<String> evpnLog = line -> log.accept("bgp: " + line);
         EvpnSpeaker speaker = new EvpnSpeaker(new EvpnConfig(section.asn(), section.routerId(), neighbors, vnis),
-                new EvpnProgrammer(dataplane, bound, evpnLog), evpnLog);
+                new EvpnProgrammer(dataplane::submit, bound, evpnLog), evpnLog);
         sw.fdb().enableJournal(JOURNAL_CAPACITY);
         LocalMacFeed feed = new LocalMacFeed(sw, speaker, segments, tunnelPorts);
         speaker.everyTick(feed::poll);
