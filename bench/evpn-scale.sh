@@ -18,7 +18,8 @@
 # run, each of vxswitch and FRR in turn is made a client of the reflector while nothing else runs:
 #   vxswitch: the daemon starts with the EVPN neighbor configured, vm1 and vm2 on its taps in VLAN 119; a control
 #     window of iperf3 (TCP vm2 -> vm1 at TCP_RATE, plus UDP vm2 -> vm1 at UDP_RATE to count loss) with no routes
-#     coming; then the same iperf3 pair again, and 1 s into it the reflector gets vxswitch as a client:
+#     coming but the API polled as below; then the same again, and 1 s into it the reflector gets vxswitch as a
+#     client:
 #       t0 = the daemon's log line "neighbor 198.51.100.254 Up" (its own timestamp)
 #       t1 = the end of the first poll of the API (GET /api/v1/switch every POLL s, then /api/v1/tunnels) that shows
 #            VTEPS x MACS more FDB entries than before and VTEPS VTEPs in VNI 119's flood list; the API reads the
@@ -28,8 +29,9 @@
 #     session and once everything is installed: (after - before) / routes = bytes per route.
 #   FRR: zebra + bgpd with advertise-all-vni, a client of the same reflector:
 #       t0 = bgpd's log line "198.51.100.254 went from OpenConfirm to Established" (millisecond timestamps)
-#       t1 = the first poll of the kernel FDB (bridge fdb show dev vxlan119, every POLL s) with VTEPS x MACS MAC
-#            entries and VTEPS flood entries (00:00:00:00:00:00 dst VTEP)
+#       t1 = the kernel's notice (bridge monitor fdb, read as it comes) of the last of the VTEPS x MACS MAC entries
+#            and VTEPS flood entries (00:00:00:00:00:00 dst VTEP) on vxlan119; one dump of the table afterwards
+#            checks the count
 #     and the VmRSS of bgpd + zebra before and after.
 # A poll's time is when it returned (a late bound); one poll takes at most a few tenths of a second at 100,000
 # entries (printed), which is the measurement's resolution beside POLL.
@@ -42,7 +44,7 @@
 #        IPERF=1                   iperf3 during vxswitch's install (0: none)
 #        WINDOW=15                 seconds of each iperf3 window (control, then the route storm); at least the
 #                                  install time plus a few seconds
-#        TCP_RATE=1G UDP_RATE=50M  iperf3 rates (-b); TCP_RATE=0 for unlimited
+#        TCP_RATE=500M UDP_RATE=50M iperf3 rates (-b); TCP_RATE=0 for unlimited
 #        TIMEOUT=120               seconds to wait for each install
 #        POLL=0.1                  seconds between polls
 #        JAVA_OPTS="..."           extra JVM options for vxswitch; DIR in them is $OUT (e.g. a JFR recording:
@@ -64,12 +66,13 @@ REFLECTOR=${REFLECTOR:-frr}
 BASELINE=${BASELINE:-frr}
 IPERF=${IPERF:-1}
 WINDOW=${WINDOW:-15}
-TCP_RATE=${TCP_RATE:-1G}
+TCP_RATE=${TCP_RATE:-500M}
 UDP_RATE=${UDP_RATE:-50M}
 TIMEOUT=${TIMEOUT:-120}
 POLL=${POLL:-0.1}
 JAVA_OPTS=${JAVA_OPTS:-}
 BASE_JAR=${BASE_JAR:-}
+PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/evpn-scale.XXXXXX)}
 mkdir -p "$OUT"
 chmod 755 "$OUT" # FRR's daemons run as user frr and write their logs here
@@ -81,7 +84,7 @@ die() { log "FATAL: $*"; exit 1; }
 [[ $BASELINE == frr || $BASELINE == none ]] || die "BASELINE must be frr or none"
 [[ $VTEPS =~ ^[0-9]+$ && $VTEPS -ge 1 && $VTEPS -le 60000 ]] || die "VTEPS must be 1-60000"
 [[ $MACS =~ ^[0-9]+$ && $MACS -le 65536 ]] || die "MACS must be 0-65536"
-for c in ip bridge jq curl; do command -v "$c" >/dev/null || die "missing '$c'"; done
+for c in ip bridge jq curl "$PY"; do command -v "$c" >/dev/null || die "missing '$c'"; done
 [[ $IPERF == 1 ]] && { command -v iperf3 >/dev/null || die "missing 'iperf3' (or IPERF=0)"; }
 [[ $REFLECTOR == gobgp ]] && { for c in gobgpd gobgp; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install gobgpd)"; done; }
 if [[ $REFLECTOR == frr || $BASELINE == frr ]]; then
@@ -269,7 +272,7 @@ api: {listen: "$API", token: "$TOKEN"}
 EOF
 api() { ip netns exec $NS_VX curl -sf -m 5 -H "Authorization: Bearer $TOKEN" "http://$API/api/v1/$1"; }
 vx_fdb() { # FDB entries (learned, static and EVPN), from the API: a small answer, cheap to poll
-  local fdb; fdb=$(api switch | grep -o '"fdbEntries":[0-9]*' | cut -d: -f2) || fdb=
+  local fdb; fdb=$(api switch | grep -o '"fdbEntries" *: *[0-9]*' | grep -o '[0-9]*$') || fdb=
   echo "${fdb:-0}"
 }
 vx_flood() { # VTEPs in VNI 119's flood list
@@ -285,14 +288,15 @@ rss() { # pids...: total VmRSS in KiB
   for p in "$@"; do v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0); t=$((t + ${v:-0})); done
   echo $t
 }
-iperf_pair() { # $1 label: TCP and UDP vm2 -> vm1 for WINDOW s, in the background; iperf_wait collects them
+iperf_pair() { # $1 label [$2 seconds]: TCP and UDP vm2 -> vm1 for WINDOW s, in the background; iperf_wait collects them
+  local secs=${2:-$WINDOW}
   local tcp=(); [[ $TCP_RATE != 0 ]] && tcp=(-b "$TCP_RATE")
   ip netns exec $NS_VM1 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
   ip netns exec $NS_VM1 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
   sleep 0.3
-  ip netns exec $NS_VM2 iperf3 -c 10.0.0.1 -p 5201 -t "$WINDOW" "${tcp[@]}" --json >"$OUT/$1-tcp.json" 2>&1 &
+  ip netns exec $NS_VM2 iperf3 -c 10.0.0.1 -p 5201 -t "$secs" "${tcp[@]}" --json >"$OUT/$1-tcp.json" 2>&1 &
   IPERF_TCP=$!
-  ip netns exec $NS_VM2 iperf3 -c 10.0.0.1 -p 5202 -u -b "$UDP_RATE" -l 1200 -t "$WINDOW" --json >"$OUT/$1-udp.json" 2>&1 &
+  ip netns exec $NS_VM2 iperf3 -c 10.0.0.1 -p 5202 -u -b "$UDP_RATE" -l 1200 -t "$secs" --get-server-output --json >"$OUT/$1-udp.json" 2>&1 &
   IPERF_UDP=$!
 }
 iperf_wait() { # waits for iperf_pair's clients (in this shell, not in a $(...) subshell)
@@ -302,6 +306,10 @@ iperf_summary() { # $1 label -> "TCP Gbit/s, retransmits; UDP lost/total"
   local tcp udp
   tcp=$(jq -r '"\(.end.sum_received.bits_per_second / 1e9 * 1000 | round / 1000) Gbit/s, \(.end.sum_sent.retransmits) retransmits"' "$OUT/$1-tcp.json" 2>/dev/null || echo "TCP failed")
   udp=$(jq -r '"UDP \(.end.sum.lost_packets)/\(.end.sum.packets) lost"' "$OUT/$1-udp.json" 2>/dev/null || echo "UDP failed")
+  # the receiver's losses second by second (iperf3 --get-server-output), those that are not 0: "second:lost"
+  udp="$udp (by second: $(jq -r '.server_output_text // ""' "$OUT/$1-udp.json" 2>/dev/null | awk '
+    /^\[ *[0-9]+\] +[0-9.]+-[0-9.]+ +sec/ && !/receiver|sender/ {
+      split($3, t, "-"); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, l, "/"); if (l[1] > 0) printf "%s%d:%d", sep, t[1], l[1]; sep = " " } }'))"
   echo "TCP $tcp; $udp"
 }
 
@@ -326,7 +334,14 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
   heap0=$(heap_used $DAEMON_PID); rss0=$(rss $DAEMON_PID)
   base=$(vx_fdb)
   if [[ $IPERF == 1 ]]; then
-    iperf_pair $name-$r-control; iperf_wait; control=$(iperf_summary $name-$r-control)
+    # a warm-up (the forwarding path and the API's first answers: class loading and the JIT take CPU from
+    # forwarding), then the control window, which polls the API as the storm window will: only the routes differ
+    iperf_pair $name-$r-warmup 5
+    while kill -0 "$IPERF_UDP" 2>/dev/null; do vx_fdb >/dev/null; vx_flood >/dev/null; sleep "$POLL"; done
+    iperf_wait
+    iperf_pair $name-$r-control
+    while kill -0 "$IPERF_UDP" 2>/dev/null; do vx_fdb >/dev/null; vx_flood >/dev/null; sleep "$POLL"; done
+    iperf_wait; control=$(iperf_summary $name-$r-control)
     iperf_pair $name-$r-storm; sleep 1
   fi
   local added; added=$(now_sod)
@@ -369,14 +384,44 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
 # ---- the FRR EVPN host (the baseline)
 F=$OUT/frr-host
 ip -n $NS_FRR link add br0 type bridge mcast_snooping 0; ip -n $NS_FRR link set br0 up
-ip -n $NS_FRR link add vxlan$VNI type vxlan id $VNI local $FRRH dstport 4789 dev ul0 nolearning
-ip -n $NS_FRR link set vxlan$VNI master br0; ip -n $NS_FRR link set vxlan$VNI up
-frr_fdb() { # "MAC entries, flood entries" of vxlan119 in the kernel
+frr_fdb() { # "MAC entries, flood entries" of vxlan119 in the kernel, each counted once (a dump of a table that
+  # changes meanwhile may repeat entries)
   ip netns exec $NS_FRR bridge fdb show dev vxlan$VNI | awk '
-    / dst / { if ($1 == "00:00:00:00:00:00") f++; else m++ } END { printf "%d %d\n", m, f }'
+    / dst / { if ($1 == "00:00:00:00:00:00") f[$3] = 1; else m[$1] = 1 }
+    END { printf "%d %d\n", length(m), length(f) }'
 }
+# Dumping 100,000 entries takes seconds on a busy machine (and competes with zebra), so FRR's install is timed by
+# the kernel's own notices instead (bridge monitor fdb): the time of day at which the last MAC and flood entry came.
+cat > "$OUT/fdbwatch.py" <<'PY'
+import datetime, subprocess, sys
+macs_wanted, vteps_wanted, dev = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+mon = subprocess.Popen(["bridge", "monitor", "fdb"], stdout=subprocess.PIPE, text=True, bufsize=1)
+macs, vteps, step = set(), set(), max(1, macs_wanted // 10)
+def now():
+    return datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+print("watching", now(), flush=True)
+for line in mon.stdout:
+    f = line.split()
+    if not f or f[0] == "Deleted" or " dst " not in line or " self" not in line or " dev %s " % dev not in line:
+        if "No buffer space" in line or "overrun" in line.lower():
+            print("lost notices", now(), flush=True)
+        continue
+    if f[0] == "00:00:00:00:00:00":
+        vteps.add(f[f.index("dst") + 1])
+    else:
+        n = len(macs)
+        macs.add(f[0])
+        if len(macs) // step != n // step:
+            print("progress", now(), len(macs), len(vteps), flush=True)
+    if len(macs) >= macs_wanted and len(vteps) >= vteps_wanted:
+        print("complete", now(), len(macs), len(vteps), flush=True)
+        break
+mon.kill()
+PY
 run_frr() { # $1 run number
   local r=$1 i
+  ip -n $NS_FRR link add vxlan$VNI type vxlan id $VNI local $FRRH dstport 4789 dev ul0 nolearning # a new one per run
+  ip -n $NS_FRR link set vxlan$VNI master br0; ip -n $NS_FRR link set vxlan$VNI up
   rm -rf "$F"; mkdir -p "$F"
   printf 'hostname %s\nlog file %s\nlog timestamp precision 3\n' $NS_FRR "$F/zebra.log" > "$F/zebra.conf"
   cat > "$F/bgpd.conf" <<EOF
@@ -402,36 +447,39 @@ EOF
   local zpid bpid; zpid=$(cat "$F/zebra.pid"); bpid=$(cat "$F/bgpd.pid")
   sleep 2
   local rss0 base; rss0=$(rss "$zpid" "$bpid"); read -r base _ <<< "$(frr_fdb)"
+  local watch=$OUT/frr-$r-watch.txt
+  ip netns exec $NS_FRR "$PY" -u "$OUT/fdbwatch.py" $((MAC_ROUTES + base)) "$VTEPS" vxlan$VNI > "$watch" 2>&1 &
+  local watcher=$!
+  for i in $(seq 1 50); do grep -q watching "$watch" && break; sleep 0.1; done
   local added; added=$(now_sod)
   rr_add $FRRH
-  local up= t1= macs flood polls=0 slowest=0 p0 p1 last0=
+  local up= done_at= macs=0 flood=0 p1
   while :; do
-    p0=$(now_sod)
-    read -r macs flood <<< "$(frr_fdb)"
-    p1=$(now_sod); polls=$((polls + 1))
-    echo "$p0 $p1 $((macs - base)) $flood" >> "$OUT/frr-$r-polls.txt"
-    slowest=$(awk -v s="$slowest" -v d="$(elapsed "$p0" "$p1")" 'BEGIN { print (d > s ? d : s) }')
+    sleep "$POLL"
+    p1=$(now_sod)
     if [[ -z $up ]]; then
       up=$(grep -m1 "$RR went from OpenConfirm to Established" "$F/bgpd.log" 2>/dev/null | grep -o '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]*' | head -1 || true)
     fi
-    if (( macs - base >= MAC_ROUTES && flood >= VTEPS )) && [[ -n $up ]]; then t1=$p1; break; fi
-    last0=$p0
+    done_at=$(awk '$1 == "complete" { print $2 }' "$watch")
+    [[ -n $done_at && -n $up ]] && break
+    kill -0 $watcher 2>/dev/null || { log "FRR run $r: the FDB watcher ended: $(tail -2 "$watch" | tr '\n' ' ')"; break; }
     [[ $(elapsed "$added" "$p1" | cut -d. -f1) -ge $TIMEOUT ]] && break
-    sleep "$POLL"
   done
-  local install="(timeout: $((macs - base)) MACs, $flood VTEPs)" low=
-  if [[ -n $t1 ]]; then
-    install=$(elapsed "$(sod "$up")" "$t1")
-    [[ -n $last0 ]] && low=$(elapsed "$(sod "$up")" "$last0")
-  fi
+  kill $watcher 2>/dev/null || true; wait $watcher 2>/dev/null || true
+  read -r macs flood <<< "$(frr_fdb)" # the kernel's table, dumped once to check the notices' count
+  local install="(timeout: $(awk '$1 == "progress" { m = $3 } END { print m + 0 }' "$watch") MACs seen)"
+  [[ -n $done_at && -n $up ]] && install=$(elapsed "$(sod "$up")" "$(sod "$done_at")")
+  grep -q "lost notices" "$watch" && install="$install (some notices were lost)"
+  (( macs - base >= MAC_ROUTES && flood >= VTEPS )) || install="$install (but the dump has $((macs - base)) MACs, $flood VTEPs)"
   local rss1; rss1=$(rss "$zpid" "$bpid")
-  log "FRR run $r: session up at $up, all $MAC_ROUTES MACs and $VTEPS VTEPs in the kernel after $install s (after more than ${low:-?} s);" \
-    "polls: $polls, slowest $slowest s; zebra + bgpd RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB = $(( (rss1 - rss0) * 1024 / ROUTES )) B/route"
-  echo "frr $r install_s=$install low_s=${low:-?} rss_kib=$rss0,$rss1 routes=$ROUTES" >> "$OUT/results.txt"
+  ip netns exec $NS_FRR bridge fdb show dev vxlan$VNI > "$OUT/frr-$r-fdb.txt" 2>&1 || true
+  log "FRR run $r: session up at $up, all $MAC_ROUTES MACs and $VTEPS VTEPs in the kernel after $install s;" \
+    "zebra + bgpd RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB = $(( (rss1 - rss0) * 1024 / ROUTES )) B/route"
+  echo "frr $r install_s=$install rss_kib=$rss0,$rss1 routes=$ROUTES" >> "$OUT/results.txt"
   kill -TERM "$bpid" "$zpid" 2>/dev/null || true
   for i in $(seq 1 50); do kill -0 "$bpid" 2>/dev/null || kill -0 "$zpid" 2>/dev/null || break; sleep 0.1; done
   rr_remove $FRRH
-  ip netns exec $NS_FRR bridge fdb flush dev vxlan$VNI 2>/dev/null || true
+  ip -n $NS_FRR link del vxlan$VNI
   sleep 2
 }
 

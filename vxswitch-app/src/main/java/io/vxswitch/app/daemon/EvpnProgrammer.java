@@ -31,8 +31,11 @@ import java.util.function.Consumer;
  * <p>Threads: the change methods and {@link #commit} on the EVPN speaker's thread; the commands on the conductor's.
  */
 final class EvpnProgrammer implements EvpnDataplane {
-    /** Most changes in one command: bounds how long one command holds the forwarding agents (about a millisecond). */
-    static final int MAX_BATCH = 2048;
+    /**
+     * Most changes in one command: bounds how long one command keeps the switch from forwarding (a few hundred
+     * microseconds; the conductor gives forwarding a turn after half a millisecond of commands).
+     */
+    static final int MAX_BATCH = 512;
     /** Interned VTEP addresses beyond this many are forgotten (a fabric has thousands of VTEPs, not millions). */
     private static final int MAX_INTERNED = 1 << 16;
 
