@@ -29,7 +29,7 @@
 #     session and once everything is installed: (after - before) / routes = bytes per route.
 #   FRR: zebra + bgpd with advertise-all-vni, a client of the same reflector:
 #       t0 = bgpd's log line "198.51.100.254 went from OpenConfirm to Established" (millisecond timestamps)
-#       t1 = the kernel's notice (bridge monitor fdb, read as it comes) of the last of the VTEPS x MACS MAC entries
+#       t1 = the kernel's notice (RTM_NEWNEIGH on a netlink socket, read as it comes) of the last of the VTEPS x MACS MAC entries
 #            and VTEPS flood entries (00:00:00:00:00:00 dst VTEP) on vxlan119; one dump of the table afterwards
 #            checks the count
 #     and the VmRSS of bgpd + zebra before and after.
@@ -40,7 +40,8 @@
 #   env: VTEPS=1000 MACS=100       the fabric the generator plays (CI-sized: VTEPS=20 MACS=50, under a minute)
 #        RUNS=1                    vxswitch then FRR, RUNS times
 #        REFLECTOR=frr|gobgp       the route reflector: FRR's bgpd -Z (no zebra: every next hop reachable), or gobgpd
-#        BASELINE=frr|none         measure the FRR host too (default frr)
+#        MEASURE="vxswitch frr"    what to measure in each run: vxswitch, the FRR host, or both
+#        FRR_TIMEOUT=300           seconds to wait for FRR's install
 #        IPERF=1                   iperf3 during vxswitch's install (0: none)
 #        WINDOW=15                 seconds of each iperf3 window (control, then the route storm); at least the
 #                                  install time plus a few seconds
@@ -49,10 +50,10 @@
 #        POLL=0.1                  seconds between polls
 #        JAVA_OPTS="..."           extra JVM options for vxswitch; DIR in them is $OUT (e.g. a JFR recording:
 #                                  JAVA_OPTS='-XX:StartFlightRecording=filename=DIR/vx.jfr,settings=profile')
-#        BASE_JAR=PATH             also measure this vxswitch.jar (an older build) after ours in each run, the same
+#        BASE_JAR=PATH             with vxswitch: also this vxswitch.jar (an older build), after ours in each run, the same
 #                                  way ("base" in the results): before and after a change in one run
 #        OUT=DIR                   results (default a new /tmp/evpn-scale.XXXXXX)
-# needs: root, iproute2, gobgpd + gobgp (or FRR for REFLECTOR=frr), FRR 8.x (BASELINE=frr), iperf3, jq, curl, and
+# needs: root, iproute2, gobgpd + gobgp (or FRR for REFLECTOR=frr), FRR 8.x (MEASURE=frr), iperf3, jq, curl, and
 #        the jars: mvn -B -q -DskipTests -pl vxswitch-app,vxswitch-jmh -am install
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -63,7 +64,8 @@ VTEPS=${VTEPS:-1000}
 MACS=${MACS:-100}
 RUNS=${RUNS:-1}
 REFLECTOR=${REFLECTOR:-frr}
-BASELINE=${BASELINE:-frr}
+MEASURE=${MEASURE:-vxswitch frr}
+FRR_TIMEOUT=${FRR_TIMEOUT:-300}
 IPERF=${IPERF:-1}
 WINDOW=${WINDOW:-15}
 TCP_RATE=${TCP_RATE:-500M}
@@ -81,15 +83,15 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, TAP devices)"
 [[ $REFLECTOR == gobgp || $REFLECTOR == frr ]] || die "REFLECTOR must be gobgp or frr"
-[[ $BASELINE == frr || $BASELINE == none ]] || die "BASELINE must be frr or none"
+for m in $MEASURE; do [[ $m == vxswitch || $m == frr ]] || die "MEASURE takes vxswitch and frr, not '$m'"; done
 [[ $VTEPS =~ ^[0-9]+$ && $VTEPS -ge 1 && $VTEPS -le 60000 ]] || die "VTEPS must be 1-60000"
 [[ $MACS =~ ^[0-9]+$ && $MACS -le 65536 ]] || die "MACS must be 0-65536"
 for c in ip bridge jq curl "$PY"; do command -v "$c" >/dev/null || die "missing '$c'"; done
 [[ $IPERF == 1 ]] && { command -v iperf3 >/dev/null || die "missing 'iperf3' (or IPERF=0)"; }
 [[ $REFLECTOR == gobgp ]] && { for c in gobgpd gobgp; do command -v "$c" >/dev/null || die "missing '$c' (apt-get install gobgpd)"; done; }
-if [[ $REFLECTOR == frr || $BASELINE == frr ]]; then
+if [[ $REFLECTOR == frr || " $MEASURE " == *" frr "* ]]; then
   [[ -x /usr/lib/frr/bgpd && -x /usr/lib/frr/zebra ]] && command -v vtysh >/dev/null && id frr >/dev/null 2>&1 \
-    || die "FRR missing (apt-get install frr), or BASELINE=none with REFLECTOR=gobgp"
+    || die "FRR missing (apt-get install frr), or MEASURE=vxswitch with REFLECTOR=gobgp"
 fi
 [[ -f $JAR ]] || die "no $JAR: build it first (mvn -B -q -DskipTests -pl vxswitch-app,vxswitch-jmh -am install)"
 [[ -z $BASE_JAR || -f $BASE_JAR ]] || die "BASE_JAR=$BASE_JAR: no such jar"
@@ -391,32 +393,59 @@ frr_fdb() { # "MAC entries, flood entries" of vxlan119 in the kernel, each count
     END { printf "%d %d\n", length(m), length(f) }'
 }
 # Dumping 100,000 entries takes seconds on a busy machine (and competes with zebra), so FRR's install is timed by
-# the kernel's own notices instead (bridge monitor fdb): the time of day at which the last MAC and flood entry came.
+# the kernel's own notices instead, read from a netlink socket as they come (bridge monitor fdb's socket overflows
+# at this rate): the time of day at which the last MAC and flood entry came.
 cat > "$OUT/fdbwatch.py" <<'PY'
-import datetime, subprocess, sys
+import datetime, socket, struct, sys
+# The kernel's FDB notices (RTM_NEWNEIGH, AF_BRIDGE) for one vxlan device, read from a netlink socket with a
+# buffer large enough for 100,000 of them: `bridge monitor fdb` overflows its socket at this rate (ENOBUFS).
 macs_wanted, vteps_wanted, dev = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-mon = subprocess.Popen(["bridge", "monitor", "fdb"], stdout=subprocess.PIPE, text=True, bufsize=1)
+RTNLGRP_NEIGH, RTM_NEWNEIGH, AF_BRIDGE, NTF_SELF, NDA_DST, NDA_LLADDR = 3, 28, 7, 0x02, 1, 2
+ifindex = socket.if_nametoindex(dev)
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.setsockopt(socket.SOL_SOCKET, 33, 256 << 20)  # SO_RCVBUFFORCE (root): 256 MiB
+s.bind((0, 1 << (RTNLGRP_NEIGH - 1)))
 macs, vteps, step = set(), set(), max(1, macs_wanted // 10)
 def now():
     return datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
 print("watching", now(), flush=True)
-for line in mon.stdout:
-    f = line.split()
-    if not f or f[0] == "Deleted" or " dst " not in line or " self" not in line or " dev %s " % dev not in line:
-        if "No buffer space" in line or "overrun" in line.lower():
-            print("lost notices", now(), flush=True)
+while True:
+    try:
+        data = s.recv(1 << 20)
+    except OSError as e:
+        print("lost notices", now(), e, flush=True)
         continue
-    if f[0] == "00:00:00:00:00:00":
-        vteps.add(f[f.index("dst") + 1])
-    else:
-        n = len(macs)
-        macs.add(f[0])
-        if len(macs) // step != n // step:
-            print("progress", now(), len(macs), len(vteps), flush=True)
+    off = 0
+    while off + 16 <= len(data):
+        length, mtype = struct.unpack_from("=IH", data, off)
+        if length < 16:
+            break
+        if mtype == RTM_NEWNEIGH and off + 28 <= len(data):
+            family, idx, state, flags = struct.unpack_from("=B3xiHB", data, off + 16)
+            if family == AF_BRIDGE and idx == ifindex and flags & NTF_SELF:
+                mac = dst = None
+                a = off + 28
+                while a + 4 <= off + length:
+                    alen, atype = struct.unpack_from("=HH", data, a)
+                    if alen < 4:
+                        break
+                    if atype == NDA_LLADDR:
+                        mac = data[a + 4:a + alen]
+                    elif atype == NDA_DST:
+                        dst = data[a + 4:a + alen]
+                    a += (alen + 3) & ~3
+                if mac is not None and dst is not None:
+                    if mac == b"\0" * 6:
+                        vteps.add(dst)
+                    else:
+                        n = len(macs)
+                        macs.add(mac)
+                        if len(macs) // step != n // step:
+                            print("progress", now(), len(macs), len(vteps), flush=True)
+        off += (length + 3) & ~3
     if len(macs) >= macs_wanted and len(vteps) >= vteps_wanted:
         print("complete", now(), len(macs), len(vteps), flush=True)
         break
-mon.kill()
 PY
 run_frr() { # $1 run number
   local r=$1 i
@@ -463,7 +492,7 @@ EOF
     done_at=$(awk '$1 == "complete" { print $2 }' "$watch")
     [[ -n $done_at && -n $up ]] && break
     kill -0 $watcher 2>/dev/null || { log "FRR run $r: the FDB watcher ended: $(tail -2 "$watch" | tr '\n' ' ')"; break; }
-    [[ $(elapsed "$added" "$p1" | cut -d. -f1) -ge $TIMEOUT ]] && break
+    [[ $(elapsed "$added" "$p1" | cut -d. -f1) -ge $FRR_TIMEOUT ]] && break
   done
   kill $watcher 2>/dev/null || true; wait $watcher 2>/dev/null || true
   read -r macs flood <<< "$(frr_fdb)" # the kernel's table, dumped once to check the notices' count
@@ -472,7 +501,8 @@ EOF
   grep -q "lost notices" "$watch" && install="$install (some notices were lost)"
   (( macs - base >= MAC_ROUTES && flood >= VTEPS )) || install="$install (but the dump has $((macs - base)) MACs, $flood VTEPs)"
   local rss1; rss1=$(rss "$zpid" "$bpid")
-  ip netns exec $NS_FRR bridge fdb show dev vxlan$VNI > "$OUT/frr-$r-fdb.txt" 2>&1 || true
+  { for c in "show bgp l2vpn evpn summary" "show evpn vni $VNI"; do
+      echo "# $c"; vtysh --vty_socket "$F" -c "$c" 2>&1 || true; done; } > "$OUT/frr-$r-state.txt"
   log "FRR run $r: session up at $up, all $MAC_ROUTES MACs and $VTEPS VTEPs in the kernel after $install s;" \
     "zebra + bgpd RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB = $(( (rss1 - rss0) * 1024 / ROUTES )) B/route"
   echo "frr $r install_s=$install rss_kib=$rss0,$rss1 routes=$ROUTES" >> "$OUT/results.txt"
@@ -490,9 +520,11 @@ EOF
   echo "FRR: $(/usr/lib/frr/bgpd --version 2>/dev/null | head -1)"
   echo "fabric: $VTEPS VTEPs x $MACS MACs = $MAC_ROUTES type-2 + $VTEPS type-3 routes"; } | tee "$OUT/machine.txt" >&2
 for r in $(seq 1 "$RUNS"); do
-  run_vxswitch "$r" vx "$JAR"
-  [[ -n $BASE_JAR ]] && run_vxswitch "$r" base "$BASE_JAR"
-  [[ $BASELINE == frr ]] && run_frr "$r"
+  if [[ " $MEASURE " == *" vxswitch "* ]]; then
+    run_vxswitch "$r" vx "$JAR"
+    [[ -n $BASE_JAR ]] && run_vxswitch "$r" base "$BASE_JAR"
+  fi
+  [[ " $MEASURE " == *" frr "* ]] && run_frr "$r"
 done
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$OUT/results.txt"
