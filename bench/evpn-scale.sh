@@ -7,7 +7,7 @@
 #   gen 198.51.100.250 --+                                  vm1 10.0.0.1 -tap-+
 #   (RouteGenerator: one |                                                     +- vxswitch  vx 198.51.100.1
 #    iBGP session, plays +-- ul: bridge br0 ---- rr 198.51.100.254             |
-#    the VTEPS VTEPs)    |   198.51.100.0/24     (GoBGP; REFLECTOR=frr: bgpd -Z) vm2 10.0.0.2 -tap-+
+#    the VTEPS VTEPs)    |   198.51.100.0/24     (FRR bgpd -Z; or GoBGP)        vm2 10.0.0.2 -tap-+
 #                        +-- frr 198.51.100.3: FRR zebra + bgpd, br0 + vxlan119 nolearning (the baseline)
 #
 # The VTEPs are 198.18.0.1 and up (RFC 2544's benchmarking range); they exist only as next hops. vx and frr route
@@ -29,16 +29,16 @@
 #     session and once everything is installed: (after - before) / routes = bytes per route.
 #   FRR: zebra + bgpd with advertise-all-vni, a client of the same reflector:
 #       t0 = bgpd's log line "198.51.100.254 went from OpenConfirm to Established" (millisecond timestamps)
-#       t1 = the kernel's notice (RTM_NEWNEIGH on a netlink socket, read as it comes) of the last of the VTEPS x MACS MAC entries
-#            and VTEPS flood entries (00:00:00:00:00:00 dst VTEP) on vxlan119; one dump of the table afterwards
-#            checks the count
+#       t1 = the kernel's notice (RTM_NEWNEIGH on a netlink socket, read as it comes) of the last of the VTEPS x
+#            MACS MAC entries and VTEPS flood entries (00:00:00:00:00:00 dst VTEP) on vxlan119; one dump of the
+#            table afterwards checks the count
 #     and the VmRSS of bgpd + zebra before and after.
-# A poll's time is when it returned (a late bound); one poll takes at most a few tenths of a second at 100,000
-# entries (printed), which is the measurement's resolution beside POLL.
+# A poll's time is when it returned (a late bound); one poll takes up to a few tenths of a second on a busy machine
+# (the slowest is printed), which is the measurement's resolution beside POLL.
 #
 # usage: sudo bench/evpn-scale.sh
-#   env: VTEPS=1000 MACS=100       the fabric the generator plays (CI-sized: VTEPS=20 MACS=50, under a minute)
-#        RUNS=1                    vxswitch then FRR, RUNS times
+#   env: VTEPS=1000 MACS=100       the fabric the generator plays (CI-sized: VTEPS=20 MACS=50 IPERF=0, 25 s)
+#        RUNS=1                    vxswitch (then BASE_JAR's) then FRR, RUNS times
 #        REFLECTOR=frr|gobgp       the route reflector: FRR's bgpd -Z (no zebra: every next hop reachable), or gobgpd
 #        MEASURE="vxswitch frr"    what to measure in each run: vxswitch, the FRR host, or both
 #        FRR_TIMEOUT=300           seconds to wait for FRR's install
@@ -50,10 +50,10 @@
 #        POLL=0.1                  seconds between polls
 #        JAVA_OPTS="..."           extra JVM options for vxswitch; DIR in them is $OUT (e.g. a JFR recording:
 #                                  JAVA_OPTS='-XX:StartFlightRecording=filename=DIR/vx.jfr,settings=profile')
-#        BASE_JAR=PATH             with vxswitch: also this vxswitch.jar (an older build), after ours in each run, the same
-#                                  way ("base" in the results): before and after a change in one run
+#        BASE_JAR=PATH             with vxswitch: also this vxswitch.jar (an older build), after ours in each run,
+#                                  the same way ("base" in the results): before and after a change in one run
 #        OUT=DIR                   results (default a new /tmp/evpn-scale.XXXXXX)
-# needs: root, iproute2, gobgpd + gobgp (or FRR for REFLECTOR=frr), FRR 8.x (MEASURE=frr), iperf3, jq, curl, and
+# needs: root, iproute2, FRR 8.x (zebra, bgpd, vtysh), gobgpd + gobgp for REFLECTOR=gobgp, iperf3, jq, curl, python3,
 #        the jars: mvn -B -q -DskipTests -pl vxswitch-app,vxswitch-jmh -am install
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -365,7 +365,8 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
   local install="(timeout: $((fdb - base)) MACs, $flood VTEPs)" low=
   if [[ -n $t1 ]]; then
     t0s=$(sod "$up"); install=$(elapsed "$t0s" "$t1")
-    [[ -n $last0 ]] && low=$(elapsed "$t0s" "$last0") # not yet complete when the previous poll began
+    # not yet complete when the previous poll began (if that was before the session came up: 0)
+    [[ -n $last0 ]] && low=$(elapsed "$t0s" "$last0" | awk '{ print ($1 < 0 ? "0.000" : $1) }')
   fi
   if [[ $IPERF == 1 ]]; then iperf_wait; storm=$(iperf_summary $name-$r-storm); fi
   local heap1 rss1
