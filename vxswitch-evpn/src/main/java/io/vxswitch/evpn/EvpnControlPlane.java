@@ -45,6 +45,7 @@ public final class EvpnControlPlane implements LocalMacs {
 
     private final long asn;
     private final int routerId;
+    private final EvpnDataplane dataplane;
     private final Neighbors neighbors;
     private final int neighborCount;
     private final EvpnRib rib;
@@ -64,9 +65,11 @@ public final class EvpnControlPlane implements LocalMacs {
         this.neighbors = neighbors;
         this.neighborCount = neighborCount;
         this.rib = new EvpnRib(neighborCount, this::routeChanged);
+        this.dataplane = dataplane;
         Originator originator = new Originator();
+        EvpnDataplane burst = new Burst();
         for (VniConfig v : vniConfigs) {
-            vnis.put(v.vni(), new EvpnVni(v, dataplane, originator));
+            vnis.put(v.vni(), new EvpnVni(v, burst, originator));
         }
     }
 
@@ -105,8 +108,10 @@ public final class EvpnControlPlane implements LocalMacs {
         if (a.originatorId() == (routerId & 0xFFFF_FFFFL) || loops(a)) {
             return; // RFC 4456 §8 / RFC 4271 §9.1.2: our own route come back, or an AS loop
         }
+        ReceivedRoute first = null;
         for (EvpnRoute r : a.mpReach().routes()) {
-            rib.announce(neighbor, ReceivedRoute.of(r, a.mpReach().nextHop(), a));
+            // the attributes are read once per UPDATE; its routes share them
+            rib.announce(neighbor, first == null ? first = ReceivedRoute.of(r, a.mpReach().nextHop(), a) : first.withRoute(r));
         }
     }
 
@@ -270,9 +275,13 @@ public final class EvpnControlPlane implements LocalMacs {
         }
     }
 
-    /** Sends what changed since the last flush to every Established neighbor, packed. */
+    /**
+     * Sends what changed since the last flush to every Established neighbor, packed, and hands the dataplane changes
+     * made meanwhile to the switch as one burst ({@link EvpnDataplane#commit}).
+     */
     public void flush() {
         flushRequested = false;
+        dataplane.commit();
         for (int i = 0; i < neighborCount; i++) {
             if (neighbors.established(i)) {
                 for (Update u : UpdatePacker.withdrawals(pendingWithdraw.values())) {
@@ -303,6 +312,45 @@ public final class EvpnControlPlane implements LocalMacs {
     }
 
     private record VniMac(int vni, long mac) {
+    }
+
+    /** The VNIs' dataplane changes, passed on and committed together at the next {@link #flush}. */
+    private final class Burst implements EvpnDataplane {
+        @Override
+        public void addFloodVtep(int vni, InetAddress vtep) {
+            dataplane.addFloodVtep(vni, vtep);
+            requestFlush();
+        }
+
+        @Override
+        public void removeFloodVtep(int vni, InetAddress vtep) {
+            dataplane.removeFloodVtep(vni, vtep);
+            requestFlush();
+        }
+
+        @Override
+        public void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence) {
+            dataplane.installRemoteMac(vni, mac, vtep, sequence);
+            requestFlush();
+        }
+
+        @Override
+        public void removeRemoteMac(int vni, long mac) {
+            dataplane.removeRemoteMac(vni, mac);
+            requestFlush();
+        }
+
+        @Override
+        public void bindAddress(int vni, InetAddress ip, long mac) {
+            dataplane.bindAddress(vni, ip, mac);
+            requestFlush();
+        }
+
+        @Override
+        public void unbindAddress(int vni, InetAddress ip, long mac) {
+            dataplane.unbindAddress(vni, ip, mac);
+            requestFlush();
+        }
     }
 
     /** The VNIs' local routes: type-2 per local MAC, and per MAC/IP binding. */

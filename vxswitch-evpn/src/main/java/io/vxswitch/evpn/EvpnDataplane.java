@@ -5,7 +5,9 @@ import java.net.InetAddress;
 /**
  * What the EVPN layer asks of the switch, per VNI: the remote VTEPs to flood BUM traffic to (head-end replication
  * from type-3 routes) and the remote MACs with the VTEP they live behind (type-2 routes). The host switch queues
- * each change on the dataplane's command path; none of these may block.
+ * the changes for the dataplane's command path; none of these may block. They are told in bursts (the routes of the
+ * UPDATEs one read brought, a neighbor's routes dropped, a local MAC's change), each burst closed by {@link #commit}:
+ * one command for a burst, not one per route, is how 100,000 routes reach the switch in a few seconds.
  */
 public interface EvpnDataplane {
     void addFloodVtep(int vni, InetAddress vtep);
@@ -26,4 +28,8 @@ public interface EvpnDataplane {
 
     /** The binding of {@code ip} to {@code mac} is gone (the route was withdrawn, the MAC aged out or moved). */
     void unbindAddress(int vni, InetAddress ip, long mac);
+
+    /** The changes told since the last commit are one burst: hand them to the switch now, in order. */
+    default void commit() {
+    }
 }

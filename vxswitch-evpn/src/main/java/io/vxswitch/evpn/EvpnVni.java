@@ -2,6 +2,8 @@ package io.vxswitch.evpn;
 
 import io.vxswitch.bgp.evpn.MacIpRoute;
 
+import org.agrona.collections.Long2ObjectHashMap;
+
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,8 +33,8 @@ final class EvpnVni {
     private final Originator originator;
     /** VTEP → how many type-3 routes name it (one per RD it uses). */
     private final Map<InetAddress, Integer> floodRoutes = new HashMap<>();
-    private final Map<Long, RemoteMac> remoteMacs = new HashMap<>();
-    private final Map<Long, LocalMac> localMacs = new HashMap<>();
+    private final Long2ObjectHashMap<RemoteMac> remoteMacs = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<LocalMac> localMacs = new Long2ObjectHashMap<>();
 
     EvpnVni(VniConfig config, EvpnDataplane dataplane, Originator originator) {
         this.config = config;
@@ -78,15 +80,22 @@ final class EvpnVni {
         if (any.nextHop().equals(config.localVtep())) {
             return; // our own route, reflected back
         }
-        RemoteMac r = remoteMacs.computeIfAbsent(mac, m -> new RemoteMac());
+        RemoteMac r = remoteMacs.get(mac);
+        if (r == null) {
+            if (now == null) {
+                return; // a withdrawal of a claim this VNI never had
+            }
+            r = new RemoteMac();
+            remoteMacs.put(mac, r);
+        }
         Claim chosenBefore = r.chosen();
         if (now == null) {
-            r.claims.remove(key);
+            r.remove(key);
         } else {
-            r.claims.put(key, new Claim(now.nextHop(), now.effectiveSequence(), now.sticky()));
+            r.put(key, new Claim(now.nextHop(), now.effectiveSequence(), now.sticky()));
         }
         Claim chosen = r.chosen();
-        if (r.claims.isEmpty()) {
+        if (r.isEmpty()) {
             remoteMacs.remove(mac);
         }
         decide(mac, chosenBefore, chosen);
@@ -165,7 +174,12 @@ final class EvpnVni {
      * local are withdrawn, new ones advertised, the rest left alone.
      */
     void syncLocal(Map<Long, Boolean> macs) {
-        for (Long mac : java.util.List.copyOf(localMacs.keySet())) {
+        long[] before = new long[localMacs.size()];
+        int n = 0;
+        for (Long2ObjectHashMap<LocalMac>.KeyIterator it = localMacs.keySet().iterator(); it.hasNext(); ) {
+            before[n++] = it.nextLong();
+        }
+        for (long mac : before) {
             if (!macs.containsKey(mac)) {
                 localRemoved(mac);
             }
@@ -237,15 +251,52 @@ final class EvpnVni {
     private record LocalMac(long sequence, boolean sticky, InetAddress ip) {
     }
 
-    /** Every route that claims one MAC (a MAC-only and a MAC/IP route per VTEP, several VTEPs during a move). */
+    /**
+     * Every route that claims one MAC (a MAC-only and a MAC/IP route per VTEP, several VTEPs during a move): one or
+     * two claims almost always, so two small arrays searched in order rather than a map per MAC.
+     */
     private static final class RemoteMac {
-        final Map<Object, Claim> claims = new HashMap<>(2);
+        private Object[] keys = new Object[1];
+        private Claim[] claims = new Claim[1];
+        private int size;
+
+        void put(Object key, Claim claim) {
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(key)) {
+                    claims[i] = claim;
+                    return;
+                }
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                claims = Arrays.copyOf(claims, size * 2);
+            }
+            keys[size] = key;
+            claims[size++] = claim;
+        }
+
+        void remove(Object key) {
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(key)) {
+                    size--;
+                    keys[i] = keys[size];
+                    claims[i] = claims[size];
+                    keys[size] = null;
+                    claims[size] = null;
+                    return;
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
 
         Claim chosen() {
             Claim best = null;
-            for (Claim c : claims.values()) {
-                if (best == null || better(c, best)) {
-                    best = c;
+            for (int i = 0; i < size; i++) {
+                if (best == null || better(claims[i], best)) {
+                    best = claims[i];
                 }
             }
             return best;
@@ -253,8 +304,8 @@ final class EvpnVni {
 
         long highestSequence() {
             long s = 0;
-            for (Claim c : claims.values()) {
-                s = Math.max(s, c.sequence);
+            for (int i = 0; i < size; i++) {
+                s = Math.max(s, claims[i].sequence);
             }
             return s;
         }

@@ -37,6 +37,14 @@ public record ReceivedRoute(EvpnRoute route, InetAddress nextHop, List<Long> rou
         return new ReceivedRoute(route, nextHop, targets, sequence, sticky, a.pmsiTunnel(), vxlan);
     }
 
+    /**
+     * The same attributes for another route of the same UPDATE: its routes share one list of route targets, so
+     * 100,000 routes held do not hold 100,000 copies of it.
+     */
+    public ReceivedRoute withRoute(EvpnRoute other) {
+        return new ReceivedRoute(other, nextHop, routeTargets, sequence, sticky, pmsi, vxlan);
+    }
+
     /** The sequence number to compare with (RFC 7432 §15.1: a route without the community counts as 0). */
     public long effectiveSequence() {
         return Math.max(0, sequence);

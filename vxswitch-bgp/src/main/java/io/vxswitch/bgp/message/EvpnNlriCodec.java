@@ -23,23 +23,27 @@ final class EvpnNlriCodec {
 
     static List<EvpnRoute> readAll(WireReader r) {
         List<EvpnRoute> routes = new ArrayList<>();
+        RouteDistinguisher[] lastRd = new RouteDistinguisher[1]; // the routes of one UPDATE mostly share their RD
         while (r.hasRemaining()) {
             int type = r.u8();
             int length = r.u8();
             WireReader body = r.slice(length, NotificationCodes.UPDATE_MESSAGE, NotificationCodes.OPTIONAL_ATTRIBUTE_ERROR,
                     "EVPN type-" + type + " NLRI");
             routes.add(switch (type) {
-                case EvpnRoute.MAC_IP_ADVERTISEMENT -> macIp(body);
-                case EvpnRoute.INCLUSIVE_MULTICAST -> inclusiveMulticast(body);
+                case EvpnRoute.MAC_IP_ADVERTISEMENT -> macIp(body, lastRd);
+                case EvpnRoute.INCLUSIVE_MULTICAST -> inclusiveMulticast(body, lastRd);
                 default -> new OpaqueEvpnRoute(type, body.bytes(length));
             });
         }
         return routes;
     }
 
-    private static MacIpRoute macIp(WireReader r) {
-        RouteDistinguisher rd = rd(r);
-        EthernetSegment esi = new EthernetSegment(r.i64(), r.u16());
+    private static MacIpRoute macIp(WireReader r, RouteDistinguisher[] lastRd) {
+        RouteDistinguisher rd = shared(rd(r), lastRd);
+        long esiHigh = r.i64();
+        int esiLow = r.u16();
+        EthernetSegment esi = esiHigh == 0 && esiLow == 0 ? EthernetSegment.SINGLE_HOMED
+                : new EthernetSegment(esiHigh, esiLow);
         long tag = r.u32();
         int macBits = r.u8();
         if (macBits != 48) {
@@ -58,14 +62,23 @@ final class EvpnNlriCodec {
         return new MacIpRoute(rd, esi, tag, mac, ip, label1, label2);
     }
 
-    private static InclusiveMulticastRoute inclusiveMulticast(WireReader r) {
-        RouteDistinguisher rd = rd(r);
+    private static InclusiveMulticastRoute inclusiveMulticast(WireReader r, RouteDistinguisher[] lastRd) {
+        RouteDistinguisher rd = shared(rd(r), lastRd);
         long tag = r.u32();
         InetAddress originator = address(r, r.u8(), false);
         if (r.hasRemaining()) {
             throw r.error(r.remaining() + " bytes after the originating router's address");
         }
         return new InclusiveMulticastRoute(rd, tag, originator);
+    }
+
+    /** The previous route's RD when equal: 100,000 routes held need not hold 100,000 copies of a few RDs. */
+    private static RouteDistinguisher shared(RouteDistinguisher rd, RouteDistinguisher[] last) {
+        if (rd.equals(last[0])) {
+            return last[0];
+        }
+        last[0] = rd;
+        return rd;
     }
 
     static RouteDistinguisher rd(WireReader r) {

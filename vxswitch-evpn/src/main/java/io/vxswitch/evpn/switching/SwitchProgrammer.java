@@ -5,10 +5,13 @@ import io.vxswitch.forwarding.Switch;
 import io.vxswitch.vxlan.FloodList;
 import io.vxswitch.vxlan.RemoteVteps;
 import io.vxswitch.vxlan.VtepAddress;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2IntHashMap;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,48 +19,63 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What EVPN decides, done to the switch: each change is a command run where the switch may be changed (in the
- * daemon, the dataplane's command path: the conductor runs it between two turns while the other forwarding agents
- * are held, so forwarding takes no lock and never sees half a change; in the lab, at once). Type-3 routes fill the VNI's flood list beside any static {@code remotes}; type-2 routes become
- * {@code evpn} FDB entries on the tunnel port, behind the remote VTEP.
+ * What EVPN decides, done to the switch: the changes of one burst (see {@link EvpnDataplane#commit}) become one
+ * command run where the switch may be changed (in the daemon, the dataplane's command path: the conductor runs it
+ * between two turns while the other forwarding agents are held, so forwarding takes no lock and never sees half a
+ * change; in the lab, at once), and 100,000 routes cost about a hundred commands and wake-ups, not 100,000. Type-3
+ * routes fill the VNI's flood list beside any static {@code remotes}; type-2 routes become {@code evpn} FDB entries on
+ * the tunnel port, behind the remote VTEP; address bindings (MAC/IP routes, local ARP) fill the switch's ARP
+ * suppression table for VNIs with {@code arpSuppression}.
  *
  * <p>A remote VTEP stays registered while a flood list or an EVPN MAC names it; when neither does (and it is not a
- * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is. Address bindings (MAC/IP
- * routes, local ARP) fill the switch's ARP suppression table for VNIs with {@code arpSuppression}.
+ * static remote) it is removed, so {@code vxswitch tunnels} shows the fabric as it is.
+ *
+ * <p>Threads: the change methods and {@link #commit} on the control plane's thread; the commands where they run.
  */
 public final class SwitchProgrammer implements EvpnDataplane {
+    /**
+     * Most changes in one command: bounds how long one command keeps the switch from forwarding (a few hundred
+     * microseconds; the conductor gives forwarding a turn after half a millisecond of commands).
+     */
+    static final int MAX_BATCH = 512;
+    /** Interned VTEP addresses beyond this many are forgotten (a fabric has thousands of VTEPs, not millions). */
+    private static final int MAX_INTERNED = 1 << 16;
+
     /** One EVPN tunnel as the switch knows it. */
-    public record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes, Set<VtepAddress> staticRemotes,
-                  boolean arpSuppression) {
+    public record Tunnel(int vni, int vlan, int tunnelPort, FloodList flood, RemoteVteps remotes,
+                         Set<VtepAddress> staticRemotes, boolean arpSuppression) {
     }
 
     private static final long REFUSAL_LOG_NANOS = 10_000_000_000L;
 
-    /** Runs a change to the switch where changes are safe: the daemon's command path, or at once in the lab. */
-    private final Consumer<Consumer<Switch>> dataplane;
-    /** Remote MACs the FDB refused, and when that was last logged. Conductor only. */
+    private final Consumer<Consumer<Switch>> commands;
+    private final Map<Integer, Tunnel> tunnels = new HashMap<>();
+    private final Consumer<String> log;
+    /** The changes told since the last commit, in order. Speaker's thread only. */
+    private List<Consumer<Switch>> pending = new ArrayList<>();
+    /** One VtepAddress per VTEP, shared by every MAC behind it. Speaker's thread only. */
+    private final Map<InetAddress, VtepAddress> interned = new HashMap<>();
+    /** Per VNI and VTEP: how many things name it (flood membership counts one, each EVPN MAC one). Conductor only. */
+    private final Map<Integer, Object2IntHashMap<VtepAddress>> uses = new HashMap<>();
+    /** Per VNI, the VTEP each remote MAC was installed behind. Conductor only. */
+    private final Map<Integer, Long2ObjectHashMap<VtepAddress>> installed = new HashMap<>();
+
+    /** Remote MACs the FDB refused, and when that was last logged. Where the commands run only. */
     private long refusedMacs;
     private long lastRefusalLog;
     private boolean refusalLogged;
-    private final Map<Integer, Tunnel> tunnels = new HashMap<>();
-    private final Consumer<String> log;
-    /** Per VNI and VTEP: how many things name it (flood membership counts one, each EVPN MAC one). Conductor only. */
-    private final Map<Integer, Map<VtepAddress, Integer>> uses = new HashMap<>();
-    /** Per VNI, the VTEP each remote MAC was installed behind. Conductor only. */
-    private final Map<Integer, Map<Long, VtepAddress>> installed = new HashMap<>();
 
     /**
-     * @param commands runs each change where the switch may be changed: the daemon passes its dataplane's command
-     *                 path ({@code Dataplane.submit}: the conductor, between two turns, the other agents held), the lab
-     *                 runs it at once on its one thread
+     * @param commands runs a change where the switch may be changed: the daemon's {@code Dataplane::submit} (the
+     *                 conductor, between two turns, the other agents held); the lab runs it at once on its one thread
      */
     public SwitchProgrammer(Consumer<Consumer<Switch>> commands, List<Tunnel> tunnels, Consumer<String> log) {
-        this.dataplane = commands;
+        this.commands = commands;
         this.log = log;
         for (Tunnel t : tunnels) {
             this.tunnels.put(t.vni(), t);
-            uses.put(t.vni(), new HashMap<>());
-            installed.put(t.vni(), new HashMap<>());
+            uses.put(t.vni(), new Object2IntHashMap<>(0));
+            installed.put(t.vni(), new Long2ObjectHashMap<>());
         }
     }
 
@@ -65,7 +83,7 @@ public final class SwitchProgrammer implements EvpnDataplane {
     public void addFloodVtep(int vni, InetAddress vtep) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.accept(sw -> {
+        change(sw -> {
             if (t.staticRemotes().contains(a)) {
                 return; // a static remote: the flood list has it already
             }
@@ -82,7 +100,7 @@ public final class SwitchProgrammer implements EvpnDataplane {
     public void removeFloodVtep(int vni, InetAddress vtep) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.accept(sw -> {
+        change(sw -> {
             if (t.staticRemotes().contains(a)) {
                 return; // the static flood list keeps it
             }
@@ -96,7 +114,7 @@ public final class SwitchProgrammer implements EvpnDataplane {
     public void installRemoteMac(int vni, long mac, InetAddress vtep, long sequence) {
         Tunnel t = tunnels.get(vni);
         VtepAddress a = address(vtep);
-        dataplane.accept(sw -> {
+        change(sw -> {
             int id;
             try {
                 id = t.remotes().register(a);
@@ -119,7 +137,7 @@ public final class SwitchProgrammer implements EvpnDataplane {
     @Override
     public void removeRemoteMac(int vni, long mac) {
         Tunnel t = tunnels.get(vni);
-        dataplane.accept(sw -> {
+        change(sw -> {
             VtepAddress before = installed.get(vni).remove(mac);
             if (before != null) {
                 sw.fdb().removeEvpn(t.vlan(), mac); // false if a local frame has taken the MAC meanwhile: it stays
@@ -133,7 +151,7 @@ public final class SwitchProgrammer implements EvpnDataplane {
         Tunnel t = tunnels.get(vni);
         if (t.arpSuppression() && ip instanceof Inet4Address) {
             int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
-            dataplane.accept(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
+            change(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
         }
     }
 
@@ -142,7 +160,29 @@ public final class SwitchProgrammer implements EvpnDataplane {
         Tunnel t = tunnels.get(vni);
         if (t.arpSuppression() && ip instanceof Inet4Address) {
             int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
-            dataplane.accept(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
+            change(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
+        }
+    }
+
+    /** The burst's changes go to the switch as one command (or a few, of at most {@link #MAX_BATCH} each). */
+    @Override
+    public void commit() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Consumer<Switch>> batch = pending;
+        pending = new ArrayList<>();
+        commands.accept(sw -> {
+            for (Consumer<Switch> c : batch) {
+                c.accept(sw);
+            }
+        });
+    }
+
+    private void change(Consumer<Switch> c) {
+        pending.add(c);
+        if (pending.size() >= MAX_BATCH) {
+            commit();
         }
     }
 
@@ -169,19 +209,31 @@ public final class SwitchProgrammer implements EvpnDataplane {
         if (a == null) {
             return;
         }
-        Map<VtepAddress, Integer> u = uses.get(t.vni());
-        int n = u.getOrDefault(a, 0) + delta;
+        Object2IntHashMap<VtepAddress> u = uses.get(t.vni());
+        int n = u.getValue(a) + delta;
         if (n > 0) {
             u.put(a, n);
             return;
         }
-        u.remove(a);
+        u.removeKey(a);
         if (!t.staticRemotes().contains(a)) {
             t.remotes().remove(a); // forgets the FDB entries and flood memberships that still named it
         }
     }
 
-    static VtepAddress address(InetAddress ip) {
+    private VtepAddress address(InetAddress ip) {
+        VtepAddress a = interned.get(ip);
+        if (a == null) {
+            if (interned.size() >= MAX_INTERNED) {
+                interned.clear();
+            }
+            a = toVtep(ip);
+            interned.put(ip, a);
+        }
+        return a;
+    }
+
+    static VtepAddress toVtep(InetAddress ip) {
         byte[] b = ip.getAddress();
         if (ip instanceof Inet4Address) {
             return VtepAddress.ipv4(ByteBuffer.wrap(b).getInt());

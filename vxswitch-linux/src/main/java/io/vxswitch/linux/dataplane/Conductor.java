@@ -20,6 +20,12 @@ import java.util.function.Consumer;
  */
 final class Conductor implements Agent {
     static final long HOUSEKEEPING_PERIOD_NANOS = 1_000_000_000L;
+    /**
+     * Commands run for at most about this long per turn (at least one command per turn), then the forwarding agent
+     * on this thread gets its turn: a burst of commands (100,000 EVPN routes arrive as a few hundred) would
+     * otherwise stop forwarding on this thread, and the other agents held, for as long as it takes.
+     */
+    static final long COMMAND_BUDGET_NANOS = 500_000L;
 
     private final Switch sw;
     private final ForwardingAgent[] agents;
@@ -60,7 +66,7 @@ final class Conductor implements Agent {
 
     @Override
     public int doWork() {
-        int work = runCommands();
+        int work = runCommands(COMMAND_BUDGET_NANOS);
         work += followGoneDevices();
         long now = System.nanoTime();
         if (now - nextHousekeeping >= 0) {
@@ -70,17 +76,22 @@ final class Conductor implements Agent {
         return work;
     }
 
-    private int runCommands() {
+    /** Runs queued commands, in order, until none is left or {@code budgetNanos} have passed; returns how many. */
+    private int runCommands(long budgetNanos) {
         if (commands.isEmpty()) {
             return 0;
         }
         int n = 0;
+        long deadline = System.nanoTime() + budgetNanos;
         others.hold();
         try {
             Consumer<Switch> c;
             while ((c = commands.poll()) != null) {
                 c.accept(sw);
                 n++;
+                if (System.nanoTime() - deadline >= 0) {
+                    break; // the rest next turn, after this thread's agent has forwarded: doWork reports work done
+                }
             }
         } finally {
             others.release();
@@ -125,7 +136,7 @@ final class Conductor implements Agent {
     /** Runs what was submitted before the stop, and ends the captures. */
     @Override
     public void onClose() {
-        runCommands();
+        runCommands(Long.MAX_VALUE);
         captures.detachAll();
     }
 }
