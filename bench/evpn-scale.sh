@@ -47,6 +47,7 @@
 #                                  install time plus a few seconds
 #        TCP_RATE=500M UDP_RATE=50M iperf3 rates (-b); TCP_RATE=0 for unlimited
 #        TIMEOUT=120               seconds to wait for each install
+#        CHECK=1                   fail (exit 1) if vxswitch has not installed everything within TIMEOUT (CI)
 #        POLL=0.1                  seconds between polls
 #        JAVA_OPTS="..."           extra JVM options for vxswitch; DIR in them is $OUT (e.g. a JFR recording:
 #                                  JAVA_OPTS='-XX:StartFlightRecording=filename=DIR/vx.jfr,settings=profile')
@@ -71,6 +72,7 @@ WINDOW=${WINDOW:-15}
 TCP_RATE=${TCP_RATE:-500M}
 UDP_RATE=${UDP_RATE:-50M}
 TIMEOUT=${TIMEOUT:-120}
+CHECK=${CHECK:-0}
 POLL=${POLL:-0.1}
 JAVA_OPTS=${JAVA_OPTS:-}
 BASE_JAR=${BASE_JAR:-}
@@ -363,6 +365,9 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
     sleep "$POLL"
   done
   local install="(timeout: $((fdb - base)) MACs, $flood VTEPs)" low=
+  if [[ -z $t1 && $CHECK == 1 ]]; then
+    die "$name did not install all $MAC_ROUTES MACs and $VTEPS VTEPs within $TIMEOUT s: $((fdb - base)) MACs, $flood VTEPs"
+  fi
   if [[ -n $t1 ]]; then
     t0s=$(sod "$up"); install=$(elapsed "$t0s" "$t1")
     # not yet complete when the previous poll began (if that was before the session came up: 0)
