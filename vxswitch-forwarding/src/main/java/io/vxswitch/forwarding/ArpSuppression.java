@@ -14,18 +14,34 @@ public final class ArpSuppression {
     public static final long NONE = -1;
 
     private final boolean[] enabled = new boolean[4096];
+    /** VLANs whose local ARP is offered to the control plane (every EVPN VLAN: MAC/IP routes), answering or not. */
+    private final boolean[] snooped = new boolean[4096];
     /** (vlan << 32 | IPv4) → MAC. */
     private final Long2LongHashMap bindings = new Long2LongHashMap(NONE);
     private int vlans;
 
+    /** Answers ARP requests for bound addresses in {@code vlan} (and snoops it). */
     public void enable(int vlan) {
-        if (!enabled[vlan]) {
-            enabled[vlan] = true;
+        snoop(vlan);
+        enabled[vlan] = true;
+    }
+
+    /**
+     * Offers the bindings local hosts announce in ARP in {@code vlan} to the control plane, without answering for
+     * anyone: an EVPN VLAN's MAC/IP routes carry the address whether or not it suppresses ARP (RFC 7432 §9.2.1).
+     */
+    public void snoop(int vlan) {
+        if (!snooped[vlan]) {
+            snooped[vlan] = true;
             vlans++;
         }
     }
 
-    /** Whether any VLAN suppresses: when none does, the pipeline does not look at ARP at all. */
+    public boolean snooped(int vlan) {
+        return snooped[vlan];
+    }
+
+    /** Whether any VLAN snoops or suppresses: when none does, the pipeline does not look at ARP at all. */
     public boolean any() {
         return vlans > 0;
     }

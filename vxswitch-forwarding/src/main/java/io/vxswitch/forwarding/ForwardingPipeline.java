@@ -125,7 +125,7 @@ final class ForwardingPipeline extends LanePadding {
         DropReason nothingSent;
         boolean answered = false;
         if (f.etherType() == EtherType.ARP && sw.arpSuppression().any() && !in.isTunnel()
-            && sw.arpSuppression().enabled(vlan)) {
+            && sw.arpSuppression().snooped(vlan)) {
             answered = answerArp(in, vlan, s, f, d, rx, t, probe);
         }
         if (answered) {
@@ -159,8 +159,8 @@ final class ForwardingPipeline extends LanePadding {
     }
 
     /**
-     * ARP from a local port of a VLAN with ARP suppression (RFC 7432 §10). The sender's binding goes to the control
-     * plane if the table lacks it (to advertise as a MAC/IP route). A request for a bound address is turned into its
+     * ARP from a local port of an EVPN VLAN. The sender's binding goes to the control plane if the table lacks it (to
+     * advertise as a MAC/IP route). With ARP suppression on (RFC 7432 §10), a request for a bound address is turned into its
      * reply in place (RFC 826: same length, same tag) and sent back out the ingress port: true. Anything else (a reply,
      * a gratuitous ARP, a request for an unknown address) goes on as any broadcast: false.
      */
@@ -176,7 +176,8 @@ final class ForwardingPipeline extends LanePadding {
         if (!probe && spa != 0 && MacAddress.isUnicast(sha) && table.lookup(vlan, spa) != sha) {
             sw.neighborSnoop(lane).offer(vlan, spa, sha);
         }
-        if (Arp.oper(s, arp) != Arp.REQUEST || !MacAddress.isBroadcast(f.dst()) || Arp.isGratuitous(s, arp)) {
+        if (!table.enabled(vlan) || Arp.oper(s, arp) != Arp.REQUEST || !MacAddress.isBroadcast(f.dst())
+            || Arp.isGratuitous(s, arp)) {
             return false;
         }
         int tpa = Arp.tpa(s, arp);

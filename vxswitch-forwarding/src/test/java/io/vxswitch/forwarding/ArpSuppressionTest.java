@@ -129,4 +129,20 @@ class ArpSuppressionTest {
         assertThat(Arp.oper(frame, Ethernet.HEADER_LENGTH)).isEqualTo(Arp.REQUEST);
         assertThat(counter(PortCounter.ARP_SUPPRESSED)).isZero();
     }
+
+    @Test
+    void a_vlan_that_only_snoops_floods_requests_but_offers_the_senders_binding() {
+        Switch snooping = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
+        snooping.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        snooping.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
+        int p = snooping.addVnicPort("vm1", "vlan119", VM1);
+        snooping.addTunnelPort("vx119", "tunnel");
+        snooping.arpSuppression().snoop(119);
+        snooping.arpSuppression().bind(119, IP3, VM3);
+        ForwardingDecision sd = snooping.newDecision();
+        snooping.forward(p, request(IP3), 0, 60, 0, sd);
+        assertThat(snooping.port(sd.egressPort(0)).name()).as("not answered: flooded").isEqualTo("vx119");
+        assertThat(snooping.neighborSnoop(0).drain((vlan, ip, mac) -> { })).isEqualTo(1);
+    }
 }

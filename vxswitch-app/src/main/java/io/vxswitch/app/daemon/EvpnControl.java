@@ -64,10 +64,16 @@ final class EvpnControl implements AutoCloseable {
             vnis.add(new VniConfig(t.vni(), rd, imports, exports, local, t.evpn().arpSuppression()));
             bound.add(new SwitchProgrammer.Tunnel(t.vni(), t.vlan(), vtep.tunnelPort(), vtep.floodList(), vtep.remotes(),
                     new HashSet<>(t.remotes()), t.evpn().arpSuppression()));
-            if (t.evpn().arpSuppression()) {
-                int vlan = t.vlan();
-                dataplane.submit(s -> s.arpSuppression().enable(vlan));
-            }
+            int vlan = t.vlan();
+            boolean suppress = t.evpn().arpSuppression();
+            // every EVPN VLAN snoops its hosts' ARP for MAC/IP routes; only arpSuppression answers for them
+            dataplane.submit(s -> {
+                if (suppress) {
+                    s.arpSuppression().enable(vlan);
+                } else {
+                    s.arpSuppression().snoop(vlan);
+                }
+            });
             segments.add(new LocalMacFeed.Segment(t.vni(), t.vlan()));
         }
         List<SessionConfig> neighbors = new ArrayList<>();

@@ -109,6 +109,7 @@ public final class EvpnFabric {
                 tunnels.add(new SwitchProgrammer.Tunnel(b.vni(), b.vlan(), vtep.tunnelPort(), vtep.floodList(),
                         vtep.remotes(), Set.<VtepAddress>of(), false));
                 segments.add(new LocalMacFeed.Segment(b.vni(), b.vlan()));
+                host.sw().arpSuppression().snoop(b.vlan()); // MAC/IP routes carry the hosts' addresses
             }
             SwitchProgrammer programmer = new SwitchProgrammer(change -> change.accept(host.sw()), tunnels,
                     line -> { });
