@@ -162,4 +162,11 @@ final class Daemon {
         assertThat(status).as("vxswitch exit status after SIGTERM (-1: still running)\n%s", output()).isNotEqualTo(-1);
         return output();
     }
+
+    /** SIGKILL: the daemon gets no chance to say goodbye (no Cease); returns what it printed. */
+    String kill() {
+        process.signal("KILL");
+        process.awaitExit(Duration.ofSeconds(15));
+        return output();
+    }
 }

@@ -208,6 +208,20 @@ class EvpnFabricIT extends LabIT {
             .as("the duplicate is stopped by one freeze, logged once" + outA + outB).isEqualTo(1);
     }
 
+    @Test
+    void a_vxswitch_host_that_is_killed_is_withdrawn_within_the_hold_time() {
+        EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);
+        Fabric f = threeHosts(fabric);
+        Frr frr = f.c.frr();
+        long killed = System.nanoTime();
+        f.b.kill(); // no Cease: the reflector sees the TCP connection drop (or, failing that, its hold timer, 9 s)
+        Poll.until("FRR forgets hostB's VTEP within the hold time", Duration.ofSeconds(12),
+            () -> String.join(" ", frr.remoteVteps(119)), out -> !out.contains("192.0.2.2"), fabric::state);
+        System.out.printf("[EvpnFabricIT] a killed host's routes were gone at FRR %d ms later%n",
+            (System.nanoTime() - killed) / 1_000_000);
+        assertThat(f.a.stop()).doesNotContain("Exception");
+    }
+
     private record Fabric(Daemon a, Daemon b, Netns hostB, EvpnFabric.FrrHost c, Netns vm1, Netns vm2, Netns vm3) {
     }
 
