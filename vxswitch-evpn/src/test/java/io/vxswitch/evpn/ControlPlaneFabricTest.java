@@ -169,4 +169,20 @@ class ControlPlaneFabricTest {
         assertThat(a.dataplane.flood.get(119)).isEqualTo(Set.of(ip("192.0.2.3")));
         assertThat(c.dataplane.remoteMacs).doesNotContainKey("119 02:00:00:00:01:19");
     }
+
+    @Test
+    void aRouteThatCarriesOurOwnAsIsALoopAndIgnored() throws Exception {
+        Reflector rr = new Reflector();
+        Host a = new Host(rr, "192.0.2.1");
+        Host b = new Host(rr, "192.0.2.2");
+        a.connect();
+        b.connect();
+        rr.settle();
+        // an eBGP path that went through our AS once already (RFC 4271 §9.1.2): b's type-3, with 65000 in AS_PATH
+        Update looped = UpdatePacker.advertisements(List.of(new LocalRoute(119, new io.vxswitch.bgp.evpn.InclusiveMulticastRoute(
+                io.vxswitch.bgp.evpn.RouteDistinguisher.parse("192.0.2.9:1"), 0, ip("192.0.2.9")), ip("192.0.2.9"),
+                List.of(io.vxswitch.bgp.evpn.ExtendedCommunities.routeTarget(65000, 119)), null)), 65000, false).getFirst();
+        a.control.received(0, looped);
+        assertThat(a.dataplane.flood.get(119)).doesNotContain(ip("192.0.2.9"));
+    }
 }

@@ -62,4 +62,14 @@ class UpdatePackerTest {
             assertThat(MessageCodec.FOUR_OCTET_AS.encode(u).length).isLessThanOrEqualTo(4096);
         }
     }
+
+    @Test
+    void toAnExternalPeerOurAsIsPrependedAndLocalPrefLeftOut() throws Exception {
+        Update u = UpdatePacker.advertisements(macRoutes(1, 1), 65000, false).getFirst();
+        assertThat(u.attributes().asPath()).singleElement().hasToString("65000");
+        assertThat(u.attributes().localPref()).isEqualTo(-1);
+        Update internal = UpdatePacker.advertisements(macRoutes(1, 1), 65000, true).getFirst();
+        assertThat(internal.attributes().asPath()).isEmpty();
+        assertThat(internal.attributes().localPref()).isEqualTo(100);
+    }
 }
