@@ -67,10 +67,6 @@ final class EvpnVni {
         }
     }
 
-    int floodVteps() {
-        return floodRoutes.size();
-    }
-
     // ---- type 2: remote MACs
 
     /** A type-2 route for this VNI appeared ({@code now}), changed, or went ({@code now} null). */
@@ -189,19 +185,6 @@ final class EvpnVni {
 
     boolean isLocal(long mac) {
         return localMacs.containsKey(mac);
-    }
-
-    long localSequence(long mac) {
-        LocalMac l = localMacs.get(mac);
-        return l == null ? -1 : l.sequence;
-    }
-
-    int localMacCount() {
-        return localMacs.size();
-    }
-
-    int remoteMacCount() {
-        return remoteMacs.size();
     }
 
     private void decide(long mac, Claim before, Claim chosen) {

@@ -14,7 +14,7 @@ import java.util.List;
  * the VTEP behind it (the next hop) and, for a type-3 route, the PMSI tunnel.
  */
 public record ReceivedRoute(EvpnRoute route, InetAddress nextHop, List<Long> routeTargets, long sequence,
-                            boolean sticky, PmsiTunnel pmsi, boolean vxlan) {
+                            boolean sticky, PmsiTunnel pmsi) {
     public ReceivedRoute {
         routeTargets = List.copyOf(routeTargets);
     }
@@ -22,7 +22,6 @@ public record ReceivedRoute(EvpnRoute route, InetAddress nextHop, List<Long> rou
     public static ReceivedRoute of(EvpnRoute route, InetAddress nextHop, PathAttributes a) {
         long sequence = -1;
         boolean sticky = false;
-        boolean vxlan = false;
         List<Long> targets = new java.util.ArrayList<>();
         for (long c : a.extendedCommunities()) {
             if (ExtendedCommunities.isRouteTarget(c)) {
@@ -30,11 +29,9 @@ public record ReceivedRoute(EvpnRoute route, InetAddress nextHop, List<Long> rou
             } else if (ExtendedCommunities.isMacMobility(c)) {
                 sequence = ExtendedCommunities.mobilitySequence(c);
                 sticky = ExtendedCommunities.mobilitySticky(c);
-            } else if (ExtendedCommunities.isEncapsulation(c)) {
-                vxlan |= (c & 0xFFFF) == ExtendedCommunities.TUNNEL_VXLAN;
             }
         }
-        return new ReceivedRoute(route, nextHop, targets, sequence, sticky, a.pmsiTunnel(), vxlan);
+        return new ReceivedRoute(route, nextHop, targets, sequence, sticky, a.pmsiTunnel());
     }
 
     /**
@@ -42,7 +39,7 @@ public record ReceivedRoute(EvpnRoute route, InetAddress nextHop, List<Long> rou
      * 100,000 routes held do not hold 100,000 copies of it.
      */
     public ReceivedRoute withRoute(EvpnRoute other) {
-        return new ReceivedRoute(other, nextHop, routeTargets, sequence, sticky, pmsi, vxlan);
+        return new ReceivedRoute(other, nextHop, routeTargets, sequence, sticky, pmsi);
     }
 
     /** The sequence number to compare with (RFC 7432 §15.1: a route without the community counts as 0). */

@@ -23,7 +23,7 @@ class EvpnRibTest {
 
     private static ReceivedRoute route(int mac, String vtep) {
         return new ReceivedRoute(MacIpRoute.of(RouteDistinguisher.parse("192.0.2.9:1"), MacAddress.parseBits(
-                "02:00:00:00:00:0" + mac), null, 119), InetAddress.ofLiteral(vtep), List.of(RT), -1, false, null, true);
+                "02:00:00:00:00:0" + mac), null, 119), InetAddress.ofLiteral(vtep), List.of(RT), -1, false, null);
     }
 
     @Test

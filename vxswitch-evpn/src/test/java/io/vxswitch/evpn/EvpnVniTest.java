@@ -43,7 +43,7 @@ class EvpnVniTest {
 
     private static ReceivedRoute macRoute(String vtep, long sequence, boolean sticky) {
         MacIpRoute r = MacIpRoute.of(RouteDistinguisher.parse(vtep + ":2"), MAC, null, 119);
-        return new ReceivedRoute(r, address(vtep), List.of(RT), sequence, sticky, null, true);
+        return new ReceivedRoute(r, address(vtep), List.of(RT), sequence, sticky, null);
     }
 
     private void announce(ReceivedRoute r) {

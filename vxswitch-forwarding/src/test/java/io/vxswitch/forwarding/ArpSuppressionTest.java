@@ -29,17 +29,23 @@ class ArpSuppressionTest {
     static final int IP1 = Ipv4Address.parse("10.0.0.1");
     static final int IP3 = Ipv4Address.parse("10.0.0.3");
 
-    private final Switch sw = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
+    private final Switch sw = hostSwitch();
     private final ForwardingDecision d = sw.newDecision();
-    private final int vm1;
+    private final int vm1 = sw.port("vm1").id();
 
     ArpSuppressionTest() {
-        sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
-        sw.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
-            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
-        vm1 = sw.addVnicPort("vm1", "vlan119", VM1);
-        sw.addTunnelPort("vx119", "tunnel");
         sw.arpSuppression().enable(119);
+    }
+
+    /** vm1 (VLAN 119) and tunnel port vx119; ARP suppression off until a test turns it on. */
+    private static Switch hostSwitch() {
+        Switch s = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
+        s.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
+        s.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
+            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
+        s.addVnicPort("vm1", "vlan119", VM1);
+        s.addTunnelPort("vx119", "tunnel");
+        return s;
     }
 
     private static MemorySegment request(int target) {
@@ -88,12 +94,8 @@ class ArpSuppressionTest {
 
     @Test
     void a_vlan_without_suppression_floods_even_a_bound_address() {
-        Switch plain = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
-        plain.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
-        plain.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
-            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
-        int p = plain.addVnicPort("vm1", "vlan119", VM1);
-        plain.addTunnelPort("vx119", "tunnel");
+        Switch plain = hostSwitch();
+        int p = plain.port("vm1").id();
         plain.arpSuppression().bind(119, IP3, VM3);
         ForwardingDecision pd = plain.newDecision();
         plain.forward(p, request(IP3), 0, 60, 0, pd);
@@ -132,12 +134,8 @@ class ArpSuppressionTest {
 
     @Test
     void a_vlan_that_only_snoops_floods_requests_but_offers_the_senders_binding() {
-        Switch snooping = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
-        snooping.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
-        snooping.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
-            SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.DISABLED));
-        int p = snooping.addVnicPort("vm1", "vlan119", VM1);
-        snooping.addTunnelPort("vx119", "tunnel");
+        Switch snooping = hostSwitch();
+        int p = snooping.port("vm1").id();
         snooping.arpSuppression().snoop(119);
         snooping.arpSuppression().bind(119, IP3, VM3);
         ForwardingDecision sd = snooping.newDecision();

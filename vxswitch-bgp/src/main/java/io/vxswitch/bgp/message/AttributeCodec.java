@@ -24,7 +24,6 @@ import static io.vxswitch.bgp.message.NotificationCodes.UPDATE_MESSAGE;
 final class AttributeCodec {
     static final int OPTIONAL = 0x80;
     static final int TRANSITIVE = 0x40;
-    static final int PARTIAL = 0x20;
     static final int EXTENDED_LENGTH = 0x10;
 
     static final int ORIGIN = 1;

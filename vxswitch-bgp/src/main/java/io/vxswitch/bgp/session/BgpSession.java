@@ -89,7 +89,7 @@ public final class BgpSession {
     public void stop(long now, String reason) {
         started = false;
         if (state == SessionState.OPEN_SENT || state == SessionState.OPEN_CONFIRM || state == SessionState.ESTABLISHED) {
-            notify(Notification.cease(NotificationCodes.ADMINISTRATIVE_SHUTDOWN, reason));
+            send(Notification.cease(NotificationCodes.ADMINISTRATIVE_SHUTDOWN, reason));
         }
         end(now, "stopped: " + reason, false);
     }
@@ -147,7 +147,7 @@ public final class BgpSession {
         } catch (BgpException e) {
             statistics.lastError("sent " + e);
             log.accept(name + ": " + e + "; sending NOTIFICATION");
-            notify(e.toNotification());
+            send(e.toNotification());
             end(now, "sent NOTIFICATION: " + NotificationCodes.describe(e.code(), e.subcode()) + ": " + e.getMessage(), true);
             return;
         }
@@ -171,7 +171,7 @@ public final class BgpSession {
             statistics.lastError("sent Hold Timer Expired");
             log.accept(name + ": hold timer expired (no message for " + (holdNanos == 0 ? OPEN_HOLD_NANOS : holdNanos) / SECOND
                     + " s); sending NOTIFICATION");
-            notify(new Notification(NotificationCodes.HOLD_TIMER_EXPIRED, 0));
+            send(new Notification(NotificationCodes.HOLD_TIMER_EXPIRED, 0));
             end(now, "hold timer expired", true);
             return;
         }
@@ -287,10 +287,6 @@ public final class BgpSession {
     private void send(BgpMessage message) {
         connection.send(codec.encode(message));
         statistics.sent(message);
-    }
-
-    private void notify(Notification notification) {
-        send(notification);
     }
 
     private void end(long now, String reason, boolean retry) {

@@ -71,10 +71,6 @@ public final class BgpSpeaker implements AutoCloseable {
         return List.copyOf(sessions);
     }
 
-    public boolean onSpeakerThread() {
-        return Thread.currentThread() == thread;
-    }
-
     private void run() {
         long nextTick = System.nanoTime();
         try {

@@ -95,7 +95,7 @@ class CapturedMessagesTest {
     }
 
     @Test
-    void frrUpdatesAreWrittenBackByteForByteButForTheAttributeLengthForm() {
+    void frrUpdatesComeBackFourBytesLongerForTheTwoByteAttributeLengthsVxswitchWrites() {
         // FRR writes MP_REACH first like vxswitch (RFC 7606 §5.1) but one-byte lengths where they fit; vxswitch always
         // writes two-byte lengths (RFC 4271 §4.3 allows both), so the re-encoding differs in those bytes only.
         Update u = (Update) CODEC.decode(CapturedSession.message("frr-update-2"));
