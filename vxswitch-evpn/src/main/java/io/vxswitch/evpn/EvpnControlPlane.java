@@ -1,5 +1,6 @@
 package io.vxswitch.evpn;
 
+import io.vxswitch.bgp.evpn.Addresses;
 import io.vxswitch.bgp.evpn.EvpnRoute;
 import io.vxswitch.bgp.evpn.ExtendedCommunities;
 import io.vxswitch.bgp.evpn.InclusiveMulticastRoute;
@@ -308,7 +309,7 @@ public final class EvpnControlPlane implements LocalMacs {
         String prefix = r.toString();
         int cut = prefix.indexOf(" rd ");
         return new RouteView(r.routeType(), vni, String.valueOf(r.rd()), cut < 0 ? prefix : prefix.substring(0, cut),
-                nextHop.getHostAddress(), communities.stream().map(ExtendedCommunities::format).toList(), sequence, source);
+                Addresses.format(nextHop), communities.stream().map(ExtendedCommunities::format).toList(), sequence, source);
     }
 
     private record VniMac(int vni, long mac) {
@@ -387,6 +388,15 @@ public final class EvpnControlPlane implements LocalMacs {
             List<Object> keys = macRoutes.remove(new VniMac(v.vni(), mac));
             if (keys != null) {
                 keys.forEach(EvpnControlPlane.this::withdrawOriginated);
+            }
+        }
+
+        @Override
+        public void withdrawAddress(VniConfig v, long mac, InetAddress ip) {
+            Object key = MacIpRoute.of(v.rd(), mac, ip, v.vni()).key();
+            List<Object> keys = macRoutes.get(new VniMac(v.vni(), mac));
+            if (keys != null && keys.remove(key)) {
+                withdrawOriginated(key);
             }
         }
     }

@@ -5,8 +5,10 @@ import io.vxswitch.bgp.evpn.MacIpRoute;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +28,16 @@ final class EvpnVni {
         void advertise(VniConfig vni, long mac, InetAddress ip, long sequence, boolean sticky);
 
         void withdraw(VniConfig vni, long mac);
+
+        /** Withdraws the MAC/IP route of one address of the MAC; its other routes stay. */
+        void withdrawAddress(VniConfig vni, long mac, InetAddress ip);
     }
+
+    /**
+     * Addresses advertised per local MAC (IPv4, IPv6 global, privacy, ULA...); a ninth replaces the oldest, so a guest
+     * that sprays neighbour discovery from random addresses costs the fabric eight routes, not one per packet.
+     */
+    static final int MAX_ADDRESSES_PER_MAC = 8;
 
     private final VniConfig config;
     private final EvpnDataplane dataplane;
@@ -125,7 +136,7 @@ final class EvpnVni {
         }
         // RFC 7432 §15.1: a MAC that moved here is advertised with one more than the highest sequence seen
         long sequence = remote == null ? 0 : r.highestSequence() + 1;
-        LocalMac local = new LocalMac(sequence, sticky, null);
+        LocalMac local = new LocalMac(sequence, sticky);
         localMacs.put(mac, local);
         if (remote != null) {
             // the frame that taught the switch this MAC has replaced the remote entry already; say so to the
@@ -142,8 +153,8 @@ final class EvpnVni {
             return;
         }
         originator.withdraw(config, mac);
-        if (local.ip != null) {
-            dataplane.unbindAddress(config.vni(), local.ip, mac);
+        for (InetAddress ip : local.addresses) {
+            dataplane.unbindAddress(config.vni(), ip, mac);
         }
         RemoteMac r = remoteMacs.get(mac);
         if (r != null && r.chosen() != null) {
@@ -151,16 +162,21 @@ final class EvpnVni {
         }
     }
 
-    /** The switch saw the IPv4/IPv6 address of a local MAC (ARP, neighbour discovery): advertise the binding. */
+    /**
+     * The switch saw an IPv4/IPv6 address of a local MAC (ARP, neighbour discovery): advertise the binding, beside the
+     * MAC's other addresses (a dual-stack host has several), at most {@link #MAX_ADDRESSES_PER_MAC} of them.
+     */
     void localAddress(long mac, InetAddress ip) {
         LocalMac local = localMacs.get(mac);
-        if (local == null || ip.equals(local.ip)) {
+        if (local == null || local.addresses.contains(ip)) {
             return;
         }
-        localMacs.put(mac, new LocalMac(local.sequence, local.sticky, ip));
-        if (local.ip != null) {
-            dataplane.unbindAddress(config.vni(), local.ip, mac);
+        if (local.addresses.size() == MAX_ADDRESSES_PER_MAC) {
+            InetAddress oldest = local.addresses.removeFirst();
+            dataplane.unbindAddress(config.vni(), oldest, mac);
+            originator.withdrawAddress(config, mac, oldest);
         }
+        local.addresses.add(ip);
         dataplane.bindAddress(config.vni(), ip, mac);
         originator.advertise(config, mac, ip, local.sequence, local.sticky);
     }
@@ -231,7 +247,16 @@ final class EvpnVni {
     private record Claim(InetAddress vtep, long sequence, boolean sticky) {
     }
 
-    private record LocalMac(long sequence, boolean sticky, InetAddress ip) {
+    /** A local MAC: its sequence and stickiness, fixed while it stays local, and its addresses, oldest first. */
+    private static final class LocalMac {
+        final long sequence;
+        final boolean sticky;
+        final List<InetAddress> addresses = new ArrayList<>(2);
+
+        LocalMac(long sequence, boolean sticky) {
+            this.sequence = sequence;
+            this.sticky = sticky;
+        }
     }
 
     /**

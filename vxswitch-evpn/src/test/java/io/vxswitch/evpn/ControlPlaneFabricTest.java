@@ -153,9 +153,13 @@ class ControlPlaneFabricTest {
 
         a.control.localMacLearned(119, VM, false);
         a.control.localMacAddress(119, VM, ip("10.0.0.9"));
+        a.control.localMacAddress(119, VM, ip("2001:db8:119::9")); // dual stack: both routes, both bindings
         rr.settle();
         assertThat(b.dataplane.remoteMacs).containsEntry("119 02:00:00:00:01:19", "192.0.2.1 seq 0");
-        assertThat(c.dataplane.calls).contains("bind 119 10.0.0.9 02:00:00:00:01:19");
+        assertThat(c.dataplane.calls).contains("bind 119 10.0.0.9 02:00:00:00:01:19",
+                "bind 119 2001:db8:119::9 02:00:00:00:01:19");
+        assertThat(c.control.routes(i -> "rr").stream().map(RouteView::prefix))
+                .anyMatch(p -> p.contains("[02:00:00:00:01:19]:[128]:[2001:db8:119::9]"));
 
         b.control.localMacLearned(119, VM, false); // the VM moved to b
         rr.settle();

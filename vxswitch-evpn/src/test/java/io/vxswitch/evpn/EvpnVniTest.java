@@ -1,5 +1,6 @@
 package io.vxswitch.evpn;
 
+import io.vxswitch.bgp.evpn.Addresses;
 import io.vxswitch.bgp.evpn.ExtendedCommunities;
 import io.vxswitch.bgp.evpn.MacIpRoute;
 import io.vxswitch.bgp.evpn.RouteDistinguisher;
@@ -24,12 +25,18 @@ class EvpnVniTest {
             address("192.0.2.1"), false), dataplane, new EvpnVni.Originator() {
         @Override
         public void advertise(VniConfig v, long mac, InetAddress ip, long sequence, boolean sticky) {
-            originated.add("advertise " + MacAddress.of(mac) + " seq " + sequence + (sticky ? " sticky" : ""));
+            originated.add("advertise " + MacAddress.of(mac) + (ip == null ? "" : " " + Addresses.format(ip))
+                + " seq " + sequence + (sticky ? " sticky" : ""));
         }
 
         @Override
         public void withdraw(VniConfig v, long mac) {
             originated.add("withdraw " + MacAddress.of(mac));
+        }
+
+        @Override
+        public void withdrawAddress(VniConfig v, long mac, InetAddress ip) {
+            originated.add("withdraw " + MacAddress.of(mac) + " " + Addresses.format(ip));
         }
     });
 
@@ -140,6 +147,33 @@ class EvpnVniTest {
         announce(macRoute("192.0.2.2", 9, false));
         assertThat(vni.isLocal(MAC)).isTrue();
         assertThat(originated).containsExactly("advertise 02:00:00:00:00:0a seq 0 sticky");
+    }
+
+    @Test
+    void aDualStackHostKeepsBothAddressesAdvertisedAndBound() {
+        vni.localLearned(MAC, false);
+        vni.localAddress(MAC, address("10.0.0.1"));
+        vni.localAddress(MAC, address("2001:db8::1"));
+        vni.localAddress(MAC, address("10.0.0.1")); // its next ARP: nothing new
+        assertThat(originated).containsExactly("advertise 02:00:00:00:00:0a seq 0",
+            "advertise 02:00:00:00:00:0a 10.0.0.1 seq 0", "advertise 02:00:00:00:00:0a 2001:db8::1 seq 0");
+        assertThat(dataplane.calls).containsExactly("bind 119 10.0.0.1 02:00:00:00:00:0a",
+            "bind 119 2001:db8::1 02:00:00:00:00:0a");
+    }
+
+    @Test
+    void aHostSprayingAddressesCostsAtMostEightRoutes() {
+        vni.localLearned(MAC, false);
+        for (int i = 1; i <= EvpnVni.MAX_ADDRESSES_PER_MAC + 2; i++) {
+            vni.localAddress(MAC, address("2001:db8::" + i));
+        }
+        assertThat(originated).contains("withdraw 02:00:00:00:00:0a 2001:db8::1",
+            "withdraw 02:00:00:00:00:0a 2001:db8::2");
+        assertThat(originated).filteredOn(s -> s.startsWith("withdraw")).hasSize(2);
+        assertThat(dataplane.calls).contains("unbind 119 2001:db8::1 02:00:00:00:00:0a")
+            .doesNotContain("unbind 119 2001:db8::3 02:00:00:00:00:0a");
+        vni.localRemoved(MAC);
+        assertThat(dataplane.calls).filteredOn(s -> s.startsWith("unbind")).hasSize(EvpnVni.MAX_ADDRESSES_PER_MAC + 2);
     }
 
     @Test

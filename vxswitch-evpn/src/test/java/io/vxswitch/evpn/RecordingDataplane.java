@@ -1,5 +1,6 @@
 package io.vxswitch.evpn;
 
+import io.vxswitch.bgp.evpn.Addresses;
 import io.vxswitch.packet.MacAddress;
 
 import java.net.InetAddress;
@@ -41,11 +42,11 @@ final class RecordingDataplane implements EvpnDataplane {
 
     @Override
     public void bindAddress(int vni, InetAddress ip, long mac) {
-        calls.add("bind " + vni + " " + ip.getHostAddress() + " " + MacAddress.of(mac));
+        calls.add("bind " + vni + " " + Addresses.format(ip) + " " + MacAddress.of(mac));
     }
 
     @Override
     public void unbindAddress(int vni, InetAddress ip, long mac) {
-        calls.add("unbind " + vni + " " + ip.getHostAddress() + " " + MacAddress.of(mac));
+        calls.add("unbind " + vni + " " + Addresses.format(ip) + " " + MacAddress.of(mac));
     }
 }

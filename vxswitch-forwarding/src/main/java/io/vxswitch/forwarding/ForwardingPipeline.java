@@ -12,8 +12,10 @@ import io.vxswitch.packet.Arp;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
+import io.vxswitch.packet.Ipv6;
 import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Malformation;
+import io.vxswitch.packet.NeighborDiscovery;
 
 import java.lang.foreign.MemorySegment;
 
@@ -124,9 +126,12 @@ final class ForwardingPipeline extends LanePadding {
         nextStamp();
         DropReason nothingSent;
         boolean answered = false;
-        if (f.etherType() == EtherType.ARP && sw.arpSuppression().any() && !in.isTunnel()
-            && sw.arpSuppression().snooped(vlan)) {
-            answered = answerArp(in, vlan, s, f, d, rx, t, probe);
+        if (sw.arpSuppression().any() && !in.isTunnel() && sw.arpSuppression().snooped(vlan)) {
+            if (f.etherType() == EtherType.ARP) {
+                answered = answerArp(in, vlan, s, f, d, rx, t, probe);
+            } else if (f.etherType() == EtherType.IPV6) {
+                answered = answerNeighborDiscovery(in, vlan, s, f, d, rx, t, probe);
+            }
         }
         if (answered) {
             nothingSent = null;
@@ -197,6 +202,66 @@ final class ForwardingPipeline extends LanePadding {
             MacAddress.write(s, f.offset() + 6, mac);
             Arp.write(s, arp, Arp.REPLY, mac, tpa, sha, spa);
             PortCounters.countArp(rx, true);
+        }
+        tryAdd(in, vlan, d, t, ForwardingDecision.FLOOD);
+        return true;
+    }
+
+    /**
+     * IPv6 neighbour discovery from a local port of an EVPN VLAN, ARP's counterpart (RFC 9161). What the sender says
+     * about itself goes to the control plane if the table lacks it: a solicitation its source address, an advertisement
+     * its target, each with its link-layer address option (else the frame's source MAC). With suppression on, a
+     * multicast solicitation for a bound address is turned into the advertisement that answers it, in place
+     * ({@link NeighborDiscovery#answer}), and sent back out the ingress port: true. Anything else goes on as before:
+     * false. A duplicate address detection probe (from ::) carries no link-layer option and is never answered.
+     */
+    private boolean answerNeighborDiscovery(Port in, int vlan, MemorySegment s, FrameMeta f, ForwardingDecision d,
+                                            CounterLane rx, TraceSink t, boolean probe) {
+        long ip = f.payloadPosition();
+        if (f.payloadLength() < Ipv6.LENGTH + NeighborDiscovery.HEADER_LENGTH
+            || Ipv6.nextHeader(s, ip) != Ipv6.NEXT_HEADER_ICMPV6) {
+            return false; // most IPv6 frames stop here, before the checksum is summed
+        }
+        long icmp = NeighborDiscovery.message(s, ip, f.payloadLength());
+        if (icmp < 0) {
+            return false;
+        }
+        int length = Ipv6.payloadLength(s, ip);
+        boolean solicitation = NeighborDiscovery.type(s, icmp) == NeighborDiscovery.SOLICITATION;
+        long announcedMac = NeighborDiscovery.linkLayerOption(s, icmp, length, solicitation
+            ? NeighborDiscovery.OPTION_SOURCE_LINK_LAYER : NeighborDiscovery.OPTION_TARGET_LINK_LAYER);
+        long sender = announcedMac == NeighborDiscovery.NO_MAC ? f.src() : announcedMac;
+        long high = solicitation ? Ipv6.srcHigh(s, ip) : NeighborDiscovery.targetHigh(s, icmp);
+        long low = solicitation ? Ipv6.srcLow(s, ip) : NeighborDiscovery.targetLow(s, icmp);
+        ArpSuppression table = sw.arpSuppression();
+        if (!probe && NeighborDiscovery.isHostAddress(high, low) && MacAddress.isUnicast(sender)
+            && table.lookup(vlan, high, low) != sender) {
+            sw.neighborSnoop(lane).offer(vlan, high, low, sender);
+        }
+        if (!table.enabled(vlan) || !solicitation || !MacAddress.isMulticast(f.dst())
+            || announcedMac == NeighborDiscovery.NO_MAC
+            || length != NeighborDiscovery.HEADER_LENGTH + NeighborDiscovery.LINK_LAYER_OPTION_LENGTH) {
+            return false;
+        }
+        long targetHigh = NeighborDiscovery.targetHigh(s, icmp);
+        long targetLow = NeighborDiscovery.targetLow(s, icmp);
+        long mac = table.lookup(vlan, targetHigh, targetLow);
+        if (mac == f.src()) {
+            mac = ArpSuppression.NONE; // a host asking for its own address: let its owner's stack see it
+        }
+        t.ndSuppression(vlan, targetHigh, targetLow, mac);
+        if (mac == ArpSuppression.NONE) {
+            if (!probe) {
+                PortCounters.countNd(rx, false);
+            }
+            return false;
+        }
+        if (!probe) {
+            long asker = f.src();
+            MacAddress.write(s, f.offset(), asker);
+            MacAddress.write(s, f.offset() + 6, mac);
+            NeighborDiscovery.answer(s, ip, mac);
+            PortCounters.countNd(rx, true);
         }
         tryAdd(in, vlan, d, t, ForwardingDecision.FLOOD);
         return true;

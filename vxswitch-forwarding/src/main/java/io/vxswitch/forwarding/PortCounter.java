@@ -19,7 +19,13 @@ public enum PortCounter implements CounterDescriptor {
         PortMetrics.ARP_SUPPRESSED),
     /** An ARP request from this port, in a VLAN with ARP suppression, for an address with no binding: flooded. */
     ARP_FLOODED("arpFlooded", "ARP requests from the port flooded for want of a binding (ARP suppression on)",
-        PortMetrics.ARP_FLOODED);
+        PortMetrics.ARP_FLOODED),
+    /** RFC 9161: a neighbour solicitation from this port answered by the switch from its bindings, not flooded. */
+    ND_SUPPRESSED("ndSuppressed", "IPv6 neighbour solicitations from the port answered by the switch (ND suppression)",
+        PortMetrics.ND_SUPPRESSED),
+    /** A neighbour solicitation from this port, in a VLAN with suppression, for an address with no binding: flooded. */
+    ND_FLOODED("ndFlooded", "IPv6 neighbour solicitations from the port flooded for want of a binding (ND suppression on)",
+        PortMetrics.ND_FLOODED);
 
     private final String key;
     private final String description;

@@ -21,6 +21,8 @@ final class PortCounters {
     private static final int TX_BYTES = PortCounter.TX_BYTES.ordinal();
     private static final int ARP_SUPPRESSED = PortCounter.ARP_SUPPRESSED.ordinal();
     private static final int ARP_FLOODED = PortCounter.ARP_FLOODED.ordinal();
+    private static final int ND_SUPPRESSED = PortCounter.ND_SUPPRESSED.ordinal();
+    private static final int ND_FLOODED = PortCounter.ND_FLOODED.ordinal();
     private static final int DROPS = PortCounter.values().length;
     /** Slot of the first malformation that counts (NONE has none). */
     private static final int MALFORMED = DROPS + DropReason.values().length - 1;
@@ -52,6 +54,10 @@ final class PortCounters {
 
     static void countArp(CounterLane lane, boolean suppressed) {
         lane.increment(suppressed ? ARP_SUPPRESSED : ARP_FLOODED);
+    }
+
+    static void countNd(CounterLane lane, boolean suppressed) {
+        lane.increment(suppressed ? ND_SUPPRESSED : ND_FLOODED);
     }
 
     static void countDrop(CounterLane lane, DropReason reason) {

@@ -36,6 +36,11 @@ public final class PortMetrics {
         "ARP requests from the port answered by the switch (ARP suppression).", "port", "kind");
     public static final MetricFamily ARP_FLOODED = MetricFamily.of("vxswitch_port_arp_flooded",
         "ARP requests from the port flooded for want of a binding, with ARP suppression on.", "port", "kind");
+    public static final MetricFamily ND_SUPPRESSED = MetricFamily.of("vxswitch_port_nd_suppressed",
+        "IPv6 neighbour solicitations from the port answered by the switch (ND suppression).", "port", "kind");
+    public static final MetricFamily ND_FLOODED = MetricFamily.of("vxswitch_port_nd_flooded",
+        "IPv6 neighbour solicitations from the port flooded for want of a binding, with suppression on.", "port",
+        "kind");
 
     private PortMetrics() {
     }

@@ -71,6 +71,35 @@ class AllocationTest {
         assertThat(allocated).isLessThan(64 * 1024);
     }
 
+    /** ARP and ND suppression answer in place, snoop into a ring and count: per frame, nothing allocated either. */
+    @Test
+    void answering_arp_and_neighbour_solicitations_allocates_nothing_per_frame() {
+        Switch sw = ArpSuppressionTest.hostSwitch();
+        sw.arpSuppression().enable(119);
+        sw.arpSuppression().bind(119, 0x0a00_0003, ArpSuppressionTest.VM3);
+        sw.arpSuppression().bind(119, ArpSuppressionTest.DB8, 3, ArpSuppressionTest.VM3);
+        ForwardingDecision d = sw.newDecision();
+        int vm1 = sw.port("vm1").id();
+        MemorySegment frame = MemorySegment.ofArray(new byte[86]);
+        long vm1Mac = ArpSuppressionTest.VM1;
+        long db8 = ArpSuppressionTest.DB8;
+        Runnable burst = () -> {
+            for (int n = 0; n < 2_000; n++) {
+                int length = io.vxswitch.packet.FrameBuilder.arpRequest(frame, 0, vm1Mac, 0x0a00_0001, 0x0a00_0003);
+                sw.forward(vm1, frame, 0, length, n, d); // answered
+                length = io.vxswitch.packet.FrameBuilder.arpRequest(frame, 0, vm1Mac, 0x0a00_0001 + n, 0x0a00_0009);
+                sw.forward(vm1, frame, 0, length, n, d); // flooded, a new sender offered to the snoop ring
+                length = io.vxswitch.packet.FrameBuilder.neighborSolicitation(frame, 0, vm1Mac, db8, 1, db8, 3);
+                sw.forward(vm1, frame, 0, length, n, d); // answered
+                length = io.vxswitch.packet.FrameBuilder.neighborSolicitation(frame, 0, vm1Mac, db8, 1 + n, db8, 9);
+                sw.forward(vm1, frame, 0, length, n, d); // flooded, offered
+            }
+        };
+        long allocated = allocatedBy(burst);
+        assertThat(sw.port("vm1").counters().get(PortCounter.ND_SUPPRESSED)).isGreaterThanOrEqualTo(26_000);
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
     /** Bytes this thread allocates in 10 runs of {@code burst}, after 3 to warm up. */
     private static long allocatedBy(Runnable burst) {
         for (int i = 0; i < 3; i++) {

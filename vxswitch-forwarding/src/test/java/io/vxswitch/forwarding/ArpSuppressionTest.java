@@ -9,7 +9,12 @@ import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.packet.Arp;
 import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.InternetChecksum;
 import io.vxswitch.packet.Ipv4Address;
+import io.vxswitch.packet.Ipv6;
+import io.vxswitch.packet.Ipv6PseudoHeader;
+import io.vxswitch.packet.NeighborDiscovery;
+import io.vxswitch.packet.Wire;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -38,7 +43,7 @@ class ArpSuppressionTest {
     }
 
     /** vm1 (VLAN 119) and tunnel port vx119; ARP suppression off until a test turns it on. */
-    private static Switch hostSwitch() {
+    static Switch hostSwitch() {
         Switch s = new Switch(SwitchOptions.defaults("host").withMaxPorts(8));
         s.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
         s.addPortGroup(new PortGroupPolicy("tunnel", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
@@ -109,16 +114,14 @@ class ArpSuppressionTest {
         FrameBuilder.gratuitousArp(garp, 0, VM1, IP1);
         sw.forward(vm1, garp, 0, 60, 0, d);
         assertThat(egress()).containsExactly("vx119");
-        List<String> snooped = new ArrayList<>();
-        sw.neighborSnoop(0).drain((vlan, ip, mac) -> snooped.add(vlan + " " + Ipv4Address.format(ip) + " " + mac));
-        assertThat(snooped).containsExactly("119 10.0.0.1 " + VM1);
+        assertThat(snooped(sw)).containsExactly("119 10.0.0.1 " + VM1);
     }
 
     @Test
     void a_sender_already_bound_is_not_offered_again() {
         sw.arpSuppression().bind(119, IP1, VM1);
         sw.forward(vm1, request(IP3), 0, 60, 0, d);
-        assertThat(sw.neighborSnoop(0).drain((vlan, ip, mac) -> { })).isZero();
+        assertThat(snooped(sw)).isEmpty();
     }
 
     @Test
@@ -141,6 +144,112 @@ class ArpSuppressionTest {
         ForwardingDecision sd = snooping.newDecision();
         snooping.forward(p, request(IP3), 0, 60, 0, sd);
         assertThat(snooping.port(sd.egressPort(0)).name()).as("not answered: flooded").isEqualTo("vx119");
-        assertThat(snooping.neighborSnoop(0).drain((vlan, ip, mac) -> { })).isEqualTo(1);
+        assertThat(snooped(snooping)).hasSize(1);
+    }
+
+    /** What lane 0 offered the control plane since the last call, as "vlan address mac". */
+    private static List<String> snooped(Switch s) {
+        List<String> out = new ArrayList<>();
+        s.neighborSnoop(0).drain(new NeighborSnoop.Visitor() {
+            @Override
+            public void binding(int vlan, int ipv4, long mac) {
+                out.add(vlan + " " + Ipv4Address.format(ipv4) + " " + mac);
+            }
+
+            @Override
+            public void binding(int vlan, long high, long low, long mac) {
+                out.add(vlan + " " + Ipv6.format(high, low) + " " + mac);
+            }
+        });
+        return out;
+    }
+
+    // ---- IPv6: neighbour discovery (RFC 9161)
+
+    static final long DB8 = 0x2001_0db8_0000_0000L;
+
+    private static MemorySegment solicitation(long srcLow, long targetHigh, long targetLow) {
+        MemorySegment s = MemorySegment.ofArray(new byte[86]);
+        FrameBuilder.neighborSolicitation(s, 0, VM1, srcLow == 0 ? 0 : DB8, srcLow, targetHigh, targetLow);
+        return s;
+    }
+
+    @Test
+    void a_solicitation_for_a_bound_address_is_answered_with_its_advertisement_and_not_flooded() {
+        sw.arpSuppression().bind(119, DB8, 3, VM3);
+        MemorySegment frame = solicitation(1, DB8, 3);
+        sw.forward(vm1, frame, 0, 86, 0, d);
+
+        assertThat(egress()).containsExactly("vm1");
+        long ip = Ethernet.HEADER_LENGTH;
+        long icmp = NeighborDiscovery.message(frame, ip, 72);
+        assertThat(icmp).as("a valid advertisement, checksum included").isPositive();
+        assertThat(NeighborDiscovery.type(frame, icmp)).isEqualTo(NeighborDiscovery.ADVERTISEMENT);
+        assertThat(Ethernet.dst(frame, 0)).isEqualTo(VM1);
+        assertThat(Ethernet.src(frame, 0)).isEqualTo(VM3);
+        assertThat(Ipv6.dstLow(frame, ip)).isEqualTo(1);
+        assertThat(Ipv6.srcLow(frame, ip)).isEqualTo(3);
+        assertThat(NeighborDiscovery.linkLayerOption(frame, icmp, 32, NeighborDiscovery.OPTION_TARGET_LINK_LAYER))
+            .isEqualTo(VM3);
+        assertThat(counter(PortCounter.ND_SUPPRESSED)).isEqualTo(1);
+        assertThat(counter(PortCounter.ARP_SUPPRESSED)).isZero();
+    }
+
+    @Test
+    void a_solicitation_for_an_unbound_address_is_flooded_counted_and_offers_the_askers_binding() {
+        sw.forward(vm1, solicitation(1, DB8, 3), 0, 86, 0, d);
+        assertThat(egress()).containsExactly("vx119");
+        assertThat(counter(PortCounter.ND_FLOODED)).isEqualTo(1);
+        assertThat(snooped(sw)).containsExactly("119 2001:db8::1 " + VM1);
+    }
+
+    @Test
+    void duplicate_address_detection_is_neither_answered_nor_snooped() {
+        sw.arpSuppression().bind(119, DB8, 3, VM3);
+        MemorySegment dad = MemorySegment.ofArray(new byte[86]);
+        int length = FrameBuilder.neighborSolicitation(dad, 0, VM1, 0, 0, DB8, 3) - 8; // from ::, no option
+        Ipv6.payloadLength(dad, 14, 24);
+        Wire.putU16(dad, 14 + 40 + 2, 0);
+        Wire.putU16(dad, 14 + 40 + 2, InternetChecksum.checksum(dad, 54, 24,
+            Ipv6PseudoHeader.sum(dad, 14, Ipv6.NEXT_HEADER_ICMPV6, 24)));
+        sw.forward(vm1, dad, 0, length, 0, d);
+        assertThat(egress()).as("another host may own it: it must hear the probe").containsExactly("vx119");
+        assertThat(snooped(sw)).isEmpty();
+    }
+
+    @Test
+    void a_host_asking_for_its_own_address_is_not_answered() {
+        sw.arpSuppression().bind(119, DB8, 1, VM1);
+        sw.forward(vm1, solicitation(1, DB8, 1), 0, 86, 0, d);
+        assertThat(egress()).containsExactly("vx119");
+    }
+
+    @Test
+    void an_advertisement_offers_its_targets_binding_and_goes_on() {
+        MemorySegment frame = solicitation(1, DB8, 3);
+        NeighborDiscovery.answer(frame, Ethernet.HEADER_LENGTH, VM1); // "2001:db8::3 is at vm1", multicast dst kept
+        sw.forward(vm1, frame, 0, 86, 0, d);
+        assertThat(snooped(sw)).containsExactly("119 2001:db8::3 " + VM1);
+        assertThat(counter(PortCounter.ND_SUPPRESSED) + counter(PortCounter.ND_FLOODED)).isZero();
+    }
+
+    @Test
+    void a_corrupted_solicitation_is_switched_as_any_frame_and_teaches_nothing() {
+        sw.arpSuppression().bind(119, DB8, 3, VM3);
+        MemorySegment frame = solicitation(1, DB8, 3);
+        frame.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 85, (byte) 9);
+        sw.forward(vm1, frame, 0, 86, 0, d);
+        assertThat(egress()).containsExactly("vx119");
+        assertThat(snooped(sw)).isEmpty();
+    }
+
+    @Test
+    void a_probe_tells_the_nd_answer() {
+        sw.arpSuppression().bind(119, DB8, 3, VM3);
+        Trace trace = Trace.probe();
+        sw.forward(vm1, solicitation(1, DB8, 3), 0, 86, 0, d, trace);
+        assertThat(trace.toString())
+            .contains("ND suppression: 2001:db8::3 is-at 02:00:00:00:00:03: advertised on vm1, not flooded");
+        assertThat(counter(PortCounter.ND_SUPPRESSED)).isZero();
     }
 }

@@ -51,6 +51,38 @@ public final class FrameBuilder {
         return arpRequest(s, offset, mac, ip, ip);
     }
 
+    /**
+     * "Who has {@code target}?" as an IPv6 host asks (RFC 4861 §7.2.2): from {@code src}, to the target's
+     * solicited-node multicast group ff02::1:ffXX:XXXX (Ethernet 33:33:ff:XX:XX:XX), hop limit 255, with the source
+     * link-layer address option; 86 bytes.
+     */
+    public static int neighborSolicitation(MemorySegment s, long offset, long srcMac, long srcHigh, long srcLow,
+                                           long targetHigh, long targetLow) {
+        long groupLow = 0x0000_0001_FF00_0000L | (targetLow & 0xFF_FFFF);
+        ethernet(s, offset, 0x3333_FF00_0000L | (targetLow & 0xFF_FFFF), srcMac, EtherType.IPV6);
+        long ip = offset + Ethernet.HEADER_LENGTH;
+        int length = NeighborDiscovery.HEADER_LENGTH + NeighborDiscovery.LINK_LAYER_OPTION_LENGTH;
+        Ipv6.versionClassFlow(s, ip, 0, 0);
+        Ipv6.payloadLength(s, ip, length);
+        Ipv6.nextHeader(s, ip, Ipv6.NEXT_HEADER_ICMPV6);
+        Ipv6.hopLimit(s, ip, 255);
+        Ipv6.src(s, ip, srcHigh, srcLow);
+        Ipv6.dst(s, ip, 0xFF02_0000_0000_0000L, groupLow);
+        long icmp = ip + Ipv6.LENGTH;
+        Wire.putU8(s, icmp, NeighborDiscovery.SOLICITATION);
+        Wire.putU8(s, icmp + 1, 0);
+        Wire.putU16(s, icmp + NeighborDiscovery.CHECKSUM_OFFSET, 0);
+        Wire.putU32(s, icmp + NeighborDiscovery.FLAGS_OFFSET, 0);
+        Wire.putI64(s, icmp + NeighborDiscovery.TARGET_OFFSET, targetHigh);
+        Wire.putI64(s, icmp + NeighborDiscovery.TARGET_OFFSET + 8, targetLow);
+        Wire.putU8(s, icmp + NeighborDiscovery.HEADER_LENGTH, NeighborDiscovery.OPTION_SOURCE_LINK_LAYER);
+        Wire.putU8(s, icmp + NeighborDiscovery.HEADER_LENGTH + 1, 1);
+        Wire.putU48(s, icmp + NeighborDiscovery.HEADER_LENGTH + 2, srcMac);
+        Wire.putU16(s, icmp + NeighborDiscovery.CHECKSUM_OFFSET,
+            InternetChecksum.checksum(s, icmp, length, Ipv6PseudoHeader.sum(s, ip, Ipv6.NEXT_HEADER_ICMPV6, length)));
+        return Ethernet.HEADER_LENGTH + Ipv6.LENGTH + length;
+    }
+
     /** A ping with Linux defaults: TTL 64 and 56 bytes of data. */
     public static int icmpEcho(MemorySegment s, long offset, long srcMac, long dstMac, int srcIp, int dstIp,
                                boolean request, int id, int seq) {

@@ -181,6 +181,57 @@ class EvpnFabricIT extends LabIT {
         assertThat(b.stop()).doesNotContain("Exception");
     }
 
+    /**
+     * The IPv6 half (RFC 9161): hostB snoops vm2's neighbour solicitation, advertises a MAC/IP route with its IPv6
+     * address (FRR as the reflector decodes and reflects it), and hostA answers vm1's solicitation for that address
+     * itself: no solicitation for it crosses the underlay, while the pings do.
+     */
+    @Test
+    void with_suppression_a_neighbour_solicitation_for_a_remote_vm_is_answered_locally_from_its_ipv6_mac_ip_route() {
+        Tools.assume("the underlay count", "tshark");
+        EvpnFabric fabric = EvpnFabric.withFrrReflector(lab);
+        Netns hostA = fabric.host("hostA", "192.0.2.1");
+        Netns hostB = fabric.host("hostB", "192.0.2.2");
+        String suppressing = YAML.replace("controlPlane: evpn}", "controlPlane: evpn, arpSuppression: true}");
+        Daemon a = Daemon.start(lab, hostA, suppressing.formatted("hostA", "vm1", "02:00:00:00:00:01", "192.0.2.1",
+            "192.0.2.1"));
+        Daemon b = Daemon.start(lab, hostB, suppressing.formatted("hostB", "vm2", "02:00:00:00:00:02", "192.0.2.2",
+            "192.0.2.2"));
+        Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        Netns vm2 = lab.vmOnTap("vm2", hostB, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+        // the lab turns IPv6 off in every namespace; these two VMs speak it (no DAD: the address is usable at once)
+        vm1.sysctl("net.ipv6.conf.all.disable_ipv6=0");
+        vm1.sysctl("net.ipv6.conf.vm1.disable_ipv6=0");
+        vm1.ip("-6 addr add 2001:db8:119::1/64 dev vm1 nodad");
+        vm2.sysctl("net.ipv6.conf.all.disable_ipv6=0");
+        vm2.sysctl("net.ipv6.conf.vm2.disable_ipv6=0");
+        vm2.ip("-6 addr add 2001:db8:119::2/64 dev vm2 nodad");
+        fabric.awaitSessions(CONVERGE);
+        // vm2 solicits once (for an address nobody has): hostB snoops 2001:db8:119::2 is-at vm2 and advertises it
+        vm2.ping("2001:db8:119::99", 1, 1);
+        Poll.until("hostA has vm2's IPv6 MAC/IP route", CONVERGE, () -> a.cli("evpn", "routes", "--type", "2"),
+            out -> out.contains("[02:00:00:00:00:02]:[128]:[2001:db8:119::2]"), fabric::state);
+        Frr rr = fabric.reflector(Frr.class);
+        assertThat(rr.vtysh("show bgp l2vpn evpn route type macip")).as("FRR decoded and reflected it")
+            .contains("[02:00:00:00:00:02]:[128]:[2001:db8:119::2]");
+
+        Capture underlay = Capture.tshark(lab, hostA, "ul0", "udp port 4789");
+        assertThat(vm1.pingsWithin("2001:db8:119::2", CONVERGE)).as("vm1 reaches vm2 over IPv6" + fabric.state())
+            .isTrue();
+        underlay.stop();
+        String solicitations = Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y",
+            "vxlan && icmpv6.type == 135 && icmpv6.nd.ns.target_address == 2001:db8:119::2", "-T", "fields", "-e",
+            "ip.src", "-e", "ipv6.src")).out();
+        assertThat(solicitations.strip()).as("no solicitation for vm2's address crossed the underlay: hostA answered"
+            + Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y", "icmpv6")).out()).isEmpty();
+        String echoes = Cmd.run(List.of("tshark", "-n", "-r", underlay.file().toString(), "-Y",
+            "vxlan && icmpv6.type == 128", "-T", "fields", "-e", "ipv6.src")).out();
+        assertThat(echoes).as("while the pings themselves did").contains("2001:db8:119::1");
+        assertThat(a.portStats("vm1").path("nd").path("suppressed").asLong()).as("counted on vm1's port").isPositive();
+        assertThat(a.stop()).doesNotContain("Exception");
+        assertThat(b.stop()).doesNotContain("Exception");
+    }
+
     @Test
     void a_mac_two_hosts_keep_taking_from_each_other_is_frozen_by_the_first_that_sees_it_flap_and_logged_once() {
         EvpnFabric fabric = EvpnFabric.withGobgpReflector(lab);

@@ -29,6 +29,6 @@ public record InclusiveMulticastRoute(RouteDistinguisher rd, long ethernetTag, I
     @Override
     public String toString() {
         return "[3]:[" + ethernetTag + "]:[" + (originator instanceof Inet4Address ? 32 : 128) + "]:["
-                + originator.getHostAddress() + "] rd " + rd;
+                + Addresses.format(originator) + "] rd " + rd;
     }
 }

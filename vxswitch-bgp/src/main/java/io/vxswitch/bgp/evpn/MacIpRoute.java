@@ -45,7 +45,7 @@ public record MacIpRoute(RouteDistinguisher rd, EthernetSegment esi, long ethern
     /** FRR's notation: {@code [2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[10.0.0.1]}. */
     @Override
     public String toString() {
-        String ipPart = ip == null ? "" : ":[" + (ip instanceof Inet4Address ? 32 : 128) + "]:[" + ip.getHostAddress() + "]";
+        String ipPart = ip == null ? "" : ":[" + (ip instanceof Inet4Address ? 32 : 128) + "]:[" + Addresses.format(ip) + "]";
         return "[2]:[" + ethernetTag + "]:[48]:[" + MacAddress.of(mac) + "]" + ipPart + " rd " + rd + " label " + label1
                 + (label2 >= 0 ? "/" + label2 : "") + (esi.singleHomed() ? "" : " esi " + esi);
     }

@@ -17,6 +17,6 @@ public record PmsiTunnel(int flags, int tunnelType, int label, InetAddress endpo
     @Override
     public String toString() {
         return "pmsi " + (tunnelType == INGRESS_REPLICATION ? "ingress-repl" : "type " + tunnelType) + " label "
-                + label + (endpoint == null ? "" : " tunnel-id " + endpoint.getHostAddress());
+                + label + (endpoint == null ? "" : " tunnel-id " + io.vxswitch.bgp.evpn.Addresses.format(endpoint));
     }
 }

@@ -1,11 +1,15 @@
 package io.vxswitch.evpn.switching;
 
 import io.vxswitch.evpn.LocalMacs;
+import io.vxswitch.forwarding.NeighborSnoop;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.fdb.FdbEntryType;
 import io.vxswitch.forwarding.fdb.FdbJournal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +17,8 @@ import java.util.Set;
 
 /**
  * Tells the EVPN control plane which MACs are local to this host, per VNI: learned, static and vNIC MACs on local ports
- * (not on a tunnel) in the VNI's VLAN, and the addresses local hosts announce in ARP. Polled every 100 ms on the
+ * (not on a tunnel) in the VNI's VLAN, and the addresses local hosts announce in ARP and IPv6
+ * neighbour discovery. Polled every 100 ms on the
  * control plane's thread (the daemon's BGP speaker, or the lab's virtual clock): it drains the FDB's journal of learned
  * MACs (RFC 7432 §9.2.1: a MAC learned locally is advertised; aged out, withdrawn) and rescans the table when the
  * journal lost events, when ports were added or removed (vNIC MACs, which the journal does not carry), and every 10 s
@@ -46,11 +51,11 @@ public final class LocalMacFeed implements FdbJournal.Visitor {
         this.tunnelPorts = Set.copyOf(tunnelPorts);
     }
 
-    /** Drains the journal and the ARP snoop rings, and rescans when asked: every 100 ms, on the control plane's thread. */
+    /** Drains the journal and the ARP / ND snoop rings, and rescans when asked: every 100 ms, on the control plane's thread. */
     public void poll() {
         sw.fdb().drainJournal(this);
         for (int lane = 0; lane < sw.options().lanes(); lane++) {
-            sw.neighborSnoop(lane).drain(this::binding);
+            sw.neighborSnoop(lane).drain(snooped);
         }
         long now = System.nanoTime();
         if (rescan || now - nextRescan >= 0) {
@@ -93,15 +98,26 @@ public final class LocalMacFeed implements FdbJournal.Visitor {
         }
     }
 
-    /** A local host's ARP said {@code ipv4} is {@code mac}'s (ARP suppression's snooping): a MAC/IP binding. */
-    private void binding(int vlan, int ipv4, long mac) {
+    /** What a local host's ARP or neighbour discovery said (the lanes' snooping): MAC/IP bindings to advertise. */
+    private final NeighborSnoop.Visitor snooped = new NeighborSnoop.Visitor() {
+        @Override
+        public void binding(int vlan, int ipv4, long mac) {
+            announce(vlan, ByteBuffer.allocate(4).putInt(ipv4).array(), mac);
+        }
+
+        @Override
+        public void binding(int vlan, long high, long low, long mac) {
+            announce(vlan, ByteBuffer.allocate(16).putLong(high).putLong(low).array(), mac);
+        }
+    };
+
+    private void announce(int vlan, byte[] address, long mac) {
         Integer vni = vniByVlan.get(vlan);
         if (vni != null) {
-            byte[] a = {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
             try {
-                speaker.localMacAddress(vni, mac, java.net.InetAddress.getByAddress(a));
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException(e); // four bytes are always an address
+                speaker.localMacAddress(vni, mac, InetAddress.getByAddress(address));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e); // 4 or 16 bytes are always an address
             }
         }
     }

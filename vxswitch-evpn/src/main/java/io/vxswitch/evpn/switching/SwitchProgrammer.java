@@ -149,18 +149,34 @@ public final class SwitchProgrammer implements EvpnDataplane {
     @Override
     public void bindAddress(int vni, InetAddress ip, long mac) {
         Tunnel t = tunnels.get(vni);
-        if (t.arpSuppression() && ip instanceof Inet4Address) {
-            int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
+        if (!t.arpSuppression()) {
+            return;
+        }
+        ByteBuffer a = ByteBuffer.wrap(ip.getAddress());
+        if (ip instanceof Inet4Address) {
+            int ipv4 = a.getInt();
             change(sw -> sw.arpSuppression().bind(t.vlan(), ipv4, mac));
+        } else {
+            long high = a.getLong();
+            long low = a.getLong();
+            change(sw -> sw.arpSuppression().bind(t.vlan(), high, low, mac));
         }
     }
 
     @Override
     public void unbindAddress(int vni, InetAddress ip, long mac) {
         Tunnel t = tunnels.get(vni);
-        if (t.arpSuppression() && ip instanceof Inet4Address) {
-            int ipv4 = ByteBuffer.wrap(ip.getAddress()).getInt();
+        if (!t.arpSuppression()) {
+            return;
+        }
+        ByteBuffer a = ByteBuffer.wrap(ip.getAddress());
+        if (ip instanceof Inet4Address) {
+            int ipv4 = a.getInt();
             change(sw -> sw.arpSuppression().unbind(t.vlan(), ipv4, mac));
+        } else {
+            long high = a.getLong();
+            long low = a.getLong();
+            change(sw -> sw.arpSuppression().unbind(t.vlan(), high, low, mac));
         }
     }
 

@@ -8,10 +8,13 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,22 @@ class LocalMacFeedTest {
         sw.fdb().addEvpn(119, REMOTE, tunnel, 0, 0);
         feed.poll();
         assertThat(heard).containsExactly("sync 119 {02:00:00:00:00:01=false, 02:00:00:00:00:55=true}");
+    }
+
+    @Test
+    void what_local_hosts_say_in_arp_and_neighbour_discovery_is_heard_as_addresses() {
+        sw.arpSuppression().snoop(119);
+        feed.poll();
+        heard.clear();
+        int vm1 = sw.port("vm1").id();
+        MemorySegment frame = MemorySegment.ofArray(new byte[86]);
+        var d = sw.newDecision();
+        sw.forward(vm1, frame, 0, FrameBuilder.gratuitousArp(frame, 0, VNIC, Ipv4Address.parse("10.0.0.1")), 0, d);
+        long db8 = 0x2001_0db8_0119_0000L;
+        sw.forward(vm1, frame, 0, FrameBuilder.neighborSolicitation(frame, 0, VNIC, db8, 1, db8, 2), 0, d);
+        feed.poll();
+        assertThat(heard).containsExactly("ip 119 02:00:00:00:00:01 10.0.0.1",
+            "ip 119 02:00:00:00:00:01 2001:db8:119:0:0:0:0:1");
     }
 
     @Test

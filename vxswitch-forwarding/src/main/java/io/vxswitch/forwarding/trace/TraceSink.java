@@ -59,6 +59,13 @@ public interface TraceSink {
     default void arpSuppression(int vlan, int targetIpv4, long mac) {
     }
 
+    /**
+     * ND suppression: the neighbour solicitation for the IPv6 address {@code targetHigh:targetLow} was answered on the
+     * ingress port with {@code mac}; or, {@code mac} {@link io.vxswitch.forwarding.ArpSuppression#NONE}, it is flooded.
+     */
+    default void ndSuppression(int vlan, long targetHigh, long targetLow, long mac) {
+    }
+
     /** The unicast destination {@code dst} in {@code vlan} is on {@code port} (behind {@code remote}), or unknown. */
     default void destination(int vlan, long dst, int port, int remote) {
     }

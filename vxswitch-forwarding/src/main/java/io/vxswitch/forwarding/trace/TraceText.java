@@ -97,6 +97,14 @@ public final class TraceText implements TraceSink {
     }
 
     @Override
+    public void ndSuppression(int vlan, long targetHigh, long targetLow, long mac) {
+        String ip = io.vxswitch.packet.Ipv6.format(targetHigh, targetLow);
+        trace.add(Stage.LOOKUP, mac == io.vxswitch.forwarding.ArpSuppression.NONE
+            ? "ND suppression: no binding for " + ip + " in VLAN " + vlan + ": the solicitation is flooded"
+            : "ND suppression: " + ip + " is-at " + format(mac) + ": advertised on " + in.name() + ", not flooded");
+    }
+
+    @Override
     public void destination(int vlan, long dst, int port, int remote) {
         trace.add(Stage.LOOKUP, format(dst) + " VLAN " + vlan + (port == Fdb.NOT_FOUND ? " is unknown: unknown unicast"
             : " is on port " + sw.port(port).name()

@@ -93,7 +93,8 @@ public final class Views {
      */
     public record PortStatsView(String port, long rxFrames, long rxBytes, long txFrames, long txBytes,
                                 Map<String, Long> drops, Map<String, Long> offload,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> arp) {
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> arp,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> nd) {
     }
 
     public static SwitchView switchView(Switch sw, int tunnels) {
@@ -174,14 +175,17 @@ public final class Views {
             CounterValues c = counts.of(CounterScope.PORT, p.name());
             out.add(new PortStatsView(p.name(), c.get(PortCounter.RX_FRAMES), c.get(PortCounter.RX_BYTES),
                 c.get(PortCounter.TX_FRAMES), c.get(PortCounter.TX_BYTES), c.nonZero(CounterKind.DROP),
-                c.nonZero(CounterKind.OFFLOAD), arp(c)));
+                c.nonZero(CounterKind.OFFLOAD),
+                suppression(c, PortCounter.ARP_SUPPRESSED, PortCounter.ARP_FLOODED),
+                suppression(c, PortCounter.ND_SUPPRESSED, PortCounter.ND_FLOODED)));
         }
         return out;
     }
 
-    private static Map<String, Long> arp(CounterValues c) {
-        long suppressed = c.get(PortCounter.ARP_SUPPRESSED);
-        long flooded = c.get(PortCounter.ARP_FLOODED);
+    /** ARP or ND suppression's two counts of a port, or null (left out of the JSON) where it never ran. */
+    private static Map<String, Long> suppression(CounterValues c, PortCounter answered, PortCounter flood) {
+        long suppressed = c.get(answered);
+        long flooded = c.get(flood);
         return suppressed == 0 && flooded == 0 ? null : Map.of("suppressed", suppressed, "flooded", flooded);
     }
 
