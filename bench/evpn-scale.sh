@@ -49,6 +49,8 @@
 #        TIMEOUT=120               seconds to wait for each install
 #        CHECK=1                   fail (exit 1) if vxswitch has not installed everything within TIMEOUT (CI)
 #        POLL=0.1                  seconds between polls
+#        SWITCH_CPU=N              vxswitch's switch loop keeps CPU N alone (switch.cpu: N) and the bench runs every
+#                                  other process (reflector, generator, iperf3, polls, FRR) on the other CPUs
 #        JAVA_OPTS="..."           extra JVM options for vxswitch; DIR in them is $OUT (e.g. a JFR recording:
 #                                  JAVA_OPTS='-XX:StartFlightRecording=filename=DIR/vx.jfr,settings=profile')
 #        BASE_JAR=PATH             with vxswitch: also this vxswitch.jar (an older build), after ours in each run,
@@ -75,6 +77,7 @@ TIMEOUT=${TIMEOUT:-120}
 CHECK=${CHECK:-0}
 POLL=${POLL:-0.1}
 JAVA_OPTS=${JAVA_OPTS:-}
+SWITCH_CPU=${SWITCH_CPU:-}
 BASE_JAR=${BASE_JAR:-}
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/evpn-scale.XXXXXX)}
@@ -85,6 +88,13 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, TAP devices)"
 [[ $REFLECTOR == gobgp || $REFLECTOR == frr ]] || die "REFLECTOR must be gobgp or frr"
+NCPU=$(getconf _NPROCESSORS_ONLN) # not nproc: that counts this process's CPUs, fewer once it is pinned
+if [[ -n $SWITCH_CPU ]]; then
+  [[ $SWITCH_CPU =~ ^[0-9]+$ && $SWITCH_CPU -lt $NCPU && $NCPU -ge 2 ]] \
+    || die "SWITCH_CPU must be an online CPU (0-$(( NCPU - 1 ))) of a machine with two or more"
+  others=$(seq 0 $(( NCPU - 1 )) | grep -vx "$SWITCH_CPU" | paste -sd,)
+  taskset -pc "$others" $$ >/dev/null # everything the bench starts from here on inherits it
+fi
 for m in $MEASURE; do [[ $m == vxswitch || $m == frr ]] || die "MEASURE takes vxswitch and frr, not '$m'"; done
 [[ $VTEPS =~ ^[0-9]+$ && $VTEPS -ge 1 && $VTEPS -le 60000 ]] || die "VTEPS must be 1-60000"
 [[ $MACS =~ ^[0-9]+$ && $MACS -le 65536 ]] || die "MACS must be 0-65536"
@@ -258,7 +268,7 @@ log "generator: $(grep -o 'sent .*' "$OUT/generator.log"); the reflector holds $
 # ---- vxswitch
 FDB_CAPACITY=$(( MAC_ROUTES + 8192 ))
 cat > "$OUT/vx.yaml" <<EOF
-switch: {name: evpn-scale, fdbCapacity: $FDB_CAPACITY}
+switch: {name: evpn-scale, fdbCapacity: $FDB_CAPACITY${SWITCH_CPU:+, cpu: $SWITCH_CPU}}
 portGroups:
   - {name: vlan119, vlan: $VNI}
 ports:
@@ -285,15 +295,28 @@ vx_flood() { # VTEPs in VNI 119's flood list
 }
 heap_used() { # $1 pid: KiB of heap in use after a full collection
   jcmd "$1" GC.run >/dev/null 2>&1 || true
-  jcmd "$1" GC.heap_info 2>/dev/null | awk '/garbage-first heap|heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); print v; exit } }'
+  # G1 prints "garbage-first heap total 262144K, used 61473K", ZGC "ZHeap used 60M, capacity 256M": to KiB
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/garbage-first heap|ZHeap|heap/ { for (i = 1; i <= NF; i++) if ($i == "used") {
+    v = $(i + 1); gsub(/[^0-9KMG]/, "", v); n = v + 0; u = substr(v, length(v));
+    print (u == "G" ? n * 1048576 : u == "M" ? n * 1024 : n); exit } }'
 }
 rss() { # pids...: total VmRSS in KiB
   local p t=0 v
   for p in "$@"; do v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0); t=$((t + ${v:-0})); done
   echo $t
 }
+where_lost() { # "tap queue, switch, receiver" drop counters so far: where a lost datagram went
+  # vm2's tap TX dropped: its queue to vxswitch was full (the switch loop did not read in time); vxswitch's drops of
+  # every reason on every port; vm1's UDP receive buffer errors (iperf3's receiver did not read in time: its CPU)
+  local tap sw rcv
+  tap=$(ip -n $NS_VM2 -s -j link show vm2 2>/dev/null | jq '.[0].stats64.tx.dropped // 0' 2>/dev/null)
+  sw=$(api stats | jq '[.[] | .drops | to_entries[] | .value] | add // 0' 2>/dev/null)
+  rcv=$(ip netns exec $NS_VM1 awk '/^Udp:/ && $2 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp)
+  echo "${tap:-0} ${sw:-0} ${rcv:-0}"
+}
 iperf_pair() { # $1 label [$2 seconds]: TCP and UDP vm2 -> vm1 for WINDOW s, in the background; iperf_wait collects them
   local secs=${2:-$WINDOW}
+  where_lost > "$OUT/$1-lost0.txt"
   local tcp=(); [[ $TCP_RATE != 0 ]] && tcp=(-b "$TCP_RATE")
   ip netns exec $NS_VM1 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
   ip netns exec $NS_VM1 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
@@ -314,13 +337,20 @@ iperf_summary() { # $1 label -> "TCP Gbit/s, retransmits; UDP lost/total"
   udp="$udp (by second: $(jq -r '.server_output_text // ""' "$OUT/$1-udp.json" 2>/dev/null | awk '
     /^\[ *[0-9]+\] +[0-9.]+-[0-9.]+ +sec/ && !/receiver|sender/ {
       split($3, t, "-"); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, l, "/"); if (l[1] > 0) printf "%s%d:%d", sep, t[1], l[1]; sep = " " } }'))"
-  echo "TCP $tcp; $udp"
+  # and where they went (where_lost's counters over the window; the TCP stream's share included)
+  local t0 s0 r0 t1 s1 r1
+  read -r t0 s0 r0 < "$OUT/$1-lost0.txt"; read -r t1 s1 r1 <<< "$(where_lost)"
+  api stats > "$OUT/$1-stats.json" 2>/dev/null || true # the switch's drops by reason, if any
+  echo "TCP $tcp; $udp; dropped: tap queue $((t1 - t0)), switch $((s1 - s0)), receiver buffer $((r1 - r0))"
 }
 
 run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
   local r=$1 name=$2 jar=$3 log=$OUT/$2-$1.log opts=() i
   [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
-  ip netns exec $NS_VX "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" run \
+  # with SWITCH_CPU the JVM starts on every CPU (so that its ergonomics see them all) and moves itself: the switch
+  # loop to SWITCH_CPU, its other threads off it
+  local all=(); [[ -n $SWITCH_CPU ]] && all=(taskset -c "0-$(( NCPU - 1 ))")
+  ip netns exec $NS_VX "${all[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" run \
     --config "$OUT/vx.yaml" >"$log" 2>&1 &
   DAEMON_PID=$!
   for i in $(seq 1 300); do
@@ -519,12 +549,13 @@ EOF
   sleep 2
 }
 
-{ echo "machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+{ echo "machine: $NCPU CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "vxswitch: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
   echo "reflector: $REFLECTOR $( [[ $REFLECTOR == gobgp ]] && gobgpd --version | head -1)"
   echo "FRR: $(/usr/lib/frr/bgpd --version 2>/dev/null | head -1)"
-  echo "fabric: $VTEPS VTEPs x $MACS MACs = $MAC_ROUTES type-2 + $VTEPS type-3 routes"; } | tee "$OUT/machine.txt" >&2
+  echo "fabric: $VTEPS VTEPs x $MACS MACs = $MAC_ROUTES type-2 + $VTEPS type-3 routes"
+  echo "switch loop: $([[ -n $SWITCH_CPU ]] && echo "CPU $SWITCH_CPU alone, the bench on CPUs $others" || echo "not pinned"); JAVA_OPTS: ${JAVA_OPTS:-none}"; } | tee "$OUT/machine.txt" >&2
 for r in $(seq 1 "$RUNS"); do
   if [[ " $MEASURE " == *" vxswitch "* ]]; then
     run_vxswitch "$r" vx "$JAR"
