@@ -55,7 +55,8 @@
 #                                  JAVA_OPTS='-XX:StartFlightRecording=filename=DIR/vx.jfr,settings=profile')
 #        BASE_JAR=PATH             with vxswitch: also this vxswitch.jar (an older build), after ours in each run,
 #                                  the same way ("base" in the results): before and after a change in one run
-#        OUT=DIR                   results (default a new /tmp/evpn-scale.XXXXXX)
+#        OUT=DIR                   results (default a new /tmp/evpn-scale.XXXXXX); the JVM's class histograms before
+#                                  and after each install are there (NAME-RUN-histogram-*.txt)
 # needs: root, iproute2, FRR 8.x (zebra, bgpd, vtysh), gobgpd + gobgp for REFLECTOR=gobgp, iperf3, jq, curl, python3,
 #        the jars: mvn -B -q -DskipTests -pl vxswitch-app,vxswitch-jmh -am install
 set -euo pipefail
@@ -366,6 +367,7 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
   sleep 1
   local heap0 rss0 base control= storm=
   heap0=$(heap_used $DAEMON_PID); rss0=$(rss $DAEMON_PID)
+  jcmd $DAEMON_PID GC.class_histogram > "$OUT/$name-$r-histogram-before.txt" 2>/dev/null || true
   base=$(vx_fdb)
   if [[ $IPERF == 1 ]]; then
     # a warm-up (the forwarding path and the API's first answers: class loading and the JIT take CPU from
@@ -406,6 +408,8 @@ run_vxswitch() { # $1 run number, $2 label (vx or base), $3 jar
   if [[ $IPERF == 1 ]]; then iperf_wait; storm=$(iperf_summary $name-$r-storm); fi
   local heap1 rss1
   heap1=$(heap_used $DAEMON_PID); rss1=$(rss $DAEMON_PID)
+  # what the routes are made of: the live objects per class after the install, beside the ones before
+  jcmd $DAEMON_PID GC.class_histogram > "$OUT/$name-$r-histogram-after.txt" 2>/dev/null || true
   log "$name run $r: session up at $up ($(elapsed "$added" "$(sod "${up:-00:00:00.000}")") s after the reflector got it)," \
     "all $MAC_ROUTES MACs and $VTEPS VTEPs installed after $install s (after more than ${low:-?} s); polls: $polls, slowest $slowest s"
   log "$name run $r: heap $((heap0 / 1024)) -> $((heap1 / 1024)) MiB = $(( (heap1 - heap0) * 1024 / ROUTES )) B/route;" \
