@@ -29,8 +29,9 @@ public final class ArpSuppression {
     }
 
     /**
-     * Offers the bindings local hosts announce in ARP and neighbour discovery in {@code vlan} to the control plane, without answering for
-     * anyone: an EVPN VLAN's MAC/IP routes carry the address whether or not it suppresses ARP (RFC 7432 §9.2.1).
+     * Offers the bindings local hosts announce in ARP and neighbour discovery in {@code vlan} to the control plane,
+     * without answering for anyone: an EVPN VLAN's MAC/IP routes carry the address whether or not it suppresses ARP
+     * (RFC 7432 §9.2.1).
      */
     public void snoop(int vlan) {
         if (!snooped[vlan]) {
