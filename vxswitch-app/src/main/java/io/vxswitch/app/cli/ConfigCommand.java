@@ -24,7 +24,8 @@ public final class ConfigCommand implements Runnable {
             "restart: port groups added or changed in place, ports added and removed (a changed port is removed",
             "and added again), flood lists, the MAC move guard. Other ports keep forwarding. Changes that need a",
             "restart (switch name, fdbCapacity, threads, api, tunnels beyond their remotes) are refused, and then",
-            "nothing is applied. Ports added with 'vxswitch ports add' that are not in the file are removed.", ""})
+            "nothing is applied. Ports added with 'vxswitch ports add' stay: they are kept in CONFIG.d/ports.yaml,",
+            "which the reload reads with the config.", ""})
     static final class Reload implements Runnable {
         @Mixin
         ApiConnection api;

@@ -42,7 +42,8 @@ public final class PortsCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
         description = {"Adds a port to the running switch (a new tap, or an existing interface), as a ports entry",
-            "of the config file would. A later 'vxswitch config reload' removes it unless the file has it too.", "",
+            "of the config file would. The switch keeps it in CONFIG.d/ports.yaml beside its config file, so a",
+            "restart or a 'vxswitch config reload' brings it back (docs/config.md).", "",
             "Examples:",
             "  vxswitch ports add vm3 --type tap --port-group vlan119 --mac 02:00:00:00:00:03",
             "  vxswitch ports add up1 --type interface --interface veth-up1 --port-group trunk"})
@@ -90,7 +91,9 @@ public final class PortsCommand implements Runnable {
     }
 
     @Command(name = "del", mixinStandardHelpOptions = true,
-        description = {"Removes a port from the running switch (a tap it created goes with it).", "",
+        description = {"Removes a port from the running switch (a tap it created goes with it), and from",
+            "CONFIG.d/ports.yaml if it was added at run time; a port of the config file comes back at the next",
+            "reload or restart unless it is removed there.", "",
             "Example:  vxswitch ports del vm3"})
     static final class Del implements Runnable {
         @Mixin

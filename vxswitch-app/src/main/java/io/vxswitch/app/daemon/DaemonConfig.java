@@ -5,21 +5,36 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiOptions;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A host switch as {@code vxswitch run --config FILE} describes it: validated, immutable. {@code api} is null when
  * the config turns the management API off. {@code loops} is how many forwarding loops drive the ports
  * ({@code switch.loops}): more than one reads a queue of every tap and a tunnel socket each. {@code evpn} is null
- * without an {@code evpn} section.
+ * without an {@code evpn} section. {@code runtimePorts} names the ports that came from the drop-in file of ports added
+ * at run time ({@link RuntimePorts}), after the config's own in {@code ports}.
  */
 public record DaemonConfig(String name, int fdbCapacity, boolean reversePathCheckPromisc, Dataplane.Threads threads,
                            int loops, LoopPlacement placement, MacMoveGuard.Options macMove,
                            List<PortGroupPolicy> portGroups, List<PortConfig> ports, List<TunnelConfig> tunnels,
-                           ApiOptions api, EvpnSection evpn) {
+                           ApiOptions api, EvpnSection evpn, Set<String> runtimePorts) {
     public DaemonConfig {
         portGroups = List.copyOf(portGroups);
         ports = List.copyOf(ports);
         tunnels = List.copyOf(tunnels);
+        runtimePorts = Set.copyOf(runtimePorts);
+    }
+
+    /** This config with {@code added} (ports added at run time, from the drop-in) after its own ports. */
+    DaemonConfig withRuntimePorts(List<PortConfig> added) {
+        List<PortConfig> all = new ArrayList<>(ports);
+        all.addAll(added);
+        Set<String> names = new LinkedHashSet<>(runtimePorts);
+        added.forEach(p -> names.add(p.name()));
+        return new DaemonConfig(name, fdbCapacity, reversePathCheckPromisc, threads, loops, placement, macMove,
+            portGroups, all, tunnels, api, evpn, names);
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the daemon's YAML config (docs/config.md has the schema) into a validated {@link DaemonConfig}.
@@ -47,8 +48,10 @@ public final class DaemonConfigParser {
     private DaemonConfigParser() {
     }
 
+    /** The config file, with the ports added at run time that its drop-in keeps ({@link RuntimePorts}). */
     public static DaemonConfig read(Path file) throws IOException {
-        return parse(YamlDocument.read(file, "a switch config with switch, portGroups, ports and tunnels"));
+        DaemonConfig config = parse(YamlDocument.read(file, "a switch config with switch, portGroups, ports and tunnels"));
+        return RuntimePorts.addTo(config, file);
     }
 
     public static DaemonConfig parse(String source, String text) {
@@ -133,7 +136,7 @@ public final class DaemonConfigParser {
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
-            ports, tunnels, api, evpn);
+            ports, tunnels, api, evpn, Set.of());
     }
 
     /** The {@code evpn} section, checked against the tunnels that use it; null when there is none. */
@@ -248,6 +251,12 @@ public final class DaemonConfigParser {
         if (first != null) {
             throw where.error("port name '" + name + "' is already used at " + first);
         }
+    }
+
+    static PortConfig port(YamlValue v, List<PortGroupPolicy> groups) {
+        Map<String, PortGroupPolicy> byName = new LinkedHashMap<>();
+        groups.forEach(g -> byName.put(g.name(), g));
+        return port(v, byName);
     }
 
     private static PortConfig port(YamlValue v, Map<String, PortGroupPolicy> groups) {

@@ -30,15 +30,19 @@ import java.util.Set;
  *
  * <p>A reload is all or nothing about what it cannot do live: if the file changes the switch's name, FDB capacity,
  * threads, the API, or a tunnel other than its flood list, nothing is applied and the answer lists those changes.
- * The file is the truth after a reload: ports added through the API but not in the file are removed, and port group
- * policies and flood lists are set to what the file says.
+ * The files are the truth after a reload: the config and the drop-in of ports added at run time ({@link RuntimePorts},
+ * which every port added or removed through the API rewrites), so those ports outlive a reload and a restart; port
+ * group policies and flood lists are set to what the config says.
  */
 final class Reconfigurer {
     private final LoopAccess loop;
     private final Dataplane dataplane;
     private final Path configFile;
+    private final Path dropIn;
     /** The ports as configured now: the file's at start or last reload, plus API changes. */
     private final Map<String, PortConfig> ports = new LinkedHashMap<>();
+    /** Those of {@link #ports} that the drop-in keeps: added at run time. */
+    private final Map<String, PortConfig> runtime = new LinkedHashMap<>();
     private DaemonConfig config;
 
     Reconfigurer(LoopAccess loop, Dataplane dataplane, DaemonConfig config, Path configFile) {
@@ -46,8 +50,19 @@ final class Reconfigurer {
         this.dataplane = dataplane;
         this.config = config;
         this.configFile = configFile;
+        this.dropIn = RuntimePorts.fileFor(configFile);
         for (PortConfig p : config.ports()) {
             ports.put(p.name(), p);
+        }
+        keepRuntimePorts(config);
+    }
+
+    private void keepRuntimePorts(DaemonConfig c) {
+        runtime.clear();
+        for (PortConfig p : c.ports()) {
+            if (c.runtimePorts().contains(p.name())) {
+                runtime.put(p.name(), p);
+            }
         }
     }
 
@@ -60,10 +75,25 @@ final class Reconfigurer {
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        if (config.ports().stream().anyMatch(q -> q.name().equals(p.name())) && !runtime.containsKey(p.name())
+                && !ports.containsKey(p.name())) {
+            // removed through the API, still in the file: both would define it at the next start
+            throw new ApiException(409, "port " + p.name() + " is defined in " + configFile + ": change it there and"
+                + " run 'vxswitch config reload'");
+        }
         String line = add(p);
+        runtime.put(p.name(), p);
+        try {
+            RuntimePorts.write(dropIn, runtime.values());
+        } catch (IOException e) {
+            runtime.remove(p.name());
+            remove(p.name());
+            throw new ApiException(500, "port " + p.name() + " was not added: it could not be kept for a restart in "
+                + dropIn + " (" + e + "); make that directory writable by vxswitch");
+        }
         ports.put(p.name(), p);
         loop.portsChanged();
-        return line;
+        return line + " (kept in " + dropIn + ")";
     }
 
     /** Removes a port and its device; returns what was done. */
@@ -75,7 +105,17 @@ final class Reconfigurer {
         String line = remove(name);
         ports.remove(name);
         loop.portsChanged();
-        return line;
+        if (runtime.remove(name) != null) {
+            try {
+                RuntimePorts.write(dropIn, runtime.values());
+            } catch (IOException e) {
+                throw new ApiException(500, line + ", but " + dropIn + " could not be rewritten (" + e + "): the port"
+                    + " comes back at the next restart or reload unless it is removed from that file");
+            }
+            return line + " (and from " + dropIn + ")";
+        }
+        return line + " (it is in " + configFile + ": it comes back at the next reload or restart unless it is"
+            + " removed there)";
     }
 
     /** Reads the config file again and applies the difference; returns one line per change. */
@@ -122,6 +162,7 @@ final class Reconfigurer {
             done.add("MAC move guard: " + next.macMove());
         }
         config = next;
+        keepRuntimePorts(next);
         loop.portsChanged();
         if (done.isEmpty()) {
             done.add("no changes");

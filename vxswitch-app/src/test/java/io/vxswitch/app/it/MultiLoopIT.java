@@ -107,7 +107,7 @@ class MultiLoopIT extends LabIT {
         Ping added = vm4.ping("10.0.0.3");
         assertThat(added.allAnsweredOnce()).as("the added port forwards, over the tunnel\n" + added + lab.diagnostics())
             .isTrue();
-        assertThat(daemon.cli("ports", "del", "vm4")).isEqualTo("removed port vm4\n");
+        assertThat(daemon.cli("ports", "del", "vm4")).startsWith("removed port vm4");
     }
 
     /**

@@ -66,7 +66,7 @@ class ReconfigureIT extends LabIT {
             .contains("port vm4 exists already");
         assertThat(daemon.tryCli("ports", "add", "vm5", "--type", "tap", "--port-group", "nope").err())
             .contains("no port group 'nope'");
-        assertThat(daemon.cli("ports", "del", "vm4")).isEqualTo("removed port vm4\n");
+        assertThat(daemon.cli("ports", "del", "vm4")).startsWith("removed port vm4 (and from ");
         assertThat(host.run("ip", "link", "show", "vm4").exitCode()).as("tap vm4 removed").isNotZero();
         assertThat(daemon.tryCli("ports", "del", "vm4").err()).contains("no port 'vm4'");
 
@@ -83,5 +83,39 @@ class ReconfigureIT extends LabIT {
         assertThat(vm3.ping("10.0.0.1").allAnsweredOnce()).as("vm3 untouched by the refused reloads").isTrue();
 
         assertThat(daemon.stop()).doesNotContain("Exception");
+    }
+
+    /**
+     * Issue 16: a port added with {@code vxswitch ports add} is kept in the drop-in beside the config
+     * ({@code NAME.d/ports.yaml}): a reload keeps it, a restart brings it back, {@code ports del} forgets it.
+     */
+    @Test
+    void a_port_added_at_run_time_outlives_a_reload_and_a_restart() throws IOException {
+        Netns host = lab.netns("host");
+        Daemon daemon = Daemon.start(lab, host, V1);
+        java.nio.file.Path dropIn = daemon.configFile().resolveSibling(
+            daemon.configFile().getFileName().toString().replace(".yaml", ".d")).resolve("ports.yaml");
+        assertThat(daemon.cli("ports", "add", "vm4", "--type", "tap", "--port-group", "lan", "--mac",
+            "02:00:00:00:00:04", "--mtu", "1450")).startsWith("added port vm4").contains("kept in " + dropIn);
+        assertThat(Files.readString(dropIn))
+            .contains("- {name: \"vm4\", type: tap, portGroup: \"lan\", mac: \"02:00:00:00:00:04\", mtu: 1450}");
+        assertThat(daemon.cli("config", "reload")).as("the drop-in is read back as the port it wrote")
+            .isEqualTo("no changes\n");
+        assertThat(daemon.tryCli("ports", "add", "vm1", "--type", "tap", "--port-group", "lan").err())
+            .contains("port vm1 exists already");
+        assertThat(daemon.cli("ports", "del", "vm1")).contains("it is in " + daemon.configFile());
+        assertThat(daemon.tryCli("ports", "add", "vm1", "--type", "tap", "--port-group", "lan").err())
+            .as("a port of the file is changed in the file").contains("is defined in " + daemon.configFile());
+        assertThat(daemon.stop()).doesNotContain("Exception");
+
+        Daemon again = Daemon.start(lab, host, Files.readString(daemon.configFile()));
+        assertThat(again.cli("ports")).contains("vm4").contains("vm1");
+        assertThat(host.exec("ip", "link", "show", "vm4")).as("its tap is back").contains("mtu 1450");
+        Netns vm4 = lab.vmOnTap("vm4", host, "vm4", "10.0.0.4/24", "02:00:00:00:00:04");
+        lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        assertThat(vm4.ping("10.0.0.1").allAnsweredOnce()).as("the port forwards after the restart").isTrue();
+        assertThat(again.cli("ports", "del", "vm4")).startsWith("removed port vm4 (and from " + dropIn);
+        assertThat(dropIn).as("no port added at run time is left: the file goes").doesNotExist();
+        assertThat(again.stop()).doesNotContain("Exception");
     }
 }
