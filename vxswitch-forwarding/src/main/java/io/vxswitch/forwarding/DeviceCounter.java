@@ -25,7 +25,9 @@ public enum DeviceCounter implements CounterDescriptor {
     GRO_SUPER_FRAMES("superFramesCoalesced", CounterKind.OFFLOAD, PortMetrics.GRO_SUPER_FRAMES, null,
         "super-frames made by coalescing received TCP segments (GRO)"),
     GRO_SEGMENTS("segmentsCoalesced", CounterKind.OFFLOAD, PortMetrics.GRO_SEGMENTS, null,
-        "the received segments those super-frames hold");
+        "the received segments those super-frames hold"),
+    GUEST_RING_ERRORS("guest_ring_errors", CounterKind.DROP, PortMetrics.RX_DROPS, "guest_ring_error",
+        "times the guest behind a vhost-user port wrote garbage in its rings and the port was stopped");
 
     private final String key;
     private final CounterKind kind;

@@ -59,6 +59,7 @@ final class DeviceCounters {
                 case GSO_SEGMENTS -> d.segmentsFromCuts();
                 case GRO_SUPER_FRAMES -> d.superFramesCoalesced();
                 case GRO_SEGMENTS -> d.segmentsCoalesced();
+                case GUEST_RING_ERRORS -> d.guestRingErrors();
             };
         }
         return out;

@@ -36,6 +36,14 @@ public interface PortDevice extends AutoCloseable {
     void attach(Backpressure backpressure);
 
     /**
+     * When the device joins a dataplane: how a thread of its own (a vhost-user port's control thread) gets a change
+     * of the device's data-path state run between two turns of the agent that owns it. Most devices have no such
+     * thread.
+     */
+    default void attachCommands(java.util.function.Consumer<Runnable> commands) {
+    }
+
+    /**
      * Forwarding agent: queues copy {@code i} of {@code d}, which the switch sent to this port. {@code offload} says what
      * the frame still needs (from a tap with offloads: a checksum, or cutting into segments); a device whose wire
      * cannot take it so finishes it first.
@@ -80,6 +88,11 @@ public interface PortDevice extends AutoCloseable {
 
     /** Frames read but not forwarded: longer than the port takes, or what the device cannot hand on (bad offload). */
     default long rxRefused() {
+        return 0;
+    }
+
+    /** Times the guest behind the device broke its rings and the port was stopped (vhost-user ports). */
+    default long guestRingErrors() {
         return 0;
     }
 

@@ -36,6 +36,7 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ECONNABORTED = 103;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTUNREACH = 113;
     /** File descriptor in bad state: what a tap's descriptor reports once its device has been deleted. */
@@ -78,6 +79,7 @@ public final class Errno {
             case ENETDOWN -> "ENETDOWN";
             case ENETUNREACH -> "ENETUNREACH";
             case ENOBUFS -> "ENOBUFS";
+            case ECONNABORTED -> "ECONNABORTED";
             case ECONNREFUSED -> "ECONNREFUSED";
             case EHOSTUNREACH -> "EHOSTUNREACH";
             case EBADFD -> "EBADFD";

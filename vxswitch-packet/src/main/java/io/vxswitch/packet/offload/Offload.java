@@ -80,6 +80,11 @@ public final class Offload {
         return gsoType & ~VirtioNetHeader.GSO_ECN;
     }
 
+    /** True if the super-frame has TCP's CWR set and ECN was negotiated ({@link VirtioNetHeader#GSO_ECN}). */
+    public boolean ecn() {
+        return (gsoType & VirtioNetHeader.GSO_ECN) != 0;
+    }
+
     public int gsoSize() {
         return gsoSize;
     }

@@ -1,0 +1,649 @@
+package io.vxswitch.linux.dataplane;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.ffi.Libc;
+import io.vxswitch.linux.poll.Epoll;
+import io.vxswitch.linux.poll.EventFd;
+import io.vxswitch.linux.vhost.GuestMemory;
+import io.vxswitch.linux.vhost.LoopCommands;
+import io.vxswitch.linux.vhost.RingFault;
+import io.vxswitch.linux.vhost.SplitVirtqueue;
+import io.vxswitch.linux.vhost.VhostDevice;
+import io.vxswitch.linux.vhost.VhostUserEndpoint;
+import io.vxswitch.linux.vhost.VhostUserException;
+import io.vxswitch.linux.vhost.VirtioFeatures;
+import io.vxswitch.packet.offload.Offload;
+import io.vxswitch.packet.offload.VirtioNetHeader;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A switch port on a vhost-user socket: the VM's virtio-net NIC itself. QEMU (or DPDK's virtio-user) shares the
+ * guest's memory and its two virtqueues, and the switch reads the frames the guest transmits straight out of its
+ * transmit queue and writes the frames for it straight into the buffers of its receive queue: no system call per frame,
+ * one copy each way. The protocol runs on a control thread ({@link VhostUserEndpoint}, {@link
+ * io.vxswitch.linux.vhost.VhostUserSession}); it changes this object's queues only through the dataplane's command
+ * queue, so the forwarding agent that owns the port uses them without a lock.
+ *
+ * <p><b>Waiting.</b> The guest kicks an eventfd when it queues frames to send. The kick descriptor changes with every
+ * connection while the agent waits on one fixed descriptor per port, so the port's {@link #fd} is an epoll instance of
+ * its own holding the kick and an eventfd of the port's: the agent's epoll sees it readable when either is. While the
+ * port works through the ring it turns the guest's kicks off ({@code VRING_USED_F_NO_NOTIFY}); a turn that stops with
+ * frames left signals the port's own eventfd so the next turn comes back, and an empty ring turns kicks back on and
+ * looks once more (the race of virtio 1.0 §2.4.7.2).
+ *
+ * <p><b>Copies, not views.</b> A frame the guest sends is copied out of its buffers before the switch parses it: the
+ * guest can rewrite its memory at any time, and a frame read in place could change between a check and a use (DPDK
+ * dropped its dequeue zero-copy mode for this). The copy is one {@code memcpy} into the port's buffer, as a tap's
+ * {@code read} would be.
+ *
+ * <p><b>Offloads.</b> Frames carry a {@code virtio_net_hdr} (12 bytes with VERSION_1 or MRG_RXBUF), read into the
+ * port's {@link Offload} like a tap's: TCP and UDP super-frames and frames with checksums left to fill in cross the
+ * switch whole. Towards the guest, a frame goes whole if the driver accepted that offload (GUEST_CSUM, GUEST_TSO4/6,
+ * GUEST_USO4/6, GUEST_ECN), else it is finished in software ({@link SoftwareOffload}). With mergeable receive buffers
+ * a frame fills as many of the guest's buffers as it needs ({@code num_buffers}).
+ *
+ * <p><b>A guest that writes garbage</b> (an index past the ring, a descriptor outside its memory, a chain that loops,
+ * a buffer going the wrong way) stops the port: no more reads of its rings, one line said through
+ * {@link #takeNotice}, {@link #guestRingErrors} counted. The port runs again once the front-end restarts its rings (a
+ * driver reset or a new connection).
+ */
+public final class VhostUserPort implements PortDevice, VhostDevice {
+    /** Frames taken from the guest per turn before other ports get theirs. */
+    static final int BATCH = 64;
+    /** How long a control thread waits at most between two looks whether the port is closing. */
+    private static final long COMMAND_POLL_MILLIS = 100;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final String name;
+    private final int switchPort;
+    private final boolean offloads;
+    /** The longest frame taken from the guest: a super-frame with offloads, else the port's largest frame. */
+    private final int maxFrame;
+    private final Epoll wait = new Epoll(4);
+    private final EventFd again = new EventFd();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment rx;
+    private final MemorySegment tx;
+    private final MemorySegment patch;
+    private final MemorySegment one;
+    private final Offload offload = new Offload();
+    private final SoftwareOffload software = new SoftwareOffload();
+    private final Consumer<String> log;
+    private final VhostUserEndpoint endpoint;
+    private volatile boolean closing;
+
+    // The data path's state: the agent's thread, changed by commands between its turns.
+    private SplitVirtqueue rxq;
+    private SplitVirtqueue txq;
+    private boolean rxEnabled;
+    private boolean txEnabled;
+    private int rxCall = -1;
+    private int txCall = -1;
+    private int kickFd = -1;
+    private int headerLength = 12;
+    private long features;
+    private boolean mergeable;
+    /** True while the guest is asked to kick (the transmit ring was found empty). */
+    private boolean kicksOn = true;
+    private boolean againSignalled;
+    private int turnFrames;
+    /** Set once by the agent when a ring is found broken; read by the conductor. */
+    private volatile boolean broken;
+    private SplitVirtqueue faulted;
+    private boolean faultSaid;
+    private long ringErrors;
+    private long rxRefused;
+    private long queueFull;
+    private long notRunning;
+    private long tooSmall;
+
+    /**
+     * @param name     the port's name, for the control thread's log lines
+     * @param maxFrame the largest frame without offloads (MTU, header, two tags)
+     * @param offloads offer checksum and segmentation offloads to the guest
+     * @param log      lines for the operator; any thread
+     */
+    private VhostUserPort(String name, int switchPort, int maxFrame, boolean offloads, Consumer<String> log,
+                          Path socket, VhostUserEndpoint.Mode mode) {
+        this.name = name;
+        this.switchPort = switchPort;
+        this.offloads = offloads;
+        this.maxFrame = offloads ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
+        this.log = log;
+        this.rx = arena.allocate(12 + this.maxFrame, 64);
+        this.tx = arena.allocate(12 + VirtioNetHeader.MAX_SUPER_FRAME + 8, 64);
+        this.patch = arena.allocate(8, 8);
+        this.one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
+        wait.add(again.fd(), Epoll.IN);
+        try {
+            this.endpoint = VhostUserEndpoint.open(socket, mode, this, line -> log.accept("port " + name + ": " + line));
+        } catch (RuntimeException e) {
+            closeOwn();
+            throw e;
+        }
+    }
+
+    /**
+     * A port on the vhost-user socket {@code socket}; a server's socket is created now. The protocol starts once the
+     * port is in a dataplane ({@link #attachCommands}).
+     *
+     * @throws io.vxswitch.linux.LinuxException if a server's socket cannot be created
+     */
+    public static VhostUserPort open(String name, int switchPort, int maxFrame, boolean offloads, Path socket,
+                                     VhostUserEndpoint.Mode mode, Consumer<String> log) {
+        return new VhostUserPort(name, switchPort, maxFrame, offloads, log, socket, mode);
+    }
+
+    @Override
+    public int fd() {
+        return wait.fd();
+    }
+
+    @Override
+    public int switchPort() {
+        return switchPort;
+    }
+
+    /** The socket's path and who creates it. */
+    public VhostUserEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public boolean offloads() {
+        return offloads;
+    }
+
+    /** Starts the control thread: from now on, the front-end's changes reach the data path through {@code commands}. */
+    @Override
+    public void attachCommands(Consumer<Runnable> commands) {
+        endpoint.start(command -> runOnLoop(commands, command), "vhost-" + name);
+    }
+
+    private void runOnLoop(Consumer<Runnable> commands, Runnable command) {
+        if (closing) {
+            throw new VhostUserException("the port is closing");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commands.accept(() -> {
+            try {
+                command.run();
+                done.complete(null);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        });
+        while (true) {
+            try {
+                done.get(COMMAND_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (closing) {
+                    throw new VhostUserException("the port is closing");
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new VhostUserException(e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VhostUserException("interrupted");
+            }
+        }
+    }
+
+    // ---- the control side (VhostDevice), on the agent's thread through commands
+
+    @Override
+    public long offeredFeatures() {
+        return VirtioFeatures.offered(offloads);
+    }
+
+    @Override
+    public int queuePairs() {
+        return 1;
+    }
+
+    @Override
+    public void negotiated(long negotiated) {
+        features = negotiated;
+        headerLength = VirtioFeatures.headerLength(negotiated);
+        mergeable = VirtioFeatures.has(negotiated, VirtioFeatures.NET_F_MRG_RXBUF);
+        log.accept("port " + name + ": the guest's driver accepted " + VirtioFeatures.describe(negotiated));
+    }
+
+    @Override
+    public void startQueue(SplitVirtqueue q, int kick, int call, boolean enabled) {
+        clearFault(); // a ring started anew: the driver was reset, or a new front-end came
+        if (q.index() == 0) {
+            rxq = q;
+            rxCall = call;
+            rxEnabled = enabled;
+            q.kicks(false); // the switch looks for receive buffers when it has a frame: no kick needed
+        } else {
+            txq = q;
+            txCall = call;
+            txEnabled = enabled;
+            kickFd = kick;
+            kicksOn = true;
+            q.kicks(true);
+            wait.add(kick, Epoll.IN);
+        }
+    }
+
+    @Override
+    public int stopQueue(int index) {
+        SplitVirtqueue q = index == 0 ? rxq : txq;
+        if (q == null) {
+            return -1;
+        }
+        if (!broken) {
+            try {
+                q.publishUsed(); // what was completed goes back to the driver before the ring stops
+            } catch (RuntimeException | InternalError e) {
+                // its memory is gone: nothing to give back
+            }
+        }
+        if (index == 0) {
+            rxq = null;
+        } else {
+            stopWaitingForKicks();
+            txq = null;
+        }
+        return q.lastAvail();
+    }
+
+    @Override
+    public void enableQueue(int index, boolean enabled) {
+        if (index == 0) {
+            rxEnabled = enabled;
+        } else {
+            txEnabled = enabled;
+        }
+    }
+
+    @Override
+    public void callFd(int index, int fd) {
+        if (index == 0) {
+            rxCall = fd;
+        } else {
+            txCall = fd;
+        }
+    }
+
+    @Override
+    public void memory(GuestMemory memory) {
+        if (memory == null) {
+            return;
+        }
+        for (SplitVirtqueue q : new SplitVirtqueue[] {rxq, txq}) {
+            if (q != null && !q.remap(memory)) {
+                throw new VhostUserException("queue " + q.index() + ": its rings are not inside the new memory table ("
+                    + memory + ")");
+            }
+        }
+    }
+
+    @Override
+    public void notice(String line) {
+        log.accept("port " + name + ": " + line);
+    }
+
+    private void stopWaitingForKicks() {
+        if (kickFd >= 0) {
+            wait.remove(kickFd);
+            kickFd = -1;
+        }
+    }
+
+    private void clearFault() {
+        if (broken) {
+            broken = false;
+            faulted = null;
+            faultSaid = false;
+        }
+    }
+
+    // ---- the data path
+
+    /**
+     * Takes the next frame the guest transmitted out of its transmit queue into the port's buffer, up to {@link #BATCH}
+     * a turn. Every buffer is given back at once (the frame is copied); the used ring is published when the turn's
+     * batch ends.
+     */
+    @Override
+    public int receive(RxFrame frame, long now) {
+        if (turnFrames == 0) {
+            startTurn();
+        }
+        SplitVirtqueue q = txq;
+        if (q == null || !txEnabled || broken) {
+            turnFrames = 0;
+            return NONE;
+        }
+        try {
+            while (turnFrames < BATCH) {
+                int n = q.available();
+                if (n == SplitVirtqueue.FAULT) {
+                    return fault(q);
+                }
+                if (n == 0) {
+                    if (!kicksOn) { // turn kicks back on, then look once more: a frame may have come meanwhile
+                        q.kicks(true);
+                        kicksOn = true;
+                        continue;
+                    }
+                    break;
+                }
+                if (kicksOn) {
+                    q.kicks(false); // busy with the ring anyway: the guest need not kick for what it adds now
+                    kicksOn = false;
+                }
+                int head = q.takeHead();
+                if (head == SplitVirtqueue.FAULT) {
+                    return fault(q);
+                }
+                long length = q.readChain(head, rx, 0, rx.byteSize());
+                if (length == SplitVirtqueue.FAULT) {
+                    return fault(q);
+                }
+                q.pushUsed(head, 0); // nothing written into a transmit buffer
+                turnFrames++;
+                if (length > rx.byteSize() || length < headerLength + 14) {
+                    rxRefused++; // a super-frame past what the port takes, or no Ethernet header
+                    continue;
+                }
+                offload.read(rx, 0);
+                frame.local(rx, headerLength, (int) length - headerLength, offload);
+                return FRAME;
+            }
+            q.publishUsed();
+            if (turnFrames >= BATCH) {
+                again.signal(); // frames are left and the guest will not kick for them: come back next turn
+                againSignalled = true;
+            }
+        } catch (RuntimeException | InternalError e) {
+            return memoryFault(q, e);
+        }
+        turnFrames = 0;
+        return NONE;
+    }
+
+    /** First call of a turn: clear what woke the agent, so an idle port does not keep it awake. */
+    private void startTurn() {
+        if (againSignalled) {
+            again.drain();
+            againSignalled = false;
+        }
+        if (kicksOn && kickFd >= 0) {
+            drainKick();
+        }
+    }
+
+    private void drainKick() {
+        Libc.readNoErrno(kickFd, patch, 8);
+    }
+
+    @Override
+    public void attach(Backpressure backpressure) {
+        // Nothing waits for a sender: frames go into the guest's buffers as they are decided.
+    }
+
+    /**
+     * Writes copy {@code i} of {@code d} into the guest's receive buffers at once: whole, with a header saying what
+     * is left to do, if the driver takes that offload; else finished in software, each segment into buffers of its own.
+     * Dropped and counted when the guest has no room ({@link #txQueueFull}) or its queue is not running.
+     */
+    @Override
+    public void send(ForwardingDecision d, int i, Offload what, long now) {
+        SplitVirtqueue q = rxq;
+        if (q == null || !rxEnabled || broken) {
+            notRunning++;
+            return;
+        }
+        try {
+            int h = headerLength;
+            if (what.isPlain() || guestTakes(what)) {
+                int length = d.egressLength(i);
+                if (h + length > tx.byteSize()) {
+                    tooSmall++;
+                    return;
+                }
+                what.writeHeader(tx, 0, length - d.frame().length());
+                int written = d.writeEgress(i, tx, h);
+                deliver(q, h + written);
+                return;
+            }
+            int n = software.prepare(d, i, what);
+            for (int k = 0; k < n && !broken; k++) {
+                VirtioNetHeader.writeNone(tx, 0);
+                int written = software.write(k, tx, h);
+                deliver(q, h + written);
+            }
+        } catch (RuntimeException | InternalError e) {
+            memoryFault(q, e);
+        }
+    }
+
+    /** True if the guest's driver accepted the offload {@code o} asks for. */
+    private boolean guestTakes(Offload o) {
+        if (!VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_CSUM)) {
+            return false; // every offloaded frame leaves its checksum to the receiver
+        }
+        if (!o.isSegmented()) {
+            return true;
+        }
+        if (o.ecn() && !VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_ECN)) {
+            return false;
+        }
+        return switch (o.gsoType()) {
+            case VirtioNetHeader.GSO_TCPV4 -> VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_TSO4);
+            case VirtioNetHeader.GSO_TCPV6 -> VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_TSO6);
+            case VirtioNetHeader.GSO_UDP_L4 -> VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_USO4)
+                && VirtioFeatures.has(features, VirtioFeatures.NET_F_GUEST_USO6);
+            default -> false;
+        };
+    }
+
+    /**
+     * Copies the {@code length} bytes at {@code tx[0]} (header and frame) into the guest's receive buffers: one chain,
+     * or with mergeable buffers as many as it takes, their count patched into the header's {@code num_buffers}. A frame
+     * that does not fit gives its buffers back untouched (as far as the driver can tell: the used ring is not
+     * published yet).
+     */
+    private void deliver(SplitVirtqueue q, int length) {
+        if (headerLength == 12) {
+            tx.set(U16, 10, (short) 1); // num_buffers: one, unless patched below
+        }
+        int available = q.available();
+        if (available == SplitVirtqueue.FAULT) {
+            fault(q);
+            return;
+        }
+        int taken = 0;
+        long done = 0;
+        int first = -1;
+        while (done < length) {
+            if (taken == available) { // the guest may have added buffers since the ring was last read
+                int more = q.refresh();
+                if (more == SplitVirtqueue.FAULT) {
+                    fault(q);
+                    return;
+                }
+                available = taken + more;
+            }
+            if (taken == available) {
+                q.untake(taken);
+                q.unpush(taken);
+                queueFull++; // the guest has not given the switch enough buffers: it is not keeping up
+                return;
+            }
+            int head = q.takeHead();
+            if (head == SplitVirtqueue.FAULT) {
+                fault(q);
+                return;
+            }
+            taken++;
+            long w = q.writeChain(head, tx, done, length - done);
+            if (w == SplitVirtqueue.FAULT) {
+                fault(q);
+                return;
+            }
+            q.pushUsed(head, w);
+            if (first < 0) {
+                first = head;
+            }
+            done += w;
+            if (!mergeable && done < length) {
+                q.untake(taken);
+                q.unpush(taken);
+                tooSmall++; // without mergeable buffers a frame must fit one buffer
+                return;
+            }
+        }
+        if (taken > 1 && !q.patchU16(first, 10, taken, patch)) {
+            fault(q);
+        }
+    }
+
+    /** Hands what this turn completed back to the guest, and signals it where it asked to be. */
+    @Override
+    public boolean flush() {
+        if (broken) {
+            return false;
+        }
+        try {
+            SplitVirtqueue r = rxq;
+            if (r != null) {
+                r.publishUsed();
+                if (rxCall >= 0 && r.takeSignal()) {
+                    Libc.writeNoErrno(rxCall, one, 8);
+                }
+            }
+            SplitVirtqueue t = txq;
+            if (t != null && txCall >= 0 && t.takeSignal()) {
+                Libc.writeNoErrno(txCall, one, 8);
+            }
+        } catch (RuntimeException | InternalError e) {
+            memoryFault(rxq != null ? rxq : txq, e);
+        }
+        return false; // nothing for a sender: the guest's memory is written already
+    }
+
+    /** Stops the port: the guest broke ring {@code q}. Said once on the conductor's next tick. */
+    private int fault(SplitVirtqueue q) {
+        if (!broken) {
+            faulted = q;
+            ringErrors++;
+            stopWaitingForKicks();
+            broken = true;
+        }
+        turnFrames = 0;
+        return NONE;
+    }
+
+    private int memoryFault(SplitVirtqueue q, Throwable e) {
+        if (q != null && q.fault() == null) {
+            q.memoryFault(e.toString());
+        }
+        return fault(q);
+    }
+
+    @Override
+    public int transmit() {
+        return 0;
+    }
+
+    @Override
+    public boolean hasPending() {
+        return false;
+    }
+
+    /** Up while both queues run and are enabled; down while the guest is not connected, not ready, or stopped. */
+    @Override
+    public LinkState linkState() {
+        return rxq != null && txq != null && rxEnabled && txEnabled && !broken ? LinkState.UP : LinkState.DOWN;
+    }
+
+    @Override
+    public String takeNotice() {
+        if (broken && !faultSaid) {
+            faultSaid = true;
+            SplitVirtqueue q = faulted;
+            String what = q == null ? "its memory faulted" : q.fault() == null ? "unknown" : q.describeFault();
+            return "the guest wrote garbage in its rings: " + what + "; port stopped (counted in guest_ring_errors)"
+                + " until the guest's driver restarts its rings or the front-end reconnects";
+        }
+        return null;
+    }
+
+    /** The fault that stopped the port, or null. */
+    public RingFault fault() {
+        SplitVirtqueue q = faulted;
+        return broken && q != null ? q.fault() : null;
+    }
+
+    @Override
+    public String goneReason() {
+        return "the front-end is gone";
+    }
+
+    /** Frames dropped because the guest had no receive buffers for them. */
+    @Override
+    public long txQueueFull() {
+        return queueFull;
+    }
+
+    /** Frames dropped because the guest's receive queue was not running, or its buffers were too small. */
+    @Override
+    public long txRefused() {
+        return notRunning + tooSmall + software.refused();
+    }
+
+    @Override
+    public long rxRefused() {
+        return rxRefused;
+    }
+
+    @Override
+    public long superFramesCut() {
+        return software.superFrames();
+    }
+
+    @Override
+    public long segmentsFromCuts() {
+        return software.segments();
+    }
+
+    @Override
+    public long guestRingErrors() {
+        return ringErrors;
+    }
+
+    @Override
+    public String describe() {
+        return "vhost-user socket " + endpoint.path() + " (" + endpoint.mode().label() + ")";
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        endpoint.close(); // its session stops the queues (commands fail fast now) and unmaps the guest's memory
+        closeOwn();
+    }
+
+    private void closeOwn() {
+        wait.close();
+        again.close();
+        software.close();
+        arena.close();
+    }
+}
