@@ -13,6 +13,8 @@ import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.ffi.UnixCalls;
+import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.mgmt.ApiOptions;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
@@ -39,7 +41,7 @@ public final class DaemonConfigParser {
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
-        "offload", "ring");
+        "offload", "ring", "socket", "mode");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression");
     /** IFNAMSIZ is 16 with the terminating NUL. */
@@ -111,9 +113,21 @@ public final class DaemonConfigParser {
         }
         Map<String, Where> names = new HashMap<>();
         List<PortConfig> ports = new ArrayList<>();
+        Map<String, Where> sockets = new HashMap<>();
         for (YamlValue v : section(root, "ports")) {
             PortConfig p = port(v, groups);
             unique(names, p.name(), v.where());
+            if (p.type() == PortConfig.Type.VHOSTUSER) {
+                Where first = sockets.putIfAbsent(p.socket(), v.where());
+                if (first != null) {
+                    throw v.where().error("port '" + p.name() + "': socket " + p.socket() + " is already the socket of"
+                        + " the port at " + first);
+                }
+                if (loops > 1) {
+                    throw v.where().error("port '" + p.name() + "': a vhostuser port has one queue pair, served by one"
+                        + " loop; it does not work with switch.loops: " + loops + " yet (remove switch.loops)");
+                }
+            }
             ports.add(p);
         }
         List<TunnelConfig> tunnels = new ArrayList<>();
@@ -268,14 +282,16 @@ public final class DaemonConfigParser {
         PortConfig.Type type = switch (Values.text(typeValue, what + ": type")) {
             case "tap" -> PortConfig.Type.TAP;
             case "interface" -> PortConfig.Type.INTERFACE;
-            default -> throw typeValue.where().error(what + ": type must be tap (vxswitch creates a TAP device) or "
-                + "interface (an existing interface), got " + typeValue.describe());
+            case "vhostuser" -> PortConfig.Type.VHOSTUSER;
+            default -> throw typeValue.where().error(what + ": type must be tap (vxswitch creates a TAP device), "
+                + "interface (an existing interface) or vhostuser (a VM's virtio-net NIC on a vhost-user socket), got "
+                + typeValue.describe());
         };
         PortKind kind = m.get("kind").map(k -> switch (Values.text(k, what + ": kind")) {
             case "vnic" -> PortKind.VNIC;
             case "uplink" -> PortKind.UPLINK;
             default -> throw k.where().error(what + ": kind must be vnic or uplink, got " + k.describe());
-        }).orElse(type == PortConfig.Type.TAP ? PortKind.VNIC : PortKind.UPLINK);
+        }).orElse(type == PortConfig.Type.INTERFACE ? PortKind.UPLINK : PortKind.VNIC);
         YamlValue groupValue = m.require("portGroup", what);
         String group = Values.name(groupValue, what + ": portGroup");
         PortGroupPolicy pg = groups.get(group);
@@ -288,6 +304,10 @@ public final class DaemonConfigParser {
             YamlValue i = m.require("interface", what + " (type interface)");
             iface = Values.name(i, what + ": interface");
             checkInterfaceName(iface, i, what + ": interface");
+        } else if (type == PortConfig.Type.VHOSTUSER) {
+            m.get("interface").ifPresent(i -> {
+                throw i.where().error(what + ": interface is for type interface; a vhostuser port is a socket");
+            });
         } else {
             checkInterfaceName(name, v, what + ": a tap's name");
             m.get("interface").ifPresent(i -> {
@@ -305,16 +325,41 @@ public final class DaemonConfigParser {
         }
         int mtu = m.get("mtu").map(x -> Values.integer(x, what + ": mtu", 68, 9000)).orElse(0);
         if (mtu != 0 && type != PortConfig.Type.TAP) {
-            throw m.require("mtu", what).where().error(what + ": mtu is set on taps vxswitch creates; set an "
-                + "existing interface's MTU with ip link");
+            throw m.require("mtu", what).where().error(what + ": mtu is set on taps vxswitch creates; "
+                + (type == PortConfig.Type.VHOSTUSER ? "set a VM's MTU inside the VM (or QEMU's host_mtu)"
+                : "set an existing interface's MTU with ip link"));
         }
-        boolean offload = m.get("offload").map(x -> Values.bool(x, what + ": offload")).orElse(type == PortConfig.Type.TAP);
+        boolean offload = m.get("offload").map(x -> Values.bool(x, what + ": offload"))
+            .orElse(type != PortConfig.Type.INTERFACE);
         boolean ring = m.get("ring").map(x -> Values.bool(x, what + ": ring")).orElse(false);
         if (ring && type != PortConfig.Type.INTERFACE) {
             throw m.require("ring", what).where().error(what + ": ring is for interface ports (a TPACKET_V3 receive "
                 + "ring on the packet socket); a tap is read with read(2)");
         }
-        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring);
+        String socket = null;
+        VhostUserEndpoint.Mode mode = null;
+        if (type == PortConfig.Type.VHOSTUSER) {
+            YamlValue sv = m.require("socket", what + " (type vhostuser)");
+            socket = Values.text(sv, what + ": socket");
+            if (!socket.startsWith("/") || socket.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > UnixCalls.MAX_PATH) {
+                throw sv.where().error(what + ": socket must be an absolute path of at most " + UnixCalls.MAX_PATH
+                    + " bytes (a Unix socket's limit), got '" + socket + "'");
+            }
+            mode = m.get("mode").map(x -> switch (Values.text(x, what + ": mode")) {
+                case "server" -> VhostUserEndpoint.Mode.SERVER;
+                case "client" -> VhostUserEndpoint.Mode.CLIENT;
+                default -> throw x.where().error(what + ": mode must be server (vxswitch creates the socket) or client"
+                    + " (QEMU creates it, vxswitch connects and reconnects), got " + x.describe());
+            }).orElse(VhostUserEndpoint.Mode.SERVER);
+        } else {
+            for (String key : List.of("socket", "mode")) {
+                m.get(key).ifPresent(x -> {
+                    throw x.where().error(what + ": " + key + " is for type vhostuser");
+                });
+            }
+        }
+        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring, socket, mode);
     }
 
     private static void checkInterfaceName(String name, YamlValue v, String what) {

@@ -15,6 +15,7 @@ import io.vxswitch.linux.dataplane.InterfacePort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
 import io.vxswitch.linux.dataplane.TunnelPort;
+import io.vxswitch.linux.dataplane.VhostUserPort;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.tap.TapOptions;
@@ -57,12 +58,12 @@ public final class HostSwitch implements AutoCloseable {
     private EvpnControl evpn;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
-                       DaemonConfig config, Path configFile) {
+                       DaemonConfig config, Path configFile, Consumer<String> log) {
         this.sw = sw;
         this.dataplane = dataplane;
         this.summary = List.copyOf(summary);
         this.access = new LoopAccess(sw, dataplane, tunnels);
-        access.reconfigurer(new Reconfigurer(access, dataplane, config, configFile));
+        access.reconfigurer(new Reconfigurer(access, dataplane, config, configFile, log));
     }
 
     /**
@@ -84,7 +85,7 @@ public final class HostSwitch implements AutoCloseable {
         List<TunnelInfo> tunnels = new ArrayList<>();
         try {
             for (PortConfig p : config.ports()) {
-                List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops);
+                List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops, log);
                 opened.add(devices);
                 summary.add(describe(sw, p, devices.get(0)) + queues(loops));
             }
@@ -104,7 +105,7 @@ public final class HostSwitch implements AutoCloseable {
                     dataplane.add(devices.get(i), i);
                 }
             }
-            HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile);
+            HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
             dataplane.start();
             if (config.evpn() != null) {
                 hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
@@ -130,7 +131,8 @@ public final class HostSwitch implements AutoCloseable {
             p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
             p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe()
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
-                ? " (offload: " + t.tap().options().offloadNames() + ")" : "");
+                ? " (offload: " + t.tap().options().offloadNames() + ")" : "")
+            + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "");
     }
 
     /** Adds the port to the switch (on the switch loop once it runs); returns its id. */
@@ -141,9 +143,12 @@ public final class HostSwitch implements AutoCloseable {
 
     /**
      * Opens the port's Linux device, one per forwarding loop: a tap gets a queue per loop, an interface a packet
-     * socket per loop in one fanout group (any thread: it does not touch the switch).
+     * socket per loop in one fanout group, a vhost-user port its socket (one queue pair, so one loop) (any thread: it
+     * does not touch the switch).
+     *
+     * @param log where a vhost-user port's control thread says what its front-end does
      */
-    static List<PortDevice> openDevices(PortConfig p, int id, int loops) {
+    static List<PortDevice> openDevices(PortConfig p, int id, int loops, Consumer<String> log) {
         List<PortDevice> devices = new ArrayList<>();
         try {
             switch (p.type()) {
@@ -163,6 +168,14 @@ public final class HostSwitch implements AutoCloseable {
                             socket.joinFanout(PacketSocket.fanoutGroup(socket.ifindex()));
                         }
                     }
+                }
+                case VHOSTUSER -> {
+                    if (loops > 1) {
+                        throw new HostSwitchException("port " + p.name() + ": a vhostuser port has one queue pair,"
+                            + " served by one loop; it does not work with switch.loops: " + loops + " yet");
+                    }
+                    devices.add(VhostUserPort.open(p.name(), id, MAX_FRAME, p.offload(), Path.of(p.socket()),
+                        p.vhostMode(), log));
                 }
             }
             return devices;

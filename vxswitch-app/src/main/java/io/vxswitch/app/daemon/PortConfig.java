@@ -2,6 +2,7 @@ package io.vxswitch.app.daemon;
 
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.linux.vhost.VhostUserEndpoint;
 
 /**
  * One port of the daemon's switch, as the config file gives it.
@@ -16,11 +17,13 @@ import io.vxswitch.forwarding.PortKind;
  *                  interface port whose packet socket has the vnet header ({@code PACKET_VNET_HDR}, off by default)
  * @param ring      an interface port that receives through a TPACKET_V3 ring: no system call per batch, up to
  *                  1 ms more latency while the link is nearly idle
+ * @param socket    a vhost-user port's Unix socket (null for other types)
+ * @param vhostMode who creates a vhost-user port's socket: vxswitch (server) or QEMU (client); null for other types
  */
 public record PortConfig(String name, Type type, PortKind kind, String portGroup, String interfaceName, long mac,
-                         int mtu, boolean offload, boolean ring) {
+                         int mtu, boolean offload, boolean ring, String socket, VhostUserEndpoint.Mode vhostMode) {
     public enum Type {
-        TAP, INTERFACE;
+        TAP, INTERFACE, VHOSTUSER;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

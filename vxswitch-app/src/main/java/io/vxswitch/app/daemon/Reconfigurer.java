@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Changes a running host switch without a restart: ports added and removed through the API, and {@code config
@@ -43,10 +44,12 @@ final class Reconfigurer {
     private final Map<String, PortConfig> ports = new LinkedHashMap<>();
     /** Those of {@link #ports} that the drop-in keeps: added at run time. */
     private final Map<String, PortConfig> runtime = new LinkedHashMap<>();
+    private final Consumer<String> log;
     private DaemonConfig config;
 
-    Reconfigurer(LoopAccess loop, Dataplane dataplane, DaemonConfig config, Path configFile) {
+    Reconfigurer(LoopAccess loop, Dataplane dataplane, DaemonConfig config, Path configFile, Consumer<String> log) {
         this.loop = loop;
+        this.log = log;
         this.dataplane = dataplane;
         this.config = config;
         this.configFile = configFile;
@@ -179,7 +182,7 @@ final class Reconfigurer {
         });
         List<PortDevice> devices;
         try {
-            devices = HostSwitch.openDevices(p, id, dataplane.loops());
+            devices = HostSwitch.openDevices(p, id, dataplane.loops(), log);
         } catch (RuntimeException e) {
             loop.call(s -> {
                 s.removePort(p.name());
