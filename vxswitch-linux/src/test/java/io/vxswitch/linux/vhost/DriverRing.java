@@ -10,8 +10,8 @@ import java.nio.ByteOrder;
  * descriptors and the available ring as a virtio driver would, reads the used ring. Tests corrupt what they like with
  * the raw setters.
  */
-final class DriverRing {
-    static final long GUEST = 0x4000_0000L;
+public final class DriverRing {
+    public static final long GUEST = 0x4000_0000L;
     static final int SIZE = 8;
     static final long DESC = 0x0;
     static final long AVAIL = 0x1000;
@@ -27,17 +27,17 @@ final class DriverRing {
     private int availIdx;
     private int nextDesc;
 
-    DriverRing(Arena arena, long bytes) {
+    public DriverRing(Arena arena, long bytes) {
         memory = arena.allocate(bytes, 4096);
         guest = GuestMemory.of(new long[] {GUEST}, memory);
     }
 
-    SplitVirtqueue queue(int index) {
+    public SplitVirtqueue queue(int index) {
         return SplitVirtqueue.start(index, SIZE, guest, GUEST + DESC, GUEST + AVAIL, GUEST + USED, 0);
     }
 
     /** Descriptor {@code i}: a buffer at guest address {@code address}. */
-    void desc(int i, long address, int length, int flags, int next) {
+    public void desc(int i, long address, int length, int flags, int next) {
         long d = DESC + 16L * i;
         memory.set(U64, d, address);
         memory.set(U32, d + 8, length);
@@ -46,7 +46,7 @@ final class DriverRing {
     }
 
     /** Makes the chain from {@code head} available (ring entry, then the index). */
-    void offer(int head) {
+    public void offer(int head) {
         memory.set(U16, AVAIL + 4 + 2L * (availIdx % SIZE), (short) head);
         availIdx++;
         memory.set(U16, AVAIL + 2, (short) availIdx);
@@ -61,7 +61,7 @@ final class DriverRing {
     }
 
     /** A transmit buffer: a 12-byte zero header and {@code frame} in one descriptor, offered. Returns its head. */
-    int transmit(byte[] frame) {
+    public int transmit(byte[] frame) {
         int d = nextDesc++ % SIZE;
         long at = BUFFERS + (long) BUFFER * d;
         memory.asSlice(at, 12).fill((byte) 0);
@@ -72,7 +72,7 @@ final class DriverRing {
     }
 
     /** A receive buffer of {@code length} bytes, device-writable, offered. Returns its head. */
-    int receiveBuffer(int length) {
+    public int receiveBuffer(int length) {
         int d = nextDesc++ % SIZE;
         desc(d, GUEST + BUFFERS + (long) BUFFER * d, length, SplitVirtqueue.F_WRITE, 0);
         offer(d);
@@ -80,17 +80,17 @@ final class DriverRing {
     }
 
     /** Where buffer {@code d} lives (its descriptor's address is the test's to change). */
-    long bufferAddress(int d) {
+    public long bufferAddress(int d) {
         return GUEST + BUFFERS + (long) BUFFER * d;
     }
 
-    byte[] bufferBytes(int d, int length) {
+    public byte[] bufferBytes(int d, int length) {
         byte[] b = new byte[length];
         MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, BUFFERS + (long) BUFFER * d, b, 0, length);
         return b;
     }
 
-    int usedIdx() {
+    public int usedIdx() {
         return memory.get(U16, USED + 2) & 0xFFFF;
     }
 
@@ -98,11 +98,11 @@ final class DriverRing {
         return memory.get(U16, USED) & 0xFFFF;
     }
 
-    int usedId(int i) {
+    public int usedId(int i) {
         return memory.get(U32, USED + 4 + 8L * (i % SIZE));
     }
 
-    int usedLength(int i) {
+    public int usedLength(int i) {
         return memory.get(U32, USED + 4 + 8L * (i % SIZE) + 4);
     }
 }
