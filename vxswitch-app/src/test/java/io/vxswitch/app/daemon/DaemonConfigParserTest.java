@@ -4,6 +4,7 @@ import io.vxswitch.config.ConfigException;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
+import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,8 @@ class DaemonConfigParserTest {
         assertError(GOOD.replace("portGroup: trunk-all }", "portGroup: trunk }"),
             "s.yaml:11:66: port 'up0': no port group 'trunk' (defined: vlan119, trunk-all)");
         assertError(GOOD.replace("type: tap, portGroup: vlan119 }", "type: tun, portGroup: vlan119 }"),
-            "port 'vm1': type must be tap (vxswitch creates a TAP device) or interface (an existing interface), got 'tun'");
+            "port 'vm1': type must be tap (vxswitch creates a TAP device), interface (an existing interface) or vhostuser"
+                + " (a VM's virtio-net NIC on a vhost-user socket), got 'tun'");
         assertError(GOOD.replace("limitPolicy: drop", "limitPolicy: dorp"), "limitPolicy must be drop or allow");
         assertError(GOOD.replace("vni: 119", "vni: 16777216"), "vni");
         assertError(GOOD.replace("remotes: [192.0.2.2]", "remotes: [2001:db8::2]"), "not of the local address's family");
@@ -82,6 +84,37 @@ class DaemonConfigParserTest {
         assertError(GOOD.replace("portGroup: vlan119 }", "portGroup: vlan119, ring: true }"),
             "port 'vm1': ring is for interface ports (a TPACKET_V3 receive ring on the packet socket)");
         assertError(GOOD.replace("portGroup: trunk-all }", "portGroup: trunk-all, ring: yes-please }"), "ring");
+    }
+
+    @Test
+    void a_vhostuser_port_is_a_vnic_on_a_socket_vxswitch_creates_unless_told_qemu_does() {
+        String yaml = GOOD.replace("- { name: vm1, type: tap, portGroup: vlan119 }",
+            "- { name: vm1, type: vhostuser, socket: /run/vxswitch/vm1.sock, portGroup: vlan119 }\n"
+                + "  - { name: vm3, type: vhostuser, socket: /run/vxswitch/vm3.sock, mode: client, offload: false,"
+                + " portGroup: vlan119 }");
+        DaemonConfig c = DaemonConfigParser.parse("s.yaml", yaml);
+        PortConfig vm1 = c.ports().get(0);
+        assertThat(vm1.type()).isEqualTo(PortConfig.Type.VHOSTUSER);
+        assertThat(vm1.kind()).isEqualTo(PortKind.VNIC);
+        assertThat(vm1.socket()).isEqualTo("/run/vxswitch/vm1.sock");
+        assertThat(vm1.vhostMode()).isEqualTo(VhostUserEndpoint.Mode.SERVER);
+        assertThat(vm1.offload()).as("offloads offered by default, as on a tap").isTrue();
+        PortConfig vm3 = c.ports().get(1);
+        assertThat(vm3.vhostMode()).isEqualTo(VhostUserEndpoint.Mode.CLIENT);
+        assertThat(vm3.offload()).isFalse();
+
+        assertError(yaml.replace("socket: /run/vxswitch/vm1.sock", "socket: vm1.sock"),
+            "port 'vm1': socket must be an absolute path of at most 107 bytes");
+        assertError(yaml.replace("mode: client", "mode: listen"), "port 'vm3': mode must be server (vxswitch creates"
+            + " the socket) or client");
+        assertError(yaml.replace("/run/vxswitch/vm3.sock", "/run/vxswitch/vm1.sock"),
+            "port 'vm3': socket /run/vxswitch/vm1.sock is already the socket of the port at");
+        assertError(yaml.replace("mtu: 1450", "mtu: 1450, socket: /tmp/x.sock"), "port 'vm2': socket is for type"
+            + " vhostuser");
+        assertError(yaml.replace(", portGroup: vlan119 }\n", ", mtu: 1400, portGroup: vlan119 }\n"),
+            "port 'vm1': mtu is set on taps vxswitch creates; set a VM's MTU inside the VM");
+        assertError(yaml.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, loops: 2}"),
+            "port 'vm1': a vhostuser port has one queue pair, served by one loop");
     }
 
     @Test
