@@ -6,6 +6,7 @@ import io.vxswitch.config.YamlValue;
 import io.vxswitch.config.YamlValue.YamlMap;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.packet.MacAddress;
 
 import java.io.IOException;
@@ -94,8 +95,8 @@ final class RuntimePorts {
         StringBuilder s = new StringBuilder("{name: ").append(quoted(p.name()))
             .append(", type: ").append(p.type().label())
             .append(", portGroup: ").append(quoted(p.portGroup()));
-        boolean tap = p.type() == PortConfig.Type.TAP;
-        if ((p.kind() == PortKind.VNIC) != tap) {
+        boolean byDefaultVnic = p.type() != PortConfig.Type.INTERFACE; // taps and vhostuser ports: vNICs, offloads on
+        if ((p.kind() == PortKind.VNIC) != byDefaultVnic) {
             s.append(", kind: ").append(p.kind() == PortKind.VNIC ? "vnic" : "uplink");
         }
         if (p.interfaceName() != null) {
@@ -107,11 +108,17 @@ final class RuntimePorts {
         if (p.mtu() != 0) {
             s.append(", mtu: ").append(p.mtu());
         }
-        if (p.offload() != tap) {
+        if (p.offload() != byDefaultVnic) {
             s.append(", offload: ").append(p.offload());
         }
         if (p.ring()) {
             s.append(", ring: true");
+        }
+        if (p.socket() != null) {
+            s.append(", socket: ").append(quoted(p.socket()));
+        }
+        if (p.vhostMode() == VhostUserEndpoint.Mode.CLIENT) {
+            s.append(", mode: client");
         }
         return s.append('}').toString();
     }

@@ -52,13 +52,16 @@ class RuntimePortsTest {
             "{name: vm3, type: tap, portGroup: lan, mac: '02:00:00:00:00:03', mtu: 1450, offload: false}",
             "{name: up1, type: interface, interface: veth-up1, portGroup: trunk, ring: true, offload: true}",
             "{name: esxi, type: tap, portGroup: nested, kind: uplink}",
-            "{name: probe, type: interface, interface: veth-p, portGroup: lan, kind: vnic, mac: '02:00:00:00:00:09'}");
+            "{name: probe, type: interface, interface: veth-p, portGroup: lan, kind: vnic, mac: '02:00:00:00:00:09'}",
+            "{name: vm4, type: vhostuser, socket: /run/vxswitch/vm4.sock, portGroup: lan, mac: '02:00:00:00:00:04'}",
+            "{name: vm5, type: vhostuser, socket: /run/vxswitch/vm5.sock, mode: client, offload: false,"
+                + " portGroup: nested}");
         RuntimePorts.write(RuntimePorts.fileFor(config), ports);
 
         DaemonConfig read = DaemonConfigParser.read(config);
-        assertThat(read.ports()).hasSize(5);
-        assertThat(read.ports().subList(1, 5)).isEqualTo(ports);
-        assertThat(read.runtimePorts()).containsExactlyInAnyOrder("vm3", "up1", "esxi", "probe");
+        assertThat(read.ports()).hasSize(7);
+        assertThat(read.ports().subList(1, 7)).isEqualTo(ports);
+        assertThat(read.runtimePorts()).containsExactlyInAnyOrder("vm3", "up1", "esxi", "probe", "vm4", "vm5");
         assertThat(Files.readString(RuntimePorts.fileFor(config))).startsWith("# Ports added at run time")
             .contains("  - {name: \"vm3\", type: tap, portGroup: \"lan\", mac: \"02:00:00:00:00:03\", mtu: 1450,"
                 + " offload: false}");
