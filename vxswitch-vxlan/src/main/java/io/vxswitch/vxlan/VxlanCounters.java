@@ -67,6 +67,11 @@ public final class VxlanCounters {
         return reason;
     }
 
+    /** Counts {@code packets} dropped at once for one reason (a run of datagrams from one refused sender). */
+    void drop(VxlanDrop reason, int packets) {
+        lane.add(DROPS + reason.ordinal(), packets);
+    }
+
     /** One packet encapsulated ({@link TunnelEgress} alone counts them, for the lab and the daemon alike). */
     void countEncapsulated() {
         lane.increment(ENCAPSULATED);
