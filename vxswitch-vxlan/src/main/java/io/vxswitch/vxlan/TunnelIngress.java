@@ -47,6 +47,9 @@ public final class TunnelIngress {
         if (remote == RemoteVteps.NONE) {
             return vtep.refusal(srcHigh, srcLow); // counted by sourceVtep
         }
+        if (trace == null || !trace.isProbe()) {
+            vtep.checkInnerChecksum(s, remote);
+        }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + inner.vni() + " from VTEP " + vtep.remotes().address(remote)
                 + " -> VLAN " + inner.vlan());

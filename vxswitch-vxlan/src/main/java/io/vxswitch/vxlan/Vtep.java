@@ -4,9 +4,11 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.counters.CounterInstance;
 import io.vxswitch.forwarding.counters.CounterRegistry;
+import io.vxswitch.packet.offload.UnfinishedChecksum;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +52,8 @@ public final class Vtep {
     /** Where the rate-limited "unknown VTEP" lines go; each loop's VTEP limits its own. */
     private final Consumer<String> log;
     private final LogLimiter unknownLog;
+    /** The hint about unfinished inner checksums is given once per tunnel, whichever loop sees one first. */
+    private final AtomicBoolean checksumHintGiven;
 
     /**
      * A VTEP that accepts VXLAN only from the remote VTEPs registered in {@code remotes} ({@link AcceptFrom#KNOWN}),
@@ -95,6 +99,7 @@ public final class Vtep {
         this.acceptFrom = acceptFrom;
         this.log = log;
         this.unknownLog = new LogLimiter(UNKNOWN_VTEP_LOG_NANOS);
+        this.checksumHintGiven = new AtomicBoolean();
         registry.register(counters.set(), CounterInstance.tunnel(name));
         registry.register(remotes.counters(), id -> remotes.contains(id)
             ? CounterInstance.remoteVtep(name, remotes.address(id).toString()) : null);
@@ -116,6 +121,7 @@ public final class Vtep {
         this.acceptFrom = first.acceptFrom;
         this.log = first.log;
         this.unknownLog = new LogLimiter(UNKNOWN_VTEP_LOG_NANOS);
+        this.checksumHintGiven = first.checksumHintGiven;
         registry.register(counters.set(), CounterInstance.tunnel(name)); // read as one with the other loops'
     }
 
@@ -174,6 +180,26 @@ public final class Vtep {
      */
     public VxlanDrop decapsulate(MemorySegment s, long payload, int length) {
         return decapsulator.decapsulatePayload(s, payload, length, decap);
+    }
+
+    /**
+     * Looks at the inner frame just decapsulated from remote VTEP {@code remote} (accepted): a TCP or UDP checksum its
+     * sender left unfinished ({@link UnfinishedChecksum}) is counted as {@code inner_csum_unfinished}, and the first
+     * one of the tunnel is logged with what to change. The frame goes on unchanged. A few loads per packet, no
+     * allocation but for the one line.
+     */
+    public void checkInnerChecksum(MemorySegment s, int remote) {
+        if (decap.innerTagged() || !UnfinishedChecksum.test(s, decap.innerOffset(), decap.innerLength())) {
+            return;
+        }
+        counters.countInnerChecksumUnfinished();
+        if (!checksumHintGiven.getPlain() && checksumHintGiven.compareAndSet(false, true)) {
+            log.accept("VXLAN from " + remotes.address(remote) + " carries TCP/UDP whose checksum its sender left for "
+                + "a NIC to finish (CHECKSUM_PARTIAL), and the VM it is for will drop every such frame. A Linux VTEP "
+                + "sending over a veth or another device that never finishes checksums does this: on that host turn "
+                + "transmit checksum offload off on the underlay interface (ethtool -K ul0 tx off); see docs/config.md,"
+                + " \"Interface ports and offloads\". Counted as inner_csum_unfinished; said once.");
+        }
     }
 
     /** What the last {@link #decapsulate} or {@link #decapsulateFrame} found; overwritten by the next call. */

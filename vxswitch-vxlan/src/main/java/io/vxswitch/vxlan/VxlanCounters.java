@@ -24,6 +24,7 @@ public final class VxlanCounters {
     static final List<CounterDescriptor> DESCRIPTORS;
     private static final int ENCAPSULATED = 0;
     private static final int DECAPSULATED = 1;
+    private static final int INNER_CSUM_UNFINISHED = 2;
     /** Slot of {@link VxlanDrop} {@code d}: {@code DROPS + d.ordinal()}, NONE having none. */
     private static final int DROPS = TunnelCounter.values().length - 1;
 
@@ -61,6 +62,10 @@ public final class VxlanCounters {
         return set.get(0, DECAPSULATED);
     }
 
+    public long innerChecksumUnfinished() {
+        return set.get(0, INNER_CSUM_UNFINISHED);
+    }
+
     /** Counts a drop and returns the reason, so a check can {@code return counters.drop(X);}. */
     VxlanDrop drop(VxlanDrop reason) {
         lane.increment(DROPS + reason.ordinal());
@@ -84,6 +89,10 @@ public final class VxlanCounters {
 
     void countDecapsulated() {
         lane.increment(DECAPSULATED);
+    }
+
+    void countInnerChecksumUnfinished() {
+        lane.increment(INNER_CSUM_UNFINISHED);
     }
 
     private CounterValues values() {

@@ -293,4 +293,36 @@ class VtepTest {
             assertThat(b.sw.port(b.d.egressPort(0)).name()).isEqualTo("vm3");
         }
     }
+
+    @Test
+    void an_inner_checksum_left_unfinished_by_the_sender_is_counted_forwarded_and_explained_once() {
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        MemorySegment data = MemorySegment.ofArray(new byte[] {1, 2, 3, 4});
+        int ip1 = Ipv4Address.parse("10.0.0.1");
+        int ip3 = Ipv4Address.parse("10.0.0.3");
+        int len = FrameBuilder.udp(payload, 8, VM1, VM3, ip1, ip3, 40000, 5201, data);
+        io.vxswitch.packet.Vxlan.write(payload, 0, 119);
+        VtepAddress known = VtepAddress.parse("192.0.2.1");
+        b.ingress.receivePayload(payload, 0, 8 + len, known.high(), known.low(), 0, b.d, null);
+        assertThat(b.counters.innerChecksumUnfinished()).as("a finished checksum").isZero();
+
+        // as a Linux sender leaves it for the NIC (CHECKSUM_PARTIAL): the pseudo-header sum, folded
+        io.vxswitch.packet.Wire.putU16(payload, 8 + 34 + 6, io.vxswitch.packet.InternetChecksum.fold(
+            io.vxswitch.packet.Ipv4.pseudoHeaderSum(ip1, ip3, io.vxswitch.packet.Ipv4.PROTOCOL_UDP, 8 + 4)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.ingress.receivePayload(payload, 0, 8 + len, known.high(), known.low(), 0, b.d, null))
+                .isEqualTo(VxlanDrop.NONE);
+            assertThat(b.sw.port(b.d.egressPort(0)).name()).as("forwarded all the same").isEqualTo("vm3");
+        }
+        assertThat(b.counters.innerChecksumUnfinished()).isEqualTo(3);
+        assertThat(b.sw.counters().read().of(CounterScope.TUNNEL, "vx119").get(TunnelCounter.INNER_CSUM_UNFINISHED))
+            .isEqualTo(3);
+        assertThat(b.log).as("said once").hasSize(1);
+        assertThat(b.log.getFirst()).startsWith("VXLAN from 192.0.2.1 carries TCP/UDP whose checksum its sender left")
+            .contains("ethtool -K ul0 tx off").contains("docs/config.md");
+
+        VtepAddress stranger = VtepAddress.parse("192.0.2.66");
+        b.ingress.receivePayload(payload, 0, 8 + len, stranger.high(), stranger.low(), 0, b.d, null);
+        assertThat(b.counters.innerChecksumUnfinished()).as("only what a known VTEP sent is looked at").isEqualTo(3);
+    }
 }

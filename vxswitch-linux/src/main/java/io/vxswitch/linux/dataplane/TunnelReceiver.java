@@ -133,6 +133,7 @@ final class TunnelReceiver implements AutoCloseable {
             if (vtep.decapsulate(rx.buffer(), offset, piece) == VxlanDrop.NONE) {
                 source = vtep.sourceVtep(srcHigh, srcLow, 1, now); // counts the datagram, or why it is refused
                 if (source != RemoteVteps.NONE) {
+                    vtep.checkInnerChecksum(rx.buffer(), source);
                     return true;
                 }
             }

@@ -71,9 +71,15 @@ public final class Views {
     public record PeerView(String address, long rxPackets, long txPackets) {
     }
 
-    /** @param acceptFrom whose VXLAN the tunnel takes: {@code known} VTEPs (flood list, control plane) or {@code any} */
+    /**
+     * @param acceptFrom              whose VXLAN the tunnel takes: {@code known} VTEPs (flood list, control plane) or
+     *                                {@code any}
+     * @param innerChecksumUnfinished decapsulated TCP/UDP frames whose checksum the sender left for a NIC to finish
+     *                                (forwarded; the VM drops them)
+     */
     public record TunnelView(String name, String local, int udpPort, String acceptFrom, List<VniView> vnis,
-                             List<PeerView> peers, long encapsulated, long decapsulated, Map<String, Long> drops) {
+                             List<PeerView> peers, long encapsulated, long decapsulated, long innerChecksumUnfinished,
+                             Map<String, Long> drops) {
     }
 
     /**
@@ -151,7 +157,8 @@ public final class Views {
                 peers.add(new PeerView(address, p.get(PeerCounter.RX_PACKETS), p.get(PeerCounter.TX_PACKETS)));
             }
             out.add(new TunnelView(t.name(), t.local(), t.udpPort(), v.acceptFrom().label(), vnis, peers,
-                c.get(TunnelCounter.ENCAPSULATED), c.get(TunnelCounter.DECAPSULATED), c.nonZero(CounterKind.DROP)));
+                c.get(TunnelCounter.ENCAPSULATED), c.get(TunnelCounter.DECAPSULATED),
+                c.get(TunnelCounter.INNER_CSUM_UNFINISHED), c.nonZero(CounterKind.DROP)));
         }
         return out;
     }
