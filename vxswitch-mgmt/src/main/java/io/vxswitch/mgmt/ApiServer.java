@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
             web.close();
             deleteQuietly(options.tokenFile());
             throw new IllegalStateException("cannot start the management API on " + options.host() + ":"
-                + options.port() + ": " + rootMessage(e) + " (another vxswitch running? set api.port in the config)",
+                + options.port() + ": " + rootMessage(e) + " (another vxswitch running? set api.listen in the config to another address:port)",
                 e);
         }
         return new ApiServer(app, options.tokenFile(), web);

@@ -56,7 +56,8 @@ public final class ApiToken {
             Files.writeString(tmp, value() + "\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the API token to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the API token to " + file + ": "
+                + io.vxswitch.config.FileErrors.reason(e) + " (set api.tokenFile to a file root can write)", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.vxswitch.app.daemon.HostSwitch;
 import io.vxswitch.app.daemon.HostSwitchException;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
+import io.vxswitch.config.FileErrors;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiServer;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             cfg = DaemonConfigParser.read(config);
         } catch (IOException e) {
-            throw new UserException("cannot read " + config + ": " + e.getMessage(), e);
+            throw new UserException("cannot read " + config + ": " + FileErrors.reason(e), e);
         } catch (ConfigException e) {
             throw new UserException(e.getMessage(), e);
         }

@@ -298,8 +298,9 @@ public final class DaemonConfigParser {
         String group = Values.name(groupValue, what + ": portGroup");
         PortGroupPolicy pg = groups.get(group);
         if (pg == null) {
-            throw groupValue.where().error(what + ": no port group '" + group + "' (defined: "
-                + String.join(", ", groups.keySet()) + ")");
+            throw groupValue.where().error(what + ": no port group '" + group + "' ("
+                + (groups.isEmpty() ? "the file defines none: add it under portGroups"
+                : "defined: " + String.join(", ", groups.keySet())) + ")");
         }
         String iface = null;
         if (type == PortConfig.Type.INTERFACE) {
