@@ -39,46 +39,45 @@ public final class UnfinishedChecksum {
         long ip = frame + Ethernet.HEADER_LENGTH;
         int room = length - Ethernet.HEADER_LENGTH;
         int type = Ethernet.etherType(s, frame);
-        int protocol;
-        int l4Length;
+        boolean v4 = type == EtherType.IPV4;
+        if (!v4 && (type != EtherType.IPV6 || room < Ipv6.LENGTH + UDP_MIN)) {
+            return false;
+        }
+        // TCP or UDP right after the IP header, or nothing to look at (ARP, ICMP, IPv6 extension headers): the
+        // common cases leave after two loads
+        int protocol = v4 ? Wire.u8(s, ip + Ipv4.PROTOCOL_OFFSET) : Ipv6.nextHeader(s, ip);
+        if (protocol != Ipv4.PROTOCOL_TCP && protocol != Ipv4.PROTOCOL_UDP) {
+            return false;
+        }
         long l4;
-        long pseudo;
-        if (type == EtherType.IPV4) {
-            int headerLength = Ipv4.headerLength(s, ip);
+        int l4Length;
+        if (v4) {
+            int versionIhl = Wire.u8(s, ip);
+            int headerLength = (versionIhl & 0x0F) * 4;
             int total = Ipv4.totalLength(s, ip);
-            if (Ipv4.version(s, ip) != Ipv4.VERSION || headerLength < Ipv4.MIN_HEADER_LENGTH || total > room
+            if (versionIhl >>> 4 != Ipv4.VERSION || headerLength < Ipv4.MIN_HEADER_LENGTH || total > room
                 || total < headerLength || Ipv4.isFragment(s, ip)) {
                 return false;
             }
-            protocol = Ipv4.protocol(s, ip);
             l4 = ip + headerLength;
             l4Length = total - headerLength;
-            pseudo = Ipv4.pseudoHeaderSum(Ipv4.src(s, ip), Ipv4.dst(s, ip), protocol, l4Length);
-        } else if (type == EtherType.IPV6) {
-            if (room < Ipv6.LENGTH + UDP_MIN) {
-                return false;
-            }
-            protocol = Ipv6.nextHeader(s, ip); // TCP or UDP right after the fixed header; anything else is not looked at
+        } else {
             l4 = ip + Ipv6.LENGTH;
             l4Length = Ipv6.payloadLength(s, ip);
             if (l4Length > room - Ipv6.LENGTH) {
                 return false;
             }
-            pseudo = Ipv6PseudoHeader.sum(s, ip, protocol, l4Length);
-        } else {
+        }
+        boolean tcp = protocol == Ipv4.PROTOCOL_TCP;
+        if (l4Length < (tcp ? TCP_MIN : UDP_MIN)) {
             return false;
         }
-        int field;
-        if (protocol == Ipv4.PROTOCOL_TCP && l4Length >= TCP_MIN) {
-            field = Wire.u16(s, l4 + TCP_CHECKSUM);
-        } else if (protocol == Ipv4.PROTOCOL_UDP && l4Length >= UDP_MIN) {
-            field = Wire.u16(s, l4 + UDP_CHECKSUM);
-            if (field == 0) {
-                return false; // no checksum (IPv4), not an unfinished one
-            }
-        } else {
-            return false;
+        int field = Wire.u16(s, l4 + (tcp ? TCP_CHECKSUM : UDP_CHECKSUM));
+        if (!tcp && field == 0) {
+            return false; // no checksum (IPv4), not an unfinished one
         }
+        long pseudo = v4 ? Ipv4.pseudoHeaderSum(Ipv4.src(s, ip), Ipv4.dst(s, ip), protocol, l4Length)
+            : Ipv6PseudoHeader.sum(s, ip, protocol, l4Length);
         return field == InternetChecksum.fold(pseudo) && !InternetChecksum.verify(s, l4, l4Length, pseudo);
     }
 }
