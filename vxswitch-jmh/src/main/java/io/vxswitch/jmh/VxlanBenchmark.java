@@ -47,6 +47,12 @@ import java.util.concurrent.TimeUnit;
  * lab), so they are written once in setup, for {@link #decapsulate}: a whole captured frame checked (outer Ethernet,
  * IPv4, UDP port, VXLAN flags) and its VNI looked up. {@link #roundTrip} is both. Inner frames are an ICMP echo
  * (98 bytes) or a 1400-byte UDP datagram.
+ *
+ * <p>The daemon's receive side per datagram (issue 15): {@link #decapsulatePayload} (the UDP payload a socket hands
+ * over), {@link #decapsulateAndNameVtep} the same and its sender named (the one lookup that also decides whether
+ * the tunnel knows it), {@link #receiveFromKnownVtep} that and the look at its inner TCP/UDP checksum (unfinished or
+ * not; {@link #lookAtInnerChecksum} alone), and {@link #refuseUnknownVtep} what a forged datagram from a stranger
+ * costs once decapsulated.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -67,6 +73,9 @@ public class VxlanBenchmark {
     private TunnelEgress egress;
     private VxlanDecapsulator decap;
     private final DecapResult result = new DecapResult();
+    private Vtep vtep;
+    private final VtepAddress known = VtepAddress.parse("198.51.100.10");
+    private final VtepAddress stranger = VtepAddress.parse("198.51.100.66");
 
     @Setup
     public void setUp() {
@@ -83,7 +92,7 @@ public class VxlanBenchmark {
         RemoteVteps remotes = new RemoteVteps(16);
         int remote = remotes.register(VtepAddress.parse("198.51.100.10"));
         decap = new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters);
-        Vtep vtep = new Vtep(sw, "vx", vnis, remotes, new FloodList(remotes), decap, counters);
+        vtep = new Vtep(sw, "vx", vnis, remotes, new FloodList(remotes), decap, counters);
         egress = new TunnelEgress(vtep, new MtuCheck(1500, counters, line -> { }), SourcePortHash.rfc7348(), false);
 
         // vm3 learned behind the remote VTEP, then vm1's frame to it: one copy, for the tunnel.
@@ -108,7 +117,8 @@ public class VxlanBenchmark {
             EncapOptions.defaults());
         int frame = outer.write(buf, HEADROOM - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength, port,
             remotes, remote, NEXT_HOP);
-        if (port == TunnelEgress.DROPPED || frame != HEADROOM + innerLength || decapsulate() != HEADROOM) {
+        if (port == TunnelEgress.DROPPED || frame != HEADROOM + innerLength || decapsulate() != HEADROOM
+            || decapsulatePayload() != HEADROOM) {
             throw new IllegalStateException("encapsulation round trip failed in setup");
         }
     }
@@ -138,5 +148,46 @@ public class VxlanBenchmark {
         int port = encapsulate();
         return decap.decapsulateFrame(buf, 0, HEADROOM + innerLength, result) == VxlanDrop.NONE
             ? result.innerOffset() + port : -1;
+    }
+
+    @Benchmark
+    public long decapsulatePayload() {
+        return vtep.decapsulate(buf, HEADROOM - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength)
+            == VxlanDrop.NONE ? vtep.decapsulated().innerOffset() : -1;
+    }
+
+    @Benchmark
+    public long decapsulateAndNameVtep() {
+        if (vtep.decapsulate(buf, HEADROOM - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength)
+            != VxlanDrop.NONE) {
+            return -1;
+        }
+        return vtep.decapsulated().innerOffset() + vtep.sourceVtep(known.high(), known.low(), 1, 0);
+    }
+
+    @Benchmark
+    public long receiveFromKnownVtep() {
+        if (vtep.decapsulate(buf, HEADROOM - TunnelEgress.HEADER, TunnelEgress.HEADER + innerLength)
+            != VxlanDrop.NONE) {
+            return -1;
+        }
+        int remote = vtep.sourceVtep(known.high(), known.low(), 1, 0);
+        if (remote == RemoteVteps.NONE) {
+            return -1;
+        }
+        vtep.checkInnerChecksum(buf, remote);
+        return vtep.decapsulated().innerOffset() + remote;
+    }
+
+    /** The look at the inner checksum alone, on the frame {@link #decapsulatePayload} left (the last one). */
+    @Benchmark
+    public int lookAtInnerChecksum() {
+        vtep.checkInnerChecksum(buf, 0);
+        return vtep.decapsulated().innerLength();
+    }
+
+    @Benchmark
+    public int refuseUnknownVtep() {
+        return vtep.sourceVtep(stranger.high(), stranger.low(), 1, 0);
     }
 }

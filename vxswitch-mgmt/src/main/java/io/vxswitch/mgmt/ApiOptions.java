@@ -33,6 +33,18 @@ public record ApiOptions(String host, int port, String token, Path tokenFile) {
         }
     }
 
+    /** True if only this host can reach the API (a loopback address). */
+    public boolean onLoopback() {
+        return isLoopback(host);
+    }
+
+    /** The token masked: this record is printed (a reload's list of what differs) and the token must never be. */
+    @Override
+    public String toString() {
+        return "ApiOptions[host=" + host + ", port=" + port + ", token=" + (token == null ? "generated" : "(set)")
+            + ", tokenFile=" + tokenFile + "]";
+    }
+
     public static ApiOptions defaults() {
         return new ApiOptions(DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_TOKEN_FILE);
     }

@@ -48,7 +48,7 @@ final class SwitchRoutes {
         r.get(BASE + "/switch", ctx -> ctx.json(sw.call(s -> Views.switchView(s, sw.tunnels().size()))));
         r.get(BASE + "/ports", ctx -> ctx.json(sw.call(Views::ports)));
         r.get(BASE + "/ports/{name}", this::port);
-        r.post(BASE + "/ports", ctx -> ctx.status(201).json(Map.of("done", sw.addPort(ctx.body()))));
+        r.post(BASE + "/ports", ctx -> ctx.status(201).json(Map.of("done", sw.addPort(ApiServer.body(ctx)))));
         r.delete(BASE + "/ports/{name}", ctx -> ctx.json(Map.of("done", sw.removePort(ctx.pathParam("name")))));
         r.post(BASE + "/config/reload", ctx -> ctx.json(Map.of("done", sw.reloadConfig())));
         r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
@@ -146,7 +146,7 @@ final class SwitchRoutes {
         String name = ctx.pathParam("name");
         PortGroupPolicy policy;
         try {
-            policy = PolicyParser.portGroup(YamlDocument.parse("request body", ctx.body(), "a port group"),
+            policy = PolicyParser.portGroup(YamlDocument.parse("request body", ApiServer.body(ctx), "a port group"),
                 "the request");
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage());
@@ -316,9 +316,9 @@ final class SwitchRoutes {
 
     private <T> T body(Context ctx, Class<T> type) {
         try {
-            return mapper.readValue(ctx.body(), type);
+            return mapper.readValue(ApiServer.body(ctx), type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not the JSON this route takes: " + e.getOriginalMessage());
+            throw ApiException.badRequest("request body: " + JsonErrors.describe(e));
         }
     }
 

@@ -69,12 +69,18 @@ public record TraceRequest(String port, String src, String dst, Integer vlan, St
         return buf.asSlice(0, length);
     }
 
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
     private MemorySegment fromHex(Arena arena) {
         byte[] bytes;
         try {
             bytes = HexFormat.of().parseHex(hex.replaceAll("[\\s:.-]", ""));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("hex is not a frame in hex digits: " + e.getMessage());
+            // HexFormat says which character, as "\"z\" = 122": say it as a sentence instead
+            throw ApiException.badRequest("hex must be the frame's bytes in hex digits (0-9, a-f; spaces, ':', '.' and"
+                + " '-' between them are ignored) and of an even count, got '" + abbreviate(hex) + "'");
         }
         if (bytes.length < 14 || bytes.length > MAX_FRAME) {
             throw ApiException.badRequest("a frame in hex must be 14-" + MAX_FRAME + " bytes, got " + bytes.length);

@@ -12,15 +12,33 @@ import java.util.Arrays;
  * {@link #targets} is the data-path lookup and allocates nothing. One list serves every forwarding loop's VTEP
  * ({@link Vtep#forLane}), whose {@link TunnelEgress} reads it without a lock: change it only as the switch itself is
  * changed, from one thread while no loop forwards.
+ *
+ * <p>Of a static tunnel the flood list is the only thing that names remote VTEPs ({@link #ofStaticTunnel}): a VTEP that
+ * leaves the last list goes from the registry too, with the MACs learned behind it, so a tunnel that accepts only
+ * known VTEPs ({@link AcceptFrom#KNOWN}) stops taking its packets. Where a control plane also names VTEPs (EVPN: the
+ * VTEP of a remote MAC) it decides when a VTEP goes, and the flood list leaves it registered.
  */
 public final class FloodList {
     private final RemoteVteps vteps;
+    /** True: a VTEP no list names any more is removed from {@link #vteps}. */
+    private final boolean forgetsUnlisted;
     private final Int2IntHashMap slotByVni = new Int2IntHashMap(16, Hashing.DEFAULT_LOAD_FACTOR, VniMap.MISSING);
     private FloodTargets[] slots = new FloodTargets[16];
 
+    /** A flood list beside a control plane, which registers and removes VTEPs itself. */
     public FloodList(RemoteVteps vteps) {
+        this(vteps, false);
+    }
+
+    private FloodList(RemoteVteps vteps, boolean forgetsUnlisted) {
         this.vteps = vteps;
+        this.forgetsUnlisted = forgetsUnlisted;
         vteps.onRemove(this::forget);
+    }
+
+    /** The flood list of a static tunnel, its only source of known VTEPs: removing a VTEP from every list forgets it. */
+    public static FloodList ofStaticTunnel(RemoteVteps vteps) {
+        return new FloodList(vteps, true);
     }
 
     /**
@@ -42,11 +60,28 @@ public final class FloodList {
         return id;
     }
 
-    /** Removes {@code remote} from the list of {@code vni}; true if it was there. The VTEP stays registered. */
+    /**
+     * Removes {@code remote} from the list of {@code vni}; true if it was there. The VTEP stays registered, but for a
+     * {@link #ofStaticTunnel static tunnel}'s once no list names it.
+     */
     public boolean remove(int vni, VtepAddress remote) {
         int id = vteps.idOf(remote);
         FloodTargets t = targets(vni);
-        return id != RemoteVteps.NONE && t != FloodTargets.EMPTY && t.remove(id);
+        boolean removed = id != RemoteVteps.NONE && t != FloodTargets.EMPTY && t.remove(id);
+        if (removed && forgetsUnlisted && !lists(id)) {
+            vteps.remove(remote);
+        }
+        return removed;
+    }
+
+    /** True if some VNI's list has VTEP {@code id}. */
+    public boolean lists(int id) {
+        for (FloodTargets t : slots) {
+            if (t != null && t.contains(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -43,9 +43,12 @@ public final class TunnelIngress {
                               Trace trace) {
         DecapResult inner = vtep.decapsulated();
         // a probe (vxswitch trace) asks what would happen: it names the VTEP but counts nothing
-        int remote = vtep.sourceVtep(srcHigh, srcLow, trace != null && trace.isProbe() ? 0 : 1);
+        int remote = vtep.sourceVtep(srcHigh, srcLow, trace != null && trace.isProbe() ? 0 : 1, now);
         if (remote == RemoteVteps.NONE) {
-            return Vtep.refusal(srcHigh, srcLow); // counted by sourceVtep
+            return vtep.refusal(srcHigh, srcLow); // counted by sourceVtep
+        }
+        if (trace == null || !trace.isProbe()) {
+            vtep.checkInnerChecksum(s, remote);
         }
         if (trace != null) {
             trace.add(Trace.Stage.FRAME, "VXLAN VNI " + inner.vni() + " from VTEP " + vtep.remotes().address(remote)

@@ -24,6 +24,7 @@ public final class VxlanCounters {
     static final List<CounterDescriptor> DESCRIPTORS;
     private static final int ENCAPSULATED = 0;
     private static final int DECAPSULATED = 1;
+    private static final int INNER_CSUM_UNFINISHED = 2;
     /** Slot of {@link VxlanDrop} {@code d}: {@code DROPS + d.ordinal()}, NONE having none. */
     private static final int DROPS = TunnelCounter.values().length - 1;
 
@@ -61,10 +62,19 @@ public final class VxlanCounters {
         return set.get(0, DECAPSULATED);
     }
 
+    public long innerChecksumUnfinished() {
+        return set.get(0, INNER_CSUM_UNFINISHED);
+    }
+
     /** Counts a drop and returns the reason, so a check can {@code return counters.drop(X);}. */
     VxlanDrop drop(VxlanDrop reason) {
         lane.increment(DROPS + reason.ordinal());
         return reason;
+    }
+
+    /** Counts {@code packets} dropped at once for one reason (a run of datagrams from one refused sender). */
+    void drop(VxlanDrop reason, int packets) {
+        lane.add(DROPS + reason.ordinal(), packets);
     }
 
     /** One packet encapsulated ({@link TunnelEgress} alone counts them, for the lab and the daemon alike). */
@@ -79,6 +89,10 @@ public final class VxlanCounters {
 
     void countDecapsulated() {
         lane.increment(DECAPSULATED);
+    }
+
+    void countInnerChecksumUnfinished() {
+        lane.increment(INNER_CSUM_UNFINISHED);
     }
 
     private CounterValues values() {

@@ -28,6 +28,7 @@ public enum VxlanDrop implements CounterDescriptor {
     // Receive side, the sender.
     BAD_SOURCE_VTEP("outer source is not a unicast address, so it cannot be a VTEP"),
     TOO_MANY_VTEPS("a new remote VTEP, and every remote VTEP id is in use"),
+    UNKNOWN_VTEP("outer source is no VTEP this tunnel knows (flood list, control plane) and it accepts only those"),
     // Send side.
     MTU_EXCEEDED("outer packet would exceed the underlay MTU; VTEPs never fragment (RFC 7348 §4.3)"),
     VLAN_WITHOUT_VNI("the frame's VLAN maps to no VNI on this tunnel endpoint, so it has no VXLAN segment to go in");

@@ -8,6 +8,9 @@ final class VxlanMetrics {
         "Frames encapsulated towards remote VTEPs.", "tunnel");
     static final MetricFamily DECAPSULATED = MetricFamily.of("vxswitch_vxlan_decapsulated",
         "VXLAN packets decapsulated into the switch.", "tunnel");
+    static final MetricFamily INNER_CSUM_UNFINISHED = MetricFamily.of("vxswitch_vxlan_inner_csum_unfinished",
+        "Decapsulated TCP/UDP with a checksum the sender left unfinished (CHECKSUM_PARTIAL); VMs drop them.",
+        "tunnel");
     static final MetricFamily DROPS = MetricFamily.byLabel("vxswitch_vxlan_drops",
         "VXLAN packets or frames dropped by the tunnel, by reason.", "reason", "tunnel");
     static final MetricFamily PEER_RX = MetricFamily.of("vxswitch_vxlan_peer_rx_packets",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-packet path allocates nothing: the tunnel egress (flood list, VNI guard, MTU check, VXLAN header,
  * source-port hash), outer headers over IPv4 and IPv6, decapsulation of whole frames and socket payloads, drops
- * included, VTEP lookups. Counted by the JVM per thread, so the first boxed int or iterator that creeps in fails this.
+ * included, VTEP lookups, a packet from an unknown VTEP refused, an unfinished inner checksum recognised. Counted by the JVM per thread, so the first boxed int or iterator that creeps in fails this.
  */
 class AllocationTest {
     static final long VM2 = MacAddress.parseBits("02:00:00:00:00:02");
@@ -60,6 +60,15 @@ class AllocationTest {
         FrameBuilder.arpRequest(arp, HEADROOM, VM1, IP1, IP3);
         MemorySegment tooBig = MemorySegment.ofArray(new byte[1600]);
         MemorySegment garbage = MemorySegment.ofArray(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14});
+        VtepAddress spoofer = VtepAddress.parse("192.0.2.66");
+        // a VXLAN payload whose inner UDP checksum was left for a NIC (CHECKSUM_PARTIAL): counted, explained once
+        MemorySegment partial = MemorySegment.ofArray(new byte[256]);
+        int partialLength = 8 + FrameBuilder.udp(partial, 8, VM3, VM1, IP3, IP1, 40000, 5201,
+            MemorySegment.ofArray(new byte[4]));
+        Vxlan.write(partial, 0, VNI);
+        io.vxswitch.packet.Wire.putU16(partial, 8 + 34 + 6, io.vxswitch.packet.InternetChecksum.fold(
+            io.vxswitch.packet.Ipv4.pseudoHeaderSum(IP3, IP1, io.vxswitch.packet.Ipv4.PROTOCOL_UDP, 12)));
+        int hostB = vteps.idOf(HOST_B);
 
         Runnable burst = () -> {
             for (int n = 0; n < 5_000; n++) {
@@ -85,6 +94,10 @@ class AllocationTest {
                 decap.decapsulatePayload(garbage, 0, 15, result);
                 mtu.admit(tooBig, 0, 1500, VNI, false, n); // refused, logged once (interval: forever)
                 vteps.idOfIpv4(result.outerIpv4() ? (int) result.outerSrcLow() : 0);
+                vtep.sourceVtep(HOST_B.high(), HOST_B.low(), 1, n);
+                vtep.sourceVtep(spoofer.high(), spoofer.low(), 1, n); // refused; logged once (first burst)
+                vtep.decapsulate(partial, 0, partialLength);
+                vtep.checkInnerChecksum(partial, hostB);
             }
         };
         burst.run();
@@ -96,6 +109,8 @@ class AllocationTest {
 
         assertThat(counters.encapsulated()).isEqualTo(20_000);
         assertThat(counters.drops(VxlanDrop.VLAN_WITHOUT_VNI)).isEqualTo(10_000);
+        assertThat(counters.drops(VxlanDrop.UNKNOWN_VTEP)).isEqualTo(10_000);
+        assertThat(counters.innerChecksumUnfinished()).isEqualTo(10_000);
         assertThat(vteps.txPackets(vteps.idOf(HOST_B))).isEqualTo(10_000);
         // Per burst 10,000 decisions, 15,000 encapsulations, 30,000 decapsulations; a few hundred bytes of slack
         // for the measurement itself.

@@ -50,6 +50,22 @@ class FloodListTest {
     }
 
     @Test
+    void a_static_tunnels_list_forgets_a_vtep_once_no_vni_lists_it_so_it_is_no_longer_known() {
+        RemoteVteps known = new RemoteVteps(16);
+        FloodList staticList = FloodList.ofStaticTunnel(known);
+        staticList.add(119, B);
+        staticList.add(200, B);
+        staticList.add(119, C);
+
+        assertThat(staticList.remove(119, B)).isTrue();
+        assertThat(known.idOf(B)).as("VNI 200 still lists it").isNotEqualTo(RemoteVteps.NONE);
+        assertThat(staticList.remove(200, B)).isTrue();
+        assertThat(known.idOf(B)).as("listed nowhere: forgotten").isEqualTo(RemoteVteps.NONE);
+        assertThat(known.idOf(C)).isNotEqualTo(RemoteVteps.NONE);
+        assertThat(staticList.lists(known.idOf(C))).isTrue();
+    }
+
+    @Test
     void a_vtep_removed_from_the_registry_leaves_every_flood_list() {
         floods.add(119, B);
         floods.add(200, B);

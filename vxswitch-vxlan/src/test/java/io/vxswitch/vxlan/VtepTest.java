@@ -17,6 +17,8 @@ import io.vxswitch.packet.MacAddress;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +40,13 @@ class VtepTest {
         final OuterHeaderWriter outer;
         final VxlanCounters counters = new VxlanCounters();
         final MemorySegment buf = MemorySegment.ofArray(new byte[2048]);
+        final List<String> log = new ArrayList<>();
 
         Side(String vm, long mac, String local, String remote, long underlayMac) {
+            this(vm, mac, local, remote, underlayMac, AcceptFrom.KNOWN);
+        }
+
+        Side(String vm, long mac, String local, String remote, long underlayMac, AcceptFrom acceptFrom) {
             sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan119", VlanPolicy.access(119)));
             sw.addPortGroup(new PortGroupPolicy("vxlan", VlanPolicy.trunk(VlanRange.parseList("119"), 0),
                 SecurityPolicy.VDS_DEFAULT, MacLearningPolicy.ENABLED));
@@ -50,7 +57,7 @@ class VtepTest {
             FloodList flood = new FloodList(remotes);
             flood.add(119, VtepAddress.parse(remote));
             vtep = new Vtep(sw, "vx119", vnis, remotes, flood,
-                new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+                new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters, acceptFrom, log::add);
             remotes.serve(sw);
             ingress = new TunnelIngress(vtep, sw.lane(0));
             egress = new TunnelEgress(vtep, new MtuCheck(1500, counters, line -> { }), SourcePortHash.rfc7348(), false);
@@ -110,7 +117,7 @@ class VtepTest {
         RemoteVteps remotes = new RemoteVteps(16, 2);
         VxlanCounters counters = new VxlanCounters();
         Vtep first = new Vtep(sw, "vx119", vnis, remotes, new FloodList(remotes),
-            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters);
+            new VxlanDecapsulator(vnis, DecapOptions.defaults(), counters), counters, AcceptFrom.ANY, line -> { });
         Vtep second = first.forLane(1);
 
         // vm1's ARP broadcast, encapsulated by side a, arrives on the second lane's socket
@@ -173,26 +180,149 @@ class VtepTest {
         assertThat(b.sw.fdb().portOf(119, VM1)).isEqualTo(-1);
     }
 
-    @Test
-    void a_packet_from_a_non_unicast_source_or_one_vtep_too_many_is_dropped_and_counted_never_thrown() {
+    /** A VXLAN payload (header + inner frame) for VNI 119 whose inner frame is an ARP request from {@code src}. */
+    private static int payloadFrom(MemorySegment payload, long src) {
         MemorySegment f = MemorySegment.ofArray(new byte[128]);
-        int len = FrameBuilder.arpRequest(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
-        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        int len = FrameBuilder.arpRequest(f, 0, src, Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.3"));
         io.vxswitch.packet.Vxlan.write(payload, 0, 119);
         MemorySegment.copy(f, 0, payload, 8, len);
+        return 8 + len;
+    }
+
+    @Test
+    void a_packet_from_a_non_unicast_source_or_one_vtep_too_many_is_dropped_and_counted_never_thrown() {
+        Side any = new Side("vm3", VM3, "192.0.2.2", "192.0.2.1", UNDERLAY_B, AcceptFrom.ANY);
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        int len = payloadFrom(payload, VM1);
         VtepAddress group = VtepAddress.parse("224.0.0.5");
-        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, group.high(), group.low(), 0, b.d, null))
+        assertThat(any.ingress.receivePayload(payload, 0, len, group.high(), group.low(), 0, any.d, null))
             .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
         VtepAddress zero = VtepAddress.parse("0.0.0.0");
-        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, zero.high(), zero.low(), 0, b.d, null))
+        assertThat(any.ingress.receivePayload(payload, 0, len, zero.high(), zero.low(), 0, any.d, null))
             .isEqualTo(VxlanDrop.BAD_SOURCE_VTEP);
-        for (int i = 0; b.vtep.remotes().size() < b.vtep.remotes().capacity(); i++) {
-            b.vtep.remotes().register(VtepAddress.parse("203.0.113." + (i + 1)));
+        for (int i = 0; any.vtep.remotes().size() < any.vtep.remotes().capacity(); i++) {
+            any.vtep.remotes().register(VtepAddress.parse("203.0.113." + (i + 1)));
         }
         VtepAddress extra = VtepAddress.parse("198.51.100.77");
-        assertThat(b.ingress.receivePayload(payload, 0, 8 + len, extra.high(), extra.low(), 0, b.d, null))
+        assertThat(any.ingress.receivePayload(payload, 0, len, extra.high(), extra.low(), 0, any.d, null))
             .isEqualTo(VxlanDrop.TOO_MANY_VTEPS);
-        assertThat(b.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
-        assertThat(b.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);
+        assertThat(any.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
+        assertThat(any.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);
+    }
+
+    @Test
+    void vxlan_from_an_address_outside_the_flood_list_is_dropped_counted_and_logged_at_most_once_per_interval() {
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        int len = payloadFrom(payload, VM1);
+        VtepAddress spoofer = VtepAddress.parse("192.0.2.66");
+        long t0 = 1_000_000_000L;
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.ingress.receivePayload(payload, 0, len, spoofer.high(), spoofer.low(), t0 + i, b.d, null))
+                .isEqualTo(VxlanDrop.UNKNOWN_VTEP);
+        }
+        assertThat(b.counters.drops(VxlanDrop.UNKNOWN_VTEP)).isEqualTo(3);
+        assertThat(b.sw.port("vx119").counters().get(PortCounter.RX_FRAMES)).as("none reached the switch").isZero();
+        assertThat(b.sw.fdb().portOf(119, VM1)).as("nothing learned behind it").isEqualTo(-1);
+        assertThat(b.vtep.remotes().idOf(spoofer)).as("traffic never makes a VTEP known")
+            .isEqualTo(RemoteVteps.NONE);
+        assertThat(b.log).containsExactly("dropped VXLAN from 192.0.2.66: not a VTEP this tunnel knows (its flood "
+            + "list, or the control plane's routes), and it accepts only those (counted as unknown_vtep). If it is a "
+            + "VTEP, add it to the tunnel's remotes; to take VXLAN from any sender, set acceptFrom: any.");
+
+        VtepAddress other = VtepAddress.parse("198.51.100.9");
+        b.ingress.receivePayload(payload, 0, len, other.high(), other.low(), t0 + Vtep.UNKNOWN_VTEP_LOG_NANOS, b.d,
+            null);
+        assertThat(b.log).hasSize(2);
+        assertThat(b.log.get(1)).startsWith("dropped VXLAN from 198.51.100.9: ")
+            .endsWith(" [2 more such drops since the last message, not logged]");
+        CounterReading read = b.sw.counters().read();
+        assertThat(read.of(CounterScope.TUNNEL, "vx119").get(VxlanDrop.UNKNOWN_VTEP)).as("in the switch's registry")
+            .isEqualTo(4);
+    }
+
+    @Test
+    void a_vtep_the_control_plane_registered_is_known_without_being_in_the_flood_list() {
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        int len = payloadFrom(payload, VM1);
+        VtepAddress evpnVtep = VtepAddress.parse("192.0.2.7");
+        b.vtep.remotes().register(evpnVtep); // as EVPN's SwitchProgrammer does for a type-2 route's VTEP
+        assertThat(b.ingress.receivePayload(payload, 0, len, evpnVtep.high(), evpnVtep.low(), 0, b.d, null))
+            .isEqualTo(VxlanDrop.NONE);
+        assertThat(b.sw.port(b.d.egressPort(0)).name()).isEqualTo("vm3");
+        b.vtep.remotes().remove(evpnVtep); // its routes withdrawn
+        assertThat(b.ingress.receivePayload(payload, 0, len, evpnVtep.high(), evpnVtep.low(), 0, b.d, null))
+            .isEqualTo(VxlanDrop.UNKNOWN_VTEP);
+    }
+
+    @Test
+    void accepting_any_sender_registers_a_new_vtep_on_its_first_packet_and_learns_behind_it() {
+        Side any = new Side("vm3", VM3, "192.0.2.2", "192.0.2.1", UNDERLAY_B, AcceptFrom.ANY);
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        int len = payloadFrom(payload, VM1);
+        VtepAddress stranger = VtepAddress.parse("192.0.2.66");
+        assertThat(any.ingress.receivePayload(payload, 0, len, stranger.high(), stranger.low(), 0, any.d, null))
+            .isEqualTo(VxlanDrop.NONE);
+        int id = any.vtep.remotes().idOf(stranger);
+        assertThat(id).isNotEqualTo(RemoteVteps.NONE);
+        assertThat(any.sw.fdb().entryRemote(any.sw.fdb().entryId(119, VM1))).isEqualTo(id);
+        assertThat(any.log).isEmpty();
+    }
+
+    @Test
+    void a_frame_from_a_known_vtep_claiming_a_vnics_or_a_static_mac_moves_neither() {
+        long nested = 0x005056000099L;
+        b.sw.addStaticMac(119, nested, "vm3");
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        VtepAddress known = VtepAddress.parse("192.0.2.1");
+        for (long claimed : new long[] {VM3, nested}) {
+            int len = payloadFrom(payload, claimed);
+            assertThat(b.ingress.receivePayload(payload, 0, len, known.high(), known.low(), 0, b.d, null))
+                .isEqualTo(VxlanDrop.NONE);
+        }
+        assertThat(b.sw.fdb().portOf(119, nested)).isEqualTo(b.sw.port("vm3").id());
+        assertThat(b.sw.fdb().size()).as("only the static entry: nothing learned behind the tunnel").isOne();
+        // a frame for either MAC from the tunnel still goes to vm3
+        MemorySegment f = MemorySegment.ofArray(new byte[128]);
+        for (long dst : new long[] {VM3, nested}) {
+            int len = FrameBuilder.arpReply(f, 0, VM1, Ipv4Address.parse("10.0.0.1"), dst,
+                Ipv4Address.parse("10.0.0.3"));
+            io.vxswitch.packet.Vxlan.write(payload, 0, 119);
+            MemorySegment.copy(f, 0, payload, 8, len);
+            b.ingress.receivePayload(payload, 0, 8 + len, known.high(), known.low(), 0, b.d, null);
+            assertThat(b.d.egressCount()).isOne();
+            assertThat(b.sw.port(b.d.egressPort(0)).name()).isEqualTo("vm3");
+        }
+    }
+
+    @Test
+    void an_inner_checksum_left_unfinished_by_the_sender_is_counted_forwarded_and_explained_once() {
+        MemorySegment payload = MemorySegment.ofArray(new byte[256]);
+        MemorySegment data = MemorySegment.ofArray(new byte[] {1, 2, 3, 4});
+        int ip1 = Ipv4Address.parse("10.0.0.1");
+        int ip3 = Ipv4Address.parse("10.0.0.3");
+        int len = FrameBuilder.udp(payload, 8, VM1, VM3, ip1, ip3, 40000, 5201, data);
+        io.vxswitch.packet.Vxlan.write(payload, 0, 119);
+        VtepAddress known = VtepAddress.parse("192.0.2.1");
+        b.ingress.receivePayload(payload, 0, 8 + len, known.high(), known.low(), 0, b.d, null);
+        assertThat(b.counters.innerChecksumUnfinished()).as("a finished checksum").isZero();
+
+        // as a Linux sender leaves it for the NIC (CHECKSUM_PARTIAL): the pseudo-header sum, folded
+        io.vxswitch.packet.Wire.putU16(payload, 8 + 34 + 6, io.vxswitch.packet.InternetChecksum.fold(
+            io.vxswitch.packet.Ipv4.pseudoHeaderSum(ip1, ip3, io.vxswitch.packet.Ipv4.PROTOCOL_UDP, 8 + 4)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.ingress.receivePayload(payload, 0, 8 + len, known.high(), known.low(), 0, b.d, null))
+                .isEqualTo(VxlanDrop.NONE);
+            assertThat(b.sw.port(b.d.egressPort(0)).name()).as("forwarded all the same").isEqualTo("vm3");
+        }
+        assertThat(b.counters.innerChecksumUnfinished()).isEqualTo(3);
+        assertThat(b.sw.counters().read().of(CounterScope.TUNNEL, "vx119").get(TunnelCounter.INNER_CSUM_UNFINISHED))
+            .isEqualTo(3);
+        assertThat(b.log).as("said once").hasSize(1);
+        assertThat(b.log.getFirst()).startsWith("VXLAN from 192.0.2.1 carries TCP/UDP whose checksum its sender left")
+            .contains("ethtool -K ul0 tx off").contains("docs/config.md");
+
+        VtepAddress stranger = VtepAddress.parse("192.0.2.66");
+        b.ingress.receivePayload(payload, 0, 8 + len, stranger.high(), stranger.low(), 0, b.d, null);
+        assertThat(b.counters.innerChecksumUnfinished()).as("only what a known VTEP sent is looked at").isEqualTo(3);
     }
 }

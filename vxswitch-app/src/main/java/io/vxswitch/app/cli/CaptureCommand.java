@@ -2,6 +2,7 @@ package io.vxswitch.app.cli;
 
 import io.vxswitch.app.client.ApiClient;
 import io.vxswitch.app.client.PcapCounter;
+import io.vxswitch.config.FileErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,7 +61,7 @@ public final class CaptureCommand implements Runnable {
                 + " captured" + (toStdout ? "" : " into " + file));
         } catch (IOException e) {
             throw new UserException("cannot write " + (toStdout ? "to stdout" : Path.of(file).toAbsolutePath()) + ": "
-                + e.getMessage());
+                + FileErrors.reason(e));
         }
     }
 

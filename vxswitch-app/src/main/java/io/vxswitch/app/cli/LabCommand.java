@@ -7,6 +7,7 @@ import io.vxswitch.lab.RunOptions;
 import io.vxswitch.lab.SeedPolicy;
 import io.vxswitch.lab.node.TracedFrame;
 import io.vxswitch.config.ConfigException;
+import io.vxswitch.config.FileErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -102,14 +103,14 @@ public final class LabCommand implements Runnable {
             "KVM host with VM3 and VM4. A CentOS VM on the ESXi host is the VTEP: its eth0, on port group",
             "vlan119-vtep, carries every MAC from the far side. VM1 pings VM3 and the workstation pings VM4;",
             "--policy sets port group vlan119-vtep:",
-            "  default      VDS defaults: VM3's and VM4's frames are forged transmits -> 100% packet loss",
+            "  default      VDS defaults: VM3's and VM4's frames are forged transmits -> 100%% packet loss",
             "  promiscuous  promiscuous + forged transmits accept: answered, but with (DUP!) replies",
             "  learning     MAC learning on (forged transmits accept): every ping answered exactly once"},
         footer = {"", "Examples:",
             "  vxswitch lab seed --policy promiscuous",
             "  vxswitch lab seed --policy promiscuous --reverse-path-check-promisc   # ESXi's workaround",
             "  vxswitch lab seed --explain                                          # the ARP story, step by step",
-            "  vxswitch lab seed --evpn                                   # BGP EVPN (a route reflector) fills the flood lists",
+            "  vxswitch lab seed --evpn                                             # flood lists from BGP EVPN",
             "  vxswitch lab seed --pcap /tmp/seed && tshark -r /tmp/seed/nexus5548_eth1_1--router_gi0_0.pcap",
             "  vxswitch lab example > mylab.yaml && vxswitch lab run mylab.yaml"})
     static final class Seed implements Callable<Integer> {
@@ -171,7 +172,7 @@ public final class LabCommand implements Runnable {
                 } catch (NoSuchFileException e) {
                     throw new UserException("no such topology file: " + file);
                 } catch (IOException e) {
-                    throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+                    throw new UserException("cannot read " + file + ": " + FileErrors.reason(e), e);
                 } catch (ConfigException e) {
                     throw new UserException(e.getMessage(), e);
                 }
@@ -208,10 +209,15 @@ public final class LabCommand implements Runnable {
         }
     }
 
+    /** A policy by name; a wrong name is a usage error that lists the names (picocli prints the message alone). */
     static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<SeedPolicy> {
         @Override
         public SeedPolicy convert(String value) {
-            return SeedPolicy.parse(value);
+            try {
+                return SeedPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import io.vxswitch.app.daemon.HostSwitch;
 import io.vxswitch.app.daemon.HostSwitchException;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
+import io.vxswitch.config.FileErrors;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiServer;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             cfg = DaemonConfigParser.read(config);
         } catch (IOException e) {
-            throw new UserException("cannot read " + config + ": " + e.getMessage(), e);
+            throw new UserException("cannot read " + config + ": " + FileErrors.reason(e), e);
         } catch (ConfigException e) {
             throw new UserException(e.getMessage(), e);
         }
@@ -98,6 +99,11 @@ public final class RunCommand implements Callable<Integer> {
             ApiServer api = ApiServer.start(cfg.api(), hs.managed(), line -> log(out, line));
             log(out, "management API on http://" + cfg.api().host() + ":" + api.port() + "/api/v1 (token in "
                 + cfg.api().tokenFile() + ")");
+            if (!cfg.api().onLoopback()) { // the config asked for it (and set a token), but it should not go unsaid
+                log(out, "the management API listens on " + cfg.api().host() + ", not on loopback: other hosts can "
+                    + "reach it, and only the token (api.token) keeps them out; api.listen: 127.0.0.1:" + api.port()
+                    + " keeps it on this host");
+            }
             if (ApiOptionsCheck.loopbackDown(cfg.api())) {
                 log(out, "warning: the API listens on " + cfg.api().host() + " but 'lo' is down in this network"
                     + " namespace, so nothing can reach it: ip link set lo up");

@@ -44,7 +44,16 @@ public final class TunnelsCommand implements Runnable {
                     ShowOutput.counts(tunnel.path("drops")));
             }
         }
-        return t.render();
+        StringBuilder notes = new StringBuilder();
+        for (JsonNode tunnel : tunnels) {
+            long unfinished = tunnel.path("innerChecksumUnfinished").asLong();
+            if (unfinished > 0) { // forwarded, so in no drop count, but every one is lost at the VM
+                notes.append('\n').append(tunnel.path("name").asText()).append(": ").append(unfinished)
+                    .append(" decapsulated TCP/UDP frames came with their checksum left for a NIC to finish; VMs drop")
+                    .append(" them. On the sending host: ethtool -K <underlay interface> tx off (docs/config.md)\n");
+            }
+        }
+        return t.render() + notes;
     }
 
     @Command(name = "flood-add", mixinStandardHelpOptions = true,

@@ -55,8 +55,8 @@ public final class ApiClient {
             if (!"http".equals(base.getScheme()) || base.getHost() == null) {
                 throw new IllegalArgumentException("not an http:// URL");
             }
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--api " + url + ": " + e.getMessage() + " (like http://127.0.0.1:7739)");
+        } catch (IllegalArgumentException e) { // URI's own messages ("Expected closing bracket ...") say too little
+            throw new UserException("--api " + url + ": not an http:// URL (like http://127.0.0.1:7739)");
         }
         return new ApiClient(base, token != null ? token.trim() : readToken(tokenFile), tokenFile);
     }
@@ -161,7 +161,9 @@ public final class ApiClient {
         } catch (HttpTimeoutException e) {
             throw new UserException("the switch at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
-            throw new UserException("cannot talk to the switch at " + base + ": " + e.getMessage());
+            throw new UserException("cannot talk to the switch at " + base + ": "
+                + (e.getMessage() != null ? e.getMessage() : "the connection broke off")
+                + " (is --api a vxswitch's API, and is that switch still running?)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted");
@@ -169,14 +171,30 @@ public final class ApiClient {
     }
 
     private UserException failure(int status, JsonNode json, String body) {
-        String message = (json != null && json.has("error") ? json.get("error").asText() : body) + " [HTTP " + status
-            + "]";
+        if (json == null || !json.has("error")) { // not vxswitch's {"error": ...}: something else answered
+            return new UserException("the server at " + base + " answered HTTP " + status + " without a vxswitch error"
+                + " (" + describe(body) + "): is --api the address of a vxswitch's API (default http://127.0.0.1:7739)?");
+        }
+        String message = json.get("error").asText() + " [HTTP " + status + "]";
         if (status == 401) {
             return new UserException("the switch at " + base + " refused the token"
                 + (tokenFile != null ? " from " + tokenFile : "") + ": " + message
                 + " (a switch restarted since? it writes a new token each start)");
         }
         return new UserException(message);
+    }
+
+    /** What a non-vxswitch answer looked like, in a few words, for the error line. */
+    private static String describe(String body) {
+        String b = body.strip();
+        if (b.isEmpty()) {
+            return "an empty body";
+        }
+        if (b.startsWith("<")) {
+            return "an HTML page";
+        }
+        String line = b.lines().findFirst().orElse("");
+        return "'" + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "'";
     }
 
     private static JsonNode parse(String body) {

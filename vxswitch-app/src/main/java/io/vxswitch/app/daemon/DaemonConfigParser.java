@@ -18,6 +18,7 @@ import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.mgmt.ApiOptions;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Vxlan;
+import io.vxswitch.vxlan.AcceptFrom;
 import io.vxswitch.vxlan.VtepAddress;
 
 import java.io.IOException;
@@ -43,7 +44,8 @@ public final class DaemonConfigParser {
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload", "ring", "socket", "mode");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
-        "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression");
+        "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression",
+        "acceptFrom");
     /** IFNAMSIZ is 16 with the terminating NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
 
@@ -296,8 +298,9 @@ public final class DaemonConfigParser {
         String group = Values.name(groupValue, what + ": portGroup");
         PortGroupPolicy pg = groups.get(group);
         if (pg == null) {
-            throw groupValue.where().error(what + ": no port group '" + group + "' (defined: "
-                + String.join(", ", groups.keySet()) + ")");
+            throw groupValue.where().error(what + ": no port group '" + group + "' ("
+                + (groups.isEmpty() ? "the file defines none: add it under portGroups"
+                : "defined: " + String.join(", ", groups.keySet())) + ")");
         }
         String iface = null;
         if (type == PortConfig.Type.INTERFACE) {
@@ -399,7 +402,16 @@ public final class DaemonConfigParser {
         TunnelEvpn evpn = controlPlane(m, what);
         // an EVPN tunnel learns remote MACs from type-2 routes, not from frames (FRR's vxlan device: nolearning)
         boolean learning = m.get("learning").map(x -> Values.bool(x, what + ": learning")).orElse(evpn == null);
-        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict, gro, evpn);
+        AcceptFrom acceptFrom = m.get("acceptFrom").map(x -> acceptFrom(x, what)).orElse(AcceptFrom.KNOWN);
+        return new TunnelConfig(name, vni, vlan, local, remotes, port, learning, mtu, strict, gro, evpn, acceptFrom);
+    }
+
+    private static AcceptFrom acceptFrom(YamlValue v, String what) {
+        try {
+            return AcceptFrom.parse(Values.text(v, what + ": acceptFrom"));
+        } catch (IllegalArgumentException e) {
+            throw v.where().error(what + ": " + e.getMessage());
+        }
     }
 
     /** {@code controlPlane: static} (the default: the flood list is {@code remotes}) or {@code evpn}. */

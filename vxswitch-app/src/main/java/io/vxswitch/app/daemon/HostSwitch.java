@@ -24,6 +24,7 @@ import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
 import io.vxswitch.packet.MacAddress;
+import io.vxswitch.vxlan.AcceptFrom;
 import io.vxswitch.vxlan.DecapOptions;
 import io.vxswitch.vxlan.FloodList;
 import io.vxswitch.vxlan.MtuCheck;
@@ -94,8 +95,8 @@ public final class HostSwitch implements AutoCloseable {
                 opened.add(devices);
                 List<Vtep> vteps = devices.stream().map(d -> ((TunnelPort) d).vtep()).toList();
                 tunnels.add(new TunnelInfo(t.name(), vteps, t.local().toString(), t.port()));
-                summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s",
-                    t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), devices.get(0).describe())
+                summary.add(String.format("port %-10s tunnel VNI %d <-> VLAN %d, local %s:%d, flood list %s, %s, %s",
+                    t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), accepts(t), devices.get(0).describe())
                     + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
             Dataplane dataplane = new Dataplane(sw, loops, config.threads(), config.placement().busyPoll(),
@@ -118,6 +119,16 @@ public final class HostSwitch implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Whose VXLAN the tunnel takes, for its start-up line. */
+    static String accepts(TunnelConfig t) {
+        if (t.acceptFrom() == AcceptFrom.ANY) {
+            return "accepts VXLAN from any sender (acceptFrom: any)";
+        }
+        return t.evpn() != null ? "accepts VXLAN from its remotes and EVPN's VTEPs"
+            : t.remotes().isEmpty() ? "accepts VXLAN from no one until a VTEP joins its flood list (acceptFrom: known)"
+            : "accepts VXLAN from its remotes only";
     }
 
     private static String queues(int loops) {
@@ -205,13 +216,15 @@ public final class HostSwitch implements AutoCloseable {
         VniMap vnis = VniMap.of(t.vni(), t.vlan());
         // an EVPN fabric names its VTEPs itself: room for a thousand hosts and more (issue 14's scale goal)
         RemoteVteps remotes = new RemoteVteps(t.evpn() == null ? REMOTE_VTEPS : EVPN_REMOTE_VTEPS, loops);
-        FloodList flood = new FloodList(remotes);
+        // a static tunnel's flood list is its only source of known VTEPs; EVPN's routes name VTEPs too (SwitchProgrammer)
+        FloodList flood = t.evpn() == null ? FloodList.ofStaticTunnel(remotes) : new FloodList(remotes);
         for (VtepAddress r : t.remotes()) {
             flood.add(t.vni(), r);
         }
         VxlanCounters counters = new VxlanCounters();
         DecapOptions decap = (t.strict() ? DecapOptions.linuxStrict() : DecapOptions.defaults()).withDstPort(t.port());
-        Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters);
+        Vtep vtep = new Vtep(sw, t.name(), vnis, remotes, flood, new VxlanDecapsulator(vnis, decap, counters), counters,
+            t.acceptFrom(), line -> log.accept("tunnel " + t.name() + ": " + line));
         remotes.serve(sw);
         IpAddress underlay = new IpAddress(t.local().high(), t.local().low()); // the sockets know IP, not VTEPs
         List<PortDevice> devices = new ArrayList<>();

@@ -297,7 +297,7 @@ final class Reconfigurer {
 
     private static TunnelConfig withoutRemotes(TunnelConfig t) {
         return new TunnelConfig(t.name(), t.vni(), t.vlan(), t.local(), List.of(), t.port(), t.learning(),
-            t.underlayMtu(), t.strict(), t.gro(), t.evpn());
+            t.underlayMtu(), t.strict(), t.gro(), t.evpn(), t.acceptFrom());
     }
 
     private static void differs(List<String> out, String what, Object a, Object b) {

@@ -5,6 +5,7 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.linux.vhost.VhostUserEndpoint;
+import io.vxswitch.vxlan.AcceptFrom;
 import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,17 @@ class DaemonConfigParserTest {
         assertThat(t.remotes()).isEqualTo(List.of(VtepAddress.parse("192.0.2.2")));
         assertThat(t.learning()).isTrue();
         assertThat(t.underlayMtu()).isEqualTo(1500);
+        assertThat(t.acceptFrom()).as("by default a tunnel takes VXLAN from its known VTEPs only")
+            .isEqualTo(AcceptFrom.KNOWN);
+    }
+
+    @Test
+    void a_tunnel_takes_vxlan_from_any_sender_only_when_it_says_so() {
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("port: 4789 }", "port: 4789, acceptFrom: any }"))
+            .tunnels().getFirst().acceptFrom()).isEqualTo(AcceptFrom.ANY);
+        assertError(GOOD.replace("port: 4789 }", "port: 4789, acceptFrom: all }"),
+            "s.yaml:13:105: tunnel 'vx119': acceptFrom must be known (VTEPs in the flood list or from the control "
+                + "plane) or any (every sender, learned from traffic), got 'all'");
     }
 
     private static void assertError(String yaml, String expected) {

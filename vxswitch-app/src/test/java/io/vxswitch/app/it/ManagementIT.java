@@ -139,4 +139,40 @@ class ManagementIT extends LabIT {
         assertThat(busy.err()).contains("no port 'vm9'");
         assertThat(daemon.stop()).doesNotContain("Exception");
     }
+
+    @Test
+    void a_second_switch_that_cannot_take_the_api_port_leaves_the_running_ones_token_and_the_api_off_loopback_is_said()
+        throws Exception {
+        String yaml = """
+            switch: {name: it-first}
+            portGroups: [{name: lan, vlan: 119}]
+            ports: [{name: vm1, type: tap, portGroup: lan, mac: "%s"}]
+            """.formatted(VM1);
+        Netns host = lab.netns("host");
+        Daemon first = Daemon.start(lab, host, yaml);
+        String token = Files.readString(first.tokenFile());
+        Path second = lab.dir().resolve("second.yaml");
+        Files.writeString(second, yaml.replace("it-first", "it-second").replace("vm1", "vm2")
+            + "api: {tokenFile: \"" + first.tokenFile() + "\"}\n");
+        Cmd.Result refused = Daemon.cli(host, Map.of(), "run", "--config", second.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("cannot start the management API on 127.0.0.1:7739: Address already in use")
+            .contains("set api.listen").doesNotContain("Javalin");
+        assertThat(Files.readString(first.tokenFile())).as("the running switch's token").isEqualTo(token);
+        assertThat(first.cli("ports")).contains("vm1");
+        first.stop();
+
+        // An address off loopback is allowed with a configured token, and said at start.
+        host.ip("link add hdul0 type veth peer name hdul1");
+        host.ip("addr add 192.0.2.1/24 dev hdul0");
+        host.ip("link set hdul0 up");
+        host.ip("link set hdul1 up");
+        Daemon exposed = Daemon.start(lab, host, yaml.replace("it-first", "it-exposed") + "api: {listen: "
+            + "\"192.0.2.1:7739\", token: \"a-token-of-more-than-16\", tokenFile: \"" + lab.dir().resolve("t2")
+            + "\"}\n");
+        assertThat(exposed.output()).contains("the management API listens on 192.0.2.1, not on loopback: other hosts "
+            + "can reach it, and only the token (api.token) keeps them out").doesNotContain("a-token-of-more-than-16");
+        assertThat(Daemon.cli(host, Map.of("VXSWITCH_TOKEN", "a-token-of-more-than-16"), "ports", "--api",
+            "http://192.0.2.1:7739").check().out()).contains("vm1");
+    }
 }

@@ -56,6 +56,11 @@ final class Netns {
         return Cmd.run(c);
     }
 
+    /** The MAC address of link {@code dev}, as {@code ip -br link} prints it. */
+    String mac(String dev) {
+        return ip("-br link show dev " + dev).trim().split("\\s+")[2];
+    }
+
     void sysctl(String setting) {
         exec("sysctl", "-qw", setting);
     }

@@ -17,8 +17,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,7 +130,61 @@ class WebViewIT extends LabIT {
         wait.until(d -> d.findElements(By.cssSelector("#fdb-table tbody tr")).size() == 3);
         Path shot = Path.of("target", "web-view.png");
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        aPageOfAnotherOriginCanNeitherReadNorChangeTheSwitch(daemon, base);
         assertThat(daemon.output()).doesNotContain("Exception");
+    }
+
+    /**
+     * The same browser, holding the web view's cookie, opens a page served from another port of the same host: the
+     * same site, so a {@code SameSite=Strict} cookie goes with its requests. Its script tries to read the MAC table
+     * and to flush it (a no-cors POST, as a form would send it). The read fails in the browser (no CORS), the flush
+     * reaches the switch and is refused (its Origin), and the nested VM's MAC is still in the table.
+     */
+    private void aPageOfAnotherOriginCanNeitherReadNorChangeTheSwitch(Daemon daemon, String base) throws IOException {
+        String page = """
+            <!doctype html><meta charset=utf-8><title>elsewhere</title><pre id=result>running</pre>
+            <script>
+            const api = '%s';
+            const out = [];
+            async function attempt(name, f) {
+              try { out.push(name + ': ' + await f()); } catch (e) { out.push(name + ': blocked (' + e.name + ')'); }
+            }
+            (async () => {
+              await attempt('read', async () => {
+                const r = await fetch(api + '/api/v1/fdb', {credentials: 'include'});
+                return 'status ' + r.status + ', ' + (await r.text()).length + ' bytes';
+              });
+              await attempt('flush', async () => {
+                const r = await fetch(api + '/api/v1/fdb/flush', {method: 'POST', credentials: 'include',
+                                                                  mode: 'no-cors'});
+                return 'sent (' + r.type + ')';
+              });
+              document.getElementById('result').textContent = out.join('\\n');
+            })();
+            </script>
+            """.formatted(base);
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            browser.get("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/elsewhere.html");
+            String result = new WebDriverWait(browser, WAIT).until(d -> {
+                String text = d.findElement(By.id("result")).getText();
+                return text.equals("running") ? null : text;
+            });
+            assertThat(result).as("what the other origin's script got")
+                .contains("read: blocked (TypeError)").contains("flush: sent (opaque)");
+        } finally {
+            elsewhere.stop(0);
+        }
+        assertThat(daemon.cli("fdb", "show")).as("the flush was refused").contains(NESTED_MAC);
     }
 
     private static WebDriver chromium() {

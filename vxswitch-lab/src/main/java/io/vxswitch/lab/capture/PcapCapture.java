@@ -46,7 +46,8 @@ public final class PcapCapture implements FrameListener, Closeable {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create capture directory " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create capture directory " + directory + ": "
+                + io.vxswitch.config.FileErrors.reason(e), e);
         }
         return new PcapCapture(directory);
     }
@@ -89,7 +90,8 @@ public final class PcapCapture implements FrameListener, Closeable {
         try {
             writers.get(link).write(timeNanos, frame);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write capture file " + files.get(link) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write capture file " + files.get(link) + ": "
+                + io.vxswitch.config.FileErrors.reason(e), e);
         }
     }
 

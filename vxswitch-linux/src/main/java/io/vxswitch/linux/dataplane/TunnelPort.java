@@ -81,7 +81,7 @@ public final class TunnelPort implements PortDevice {
 
     @Override
     public int receive(RxFrame frame, long now) {
-        return receiver.receive(frame);
+        return receiver.receive(frame, now);
     }
 
     @Override

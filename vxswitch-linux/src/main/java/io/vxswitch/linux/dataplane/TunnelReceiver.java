@@ -17,6 +17,11 @@ import java.lang.foreign.Arena;
  * joined ({@code UDP_GRO}) split again by their segment size, each decapsulated, and consecutive TCP segments of one
  * flow coalesced into a super-frame ({@link TcpCoalescer}) before the switch sees them. The forwarding agent pulls
  * them one at a time ({@link #receive}); a frame stays in the receive (or coalescing) buffer until the next call.
+ *
+ * <p>Each datagram's sender is named ({@link Vtep#sourceVtep}) right after decapsulation, before anything is
+ * coalesced: a datagram from a sender the tunnel does not accept is dropped and counted there, and a super-frame only
+ * ever joins datagrams of one accepted VTEP. The ids stay valid through the batch: the registry changes only between
+ * the forwarding agent's turns, and a turn takes the whole batch.
  */
 final class TunnelReceiver implements AutoCloseable {
     /** Receive batch with UDP_GRO: fewer slots, each room for the 64 KiB the kernel joins at most. */
@@ -37,13 +42,12 @@ final class TunnelReceiver implements AutoCloseable {
     private int batchSize;
     private int next;
     private int at;
-    /** The outer source of the datagram just decapsulated. */
-    private long srcHigh;
-    private long srcLow;
+    /** The remote VTEP of the datagram just decapsulated. */
+    private int source;
     /** The datagram just decapsulated waits for the next call: it ended the super-frame handed out before it. */
     private boolean heldBack;
-    private long openHigh;
-    private long openLow;
+    /** The remote VTEP and VLAN of the open super-frame. */
+    private int openSource;
     private int openVlan;
     private long superFrames;
     private long coalescedSegments;
@@ -74,7 +78,7 @@ final class TunnelReceiver implements AutoCloseable {
      * the way, so what comes out is an inner frame or a super-frame of a flow's segments; {@link PortDevice#NONE}
      * once the batch is done.
      */
-    int receive(RxFrame frame) {
+    int receive(RxFrame frame, long now) {
         if (!batchOpen) {
             int n = socket.receive(rx);
             if (n <= 0) {
@@ -88,7 +92,7 @@ final class TunnelReceiver implements AutoCloseable {
         if (heldBack && takeDatagram(frame)) { // the datagram that ended the last super-frame
             return PortDevice.FRAME;
         }
-        while (nextDatagram()) {
+        while (nextDatagram(now)) {
             if (takeDatagram(frame)) {
                 return PortDevice.FRAME;
             }
@@ -102,10 +106,11 @@ final class TunnelReceiver implements AutoCloseable {
     }
 
     /**
-     * Decapsulates the next datagram of the batch (a datagram the kernel joined is split by its segment size), and
-     * says whether there was one. Truncated and undecapsulable datagrams are counted and passed over.
+     * Decapsulates the next datagram of the batch (a datagram the kernel joined is split by its segment size) and
+     * names its VTEP, and says whether there was one. Truncated and undecapsulable datagrams, and those from senders
+     * the tunnel does not accept, are counted and passed over.
      */
-    private boolean nextDatagram() {
+    private boolean nextDatagram(long now) {
         while (next < batchSize) {
             int k = next;
             if (rx.truncated(k)) {
@@ -118,15 +123,19 @@ final class TunnelReceiver implements AutoCloseable {
             int each = joined > 0 ? joined : length;
             long offset = rx.slotOffset(k) + at;
             int piece = Math.min(each, length - at);
-            srcHigh = rx.sourceHigh(k);
-            srcLow = rx.sourceLow(k);
+            long srcHigh = rx.sourceHigh(k);
+            long srcLow = rx.sourceLow(k);
             at += each;
             if (at >= length) { // once at least: an empty datagram is the decapsulator's to count
                 next++;
                 at = 0;
             }
             if (vtep.decapsulate(rx.buffer(), offset, piece) == VxlanDrop.NONE) {
-                return true;
+                source = vtep.sourceVtep(srcHigh, srcLow, 1, now); // counts the datagram, or why it is refused
+                if (source != RemoteVteps.NONE) {
+                    vtep.checkInnerChecksum(rx.buffer(), source);
+                    return true;
+                }
             }
         }
         return false;
@@ -141,43 +150,34 @@ final class TunnelReceiver implements AutoCloseable {
         heldBack = false;
         DecapResult inner = vtep.decapsulated();
         if (coalescer != null) {
-            if (coalescer.isOpen() && srcHigh == openHigh && srcLow == openLow && inner.vlan() == openVlan
+            if (coalescer.isOpen() && source == openSource && inner.vlan() == openVlan
                 && coalescer.append(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
                 return false;
             }
-            if (coalescer.isOpen() && takeCoalesced(frame)) {
+            if (coalescer.isOpen()) {
+                takeCoalesced(frame);
                 heldBack = true;
                 return true;
-            } // else the run's VTEP was refused (counted): on with this datagram
+            }
             if (!inner.innerTagged() && coalescer.start(rx.buffer(), inner.innerOffset(), inner.innerLength())) {
-                openHigh = srcHigh;
-                openLow = srcLow;
+                openSource = source;
                 openVlan = inner.vlan();
                 return false; // stays in the receive buffer until the flow's next segment or the end of the batch
             }
         }
-        int remote = vtep.sourceVtep(srcHigh, srcLow, 1);
-        if (remote == RemoteVteps.NONE) {
-            return false; // counted
-        }
-        frame.fromTunnel(rx.buffer(), inner.innerOffset(), inner.innerLength(), remote, inner.vlan());
+        frame.fromTunnel(rx.buffer(), inner.innerOffset(), inner.innerLength(), source, inner.vlan());
         return true;
     }
 
-    /** The coalesced super-frame (or the one segment that found no follower) into {@code frame}, if its VTEP is. */
-    private boolean takeCoalesced(RxFrame frame) {
+    /** The coalesced super-frame (or the one segment that found no follower) into {@code frame}. */
+    private void takeCoalesced(RxFrame frame) {
         int segments = coalescer.segments();
         int length = coalescer.finish(coalesced);
         if (segments > 1) {
             coalescedSegments += segments;
             superFrames++;
         }
-        int remote = vtep.sourceVtep(openHigh, openLow, segments);
-        if (remote == RemoteVteps.NONE) {
-            return false; // counted
-        }
-        frame.fromTunnel(coalescer.frameSegment(), coalescer.frameOffset(), length, coalesced, remote, openVlan);
-        return true;
+        frame.fromTunnel(coalescer.frameSegment(), coalescer.frameOffset(), length, coalesced, openSource, openVlan);
     }
 
     long superFrames() {

@@ -264,6 +264,61 @@ class TunnelPortTest {
             .hasSizeGreaterThan(4);
     }
 
+    @Test
+    void segments_from_a_sender_outside_the_flood_list_are_refused_one_by_one_before_any_coalescing() {
+        // A TCP super-frame's 11 VXLAN datagrams, as the peer received them, replayed to a receiving tunnel port:
+        // first from 127.0.0.2 (no VTEP of this tunnel), then from 127.0.0.1 (its flood list).
+        List<byte[]> datagrams = new ArrayList<>();
+        try (UdpBatch rx = new UdpBatch(16, 65_536); Epoll epoll = new Epoll(1)) {
+            sendSuperFrame();
+            epoll.add(peer.fd(), Epoll.IN);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (datagrams.size() < SEGMENTS && System.nanoTime() < deadline) {
+                epoll.wait(new int[1], 100);
+                int n = peer.receive(rx);
+                for (int i = 0; i < n; i++) { // a message the peer's UDP_GRO joined is split again
+                    int each = rx.segmentSize(i) > 0 ? rx.segmentSize(i) : rx.length(i);
+                    for (int at = 0; at < rx.length(i); at += each) {
+                        datagrams.add(rx.buffer().asSlice(rx.slotOffset(i) + at, Math.min(each, rx.length(i) - at))
+                            .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                    }
+                }
+            }
+        }
+        assertThat(datagrams).hasSize(SEGMENTS);
+        Vtep vtep = port.vtep();
+        try (TunnelPort receiving = new TunnelPort(vtep, UdpSocketPool.open(LOOPBACK_IP, 0, 1, 0, 0),
+                 peer.localPort(), new MtuCheck(1500, vtep.counters(), line -> { }), false, 9100, true);
+             UdpSocket stranger = UdpSocket.bind("127.0.0.2", 0); Epoll epoll = new Epoll(1);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int to = receiving.sockets().receiver().localPort();
+            MemorySegment out = arena.allocate(2048);
+            for (UdpSocket from : List.of(stranger, peer)) {
+                for (byte[] d : datagrams) {
+                    MemorySegment.copy(MemorySegment.ofArray(d), 0, out, 0, d.length);
+                    from.sendTo(out, 0, d.length, LOOPBACK_IP.high(), LOOPBACK_IP.low(), to);
+                }
+            }
+            epoll.add(receiving.fd(), Epoll.IN);
+            RxFrame f = new RxFrame();
+            List<Integer> lengths = new ArrayList<>();
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (vtep.counters().decapsulated() < 2L * SEGMENTS && System.nanoTime() < deadline) {
+                epoll.wait(new int[1], 100);
+                while (receiving.receive(f, 1) == PortDevice.FRAME) {
+                    assertThat(f.remote).isEqualTo(vtep.remotes().idOf(LOOPBACK));
+                    lengths.add(f.length);
+                }
+            }
+            assertThat(vtep.counters().drops(VxlanDrop.UNKNOWN_VTEP)).as("each of the stranger's datagrams")
+                .isEqualTo(SEGMENTS);
+            assertThat(lengths).as("the flood list's VTEP: its segments joined into one super-frame")
+                .containsExactly(HEADERS + SEGMENTS * MSS - 100);
+            assertThat(vtep.remotes().rxPackets(vtep.remotes().idOf(LOOPBACK))).isEqualTo(SEGMENTS);
+            assertThat(vtep.remotes().size()).as("the stranger never became a VTEP").isOne();
+        }
+    }
+
     private static UdpSocketPool poolOf(TunnelPort port) {
         return port.sockets();
     }

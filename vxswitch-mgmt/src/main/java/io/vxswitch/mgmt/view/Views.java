@@ -71,8 +71,15 @@ public final class Views {
     public record PeerView(String address, long rxPackets, long txPackets) {
     }
 
-    public record TunnelView(String name, String local, int udpPort, List<VniView> vnis, List<PeerView> peers,
-                             long encapsulated, long decapsulated, Map<String, Long> drops) {
+    /**
+     * @param acceptFrom              whose VXLAN the tunnel takes: {@code known} VTEPs (flood list, control plane) or
+     *                                {@code any}
+     * @param innerChecksumUnfinished decapsulated TCP/UDP frames whose checksum the sender left for a NIC to finish
+     *                                (forwarded; the VM drops them)
+     */
+    public record TunnelView(String name, String local, int udpPort, String acceptFrom, List<VniView> vnis,
+                             List<PeerView> peers, long encapsulated, long decapsulated, long innerChecksumUnfinished,
+                             Map<String, Long> drops) {
     }
 
     /**
@@ -149,8 +156,9 @@ public final class Views {
                 CounterValues p = counts.of(CounterScope.REMOTE_VTEP, t.name() + " " + address);
                 peers.add(new PeerView(address, p.get(PeerCounter.RX_PACKETS), p.get(PeerCounter.TX_PACKETS)));
             }
-            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), vnis, peers, c.get(TunnelCounter.ENCAPSULATED),
-                c.get(TunnelCounter.DECAPSULATED), c.nonZero(CounterKind.DROP)));
+            out.add(new TunnelView(t.name(), t.local(), t.udpPort(), v.acceptFrom().label(), vnis, peers,
+                c.get(TunnelCounter.ENCAPSULATED), c.get(TunnelCounter.DECAPSULATED),
+                c.get(TunnelCounter.INNER_CSUM_UNFINISHED), c.nonZero(CounterKind.DROP)));
         }
         return out;
     }
@@ -173,8 +181,12 @@ public final class Views {
         List<PortStatsView> out = new ArrayList<>();
         for (Port p : sortedPorts(sw)) {
             CounterValues c = counts.of(CounterScope.PORT, p.name());
+            Map<String, Long> drops = c.nonZero(CounterKind.DROP);
+            if (p.isTunnel()) { // what its VTEP dropped before the switch saw a frame (unknown_vtep, mtu_exceeded...)
+                drops.putAll(counts.of(CounterScope.TUNNEL, p.name()).nonZero(CounterKind.DROP));
+            }
             out.add(new PortStatsView(p.name(), c.get(PortCounter.RX_FRAMES), c.get(PortCounter.RX_BYTES),
-                c.get(PortCounter.TX_FRAMES), c.get(PortCounter.TX_BYTES), c.nonZero(CounterKind.DROP),
+                c.get(PortCounter.TX_FRAMES), c.get(PortCounter.TX_BYTES), drops,
                 c.nonZero(CounterKind.OFFLOAD),
                 suppression(c, PortCounter.ARP_SUPPRESSED, PortCounter.ARP_FLOODED),
                 suppression(c, PortCounter.ND_SUPPRESSED, PortCounter.ND_FLOODED)));
