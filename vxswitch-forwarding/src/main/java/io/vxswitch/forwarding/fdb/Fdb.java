@@ -37,8 +37,10 @@ import static io.vxswitch.forwarding.fdb.FdbEntries.base;
  *    is never more than half full, so probe chains stay short.
  *  - MAC flooding: a port sprays random source MACs to fill the table and turn known unicast into floods. Each
  *    port has a learning limit, and when the table is full the victim is the least recently seen entry of the
- *    port holding the most learned MACs, so a flooder mostly evicts its own entries (BusiestPorts keeps that
- *    port at hand in O(log ports)).
+ *    port holding the most learned MACs (BusiestPorts keeps that port at hand in O(log ports)); a learning port
+ *    tied for the most loses its own. So a port never loses a MAC to a port that holds as many or more: once a
+ *    flooder holds more than any other port, it only evicts its own entries, and it can never push another
+ *    port below its own count.
  *  - Aging without a timer per entry: expire() walks each port's LRU list from the old end and stops once the
  *    entry there was listed less than an aging time ago, so it costs O(ports + expired + entries put back in
  *    order), each entry in use being put back at most once per aging time. Aging is per port.
@@ -452,7 +454,7 @@ public final class Fdb {
             limitReached.increment(lane);
             return LearnOutcome.LIMIT_REACHED;
         }
-        if (size == capacity && !evictOne()) {
+        if (size == capacity && !evictFor(port)) {
             return LearnOutcome.TABLE_FULL;
         }
         id = allocate(key, port, remote, LEARNED, now);
@@ -1047,7 +1049,21 @@ public final class Fdb {
 
     /** Makes room by dropping the oldest entry of the port with the most learned MACs; false if none is learned. */
     private boolean evictOne() {
-        int port = lru.busiestPort();
+        return evict(lru.busiestPort());
+    }
+
+    /**
+     * Makes room for a MAC learned on {@code learner}: as {@link #evictOne}, but a learner tied for the most MACs
+     * loses its own oldest. The heap breaks ties arbitrarily, and a flooding port that had just caught up with
+     * another port would otherwise evict that port's MACs, one for one; this way a port never loses a MAC to one
+     * that holds as many or more.
+     */
+    private boolean evictFor(int learner) {
+        int busiest = lru.busiestPort();
+        return evict(lru.count(learner) >= lru.count(busiest) ? learner : busiest);
+    }
+
+    private boolean evict(int port) {
         int victim = lru.oldestSeen(port);
         if (victim == PortLru.NONE) {
             return false;

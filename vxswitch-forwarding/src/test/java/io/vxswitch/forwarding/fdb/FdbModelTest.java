@@ -212,7 +212,7 @@ class FdbModelTest {
                 moved++;
                 expected = LearnOutcome.MOVED;
             } else {
-                victims = model.size() == capacity ? evictionCandidates() : List.of();
+                victims = model.size() == capacity ? evictionCandidates(port) : List.of();
                 if (model.size() == capacity && victims.isEmpty()) {
                     expected = LearnOutcome.TABLE_FULL;
                 } else {
@@ -371,20 +371,32 @@ class FdbModelTest {
          * entries. Which tied port loses is the FDB's choice.
          */
         private List<Long> evictionCandidates() {
+            return evictionCandidates(-1);
+        }
+
+        /** As {@link #evictionCandidates()}, for a MAC learned on {@code learner}: tied for the most, it loses its own. */
+        private List<Long> evictionCandidates(int learner) {
             int most = 0;
             for (int port = 0; port < PORTS; port++) {
                 most = Math.max(most, learnedOn(port));
             }
+            if (learner >= 0 && most > 0 && learnedOn(learner) == most) {
+                return oldestOf(learner);
+            }
             List<Long> candidates = new ArrayList<>();
             for (int port = 0; port < PORTS; port++) {
                 if (most > 0 && learnedOn(port) == most) {
-                    int p = port;
-                    model.entrySet().stream().filter(en -> en.getValue().learned() && en.getValue().port == p)
-                        .min((x, y) -> Long.compare(x.getValue().touched, y.getValue().touched))
-                        .ifPresent(en -> candidates.add(en.getKey()));
+                    candidates.addAll(oldestOf(port));
                 }
             }
             return candidates;
+        }
+
+        /** The least recently seen learned entry of {@code port}, if it has one. */
+        private List<Long> oldestOf(int port) {
+            return model.entrySet().stream().filter(en -> en.getValue().learned() && en.getValue().port == port)
+                .min((x, y) -> Long.compare(x.getValue().touched, y.getValue().touched))
+                .map(en -> List.of(en.getKey())).orElse(List.of());
         }
 
         private void applyEviction(List<Long> candidates) {

@@ -215,6 +215,40 @@ class FdbTest {
     }
 
     @Test
+    void a_port_that_catches_up_with_the_busiest_evicts_its_own_macs_not_the_other_ports() {
+        Fdb small = new Fdb(4, 4, SECRET);
+        small.learn(1, 0x02_00_00_00_01_01L, 1, NO_LIMIT, 1); // p1 first: the heap keeps it on top of a tie
+        small.learn(1, 0x02_00_00_00_01_02L, 1, NO_LIMIT, 2);
+        small.learn(1, 0x02_00_00_00_03_01L, 3, NO_LIMIT, 3);
+        small.learn(1, 0x02_00_00_00_03_02L, 3, NO_LIMIT, 4); // full; p1 and p3 hold two each
+
+        assertThat(small.learn(1, 0x02_00_00_00_03_03L, 3, NO_LIMIT, 5)).isEqualTo(LearnOutcome.LEARNED);
+
+        assertThat(small.portOf(1, 0x02_00_00_00_03_01L)).as("p3's oldest made room").isEqualTo(Fdb.NOT_FOUND);
+        assertThat(small.learnedOn(1)).as("p1 keeps both MACs").isEqualTo(2);
+        assertThat(small.learnedOn(3)).isEqualTo(2);
+    }
+
+    @Test
+    void a_port_flooding_a_full_table_with_new_macs_never_evicts_the_macs_of_other_ports() {
+        Fdb small = new Fdb(64, 8, SECRET);
+        for (int port = 1; port <= 3; port++) {
+            small.learn(1, 0x02_00_00_00_00_00L + port, port, NO_LIMIT, port); // three VMs, one MAC each
+        }
+        long now = 10;
+        for (long mac = 0; mac < 100_000; mac++) {
+            small.learn(1, 0x0a_00_00_00_00_00L + mac, 5, NO_LIMIT, now++);
+            assertThat(small.size()).isLessThanOrEqualTo(64);
+        }
+
+        for (int port = 1; port <= 3; port++) {
+            assertThat(small.portOf(1, 0x02_00_00_00_00_00L + port)).as("the VM on p" + port).isEqualTo(port);
+        }
+        assertThat(small.learnedOn(5)).isEqualTo(61);
+        assertThat(small.stats().evicted()).isEqualTo(100_000 - 61);
+    }
+
+    @Test
     void a_table_full_of_static_entries_refuses_new_macs() {
         Fdb small = new Fdb(2, 4, SECRET);
         small.addStatic(1, A, 1);
