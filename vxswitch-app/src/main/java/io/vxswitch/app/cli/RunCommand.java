@@ -74,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
             log(out, hs.evpnSummary());
         }
         ApiServer api = startApi(cfg, hs, out);
-        Thread stopper = new Thread(() -> {
+        DaemonStop stop = new DaemonStop(() -> {
             log(out, "stopping: removing devices");
             if (api != null) {
                 api.close();
@@ -84,10 +84,11 @@ public final class RunCommand implements Callable<Integer> {
             // where an operator sees what the switch learned and dropped.
             out.print(SwitchReport.render(hs.switchInstance(), System.nanoTime()));
             log(out, "stopped");
-        }, "vxswitch-shutdown");
-        Runtime.getRuntime().addShutdownHook(stopper);
+        });
+        stop.install();
         hs.join();
-        return 0;
+        // the loops end only when the stop has begun; wait for the rest of it (the API, the devices, the report)
+        return stop.run() ? 0 : 1;
     }
 
     private static ApiServer startApi(DaemonConfig cfg, HostSwitch hs, PrintWriter out) {

@@ -106,6 +106,31 @@ final class Daemon {
         throw new AssertionError("no port " + name + " in vxswitch stats");
     }
 
+    /** {@code GET PATH} ({@code /api/v1/port-groups}, {@code /metrics}) with curl inside the daemon's namespace. */
+    String get(String path) {
+        String token;
+        try {
+            token = Files.readString(tokenFile).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return host.run("curl", "-sS", "--fail", "-H", "Authorization: Bearer " + token,
+            "http://127.0.0.1:7739" + path).check().out();
+    }
+
+    /**
+     * The value of the Prometheus series {@code name} (without labels, e.g. {@code vxswitch_fdb_evicted_total}) from
+     * {@code GET /metrics}.
+     */
+    double metric(String name) {
+        String text = get("/metrics");
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no series " + name + " in /metrics:\n" + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     Path tokenFile() {
         return tokenFile;
     }
@@ -153,14 +178,22 @@ final class Daemon {
     }
 
     /**
-     * Stops the switch as an operator does (SIGTERM) and returns everything it printed. Fails if it did not exit
-     * within 15 s.
+     * Stops the switch as an operator does (SIGTERM) and returns everything it printed. Fails unless it exited with
+     * status 0 within 15 s.
      */
     String stop() {
+        terminate();
+        return output();
+    }
+
+    /** SIGTERM; how long the switch took to exit. Fails unless it exited with status 0 within 15 s. */
+    Duration terminate() {
+        long start = System.nanoTime();
         process.signal("TERM");
         int status = process.awaitExit(Duration.ofSeconds(15));
-        assertThat(status).as("vxswitch exit status after SIGTERM (-1: still running)\n%s", output()).isNotEqualTo(-1);
-        return output();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(status).as("vxswitch exit status after SIGTERM (-1: still running)\n%s", output()).isZero();
+        return took;
     }
 
     /** SIGKILL: the daemon gets no chance to say goodbye (no Cease); returns what it printed. */
