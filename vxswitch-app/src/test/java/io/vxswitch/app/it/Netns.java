@@ -83,6 +83,13 @@ final class Netns {
         return Ping.parse(name + "$ ping " + dst, r.out() + r.err());
     }
 
+    /** {@code ping -c COUNT -i INTERVAL -W 2 DST}, parsed: a counted flood ({@code "0.01"}: root may go below 0.2 s). */
+    Ping pingEvery(String dst, int count, String interval) {
+        Cmd.Result r = run(Duration.ofSeconds(count + 15L), "ping", "-n", "-c", Integer.toString(count), "-i", interval,
+            "-W", "2", dst);
+        return Ping.parse(name + "$ ping -i " + interval + " " + dst, r.out() + r.err());
+    }
+
     /** Three pings, two seconds to answer each: the check for "this path works". */
     Ping ping(String dst) {
         return ping(dst, 3, 2);
