@@ -11,14 +11,10 @@ import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.dataplane.Dataplane;
-import io.vxswitch.linux.dataplane.InterfacePort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
 import io.vxswitch.linux.dataplane.TunnelPort;
 import io.vxswitch.linux.dataplane.VhostUserPort;
-import io.vxswitch.linux.packet.PacketSocket;
-import io.vxswitch.linux.tap.TapDevice;
-import io.vxswitch.linux.tap.TapOptions;
 import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.mgmt.ManagedSwitch;
@@ -153,57 +149,13 @@ public final class HostSwitch implements AutoCloseable {
     }
 
     /**
-     * Opens the port's Linux device, one per forwarding loop: a tap gets a queue per loop, an interface a packet
-     * socket per loop in one fanout group, a vhost-user port its socket (one queue pair, so one loop) (any thread: it
-     * does not touch the switch).
+     * Opens the port's Linux devices, one per forwarding loop, for switch port {@code id}: see {@link OpenedPort}.
      *
      * @param log where a vhost-user port's control thread says what its front-end does
+     * @throws HostSwitchException the host refused a device
      */
     static List<PortDevice> openDevices(PortConfig p, int id, int loops, Consumer<String> log) {
-        List<PortDevice> devices = new ArrayList<>();
-        try {
-            switch (p.type()) {
-                case TAP -> {
-                    TapDevice first = TapDevice.create(p.name(), tapOptions(p).withMultiQueue(loops > 1));
-                    devices.add(new TapPort(first, id, MAX_FRAME));
-                    for (int i = 1; i < loops; i++) {
-                        devices.add(new TapPort(first.openQueue(), id, MAX_FRAME));
-                    }
-                }
-                case INTERFACE -> {
-                    // one socket per loop; with several, a fanout group spreads the frames by flow, as queues do
-                    for (int i = 0; i < loops; i++) {
-                        PacketSocket socket = PacketSocket.open(p.interfaceName(), true, p.ring(), p.offload());
-                        devices.add(new InterfacePort(socket, id)); // closed with the others if the join fails
-                        if (loops > 1) {
-                            socket.joinFanout(PacketSocket.fanoutGroup(socket.ifindex()));
-                        }
-                    }
-                }
-                case VHOSTUSER -> {
-                    if (loops > 1) {
-                        throw new HostSwitchException("port " + p.name() + ": a vhostuser port has one queue pair,"
-                            + " served by one loop; it does not work with switch.loops: " + loops + " yet");
-                    }
-                    devices.add(VhostUserPort.open(p.name(), id, MAX_FRAME, p.offload(), Path.of(p.socket()),
-                        p.vhostMode(), log));
-                }
-            }
-            return devices;
-        } catch (RuntimeException e) {
-            devices.forEach(PortDevice::close); // the queues opened before the one that failed
-            throw e instanceof LinuxException
-                ? new HostSwitchException("port " + p.name() + ": " + e.getMessage(), e) : e;
-        }
-    }
-
-    /** The tap's own side is the VM's NIC (e.g. moved into a namespace): it takes the configured MAC and MTU. */
-    private static TapOptions tapOptions(PortConfig p) {
-        TapOptions o = TapOptions.defaults().withTso(p.offload());
-        if (p.mtu() != 0) {
-            o = o.withMtu(p.mtu());
-        }
-        return p.mac() == Port.NO_MAC ? o : o.withMac(p.mac());
+        return OpenedPort.open(p, loops, log).attach(id);
     }
 
     /** The tunnel port's devices, one per loop: each its own sockets and VTEP (shared remote VTEPs, flood lists). */

@@ -84,7 +84,13 @@ final class Reconfigurer {
             throw new ApiException(409, "port " + p.name() + " is defined in " + configFile + ": change it there and"
                 + " run 'vxswitch config reload'");
         }
-        String line = add(p);
+        loop.call(s -> {
+            if (s.port(p.name()) != null) {
+                throw new ApiException(409, "port " + p.name() + " exists already");
+            }
+            return null;
+        });
+        String line = add(open(p, ""));
         runtime.put(p.name(), p);
         try {
             RuntimePorts.write(dropIn, runtime.values());
@@ -136,13 +142,22 @@ final class Reconfigurer {
             throw new ApiException(409, "these changes need a restart of vxswitch: " + String.join("; ", restart)
                 + " (nothing was changed)");
         }
-        List<String> done = new ArrayList<>();
-        done.addAll(loop.call(s -> portGroups(s, next)));
-
         Map<String, PortConfig> wanted = new LinkedHashMap<>();
         for (PortConfig p : next.ports()) {
             wanted.put(p.name(), p);
         }
+        Map<String, OpenedPort> opened = openNewPorts(wanted);
+        try {
+            return apply(next, wanted, opened);
+        } finally {
+            opened.values().forEach(OpenedPort::close); // those a failure left unattached
+        }
+    }
+
+    /** The reload's changes, once the new ports' devices are open. */
+    private List<String> apply(DaemonConfig next, Map<String, PortConfig> wanted, Map<String, OpenedPort> opened) {
+        List<String> done = new ArrayList<>();
+        done.addAll(loop.call(s -> portGroups(s, next)));
         for (PortConfig p : List.copyOf(ports.values())) {
             PortConfig w = wanted.get(p.name());
             if (!p.equals(w)) {
@@ -152,7 +167,10 @@ final class Reconfigurer {
         }
         for (PortConfig w : wanted.values()) {
             if (!ports.containsKey(w.name())) {
-                done.add(add(w) + (w.type() == PortConfig.Type.TAP ? " (a new tap: hand it to its VM again)" : ""));
+                OpenedPort devices = opened.containsKey(w.name()) ? opened.get(w.name())
+                    : open(w, " (the reload stopped at this port; the changes before it were applied)");
+                done.add(add(devices) + (w.type() == PortConfig.Type.TAP ? " (a new tap: hand it to its VM again)"
+                    : ""));
                 ports.put(w.name(), w);
             }
         }
@@ -173,16 +191,53 @@ final class Reconfigurer {
         return done;
     }
 
-    private String add(PortConfig p) {
-        int id = loop.call(s -> {
-            if (s.port(p.name()) != null) {
-                throw new ApiException(409, "port " + p.name() + " exists already");
+    /**
+     * Opens the devices of every wanted port whose name is new, before the reload changes anything: a port the host
+     * refuses (an interface it does not have, a tap name another device holds) then refuses the whole reload. A port
+     * that keeps its name but changes is opened once its old devices are closed (a tap's name is taken until then).
+     */
+    private Map<String, OpenedPort> openNewPorts(Map<String, PortConfig> wanted) {
+        Map<String, OpenedPort> opened = new LinkedHashMap<>();
+        for (PortConfig w : wanted.values()) {
+            if (!ports.containsKey(w.name())) {
+                try {
+                    opened.put(w.name(), open(w, " (nothing was changed)"));
+                } catch (ApiException e) {
+                    opened.values().forEach(OpenedPort::close);
+                    throw e;
+                }
             }
-            return HostSwitch.addToSwitch(s, p);
-        });
+        }
+        return opened;
+    }
+
+    /** The port's devices, opened; a refusal becomes a bad request that ends with {@code outcome}. */
+    private OpenedPort open(PortConfig p, String outcome) {
+        try {
+            return OpenedPort.open(p, dataplane.loops(), log);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest(e.getMessage() + outcome);
+        }
+    }
+
+    /** Adds the port of {@code opened} to the switch and its devices to the loops; they are closed if that fails. */
+    private String add(OpenedPort opened) {
+        PortConfig p = opened.config();
+        int id;
+        try {
+            id = loop.call(s -> {
+                if (s.port(p.name()) != null) {
+                    throw new ApiException(409, "port " + p.name() + " exists already");
+                }
+                return HostSwitch.addToSwitch(s, p);
+            });
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
         List<PortDevice> devices;
         try {
-            devices = HostSwitch.openDevices(p, id, dataplane.loops(), log);
+            devices = opened.attach(id); // a vhost-user port opens its socket only here
         } catch (RuntimeException e) {
             loop.call(s -> {
                 s.removePort(p.name());
