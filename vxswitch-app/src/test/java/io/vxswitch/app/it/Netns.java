@@ -83,11 +83,25 @@ final class Netns {
         return Ping.parse(name + "$ ping " + dst, r.out() + r.err());
     }
 
-    /** {@code ping -c COUNT -i INTERVAL -W 2 DST}, parsed: a counted flood ({@code "0.01"}: root may go below 0.2 s). */
+    /** {@code ping -c COUNT -i INTERVAL -W 2 DST}, parsed ({@code "0.01"}: root may go below 0.2 s). */
     Ping pingEvery(String dst, int count, String interval) {
         Cmd.Result r = run(Duration.ofSeconds(count + 15L), "ping", "-n", "-c", Integer.toString(count), "-i", interval,
             "-W", "2", dst);
         return Ping.parse(name + "$ ping -i " + interval + " " + dst, r.out() + r.err());
+    }
+
+    /**
+     * Echo requests this namespace's stack has sent and echo replies it has received ({@code Icmp: OutEchos,
+     * InEchoReps} of /proc/net/snmp, per namespace). Counts every reply however late: ping itself gives up two of
+     * its slowest round trips after its last request, and counts a reply held up longer (a switch under a flood) as
+     * lost.
+     */
+    long[] echoes() {
+        List<String> icmp = exec("cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Icmp: ")).toList();
+        List<String> names = Arrays.asList(icmp.get(0).split(" "));
+        String[] values = icmp.get(1).split(" ");
+        return new long[] {Long.parseLong(values[names.indexOf("OutEchos")]),
+            Long.parseLong(values[names.indexOf("InEchoReps")])};
     }
 
     /** Three pings, two seconds to answer each: the check for "this path works". */
