@@ -70,4 +70,14 @@ public final class ErrorHints {
             default -> generic(errno);
         };
     }
+
+    /** Sending to systemd's {@code $NOTIFY_SOCKET}. */
+    public static String notifySocket(int errno) {
+        return switch (errno) {
+            case Errno.ENOENT -> "no socket there (a NOTIFY_SOCKET inherited from another service's environment?)";
+            case Errno.ECONNREFUSED -> "nothing listens on it any more";
+            case Errno.EACCES, Errno.EPERM -> "no permission to write to it";
+            default -> generic(errno);
+        };
+    }
 }

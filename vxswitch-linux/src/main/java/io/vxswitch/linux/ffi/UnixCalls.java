@@ -14,13 +14,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The calls of a vhost-user control channel: a Unix stream socket (listen, accept, connect) whose messages carry
  * file descriptors ({@code SCM_RIGHTS}), and what is done with the descriptors received ({@code fstat} of a memory
- * file before it is mapped). Also {@code memfd_create}, {@code ftruncate} and {@code socketpair}, with which the tests
- * play a vhost-user front-end. Same contract as {@link Libc}: a result {@code >= 0}, or {@code -errno}. Control
+ * file before it is mapped); a Unix datagram socket and {@code sendto}, for systemd's notification socket. Also
+ * {@code memfd_create}, {@code ftruncate} and {@code socketpair}, with which the tests play a vhost-user front-end. Same contract as {@link Libc}: a result {@code >= 0}, or {@code -errno}. Control
  * threads only: these may block, and some allocate.
  */
 public final class UnixCalls {
     public static final int AF_UNIX = 1;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SCM_RIGHTS = 1;
     public static final int SHUT_RDWR = 2;
     /** {@code sizeof(struct sockaddr_un)}: a 2-byte family and 108 bytes of path. */
@@ -43,6 +44,8 @@ public final class UnixCalls {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = Linking.errnoCall("recvmsg",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = Linking.errnoCall("sendto",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMSG = Linking.errnoCall("sendmsg",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN = Linking.errnoCall("shutdown",
@@ -94,6 +97,32 @@ public final class UnixCalls {
         return s;
     }
 
+    /**
+     * A {@code struct sockaddr_un} for an abstract socket name (Linux: no file; the name lives in the network
+     * namespace), in {@code arena}. {@code sun_path} starts with a NUL and the name follows, without a NUL of its own:
+     * every byte up to the address length is the name, so the segment is exactly as long as the address, and
+     * {@code byteSize()} is the length to pass.
+     *
+     * @param name the name without its leading NUL (what {@code ss -x} shows after the {@code @})
+     * @throws IllegalArgumentException if the name is empty or longer than {@link #MAX_PATH} bytes
+     */
+    public static MemorySegment abstractSockaddr(Arena arena, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_PATH || bytes.length == 0) {
+            throw new IllegalArgumentException("an abstract Unix socket name has 1 to " + MAX_PATH + " bytes, '"
+                + name + "' has " + bytes.length);
+        }
+        MemorySegment s = arena.allocate(2 + 1 + bytes.length, 2);
+        s.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 3, bytes.length);
+        return s;
+    }
+
+    /** A Unix datagram socket, close-on-exec. */
+    public static int socketDatagram() {
+        return Libc.socket(AF_UNIX, SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+    }
+
     /** A blocking Unix stream socket, close-on-exec. */
     public static int socketStream() {
         return Libc.socket(AF_UNIX, SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
@@ -141,6 +170,16 @@ public final class UnixCalls {
         MemorySegment st = STATE.get();
         try {
             return result((long) SENDMSG.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw Linking.unexpected(t);
+        }
+    }
+
+    /** {@code sendto(fd, buf, buf.byteSize(), flags, address, length)}: the bytes sent, or {@code -errno}. */
+    public static long sendto(int fd, MemorySegment buf, int flags, MemorySegment address, int length) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((long) SENDTO.invokeExact(st, fd, buf, buf.byteSize(), flags, address, length), st);
         } catch (Throwable t) {
             throw Linking.unexpected(t);
         }
