@@ -7,6 +7,7 @@ import io.vxswitch.app.daemon.HostSwitchException;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.config.FileErrors;
+import io.vxswitch.linux.ServiceNotifier;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.mgmt.ApiServer;
 import picocli.CommandLine.Command;
@@ -57,6 +58,8 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        // systemd's Type=notify (packaging/vxswitch.service): READY once everything is open, STOPPING on SIGTERM
+        ServiceNotifier systemd = ServiceNotifier.fromEnvironment(line -> log(out, line));
         HostSwitch hs;
         try {
             hs = HostSwitch.start(cfg, config, line -> log(out, line));
@@ -75,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         ApiServer api = startApi(cfg, hs, out);
         DaemonStop stop = new DaemonStop(() -> {
+            systemd.stopping("stopping: removing devices");
             log(out, "stopping: removing devices");
             if (api != null) {
                 api.close();
@@ -86,6 +90,9 @@ public final class RunCommand implements Callable<Integer> {
             log(out, "stopped");
         });
         stop.install();
+        // after install: a SIGTERM right after READY=1 still sends STOPPING=1
+        systemd.ready("switch " + cfg.name() + ": " + hs.summary().size() + " ports, "
+            + (api == null ? "API off" : "API on " + cfg.api().host() + ":" + api.port()));
         hs.join();
         // the loops end only when the stop has begun; wait for the rest of it (the API, the devices, the report)
         return stop.run() ? 0 : 1;
