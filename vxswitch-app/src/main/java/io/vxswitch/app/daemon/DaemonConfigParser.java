@@ -145,11 +145,14 @@ public final class DaemonConfigParser {
             tunnels.add(t);
         }
         EvpnSection evpn = evpn(root, tunnels);
-        if (ports.isEmpty() && tunnels.isEmpty()) {
-            throw root.where().error("the config has no ports and no tunnels: a switch needs at least one");
-        }
         Optional<YamlValue> apiValue = root.get("api");
         ApiOptions api = apiValue.isPresent() ? api(apiValue.get()) : ApiOptions.defaults(); // null: api: off
+        // No ports is a switch waiting for 'vxswitch ports add' (a libvirt hook, the packaged default config); with
+        // the API off nothing could ever add one.
+        if (ports.isEmpty() && tunnels.isEmpty() && api == null) {
+            throw root.where().error("the config has no ports and no tunnels, and api: off: nothing could add a port"
+                + " at run time; give the switch a port, or the API for 'vxswitch ports add'");
+        }
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
             ports, tunnels, api, evpn, Set.of());

@@ -9,6 +9,7 @@ import io.vxswitch.vxlan.AcceptFrom;
 import io.vxswitch.vxlan.VtepAddress;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,8 +167,23 @@ class DaemonConfigParserTest {
     }
 
     @Test
-    void a_config_without_ports_is_refused() {
-        assertError("switch: {name: x}\n", "no ports and no tunnels");
+    void a_switch_without_ports_waits_for_ports_added_through_the_api_and_without_the_api_is_refused() {
+        DaemonConfig empty = DaemonConfigParser.parse("s.yaml", "switch: {name: x}\nportGroups: [{name: vms}]\n");
+        assertThat(empty.ports()).isEmpty();
+        assertThat(empty.api()).isNotNull();
+        assertError("switch: {name: x}\napi: off\n", "s.yaml:1:1: the config has no ports and no tunnels, and api: off:"
+            + " nothing could add a port at run time; give the switch a port, or the API for 'vxswitch ports add'");
+    }
+
+    @Test
+    void the_packaged_default_config_parses_into_a_switch_that_waits_for_ports() throws Exception {
+        // packaging/vxswitch.yaml, installed as /etc/vxswitch/vxswitch.yaml: it must start on any host
+        DaemonConfig c = DaemonConfigParser.read(Path.of("../packaging/vxswitch.yaml"));
+        assertThat(c.ports()).isEmpty();
+        assertThat(c.tunnels()).isEmpty();
+        assertThat(c.portGroups()).isNotEmpty();
+        assertThat(c.api().host()).isEqualTo("127.0.0.1");
+        assertThat(c.api().tokenFile()).isEqualTo(Path.of("/run/vxswitch/api.token"));
     }
 
     @Test
