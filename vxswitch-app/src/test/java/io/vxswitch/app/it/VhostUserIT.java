@@ -25,7 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A namespace behind a tap sends UDP datagrams to testpmd, which in {@code 5tswap} mode sends each back with MACs,
  * addresses and ports swapped; every payload must come back whole (both directions, through the guest's rings). Two
  * testpmds exchange frames through the switch; a testpmd that restarts, on either end of the socket, gets its traffic
- * back. Huge pages are reserved and returned by each test.
+ * back. Through a tunnel, the same echo from behind the kernel's VXLAN (as {@link KernelVxlanIT} builds it):
+ * <pre>
+ *   [testpmd vm1 "10.0.0.1"] --vhost-user-- vxswitch (hostA) VTEP 192.0.2.1 &lt;== veth ==&gt; 192.0.2.2 hostB: br0 +
+ *                                                                      vxlan119 -- vm3 10.0.0.3
+ * </pre>
+ * Huge pages are reserved and returned by each test.
  */
 @Timeout(180)
 class VhostUserIT extends LabIT {
@@ -80,25 +85,34 @@ class VhostUserIT extends LabIT {
     }
 
     /**
-     * Sends {@code count} UDP datagrams of 18 to 1472 bytes from the tap's namespace to 198.18.0.1 and counts those
-     * that come back from there, to the port they left from, with the same bytes.
+     * Sends {@code count} UDP datagrams of 18 to 1472 bytes (and a 4-byte index) from the tap's namespace to 198.18.0.1
+     * and counts those that come back from there, to the port they left from, with the same bytes.
      */
     private int echoes(Netns ns, int count) {
+        return echoes(ns, "198.18.0.2", "198.18.0.1", count, 1472);
+    }
+
+    /**
+     * Sends {@code count} UDP datagrams from {@code from}:40000 to {@code to}:40001 inside {@code ns}, of 18 to
+     * {@code maxRandom} random bytes each and a 4-byte index, one at a time, and counts those that come back from there
+     * to the port they left from with the same bytes (testpmd in 5tswap mode is the only thing that answers).
+     */
+    private int echoes(Netns ns, String from, String to, int count, int maxRandom) {
         Path script = lab.dir().resolve("echo.py");
         try {
             Files.writeString(script, """
                 import os, socket, sys
-                count = int(sys.argv[1])
+                src, dst, count, spread = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.bind(("198.18.0.2", 40000))
+                s.bind((src, 40000))
                 s.settimeout(1)
                 ok = 0
                 for i in range(count):
-                    payload = os.urandom(18 + (i * 97) % 1455) + i.to_bytes(4, "big")
-                    s.sendto(payload, ("198.18.0.1", 40001))
+                    payload = os.urandom(18 + (i * 97) % spread) + i.to_bytes(4, "big")
+                    s.sendto(payload, (dst, 40001))
                     try:
                         data, peer = s.recvfrom(4096)
-                        ok += data == payload and peer == ("198.18.0.1", 40001)
+                        ok += data == payload and peer == (dst, 40001)
                     except socket.timeout:
                         pass
                 print("echoed", ok)
@@ -106,8 +120,8 @@ class VhostUserIT extends LabIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String out = ns.run(Duration.ofSeconds(count + 20L), "python3", script.toString(), Integer.toString(count))
-            .check().out();
+        String out = ns.run(Duration.ofSeconds(count + 20L), "python3", script.toString(), from, to,
+            Integer.toString(count), Integer.toString(maxRandom - 17)).check().out();
         return Integer.parseInt(out.trim().replace("echoed ", ""));
     }
 
@@ -124,6 +138,35 @@ class VhostUserIT extends LabIT {
 
         assertThat(echoes(ns, 300)).as("datagrams echoed by testpmd through vxswitch\n" + lab.diagnostics())
             .isEqualTo(300);
+        assertThat(daemon.portStats("vm1").toString()).as("vm1's counters").doesNotContain("guest_ring_error");
+    }
+
+    @Test
+    void datagrams_from_behind_a_kernel_vxlan_peer_cross_the_tunnel_and_testpmds_rings_both_ways() {
+        Tools.assume("the kernel VXLAN peer", "ethtool");
+        KernelVxlanIT.Peer peer = KernelVxlanIT.kernelPeer(lab); // offloads off on the veth underlay (docs/config.md)
+        Path sock = lab.dir().resolve("vm1.sock");
+        Daemon daemon = Daemon.start(lab, peer.hostA(), """
+            switch: {name: it-vhost-vxlan}
+            portGroups:
+              - {name: vlan119, vlan: 119}
+            ports:
+              - {name: vm1, type: vhostuser, socket: "%s", portGroup: vlan119, mac: "%s"}
+            tunnels:
+              - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+            """.formatted(sock, VM1));
+        testpmd(peer.hostA(), "vm1", sock, VM1, false, "5tswap");
+        daemon.awaitLog("port vm1: link up", Duration.ofSeconds(30));
+        Netns vm3 = peer.vm3();
+        vm3.exec("ip", "neigh", "replace", "10.0.0.1", "lladdr", VM1, "dev", "eth0"); // testpmd answers no ARP
+
+        // vm3's MTU is 1450 (a 1500-byte underlay less VXLAN's 50): 1404-byte payloads and their headers fit whole
+        assertThat(echoes(vm3, "10.0.0.3", "10.0.0.1", 300, 1400))
+            .as("datagrams from vm3 echoed by testpmd across the tunnel\n" + lab.diagnostics()).isEqualTo(300);
+        assertThat(peer.hostB().exec("bridge", "fdb", "show", "dev", "vxlan119"))
+            .as("the kernel VTEP learned testpmd's MAC behind vxswitch's VTEP").contains(VM1 + " dst 192.0.2.1");
+        assertThat(daemon.cli("fdb", "show", "--port", "vx119")).as("vxswitch learned vm3 behind the kernel's VTEP")
+            .containsPattern("vx119\\s+119\\s+" + KernelVxlanIT.VM3_MAC + "\\s+.*192\\.0\\.2\\.2");
         assertThat(daemon.portStats("vm1").toString()).as("vm1's counters").doesNotContain("guest_ring_error");
     }
 
