@@ -199,9 +199,8 @@ api http://127.0.0.1:7739/api/v1/switch | grep -q '"name" *: *"vxswitch"' || fai
 inside /usr/bin/vxswitch ports add t1 --type tap --port-group vms --mac 02:00:00:00:00:01 >/dev/null \
   || fail "vxswitch ports add (a tap)"
 inside ip link show t1 >/dev/null || fail "no tap t1 after ports add"
-answer=$(api -X POST -H 'Content-Type: application/json' \
-  -d "{\"name\": \"vm1\", \"type\": \"vhostuser\", \"socket\": \"/run/$runtime_dir/vm1.sock\", \"portGroup\": \"vms\", \"mac\": \"02:00:00:00:00:02\"}" \
-  http://127.0.0.1:7739/api/v1/ports) || fail "POST /ports (a vhost-user port): $answer"
+inside /usr/bin/vxswitch ports add vm1 --type vhostuser --socket "/run/$runtime_dir/vm1.sock" --port-group vms \
+  --mac 02:00:00:00:00:02 >/dev/null || fail "vxswitch ports add (a vhost-user port)"
 inside test -S "/run/$runtime_dir/vm1.sock" || fail "no vhost-user socket /run/$runtime_dir/vm1.sock"
 dropin=/etc/vxswitch/vxswitch.d/ports.yaml
 grep -q 't1' "$dropin" && grep -q 'vm1' "$dropin" || fail "$dropin does not keep both ports"

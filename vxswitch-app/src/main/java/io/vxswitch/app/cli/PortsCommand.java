@@ -41,18 +41,20 @@ public final class PortsCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Adds a port to the running switch (a new tap, or an existing interface), as a ports entry",
-            "of the config file would. The switch keeps it in CONFIG.d/ports.yaml beside its config file, so a",
-            "restart or a 'vxswitch config reload' brings it back (docs/config.md).", "",
+        description = {"Adds a port to the running switch (a new tap, an existing interface, or a VM's vhost-user",
+            "socket), as a ports entry of the config file would. The switch keeps it in CONFIG.d/ports.yaml beside",
+            "its config file, so a restart or a 'vxswitch config reload' brings it back (docs/config.md).", "",
             "Examples:",
             "  vxswitch ports add vm3 --type tap --port-group vlan119 --mac 02:00:00:00:00:03",
-            "  vxswitch ports add up1 --type interface --interface veth-up1 --port-group trunk"})
+            "  vxswitch ports add up1 --type interface --interface veth-up1 --port-group trunk",
+            "  vxswitch ports add vm4 --type vhostuser --socket /run/vxswitch/vm4.sock --port-group vlan119 \\",
+            "      --mac 02:00:00:00:00:04"})
     static final class Add implements Runnable {
         @Mixin
         ApiConnection api;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--type", required = true, paramLabel = "tap|interface")
+        @Option(names = "--type", required = true, paramLabel = "tap|interface|vhostuser")
         String type;
         @Option(names = "--port-group", required = true, paramLabel = "GROUP")
         String portGroup;
@@ -64,6 +66,12 @@ public final class PortsCommand implements Runnable {
         String mac;
         @Option(names = "--mtu", paramLabel = "N", description = "MTU of a new tap.")
         Integer mtu;
+        @Option(names = "--socket", paramLabel = "PATH",
+            description = "The vhost-user socket, an absolute path (type vhostuser).")
+        String socket;
+        @Option(names = "--mode", paramLabel = "server|client",
+            description = "Who creates the socket (type vhostuser): server, vxswitch (default); client, QEMU.")
+        String mode;
         @Spec
         CommandSpec spec;
 
@@ -84,6 +92,12 @@ public final class PortsCommand implements Runnable {
             }
             if (mtu != null) {
                 port.put("mtu", mtu);
+            }
+            if (socket != null) {
+                port.put("socket", socket);
+            }
+            if (mode != null) {
+                port.put("mode", mode);
             }
             JsonNode r = api.client().post("/ports", null, port);
             spec.commandLine().getOut().println(r.path("done").asText());
