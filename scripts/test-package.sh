@@ -58,7 +58,7 @@ daemon=""
 listener=""
 cleanup() {
   local rc=$?
-  [ -z "$daemon" ] || kill -KILL "$daemon" 2>/dev/null || true
+  if [ -n "$daemon" ]; then kill -KILL "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi # reaped quietly
   [ -z "$listener" ] || kill "$listener" 2>/dev/null || true
   if [ "$installed" = 1 ]; then
     dpkg --purge vxswitch >/dev/null 2>&1 || echo "test-package.sh: dpkg --purge vxswitch failed: remove it by hand" >&2
@@ -188,6 +188,18 @@ grep -q 'STATUS=switch vxswitch: 0 ports, API on 127.0.0.1:7739' <<<"$ready_line
 inside() { nsenter -t "$daemon" -m -n -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 inside /usr/bin/vxswitch ports >"$tmp/ports.txt" || fail "vxswitch ports did not answer at READY=1"
 say "READY=1 after $ready_s s from the main process: ${ready_line#*| }; vxswitch ports answers"
+
+# the sandbox holds: as many capabilities as the unit lists, no new privileges, /etc and /usr read-only
+status_of() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$daemon/status"; }
+bnd=$((16#$(status_of CapBnd))); bits=0
+while [ "$bnd" != 0 ]; do bits=$((bits + (bnd & 1))); bnd=$((bnd >> 1)); done
+[ "$bits" = "$(wc -w <<<"$(value CapabilityBoundingSet)")" ] || fail "the daemon's bounding set has $bits capabilities"
+[ "$(status_of CapEff)" = "$(status_of CapBnd)" ] || fail "the daemon's effective capabilities are not its bounding set"
+[ -z "$no_new_privs" ] || [ "$(status_of NoNewPrivs)" = 1 ] || fail "the daemon may gain privileges (NoNewPrivs 0)"
+for p in /etc /usr; do
+  if inside touch "$p/.vxswitch-pkgtest" 2>/dev/null; then rm -f "$p/.vxswitch-pkgtest"; fail "$p is writable in the sandbox"; fi
+done
+say "the sandbox holds: $bits capabilities, NoNewPrivs $(status_of NoNewPrivs), /etc and /usr read-only"
 
 token=$(inside cat "/run/$runtime_dir/api.token")
 [ "$(inside stat -c %a "/run/$runtime_dir/api.token")" = 600 ] || fail "the token file is not 0600"
