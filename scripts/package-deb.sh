@@ -6,7 +6,7 @@
 #
 #   --jar PATH      package this vxswitch.jar instead of building one (CI passes the jar ./run-tests just built)
 #   --out DIR       where the .deb goes (default: dist/); the path of the .deb is the last line printed
-#   --xz-level N    0-9, default 6 (about 34 MB); 1 is several times faster for about 10% more (what CI uses)
+#   --xz-level N    0-9, default 6 (32 MiB); 1 is several times faster for 10% more (what CI uses)
 #
 # Layout (docs/install.md): /usr/lib/vxswitch/{runtime,vxswitch.jar}, /usr/bin/vxswitch, /lib/systemd/system/
 # vxswitch.service, /etc/vxswitch/vxswitch.yaml (a conffile), /usr/share/doc/vxswitch/ (README, docs/*.md).
@@ -83,7 +83,7 @@ mkdir -p "$pkg/DEBIAN" "$pkg/usr/lib/vxswitch" "$pkg/usr/bin" "$pkg/lib/systemd/
 # The runtime: the modules jdeps finds in the jar, plus jdk.unsupported (sun.misc.Unsafe, which libraries reach by
 # reflection, invisible to jdeps). No debug information (Java and native; libjvm keeps its symbol table, for crash
 # reports), man pages or headers. The module image is left uncompressed: the .deb's xz shrinks it far better than
-# jlink's zip (34 MB against 48 MB), and classes load without inflating.
+# jlink's zip (a 32 MiB package against 45 MiB), and classes load without inflating.
 echo "== jlink: a Java runtime for the jar" >&2
 modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
 modules="$modules,jdk.unsupported"
