@@ -30,8 +30,23 @@ final class LinkWatch {
         this.states = new LinkState[sw.options().maxPorts()];
     }
 
+    /**
+     * Starts following {@code device}; where the switch may be changed (before the loops run, or in a conductor
+     * command).
+     */
     void watch(PortDevice device) {
-        states[device.switchPort()] = LinkState.UP;
+        int id = device.switchPort();
+        if (device.linkStartsDown()) {
+            // Down in the switch too until it comes up. Assuming up instead, a guest that started its rings before the
+            // first housekeeping tick was never said to be up ("link up" is what an operator and the tests wait for).
+            states[id] = LinkState.DOWN;
+            Port port = sw.port(id);
+            if (port != null) {
+                sw.setPortUp(port.name(), false);
+            }
+        } else {
+            states[id] = LinkState.UP;
+        }
     }
 
     void unwatch(int port) {

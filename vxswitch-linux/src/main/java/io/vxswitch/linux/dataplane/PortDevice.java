@@ -68,6 +68,15 @@ public interface PortDevice extends AutoCloseable {
     }
 
     /**
+     * True for a device whose link is down until something outside vxswitch comes (a vhost-user port: its guest's
+     * driver): its switch port starts down, and the first look that finds it up says {@code link up}, however soon
+     * that was. Others start up, and a look that finds them down says so.
+     */
+    default boolean linkStartsDown() {
+        return false;
+    }
+
+    /**
      * Conductor, on housekeeping ticks: a line the operator should see about a change the device made on its own
      * (e.g. a tunnel falling back from UDP GSO), once; null when there is nothing new.
      */

@@ -567,6 +567,12 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         return false;
     }
 
+    /** Down from the start: no guest has run its queues yet. */
+    @Override
+    public boolean linkStartsDown() {
+        return true;
+    }
+
     /** Up while both queues run and are enabled; down while the guest is not connected, not ready, or stopped. */
     @Override
     public LinkState linkState() {

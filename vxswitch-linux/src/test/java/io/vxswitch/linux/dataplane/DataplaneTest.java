@@ -146,6 +146,26 @@ class DataplaneTest {
     }
 
     @Test
+    void a_link_that_starts_down_keeps_its_port_down_and_says_link_up_however_soon_it_comes_up() {
+        vm2.startsDown = true; // a vhost-user port: down until its guest runs
+        vm2.link = LinkState.UP; // and the guest was quick: up before the first housekeeping tick
+        start(Placement.SENDER_THREAD);
+        await("up, and said", () -> sw.port("vm2").up() && !log.isEmpty());
+        assertThat(log).containsExactly("port vm2: link up on fake 1");
+    }
+
+    @Test
+    void a_port_whose_link_starts_down_is_down_in_the_switch_until_the_link_comes_up() {
+        vm2.startsDown = true;
+        vm2.link = LinkState.DOWN;
+        start(Placement.SENDER_THREAD);
+        assertThat(sw.port("vm2").up()).isFalse();
+        vm2.link = LinkState.UP;
+        await("up, and said", () -> sw.port("vm2").up() && !log.isEmpty());
+        assertThat(log).as("no link down: it never was up").containsExactly("port vm2: link up on fake 1");
+    }
+
+    @Test
     void a_device_notice_is_logged_once_with_its_port() {
         start(Placement.ONE_THREAD);
         vm2.notice = "fell back to one datagram per segment";

@@ -29,6 +29,8 @@ final class FakePort implements PortDevice {
     volatile boolean gone;
     volatile boolean closed;
     volatile LinkState link = LinkState.UP;
+    /** What {@link #linkStartsDown} says: set by the test before the port is added. */
+    boolean startsDown;
     volatile String notice;
     /** What {@link #txQueueFull} reports: set by the test. */
     volatile long queueFull;
@@ -53,6 +55,11 @@ final class FakePort implements PortDevice {
     @Override
     public int fd() {
         return ready.fd();
+    }
+
+    @Override
+    public boolean linkStartsDown() {
+        return startsDown;
     }
 
     @Override
