@@ -65,6 +65,18 @@ class VhostUserIT extends LabIT {
         return t;
     }
 
+    /**
+     * Waits up to 30 s for vxswitch's line matching {@code regex}, the guest's driver running both rings; a failure
+     * shows testpmd's output too, where a guest that never starts its rings says why.
+     */
+    private void awaitLinkUp(Daemon daemon, String regex) {
+        try {
+            daemon.awaitLog(regex, Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + lab.diagnostics(), e);
+        }
+    }
+
     private static String config(String name, Path sock1, String mode1, Path sock2) {
         return """
             switch: {name: %s}
@@ -134,7 +146,7 @@ class VhostUserIT extends LabIT {
             + " \\(server\\)");
         Netns ns = tapNamespace(host);
         testpmd(host, "vm1", sock, VM1, false, "5tswap");
-        daemon.awaitLog("port vm1: link up", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "port vm1: link up");
 
         assertThat(echoes(ns, 300)).as("datagrams echoed by testpmd through vxswitch\n" + lab.diagnostics())
             .isEqualTo(300);
@@ -156,7 +168,7 @@ class VhostUserIT extends LabIT {
               - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
             """.formatted(sock, VM1));
         testpmd(peer.hostA(), "vm1", sock, VM1, false, "5tswap");
-        daemon.awaitLog("port vm1: link up", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "port vm1: link up");
         Netns vm3 = peer.vm3();
         vm3.exec("ip", "neigh", "replace", "10.0.0.1", "lladdr", VM1, "dev", "eth0"); // testpmd answers no ARP
 
@@ -177,7 +189,7 @@ class VhostUserIT extends LabIT {
         Path sock2 = lab.dir().resolve("vm2.sock");
         Daemon daemon = Daemon.start(lab, host, config("it-vhost2", sock1, "server", sock2));
         Testpmd receiver = testpmd(host, "vm2", sock2, VM2, false, "rxonly");
-        daemon.awaitLog("port vm2: link up", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "port vm2: link up");
         // 64-byte UDP frames to vm2's MAC: flooded until vm2 is known (testpmd rxonly sends nothing), delivered.
         Testpmd sender = testpmd(host, "vm1", sock1, VM1, false, "txonly", "--eth-peer=0," + VM2,
             "--txpkts=64");
@@ -195,7 +207,7 @@ class VhostUserIT extends LabIT {
         Daemon daemon = Daemon.start(lab, host, config("it-vhost-restart", sock, "server", null));
         Netns ns = tapNamespace(host);
         Testpmd first = testpmd(host, "vm1", sock, VM1, false, "5tswap");
-        daemon.awaitLog("port vm1: link up", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "port vm1: link up");
         assertThat(echoes(ns, 50)).isEqualTo(50);
 
         first.stop(true); // killed: no goodbye on the socket
@@ -203,7 +215,7 @@ class VhostUserIT extends LabIT {
         assertThat(echoes(ns, 5)).as("nothing answers while the guest is gone").isZero();
 
         testpmd(host, "vm1b", sock, VM1, false, "5tswap");
-        daemon.awaitLog("(?s)disconnected.*link up on vhost-user", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "(?s)disconnected.*link up on vhost-user");
         assertThat(echoes(ns, 50)).as("echoes after the restart\n" + lab.diagnostics()).isEqualTo(50);
     }
 
@@ -215,13 +227,13 @@ class VhostUserIT extends LabIT {
         daemon.awaitLog("port vm1: waiting for the front-end's socket", Duration.ofSeconds(10));
         Netns ns = tapNamespace(host);
         Testpmd first = testpmd(host, "vm1", sock, VM1, true, "5tswap");
-        daemon.awaitLog("port vm1: link up", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "port vm1: link up");
         assertThat(echoes(ns, 50)).isEqualTo(50);
 
         first.stop(false);
         daemon.awaitLog("port vm1: vhost-user front-end disconnected", Duration.ofSeconds(10));
         testpmd(host, "vm1b", sock, VM1, true, "5tswap");
-        daemon.awaitLog("(?s)disconnected.*connected on .*link up on vhost-user", Duration.ofSeconds(30));
+        awaitLinkUp(daemon, "(?s)disconnected.*connected on .*link up on vhost-user");
         assertThat(echoes(ns, 50)).as("echoes after testpmd came back\n" + lab.diagnostics()).isEqualTo(50);
         String out = daemon.stop();
         assertThat(out).contains("stopped").doesNotContain("Exception");
