@@ -86,7 +86,7 @@ mkdir -p "$pkg/DEBIAN" "$pkg/usr/lib/vxswitch" "$pkg/usr/bin" "$pkg/lib/systemd/
 # jlink's zip (a 32 MiB package against 45 MiB), and classes load without inflating.
 echo "== jlink: a Java runtime for the jar" >&2
 modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
-modules="$modules,jdk.unsupported"
+case ",$modules," in *,jdk.unsupported,*) ;; *) modules="$modules,jdk.unsupported" ;; esac
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --output "$pkg/usr/lib/vxswitch/runtime"
 install -m 0644 "$jar" "$pkg/usr/lib/vxswitch/vxswitch.jar"
