@@ -8,10 +8,12 @@
 #   scripts/fuzz.sh --list                the targets
 #   --save                                also copy what the run added to the generated corpus into the committed one
 #
-# A finding (an exception other than the target's documented ones, a failed invariant, a hang over 10 s) stops that
-# target; its input is written into the target's committed corpus directory (src/test/resources/.../*Inputs/<method>),
-# so `./run-tests` fails on it until the code is fixed. The generated corpus grows in <module>/.cifuzz-corpus (ignored
-# by git). Runs under nice 10: the machine is shared. Logs: target/fuzz/<target>.log.
+# Each run starts from the committed corpus (src/test/resources/<package>/<TestClass>Corpus, replayed by a plain test
+# in `./run-tests`) and grows a generated one in <module>/.cifuzz-corpus (ignored by git); --save copies what it
+# found into the committed corpus. A finding (an exception other than the target's documented ones, a failed
+# invariant, a hang over 10 s) stops that target; Jazzer writes its input into <TestClass>Inputs/<method>, which
+# `./run-tests` replays as a test of its own, failing until the code is fixed. Runs under nice 10: the machine is
+# shared. Logs: target/fuzz/<target>.log.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -23,6 +25,7 @@ targets=(
   "frame-parser    vxswitch-packet  io.vxswitch.packet.FrameParserFuzzTest                any_bytes_parse_classify_and_describe"
   "segmenter       vxswitch-packet  io.vxswitch.packet.offload.SegmenterFuzzTest          any_vnet_header_and_frame_is_cut_or_refused"
   "coalescer       vxswitch-packet  io.vxswitch.packet.offload.TcpCoalescerFuzzTest       coalesced_segments_cut_back_into_themselves"
+  "switch          vxswitch-forwarding io.vxswitch.forwarding.fuzz.SwitchFuzzTest         frames_on_any_port_are_forwarded_or_dropped_by_a_named_reason"
 )
 
 usage() {
@@ -54,12 +57,15 @@ for t in "${targets[@]}"; do
     continue
   fi
   matched=1
-  inputs="$module/src/test/resources/$(dirname "${class//.//}")/${simple}Inputs/$method"
+  resources="$module/src/test/resources/$(dirname "${class//.//}")"
+  inputs="$resources/${simple}Inputs/$method"
+  committed="$resources/${simple}Corpus"
   generated="$module/.cifuzz-corpus/$class/$method"
-  mkdir -p "$inputs"
+  mkdir -p "$inputs" "$committed" "$generated"
   before=$(ls "$inputs" | grep -c -E '^(crash|timeout|slow-unit|leak)-' || true)
   # libFuzzer flags go through Jazzer's JUnit integration as jazzer.internal.arg.N (arg 0 stands for argv[0]);
-  # later flags win over the @FuzzTest defaults (5 minutes).
+  # later flags win over the @FuzzTest defaults (5 minutes). Directories are corpora, and libFuzzer writes new inputs
+  # into the first: the generated one, then the committed one is read as seeds.
   if [ -n "$runs" ]; then limit=(-Djazzer.internal.arg.1=-runs="$runs" -Djazzer.internal.arg.2=-max_total_time=0)
   else limit=(-Djazzer.internal.arg.1=-max_total_time="$time" -Djazzer.internal.arg.2=-runs=-1); fi
   log="target/fuzz/$name.log"
@@ -69,7 +75,8 @@ for t in "${targets[@]}"; do
   JAZZER_FUZZ=1 nice -n 10 mvn -B -o test -pl "$module" -am -Dtest="$simple#$method" \
     -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups=netns \
     -Djazzer.internal.arg.0=fuzz "${limit[@]}" -Djazzer.internal.arg.3=-print_final_stats=1 \
-    -Djazzer.internal.arg.4=-timeout=10 >"$log" 2>&1 || status=failed
+    -Djazzer.internal.arg.4=-timeout=10 \
+    -Djazzer.internal.arg.5="$root/$generated" -Djazzer.internal.arg.6="$root/$committed" >"$log" 2>&1 || status=failed
   seconds=$(( $(date +%s) - start ))
   executions=$(awk '/stat::number_of_executed_units/ {n=$2} END {print n+0}' "$log")
   rate=$(awk '/stat::average_exec_per_sec/ {n=$2} END {print n+0}' "$log")
@@ -81,7 +88,7 @@ for t in "${targets[@]}"; do
   [ "$findings" -gt 0 ] && found=1
   corpus=$(ls "$generated" 2>/dev/null | wc -l)
   if [ "$save" = 1 ] && [ -d "$generated" ]; then
-    cp -n "$generated"/* "$inputs"/ 2>/dev/null || true # libFuzzer names inputs by content hash: copying is idempotent
+    cp -n "$generated"/* "$committed"/ 2>/dev/null || true # libFuzzer names inputs by content hash: idempotent
   fi
   line=$(printf '%-14s %12s executions %8s exec/s %6s s  findings %s  corpus %s  %s' \
     "$name" "$executions" "$rate" "$seconds" "$findings" "$corpus" "$status")

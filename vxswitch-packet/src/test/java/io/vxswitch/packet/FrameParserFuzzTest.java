@@ -1,6 +1,8 @@
 package io.vxswitch.packet;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vxswitch.fuzz.Corpus;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 
@@ -13,6 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FrameParserFuzzTest {
     private final FrameMeta meta = new FrameMeta();
+
+    @Test
+    void committed_corpus_replays_clean() {
+        Corpus.replay(getClass(), this::any_bytes_parse_classify_and_describe);
+    }
 
     @FuzzTest
     void any_bytes_parse_classify_and_describe(byte[] bytes) {

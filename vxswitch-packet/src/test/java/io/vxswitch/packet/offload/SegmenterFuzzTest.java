@@ -1,6 +1,8 @@
 package io.vxswitch.packet.offload;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vxswitch.fuzz.Corpus;
+import org.junit.jupiter.api.Test;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameBuilder;
 import io.vxswitch.packet.FrameMeta;
@@ -32,6 +34,11 @@ class SegmenterFuzzTest {
     private final FrameMeta meta = new FrameMeta();
     private final MemorySegment out = MemorySegment.ofArray(new byte[VirtioNetHeader.MAX_SUPER_FRAME]);
     private final byte[] copy = new byte[VirtioNetHeader.MAX_SUPER_FRAME];
+
+    @Test
+    void committed_corpus_replays_clean() {
+        Corpus.replay(getClass(), this::any_vnet_header_and_frame_is_cut_or_refused);
+    }
 
     @FuzzTest
     void any_vnet_header_and_frame_is_cut_or_refused(byte[] input) {

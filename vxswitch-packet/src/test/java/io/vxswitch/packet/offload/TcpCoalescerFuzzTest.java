@@ -1,12 +1,14 @@
 package io.vxswitch.packet.offload;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vxswitch.fuzz.Corpus;
+import io.vxswitch.fuzz.FuzzInput;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.Ethernet;
 import io.vxswitch.packet.InternetChecksum;
 import io.vxswitch.packet.Ipv4;
 import io.vxswitch.packet.Wire;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -41,13 +43,14 @@ class TcpCoalescerFuzzTest {
     private final MemorySegment cut = MemorySegment.ofArray(new byte[VirtioNetHeader.MAX_SUPER_FRAME]);
 
     @FuzzTest
-    void coalesced_segments_cut_back_into_themselves(FuzzedDataProvider data) {
+    void coalesced_segments_cut_back_into_themselves(byte[] input) {
+        FuzzInput data = new FuzzInput(input);
         byte[] headers = headers(data);
         long seq = Wire.u32(MemorySegment.ofArray(headers), TCP + TCP_SEQ);
         int id = Ipv4.identification(MemorySegment.ofArray(headers), IP);
         int count = data.consumeInt(1, MAX_SEGMENTS);
         List<MemorySegment> taken = new ArrayList<>();
-        for (int i = 0; i < count && data.remainingBytes() > 0; i++) {
+        for (int i = 0; i < count && data.remaining() > 0; i++) {
             byte[] payload = data.consumeBytes(data.consumeInt(0, 1500));
             MemorySegment segment = segment(headers, payload, data.consumeBoolean() ? seq : data.consumeInt(),
                 data.consumeBoolean() ? id : data.consumeInt(0, 0xFFFF), data);
@@ -58,6 +61,11 @@ class TcpCoalescerFuzzTest {
         if (coalescer.isOpen()) {
             finishAndCutBack(taken);
         }
+    }
+
+    @Test
+    void committed_corpus_replays_clean() {
+        Corpus.replay(getClass(), this::coalesced_segments_cut_back_into_themselves);
     }
 
     /** The receiver's loop for one segment: into the open super-frame, or close it and open a new one. */
@@ -114,7 +122,7 @@ class TcpCoalescerFuzzTest {
     }
 
     /** Ethernet, IPv4 (mostly a plain 20-byte TCP header) and TCP with options, as the input says. */
-    private static byte[] headers(FuzzedDataProvider data) {
+    private static byte[] headers(FuzzInput data) {
         int options = data.consumeBoolean() ? 0 : data.consumeInt(0, 10) * 4;
         byte[] h = new byte[TCP + 20 + options];
         MemorySegment s = MemorySegment.ofArray(h);
@@ -141,7 +149,7 @@ class TcpCoalescerFuzzTest {
     }
 
     /** One segment: the headers with this sequence number, IP ID and payload; flags and checksums as the input says. */
-    private static MemorySegment segment(byte[] headers, byte[] payload, long seq, int id, FuzzedDataProvider data) {
+    private static MemorySegment segment(byte[] headers, byte[] payload, long seq, int id, FuzzInput data) {
         MemorySegment s = MemorySegment.ofArray(new byte[headers.length + payload.length]);
         MemorySegment.copy(MemorySegment.ofArray(headers), 0, s, 0, headers.length);
         MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, headers.length, payload.length);
@@ -152,7 +160,7 @@ class TcpCoalescerFuzzTest {
         if (data.consumeBoolean()) {
             Wire.putU8(s, TCP + TCP_FLAGS, data.consumeInt(0, 0xFF)); // PSH, FIN, SYN...: some close, some refuse
         }
-        if ((data.consumeBoolean() || data.remainingBytes() == 0) && IP + Ipv4.headerLength(s, IP) <= length) {
+        if ((data.consumeBoolean() || data.remaining() == 0) && IP + Ipv4.headerLength(s, IP) <= length) {
             Ipv4.updateHeaderChecksum(s, IP);
             if (Ipv4.headerLength(s, IP) == Ipv4.MIN_HEADER_LENGTH && length >= TCP + 20) {
                 Wire.putU16(s, TCP + TCP_CHECKSUM, 0);
