@@ -147,26 +147,29 @@ public final class Vtep {
     }
 
     /**
-     * The remote VTEP that sent {@code datagrams} VXLAN packets from {@code (srcHigh, srcLow)} ({@link VtepAddress}
-     * form), registered on its first packet as the Linux vxlan device learns remote endpoints, with the packets
-     * counted against it; or {@link RemoteVteps#NONE} if no VTEP can have that address (multicast, unspecified) or
-     * the table is full, counted as the drop it is.
+     * The remote VTEP that sent {@code datagrams} decapsulated VXLAN packets from {@code (srcHigh, srcLow)}
+     * ({@link VtepAddress} form), registered on its first packet as the Linux vxlan device learns remote endpoints;
+     * the packets are then counted as decapsulated (the caller hands them to the switch) and against the VTEP. Or
+     * {@link RemoteVteps#NONE} if no VTEP can have that address (multicast, unspecified) or the table is full, the
+     * packets counted as that drop instead: each packet once, decapsulated or dropped. A probe passes 0 and counts
+     * nothing.
      */
     public int sourceVtep(long srcHigh, long srcLow, int datagrams) {
         int remote = remotes.idOf(srcHigh, srcLow);
         if (remote == RemoteVteps.NONE) {
             if (VtepAddress.isMulticast(srcHigh, srcLow) || VtepAddress.isUnspecified(srcHigh, srcLow)) {
-                counters.drop(VxlanDrop.BAD_SOURCE_VTEP);
+                counters.drop(VxlanDrop.BAD_SOURCE_VTEP, datagrams);
                 return RemoteVteps.NONE;
             }
             if (remotes.size() == remotes.capacity()) {
-                counters.drop(VxlanDrop.TOO_MANY_VTEPS);
+                counters.drop(VxlanDrop.TOO_MANY_VTEPS, datagrams);
                 return RemoteVteps.NONE;
             }
             // First packet from this VTEP: registering allocates once per VTEP, not per packet.
             remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
         if (datagrams > 0) {
+            counters.countDecapsulated(datagrams);
             remotes.countRx(lane, remote, datagrams);
         }
         return remote;

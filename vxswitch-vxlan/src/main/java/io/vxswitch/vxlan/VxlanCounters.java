@@ -77,8 +77,15 @@ public final class VxlanCounters {
         lane.add(ENCAPSULATED, datagrams);
     }
 
-    void countDecapsulated() {
-        lane.increment(DECAPSULATED);
+    /** {@code datagrams} VXLAN packets handed to the switch (a coalesced super-frame's segments at once). */
+    void countDecapsulated(int datagrams) {
+        lane.add(DECAPSULATED, datagrams);
+    }
+
+    /** Counts {@code datagrams} drops at once (a coalesced run from a refused VTEP) and returns the reason. */
+    VxlanDrop drop(VxlanDrop reason, int datagrams) {
+        lane.add(DROPS + reason.ordinal(), datagrams);
+        return reason;
     }
 
     private CounterValues values() {

@@ -194,5 +194,20 @@ class VtepTest {
             .isEqualTo(VxlanDrop.TOO_MANY_VTEPS);
         assertThat(b.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
         assertThat(b.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);
+        assertThat(b.counters.decapsulated()).as("refused packets never reach the switch: dropped, not decapsulated")
+            .isZero();
+    }
+
+    /** Found by DecapsulationFuzzTest: a refused packet was counted twice, decapsulated and dropped. */
+    @Test
+    void each_packet_counts_once_decapsulated_or_dropped_and_a_refused_run_counts_each_datagram() {
+        VtepAddress group = VtepAddress.parse("224.0.0.5");
+        VtepAddress peer = VtepAddress.parse("192.0.2.9");
+        assertThat(b.vtep.sourceVtep(group.high(), group.low(), 5)).isEqualTo(RemoteVteps.NONE);
+        assertThat(b.vtep.sourceVtep(peer.high(), peer.low(), 3)).isNotEqualTo(RemoteVteps.NONE);
+        assertThat(b.vtep.sourceVtep(group.high(), group.low(), 0)).as("a probe").isEqualTo(RemoteVteps.NONE);
+
+        assertThat(b.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(5);
+        assertThat(b.counters.decapsulated()).isEqualTo(3);
     }
 }
