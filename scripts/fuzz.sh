@@ -26,6 +26,7 @@ targets=(
   "segmenter       vxswitch-packet  io.vxswitch.packet.offload.SegmenterFuzzTest          any_vnet_header_and_frame_is_cut_or_refused"
   "coalescer       vxswitch-packet  io.vxswitch.packet.offload.TcpCoalescerFuzzTest       coalesced_segments_cut_back_into_themselves"
   "switch          vxswitch-forwarding io.vxswitch.forwarding.fuzz.SwitchFuzzTest         frames_on_any_port_are_forwarded_or_dropped_by_a_named_reason"
+  "vxlan-decap     vxswitch-vxlan   io.vxswitch.vxlan.DecapsulationFuzzTest                underlay_packets_reach_the_switch_or_are_dropped_by_a_named_reason"
 )
 
 usage() {
