@@ -27,6 +27,9 @@ targets=(
   "coalescer       vxswitch-packet  io.vxswitch.packet.offload.TcpCoalescerFuzzTest       coalesced_segments_cut_back_into_themselves"
   "switch          vxswitch-forwarding io.vxswitch.forwarding.fuzz.SwitchFuzzTest         frames_on_any_port_are_forwarded_or_dropped_by_a_named_reason"
   "vxlan-decap     vxswitch-vxlan   io.vxswitch.vxlan.DecapsulationFuzzTest                underlay_packets_reach_the_switch_or_are_dropped_by_a_named_reason"
+  "policy-config   vxswitch-config  io.vxswitch.config.PolicyParserFuzzTest                any_text_is_a_port_group_or_a_positioned_error"
+  "lab-topology    vxswitch-lab     io.vxswitch.lab.topology.TopologyParserFuzzTest        any_text_is_a_topology_or_a_positioned_error"
+  "daemon-config   vxswitch-app     io.vxswitch.app.daemon.DaemonConfigFuzzTest            any_text_is_a_config_or_a_positioned_error"
 )
 
 usage() {
@@ -73,8 +76,10 @@ for t in "${targets[@]}"; do
   echo "== $name ($simple#$method in $module) ${runs:+$runs runs}${runs:-${time} s}; log: $log"
   start=$(date +%s)
   status=passed
+  # The whole campaign runs inside one test method: JUnit's default timeouts (60 s in modules that read
+  # vxswitch-linux's test configuration) are off for it; -timeout=10 is libFuzzer's, per input (a hang).
   JAZZER_FUZZ=1 nice -n 10 mvn -B -o test -pl "$module" -am -Dtest="$simple#$method" \
-    -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups=netns \
+    -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups=netns -Djunit.jupiter.execution.timeout.mode=disabled \
     -Djazzer.internal.arg.0=fuzz "${limit[@]}" -Djazzer.internal.arg.3=-print_final_stats=1 \
     -Djazzer.internal.arg.4=-timeout=10 \
     -Djazzer.internal.arg.5="$root/$generated" -Djazzer.internal.arg.6="$root/$committed" >"$log" 2>&1 || status=failed
