@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 
 import java.nio.file.Files;
@@ -50,6 +51,16 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.contentType())
                 .result(Metrics.text(Metrics.scrape(sw))));
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            // Javalin's own refusals of API requests (no such route, method not allowed) in the same form as ours, not
+            // as plain text that a client reading JSON chokes on (found by ApiRequestFuzzTest: POST /tunnels//flood-list)
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (ctx.path().startsWith(SwitchRoutes.BASE)) {
+                    error(ctx, e.getStatus(), e.getMessage() + (e.getStatus() == 404 ? " (docs/api.md lists the routes)"
+                        : ""));
+                } else {
+                    ctx.status(e.getStatus()).result(e.getMessage());
+                }
+            });
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.accept("API " + ctx.method() + " " + ctx.path() + " failed: " + e);
