@@ -30,6 +30,7 @@ targets=(
   "policy-config   vxswitch-config  io.vxswitch.config.PolicyParserFuzzTest                any_text_is_a_port_group_or_a_positioned_error"
   "lab-topology    vxswitch-lab     io.vxswitch.lab.topology.TopologyParserFuzzTest        any_text_is_a_topology_or_a_positioned_error"
   "daemon-config   vxswitch-app     io.vxswitch.app.daemon.DaemonConfigFuzzTest            any_text_is_a_config_or_a_positioned_error"
+  "api-requests    vxswitch-mgmt    io.vxswitch.mgmt.ApiRequestFuzzTest                    every_request_is_answered_or_refused_with_a_4xx_saying_why"
 )
 
 usage() {
