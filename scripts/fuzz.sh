@@ -31,6 +31,7 @@ targets=(
   "lab-topology    vxswitch-lab     io.vxswitch.lab.topology.TopologyParserFuzzTest        any_text_is_a_topology_or_a_positioned_error"
   "daemon-config   vxswitch-app     io.vxswitch.app.daemon.DaemonConfigFuzzTest            any_text_is_a_config_or_a_positioned_error"
   "api-requests    vxswitch-mgmt    io.vxswitch.mgmt.ApiRequestFuzzTest                    every_request_is_answered_or_refused_with_a_4xx_saying_why"
+  "bgp-codec       vxswitch-bgp     io.vxswitch.bgp.message.MessageCodecFuzzTest           peer_bytes_are_a_message_or_a_notification"
 )
 
 usage() {
