@@ -19,12 +19,13 @@ import java.lang.instrument.Instrumentation;
  *     code), and leave out three sanitizers whose hooks target JDK classes loaded before this listener runs, which
  *     Jazzer then cannot read (one stack trace per class in every test run). They look for regex and OS command
  *     injection, which a switch's parsers cannot do;</li>
- * <li>leave uninstrumented what building a switch spends its time in: a vNIC's MAC is entered for each of the 4,096
+ * <li>when fuzzing, leave uninstrumented what building a switch spends its time in: a vNIC's MAC is entered for each of the 4,096
  *     VLANs its port group may carry ({@code VnicScopes.set} asking {@code VlanPolicy.carries}), and with a native
  *     compare-tracing call on each of those, the targets that build a switch per input ran 15 times slower (216 inputs a
  *     second). The data path's own branches still guide the fuzzer.</li>
  * </ul>
- * Runs in regression mode too: {@code mvn verify} replays the corpus with the agent attached, as fuzzing does.
+ * Runs in regression mode too: {@code mvn verify} replays the corpus with the agent attached, as fuzzing does. Not in
+ * JVMs started with {@code -Dvxswitch.jazzer=off} (failsafe's: integration tests have no fuzz targets).
  */
 public final class JazzerSetup implements LauncherSessionListener {
     private static final String DISABLED_SANITIZERS = String.join(":",
@@ -39,7 +40,7 @@ public final class JazzerSetup implements LauncherSessionListener {
     }
 
     static synchronized void install() {
-        if (installed) {
+        if (installed || "off".equals(System.getProperty("vxswitch.jazzer"))) { // failsafe's JVMs: no fuzz targets
             return;
         }
         installed = true;
