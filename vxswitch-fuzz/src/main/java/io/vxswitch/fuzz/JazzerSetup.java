@@ -7,7 +7,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Makes Jazzer 0.24.0 work on JDK 25 in every test JVM that has this module on its class path (registered through
+ * Makes Jazzer 0.24.0 fuzz on JDK 25 in every test JVM that has this module on its class path (registered through
  * {@code META-INF/services}), before JUnit loads a single test class:
  * <ul>
  * <li>installs {@link ClassFileDowngrade} ahead of Jazzer's own transformer. Jazzer attaches its agent only when the
@@ -24,8 +24,9 @@ import java.lang.instrument.Instrumentation;
  *     compare-tracing call on each of those, the targets that build a switch per input ran 15 times slower (216 inputs a
  *     second). The data path's own branches still guide the fuzzer.</li>
  * </ul>
- * Runs in regression mode too: {@code mvn verify} replays the corpus with the agent attached, as fuzzing does. Not in
- * JVMs started with {@code -Dvxswitch.jazzer=off} (failsafe's: integration tests have no fuzz targets).
+ * All of this in fuzzing mode ({@code JAZZER_FUZZ}, {@code scripts/fuzz.sh}) only. In regression mode ({@code mvn
+ * verify}) Jazzer's hooks are turned off instead: the inputs are replayed on uninstrumented classes, which is all a
+ * replay needs. Nothing at all in JVMs started with {@code -Dvxswitch.jazzer=off} (failsafe's: no fuzz targets).
  */
 public final class JazzerSetup implements LauncherSessionListener {
     private static final String DISABLED_SANITIZERS = String.join(":",
@@ -44,13 +45,17 @@ public final class JazzerSetup implements LauncherSessionListener {
             return;
         }
         installed = true;
+        if (!fuzzing()) {
+            // Regression mode replays inputs and needs no instrumentation: without hooks Jazzer instruments nothing,
+            // which saves its agent's start (2-3 s a module JVM, 15 s under load) and leaves the allocation tests
+            // that share the JVM measuring the product's bytecode, not Jazzer's
+            defaultProperty("jazzer.hooks", "false");
+            return;
+        }
         defaultProperty("jazzer.instrument", "io.vxswitch.**");
         defaultProperty("jazzer.disabled_hooks", DISABLED_SANITIZERS);
-        if (fuzzing()) {
-            // only then: in regression mode Jazzer reads any exclusion as "instrument everything else for coverage"
-            defaultProperty("jazzer.instrumentation_excludes",
-                "io.vxswitch.forwarding.policy.**:io.vxswitch.forwarding.fdb.VnicScopes");
-        }
+        defaultProperty("jazzer.instrumentation_excludes",
+            "io.vxswitch.forwarding.policy.**:io.vxswitch.forwarding.fdb.VnicScopes");
         Instrumentation instrumentation = ByteBuddyAgent.install();
         // retransformable, so that classes loaded before now are relabelled too when Jazzer retransforms them
         instrumentation.addTransformer(new ClassFileDowngrade(), true);
