@@ -36,7 +36,9 @@ public final class YamlDocument {
     /** Parses YAML text; {@code source} names it in errors. */
     public static YamlValue parse(String source, String text, String whatWasExpected) {
         try {
-            Optional<Node> node = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
+            LoadSettings settings = LoadSettings.builder().setLabel(source).build();
+            YamlLimits.checkNesting(settings, text, source);
+            Optional<Node> node = new Compose(settings).composeString(text);
             if (node.isEmpty()) {
                 throw new Where(source, 1, 1).error("the file is empty: expected " + whatWasExpected);
             }
@@ -48,6 +50,9 @@ public final class YamlDocument {
             throw where.error("not valid YAML: " + (e.getContext() == null ? "" : e.getContext() + ", ")
                 + e.getProblem());
         } catch (YamlEngineException e) {
+            throw new Where(source, 0, 0).error("not valid YAML: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // snakeyaml-engine's own checks of a node's tag (a tag like "!%04" decodes to spaces) throw this, unmarked
             throw new Where(source, 0, 0).error("not valid YAML: " + e.getMessage());
         }
     }

@@ -24,14 +24,28 @@ public sealed interface YamlValue permits YamlValue.Scalar, YamlValue.YamlList, 
     /** What this node is, for messages: "a mapping", "a list", "'text'". */
     String describe();
 
+    /**
+     * The tree of values under {@code node}, aliases expanded, within {@link YamlLimits}: an alias inside what it names,
+     * or aliases expanding beyond {@link YamlLimits#MAX_VALUES} values, are errors at their position.
+     */
     static YamlValue of(Node node, String source) {
+        return of(node, source, 0, new int[1]);
+    }
+
+    private static YamlValue of(Node node, String source, int depth, int[] made) {
         Where where = where(node.getStartMark(), source);
+        if (depth > YamlLimits.MAX_DEPTH) {
+            throw where.error(YamlLimits.tooDeep());
+        }
+        if (++made[0] > YamlLimits.MAX_VALUES) {
+            throw where.error(YamlLimits.tooMany());
+        }
         return switch (node) {
             case ScalarNode s -> new Scalar(s.getTag() == Tag.NULL ? null : s.getValue(), where);
             case SequenceNode q -> {
                 List<YamlValue> items = new ArrayList<>();
                 for (Node n : q.getValue()) {
-                    items.add(of(n, source));
+                    items.add(of(n, source, depth + 1, made));
                 }
                 yield new YamlList(items, where);
             }
@@ -47,7 +61,7 @@ public sealed interface YamlValue permits YamlValue.Scalar, YamlValue.YamlList, 
                         throw keyWhere.error("key '" + k.getValue() + "' appears twice (first at line "
                             + keys.get(k.getValue()).line() + ")");
                     }
-                    values.put(k.getValue(), of(t.getValueNode(), source));
+                    values.put(k.getValue(), of(t.getValueNode(), source, depth + 1, made));
                     keys.put(k.getValue(), keyWhere);
                 }
                 yield new YamlMap(values, keys, where);

@@ -168,6 +168,11 @@ final class ForwardingPipeline extends LanePadding {
      * advertise as a MAC/IP route). With ARP suppression on (RFC 7432 §10), a request for a bound address is turned into its
      * reply in place (RFC 826: same length, same tag) and sent back out the ingress port: true. Anything else (a reply,
      * a gratuitous ARP, a request for an unknown address) goes on as any broadcast: false.
+     *
+     * <p>Only a vNIC's requests are answered. An uplink's go on as broadcasts, to the ports pinned to it: a team's
+     * physical switch sends one broadcast to every uplink, so answering there would answer it once per uplink, each
+     * reply from the owner's MAC, and the upstream switch would see that MAC flap between its ports (found by
+     * {@code SwitchFuzzTest}: a reply out of the uplink it came in on).
      */
     private boolean answerArp(Port in, int vlan, MemorySegment s, FrameMeta f, ForwardingDecision d, CounterLane rx,
                               TraceSink t, boolean probe) {
@@ -181,7 +186,7 @@ final class ForwardingPipeline extends LanePadding {
         if (!probe && spa != 0 && MacAddress.isUnicast(sha) && table.lookup(vlan, spa) != sha) {
             sw.neighborSnoop(lane).offer(vlan, spa, sha);
         }
-        if (!table.enabled(vlan) || Arp.oper(s, arp) != Arp.REQUEST || !MacAddress.isBroadcast(f.dst())
+        if (!in.isVnic() || !table.enabled(vlan) || Arp.oper(s, arp) != Arp.REQUEST || !MacAddress.isBroadcast(f.dst())
             || Arp.isGratuitous(s, arp)) {
             return false;
         }

@@ -89,6 +89,23 @@ class ArpSuppressionTest {
         assertThat(counter(PortCounter.ARP_SUPPRESSED)).isEqualTo(1);
     }
 
+    /** Answered on an uplink, a team's one broadcast would be answered once per uplink, the VM's MAC flapping upstream. */
+    @Test
+    void a_request_from_an_uplink_is_flooded_to_the_ports_pinned_to_it_not_answered() {
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("uplinks", VlanPolicy.trunkAll()));
+        int uplink = sw.addUplink("uplink1", "uplinks");
+        sw.arpSuppression().bind(119, IP3, VM3);
+        MemorySegment frame = MemorySegment.ofArray(new byte[64]);
+        int length = FrameBuilder.arpRequest(frame, 0, 0x0000_5e00_0042L, IP1, IP3);
+        length = FrameBuilder.pushVlanTag(frame, 0, length, 119);
+
+        sw.forward(uplink, frame, 0, length, 0, d);
+
+        assertThat(egress()).containsExactlyInAnyOrder("vm1", "vx119");
+        assertThat(Arp.oper(frame, Ethernet.HEADER_LENGTH + 4)).isEqualTo(Arp.REQUEST);
+        assertThat(sw.port("uplink1").counters().get(PortCounter.ARP_SUPPRESSED)).isZero();
+    }
+
     @Test
     void a_request_for_an_unbound_address_is_flooded_and_counted() {
         sw.forward(vm1, request(IP3), 0, 60, 0, d);

@@ -177,7 +177,11 @@ final class SwitchRoutes {
         TunnelInfo t = tunnel(ctx.pathParam("name"));
         VtepAddress remote = peerAddress(t, p.vni(), p.remote());
         ctx.status(201).json(sw.call(s -> {
-            t.vtep().floodList().add(p.vni(), remote);
+            try {
+                t.vtep().floodList().add(p.vni(), remote);
+            } catch (IllegalStateException refused) { // every remote VTEP id in use, or the VNI floods to a group
+                throw new ApiException(409, refused.getMessage());
+            }
             return Views.tunnels(s, List.of(t)).getFirst();
         }));
     }
@@ -261,7 +265,12 @@ final class SwitchRoutes {
         int vlan = FdbFilter.parse(Integer.toString(e.vlan()), null, null).vlan();
         sw.call(s -> {
             requirePort(s, e.port());
-            s.addStaticMac(vlan, mac, e.port());
+            try {
+                s.addStaticMac(vlan, mac, e.port());
+            } catch (IllegalStateException full) {
+                throw new ApiException(409, full.getMessage() + ": remove static entries (DELETE /fdb/static) or raise"
+                    + " switch.fdbCapacity in the config");
+            }
             return null;
         });
         ctx.status(201).json(e);

@@ -89,6 +89,37 @@ class ApiServerTest {
         assertThat(get("/api/v1/ports").status()).isEqualTo(200);
     }
 
+    /** Found by ApiRequestFuzzTest: Javalin's own 404 was plain text, every other refusal JSON. */
+    @Test
+    void an_unknown_route_is_refused_in_json_like_every_other_refusal() throws Exception {
+        Answer none = request("POST", "/api/v1/tunnels//flood-list", "{}", token);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.error()).isEqualTo("no route POST /api/v1/tunnels//flood-list (docs/api.md lists the routes,"
+            + " under /api/v1)");
+    }
+
+    /** Found by probing what ApiRequestFuzzTest reached: a full table answered 500, "internal error". */
+    @Test
+    void a_full_table_refuses_a_static_entry_or_a_flood_list_peer_with_409_saying_what_to_do() throws Exception {
+        api.close();
+        FuzzManagedSwitch small = new FuzzManagedSwitch(); // an FDB of 4, 4 remote VTEP ids (192.0.2.2 holds one)
+        api = ApiServer.start(new ApiOptions("127.0.0.1", 0, null, dir.resolve("api2.token")), small, line -> { });
+        token = Files.readString(dir.resolve("api2.token")).trim();
+        Answer last = null;
+        for (int i = 1; i <= FuzzManagedSwitch.FDB_CAPACITY + 1; i++) {
+            last = request("POST", "/api/v1/fdb/static", "{\"vlan\": 119, \"mac\": \"02:00:00:00:00:0" + i
+                + "\", \"port\": \"uplink1\"}", token);
+        }
+        assertThat(last.status()).isEqualTo(409);
+        assertThat(last.error()).startsWith("FDB is full of static entries (4)").contains("fdbCapacity");
+        for (int i = 3; i <= 6; i++) {
+            last = request("POST", "/api/v1/tunnels/vx119/flood-list", "{\"vni\": 119, \"remote\": \"192.0.2." + i
+                + "\"}", token);
+        }
+        assertThat(last.status()).isEqualTo(409);
+        assertThat(last.error()).contains("all 4 ids are in use");
+    }
+
     @Test
     void a_listen_address_off_loopback_needs_a_configured_token() {
         assertThatThrownBy(() -> new ApiOptions("192.0.2.10", 7739, null, dir.resolve("t")))

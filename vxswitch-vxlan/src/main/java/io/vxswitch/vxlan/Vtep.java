@@ -235,6 +235,7 @@ public final class Vtep {
             remote = remotes.register(new VtepAddress(srcHigh, srcLow));
         }
         if (datagrams > 0) {
+            counters.countDecapsulated(datagrams);
             remotes.countRx(lane, remote, datagrams);
         }
         return remote;

@@ -72,11 +72,6 @@ public final class VxlanCounters {
         return reason;
     }
 
-    /** Counts {@code packets} dropped at once for one reason (a run of datagrams from one refused sender). */
-    void drop(VxlanDrop reason, int packets) {
-        lane.add(DROPS + reason.ordinal(), packets);
-    }
-
     /** One packet encapsulated ({@link TunnelEgress} alone counts them, for the lab and the daemon alike). */
     void countEncapsulated() {
         lane.increment(ENCAPSULATED);
@@ -87,8 +82,15 @@ public final class VxlanCounters {
         lane.add(ENCAPSULATED, datagrams);
     }
 
-    void countDecapsulated() {
-        lane.increment(DECAPSULATED);
+    /** {@code datagrams} VXLAN packets handed to the switch (a coalesced super-frame's segments at once). */
+    void countDecapsulated(int datagrams) {
+        lane.add(DECAPSULATED, datagrams);
+    }
+
+    /** Counts {@code datagrams} drops at once (a coalesced run from a refused VTEP) and returns the reason. */
+    VxlanDrop drop(VxlanDrop reason, int datagrams) {
+        lane.add(DROPS + reason.ordinal(), datagrams);
+        return reason;
     }
 
     void countInnerChecksumUnfinished() {

@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  * carries. Two entry points: {@link #decapsulatePayload} for a UDP payload as a socket delivers it, and
  * {@link #decapsulateFrame} for a whole outer Ethernet/IP/UDP frame as captured on a link. Each returns
  * {@link VxlanDrop#NONE} and fills a reused {@link DecapResult}, or the reason for the drop, which is
- * also counted. Allocates nothing and never throws, whatever the bytes.
+ * also counted. A packet that passes is not counted here: it counts as decapsulated when the VTEP that sent it is
+ * accepted and the inner frame goes to the switch ({@link Vtep#sourceVtep}), so that each packet is counted once,
+ * decapsulated or dropped. Allocates nothing and never throws, whatever the bytes.
  *
  * <p>Checks, in order (RFC 7348 §5):
  * <ol>
@@ -79,7 +81,6 @@ public final class VxlanDecapsulator {
         out.vni = vni;
         out.vlan = vlan;
         out.innerEtherType = Ethernet.etherType(s, inner);
-        counters.countDecapsulated();
         return VxlanDrop.NONE;
     }
 }

@@ -79,7 +79,7 @@ class KernelCaptureTest {
             assertThat(Ethernet.src(s, INNER)).isEqualTo(fromVm1 ? LabAddresses.VM1 : LabAddresses.VM3);
             assertThat(result.outerSource()).isEqualTo(fromVm1 ? LabAddresses.HOST_A : LabAddresses.HOST_B);
         }
-        assertThat(counters.decapsulated()).isEqualTo(4);
+        assertThat(counters.totalDrops()).isZero(); // decapsulated is counted once a VTEP accepts the sender
     }
 
     @Test

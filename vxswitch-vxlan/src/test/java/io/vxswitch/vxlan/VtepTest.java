@@ -208,6 +208,8 @@ class VtepTest {
             .isEqualTo(VxlanDrop.TOO_MANY_VTEPS);
         assertThat(any.counters.drops(VxlanDrop.BAD_SOURCE_VTEP)).isEqualTo(2);
         assertThat(any.counters.drops(VxlanDrop.TOO_MANY_VTEPS)).isEqualTo(1);
+        assertThat(any.counters.decapsulated()).as("refused packets never reach the switch: dropped, not decapsulated")
+            .isZero();
     }
 
     @Test

@@ -144,7 +144,9 @@ final class AttributeCodec {
             case MP_REACH_NLRI -> b.mpReach(mpReach(v));
             case MP_UNREACH_NLRI -> b.mpUnreach(mpUnreach(v));
             case PMSI_TUNNEL -> b.pmsiTunnel(pmsi(v));
-            default -> b.other(new UnknownAttribute(flags, type, v.bytes(v.remaining())));
+            // the Extended Length bit says how this sender wrote the length, not what the attribute is: kept, it made
+            // an attribute read, written (always extended) and read again another one (found by MessageCodecFuzzTest)
+            default -> b.other(new UnknownAttribute(flags & ~EXTENDED_LENGTH, type, v.bytes(v.remaining())));
         }
     }
 
@@ -235,6 +237,12 @@ final class AttributeCodec {
     static void write(WireWriter w, PathAttributes a, boolean fourOctetAs) {
         if (a.mpReach() != null) {
             MpReach m = a.mpReach();
+            if (!m.family().equals(AddressFamily.L2VPN_EVPN) || m.nextHop() == null) {
+                // reading keeps only the size of another family's routes: writing them back would invent them (this
+                // was a NullPointerException on the missing next hop, found by MessageCodecFuzzTest)
+                throw new IllegalArgumentException("MP_REACH_NLRI of " + m.family() + " cannot be written: only L2VPN"
+                    + " EVPN routes are kept (another family's are counted, " + m.otherFamilyBytes() + " bytes)");
+            }
             attribute(w, MP_REACH_NLRI, v -> {
                 byte[] nextHop = m.nextHop().getAddress();
                 v.u16(m.family().afi()).u8(m.family().safi()).u8(nextHop.length).bytes(nextHop).u8(0);
@@ -243,6 +251,10 @@ final class AttributeCodec {
         }
         if (a.mpUnreach() != null) {
             MpUnreach m = a.mpUnreach();
+            if (m.otherFamilyBytes() > 0) {
+                throw new IllegalArgumentException("MP_UNREACH_NLRI of " + m.family() + " cannot be written: only L2VPN"
+                    + " EVPN routes are kept (another family's are counted, " + m.otherFamilyBytes() + " bytes)");
+            }
             attribute(w, MP_UNREACH_NLRI, v -> {
                 v.u16(m.family().afi()).u8(m.family().safi());
                 m.routes().forEach(route -> EvpnNlriCodec.write(v, route));

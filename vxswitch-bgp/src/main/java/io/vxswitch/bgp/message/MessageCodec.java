@@ -96,7 +96,8 @@ public final class MessageCodec {
     /**
      * The message's bytes, header included.
      *
-     * @throws IllegalArgumentException if it would exceed 4096 bytes (an UPDATE packer must split before that)
+     * @throws IllegalArgumentException if it would exceed 4096 bytes (an UPDATE packer must split before that), or if
+     *                                  it carries another address family's routes, which {@link #decode} only counts
      */
     public byte[] encode(BgpMessage message) {
         WireWriter w = new WireWriter();

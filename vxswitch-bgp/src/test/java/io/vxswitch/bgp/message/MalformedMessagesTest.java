@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Each broken message ends in the NOTIFICATION RFC 4271 §6 names for it, with the data field it asks for. */
@@ -113,6 +114,25 @@ class MalformedMessagesTest {
     void anUnknownOptionalAttributeIsCarried() {
         Update u = (Update) CODEC.decode(HexFormat.of().parseHex(update(ORIGIN + AS_PATH + "c06302 abcd").replace(" ", "")));
         assertThat(u.attributes().others()).singleElement().satisfies(a -> assertThat(a.typeCode()).isEqualTo(0x63));
+    }
+
+    /** Found by MessageCodecFuzzTest: read with a one-byte length, written (extended) and read again, it differed. */
+    @Test
+    void anUnknownAttributeReadsTheSameWhicheverLengthFormItWasWrittenIn() {
+        Update shortForm = (Update) CODEC.decode(HexFormat.of().parseHex(update(ORIGIN + AS_PATH + "c0ec02 abcd")));
+        Update longForm = (Update) CODEC.decode(HexFormat.of().parseHex(update(ORIGIN + AS_PATH + "d0ec0002 abcd")));
+        assertThat(longForm).isEqualTo(shortForm);
+        assertThat(CODEC.decode(CODEC.encode(shortForm))).isEqualTo(shortForm);
+    }
+
+    /** Found by MessageCodecFuzzTest: writing an UPDATE read with another family's MP_REACH_NLRI threw a NullPointerException. */
+    @Test
+    void anotherFamilysRoutesAreCountedWhenReadAndRefusedWhenWritten() {
+        Update ipv4 = (Update) CODEC.decode(HexFormat.of().parseHex(update(ORIGIN + AS_PATH
+            + "900e0011 000101 04c0000201 00 18c63364 18c63365")));
+        assertThat(ipv4.attributes().mpReach().otherFamilyBytes()).isEqualTo(8);
+        assertThatThrownBy(() -> CODEC.encode(ipv4)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("only L2VPN EVPN routes are kept");
     }
 
     @Test
