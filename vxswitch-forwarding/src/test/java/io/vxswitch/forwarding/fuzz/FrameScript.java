@@ -19,15 +19,17 @@ import java.util.List;
  * raw      length (2 bytes, cut to what is left), then the frame's bytes: anything, malformed included
  * built    dst, src (a known MAC, broadcast, multicast, or one of 244 others), tag (none, priority, a VID from a
  *          table that includes a reserved one), kind (ARP request or reply, ICMP echo, UDP, other EtherType),
- *          address byte, cut (bytes taken off the end)
+ *          address byte, cut (bits 0-5: bytes taken off the end; bits 6-7: sent 1, 16, 64 or 256 times, the
+ *          source MAC one higher each time: a MAC flood in 8 bytes)
  * </pre>
- * A built frame is a well-formed frame of the switch's world, so the fuzzer reaches learning, limits, moves, floods
- * and ARP suppression quickly; a raw one is whatever a guest can put on a wire. Each frame is a segment of exactly
- * its length, so a read past its end throws.
+ * A built frame is a well-formed frame of the switch's world, so the fuzzer reaches learning, limits, moves, floods,
+ * eviction and ARP suppression quickly; a raw one is whatever a guest can put on a wire. At most {@link #MAX_STEPS}
+ * frames. Each frame is a segment of exactly its length, so a read past its end throws.
  */
 final class FrameScript {
     static final int MAX_FRAME = 9216;
-    static final int MAX_STEPS = 256;
+    static final int MAX_STEPS = 1024;
+    private static final int[] FLOOD = {1, 16, 64, 256};
     private static final int[] VIDS = {0, 119, 120, 100, 125, 200, 4094, Dot1q.RESERVED_VID};
     private static final long[] KNOWN_MACS = {FuzzSwitch.VM1, FuzzSwitch.VM2, FuzzSwitch.VGT, FuzzSwitch.PROMISC,
         FuzzSwitch.NESTED_MAC, FuzzSwitch.CHANGED_CONFIGURED, FuzzSwitch.CHANGED_EFFECTIVE, FuzzSwitch.VM120,
@@ -50,32 +52,38 @@ final class FrameScript {
         while (steps.size() < MAX_STEPS && p + 2 <= in.length) {
             int control = in[p++] & 0xFF;
             int clock = in[p++] & 0xFF;
-            MemorySegment frame;
             if ((control & 0x80) != 0) {
                 if (p + 2 > in.length) {
                     break;
                 }
                 int length = Math.min(((in[p] & 0xFF) << 8 | (in[p + 1] & 0xFF)) % (MAX_FRAME + 1), in.length - p - 2);
                 p += 2;
-                frame = MemorySegment.ofArray(java.util.Arrays.copyOfRange(in, p, p + length));
+                steps.add(step(control, clock, MemorySegment.ofArray(java.util.Arrays.copyOfRange(in, p, p + length))));
                 p += length;
             } else {
                 if (p + 6 > in.length) {
                     break;
                 }
-                frame = built(scratch, in, p);
+                steps.add(step(control, clock, built(scratch, in, p, 0)));
+                int repeat = FLOOD[(in[p + 5] & 0xFF) >>> 6];
+                for (int k = 1; k < repeat && steps.size() < MAX_STEPS; k++) {
+                    steps.add(step(control, 0, built(scratch, in, p, k))); // the rest of a flood, in the same instant
+                }
                 p += 6;
             }
-            boolean tunnel = (control & 0x10) != 0;
-            steps.add(new Step((control & 0x0F) % FuzzSwitch.PORTS, tunnel, control & 0x03,
-                TUNNEL_VLANS[(control >>> 5) & 0x03], (clock & 0x7F) * 250_000_000L, (clock & 0x80) != 0, frame));
         }
         return steps;
     }
 
-    private static MemorySegment built(MemorySegment s, byte[] in, int p) {
+    private static Step step(int control, int clock, MemorySegment frame) {
+        return new Step((control & 0x0F) % FuzzSwitch.PORTS, (control & 0x10) != 0, control & 0x03,
+            TUNNEL_VLANS[(control >>> 5) & 0x03], (clock & 0x7F) * 250_000_000L, (clock & 0x80) != 0, frame);
+    }
+
+    /** The built frame of the 6 bytes at {@code p}, its source MAC {@code k} higher (the k-th of a flood). */
+    private static MemorySegment built(MemorySegment s, byte[] in, int p, int k) {
         long dst = mac(in[p] & 0xFF);
-        long src = mac(in[p + 1] & 0xFF);
+        long src = (mac(in[p + 1] & 0xFF) + k) & MacAddress.MASK;
         int tag = in[p + 2] & 0xFF;
         int kind = (in[p + 3] & 0xFF) % 5;
         int host = in[p + 4] & 0xFF;

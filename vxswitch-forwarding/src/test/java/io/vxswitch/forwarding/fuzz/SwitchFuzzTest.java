@@ -5,9 +5,9 @@ import io.vxswitch.fuzz.Corpus;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forwarding pipeline fed any frames on any port, VLAN and time (a {@link FrameScript} of up to 256), through a
- * switch with every kind of port group ({@link FuzzSwitch}): nothing escapes but a decision, and the
- * {@link PipelineInvariants} hold after every frame and for the whole script. The committed corpus is also replayed by
+ * The forwarding pipeline fed any frames on any port, VLAN and time (a {@link FrameScript} of up to 1,024, MAC floods
+ * included), through a switch with every kind of port group ({@link FuzzSwitch}): nothing escapes but a decision,
+ * and the {@link PipelineInvariants} hold after every frame and for the whole script. The committed corpus is also replayed by
  * {@link CorpusAllocationTest}, which counts the bytes the pipeline allocates doing so.
  */
 class SwitchFuzzTest {
