@@ -2,9 +2,10 @@
 # bench/soak.sh - issue 15's soak: the daemon under TCP and UDP load through a VXLAN tunnel for DURATION seconds
 # while its config is reloaded every RELOAD s (a port added and removed, port groups' policies changed), a MAC moves
 # between two ports every MOVE s, and the API is polled every second. What it reports: crashes (the daemon must live
-# to the end and exit 0 on SIGTERM), UDP loss at half the measured peak rate, TCP throughput, the reloads that
-# failed, and the daemon's heap after a full GC, RSS, file descriptors and threads sampled every SAMPLE s, first and
-# last sample compared (flat within 5 %).
+# to the end and exit 0 on SIGTERM), UDP loss at half the measured peak rate and where the lost datagrams were
+# dropped (vm2's tap queue, the switch, the far VTEP, the receiver's buffer), TCP throughput, the reloads that failed,
+# and the daemon's heap, RSS, file descriptors and threads sampled every SAMPLE s, first and last sample compared
+# (flat within 5 %; the heap after a full GC at those two, as it is in between).
 #
 #   vm1 10.0.0.1 -tap-+                                                         +- veth - vm3 10.0.0.3
 #   vm2 10.0.0.2 -tap-+- vxswitch (hostA) ul0 192.0.2.1 == veth == ul0 192.0.2.2 hostB: br0 + vxlan119 (kernel)
@@ -147,22 +148,38 @@ UDP_RATE=$(( peak / 2 ))
 log "peak UDP vm2 -> vm4: $(( peak / 1000000 )) Mbit/s; the soak sends $(( UDP_RATE / 1000000 )) Mbit/s"
 
 # ---- the soak
-sample() { # t fds threads rss_kib heap_kib
+sample() { # $1 t, $2 full|-: "t fds threads rss_kib heap_kib"
+  # A full collection stops the switch loop (70-80 ms with this heap): only the first and the last sample force one
+  # (heap after a full GC, the figure compared); the others read the heap in use as it is, so that sampling does not
+  # cost the UDP stream a datagram every SAMPLE s
   local fds threads rss heap
   fds=$(ls /proc/$JPID/fd 2>/dev/null | wc -l)
   threads=$(awk '/^Threads:/ { print $2 }' /proc/$JPID/status 2>/dev/null)
   rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$JPID/status 2>/dev/null)
-  jcmd $JPID GC.run >/dev/null 2>&1 || true
+  [[ $2 == full ]] && { jcmd $JPID GC.run >/dev/null 2>&1 || true; }
   heap=$(jcmd $JPID GC.heap_info 2>/dev/null | awk '/garbage-first heap|ZHeap|heap/ { for (i = 1; i <= NF; i++) if ($i == "used") {
     v = $(i + 1); gsub(/[^0-9KMG]/, "", v); n = v + 0; u = substr(v, length(v));
     print (u == "G" ? n * 1048576 : u == "M" ? n * 1024 : n); exit } }' || true)
   echo "$1 ${fds:-0} ${threads:-0} ${rss:-0} ${heap:-0}"
+}
+where_lost() { # "tap switch far receiver": the drop counters a lost UDP datagram can be in, so far
+  # vm2's tap TX dropped: its queue to vxswitch was full (the switch loop did not read in time); vxswitch's drops of
+  # every reason on every port (TCP's, the mover's and the churn port's included); hostB's underlay, vxlan and vm4's
+  # veth drops (the far VTEP's softirq); vm4's UDP receive buffer errors (iperf3's receiver did not read in time)
+  local tap sw far rcv
+  tap=$(ip -n $P-vm2 -s -j link show vm2 2>/dev/null | jq '.[0].stats64.tx.dropped // 0' 2>/dev/null)
+  sw=$(api "http://$API/api/v1/stats" | jq '[.[] | .drops | to_entries[] | .value] | add // 0' 2>/dev/null)
+  far=$(for d in ul0 vxlan119 v4; do ip -n $B -s -j link show $d 2>/dev/null \
+    | jq '.[0].stats64.rx.dropped + .[0].stats64.tx.dropped' 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }')
+  rcv=$(ip netns exec $P-vm4 awk '/^Udp:/ && $2 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp)
+  echo "${tap:-0} ${sw:-0} ${far:-0} ${rcv:-0}"
 }
 # jcmd's first attach starts the JVM's attach listener (a thread and a socket): before the first sample, not in it
 jcmd $JPID VM.uptime >/dev/null 2>&1 || true
 in_ns $P-vm3 iperf3 -s -1 -p 5201 >/dev/null 2>&1 & PIDS+=($!)
 in_ns $P-vm4 iperf3 -s -1 -p 5202 >/dev/null 2>&1 & PIDS+=($!)
 sleep 0.3
+where_lost > "$OUT/lost0.txt"
 start=$(date +%s)
 in_ns $P-vm1 iperf3 -c 10.0.0.3 -p 5201 -t "$DURATION" -b "$TCP_RATE" --json > "$OUT/tcp.json" 2>&1 & TCP=$!
 in_ns $P-vm2 iperf3 -c 10.0.0.4 -p 5202 -u -b "$UDP_RATE" -l 1200 -t "$DURATION" --json > "$OUT/udp.json" 2>&1 & UDP=$!
@@ -192,7 +209,7 @@ MOVER_POLLER+=($!)
     sleep 1
   done ) > "$OUT/poller.log" 2>&1 & PIDS+=($!); MOVER_POLLER+=($!)
 
-reloads=0 failed=0 next_reload=$((start + RELOAD)) next_sample=$((start + 10)) variant=A alive=1
+reloads=0 failed=0 next_reload=$((start + RELOAD)) next_sample=$((start + 10)) variant=A alive=1 samples=0
 echo "t fds threads rss_kib heap_kib" > "$OUT/samples.txt"
 while kill -0 $UDP 2>/dev/null || kill -0 $TCP 2>/dev/null; do
   now=$(date +%s)
@@ -206,18 +223,20 @@ while kill -0 $UDP 2>/dev/null || kill -0 $TCP 2>/dev/null; do
     next_reload=$((next_reload + RELOAD))
   fi
   if (( now >= next_sample )); then
-    sample $((now - start)) >> "$OUT/samples.txt"; next_sample=$((next_sample + SAMPLE))
+    sample $((now - start)) "$( (( samples == 0 )) && echo full || echo -)" >> "$OUT/samples.txt"
+    samples=$((samples + 1)); next_sample=$((next_sample + SAMPLE))
   fi
   sleep 0.5
 done
 wait $TCP $UDP 2>/dev/null || true
 kill "${MOVER_POLLER[@]}" 2>/dev/null || true
+(( alive )) && where_lost > "$OUT/lost1.txt"
 # the first sample followed the first reload (to B): the last is taken with B's ports too, so that they compare
 if (( alive )) && [[ $variant == A ]]; then
   cp "$OUT/vx-B.yaml" "$OUT/vx.yaml" && api -X POST "http://$API/api/v1/config/reload" >> "$OUT/reloads.log" 2>&1 \
     && reloads=$((reloads + 1)) || failed=$((failed + 1))
 fi
-(( alive )) && sample $(( $(date +%s) - start )) >> "$OUT/samples.txt"
+(( alive )) && sample $(( $(date +%s) - start )) full >> "$OUT/samples.txt"
 
 # ---- the daemon stops as a service manager would stop it
 exit_status=dead stop_ms=-
@@ -232,6 +251,11 @@ DAEMON_PID=
 tcp=$(jq -r '"\(.end.sum_received.bits_per_second / 1e6 | floor) Mbit/s, \(.end.sum_sent.retransmits) retransmits"' "$OUT/tcp.json" 2>/dev/null || echo "failed")
 udp=$(jq -r '"\(.end.sum.lost_packets)/\(.end.sum.packets) lost (\(.end.sum.lost_percent * 1000 | round / 1000) %)"' "$OUT/udp.json" 2>/dev/null || echo "failed")
 moves=$(tail -n 1 "$OUT/mover.log" 2>/dev/null || echo 0)
+lost="-"
+if [[ -f $OUT/lost1.txt ]]; then
+  read -r t0 s0 f0 r0 < "$OUT/lost0.txt"; read -r t1 s1 f1 r1 < "$OUT/lost1.txt"
+  lost="tap queue $((t1 - t0)), switch $((s1 - s0)), far VTEP $((f1 - f0)), receiver buffer $((r1 - r0))"
+fi
 first=$(sed -n 2p "$OUT/samples.txt"); last=$(tail -n 1 "$OUT/samples.txt")
 read -r _ fd0 th0 rss0 heap0 <<< "$first"; read -r _ fd1 th1 rss1 heap1 <<< "$last"
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f %%", (a > 0 ? (b - a) * 100 / a : 0) }'; }
@@ -244,6 +268,7 @@ poll_failures=$(grep -c failed "$OUT/poller.log" || true)
   echo "reloads: $reloads applied, $failed failed; MAC moves sent: $moves; API polls failed: $poll_failures"
   echo "TCP vm1 -> vm3 at $TCP_RATE: $tcp"
   echo "UDP vm2 -> vm4 at $(( UDP_RATE / 1000000 )) Mbit/s (half of the $(( peak / 1000000 )) Mbit/s peak): $udp"
+  echo "  where datagrams were dropped (counters over the load; the switch's include every port's drops): $lost"
   echo "first sample (t=$(echo "$first" | cut -d' ' -f1) s) -> last (t=$(echo "$last" | cut -d' ' -f1) s):"
   echo "  file descriptors $fd0 -> $fd1 ($(growth "$fd0" "$fd1")); threads $th0 -> $th1 ($(growth "$th0" "$th1"))"
   echo "  heap after GC $((heap0 / 1024)) -> $((heap1 / 1024)) MiB ($(growth "$heap0" "$heap1")); RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB ($(growth "$rss0" "$rss1"))"

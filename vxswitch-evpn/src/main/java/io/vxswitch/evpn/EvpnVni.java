@@ -44,7 +44,7 @@ final class EvpnVni {
     private final Originator originator;
     /** VTEP → how many type-3 routes name it (one per RD it uses). */
     private final Map<InetAddress, Integer> floodRoutes = new HashMap<>();
-    private final Long2ObjectHashMap<RemoteMac> remoteMacs = new Long2ObjectHashMap<>();
+    private final RemoteClaims remoteMacs = new RemoteClaims();
     private final Long2ObjectHashMap<LocalMac> localMacs = new Long2ObjectHashMap<>();
 
     EvpnVni(VniConfig config, EvpnDataplane dataplane, Originator originator) {
@@ -81,30 +81,22 @@ final class EvpnVni {
     // ---- type 2: remote MACs
 
     /** A type-2 route for this VNI appeared ({@code now}), changed, or went ({@code now} null). */
-    void macRoute(Object key, ReceivedRoute now, ReceivedRoute before) {
+    void macRoute(ReceivedRoute now, ReceivedRoute before) {
         ReceivedRoute any = now != null ? now : before;
         long mac = ((MacIpRoute) any.route()).mac();
         if (any.nextHop().equals(config.localVtep())) {
             return; // our own route, reflected back
         }
-        RemoteMac r = remoteMacs.get(mac);
-        if (r == null) {
-            if (now == null) {
-                return; // a withdrawal of a claim this VNI never had
-            }
-            r = new RemoteMac();
-            remoteMacs.put(mac, r);
+        ReceivedRoute chosenBefore = remoteMacs.chosen(mac);
+        if (now == null && chosenBefore == null) {
+            return; // a withdrawal of a claim this VNI never had
         }
-        Claim chosenBefore = r.chosen();
         if (now == null) {
-            r.remove(key);
+            remoteMacs.remove((MacIpRoute) before.route());
         } else {
-            r.put(key, new Claim(now.nextHop(), now.effectiveSequence(), now.sticky()));
+            remoteMacs.put(now);
         }
-        Claim chosen = r.chosen();
-        if (r.isEmpty()) {
-            remoteMacs.remove(mac);
-        }
+        ReceivedRoute chosen = remoteMacs.chosen(mac);
         decide(mac, chosenBefore, chosen);
         bindings(mac, now, before);
     }
@@ -129,13 +121,12 @@ final class EvpnVni {
         if (existing != null) {
             return;
         }
-        RemoteMac r = remoteMacs.get(mac);
-        Claim remote = r == null ? null : r.chosen();
-        if (remote != null && remote.sticky && !sticky) {
+        ReceivedRoute remote = remoteMacs.chosen(mac);
+        if (remote != null && remote.sticky() && !sticky) {
             return; // RFC 7432 §15.2: a sticky MAC does not move; the frame came from a host that must not have it
         }
         // RFC 7432 §15.1: a MAC that moved here is advertised with one more than the highest sequence seen
-        long sequence = remote == null ? 0 : r.highestSequence() + 1;
+        long sequence = remote == null ? 0 : remoteMacs.highestSequence(mac) + 1;
         LocalMac local = new LocalMac(sequence, sticky);
         localMacs.put(mac, local);
         if (remote != null) {
@@ -156,9 +147,9 @@ final class EvpnVni {
         for (InetAddress ip : local.addresses) {
             dataplane.unbindAddress(config.vni(), ip, mac);
         }
-        RemoteMac r = remoteMacs.get(mac);
-        if (r != null && r.chosen() != null) {
-            install(mac, r.chosen());
+        ReceivedRoute remote = remoteMacs.chosen(mac);
+        if (remote != null) {
+            install(mac, remote);
         }
     }
 
@@ -203,7 +194,7 @@ final class EvpnVni {
         return localMacs.containsKey(mac);
     }
 
-    private void decide(long mac, Claim before, Claim chosen) {
+    private void decide(long mac, ReceivedRoute before, ReceivedRoute chosen) {
         LocalMac local = localMacs.get(mac);
         if (local != null) {
             if (chosen != null && remoteWins(chosen, local)) {
@@ -217,34 +208,31 @@ final class EvpnVni {
             if (before != null) {
                 dataplane.removeRemoteMac(config.vni(), mac);
             }
-        } else if (!chosen.equals(before)) {
+        } else if (!RemoteClaims.sameInstall(chosen, before)) {
             install(mac, chosen);
         }
     }
 
     /** RFC 7432 §15.1/§15.2: a higher sequence, or a sticky claim over a non-sticky local MAC; same sequence: lower IP. */
-    private boolean remoteWins(Claim remote, LocalMac local) {
+    private boolean remoteWins(ReceivedRoute remote, LocalMac local) {
         if (local.sticky) {
             return false;
         }
-        if (remote.sticky) {
+        if (remote.sticky()) {
             return true;
         }
-        if (remote.sequence != local.sequence) {
-            return remote.sequence > local.sequence;
+        if (remote.effectiveSequence() != local.sequence) {
+            return remote.effectiveSequence() > local.sequence;
         }
-        return compare(remote.vtep, config.localVtep()) < 0;
+        return compare(remote.nextHop(), config.localVtep()) < 0;
     }
 
-    private void install(long mac, Claim claim) {
-        dataplane.installRemoteMac(config.vni(), mac, claim.vtep, claim.sequence);
+    private void install(long mac, ReceivedRoute claim) {
+        dataplane.installRemoteMac(config.vni(), mac, claim.nextHop(), claim.effectiveSequence());
     }
 
     static int compare(InetAddress a, InetAddress b) {
         return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
-    }
-
-    private record Claim(InetAddress vtep, long sequence, boolean sticky) {
     }
 
     /** A local MAC: its sequence and stickiness, fixed while it stays local, and its addresses, oldest first. */
@@ -256,76 +244,6 @@ final class EvpnVni {
         LocalMac(long sequence, boolean sticky) {
             this.sequence = sequence;
             this.sticky = sticky;
-        }
-    }
-
-    /**
-     * Every route that claims one MAC (a MAC-only and a MAC/IP route per VTEP, several VTEPs during a move): one or
-     * two claims almost always, so two small arrays searched in order rather than a map per MAC.
-     */
-    private static final class RemoteMac {
-        private Object[] keys = new Object[1];
-        private Claim[] claims = new Claim[1];
-        private int size;
-
-        void put(Object key, Claim claim) {
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    claims[i] = claim;
-                    return;
-                }
-            }
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                claims = Arrays.copyOf(claims, size * 2);
-            }
-            keys[size] = key;
-            claims[size++] = claim;
-        }
-
-        void remove(Object key) {
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    size--;
-                    keys[i] = keys[size];
-                    claims[i] = claims[size];
-                    keys[size] = null;
-                    claims[size] = null;
-                    return;
-                }
-            }
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        Claim chosen() {
-            Claim best = null;
-            for (int i = 0; i < size; i++) {
-                if (best == null || better(claims[i], best)) {
-                    best = claims[i];
-                }
-            }
-            return best;
-        }
-
-        long highestSequence() {
-            long s = 0;
-            for (int i = 0; i < size; i++) {
-                s = Math.max(s, claims[i].sequence);
-            }
-            return s;
-        }
-
-        private static boolean better(Claim a, Claim b) {
-            if (a.sticky != b.sticky) {
-                return a.sticky;
-            }
-            if (a.sequence != b.sequence) {
-                return a.sequence > b.sequence;
-            }
-            return compare(a.vtep, b.vtep) < 0;
         }
     }
 }

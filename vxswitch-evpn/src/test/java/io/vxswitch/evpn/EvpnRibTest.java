@@ -17,7 +17,7 @@ class EvpnRibTest {
     private static final long RT = ExtendedCommunities.routeTarget(65000, 119);
 
     private final List<String> changes = new ArrayList<>();
-    private final EvpnRib rib = new EvpnRib(2, (key, now, before) -> changes.add(
+    private final EvpnRib rib = new EvpnRib(2, (now, before) -> changes.add(
             (before == null ? "-" : before.nextHop().getHostAddress()) + " -> "
                     + (now == null ? "-" : now.nextHop().getHostAddress())));
 

@@ -54,11 +54,11 @@ class EvpnVniTest {
     }
 
     private void announce(ReceivedRoute r) {
-        vni.macRoute(r.route().key(), r, null);
+        vni.macRoute(r, null);
     }
 
     private void withdraw(ReceivedRoute r) {
-        vni.macRoute(r.route().key(), null, r);
+        vni.macRoute(null, r);
     }
 
     @Test

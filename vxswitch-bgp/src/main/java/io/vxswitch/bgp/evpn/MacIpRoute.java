@@ -4,6 +4,7 @@ import io.vxswitch.packet.MacAddress;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Objects;
 
 /**
  * Type 2, MAC/IP Advertisement (RFC 7432 §7.2): a MAC (and optionally its IP) behind the VTEP in the next hop.
@@ -37,6 +38,14 @@ public record MacIpRoute(RouteDistinguisher rd, EthernetSegment esi, long ethern
     @Override
     public Object key() {
         return new Key(rd, ethernetTag, mac, ip);
+    }
+
+    /**
+     * The same route as {@code o}: the fields {@link #key()} holds (RD, Ethernet tag, MAC, IP), whatever the labels and
+     * the ESI, compared without making a key.
+     */
+    public boolean sameRoute(MacIpRoute o) {
+        return mac == o.mac && ethernetTag == o.ethernetTag && rd.equals(o.rd) && Objects.equals(ip, o.ip);
     }
 
     private record Key(RouteDistinguisher rd, long ethernetTag, long mac, InetAddress ip) {
