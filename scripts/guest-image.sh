@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The Linux guest of VmIT (issue 16, "VMs on vxswitch"): Debian's own kernel and a busybox initramfs whose /init loads
-# the virtio-net driver, configures eth0, pings a peer, sends a blob over TCP and reads it back, prints "VMQ ..." lines
-# on the serial console, and powers the VM off.
+# The Linux guest of QemuGuestIT (issue 16, "VMs on vxswitch"): Debian's own kernel and a busybox initramfs whose
+# /init loads the virtio-net driver, configures eth0, pings a peer, sends a blob over TCP and reads it back, prints
+# "VMQ ..." lines on the serial console, and powers the VM off.
 #
 #   scripts/guest-image.sh [CACHE]      as root (apt-get download); prints "kernel PATH" and "initrd PATH"
 #
@@ -12,40 +12,45 @@
 # guest needs: virtio_net, virtio_pci and what they depend on (modinfo -F depends, resolved again for every kernel;
 # modules.builtin skips those built in). The initramfs holds /bin/busybox (busybox-static), those modules and the
 # /init below; it is rebuilt when this script or the module list change (its name has their hash).
-# Idempotent: a second run with everything in CACHE downloads nothing and prints the same paths. If apt-get download
-# fails (lists older than the archive), apt-get update runs once and the download is retried.
+# Idempotent: a second run with everything in CACHE downloads nothing and prints the same paths (~1 s; the first run
+# ~10 s here: a 70 MB download and its unpacking); what an older kernel or script version left in CACHE is removed.
+# If apt-get download fails (lists older than the archive), apt-get update runs once and the download is retried.
+# Any failure exits non-zero with a line saying what is missing.
 #
-# /init reads its settings from the kernel's command line (-append):
+# /init reads its settings from the kernel's command line (-append, docs/vms.md has the QEMU side):
 #   vmq.ip=10.0.0.5/24   eth0's address          vmq.peer=10.0.0.1   who to ping (and connect to)
 #   vmq.count=3          pings                   vmq.tcp=5001        TCP port on the peer; unset: no TCP step
 #   vmq.bytes=1048576    bytes sent over TCP (a multiple of 1024); the peer must send the same bytes back, then close
 # and prints, among the kernel's own lines:
-#   VMQ init after 4.21 s, kernel 6.1.0-57-amd64
-#   VMQ eth0 mac 02:00:00:00:00:05 mtu 1500 driver-features 1100...  (virtio feature bits 0.., as sysfs prints them)
+#   VMQ init after 2.93 s, kernel 6.1.0-57-amd64
+#   VMQ eth0 mac 02:00:00:00:00:05 mtu 1500 driver-features 1110...  (virtio feature bits from 0, as sysfs shows them)
 #   VMQ PING OK 3/3                  (or VMQ PING FAIL 0/3)
 #   VMQ TCP OK 1048576 md5 ...       (or VMQ TCP FAIL ...)
-#   VMQ DONE after 9.80 s
-# Packages it needs (.ci/run installs them): busybox-static (also its cpio), kmod (modinfo), apt; xz-utils or zstd only if the
-# kernel's modules are compressed.
+#   VMQ eth0 counters rx 116 tx 130
+#   VMQ DONE after 6.64 s
+# Packages it needs (.ci/run installs them): busybox-static (also its cpio), kmod (modinfo), apt; xz-utils or zstd
+# only if the kernel's modules are compressed (Debian 12's are not).
 set -euo pipefail
 cache=${1:-${VXSWITCH_GUEST_CACHE:-/var/cache/vxswitch-guest}}
 export PATH="$PATH:/usr/sbin:/sbin" # modinfo, for a caller whose PATH has no sbin
 
 fail() { echo "guest-image.sh: FAILED: $*" >&2; exit 1; }
 for tool in apt-get apt-cache dpkg-deb gzip modinfo sha256sum flock; do
-  command -v "$tool" >/dev/null || fail "'$tool' is not installed (apt-get install busybox-static kmod, as .ci/run does)"
+  command -v "$tool" >/dev/null || fail "'$tool' is not installed (apt-get install busybox-static kmod: .ci/run)"
 done
 busybox=/bin/busybox
 [ -x "$busybox" ] || fail "$busybox is missing: apt-get install busybox-static"
 if ldd "$busybox" >/dev/null 2>&1; then
-  fail "$busybox is dynamically linked (Debian's busybox package): the guest has no libc, apt-get install busybox-static"
+  fail "$busybox is dynamically linked (Debian's busybox): the guest has no libc, apt-get install busybox-static"
 fi
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9 # two builds at once share the cache
 
 # The kernel package linux-image-amd64 points at today ("linux-image-6.1.0-57-amd64").
-kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}'; }
+kernel_package() {
+  apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}'
+}
 pkg=$(kernel_package || true)
 updated=0
 if [ -z "$pkg" ]; then
@@ -78,14 +83,11 @@ if [ ! -f "$dir/vmlinuz" ]; then
     || fail "cannot unpack $deb (boot/vmlinuz-$kver, $m/modules.order, the virtio modules)"
   # Resolve what virtio_net and virtio_pci need, depth first (dependencies first: the load order), fetching any
   # module a newer kernel depends on that the folders above did not hold.
-  file_of() { # module name -> its file in the package (modules.order has kernel/x/y.ko; the package may compress it)
-    local path
-    path=$(awk -v n="$1" '{f = $0; sub(/.*\//, "", f); sub(/\.ko.*/, "", f); gsub(/-/, "_", f); if (f == n) {print; exit}}' \
-      "$tmp/$m/modules.order")
-    [ -n "$path" ] || return 1
-    echo "$path"
+  names() { # a modules.* list as "name path" lines: kernel/x/y-z.ko -> y_z (the package may compress the file)
+    awk '{f = $0; sub(/.*\//, "", f); sub(/\.ko.*/, "", f); gsub(/-/, "_", f); print f, $0}' "$tmp/$m/$1"
   }
-  is_builtin() { awk -v n="$1" '{f = $0; sub(/.*\//, "", f); sub(/\.ko.*/, "", f); gsub(/-/, "_", f); if (f == n) {found = 1}} END {exit !found}' "$tmp/$m/modules.builtin"; }
+  file_of() { names modules.order | awk -v n="$1" '$1 == n && !found {print $2; found = 1} END {exit !found}'; }
+  is_builtin() { names modules.builtin | awk -v n="$1" '$1 == n {found = 1} END {exit !found}'; }
   load=()
   declare -A seen=()
   resolve() {
@@ -96,7 +98,8 @@ if [ ! -f "$dir/vmlinuz" ]; then
     path=$(file_of "$name") || fail "module $name: not in $pkg's modules.order"
     file=$(ls "$tmp/$m/$path"* 2>/dev/null | head -1 || true)
     if [ -z "$file" ]; then
-      dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "./$m/$path*" || fail "cannot unpack $m/$path from $deb"
+      dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "./$m/$path*" \
+        || fail "cannot unpack $m/$path from $deb"
       file=$(ls "$tmp/$m/$path"* | head -1)
     fi
     for dep in $(modinfo -F depends "$file" | tr ',' ' '); do resolve "$dep"; done
@@ -137,7 +140,8 @@ say() { echo "VMQ $*"; }
 up() { cut -d' ' -f1 /proc/uptime; }
 arg() { for w in $(cat /proc/cmdline); do case "$w" in "vmq.$1="*) echo "${w#*=}"; return;; esac; done; echo "$2"; }
 bye() { say "DONE after $(up) s"; sleep 1; poweroff -f; }
-cidr=$(arg ip 10.0.0.5/24); peer=$(arg peer 10.0.0.1); count=$(arg count 3); tcp=$(arg tcp ""); bytes=$(arg bytes 1048576)
+cidr=$(arg ip 10.0.0.5/24); peer=$(arg peer 10.0.0.1); count=$(arg count 3)
+tcp=$(arg tcp ""); bytes=$(arg bytes 1048576)
 echo # the firmware leaves the cursor mid-line: the VMQ lines start their own
 say "init after $(up) s, kernel $(uname -r)"
 while read -r m; do insmod "/lib/modules/$m.ko" || say "insmod $m failed"; done </lib/modules/load
@@ -147,7 +151,8 @@ if [ ! -e /sys/class/net/eth0 ]; then say "no eth0 after 10 s: $(ls /sys/class/n
 ip link set lo up
 ip addr add "$cidr" dev eth0
 ip link set eth0 up
-say "eth0 mac $(cat /sys/class/net/eth0/address) mtu $(cat /sys/class/net/eth0/mtu) driver-features $(cat /sys/class/net/eth0/device/features)"
+eth=/sys/class/net/eth0
+say "eth0 mac $(cat $eth/address) mtu $(cat $eth/mtu) driver-features $(cat $eth/device/features)"
 out=$(ping -c "$count" -W 5 "$peer" 2>&1)
 echo "$out"
 got=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
@@ -160,7 +165,7 @@ if [ -n "$tcp" ]; then
   if [ "$sent" = "$back" ]; then say "TCP OK $bytes md5 $sent"
   else say "TCP FAIL sent $bytes md5 $sent, got back $(wc -c </tmp/back) md5 $back"; fi
 fi
-say "eth0 counters rx $(cat /sys/class/net/eth0/statistics/rx_packets) tx $(cat /sys/class/net/eth0/statistics/tx_packets)"
+say "eth0 counters rx $(cat $eth/statistics/rx_packets) tx $(cat $eth/statistics/tx_packets)"
 bye
 EOF
 )
@@ -180,5 +185,8 @@ if [ ! -f "$initrd" ]; then
   rm -rf "$root"
   trap - EXIT
 fi
+# What an older kernel or an older version of this script left: one guest is kept
+for old in "$dir"/initrd-*.gz; do [ "$old" = "$initrd" ] || rm -f "$old"; done
+for old in "$cache"/*/vmlinuz; do [ "$old" = "$dir/vmlinuz" ] || rm -rf "$(dirname "$old")"; done
 echo "kernel $dir/vmlinuz"
 echo "initrd $initrd"

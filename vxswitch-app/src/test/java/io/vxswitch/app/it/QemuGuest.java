@@ -50,8 +50,8 @@ final class QemuGuest {
         // the first run downloads Debian's kernel package (~70 MB) and unpacks it: ~10 s here, minutes on a slow mirror
         Cmd.Result r = Cmd.run(List.of(script.toString()), Duration.ofMinutes(5));
         if (!r.ok()) {
-            throw new AssertionError("cannot build the Linux guest (Debian's kernel from the archive and a busybox-static "
-                + "initramfs) with " + script + " - the VM test needs it:\n" + r.describe());
+            throw new AssertionError("cannot build the Linux guest (Debian's kernel from the archive and a "
+                + "busybox-static initramfs) with " + script + " - the VM test needs it:\n" + r.describe());
         }
         Path kernel = null;
         Path initrd = null;
