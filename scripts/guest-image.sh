@@ -21,11 +21,13 @@
 #   vmq.ip=10.0.0.5/24   eth0's address          vmq.peer=10.0.0.1   who to ping (and connect to)
 #   vmq.count=3          pings                   vmq.tcp=5001        TCP port on the peer; unset: no TCP step
 #   vmq.bytes=1048576    bytes sent over TCP (a multiple of 1024); the peer must send the same bytes back, then close
+#   vmq.wait=5002        then listen on this TCP port until one connection comes and goes, and ping again
 # and prints, among the kernel's own lines:
 #   VMQ init after 2.93 s, kernel 6.1.0-57-amd64
 #   VMQ eth0 mac 02:00:00:00:00:05 mtu 1500 driver-features 1110...  (virtio feature bits from 0, as sysfs shows them)
 #   VMQ PING OK 3/3                  (or VMQ PING FAIL 0/3)
 #   VMQ TCP OK 1048576 md5 ...       (or VMQ TCP FAIL ...)
+#   VMQ WAITING on TCP port 5002, VMQ GOT 'go' on TCP port 5002 after 31.20 s, VMQ PING AGAIN OK 3/3   (with vmq.wait)
 #   VMQ eth0 counters rx 116 tx 130
 #   VMQ DONE after 6.64 s
 # Packages it needs (.ci/run installs them): busybox-static (also its cpio), kmod (modinfo), apt; xz-utils or zstd
@@ -141,7 +143,7 @@ up() { cut -d' ' -f1 /proc/uptime; }
 arg() { for w in $(cat /proc/cmdline); do case "$w" in "vmq.$1="*) echo "${w#*=}"; return;; esac; done; echo "$2"; }
 bye() { say "DONE after $(up) s"; sleep 1; poweroff -f; }
 cidr=$(arg ip 10.0.0.5/24); peer=$(arg peer 10.0.0.1); count=$(arg count 3)
-tcp=$(arg tcp ""); bytes=$(arg bytes 1048576)
+tcp=$(arg tcp ""); bytes=$(arg bytes 1048576); wait=$(arg wait "")
 echo # the firmware leaves the cursor mid-line: the VMQ lines start their own
 say "init after $(up) s, kernel $(uname -r)"
 while read -r m; do insmod "/lib/modules/$m.ko" || say "insmod $m failed"; done </lib/modules/load
@@ -153,10 +155,13 @@ ip addr add "$cidr" dev eth0
 ip link set eth0 up
 eth=/sys/class/net/eth0
 say "eth0 mac $(cat $eth/address) mtu $(cat $eth/mtu) driver-features $(cat $eth/device/features)"
-out=$(ping -c "$count" -W 5 "$peer" 2>&1)
-echo "$out"
-got=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
-if [ "${got:-0}" = "$count" ]; then say "PING OK $got/$count"; else say "PING FAIL ${got:-0}/$count"; fi
+pings() { # "VMQ PING[ AGAIN] OK 3/3" or FAIL
+  out=$(ping -c "$count" -W 5 "$peer" 2>&1)
+  echo "$out"
+  got=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+  if [ "${got:-0}" = "$count" ]; then say "PING$1 OK $got/$count"; else say "PING$1 FAIL ${got:-0}/$count"; fi
+}
+pings ""
 if [ -n "$tcp" ]; then
   dd if=/dev/urandom of=/tmp/blob bs=1024 count=$((bytes / 1024)) 2>/dev/null
   sent=$(md5sum </tmp/blob | cut -d' ' -f1)
@@ -164,6 +169,12 @@ if [ -n "$tcp" ]; then
   back=$(md5sum </tmp/back | cut -d' ' -f1)
   if [ "$sent" = "$back" ]; then say "TCP OK $bytes md5 $sent"
   else say "TCP FAIL sent $bytes md5 $sent, got back $(wc -c </tmp/back) md5 $back"; fi
+fi
+if [ -n "$wait" ]; then # the test does something to the switch meanwhile, then tells the guest over TCP
+  say "WAITING on TCP port $wait"
+  timeout 180 nc -l -p "$wait" </dev/null >/tmp/go
+  say "GOT '$(cat /tmp/go)' on TCP port $wait after $(up) s"
+  pings " AGAIN"
 fi
 say "eth0 counters rx $(cat $eth/statistics/rx_packets) tx $(cat $eth/statistics/tx_packets)"
 bye

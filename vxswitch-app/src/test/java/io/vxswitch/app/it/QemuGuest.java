@@ -124,6 +124,17 @@ final class QemuGuest {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /**
+     * Waits until the console has a line matching {@code regex}; fails with the console if QEMU exits first or
+     * {@code timeout} passes. Returns the wall time from QEMU's start.
+     */
+    Duration awaitLine(String regex, Duration timeout) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        process.awaitOutput(out -> p.matcher(out.replace("\r", "")).find(), "a console line matching /" + regex + "/",
+            timeout);
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
     /** QEMU's exit once the guest powered off; its status, or -1 if it still runs after {@code timeout}. */
     int awaitExit(Duration timeout) {
         return process.awaitExit(timeout);
