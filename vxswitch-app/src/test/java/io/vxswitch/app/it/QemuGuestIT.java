@@ -28,15 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what it got on the serial console and powers off. The test holds the guest to its console lines, the peer's own
  * count of the bytes, and vxswitch's counters for port vm1, so nothing passes unless frames crossed the port. Both
  * socket modes of docs/vms.md: vxswitch creates the socket and QEMU connects; QEMU creates it and vxswitch connects,
- * and then vxswitch also restarts under the running guest, which keeps its NIC. One boot per test, 30-40 s each
- * under TCG here (QEMU with {@code vectors=0}: {@link QemuGuest#command}).
+ * and then vxswitch also restarts under the running guest, which keeps its NIC. One boot per test, 25-36 s each
+ * under TCG here (QEMU with {@code vectors=0}: {@link QemuGuest#command}); docs/vms.md has the figures.
  */
 @Timeout(300)
 class QemuGuestIT extends LabIT {
     private static final String GUEST_MAC = "02:00:00:00:00:05";
     private static final String PEER_MAC = "02:00:00:00:00:0a";
     private static final int BYTES = 1 << 20;
-    /** TCG boots the kernel in ~10 s here; a loaded CI machine may take a few times that. */
+    /** The guest's first round takes 10-20 s under TCG here; a loaded CI machine may take a few times that. */
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
     private static final Pattern RECEIVED = Pattern.compile("received (\\d+) md5 ([0-9a-f]{32}) from (\\S+)");
 
