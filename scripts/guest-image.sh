@@ -51,7 +51,8 @@ flock 9 # two builds at once share the cache
 
 # The kernel package linux-image-amd64 points at today ("linux-image-6.1.0-57-amd64").
 kernel_package() {
-  apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}'
+  apt-cache depends linux-image-amd64 2>/dev/null \
+    | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ && !found {print $2; found = 1}' # no early exit: pipefail
 }
 pkg=$(kernel_package || true)
 updated=0
@@ -71,7 +72,7 @@ if [ ! -f "$dir/vmlinuz" ]; then
   (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null 2>"$tmp/apt.err") || {
     [ "$updated" = 1 ] && fail "apt-get download $pkg failed: $(cat "$tmp/apt.err")"
     apt-get update -qq || fail "apt-get download $pkg failed, and so did apt-get update: $(cat "$tmp/apt.err")"
-    pkg=$(kernel_package)
+    pkg=$(kernel_package || true)
     [ "${pkg#linux-image-}" = "$kver" ] || { rm -rf "$tmp"; trap - EXIT; exec "$0" "$cache"; } # a newer kernel now
     (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null 2>"$tmp/apt.err") \
       || fail "apt-get download $pkg failed after apt-get update: $(cat "$tmp/apt.err")"
