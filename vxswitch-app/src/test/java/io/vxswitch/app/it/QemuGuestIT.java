@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what it got on the serial console and powers off. The test holds the guest to its console lines, the peer's own
  * count of the bytes, and vxswitch's counters for port vm1, so nothing passes unless frames crossed the port. Both
  * socket modes of docs/vms.md: vxswitch creates the socket and QEMU connects; QEMU creates it and vxswitch connects,
- * and then vxswitch also restarts under the running guest, which keeps its NIC. One boot per test, 25-36 s each
+ * and then vxswitch also restarts under the running guest, which keeps its NIC. One boot per test, 24-36 s each
  * under TCG here (QEMU with {@code vectors=0}: {@link QemuGuest#command}); docs/vms.md has the figures.
  */
 @Timeout(300)
