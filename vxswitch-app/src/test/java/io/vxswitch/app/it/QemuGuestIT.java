@@ -105,7 +105,7 @@ class QemuGuestIT extends LabIT {
         assertThat(got.group(3)).as("the peer's TCP peer").isEqualTo("10.0.0.5");
 
         // Linux's virtio_net takes the offloads vxswitch offers and QEMU 7.2 passes on (not USO, newer than 7.2), so
-        // the mebibyte crosses as TCP super-frames both ways (95-185 frames each way here, not ~725 of 1448 bytes)
+        // the mebibyte crosses as TCP super-frames both ways (90-250 frames each way here, not ~725 of 1448 bytes)
         assertThat(daemon.output()).as("vxswitch's log of the guest's driver" + why)
             .containsPattern("port vm1: the guest's driver accepted virtio 1\\.0, mergeable rx buffers, csum, tso.*"
                 + "guest csum, guest tso")
