@@ -25,7 +25,9 @@
 #          reached vm3 (rx pps), which is at most what the switch forwarded (fwd pps). Half of fwd pps would
 #          overload vm3's side (hostB's softirqs and vm3's iperf3, on the same 2 cores) whenever the switch
 #          forwards faster than vm3 takes, and measure that queue instead -> p50 and p99 under load
-# and torn down. Prints each figure, the medians and each scenario's ratio to B (the kernel).
+# and torn down. Prints each figure, the CPU time the hypervisor took from each CPU over the phase ("steal %", from
+# /proc/stat: this machine is a VM, and a phase with much stolen is a slow phase), the medians and each scenario's ratio
+# to B (the kernel).
 #
 # Pinning (PIN=1, the default): the switch (vxswitch's JVM; ovs-vswitchd) runs on CPU 1, the traffic generators
 # and receivers (iperf3, ping) on CPU 0. The kernel path has no switch process: its work runs in the senders'
@@ -55,6 +57,13 @@
 #                                           SWITCH_LOOP=wait|pinned|busy LOOPS=1|2
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
+#                                           PROFILE=stat: perf stat of the switch process (vxswitch's JVM, ovs-vswitchd)
+#                                           per thread during the 60-byte flood and the half-load pings: system calls,
+#                                           context switches and CPU time, per forwarded frame (profile.txt)
+#                                           PROFILE=record: that, and an on-CPU profile of the flood (perf record; the
+#                                           JVM's symbols from jcmd Compiler.perfmap): perf-SCENARIO-PAIR.txt
+#                                           BRNF=off: the bench's bridges skip netfilter (bridge-nf-call-*=0), as on a
+#                                           host without br_netfilter; on (default): as this kernel sets new namespaces
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
 #        (mvn -q -B -DskipTests -pl vxswitch-app -am install)
 set -euo pipefail
@@ -77,6 +86,10 @@ if (( LOOPS > 1 )); then
 fi
 [[ $SWITCH_LOOP =~ ^(wait|pinned|busy)$ ]] || { echo "SWITCH_LOOP must be wait, pinned or busy" >&2; exit 2; }
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
+PROFILE=${PROFILE:-off}
+BRNF=${BRNF:-on}
+[[ $BRNF == on || $BRNF == off ]] || { echo "BRNF must be on or off" >&2; exit 2; }
+[[ $PROFILE =~ ^(off|stat|record)$ ]] || { echo "PROFILE must be off, stat or record" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
 mkdir -p "$OUT"
@@ -85,6 +98,7 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, TAP devices)"
 for c in ip ethtool iperf3 taskset ping "$PY"; do command -v "$c" >/dev/null || die "missing '$c'"; done
+[[ $PROFILE == off ]] || command -v perf >/dev/null || die "PROFILE=$PROFILE needs perf (apt install linux-perf)"
 [[ -f $JAR ]] || die "no $JAR: build it first (mvn -q -B -DskipTests -pl vxswitch-app -am install)"
 if [[ " $SCENARIOS " == *" O "* ]]; then
   [[ -f $BASE_JAR ]] || die "scenario O runs BASE_JAR, an older vxswitch.jar: set BASE_JAR to one (got '$BASE_JAR')"
@@ -139,6 +153,13 @@ offloads_off() { ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso of
 for n in "${NSS[@]}"; do
   ip netns add "$n"; ip -n "$n" link set lo up
   ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # bridge netfilter: on a kernel with br_netfilter (built in here), every new namespace's bridges pass IPv4 frames
+  # through the iptables hooks (13 % of the switch thread's CPU in hostB's bridge, run in its sendmmsg); BRNF=off
+  # turns that off as on a host without the module
+  if [[ $BRNF == off ]]; then
+    ip netns exec "$n" sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
+      net.bridge.bridge-nf-call-arptables=0 2>/dev/null || true
+  fi
 done
 ip -n $HA link add ul0 type veth peer name ul0 netns $HB
 ip -n $HA link set ul0 up
@@ -269,6 +290,58 @@ iperf() {
   kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true
 }
 ul_rx() { ip netns exec $HB cat /sys/class/net/ul0/statistics/rx_packets; }
+# The switch's process in scenario $1: vxswitch's JVM, ovs-vswitchd; none for the kernel (B), whose work is in the
+# senders' system calls and softirqs.
+switch_pid() {
+  case $1 in
+    B) ;;
+    C) cat "$OVSD/ovs-vswitchd.pid" 2>/dev/null || true ;;
+    *) echo "$DAEMON_PID" ;;
+  esac
+}
+# steal: "cpuN:steal:total ..." jiffies per CPU; steal_pct A B: each CPU's share stolen between the two, "0:1.2,1:0.4"
+steal() { awk '/^cpu[0-9]/ { t = 0; for (i = 2; i <= 9; i++) t += $i; printf "%s:%d:%d ", substr($1, 4), $9, t }' /proc/stat; }
+steal_pct() {
+  "$PY" -c 'import sys
+a = {c: (int(s), int(t)) for c, s, t in (x.split(":") for x in sys.argv[1].split())}
+b = {c: (int(s), int(t)) for c, s, t in (x.split(":") for x in sys.argv[2].split())}
+print(",".join("%s:%.1f" % (c, 100.0 * (b[c][0] - a[c][0]) / max(1, b[c][1] - a[c][1])) for c in sorted(a)))' "$1" "$2"
+}
+# perf_start SCENARIO PHASE PAIR SECONDS: counts the switch's system calls, context switches and CPU time per thread
+# while a phase runs (PROFILE=stat|record), and samples where its CPUs go (PROFILE=record, the flood only)
+PERF_PIDS=()
+perf_start() {
+  PERF_PIDS=()
+  [[ $PROFILE != off ]] || return 0
+  local pid; pid=$(switch_pid "$1"); [[ -n $pid ]] || return 0
+  ( # the frames hostB took from the underlay over the same window, for per-frame figures; and the time the
+    # hypervisor took from each CPU meanwhile (steal, /proc/stat): this machine is a VM among others
+    before=$(ul_rx); steal0=$(steal)
+    "${GEN[@]}" perf stat --per-thread -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pid" \
+      -o "$OUT/perfstat-$1-$2-$3.csv" -- sleep "$4" >/dev/null 2>&1 || true
+    echo "$1 $3 $2 $4 $(( $(ul_rx) - before )) $(steal_pct "$steal0" "$(steal)")" >> "$OUT/perf-frames.txt"
+  ) &
+  PERF_PIDS+=($!)
+  if [[ $PROFILE == record && $2 == udp ]]; then
+    "${GEN[@]}" perf record -q -g -F 999 -p "$pid" -o "$OUT/perf-$1-$3.data" -- sleep "$4" >/dev/null 2>&1 &
+    PERF_PIDS+=($!)
+  fi
+}
+# perf_end SCENARIO PAIR: waits for the counters; a JVM's symbols for the profile, and the profile as text
+perf_end() {
+  local p; for p in "${PERF_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PERF_PIDS=()
+  [[ $PROFILE == record && -f $OUT/perf-$1-$2.data ]] || return 0
+  local pid; pid=$(switch_pid "$1")
+  [[ $1 == C || $1 == B ]] || "$JAVA_HOME/bin/jcmd" "$pid" Compiler.perfmap >/dev/null 2>&1 || true
+  { # where the switch's CPU goes: user code or the kernel, and in the kernel, whose work (self time per symbol,
+    # then the time under the entry points: receiving, sending, and the softirqs that sending sets off)
+    perf report -i "$OUT/perf-$1-$2.data" --stdio --no-children --sort comm,dso -g none --percent-limit 0.5 2>/dev/null
+    perf report -i "$OUT/perf-$1-$2.data" --stdio --children --sort sym -g none --percent-limit 0.1 2>/dev/null \
+      | grep -E 'Children|tun_chr_read_iter|packet_recvmsg|__sys_recvmmsg|__sys_sendmmsg|tun_chr_write_iter|packet_sendmsg|udp_sendmsg|net_rx_action|do_epoll_wait|futex|schedule$|\[\.\] ' | head -40
+    perf report -i "$OUT/perf-$1-$2.data" --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 2>/dev/null
+  } | grep -v '^$' > "$OUT/perf-$1-$2.txt" || true
+}
 # metric JSON... -> "tcp GBITS" (sum) | "udp RX_PPS" (sum over the files) | "error ..."
 metric() {
   "$PY" - "$@" <<'EOF'
@@ -308,18 +381,19 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
+    "bridge netfilter $BRNF, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
-ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s\n'
+ROW='%-4s %-22s %9s %9s %10s %11s %11s %8s %8s %8s %8s %11s\n'
 printf "$ROW" pair scenario "tcp1 Gb/s" "tcp4 Gb/s" "tcp1r Gb/s" "fwd pps" "rx pps" "p50 us" "p99 us" "p50L us" \
-  "p99L us" | tee "$OUT/runs.txt"
+  "p99L us" "steal %" | tee "$OUT/runs.txt"
 declare -A NAME=([A]="A vxswitch" [B]="B bridge+kernel" [C]="C OVS userspace" [I]="I vxswitch iface" \
   [R]="R vxswitch iface ring" [V]="V vxswitch iface vnet" [O]="O vxswitch BASE_JAR")
 for pair in $(seq 1 "$PAIRS"); do
   for s in $SCENARIOS; do
     "up_$s" "$pair"
+    phase_steal=$(steal)
     ok=0
     for i in $(seq 1 10); do ip netns exec $VM1 ping -c 1 -W 1 10.0.0.3 >/dev/null 2>&1 && { ok=1; break; }; done
     [[ $ok == 1 ]] || die "scenario $s: vm1 cannot ping vm3"
@@ -330,9 +404,11 @@ for pair in $(seq 1 "$PAIRS"); do
     ul0=$(ul_rx)
     iperf "$OUT/udp-$s-$pair-a.json" 5201 -t "$SECS" -u -l 18 -b 0 &
     ua=$!
+    [[ $PROFILE == off ]] || { sleep 1; perf_start "$s" udp "$pair" $(( SECS - 2 )); }
     iperf "$OUT/udp-$s-$pair-b.json" 5202 -t "$SECS" -u -l 18 -b 0
     wait $ua || true
     fwd=$(( ($(ul_rx) - ul0) / SECS ))
+    perf_end "$s" "$pair"
     u=($(metric "$OUT/udp-$s-$pair-a.json" "$OUT/udp-$s-$pair-b.json"))
     peak=$fwd; [[ ${u[1]:-x} =~ ^[0-9]+$ && ${u[1]} -lt $fwd ]] && peak=${u[1]}
     sleep 2 # the flood's aftermath (vm3's side draining what it could not take) is not the idle path's latency
@@ -340,18 +416,53 @@ for pair in $(seq 1 "$PAIRS"); do
     iperf "$OUT/udphalf-$s-$pair.json" 5201 -t 4 -u -l 18 -b $(( peak / 2 * 18 * 8 )) &
     uh=$!
     sleep 1
+    perf_start "$s" load "$pair" 2
     rl=($(rtt "$OUT/ping-load-$s-$pair.txt"))
     wait $uh || true
+    perf_end "$s" "$pair"
     t1=($(metric "$OUT/tcp1-$s-$pair.json")); t4=($(metric "$OUT/tcp4-$s-$pair.json"))
     t1r=($(metric "$OUT/tcp1r-$s-$pair.json"))
+    # the share of each CPU the hypervisor took over the phase (steal): a run where it took much is a slow run
+    stolen=$(steal_pct "$phase_steal" "$(steal)")
     printf "$ROW" "$pair" "${NAME[$s]}" "${t1[1]:-?}" "${t4[1]:-?}" "${t1r[1]:-?}" "$fwd" "${u[1]:-?}" "${r[0]:-?}" \
-      "${r[1]:-?}" "${rl[0]:-?}" "${rl[1]:-?}" | tee -a "$OUT/runs.txt"
+      "${r[1]:-?}" "${rl[0]:-?}" "${rl[1]:-?}" "$stolen" | tee -a "$OUT/runs.txt"
     echo "$s ${t1[1]:-nan} ${t4[1]:-nan} ${t1r[1]:-nan} $fwd ${u[1]:-nan} ${r[0]:-nan} ${r[1]:-nan} ${rl[0]:-nan}" \
       "${rl[1]:-nan}" >> "$OUT/metrics.txt"
     "down_$s"
   done
 done
 echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (after)" | tee -a "$OUT/env.txt" >&2
+[[ $PROFILE == off || ! -f $OUT/perf-frames.txt ]] || "$PY" - "$OUT" <<'EOF' | tee "$OUT/profile.txt"
+# Per scenario and phase (medians over the pairs): the switch process's system calls, context switches and CPU time
+# per frame that reached the underlay in the same window, and the threads that make most of them (the first pair's).
+import collections, csv, os, statistics, sys
+out = sys.argv[1]
+windows = collections.defaultdict(list)
+for line in open(os.path.join(out, "perf-frames.txt")):
+    s, pair, phase, secs, frames, *rest = line.split()
+    f = os.path.join(out, "perfstat-%s-%s-%s.csv" % (s, phase, pair))
+    if not os.path.exists(f) or int(frames) <= 0:
+        continue
+    threads = collections.defaultdict(lambda: collections.defaultdict(float))
+    for row in csv.reader(l for l in open(f) if l.strip() and not l.startswith("#")):
+        try:
+            threads[row[0].rsplit("-", 1)[0]][row[3]] += float(row[1])
+        except (IndexError, ValueError):  # "<not counted>", a header
+            pass
+    stolen = max((float(x.split(":")[1]) for x in rest[0].split(",")), default=0.0) if rest else 0.0
+    windows[(s, phase)].append((int(frames) / float(secs), int(frames), threads, stolen))
+print("\n%-3s %-5s %10s %12s %12s %12s %7s   %s" % ("", "phase", "frames/s", "syscalls/fr", "ctxsw/fr", "cpu ns/fr",
+                                                   "steal%", "busiest threads: syscalls/frame, context switches/frame"))
+for (s, phase), runs in sorted(windows.items()):
+    def per(ev):
+        return statistics.median(sum(t[ev] for t in th.values()) / n for _, n, th, _ in runs)
+    _, n, th, _ = runs[0]
+    top = sorted(th.items(), key=lambda kv: -kv[1]["raw_syscalls:sys_enter"])[:3]
+    names = ", ".join("%s %.2f/%.3f" % (k, v["raw_syscalls:sys_enter"] / n, v["context-switches"] / n) for k, v in top)
+    print("%-3s %-5s %10.0f %12.3f %12.4f %12.0f %7.1f   %s" % (s, phase, statistics.median(r[0] for r in runs),
+          per("raw_syscalls:sys_enter"), per("context-switches"), per("task-clock") * 1e6,
+          max(r[3] for r in runs), names))
+EOF
 
 "$PY" - "$OUT/metrics.txt" <<'EOF' | tee "$OUT/summary.txt"
 import math, statistics, sys

@@ -67,6 +67,11 @@ final class Conductor implements Agent {
     @Override
     public int doWork() {
         int work = runCommands(COMMAND_BUDGET_NANOS);
+        if (work > 0) {
+            // a command may have brought a link up (a vhost-user front-end enabling its rings): the port goes up now,
+            // not at the next housekeeping tick, or the guest's first frames (its ARP) meet a port that is down
+            links.checkAll();
+        }
         work += followGoneDevices();
         long now = System.nanoTime();
         if (now - nextHousekeeping >= 0) {
