@@ -20,7 +20,8 @@
 #   drops %  the switch's own drop counters' increase over the window, as a share of (frames out of port b + drops):
 #            vxswitch's GET /api/v1/stats (every drop reason of both ports), OVS's Interface statistics of both ports
 #            (rx_dropped, tx_dropped, rx_errors, tx_errors; tx_dropped includes ovs_tx_failure_drops, a full guest
-#            ring); the reasons are listed beside each row
+#            ring); the reasons are listed beside each row. ovs-vswitchd writes its statistics to its database every
+#            5 s (stats-update-interval), so OVS's fwd pps and drops over a short window are off by up to one update
 #   steal %  the CPU time the hypervisor took from each CPU over the phase (/proc/stat): a phase that lost much is slow
 #
 # Unicast, no flooding: vxswitch's ports have `mac:` (the vNIC's MAC, which the switch looks up before anything
