@@ -22,7 +22,7 @@ final class EvpnRib {
     /**
      * Per route key, each neighbor's copy (null: that neighbor has none); an entry has at least one copy. Open
      * addressing (keys and values in one array) rather than a HashMap: a reflector's 100,000 routes are 100,000 fewer
-     * live objects for the collector to copy while they arrive (docs/benchmarks.md, "Forwarding meanwhile").
+     * live objects for the collector to copy while they arrive (docs/benchmarks.md, "Fewer live objects per route").
      */
     private final Object2ObjectHashMap<Object, ReceivedRoute[]> paths = new Object2ObjectHashMap<>();
     /** How many routes each neighbor has in {@link #paths}. */

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p>A MAC almost always has one claim, and a fabric's 100,000 MACs arrive in a second or two: the one claim is
  * stored as the received route itself, with no holder around it, and a MAC with several claims gets a {@link Several}.
  * Every live object here is one more the collector copies while a route storm arrives, during which the switch loop
- * stands still (docs/benchmarks.md, "Forwarding meanwhile").
+ * stands still (docs/benchmarks.md, "Fewer live objects per route").
  */
 final class RemoteClaims {
     /** MAC → its one {@link ReceivedRoute}, or a {@link Several}. */
