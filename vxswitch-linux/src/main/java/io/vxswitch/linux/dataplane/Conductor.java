@@ -3,6 +3,7 @@ package io.vxswitch.linux.dataplane;
 import io.vxswitch.forwarding.Switch;
 import org.agrona.concurrent.Agent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
@@ -35,6 +36,8 @@ final class Conductor implements Agent {
     private final Captures captures;
     private final Consumer<String> log;
     private final ConcurrentLinkedQueue<Consumer<Switch>> commands = new ConcurrentLinkedQueue<>();
+    /** Devices whose link a command of theirs may have changed; the conductor's thread only. */
+    private final List<PortDevice> linksToCheck = new ArrayList<>();
     private long nextHousekeeping;
 
     Conductor(Switch sw, ForwardingAgent[] agents, OtherAgents others, DeviceRegistry registry, LinkWatch links,
@@ -59,6 +62,21 @@ final class Conductor implements Agent {
         agents[0].descriptors().wake();
     }
 
+    /**
+     * Runs a device's own command (a vhost-user front-end starting or enabling its rings) between two turns, then
+     * follows the device's link at once, not at the next housekeeping tick: a guest's first frames (its ARP) must not
+     * meet a port that is still down. The look comes after the batch, once the other agents run again, because saying
+     * a change holds them itself.
+     */
+    void submitForDevice(PortDevice device, Runnable command) {
+        submit(s -> {
+            command.run();
+            if (!linksToCheck.contains(device)) {
+                linksToCheck.add(device);
+            }
+        });
+    }
+
     @Override
     public void onStart() {
         nextHousekeeping = System.nanoTime() + HOUSEKEEPING_PERIOD_NANOS;
@@ -67,11 +85,10 @@ final class Conductor implements Agent {
     @Override
     public int doWork() {
         int work = runCommands(COMMAND_BUDGET_NANOS);
-        if (work > 0) {
-            // a command may have brought a link up (a vhost-user front-end enabling its rings): the port goes up now,
-            // not at the next housekeeping tick, or the guest's first frames (its ARP) meet a port that is down
-            links.checkAll();
+        for (int i = 0; i < linksToCheck.size(); i++) {
+            links.check(linksToCheck.get(i));
         }
+        linksToCheck.clear();
         work += followGoneDevices();
         long now = System.nanoTime();
         if (now - nextHousekeeping >= 0) {

@@ -150,7 +150,7 @@ public final class Dataplane implements AutoCloseable {
     public void add(PortDevice device, int loop) {
         registry.add(device, loop);
         counters.register(device);
-        device.attachCommands(command -> submit(s -> command.run()));
+        device.attachCommands(command -> conductor.submitForDevice(device, command));
     }
 
     /**

@@ -22,19 +22,9 @@ final class DescriptorWait implements IdleStrategy {
     private final Epoll epoll = new Epoll(CAPACITY);
     private final EventFd wakeup = new EventFd();
     private final int[] readyFds = new int[CAPACITY];
-    /**
-     * After a turn that did work, how long the agent keeps looking without sleeping (each look an {@code epoll_wait}
-     * that does not wait) before it sleeps: the reply to a frame just forwarded comes within tens of microseconds, and
-     * a sleeping agent pays a thread wake-up for it. 0: sleep at once. An experiment's knob (bench/vxlan-e2e.sh,
-     * {@code -Dvxswitch.spinMicros=N}), not yet a setting.
-     */
-    static final long SPIN_NANOS = Long.getLong("vxswitch.spinMicros", 0) * 1_000;
-
     private final boolean busy;
     /** Descriptors the last sleep found, not yet handed to the agent. */
     private int found;
-    /** When the last turn with work ended. */
-    private long lastWork;
 
     DescriptorWait(boolean busy) {
         this.busy = busy;
@@ -84,13 +74,10 @@ final class DescriptorWait implements IdleStrategy {
     @Override
     public void idle(int workCount) {
         if (workCount > 0) {
-            if (SPIN_NANOS > 0) {
-                lastWork = System.nanoTime();
-            }
             return;
         }
-        if (busy || SPIN_NANOS > 0 && System.nanoTime() - lastWork < SPIN_NANOS) {
-            Thread.onSpinWait(); // the next turn looks again without waiting
+        if (busy) {
+            Thread.onSpinWait();
             return;
         }
         found = epoll.wait(readyFds, WAIT_MILLIS);
