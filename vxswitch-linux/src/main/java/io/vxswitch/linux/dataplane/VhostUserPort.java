@@ -236,6 +236,7 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
             kicksOn = true;
             q.kicks(true);
             wait.add(kick, Epoll.IN);
+            lookAgain(); // a front-end that reconnects may have queued frames already, and kicked the old descriptor
         }
     }
 
@@ -267,6 +268,12 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
             rxEnabled = enabled;
         } else {
             txEnabled = enabled;
+            if (enabled) {
+                // The front-end may send frames right after SET_VRING_ENABLE: its first kick can come before this
+                // command and be drained by a turn that left the disabled ring alone. The guest kicks no more for
+                // what is in the ring already, so the next turn looks without one.
+                lookAgain();
+            }
         }
     }
 
@@ -295,6 +302,12 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
     @Override
     public void notice(String line) {
         log.accept("port " + name + ": " + line);
+    }
+
+    /** Makes the port ready for the agent's next turn whether the guest kicks or not. Agent's thread. */
+    private void lookAgain() {
+        again.signal();
+        againSignalled = true;
     }
 
     private void stopWaitingForKicks() {
@@ -367,8 +380,7 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
             }
             q.publishUsed();
             if (turnFrames >= BATCH) {
-                again.signal(); // frames are left and the guest will not kick for them: come back next turn
-                againSignalled = true;
+                lookAgain(); // frames are left and the guest will not kick for them: come back next turn
             }
         } catch (RuntimeException | InternalError e) {
             return memoryFault(q, e);

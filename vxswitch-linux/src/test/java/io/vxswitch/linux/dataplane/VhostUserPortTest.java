@@ -8,6 +8,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
 import io.vxswitch.linux.vhost.DriverRing;
 import io.vxswitch.linux.vhost.RingFault;
@@ -94,6 +95,47 @@ class VhostUserPortTest {
         assertThat(port.receive(frame, 0)).isEqualTo(PortDevice.NONE);
         assertThat(txRing.usedIdx()).as("the buffer is the guest's again").isEqualTo(1);
         assertThat(port.linkState()).isEqualTo(LinkState.UP);
+    }
+
+    /** True if the agent's epoll would see the port ready now. */
+    private boolean portReady() {
+        try (Epoll e = new Epoll(1)) {
+            e.add(port.fd(), Epoll.IN);
+            return e.wait(new int[1], 0) == 1;
+        }
+    }
+
+    @Test
+    void a_kick_that_came_while_the_transmit_queue_was_disabled_is_answered_once_the_queue_is_enabled() {
+        // DPDK's virtio-user sends SET_VRING_ENABLE and starts sending at once: its first kick can reach the agent
+        // before the enable command does. The agent's turn drains that kick and leaves the disabled ring alone.
+        port.enableQueue(1, false);
+        byte[] f = arpReply(VM1, VM2);
+        txRing.transmit(f);
+        kick.signal();
+        assertThat(portReady()).isTrue();
+        assertThat(port.receive(frame, 0)).as("a disabled ring is left alone").isEqualTo(PortDevice.NONE);
+        assertThat(portReady()).as("the kick is drained").isFalse();
+
+        port.enableQueue(1, true); // the guest kicks no more: its frame is already in the ring
+
+        assertThat(portReady()).as("an enabled ring is looked at once").isTrue();
+        assertThat(port.receive(frame, 0)).isEqualTo(PortDevice.FRAME);
+        assertThat(received()).isEqualTo(f);
+    }
+
+    @Test
+    void a_ring_that_starts_with_frames_in_it_is_looked_at_without_a_kick() {
+        // a front-end that reconnects (or a driver restarted with a base past zero) has frames queued already
+        port.stopQueue(1);
+        DriverRing fresh = new DriverRing(arena, 256 * 1024);
+        byte[] f = arpReply(VM1, VM2);
+        fresh.transmit(f);
+        port.startQueue(fresh.queue(1), kick.fd(), -1, true);
+
+        assertThat(portReady()).isTrue();
+        assertThat(port.receive(frame, 0)).isEqualTo(PortDevice.FRAME);
+        assertThat(received()).isEqualTo(f);
     }
 
     @Test
