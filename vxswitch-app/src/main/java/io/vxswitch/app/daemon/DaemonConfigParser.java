@@ -125,10 +125,6 @@ public final class DaemonConfigParser {
                     throw v.where().error("port '" + p.name() + "': socket " + p.socket() + " is already the socket of"
                         + " the port at " + first);
                 }
-                if (loops > 1) {
-                    throw v.where().error("port '" + p.name() + "': a vhostuser port has one queue pair, served by one"
-                        + " loop; it does not work with switch.loops: " + loops + " yet (remove switch.loops)");
-                }
             }
             ports.add(p);
         }

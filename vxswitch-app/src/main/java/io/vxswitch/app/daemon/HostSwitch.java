@@ -84,7 +84,7 @@ public final class HostSwitch implements AutoCloseable {
             for (PortConfig p : config.ports()) {
                 List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops, log);
                 opened.add(devices);
-                summary.add(describe(sw, p, devices.get(0)) + queues(loops));
+                summary.add(describe(sw, p, devices.get(0)) + queues(p, loops));
             }
             for (TunnelConfig t : config.tunnels()) {
                 List<PortDevice> devices = openTunnel(sw, t, loops, log);
@@ -127,8 +127,8 @@ public final class HostSwitch implements AutoCloseable {
             : "accepts VXLAN from its remotes only";
     }
 
-    private static String queues(int loops) {
-        return loops > 1 ? ", " + loops + " queues" : "";
+    private static String queues(PortConfig p, int loops) {
+        return loops <= 1 ? "" : ", " + loops + (p.type() == PortConfig.Type.VHOSTUSER ? " queue pairs" : " queues");
     }
 
     /** The start-up line of a port: what it is in the switch and on the host. */

@@ -27,10 +27,13 @@ final class OpenedPort implements AutoCloseable {
     private final List<TapDevice> taps;
     private final List<PacketSocket> sockets;
     private final Consumer<String> log;
+    private final int loops;
     private boolean attached;
 
-    private OpenedPort(PortConfig config, List<TapDevice> taps, List<PacketSocket> sockets, Consumer<String> log) {
+    private OpenedPort(PortConfig config, int loops, List<TapDevice> taps, List<PacketSocket> sockets,
+                       Consumer<String> log) {
         this.config = config;
+        this.loops = loops;
         this.taps = taps;
         this.sockets = sockets;
         this.log = log;
@@ -39,7 +42,7 @@ final class OpenedPort implements AutoCloseable {
     /**
      * Opens the devices of {@code p} for {@code loops} forwarding loops (any thread: the switch is not touched). A
      * tap gets a queue per loop, an interface a packet socket per loop in one fanout group; a vhost-user port (one
-     * queue pair, so one loop) is only checked.
+     * queue pair per loop) opens its socket when attached.
      *
      * @param log where a vhost-user port's control thread says what its front-end does
      * @throws HostSwitchException the host refused a device; the message names the port and says why
@@ -66,16 +69,12 @@ final class OpenedPort implements AutoCloseable {
                         }
                     }
                 }
-                case VHOSTUSER -> {
-                    if (loops > 1) {
-                        throw new HostSwitchException("port " + p.name() + ": a vhostuser port has one queue pair,"
-                            + " served by one loop; it does not work with switch.loops: " + loops + " yet");
-                    }
-                }
+                case VHOSTUSER -> { } // its socket is opened with its switch port (attach): a queue pair per loop
             }
-            return new OpenedPort(p, taps, sockets, log);
+            return new OpenedPort(p, loops, taps, sockets, log);
         } catch (RuntimeException e) {
-            new OpenedPort(p, taps, sockets, log).close(); // the queues or sockets opened before the one that failed
+            // the queues or sockets opened before the one that failed
+            new OpenedPort(p, loops, taps, sockets, log).close();
             throw e instanceof LinuxException
                 ? new HostSwitchException("port " + p.name() + ": " + e.getMessage(), e) : e;
         }
@@ -103,8 +102,8 @@ final class OpenedPort implements AutoCloseable {
         attached = true;
         if (config.type() == PortConfig.Type.VHOSTUSER) {
             try {
-                return List.of(VhostUserPort.open(config.name(), switchPort, HostSwitch.MAX_FRAME, config.offload(),
-                    Path.of(config.socket()), config.vhostMode(), log));
+                return List.copyOf(VhostUserPort.openPairs(config.name(), switchPort, loops, HostSwitch.MAX_FRAME,
+                    config.offload(), Path.of(config.socket()), config.vhostMode(), log));
             } catch (LinuxException e) {
                 throw new HostSwitchException("port " + config.name() + ": " + e.getMessage(), e);
             }

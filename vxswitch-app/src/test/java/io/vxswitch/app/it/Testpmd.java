@@ -35,11 +35,25 @@ final class Testpmd {
      */
     static Testpmd start(Lab lab, Netns ns, Hugepages huge, String name, Path socket, String mac, boolean server,
                          String mode, String... more) {
+        return start(lab, ns, huge, name, socket, mac, server, 1, mode, more);
+    }
+
+    /**
+     * As above with {@code queues} queue pairs (virtio-user's {@code queues=}, testpmd's {@code --rxq}/{@code --txq}):
+     * the back-end must offer VIRTIO_NET_F_MQ for more than one; testpmd forwards what it reads on queue i out of
+     * queue i.
+     */
+    static Testpmd start(Lab lab, Netns ns, Hugepages huge, String name, Path socket, String mac, boolean server,
+                         int queues, String mode, String... more) {
         String prefix = "vh" + lab.id() + name;
         List<String> c = new ArrayList<>(List.of("dpdk-testpmd", "-l", "0-1", "--no-pci", "--single-file-segments",
             "--huge-dir", huge.dir().toString(), "--file-prefix", prefix, "--log-level", "*:warning",
-            "--vdev", "net_virtio_user0,path=" + socket + ",mac=" + mac + (server ? ",server=1" : ""),
+            "--vdev", "net_virtio_user0,path=" + socket + ",mac=" + mac + (server ? ",server=1" : "")
+                + (queues > 1 ? ",queues=" + queues : ""),
             "--", "--no-mlockall", "--total-num-mbufs=4096", "--stats-period", "1", "--forward-mode=" + mode));
+        if (queues > 1) {
+            c.addAll(List.of("--rxq=" + queues, "--txq=" + queues));
+        }
         c.addAll(List.of(more));
         Background b = lab.spawn("testpmd " + name, ns, c.toArray(String[]::new));
         return new Testpmd(b, Path.of("/var/run/dpdk", prefix));

@@ -153,6 +153,74 @@ class VhostUserIT extends LabIT {
         assertThat(daemon.portStats("vm1").toString()).as("vm1's counters").doesNotContain("guest_ring_error");
     }
 
+    /**
+     * Sends {@code count} UDP datagrams from the tap's namespace to testpmd, from 16 source ports in turn (16 flows,
+     * which the multi-queue tap spreads over its queues, so over the loops), and counts those echoed whole.
+     */
+    private int echoesOverFlows(Netns ns, int count) {
+        Path script = lab.dir().resolve("echo-flows.py");
+        try {
+            Files.writeString(script, """
+                import os, socket, sys
+                count = int(sys.argv[1])
+                socks = []
+                for k in range(16):
+                    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    s.bind(("198.18.0.2", 41000 + k))
+                    s.settimeout(0.3)  # an echo takes milliseconds: a lost one fails the count, not the timeout
+                    socks.append(s)
+                ok = 0
+                for i in range(count):
+                    s = socks[i % 16]
+                    payload = os.urandom(18 + (i * 97) % 1400) + i.to_bytes(4, "big")
+                    s.sendto(payload, ("198.18.0.1", 40001))
+                    try:
+                        data, peer = s.recvfrom(4096)
+                        ok += data == payload and peer == ("198.18.0.1", 40001)
+                    except socket.timeout:
+                        pass
+                print("echoed", ok)
+                """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String out = ns.run(Duration.ofSeconds(count + 20L), "python3", script.toString(), Integer.toString(count))
+            .check().out();
+        return Integer.parseInt(out.trim().replace("echoed ", ""));
+    }
+
+    private static String twoLoops(String config) {
+        return config.replace("switch: {name: it-vhost-mq}", "switch: {name: it-vhost-mq, loops: 2}");
+    }
+
+    @Test
+    void with_two_loops_a_guest_with_two_queue_pairs_gets_every_flow_back_through_either_pair() {
+        Netns host = lab.netns("vhhost");
+        Path sock = lab.dir().resolve("vm1.sock");
+        Daemon daemon = Daemon.start(lab, host, twoLoops(config("it-vhost-mq", sock, "server", null)));
+        assertThat(daemon.output()).contains("2 forwarding loops").containsPattern("port vm1 .*, 2 queue pairs");
+        Netns ns = tapNamespace(host);
+        Testpmd t = Testpmd.start(lab, host, huge, "vm1", sock, VM1, false, 2, "5tswap");
+        testpmds.add(t);
+        awaitLinkUp(daemon, "port vm1: link up");
+        assertThat(daemon.output()).as("testpmd accepted several pairs").contains("multiqueue");
+
+        assertThat(echoesOverFlows(ns, 320)).as("datagrams of 16 flows echoed\n" + lab.diagnostics()).isEqualTo(320);
+        assertThat(daemon.portStats("vm1").toString()).as("vm1's counters").doesNotContain("guest_ring_error");
+    }
+
+    @Test
+    void with_two_loops_a_guest_that_runs_one_queue_pair_gets_the_frames_of_both_loops() {
+        Netns host = lab.netns("vhhost");
+        Path sock = lab.dir().resolve("vm1.sock");
+        Daemon daemon = Daemon.start(lab, host, twoLoops(config("it-vhost-mq", sock, "server", null)));
+        Netns ns = tapNamespace(host);
+        testpmd(host, "vm1", sock, VM1, false, "5tswap"); // one pair: loop 1's frames for it go through pair 0
+        awaitLinkUp(daemon, "port vm1: link up");
+
+        assertThat(echoesOverFlows(ns, 320)).as("datagrams of 16 flows echoed\n" + lab.diagnostics()).isEqualTo(320);
+    }
+
     @Test
     void datagrams_from_behind_a_kernel_vxlan_peer_cross_the_tunnel_and_testpmds_rings_both_ways() {
         Tools.assume("the kernel VXLAN peer", "ethtool");

@@ -6,34 +6,37 @@ import io.vxswitch.linux.ffi.Libc;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
 import io.vxswitch.linux.vhost.GuestMemory;
-import io.vxswitch.linux.vhost.LoopCommands;
 import io.vxswitch.linux.vhost.RingFault;
 import io.vxswitch.linux.vhost.SplitVirtqueue;
-import io.vxswitch.linux.vhost.VhostDevice;
 import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.linux.vhost.VhostUserException;
 import io.vxswitch.linux.vhost.VirtioFeatures;
 import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.VirtioNetHeader;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A switch port on a vhost-user socket: the VM's virtio-net NIC itself. QEMU (or DPDK's virtio-user) shares the
- * guest's memory and its two virtqueues, and the switch reads the frames the guest transmits straight out of its
+ * One queue pair of a switch port on a vhost-user socket: the VM's virtio-net NIC itself. QEMU (or DPDK's virtio-user)
+ * shares the guest's memory and its two virtqueues, and the switch reads the frames the guest transmits straight out of its
  * transmit queue and writes the frames for it straight into the buffers of its receive queue: no system call per frame,
  * one copy each way. The protocol runs on a control thread ({@link VhostUserEndpoint}, {@link
- * io.vxswitch.linux.vhost.VhostUserSession}); it changes this object's queues only through the dataplane's command
- * queue, so the forwarding agent that owns the port uses them without a lock.
+ * io.vxswitch.linux.vhost.VhostUserSession}, {@link VhostUserPairs}); it changes this object's queues only through the
+ * dataplane's command queue, so the forwarding agent that owns the pair uses them without a lock. With several
+ * forwarding loops each loop has a pair of its own ({@link VhostUserPairs} says where the frames of a pair the guest
+ * does not run go).
  *
  * <p><b>Waiting.</b> The guest kicks an eventfd when it queues frames to send. The kick descriptor changes with every
  * connection while the agent waits on one fixed descriptor per port, so the port's {@link #fd} is an epoll instance of
@@ -58,15 +61,17 @@ import java.util.function.Consumer;
  * {@link #takeNotice}, {@link #guestRingErrors} counted. The port runs again once the front-end restarts its rings (a
  * driver reset or a new connection).
  */
-public final class VhostUserPort implements PortDevice, VhostDevice {
+public final class VhostUserPort implements PortDevice {
     /** Frames taken from the guest per turn before other ports get theirs. */
     static final int BATCH = 64;
-    /** How long a control thread waits at most between two looks whether the port is closing. */
-    private static final long COMMAND_POLL_MILLIS = 100;
+    /** Bytes of frames for the guest another loop's pair may have handed to this one and not delivered yet. */
+    static final int HAND_OFF_BYTES = 1 << 20;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
     private final int switchPort;
+    /** Which queue pair: virtqueues 2 * pair (receive) and 2 * pair + 1 (transmit). */
+    private final int pair;
     private final boolean offloads;
     /** The longest frame taken from the guest: a super-frame with offloads, else the port's largest frame. */
     private final int maxFrame;
@@ -79,9 +84,13 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
     private final MemorySegment one;
     private final Offload offload = new Offload();
     private final SoftwareOffload software = new SoftwareOffload();
-    private final Consumer<String> log;
-    private final VhostUserEndpoint endpoint;
-    private volatile boolean closing;
+    private final VhostUserPairs control;
+    /** Frames for the guest this pair hands to a running one while its own receive queue does not run: one writer. */
+    private final OneToOneRingBuffer handOff;
+    private final MemorySegment handOffMemory;
+    /** Signalled by a loop that handed this pair frames, at the end of its turn. */
+    private final EventFd handed = new EventFd();
+    private final MessageHandler deliverHandedFrame = this::deliverHandedFrame;
 
     // The data path's state: the agent's thread, changed by commands between its turns.
     private SplitVirtqueue rxq;
@@ -108,41 +117,66 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
     private long notRunning;
     private long tooSmall;
 
+    // Hand-offs between pairs: changed only while every loop is held (VhostUserPairs.reroute).
+    /** The running pair this one's frames for the guest go to while its own receive queue does not run; or null. */
+    private VhostUserPort handTo;
+    /** Pairs whose hand-off rings this one delivers from. */
+    private VhostUserPort[] handedFrom = new VhostUserPort[0];
+    private int handedFromCount;
+    /** This turn handed frames over: wake the pair that takes them when the turn's copies are published. */
+    private boolean handedThisTurn;
+    /** The ring being delivered from, for {@link #deliverHandedFrame}. */
+    private MemorySegment delivering;
+
     /**
-     * @param name     the port's name, for the control thread's log lines
+     * @param name     the port's name
+     * @param pair     which queue pair of the port
      * @param maxFrame the largest frame without offloads (MTU, header, two tags)
      * @param offloads offer checksum and segmentation offloads to the guest
-     * @param log      lines for the operator; any thread
+     * @param severalPairs the port has other pairs this one may hand frames to
      */
-    private VhostUserPort(String name, int switchPort, int maxFrame, boolean offloads, Consumer<String> log,
-                          Path socket, VhostUserEndpoint.Mode mode) {
+    VhostUserPort(String name, int switchPort, int pair, int maxFrame, boolean offloads, VhostUserPairs control,
+                  boolean severalPairs) {
         this.name = name;
         this.switchPort = switchPort;
+        this.pair = pair;
         this.offloads = offloads;
         this.maxFrame = offloads ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
-        this.log = log;
+        this.control = control;
         this.rx = arena.allocate(12 + this.maxFrame, 64);
         this.tx = arena.allocate(12 + VirtioNetHeader.MAX_SUPER_FRAME + 8, 64);
         this.patch = arena.allocate(8, 8);
         this.one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
+        // a ring only where there is another pair to hand to
+        int handOffBytes = (severalPairs ? HAND_OFF_BYTES : 1024) + RingBufferDescriptor.TRAILER_LENGTH;
+        this.handOffMemory = arena.allocate(handOffBytes, 64);
+        this.handOff = new OneToOneRingBuffer(new UnsafeBuffer(handOffMemory.address(), handOffBytes));
         wait.add(again.fd(), Epoll.IN);
-        try {
-            this.endpoint = VhostUserEndpoint.open(socket, mode, this, line -> log.accept("port " + name + ": " + line));
-        } catch (RuntimeException e) {
-            closeOwn();
-            throw e;
-        }
+        wait.add(handed.fd(), Epoll.IN);
     }
 
     /**
-     * A port on the vhost-user socket {@code socket}; a server's socket is created now. The protocol starts once the
-     * port is in a dataplane ({@link #attachCommands}).
+     * A port with one queue pair on the vhost-user socket {@code socket}; a server's socket is created now. The
+     * protocol starts once the port is in a dataplane ({@link #attachCommands}).
      *
+     * @param log lines for the operator; any thread
      * @throws io.vxswitch.linux.LinuxException if a server's socket cannot be created
      */
     public static VhostUserPort open(String name, int switchPort, int maxFrame, boolean offloads, Path socket,
                                      VhostUserEndpoint.Mode mode, Consumer<String> log) {
-        return new VhostUserPort(name, switchPort, maxFrame, offloads, log, socket, mode);
+        return openPairs(name, switchPort, 1, maxFrame, offloads, socket, mode, log).getFirst();
+    }
+
+    /**
+     * A port with {@code pairs} queue pairs on one vhost-user socket: the devices of loops 0 to {@code pairs - 1}, in
+     * that order ({@link Dataplane#add(PortDevice, int)}). The front-end is offered VIRTIO_NET_F_MQ with that many
+     * pairs when there are several.
+     *
+     * @throws io.vxswitch.linux.LinuxException if a server's socket cannot be created
+     */
+    public static List<VhostUserPort> openPairs(String name, int switchPort, int pairs, int maxFrame, boolean offloads,
+                                                Path socket, VhostUserEndpoint.Mode mode, Consumer<String> log) {
+        return VhostUserPairs.open(name, switchPort, pairs, maxFrame, offloads, socket, mode, log);
     }
 
     @Override
@@ -157,73 +191,46 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
 
     /** The socket's path and who creates it. */
     public VhostUserEndpoint endpoint() {
-        return endpoint;
+        return control.endpoint();
+    }
+
+    /** The port's control side, which all its pairs share. */
+    VhostUserPairs control() {
+        return control;
+    }
+
+    /** Which queue pair of the port this device serves. */
+    public int pair() {
+        return pair;
     }
 
     public boolean offloads() {
         return offloads;
     }
 
-    /** Starts the control thread: from now on, the front-end's changes reach the data path through {@code commands}. */
+    /**
+     * Pair 0 starts the port's control thread: from now on, the front-end's changes reach every pair through
+     * {@code commands} (the conductor holds the other loops while it runs them).
+     */
     @Override
     public void attachCommands(Consumer<Runnable> commands) {
-        endpoint.start(command -> runOnLoop(commands, command), "vhost-" + name);
-    }
-
-    private void runOnLoop(Consumer<Runnable> commands, Runnable command) {
-        if (closing) {
-            throw new VhostUserException("the port is closing");
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        commands.accept(() -> {
-            try {
-                command.run();
-                done.complete(null);
-            } catch (RuntimeException | Error e) {
-                done.completeExceptionally(e);
-            }
-        });
-        while (true) {
-            try {
-                done.get(COMMAND_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                return;
-            } catch (TimeoutException e) {
-                if (closing) {
-                    throw new VhostUserException("the port is closing");
-                }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new VhostUserException(e.getCause().toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VhostUserException("interrupted");
-            }
+        if (pair == 0) {
+            control.start(commands);
         }
     }
 
-    // ---- the control side (VhostDevice), on the agent's thread through commands
+    // ---- the control side, from VhostUserPairs, on the conductor's thread with every loop held
 
-    @Override
-    public long offeredFeatures() {
-        return VirtioFeatures.offered(offloads);
-    }
-
-    @Override
-    public int queuePairs() {
-        return 1;
-    }
-
-    @Override
-    public void negotiated(long negotiated) {
+    void negotiated(long negotiated) {
         features = negotiated;
         headerLength = VirtioFeatures.headerLength(negotiated);
         mergeable = VirtioFeatures.has(negotiated, VirtioFeatures.NET_F_MRG_RXBUF);
-        log.accept("port " + name + ": the guest's driver accepted " + VirtioFeatures.describe(negotiated));
     }
 
-    @Override
-    public void startQueue(SplitVirtqueue q, int kick, int call, boolean enabled) {
+    /** Virtqueue {@code q} of this pair starts: its receive queue ({@code 2 * pair}) or its transmit queue. */
+    void startQueue(SplitVirtqueue q, int kick, int call, boolean enabled) {
         clearFault(); // a ring started anew: the driver was reset, or a new front-end came
-        if (q.index() == 0) {
+        if (isReceive(q.index())) {
             rxq = q;
             rxCall = call;
             rxEnabled = enabled;
@@ -240,9 +247,9 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         }
     }
 
-    @Override
-    public int stopQueue(int index) {
-        SplitVirtqueue q = index == 0 ? rxq : txq;
+    /** Virtqueue {@code index} (this pair's) stops; its next available index, -1 if it was not started. */
+    int stopQueue(int index) {
+        SplitVirtqueue q = isReceive(index) ? rxq : txq;
         if (q == null) {
             return -1;
         }
@@ -253,7 +260,7 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
                 // its memory is gone: nothing to give back
             }
         }
-        if (index == 0) {
+        if (isReceive(index)) {
             rxq = null;
         } else {
             stopWaitingForKicks();
@@ -262,9 +269,8 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         return q.lastAvail();
     }
 
-    @Override
-    public void enableQueue(int index, boolean enabled) {
-        if (index == 0) {
+    void enableQueue(int index, boolean enabled) {
+        if (isReceive(index)) {
             rxEnabled = enabled;
         } else {
             txEnabled = enabled;
@@ -277,17 +283,15 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         }
     }
 
-    @Override
-    public void callFd(int index, int fd) {
-        if (index == 0) {
+    void callFd(int index, int fd) {
+        if (isReceive(index)) {
             rxCall = fd;
         } else {
             txCall = fd;
         }
     }
 
-    @Override
-    public void memory(GuestMemory memory) {
+    void memory(GuestMemory memory) {
         if (memory == null) {
             return;
         }
@@ -299,9 +303,47 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         }
     }
 
-    @Override
-    public void notice(String line) {
-        log.accept("port " + name + ": " + line);
+    /** Even virtqueues receive (the guest's receive queue, which the switch fills), odd ones transmit. */
+    private static boolean isReceive(int index) {
+        return (index & 1) == 0;
+    }
+
+    /** True while frames for the guest can go into this pair's receive queue. */
+    boolean receiveRuns() {
+        return rxq != null && rxEnabled && !broken;
+    }
+
+    /** From now on this pair's frames for the guest go to {@code to} (null: into its own queue, or dropped). */
+    void handTo(VhostUserPort to) {
+        handTo = to;
+        if (to != null) {
+            to.handedFrom(this);
+        }
+    }
+
+    private void handedFrom(VhostUserPort from) {
+        if (handedFromCount == handedFrom.length) {
+            handedFrom = Arrays.copyOf(handedFrom, Math.max(2, 2 * handedFromCount));
+        }
+        handedFrom[handedFromCount++] = from;
+    }
+
+    void clearHandOvers() {
+        Arrays.fill(handedFrom, null);
+        handedFromCount = 0;
+        handTo = null;
+    }
+
+    /**
+     * Delivers what other pairs handed over and publishes it; before the hand-offs change. Their wake-up is drained
+     * too: a pair that no longer takes hand-offs would otherwise be woken for nothing on every turn.
+     */
+    void deliverHandedOver() {
+        if (handedFromCount > 0) {
+            handed.drain();
+            deliverHandOffs();
+            flush();
+        }
     }
 
     /** Makes the port ready for the agent's next turn whether the guest kicks or not. Agent's thread. */
@@ -389,7 +431,10 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         return NONE;
     }
 
-    /** First call of a turn: clear what woke the agent, so an idle port does not keep it awake. */
+    /**
+     * First call of a turn: clear what woke the agent, so an idle port does not keep it awake, and deliver what other
+     * pairs handed over.
+     */
     private void startTurn() {
         if (againSignalled) {
             again.drain();
@@ -397,6 +442,34 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         }
         if (kicksOn && kickFd >= 0) {
             drainKick();
+        }
+        if (handedFromCount > 0) {
+            // Drained before the rings are read: a pair that hands over after this read signals again, and the next
+            // turn comes. A system call per turn, only while the guest runs fewer pairs than there are loops.
+            handed.drain();
+            deliverHandOffs();
+        }
+    }
+
+    /** Delivers into this pair's receive queue the frames the pairs that hand to it wrote into their rings. */
+    private void deliverHandOffs() {
+        for (int k = 0; k < handedFromCount; k++) {
+            VhostUserPort from = handedFrom[k];
+            delivering = from.handOffMemory;
+            from.handOff.read(deliverHandedFrame);
+        }
+    }
+
+    private void deliverHandedFrame(int type, MutableDirectBuffer buffer, int index, int length) {
+        SplitVirtqueue q = rxq;
+        if (!receiveRuns()) {
+            notRunning++;
+            return;
+        }
+        try {
+            deliver(q, delivering, index, length);
+        } catch (RuntimeException | InternalError e) {
+            memoryFault(q, e);
         }
     }
 
@@ -416,8 +489,8 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
      */
     @Override
     public void send(ForwardingDecision d, int i, Offload what, long now) {
-        SplitVirtqueue q = rxq;
-        if (q == null || !rxEnabled || broken) {
+        SplitVirtqueue q = receiveRuns() ? rxq : null; // null: handed to another pair
+        if (q == null && handTo == null) {
             notRunning++;
             return;
         }
@@ -431,14 +504,14 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
                 }
                 what.writeHeader(tx, 0, length - d.frame().length());
                 int written = d.writeEgress(i, tx, h);
-                deliver(q, h + written);
+                out(q, h + written);
                 return;
             }
             int n = software.prepare(d, i, what);
             for (int k = 0; k < n && !broken; k++) {
                 VirtioNetHeader.writeNone(tx, 0);
                 int written = software.write(k, tx, h);
-                deliver(q, h + written);
+                out(q, h + written);
             }
         } catch (RuntimeException | InternalError e) {
             memoryFault(q, e);
@@ -465,15 +538,31 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
         };
     }
 
+    /** The {@code length} bytes at {@code tx[0]} into this pair's receive queue {@code q}, or handed over if null. */
+    private void out(SplitVirtqueue q, int length) {
+        if (q != null) {
+            deliver(q, tx, 0, length);
+            return;
+        }
+        int at = handOff.tryClaim(1, length);
+        if (at < 0) {
+            queueFull++; // the pair that takes this one's frames has not kept up: as if the guest had no buffers
+            return;
+        }
+        MemorySegment.copy(tx, 0, handOffMemory, at, length);
+        handOff.commit(at);
+        handedThisTurn = true;
+    }
+
     /**
-     * Copies the {@code length} bytes at {@code tx[0]} (header and frame) into the guest's receive buffers: one chain,
-     * or with mergeable buffers as many as it takes, their count patched into the header's {@code num_buffers}. A frame
+     * Copies the {@code length} bytes at {@code src[from]} (header and frame) into the guest's receive buffers: one
+     * chain, or with mergeable buffers as many as it takes, their count patched into the header's {@code num_buffers}. A frame
      * that does not fit gives its buffers back untouched (as far as the driver can tell: the used ring is not
      * published yet).
      */
-    private void deliver(SplitVirtqueue q, int length) {
+    private void deliver(SplitVirtqueue q, MemorySegment src, long from, int length) {
         if (headerLength == 12) {
-            tx.set(U16, 10, (short) 1); // num_buffers: one, unless patched below
+            src.set(U16, from + 10, (short) 1); // num_buffers: one, unless patched below
         }
         int available = q.available();
         if (available == SplitVirtqueue.FAULT) {
@@ -504,7 +593,7 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
                 return;
             }
             taken++;
-            long w = q.writeChain(head, tx, done, length - done);
+            long w = q.writeChain(head, src, from + done, length - done);
             if (w == SplitVirtqueue.FAULT) {
                 fault(q);
                 return;
@@ -529,6 +618,13 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
     /** Hands what this turn completed back to the guest, and signals it where it asked to be. */
     @Override
     public boolean flush() {
+        if (handedThisTurn) {
+            handedThisTurn = false;
+            VhostUserPort to = handTo;
+            if (to != null) {
+                to.wakeForHandOff();
+            }
+        }
         if (broken) {
             return false;
         }
@@ -548,6 +644,11 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
             memoryFault(rxq != null ? rxq : txq, e);
         }
         return false; // nothing for a sender: the guest's memory is written already
+    }
+
+    /** Another loop handed this pair frames: its next turn delivers them. Any thread. */
+    private void wakeForHandOff() {
+        handed.signal();
     }
 
     /** Stops the port: the guest broke ring {@code q}. Said once on the conductor's next tick. */
@@ -648,19 +749,21 @@ public final class VhostUserPort implements PortDevice, VhostDevice {
 
     @Override
     public String describe() {
-        return "vhost-user socket " + endpoint.path() + " (" + endpoint.mode().label() + ")";
+        VhostUserEndpoint e = control.endpoint();
+        return "vhost-user socket " + e.path() + " (" + e.mode().label() + ")"
+            + (pair == 0 ? "" : ", queue pair " + pair);
     }
 
     @Override
     public void close() {
-        closing = true;
-        endpoint.close(); // its session stops the queues (commands fail fast now) and unmaps the guest's memory
-        closeOwn();
+        control.close(); // the first pair closed closes the socket: its session stops the queues (commands fail fast
+        closeOwn();      // now) and unmaps the guest's memory
     }
 
-    private void closeOwn() {
+    void closeOwn() {
         wait.close();
         again.close();
+        handed.close();
         software.close();
         arena.close();
     }

@@ -98,6 +98,9 @@ public final class VirtioFeatures {
         if (has(features, NET_F_GUEST_TSO4) || has(features, NET_F_GUEST_TSO6)) {
             names.add("guest tso");
         }
+        if (has(features, NET_F_MQ)) {
+            names.add("multiqueue");
+        }
         return names.isEmpty() ? "no features" : String.join(", ", names);
     }
 }
