@@ -25,6 +25,7 @@
 # and prints, among the kernel's own lines:
 #   VMQ init after 2.93 s, kernel 6.1.0-57-amd64
 #   VMQ eth0 mac 02:00:00:00:00:05 mtu 1500 driver-features 1110...  (virtio feature bits from 0, as sysfs shows them)
+#   VMQ eth0 queues rx-0 tx-0        (the queues its driver runs: rx-0 rx-1 tx-0 tx-1 with two pairs)
 #   VMQ PING OK 3/3                  (or VMQ PING FAIL 0/3)
 #   VMQ TCP OK 1048576 md5 ...       (or VMQ TCP FAIL ...)
 #   VMQ WAITING on TCP port 5002, VMQ GOT 'go' on TCP port 5002 after 31.20 s, VMQ PING AGAIN OK 3/3   (with vmq.wait)
@@ -156,6 +157,7 @@ ip addr add "$cidr" dev eth0
 ip link set eth0 up
 eth=/sys/class/net/eth0
 say "eth0 mac $(cat $eth/address) mtu $(cat $eth/mtu) driver-features $(cat $eth/device/features)"
+say "eth0 queues $(ls $eth/queues | tr '\n' ' ')"
 pings() { # "VMQ PING[ AGAIN] OK 3/3" or FAIL
   out=$(ping -c "$count" -W 5 "$peer" 2>&1)
   echo "$out"

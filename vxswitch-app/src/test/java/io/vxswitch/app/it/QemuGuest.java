@@ -82,11 +82,19 @@ final class QemuGuest {
      * works and this is not needed (docs/vms.md).
      */
     static List<String> command(Image image, Path socket, boolean qemuIsServer, String mac, String append) {
-        return List.of("qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "256",
+        return command(image, socket, qemuIsServer, mac, 1, append);
+    }
+
+    /**
+     * As above with {@code pairs} queue pairs on the NIC ({@code queues=} on the netdev, {@code mq=on} on the device)
+     * and as many vCPUs, since Linux's virtio_net runs one pair per vCPU.
+     */
+    static List<String> command(Image image, Path socket, boolean qemuIsServer, String mac, int pairs, String append) {
+        return List.of("qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "256", "-smp", "" + pairs,
             "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-numa", "node,memdev=mem",
             "-chardev", "socket,id=c1,path=" + socket + (qemuIsServer ? ",server=on,wait=off" : ""),
-            "-netdev", "vhost-user,id=n1,chardev=c1",
-            "-device", "virtio-net-pci,netdev=n1,mac=" + mac + ",vectors=0",
+            "-netdev", "vhost-user,id=n1,chardev=c1" + (pairs > 1 ? ",queues=" + pairs : ""),
+            "-device", "virtio-net-pci,netdev=n1,mac=" + mac + ",vectors=0" + (pairs > 1 ? ",mq=on" : ""),
             "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
             "-append", "console=ttyS0 quiet panic=-1 " + append,
             "-nographic", "-no-reboot");
@@ -95,7 +103,13 @@ final class QemuGuest {
     /** Starts QEMU in {@code ns} (the lab stops it on close, should the guest not power off). */
     static QemuGuest boot(Lab lab, Netns ns, String name, Image image, Path socket, boolean qemuIsServer, String mac,
                           String append) {
-        List<String> c = command(image, socket, qemuIsServer, mac, append);
+        return boot(lab, ns, name, image, socket, qemuIsServer, mac, 1, append);
+    }
+
+    /** As above with {@code pairs} queue pairs and vCPUs ({@link #command(Image, Path, boolean, String, int, String)}). */
+    static QemuGuest boot(Lab lab, Netns ns, String name, Image image, Path socket, boolean qemuIsServer, String mac,
+                          int pairs, String append) {
+        List<String> c = command(image, socket, qemuIsServer, mac, pairs, append);
         long start = System.nanoTime();
         Background b = lab.spawn("qemu " + name, ns, Map.of(), c.toArray(String[]::new));
         return new QemuGuest(b, c, start);

@@ -50,7 +50,16 @@ class QemuGuestIT extends LabIT {
 
     @Test
     void a_linux_guest_on_a_socket_vxswitch_serves_pings_a_tap_namespace_and_moves_a_mebibyte_over_tcp() {
-        bootAndCheck("server", false);
+        bootAndCheck("server", false, 1);
+    }
+
+    /**
+     * vxswitch with two forwarding loops offers two queue pairs; a guest with two vCPUs and {@code queues=2} runs
+     * both (its sysfs shows rx-0, rx-1, tx-0, tx-1), and the same pings and mebibyte cross.
+     */
+    @Test
+    void a_linux_guest_with_two_vcpus_runs_a_queue_pair_per_forwarding_loop() {
+        bootAndCheck("server", false, 2);
     }
 
     /**
@@ -61,29 +70,29 @@ class QemuGuestIT extends LabIT {
      */
     @Test
     void a_linux_guest_whose_qemu_serves_the_socket_moves_a_mebibyte_and_keeps_its_nic_when_vxswitch_restarts() {
-        bootAndCheck("client", true);
+        bootAndCheck("client", true, 1);
     }
 
     /**
      * One boot of the guest with vxswitch's port vm1 in {@code mode} (vxswitch's side of the socket); with
      * {@code restart}, vxswitch restarts under the running guest after the first round.
      */
-    private void bootAndCheck(String mode, boolean restart) {
+    private void bootAndCheck(String mode, boolean restart, int pairs) {
         Netns host = lab.netns("vmqhost");
         Path sock = lab.dir().resolve("vm1.sock");
         String yaml = """
-            switch: {name: it-qemu-%s}
+            switch: {name: it-qemu-%s%s}
             portGroups:
               - {name: vlan119, vlan: 119}
             ports:
               - {name: vm1, type: vhostuser, socket: "%s", mode: %s, portGroup: vlan119, mac: "%s"}
               - {name: tap1, type: tap, portGroup: vlan119, mac: "%s"}
-            """.formatted(mode, sock, mode, GUEST_MAC, PEER_MAC);
+            """.formatted(mode, pairs > 1 ? ", loops: " + pairs : "", sock, mode, GUEST_MAC, PEER_MAC);
         Daemon daemon = Daemon.start(lab, host, yaml);
         Netns peer = lab.vmOnTap("vmqpeer", host, "tap1", "10.0.0.1/24", PEER_MAC);
         Background echo = tcpEcho(peer, "10.0.0.1", 5001, BYTES);
 
-        QemuGuest vm = QemuGuest.boot(lab, host, "vm1", image, sock, mode.equals("client"), GUEST_MAC,
+        QemuGuest vm = QemuGuest.boot(lab, host, "vm1", image, sock, mode.equals("client"), GUEST_MAC, pairs,
             "vmq.ip=10.0.0.5/24 vmq.peer=10.0.0.1 vmq.count=3 vmq.tcp=5001 vmq.bytes=" + BYTES
                 + (restart ? " vmq.wait=5002" : ""));
         Duration wall;
@@ -96,6 +105,8 @@ class QemuGuestIT extends LabIT {
         String why = "\n$ " + vm.commandLine() + "\n----- guest console\n" + console + "\n----- vxswitch\n"
             + daemon.output() + "\n----- peer\n" + echo.output();
 
+        assertThat(console).as("the queues the guest's driver runs" + why).contains(pairs > 1
+            ? "VMQ eth0 queues rx-0 rx-1 tx-0 tx-1" : "VMQ eth0 queues rx-0 tx-0");
         assertThat(console).as("the guest's pings to 10.0.0.1 through vxswitch" + why).contains("VMQ PING OK 3/3");
         assertThat(vm.line("TCP")).as("the guest's 1 MiB over TCP, back whole" + why).startsWith("TCP OK " + BYTES);
         Matcher got = RECEIVED.matcher(echo.output());
@@ -108,7 +119,7 @@ class QemuGuestIT extends LabIT {
         // the mebibyte crosses as TCP super-frames both ways (90-250 frames each way here, not ~725 of 1448 bytes)
         assertThat(daemon.output()).as("vxswitch's log of the guest's driver" + why)
             .containsPattern("port vm1: the guest's driver accepted virtio 1\\.0, mergeable rx buffers, csum, tso.*"
-                + "guest csum, guest tso")
+                + "guest csum, guest tso" + (pairs > 1 ? ".*multiqueue" : ""))
             .containsPattern("port vm1: link up on vhost-user socket " + Pattern.quote(sock.toString())
                 + " \\(" + mode + "\\)");
         JsonNode vm1 = daemon.portStats("vm1");
@@ -136,9 +147,9 @@ class QemuGuestIT extends LabIT {
             || l.contains("bytes from") || l.contains("packets transmitted")).toList());
         String accepted = daemon.output().lines().filter(l -> l.contains("the guest's driver accepted")).findFirst()
             .orElse("?");
-        System.out.printf("QemuGuestIT (%s): guest kernel to /init %.2f s, /init done at %.2f s (guest clock); QEMU "
+        System.out.printf("QemuGuestIT (%s, %d queue pairs): guest kernel to /init %.2f s, /init done at %.2f s (guest clock); QEMU "
                 + "start to the guest's first round done %.1f s wall; eth0 mtu %d; driver features %s; %s; vm1 %s; "
-                + "tap1 %s%n%s%n", mode,
+                + "tap1 %s%n%s%n", mode, pairs,
             vm.kernelBootSeconds(), vm.guestSeconds(), wall.toMillis() / 1000.0, vm.mtu(), vm.features(), accepted,
             vm1, tap1, guestLines);
     }
