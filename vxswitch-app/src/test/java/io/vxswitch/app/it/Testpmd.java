@@ -91,6 +91,11 @@ final class Testpmd {
         process.awaitOutput(out -> received()[0] >= packets, packets + " packets received", timeout);
     }
 
+    /** Waits until its statistics show at least {@code packets} sent. */
+    void awaitSent(long packets, Duration timeout) {
+        process.awaitOutput(out -> sent()[0] >= packets, packets + " packets sent", timeout);
+    }
+
     /** SIGTERM (testpmd closes its device, as a guest shutting down does); SIGKILL with {@code kill}. */
     void stop(boolean kill) {
         process.stop(kill ? "KILL" : "TERM", Duration.ofSeconds(10));
