@@ -1,13 +1,16 @@
 package io.vxswitch.config;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,8 +40,8 @@ public final class YamlDocument {
     public static YamlValue parse(String source, String text, String whatWasExpected) {
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(source).build();
-            YamlLimits.checkNesting(settings, text, source);
-            Optional<Node> node = new Compose(settings).composeString(text);
+            Optional<Node> node = new Composer(settings, YamlLimits.depthLimited(
+                new ParserImpl(settings, new StreamReader(settings, new StringReader(text))), source)).getSingleNode();
             if (node.isEmpty()) {
                 throw new Where(source, 1, 1).error("the file is empty: expected " + whatWasExpected);
             }

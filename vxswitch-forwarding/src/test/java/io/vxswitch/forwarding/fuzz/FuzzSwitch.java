@@ -1,6 +1,7 @@
 package io.vxswitch.forwarding.fuzz;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.NeighborSnoop;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
@@ -30,6 +31,8 @@ import java.util.List;
  * </pre>
  * MAC moves: 3 in 10 s freeze a MAC for 5 s. ARP suppression on VLAN 119. Static MACs behind uplink1 and behind remote
  * VTEP 0 of the tunnel. One lane.
+ *
+ * <p>Built once per JVM and {@link #reset} before each script: building it took most of a fuzzing run's time.
  */
 final class FuzzSwitch {
     static final int FDB_CAPACITY = 48;
@@ -37,6 +40,8 @@ final class FuzzSwitch {
     static final int ALLOW_LIMIT = 4;
     static final int TUNNEL_LIMIT = 16;
     static final int AGING_SECONDS = 10;
+    /** The static MACs below, which the FDB's size counts with the learned ones. */
+    static final int STATIC_ENTRIES = 2;
 
     static final int UPLINK1 = 0;
     static final int UPLINK2 = 1;
@@ -57,6 +62,19 @@ final class FuzzSwitch {
     static final long STATIC_UPLINK = MacAddress.parseBits("00:aa:bb:00:00:01");
     static final long STATIC_REMOTE = MacAddress.parseBits("00:aa:bb:00:00:02");
     static final int VM2_IP = Ipv4Address.parse("10.0.0.2");
+    static final long START_NANOS = 1_000_000_000L;
+    private static final MacMoveGuard.Options MOVE_GUARD =
+        new MacMoveGuard.Options(3, 10_000_000_000L, 5_000_000_000L);
+    /** ARP bindings offered for a control plane, which this switch has not: dropped at each reset. */
+    private static final NeighborSnoop.Visitor NO_CONTROL_PLANE = new NeighborSnoop.Visitor() {
+        @Override
+        public void binding(int vlan, int ipv4, long mac) {
+        }
+
+        @Override
+        public void binding(int vlan, long high, long low, long mac) {
+        }
+    };
 
     final Switch sw;
     final ForwardingDecision decision;
@@ -64,7 +82,7 @@ final class FuzzSwitch {
     final int[] ids = new int[PORTS];
     /** Where {@link #run} writes each copy, as a driver's transmit buffer. */
     final MemorySegment out = MemorySegment.ofArray(new byte[FrameScript.MAX_FRAME + 8]);
-    long now = 1_000_000_000L;
+    long now = START_NANOS;
 
     FuzzSwitch() {
         sw = new Switch(SwitchOptions.defaults("fuzz").withMaxPorts(16).withFdbCapacity(FDB_CAPACITY));
@@ -102,10 +120,26 @@ final class FuzzSwitch {
 
         sw.addStaticMac(119, STATIC_UPLINK, "uplink1");
         sw.addStaticRemoteMac(119, STATIC_REMOTE, "vx", 0);
-        sw.setMacMoveGuard(new MacMoveGuard.Options(3, 10_000_000_000L, 5_000_000_000L));
+        sw.setMacMoveGuard(MOVE_GUARD);
         sw.arpSuppression().enable(119);
         sw.arpSuppression().bind(119, VM2_IP, VM2);
         decision = sw.newDecision();
+    }
+
+    /**
+     * Back to the state the constructor left, as far as frames can change it, so that a script meets the same switch
+     * however many ran before it and a finding reproduces from its input alone. Frames change the learned entries of
+     * the FDB (with their recency, limits and move history), the clock, and the ARP bindings offered to a control
+     * plane; ports, port groups, static and vNIC entries are configuration, which no frame touches. Two things carry
+     * over and steer no decision: the counters, which a switch never zeroes ({@link PipelineInvariants} checks what
+     * one script added to them), and the FDB's lifetime totals. {@code ReusedSwitchTest} checks that a reset switch
+     * decides every frame of the corpus as a new one does.
+     */
+    void reset() {
+        sw.fdb().flushLearned();
+        sw.setMacMoveGuard(MOVE_GUARD); // no move history, no frozen MAC, no flap records
+        sw.neighborSnoop(0).drain(NO_CONTROL_PLANE);
+        now = START_NANOS;
     }
 
     /**

@@ -5,9 +5,11 @@ import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.MalformedCounter;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortCounter;
+import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.counters.CounterKind;
 import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.counters.CounterValues;
+import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.packet.Arp;
 import io.vxswitch.packet.EtherType;
@@ -31,9 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>the FDB holds no more than its capacity, and no port more learned MACs than its port group's limit.</li>
  * </ul>
  * And, read from the switch's counter registry as the API and Prometheus read it, after the whole script: every frame
- * received is counted once, as forwarded or as dropped under the reason the decision gave; every copy as sent.
+ * received is counted once, as forwarded or as dropped under the reason the decision gave; every copy as sent. What
+ * the script added is checked: the switch is reused, and its counters only ever count up. One set of invariants
+ * serves every script of its switch ({@link #startScript}); the registry is read once a script, at its end, which is
+ * also where the next script starts counting.
  */
 final class PipelineInvariants {
+    private static final int[] LEARNING_PORTS = {FuzzSwitch.NESTED, FuzzSwitch.NESTED2, FuzzSwitch.TUNNEL};
+
     private final FuzzSwitch f;
     private final FrameMeta copy = new FrameMeta();
     private final boolean[] seen;
@@ -41,10 +48,27 @@ final class PipelineInvariants {
     private long forwarded;
     private long copies;
     private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
+    /** The registry when this script started. */
+    private PortTotals before;
+    /** The registry when the last script ended, if it got there; nothing counts between two scripts. */
+    private PortTotals ended;
 
     PipelineInvariants(FuzzSwitch f) {
         this.f = f;
         this.seen = new boolean[f.sw.options().maxPorts()];
+    }
+
+    /**
+     * Before each script: its tallies start from zero, and its counts from the registry's (read again only if the last
+     * script stopped before its end: it failed, and then frames may have counted since the last reading).
+     */
+    void startScript() {
+        before = ended != null ? ended : PortTotals.read(f.sw);
+        ended = null;
+        received = 0;
+        forwarded = 0;
+        copies = 0;
+        dropped.clear();
     }
 
     void afterFrame(FrameScript.Step step) {
@@ -108,23 +132,45 @@ final class PipelineInvariants {
         }
     }
 
+    /**
+     * Three ports learn, each within its limit; the others learn nothing. Asked of those three and of the table's size
+     * (their MACs and the static entries, nothing else), not of every port: each question is a call into instrumented
+     * code, and twelve a frame were a sixth of a fuzzing run. A MAC learned on any other port breaks the sum, and then
+     * every port is asked, to name it.
+     */
     private void checkFdbWithinLimits() {
-        var fdb = f.sw.fdb();
-        if (fdb.size() > FuzzSwitch.FDB_CAPACITY) {
-            throw violation("the FDB holds " + fdb.size() + " entries, capacity " + FuzzSwitch.FDB_CAPACITY);
+        Fdb fdb = f.sw.fdb();
+        int size = fdb.size();
+        if (size > FuzzSwitch.FDB_CAPACITY) {
+            throw violation("the FDB holds " + size + " entries, capacity " + FuzzSwitch.FDB_CAPACITY);
         }
-        for (int p = 0; p < FuzzSwitch.PORTS; p++) {
-            int learned = fdb.learnedOn(f.ids[p]);
-            int limit = switch (p) {
-                case FuzzSwitch.NESTED -> FuzzSwitch.LEARNING_LIMIT;
-                case FuzzSwitch.NESTED2 -> FuzzSwitch.ALLOW_LIMIT;
-                case FuzzSwitch.TUNNEL -> FuzzSwitch.TUNNEL_LIMIT;
-                default -> 0; // its port group does not learn
-            };
-            if (learned > limit) {
-                throw violation(learned + " MACs learned on " + f.sw.port(f.ids[p]).name() + ", limit " + limit);
+        int learned = 0;
+        for (int p : LEARNING_PORTS) {
+            int n = fdb.learnedOn(f.ids[p]);
+            if (n > limit(p)) {
+                throw violation(n + " MACs learned on " + f.sw.port(f.ids[p]).name() + ", limit " + limit(p));
             }
+            learned += n;
         }
+        if (learned + FuzzSwitch.STATIC_ENTRIES != size) {
+            for (int p = 0; p < FuzzSwitch.PORTS; p++) {
+                int n = fdb.learnedOn(f.ids[p]);
+                if (n > limit(p)) {
+                    throw violation(n + " MACs learned on " + f.sw.port(f.ids[p]).name() + ", limit " + limit(p));
+                }
+            }
+            throw violation("the FDB holds " + size + " entries: " + learned + " learned and "
+                + FuzzSwitch.STATIC_ENTRIES + " static expected");
+        }
+    }
+
+    private static int limit(int port) {
+        return switch (port) {
+            case FuzzSwitch.NESTED -> FuzzSwitch.LEARNING_LIMIT;
+            case FuzzSwitch.NESTED2 -> FuzzSwitch.ALLOW_LIMIT;
+            case FuzzSwitch.TUNNEL -> FuzzSwitch.TUNNEL_LIMIT;
+            default -> 0; // its port group does not learn
+        };
     }
 
     /** Plain checks on the per-frame path, messages built only on failure: an assertion library would slow fuzzing. */
@@ -134,34 +180,51 @@ final class PipelineInvariants {
 
     /** The registry agrees with the decisions: received = forwarded + dropped by reason; copies = frames sent. */
     void afterScript() {
-        long rx = 0;
-        long tx = 0;
-        long malformedKinds = 0;
-        Map<DropReason, Long> counted = new EnumMap<>(DropReason.class);
-        for (CounterValues port : f.sw.counters().read().all(CounterScope.PORT)) {
-            rx += port.get(PortCounter.RX_FRAMES);
-            tx += port.get(PortCounter.TX_FRAMES);
-            for (DropReason r : DropReason.values()) {
-                counted.merge(r, port.get(r), Long::sum);
-            }
-            for (MalformedCounter m : MalformedCounter.ALL) {
-                malformedKinds += port.get(m);
-            }
-            assertThat(port.total(CounterKind.DROP)).isGreaterThanOrEqualTo(0);
-        }
+        PortTotals after = PortTotals.read(f.sw);
         long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
         assertThat(forwarded + droppedTotal).isEqualTo(received);
-        assertThat(rx).as("frames received, counted").isEqualTo(received);
-        assertThat(tx).as("copies sent, counted").isEqualTo(copies);
+        assertThat(after.rx - before.rx).as("frames received, counted").isEqualTo(received);
+        assertThat(after.tx - before.tx).as("copies sent, counted").isEqualTo(copies);
         for (DropReason r : DropReason.values()) {
             long decided = dropped.getOrDefault(r, 0L);
+            long counted = after.dropped(r) - before.dropped(r);
             if (r == DropReason.MAC_CHANGED) {
                 // also counts each copy withheld from a vNIC whose MAC changed, on that vNIC (docs/forwarding-model.md)
-                assertThat(counted.get(r)).as(r.counterName()).isGreaterThanOrEqualTo(decided);
+                assertThat(counted).as(r.counterName()).isGreaterThanOrEqualTo(decided);
             } else {
-                assertThat(counted.get(r)).as(r.counterName()).isEqualTo(decided);
+                assertThat(counted).as(r.counterName()).isEqualTo(decided);
             }
         }
-        assertThat(malformedKinds).as("malformed frames by kind").isEqualTo(counted.get(DropReason.MALFORMED));
+        assertThat(after.malformedKinds - before.malformedKinds).as("malformed frames by kind")
+            .isEqualTo(after.dropped(DropReason.MALFORMED) - before.dropped(DropReason.MALFORMED));
+        ended = after;
+    }
+
+    /** The port counters of the registry, every port's added up. */
+    private record PortTotals(long rx, long tx, long malformedKinds, long[] drops) {
+        static PortTotals read(Switch sw) {
+            long rx = 0;
+            long tx = 0;
+            long malformedKinds = 0;
+            long[] drops = new long[DropReason.values().length];
+            for (CounterValues port : sw.counters().read().all(CounterScope.PORT)) {
+                rx += port.get(PortCounter.RX_FRAMES);
+                tx += port.get(PortCounter.TX_FRAMES);
+                for (DropReason r : DropReason.values()) {
+                    drops[r.ordinal()] += port.get(r);
+                }
+                for (MalformedCounter m : MalformedCounter.ALL) {
+                    malformedKinds += port.get(m);
+                }
+                if (port.total(CounterKind.DROP) < 0) {
+                    throw violation(port.instance() + " counts a negative number of drops");
+                }
+            }
+            return new PortTotals(rx, tx, malformedKinds, drops);
+        }
+
+        long dropped(DropReason r) {
+            return drops[r.ordinal()];
+        }
     }
 }
