@@ -14,11 +14,13 @@ import java.util.Locale;
 public enum DropReason implements CounterDescriptor {
     MALFORMED("frame could not be parsed"),
     PORT_DOWN("ingress port is down"),
+    INGRESS_SHAPING("over the port group's ingress traffic shaping (average bandwidth and burst, or peak bandwidth)"),
     VLAN_NOT_ALLOWED("the port group does not carry this VLAN"),
     INNER_TAG("decapsulated frame carries an 802.1Q tag (RFC 7348 §6.1: discarded)"),
     MULTICAST_SOURCE("source MAC is a group address"),
     FORGED_TRANSMIT("source MAC differs from the vNIC's effective MAC (forged transmits: reject)"),
     MAC_CHANGED("vNIC's effective MAC differs from its configured MAC (MAC changes: reject)"),
+    EGRESS_SHAPING("over the egress port group's traffic shaping (average bandwidth and burst, or peak bandwidth)"),
     MAC_LIMIT("new source MAC beyond the port's MAC learning limit (limit policy: drop)"),
     MAC_MOVE_FROZEN("source MAC is flapping and frozen on another port by the MAC move guard"),
     REVERSE_PATH("broadcast/multicast came back in on an uplink with a local vNIC's source MAC"),

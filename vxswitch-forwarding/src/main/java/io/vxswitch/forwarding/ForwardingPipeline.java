@@ -6,9 +6,11 @@ import io.vxswitch.forwarding.fdb.LearnOutcome;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.forwarding.shaping.PortShaper;
 import io.vxswitch.forwarding.trace.TraceSink;
 import io.vxswitch.forwarding.trace.TraceSink.Flood;
 import io.vxswitch.packet.Arp;
+import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
@@ -51,6 +53,9 @@ final class ForwardingPipeline extends LanePadding {
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
     private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
+    /** The frame being decided: its time (for egress shaping) and whether it is a probe (which shapes nothing). */
+    private long frameNow;
+    private boolean probing;
 
     ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
@@ -84,6 +89,13 @@ final class ForwardingPipeline extends LanePadding {
             drop(d, rx, DropReason.PORT_DOWN, t);
             return;
         }
+        PortShaper[] ingressShapers = in.ingressShapers;
+        if (ingressShapers != null && !probe && !ingressShapers[lane].admit(length, now)) {
+            drop(d, rx, DropReason.INGRESS_SHAPING, t); // before learning: a frame over the limit teaches nothing
+            return;
+        }
+        frameNow = now;
+        probing = probe;
         PortGroupPolicy policy = in.portGroup.policy;
         if (in.isTunnel() && f.tagged()) {
             drop(d, rx, DropReason.INNER_TAG, t);
@@ -415,8 +427,23 @@ final class ForwardingPipeline extends LanePadding {
             return DropReason.MAC_CHANGED;
         }
         addedFor[PAD + q] = frameStamp;
-        d.addEgress(q, p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan), remote);
+        int tag = p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan);
+        PortShaper[] shapers = p.egressShapers;
+        if (shapers != null && !probing && !shapers[lane].admit(copyLength(d, tag), frameNow)) {
+            // marked above: a promiscuous pass over the same port neither draws nor counts a second time
+            PortCounters.countDrop(p.counters(lane), DropReason.EGRESS_SHAPING);
+            t.withheld(q, DropReason.EGRESS_SHAPING);
+            return DropReason.EGRESS_SHAPING;
+        }
+        d.addEgress(q, tag, remote);
         return null;
+    }
+
+    /** The length of a copy leaving with {@code tag}, as {@link ForwardingDecision#egressLength} will say. */
+    private static int copyLength(ForwardingDecision d, int tag) {
+        FrameMeta f = d.frame;
+        int untagged = f.tagged() ? f.length() - Dot1q.LENGTH : f.length();
+        return tag == VlanPolicy.UNTAGGED ? untagged : untagged + Dot1q.LENGTH;
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */

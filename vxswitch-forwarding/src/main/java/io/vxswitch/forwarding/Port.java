@@ -5,6 +5,9 @@ import io.vxswitch.forwarding.counters.CounterLane;
 import io.vxswitch.forwarding.counters.CounterRegistry;
 import io.vxswitch.forwarding.counters.CounterSet;
 import io.vxswitch.forwarding.counters.CounterValues;
+import io.vxswitch.forwarding.policy.PortShaping;
+import io.vxswitch.forwarding.policy.TrafficShapingPolicy;
+import io.vxswitch.forwarding.shaping.PortShaper;
 import io.vxswitch.packet.MacAddress;
 
 /**
@@ -27,6 +30,13 @@ public final class Port {
     final long configuredMac;
     long effectiveMac;
     boolean up = true;
+    /**
+     * Traffic shaping of what the port sends into the switch and of what the switch sends out of it: a shaper per
+     * forwarding lane, each written only by its lane; null when the port group does not shape that direction, so a
+     * port without shaping costs the data path one null check.
+     */
+    PortShaper[] ingressShapers;
+    PortShaper[] egressShapers;
 
     Port(int id, String name, PortKind kind, PortGroup portGroup, long mac, int laneCount) {
         this.counters = PortCounters.newSet(laneCount);
@@ -98,6 +108,33 @@ public final class Port {
      */
     public CounterValues counters() {
         return CounterValues.of(counters, 0, counterInstance());
+    }
+
+    /** New shapers, buckets full, for the port group's shaping; while no lane forwards (a configuration change). */
+    void applyShaping(PortShaping shaping) {
+        ingressShapers = shapers(shaping.ingress(), lanes.length);
+        egressShapers = shapers(shaping.egress(), lanes.length);
+    }
+
+    private static PortShaper[] shapers(TrafficShapingPolicy policy, int laneCount) {
+        if (policy == null) {
+            return null;
+        }
+        PortShaper[] s = new PortShaper[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            s[i] = PortShaper.forLane(policy, laneCount);
+        }
+        return s;
+    }
+
+    /** Lane {@code lane}'s ingress shaper, or null: for tests and views, while no lane forwards. */
+    public PortShaper ingressShaper(int lane) {
+        return ingressShapers == null ? null : ingressShapers[lane];
+    }
+
+    /** Lane {@code lane}'s egress shaper, or null: for tests and views, while no lane forwards. */
+    public PortShaper egressShaper(int lane) {
+        return egressShapers == null ? null : egressShapers[lane];
     }
 
     CounterSet counterSet() {

@@ -101,11 +101,15 @@ public final class Switch {
      */
     public void updatePortGroup(PortGroupPolicy policy) {
         PortGroup pg = requirePortGroup(policy.name());
+        boolean reshape = !pg.policy.shaping().equals(policy.shaping()); // unchanged shaping keeps its buckets' state
         pg.policy = policy;
         for (int i = 0; i < portScanEnd; i++) {
             Port p = ports[i];
             if (p != null && p.portGroup == pg) {
                 applyAging(p);
+                if (reshape) {
+                    p.applyShaping(policy.shaping());
+                }
                 if (p.isVnic() && p.effectiveMac != Port.NO_MAC) {
                     fdb.setVnic(p.id(), p.effectiveMac, policy.vlan()::carries);
                 }
@@ -177,6 +181,7 @@ public final class Switch {
         p.registration = counters.register(p.counterSet(), p.counterInstance());
         portScanEnd = Math.max(portScanEnd, id + 1);
         applyAging(p);
+        p.applyShaping(pg.policy.shaping());
         countPromiscuousPorts();
         return p;
     }

@@ -100,6 +100,32 @@ class AllocationTest {
         assertThat(allocated).isLessThan(64 * 1024);
     }
 
+    /** Traffic shaping is arithmetic on the port's buckets: passing or dropping, nothing allocated. */
+    @Test
+    void shaping_allocates_nothing_per_frame() {
+        SwitchFixture f = SwitchFixture.vdsDefaults();
+        var shaped = new io.vxswitch.forwarding.policy.TrafficShapingPolicy(100_000_000, 200_000_000, 64 * 1024);
+        var vlan119 = f.sw.portGroup("vlan119").policy();
+        f.sw.updatePortGroup(vlan119.withShaping(new io.vxswitch.forwarding.policy.PortShaping(shaped, shaped)));
+        MemorySegment[] frames = {untagged(VM2, VM1), untagged(BROADCAST, VM1), untagged(VM1, VM2)};
+        String[] in = {"vm1", "vm1", "vm2"};
+        int[] ports = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ports[i] = f.sw.port(in[i]).id();
+        }
+        Runnable burst = () -> {
+            for (int n = 0; n < 2_000; n++) {
+                for (int i = 0; i < frames.length; i++) {
+                    f.sw.forward(ports[i], frames[i], 0, (int) frames[i].byteSize(), f.now, f.d);
+                }
+                f.now += 1_000; // 60-byte frames every microsecond: some pass, most are dropped
+            }
+        };
+        long allocated = allocatedBy(burst);
+        assertThat(f.drops("vm1", DropReason.INGRESS_SHAPING)).isGreaterThan(10_000);
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
     /** Bytes this thread allocates in 10 runs of {@code burst}, after 3 to warm up. */
     private static long allocatedBy(Runnable burst) {
         for (int i = 0; i < 3; i++) {

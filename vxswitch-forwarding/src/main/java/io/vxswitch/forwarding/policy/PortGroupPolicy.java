@@ -2,8 +2,9 @@ package io.vxswitch.forwarding.policy;
 
 import java.util.Objects;
 
-/** Everything a port group decides for its ports: VLAN, security, MAC learning. Immutable. */
-public record PortGroupPolicy(String name, VlanPolicy vlan, SecurityPolicy security, MacLearningPolicy macLearning) {
+/** Everything a port group decides for its ports: VLAN, security, MAC learning, traffic shaping. Immutable. */
+public record PortGroupPolicy(String name, VlanPolicy vlan, SecurityPolicy security, MacLearningPolicy macLearning,
+                              PortShaping shaping) {
     public PortGroupPolicy {
         Objects.requireNonNull(name, "port group name");
         if (name.isBlank()) {
@@ -12,6 +13,12 @@ public record PortGroupPolicy(String name, VlanPolicy vlan, SecurityPolicy secur
         Objects.requireNonNull(vlan, "vlan");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(macLearning, "macLearning");
+        Objects.requireNonNull(shaping, "shaping");
+    }
+
+    /** Without traffic shaping. */
+    public PortGroupPolicy(String name, VlanPolicy vlan, SecurityPolicy security, MacLearningPolicy macLearning) {
+        this(name, vlan, security, macLearning, PortShaping.NONE);
     }
 
     /** A port group with VDS defaults: the given VLAN, security all reject, learning off. */
@@ -20,14 +27,18 @@ public record PortGroupPolicy(String name, VlanPolicy vlan, SecurityPolicy secur
     }
 
     public PortGroupPolicy withSecurity(SecurityPolicy s) {
-        return new PortGroupPolicy(name, vlan, s, macLearning);
+        return new PortGroupPolicy(name, vlan, s, macLearning, shaping);
     }
 
     public PortGroupPolicy withMacLearning(MacLearningPolicy m) {
-        return new PortGroupPolicy(name, vlan, security, m);
+        return new PortGroupPolicy(name, vlan, security, m, shaping);
     }
 
     public PortGroupPolicy withVlan(VlanPolicy v) {
-        return new PortGroupPolicy(name, v, security, macLearning);
+        return new PortGroupPolicy(name, v, security, macLearning, shaping);
+    }
+
+    public PortGroupPolicy withShaping(PortShaping s) {
+        return new PortGroupPolicy(name, vlan, security, macLearning, s);
     }
 }
