@@ -2,7 +2,9 @@ package io.vxswitch.config;
 
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.PortShaping;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.TrafficShapingPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.config.YamlValue.Scalar;
@@ -18,21 +20,24 @@ import java.util.Locale;
  * vlan: {trunk: 1-4094, native: 0}
  * security: {allowPromiscuous: false, macChanges: false, forgedTransmits: accept}
  * macLearning: {enabled: true, allowUnicastFlooding: true, limit: 4096, limitPolicy: drop, agingSeconds: 300}
+ * shaping: {ingress: {average: 50mbit, peak: 100mbit, burst: 1m}, egress: {average: 1gbit}}
  * </pre>
- * Anything left out keeps the VDS default (security all reject, learning off).
+ * Anything left out keeps the VDS default (security all reject, learning off, no shaping).
  */
 public final class PolicyParser {
     private static final List<String> SECURITY_KEYS = List.of("allowPromiscuous", "macChanges", "forgedTransmits");
     private static final List<String> LEARNING_KEYS =
         List.of("enabled", "allowUnicastFlooding", "limit", "limitPolicy", "agingSeconds");
     private static final List<String> TRUNK_KEYS = List.of("trunk", "native");
-    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning");
+    private static final List<String> GROUP_KEYS = List.of("name", "vlan", "security", "macLearning", "shaping");
+    private static final List<String> SHAPING_KEYS = List.of("ingress", "egress");
+    private static final List<String> SHAPER_KEYS = List.of("enabled", "average", "peak", "burst");
 
     private PolicyParser() {
     }
 
     /**
-     * A whole port group: {@code {name, vlan, security, macLearning}}, VDS defaults for what is left out.
+     * A whole port group: {@code {name, vlan, security, macLearning, shaping}}, VDS defaults for what is left out.
      *
      * @param owner what the port group belongs to, for messages ("host switch 'esxi'", or "the config")
      */
@@ -46,7 +51,54 @@ public final class PolicyParser {
             .orElse(SecurityPolicy.VDS_DEFAULT);
         MacLearningPolicy learning = m.get("macLearning").map(x -> macLearning(x, self + ": macLearning"))
             .orElse(MacLearningPolicy.DISABLED);
-        return new PortGroupPolicy(name, vlan, security, learning);
+        PortShaping shaping = m.get("shaping").map(x -> shaping(x, self + ": shaping")).orElse(PortShaping.NONE);
+        return new PortGroupPolicy(name, vlan, security, learning, shaping);
+    }
+
+    /**
+     * Traffic shaping, each direction as vSphere names it (from the VM's side of the switch: {@code ingress} is what
+     * a port sends in, {@code egress} what it is sent): {@code {ingress: {...}, egress: {...}}}, either left out for
+     * no shaping that way.
+     */
+    public static PortShaping shaping(YamlValue v, String what) {
+        YamlMap m = Values.map(v, what);
+        m.allowOnly(what, SHAPING_KEYS);
+        return new PortShaping(m.get("ingress").map(x -> shaper(x, what + ".ingress")).orElse(null),
+            m.get("egress").map(x -> shaper(x, what + ".egress")).orElse(null));
+    }
+
+    /**
+     * One direction: {@code {average: 50mbit, peak: 100mbit, burst: 1m}}; {@code average} is required, {@code peak}
+     * defaults to the average and {@code burst} to vSphere's 102400 KB; {@code enabled: false} keeps the numbers and
+     * shapes nothing (null).
+     */
+    public static TrafficShapingPolicy shaper(YamlValue v, String what) {
+        YamlMap m = Values.map(v, what);
+        m.allowOnly(what, SHAPER_KEYS);
+        boolean enabled = m.get("enabled").map(x -> Values.bool(x, what + ".enabled")).orElse(true);
+        YamlValue averageNode = m.require("average", what + " (a rate such as average: 100mbit)");
+        long average = Values.bitRate(averageNode, what + ".average");
+        long peak = m.get("peak").map(x -> Values.bitRate(x, what + ".peak")).orElse(average);
+        long burst = m.get("burst").map(x -> Values.byteSize(x, what + ".burst"))
+            .orElse(TrafficShapingPolicy.VDS_DEFAULT_BURST);
+        if (average < TrafficShapingPolicy.MIN_BANDWIDTH || average > TrafficShapingPolicy.MAX_BANDWIDTH) {
+            throw averageNode.where().error(what + ".average must be from "
+                + TrafficShapingPolicy.bits(TrafficShapingPolicy.MIN_BANDWIDTH) + " to "
+                + TrafficShapingPolicy.bits(TrafficShapingPolicy.MAX_BANDWIDTH) + ", got "
+                + TrafficShapingPolicy.bits(average));
+        }
+        if (peak < average || peak > TrafficShapingPolicy.MAX_BANDWIDTH) {
+            YamlValue peakNode = m.get("peak").orElseThrow(); // only a given peak can be off
+            throw peakNode.where().error(what + ".peak (" + TrafficShapingPolicy.bits(peak) + ") must be at least the"
+                + " average (" + TrafficShapingPolicy.bits(average) + ") and at most "
+                + TrafficShapingPolicy.bits(TrafficShapingPolicy.MAX_BANDWIDTH) + ": write peak: "
+                + TrafficShapingPolicy.bits(average) + " or more, or leave it out (it is then the average)");
+        }
+        if (burst < 1 || burst > TrafficShapingPolicy.MAX_BURST) {
+            throw m.get("burst").orElseThrow().where().error(what + ".burst must be from 1 byte to "
+                + TrafficShapingPolicy.bytes(TrafficShapingPolicy.MAX_BURST) + ", got " + burst + " bytes");
+        }
+        return enabled ? new TrafficShapingPolicy(average, peak, burst) : null;
     }
 
     /**

@@ -116,6 +116,71 @@ public final class Values {
         throw v.where().error(what + " must be an address with prefix length like 10.0.0.1/24, got '" + t + "'");
     }
 
+    /**
+     * A rate in bits per second with its unit, as {@code tc} writes it: {@code 500kbit}, {@code 100mbit},
+     * {@code 2.5gbit} (k, m, g, t are powers of 1000; {@code /s} may follow). A plain number is refused: {@code tc}
+     * reads it as bytes per second, vSphere as bits, and {@code mbps} is as ambiguous.
+     */
+    public static long bitRate(YamlValue v, String what) {
+        String t = text(v, what);
+        long bits = parseScaled(t, RATE_UNITS, "/s");
+        if (bits < 0) {
+            throw v.where().error(what + " must be a rate in bits per second with its unit, like 500kbit, 100mbit or "
+                + "1gbit (k, m, g = 1000), got '" + t + "'");
+        }
+        return bits;
+    }
+
+    /**
+     * A size in bytes: a plain number of bytes, or with a unit as {@code tc} writes sizes: {@code 64k}, {@code 1m},
+     * {@code 1.5m} (k, m, g are powers of 1024; {@code kb}, {@code kib} and the like mean the same).
+     */
+    public static long byteSize(YamlValue v, String what) {
+        String t = text(v, what);
+        long bytes = parseScaled(t, SIZE_UNITS, "");
+        if (bytes < 0) {
+            throw v.where().error(what + " must be a size in bytes, like 65536, 64k or 1m (k = 1024 bytes, m = 1024 k),"
+                + " got '" + t + "'");
+        }
+        return bytes;
+    }
+
+    private static final String[][] RATE_UNITS = {{"tbit", "1000000000000"}, {"gbit", "1000000000"},
+        {"mbit", "1000000"}, {"kbit", "1000"}, {"bit", "1"}};
+    private static final String[][] SIZE_UNITS = {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
+        {"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"}, {"k", "1024"}, {"m", "1048576"},
+        {"g", "1073741824"}, {"b", "1"}, {"", "1"}};
+
+    /**
+     * A non-negative whole number of base units from {@code text} (a number and one of {@code units}, longest
+     * first, then {@code optionalTail}), or -1. Only the units listed are taken; case does not matter.
+     */
+    private static long parseScaled(String text, String[][] units, String optionalTail) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!optionalTail.isEmpty() && t.endsWith(optionalTail)) {
+            t = t.substring(0, t.length() - optionalTail.length());
+        }
+        for (String[] u : units) {
+            if (!t.endsWith(u[0])) {
+                continue;
+            }
+            String number = t.substring(0, t.length() - u[0].length()).trim();
+            if (number.isEmpty() || !number.matches("[0-9]+(\\.[0-9]+)?")) {
+                return -1; // "100mbps" ends in no unit; "-5k", "1e6" and "0x10" are not sizes either
+            }
+            try {
+                BigDecimal n = new BigDecimal(number).multiply(new BigDecimal(u[1]));
+                if (n.stripTrailingZeros().scale() > 0) {
+                    return -1;
+                }
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /** A duration with a unit: {@code 250ns}, {@code 50us} (or {@code 50µs}), {@code 1.5ms}, {@code 1s}. */
     public static long durationNanos(YamlValue v, String what) {
         String t = text(v, what);

@@ -24,7 +24,8 @@ class PolicyParserFuzzTest {
     @FuzzTest
     @DictionaryEntries({"name:", "vlan:", "trunk", "native", "none", "security:", "allowPromiscuous", "macChanges",
         "forgedTransmits", "accept", "reject", "macLearning:", "enabled", "allowUnicastFlooding", "limit", "limitPolicy",
-        "drop", "allow", "agingSeconds", "4094", "1-4094", "&a", "*a", "!!int", "{", "[", "- ", ": "})
+        "drop", "allow", "agingSeconds", "4094", "1-4094", "shaping:", "ingress", "egress", "average", "peak", "burst",
+        "mbit", "gbit", "64k", "&a", "*a", "!!int", "{", "[", "- ", ": "})
     void any_text_is_a_port_group_or_a_positioned_error(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
