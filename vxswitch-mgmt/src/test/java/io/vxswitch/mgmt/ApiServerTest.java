@@ -258,6 +258,30 @@ class ApiServerTest {
     }
 
     @Test
+    void a_port_groups_traffic_shaping_is_set_shown_and_its_drops_counted() throws Exception {
+        Answer changed = request("PUT", "/api/v1/port-groups/vlan119", "{\"name\": \"vlan119\", \"vlan\": 119,"
+            + " \"shaping\": {\"ingress\": {\"average\": \"1kbit\", \"burst\": 1}}}", token);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().path("shaping").toString()).isEqualTo("{\"ingress\":{\"averageBandwidth\":1000,"
+            + "\"peakBandwidth\":1000,\"burstSize\":1},\"egress\":null}");
+        assertThat(get("/api/v1/port-groups").json().findValues("shaping")).hasSize(1);
+        JsonNode vm1 = get("/api/v1/ports/vm1").json();
+        assertThat(vm1.path("shaping").asText()).isEqualTo("in 1kbit/1kbit/1, out -");
+
+        sw.send("vm1", VM1, NESTED_VM); // passes on the one byte of burst, and leaves the bucket in debt for 0.8 s
+        sw.send("vm1", VM1, NESTED_VM);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+            + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("vxswitch_port_drops_total{port=\"vm1\",reason=\"ingress_shaping\"} 1.0")
+            .contains("vxswitch_port_drops_total{port=\"vm2\",reason=\"egress_shaping\"} 0.0");
+        JsonNode stats = null;
+        for (JsonNode port : get("/api/v1/stats").json()) {
+            stats = port.path("port").asText().equals("vm1") ? port : stats;
+        }
+        assertThat(stats.path("drops").path("ingress_shaping").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void metrics_are_in_the_prometheus_text_format_behind_the_same_token() throws Exception {
         sw.send("vm1", NESTED_VM, VM1); // a forged transmit
         sw.send("nested", NESTED_VM, VM1); // learned

@@ -15,7 +15,8 @@ import java.util.Map;
 /** {@code vxswitch ports}: the ports of a running switch. */
 @Command(name = "ports", mixinStandardHelpOptions = true,
     description = {"Lists the ports of a running switch: kind (vnic, uplink, tunnel), port group, its VLAN policy,",
-        "the vNIC's effective MAC, and whether the port is up. 'add' and 'del' change them without a restart.", ""},
+        "the vNIC's effective MAC, whether the port is up, and its port group's traffic shaping if any (in and out:",
+        "average/peak/burst). 'add' and 'del' change them without a restart.", ""},
     subcommands = {PortsCommand.Add.class, PortsCommand.Del.class})
 public final class PortsCommand implements Runnable {
     @Mixin
@@ -30,12 +31,18 @@ public final class PortsCommand implements Runnable {
         ShowOutput.print(spec, json, api.client().get("/ports", null), PortsCommand::table);
     }
 
+    /** With a shaping column (average/peak/burst each way) only when some port group shapes its ports. */
     static String table(JsonNode ports) {
-        Table t = new Table("port", "kind", "port group", "VLAN", "MAC", "state");
+        boolean shaping = false;
+        for (JsonNode p : ports) {
+            shaping |= p.hasNonNull("shaping");
+        }
+        Table t = shaping ? new Table("port", "kind", "port group", "VLAN", "MAC", "state", "shaping")
+            : new Table("port", "kind", "port group", "VLAN", "MAC", "state");
         for (JsonNode p : ports) {
             t.row(p.path("name").asText(), p.path("kind").asText(), p.path("portGroup").asText(),
                 p.path("vlan").asText(), p.path("mac").isNull() ? "-" : p.path("mac").asText(),
-                p.path("up").asBoolean() ? "up" : "down");
+                p.path("up").asBoolean() ? "up" : "down", p.path("shaping").asText("-"));
         }
         return t.render();
     }

@@ -134,8 +134,9 @@ public final class HostSwitch implements AutoCloseable {
     /** The start-up line of a port: what it is in the switch and on the host. */
     static String describe(Switch sw, PortConfig p, PortDevice device) {
         Port port = sw.port(device.switchPort());
-        return String.format("port %-10s %-6s %-8s port group %s (%s)%s", p.name(), port.kind().label(),
-            p.type().label(), p.portGroup(), port.portGroup().policy().vlan(),
+        String shaping = port.portGroup().policy().shaping().brief();
+        return String.format("port %-10s %-6s %-8s port group %s (%s%s)%s", p.name(), port.kind().label(),
+            p.type().label(), p.portGroup(), port.portGroup().policy().vlan(), shaping == null ? "" : "; shaping " + shaping,
             p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe()
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
                 ? " (offload: " + t.tap().options().offloadNames() + ")" : "")

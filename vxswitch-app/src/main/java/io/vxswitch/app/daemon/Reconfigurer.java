@@ -281,7 +281,8 @@ final class Reconfigurer {
                 done.add("added port group " + g.name());
             } else if (!live.policy().equals(g)) {
                 s.updatePortGroup(g);
-                done.add("port group " + g.name() + ": " + g.vlan() + ", " + g.security() + ", " + g.macLearning());
+                done.add("port group " + g.name() + ": " + g.vlan() + ", " + g.security() + ", " + g.macLearning() + ", "
+                    + g.shaping());
             }
         }
         for (PortGroup g : s.portGroups()) {

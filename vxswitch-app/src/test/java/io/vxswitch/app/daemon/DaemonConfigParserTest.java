@@ -59,6 +59,19 @@ class DaemonConfigParserTest {
                 + "plane) or any (every sender, learned from traffic), got 'all'");
     }
 
+    @Test
+    void a_port_groups_shaping_block_is_read_and_its_mistakes_are_refused_at_their_line() {
+        String shaped = GOOD.replace("agingSeconds: 300}", "agingSeconds: 300}\n    shaping:\n"
+            + "      ingress: {average: 50mbit, peak: 100mbit, burst: 64k}\n      egress: {average: 1gbit}");
+        var shaping = DaemonConfigParser.parse("s.yaml", shaped).portGroups().getFirst().shaping();
+        assertThat(shaping.ingress())
+            .isEqualTo(new io.vxswitch.forwarding.policy.TrafficShapingPolicy(50_000_000, 100_000_000, 65_536));
+        assertThat(shaping.egress().averageBandwidth()).isEqualTo(1_000_000_000L);
+        assertError(shaped.replace("peak: 100mbit", "peak: 10mbit"), "s.yaml:8:40: port group 'vlan119':"
+            + " shaping.ingress.peak (10mbit) must be at least the average (50mbit) and at most 1tbit: write peak:"
+            + " 50mbit or more, or leave it out (it is then the average)");
+    }
+
     private static void assertError(String yaml, String expected) {
         assertThatThrownBy(() -> DaemonConfigParser.parse("s.yaml", yaml))
             .isInstanceOf(ConfigException.class).hasMessageContaining(expected);

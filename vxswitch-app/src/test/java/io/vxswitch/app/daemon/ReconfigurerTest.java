@@ -16,6 +16,7 @@ class ReconfigurerTest {
         DaemonConfig next = parse(DaemonConfigParserTest.GOOD
             .replace("remotes: [192.0.2.2]", "remotes: [192.0.2.2, 192.0.2.3]")
             .replace("limit: 4096", "limit: 8")
+            .replace("agingSeconds: 300}", "agingSeconds: 300}\n    shaping: {egress: {average: 50mbit}}")
             .replace("switch: {name: esxi-a}", "switch: {name: esxi-a, macMove: {holdSeconds: 30}}")
             .replace("  - { name: vm1, type: tap, portGroup: vlan119 }\n", ""));
         assertThat(Reconfigurer.needsRestart(now, next)).isEmpty();

@@ -12,6 +12,16 @@ public record PortShaping(TrafficShapingPolicy ingress, TrafficShapingPolicy egr
         return ingress != null || egress != null;
     }
 
+    /** {@code in 50mbit/100mbit/64k, out -} (average/peak/burst each way), or null without shaping: for listings. */
+    public String brief() {
+        return any() ? "in " + brief(ingress) + ", out " + brief(egress) : null;
+    }
+
+    private static String brief(TrafficShapingPolicy p) {
+        return p == null ? "-" : TrafficShapingPolicy.bits(p.averageBandwidth()) + "/"
+            + TrafficShapingPolicy.bits(p.peakBandwidth()) + "/" + TrafficShapingPolicy.bytes(p.burstSize());
+    }
+
     @Override
     public String toString() {
         if (!any()) {

@@ -13,7 +13,9 @@ import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.PortShaping;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
+import io.vxswitch.forwarding.policy.TrafficShapingPolicy;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
 import io.vxswitch.packet.MacAddress;
@@ -41,8 +43,27 @@ public final class Views {
     public record SwitchView(String name, int ports, int portGroups, int tunnels, int fdbEntries, int fdbCapacity) {
     }
 
-    /** A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one). */
-    public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up) {
+    /**
+     * A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one);
+     * {@code shaping} its port group's traffic shaping in short ({@code in 50mbit/100mbit/64k, out -}: average, peak,
+     * burst), left out when the group shapes nothing.
+     */
+    public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String shaping) {
+    }
+
+    /** One direction of traffic shaping in vSphere's terms and units: bits per second, bytes. */
+    public record ShaperView(long averageBandwidth, long peakBandwidth, long burstSize) {
+        static ShaperView of(TrafficShapingPolicy p) {
+            return p == null ? null : new ShaperView(p.averageBandwidth(), p.peakBandwidth(), p.burstSize());
+        }
+    }
+
+    /** A port group's traffic shaping: {@code ingress} what its ports send in, {@code egress} what they are sent. */
+    public record ShapingView(ShaperView ingress, ShaperView egress) {
+        static ShapingView of(PortShaping s) {
+            return s.any() ? new ShapingView(ShaperView.of(s.ingress()), ShaperView.of(s.egress())) : null;
+        }
     }
 
     public record SecurityView(boolean allowPromiscuous, boolean macChanges, boolean forgedTransmits) {
@@ -59,8 +80,9 @@ public final class Views {
         }
     }
 
+    /** {@code shaping} is left out when the port group shapes nothing. */
     public record PortGroupView(String name, String vlan, SecurityView security, LearningView macLearning,
-                                List<String> ports) {
+                                @JsonInclude(JsonInclude.Include.NON_NULL) ShapingView shaping, List<String> ports) {
     }
 
     /** One VNI of a tunnel: the VLAN it carries and the remote VTEPs a flood goes to (head-end replication). */
@@ -115,7 +137,8 @@ public final class Views {
         for (Port p : sortedPorts(sw)) {
             long mac = p.isVnic() ? p.effectiveMac() : Port.NO_MAC;
             out.add(new PortView(p.name(), p.kind().label(), p.portGroup().name(),
-                p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up()));
+                p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up(),
+                p.portGroup().policy().shaping().brief()));
         }
         return out;
     }
@@ -127,7 +150,7 @@ public final class Views {
             List<String> members = sortedPorts(sw).stream().filter(port -> port.portGroup() == g).map(Port::name)
                 .toList();
             out.add(new PortGroupView(g.name(), p.vlan().toString(), SecurityView.of(p.security()),
-                LearningView.of(p.macLearning()), members));
+                LearningView.of(p.macLearning()), ShapingView.of(p.shaping()), members));
         }
         return out;
     }

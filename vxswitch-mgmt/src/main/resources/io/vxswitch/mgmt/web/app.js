@@ -51,6 +51,14 @@ function dropsText(drops) {
   return parts.length ? parts.join(', ') : '-';
 }
 
+/** One direction of a port group's traffic shaping: average, peak, burst; "off" when not shaped. */
+function shaperText(s) {
+  if (!s) return 'off';
+  const rate = b => b % 1e9 === 0 ? `${b / 1e9} Gbit/s` : b % 1e6 === 0 ? `${b / 1e6} Mbit/s` : b % 1e3 === 0 ? `${b / 1e3} kbit/s` : `${b} bit/s`;
+  const size = n => n % 1048576 === 0 ? `${n / 1048576} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+  return `average ${rate(s.averageBandwidth)}, peak ${rate(s.peakBandwidth)}, burst ${size(s.burstSize)}`;
+}
+
 function renderPortGroups(snap) {
   const stats = new Map(snap.stats.map(s => [s.port, s]));
   const ports = new Map(snap.ports.map(p => [p.name, p]));
@@ -61,7 +69,8 @@ function renderPortGroups(snap) {
     const policy = el('div', {class: 'policy'},
       el('b', {}, 'VLAN '), g.vlan, ' · ',
       el('b', {}, 'security '), `promiscuous ${s.allowPromiscuous ? 'accept' : 'reject'}, MAC changes ${s.macChanges ? 'accept' : 'reject'}, forged transmits ${s.forgedTransmits ? 'accept' : 'reject'}`, ' · ',
-      el('b', {}, 'MAC learning '), m.enabled ? `on, limit ${m.limit} (${m.limitPolicy}), unknown unicast ${m.allowUnicastFlooding ? 'flooded' : 'dropped'}, aging ${m.agingSeconds} s` : 'off');
+      el('b', {}, 'MAC learning '), m.enabled ? `on, limit ${m.limit} (${m.limitPolicy}), unknown unicast ${m.allowUnicastFlooding ? 'flooded' : 'dropped'}, aging ${m.agingSeconds} s` : 'off',
+      ...(g.shaping ? [' · ', el('b', {}, 'shaping '), `ingress ${shaperText(g.shaping.ingress)}, egress ${shaperText(g.shaping.egress)}`] : []));
     const table = el('table', {class: 'ports', 'data-port-group': g.name},
       el('thead', {}, el('tr', {}, el('th', {}, 'Port'), el('th', {}, 'Kind'), el('th', {}, 'MAC'), el('th', {}, 'State'),
         el('th', {class: 'num'}, 'rx frames'), el('th', {class: 'num'}, 'tx frames'), el('th', {}, 'frames/s, last minute'), el('th', {}, 'Drops'))));
