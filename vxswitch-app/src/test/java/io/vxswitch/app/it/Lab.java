@@ -31,18 +31,21 @@ final class Lab implements AutoCloseable {
     static final String PREFIX = "vxit-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** What every namespace, and the scratch folder, of this lab is named after: {@link #PREFIX} unless told. */
+    private final String prefix;
     private final String id;
     private final Path dir;
     private final List<Netns> namespaces = new ArrayList<>();
     private final List<Background> processes = new ArrayList<>();
     private final Deque<Runnable> hooks = new ArrayDeque<>();
 
-    private Lab() {
+    private Lab(String prefix) {
         byte[] b = new byte[3];
         RANDOM.nextBytes(b);
+        this.prefix = prefix;
         this.id = HexFormat.of().formatHex(b);
         try {
-            this.dir = Files.createTempDirectory(PREFIX + id + "-");
+            this.dir = Files.createTempDirectory(prefix + id + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,8 +53,16 @@ final class Lab implements AutoCloseable {
 
     /** A new lab; skips the test (JUnit assumption) unless this is Linux, as root, with {@code ip netns}. */
     static Lab open() {
+        return open(PREFIX);
+    }
+
+    /**
+     * The same with namespaces named {@code <prefix><random>-<role>}: a test that must be told apart from the others
+     * on a shared machine (its own prefix in {@code ip netns list}).
+     */
+    static Lab open(String prefix) {
         assumeRootWithNetns();
-        return new Lab();
+        return new Lab(prefix);
     }
 
     static void assumeRootWithNetns() {
@@ -84,7 +95,7 @@ final class Lab implements AutoCloseable {
 
     /** A new namespace {@code vxit-<id>-<role>} with lo up and IPv6 off (captures hold only the test's traffic). */
     Netns netns(String role) {
-        Netns ns = new Netns(PREFIX + id + "-" + role);
+        Netns ns = new Netns(prefix + id + "-" + role);
         Cmd.run(List.of("ip", "netns", "add", ns.name())).check();
         namespaces.add(ns);
         ns.ip("link set lo up");
@@ -234,7 +245,7 @@ final class Lab implements AutoCloseable {
             }
         }
         String left = Cmd.run(List.of("ip", "netns", "list")).out();
-        if (left.contains(PREFIX + id)) {
+        if (left.contains(prefix + id)) {
             problems.add("namespaces left behind:\n" + left);
         }
         deleteTree(dir);

@@ -14,16 +14,17 @@ class PortShaperTest {
     private static final long T0 = 7_000_000_000L;
     private static final int FRAME = 1000;
 
-    /** Average 8 Mbit/s, peak 16 Mbit/s (a 1 ms peak bucket: 2000 bytes), burst 10000 bytes. */
-    private static final TrafficShapingPolicy POLICY = new TrafficShapingPolicy(8_000_000, 16_000_000, 10_000);
+    /** Average 8 Mbit/s, peak 16 Mbit/s (a 10 ms peak bucket: 20000 bytes), burst 100000 bytes. */
+    private static final TrafficShapingPolicy POLICY = new TrafficShapingPolicy(8_000_000, 16_000_000, 100_000);
 
     @Test
-    void at_one_instant_the_peak_bucket_lets_through_one_millisecond_of_the_peak() {
+    void at_one_instant_the_peak_bucket_lets_through_ten_milliseconds_of_the_peak() {
         PortShaper s = PortShaper.of(POLICY);
-        assertThat(s.admit(FRAME, T0)).isTrue();
-        assertThat(s.admit(FRAME, T0)).isTrue();
+        for (int i = 0; i < 20; i++) {
+            assertThat(s.admit(FRAME, T0)).as("frame " + i).isTrue();
+        }
         assertThat(s.admit(FRAME, T0)).as("the peak bucket is empty").isFalse();
-        assertThat(s.average().creditBytes()).as("a refused frame takes nothing").isEqualTo(8000);
+        assertThat(s.average().creditBytes()).as("a refused frame takes nothing").isEqualTo(80_000);
     }
 
     @Test
@@ -31,31 +32,31 @@ class PortShaperTest {
         PortShaper s = PortShaper.of(POLICY);
         long passed = offer(s, T0, 1_000_000 * US, 10 * US); // a frame every 10 µs for one second: 100 MB/s offered
         // 1 s at 1 byte/µs, plus the burst bonus, plus at most one frame of debt
-        assertThat(passed).isBetween(1_000_000L + 10_000 - FRAME, 1_000_000L + 10_000 + FRAME);
+        assertThat(passed).isBetween(1_000_000L + 100_000 - FRAME, 1_000_000L + 100_000 + FRAME);
     }
 
     @Test
     void the_burst_bonus_is_spent_at_the_peak_rate() {
         PortShaper s = PortShaper.of(POLICY);
-        // The first 4 ms run at the peak, 2 bytes/µs, after the peak bucket's 2000 bytes: 10000 bytes.
-        long first = offer(s, T0, 4_000 * US, 10 * US);
-        assertThat(first).isBetween(10_000L - FRAME, 10_000L + FRAME);
-        // The bonus (10000 bytes) and the average (1 byte/µs) are spent by 8 ms; by 10 ms, 20000 bytes in all.
-        long rest = offer(s, T0 + 4_000 * US, 6_000 * US, 10 * US);
-        assertThat(first + rest).isBetween(20_000L - FRAME, 20_000L + FRAME);
-        // Then the average alone: 10 ms more is 10000 bytes.
-        long next = offer(s, T0 + 10_000 * US, 10_000 * US, 10 * US);
-        assertThat(next).isBetween(10_000L - FRAME, 10_000L + FRAME);
+        // The first 40 ms run at the peak, 2 bytes/µs, after the peak bucket's 20000 bytes: 100000 bytes.
+        long first = offer(s, T0, 40_000 * US, 10 * US);
+        assertThat(first).isBetween(100_000L - FRAME, 100_000L + FRAME);
+        // The bonus (100000 bytes) and the average (1 byte/µs) are spent by 80 ms; by 100 ms, 200000 bytes in all.
+        long rest = offer(s, T0 + 40_000 * US, 60_000 * US, 10 * US);
+        assertThat(first + rest).isBetween(200_000L - FRAME, 200_000L + FRAME);
+        // Then the average alone: 100 ms more is 100000 bytes.
+        long next = offer(s, T0 + 100_000 * US, 100_000 * US, 10 * US);
+        assertThat(next).isBetween(100_000L - FRAME, 100_000L + FRAME);
     }
 
     @Test
     void an_idle_port_saves_its_burst_bonus_again() {
         PortShaper s = PortShaper.of(POLICY);
-        offer(s, T0, 100_000 * US, 10 * US); // bonus spent
+        offer(s, T0, 200_000 * US, 10 * US); // bonus spent
         assertThat(s.average().creditBytes()).isLessThanOrEqualTo(0);
-        long quiet = T0 + 200_000 * US; // 100 ms quiet: 100000 bytes earned, 10000 kept
+        long quiet = T0 + 400_000 * US; // 200 ms quiet: 200000 bytes earned, 100000 kept
         s.average().refill(quiet);
-        assertThat(s.average().creditBytes()).isEqualTo(10_000);
+        assertThat(s.average().creditBytes()).isEqualTo(100_000);
     }
 
     @Test
@@ -69,17 +70,17 @@ class PortShaperTest {
     void with_peak_equal_to_average_the_burst_cannot_go_faster_than_the_average() {
         PortShaper s = PortShaper.of(new TrafficShapingPolicy(8_000_000, 8_000_000, 100_000));
         long first = offer(s, T0, 10_000 * US, 10 * US);
-        // the 1 ms peak bucket (1000 bytes) plus 10 ms at 1 byte/µs
-        assertThat(first).isBetween(11_000L - FRAME, 11_000L + FRAME);
+        // the 10 ms peak bucket (10000 bytes) plus 10 ms at 1 byte/µs
+        assertThat(first).isBetween(20_000L - FRAME, 20_000L + FRAME);
     }
 
     @Test
     void each_of_n_lanes_gets_an_nth_of_the_rates_and_of_the_burst() {
         PortShaper lane = PortShaper.forLane(POLICY, 2);
-        assertThat(lane.average().depthBytes()).isEqualTo(5_000);
-        assertThat(lane.peak().depthBytes()).isEqualTo(1_000);
+        assertThat(lane.average().depthBytes()).isEqualTo(50_000);
+        assertThat(lane.peak().depthBytes()).isEqualTo(10_000);
         long passed = offer(lane, T0, 1_000_000 * US, 10 * US);
-        assertThat(passed).isBetween(500_000L + 5_000 - FRAME, 500_000L + 5_000 + FRAME);
+        assertThat(passed).isBetween(500_000L + 50_000 - FRAME, 500_000L + 50_000 + FRAME);
     }
 
     /** Offers a {@link #FRAME}-byte frame every {@code gap} from {@code start} for {@code duration}; bytes passed. */
