@@ -44,6 +44,15 @@ public final class ForwardingDecision extends LanePadding {
         egressCount++;
     }
 
+    /** Moves copy {@code from} to place {@code to} (at most {@code from}): how a pass drops copies in place. */
+    void moveEgress(int from, int to) {
+        if (from != to) {
+            egressPorts[PAD + to] = egressPorts[PAD + from];
+            egressTags[PAD + to] = egressTags[PAD + from];
+            egressRemotes[PAD + to] = egressRemotes[PAD + from];
+        }
+    }
+
     /** The parsed ingress frame. */
     public FrameMeta frame() {
         return frame;

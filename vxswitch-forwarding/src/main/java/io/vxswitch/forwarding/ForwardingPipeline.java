@@ -10,7 +10,6 @@ import io.vxswitch.forwarding.shaping.PortShaper;
 import io.vxswitch.forwarding.trace.TraceSink;
 import io.vxswitch.forwarding.trace.TraceSink.Flood;
 import io.vxswitch.packet.Arp;
-import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
@@ -53,9 +52,6 @@ final class ForwardingPipeline extends LanePadding {
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
     private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
-    /** The frame being decided: its time (for egress shaping) and whether it is a probe (which shapes nothing). */
-    private long frameNow;
-    private boolean probing;
 
     ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
@@ -94,8 +90,6 @@ final class ForwardingPipeline extends LanePadding {
             drop(d, rx, DropReason.INGRESS_SHAPING, t); // before learning: a frame over the limit teaches nothing
             return;
         }
-        frameNow = now;
-        probing = probe;
         PortGroupPolicy policy = in.portGroup.policy;
         if (in.isTunnel() && f.tagged()) {
             drop(d, rx, DropReason.INNER_TAG, t);
@@ -162,6 +156,10 @@ final class ForwardingPipeline extends LanePadding {
         }
         if (!answered) {
             addPromiscuousCopies(in, vlan, src, d, t);
+        }
+        if (sw.egressShapedPorts() != 0 && !probe) { // one test per frame while no port group shapes egress
+            DropReason withheld = shapeEgress(d, now, t);
+            nothingSent = withheld != null ? withheld : nothingSent;
         }
 
         if (d.egressCount == 0) {
@@ -427,23 +425,33 @@ final class ForwardingPipeline extends LanePadding {
             return DropReason.MAC_CHANGED;
         }
         addedFor[PAD + q] = frameStamp;
-        int tag = p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan);
-        PortShaper[] shapers = p.egressShapers;
-        if (shapers != null && !probing && !shapers[lane].admit(copyLength(d, tag), frameNow)) {
-            // marked above: a promiscuous pass over the same port neither draws nor counts a second time
-            PortCounters.countDrop(p.counters(lane), DropReason.EGRESS_SHAPING);
-            t.withheld(q, DropReason.EGRESS_SHAPING);
-            return DropReason.EGRESS_SHAPING;
-        }
-        d.addEgress(q, tag, remote);
+        d.addEgress(q, p.isTunnel() ? VlanPolicy.UNTAGGED : v.egressTag(vlan), remote);
         return null;
     }
 
-    /** The length of a copy leaving with {@code tag}, as {@link ForwardingDecision#egressLength} will say. */
-    private static int copyLength(ForwardingDecision d, int tag) {
-        FrameMeta f = d.frame;
-        int untagged = f.tagged() ? f.length() - Dot1q.LENGTH : f.length();
-        return tag == VlanPolicy.UNTAGGED ? untagged : untagged + Dot1q.LENGTH;
+    /**
+     * Egress traffic shaping, once the copies are chosen: each copy to a port whose group shapes egress draws on that
+     * port's buckets (this lane's), and a copy over the limit is withheld and counted on its port. Returns
+     * {@link DropReason#EGRESS_SHAPING} if any was withheld, else null. A separate pass rather than a test in
+     * {@link #tryAdd}, so that a switch without egress shaping pays one test per frame, not one per copy.
+     */
+    private DropReason shapeEgress(ForwardingDecision d, long now, TraceSink t) {
+        Port[] ports = sw.portTable();
+        DropReason withheld = null;
+        int kept = 0;
+        for (int i = 0; i < d.egressCount; i++) {
+            Port p = ports[d.egressPort(i)];
+            PortShaper[] shapers = p.egressShapers;
+            if (shapers != null && !shapers[lane].admit(d.egressLength(i), now)) {
+                PortCounters.countDrop(p.counters(lane), DropReason.EGRESS_SHAPING);
+                t.withheld(p.id(), DropReason.EGRESS_SHAPING);
+                withheld = DropReason.EGRESS_SHAPING;
+            } else {
+                d.moveEgress(i, kept++);
+            }
+        }
+        d.egressCount = kept;
+        return withheld;
     }
 
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */

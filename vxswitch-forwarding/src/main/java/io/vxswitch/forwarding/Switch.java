@@ -45,6 +45,8 @@ public final class Switch {
     private int portScanEnd;
     /** vNIC ports whose group allows promiscuous mode: with none, the data path skips looking for them. */
     private int promiscuousPorts;
+    /** Ports whose group shapes egress: with none, the data path skips the egress shaping pass. */
+    private int egressShapedPorts;
     private IntFunction<String> remoteNamer = id -> "#" + id;
     private final MacMoveLog macMoveLog = new MacMoveLog(this, MacMoveLog.DEFAULT_INTERVAL_NANOS);
     /** Every counter of this switch, its ports', its tunnels' and its devices': what every reader reads. */
@@ -115,7 +117,7 @@ public final class Switch {
                 }
             }
         }
-        countPromiscuousPorts();
+        countPortsByPolicy();
     }
 
     public PortGroup portGroup(String name) {
@@ -182,7 +184,7 @@ public final class Switch {
         portScanEnd = Math.max(portScanEnd, id + 1);
         applyAging(p);
         p.applyShaping(pg.policy.shaping());
-        countPromiscuousPorts();
+        countPortsByPolicy();
         return p;
     }
 
@@ -197,7 +199,7 @@ public final class Switch {
             portScanEnd--;
         }
         team.rebuild(ports, portScanEnd);
-        countPromiscuousPorts();
+        countPortsByPolicy();
     }
 
     /** The guest changed its MAC (what a VDS sees as the vNIC's effective MAC). */
@@ -378,20 +380,29 @@ public final class Switch {
         return team;
     }
 
-    /** Recounts the promiscuous vNIC ports after any change to ports or port groups. */
-    private void countPromiscuousPorts() {
+    /** Recounts the promiscuous vNIC ports and the egress-shaped ports after any change to ports or port groups. */
+    private void countPortsByPolicy() {
         int n = 0;
+        int shaped = 0;
         for (int i = 0; i < portScanEnd; i++) {
             Port p = ports[i];
             if (p != null && p.isVnic() && p.portGroup.policy.security().allowPromiscuous()) {
                 n++;
             }
+            if (p != null && p.egressShapers != null) {
+                shaped++;
+            }
         }
         promiscuousPorts = n;
+        egressShapedPorts = shaped;
     }
 
     int promiscuousPorts() {
         return promiscuousPorts;
+    }
+
+    int egressShapedPorts() {
+        return egressShapedPorts;
     }
 
     private void applyAging(Port p) {
