@@ -79,6 +79,10 @@ public final class PortsCommand implements Runnable {
         @Option(names = "--mode", paramLabel = "server|client",
             description = "Who creates the socket (type vhostuser): server, vxswitch (default); client, QEMU.")
         String mode;
+        @Option(names = "--socket-group", paramLabel = "GROUP",
+            description = {"Give the socket to this group, mode 0660 (type vhostuser, mode server): QEMU under",
+                "libvirt runs as its own user (libvirt-qemu, group kvm on Debian) and needs write access."})
+        String socketGroup;
         @Spec
         CommandSpec spec;
 
@@ -105,6 +109,9 @@ public final class PortsCommand implements Runnable {
             }
             if (mode != null) {
                 port.put("mode", mode);
+            }
+            if (socketGroup != null) {
+                port.put("socketGroup", socketGroup);
             }
             JsonNode r = api.client().post("/ports", null, port);
             spec.commandLine().getOut().println(r.path("done").asText());

@@ -42,7 +42,7 @@ public final class DaemonConfigParser {
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
-        "offload", "ring", "socket", "mode");
+        "offload", "ring", "socket", "mode", "socketGroup");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression",
         "acceptFrom");
@@ -340,6 +340,7 @@ public final class DaemonConfigParser {
         }
         String socket = null;
         VhostUserEndpoint.Mode mode = null;
+        String socketGroup = null;
         if (type == PortConfig.Type.VHOSTUSER) {
             YamlValue sv = m.require("socket", what + " (type vhostuser)");
             socket = Values.text(sv, what + ": socket");
@@ -354,14 +355,26 @@ public final class DaemonConfigParser {
                 default -> throw x.where().error(what + ": mode must be server (vxswitch creates the socket) or client"
                     + " (QEMU creates it, vxswitch connects and reconnects), got " + x.describe());
             }).orElse(VhostUserEndpoint.Mode.SERVER);
+            YamlValue gv = m.get("socketGroup").orElse(null);
+            if (gv != null) {
+                socketGroup = Values.text(gv, what + ": socketGroup");
+                if (mode != VhostUserEndpoint.Mode.SERVER) {
+                    throw gv.where().error(what + ": socketGroup is for mode server (vxswitch creates the socket); in "
+                        + "mode client QEMU creates it and vxswitch, as root, can connect to it");
+                }
+                if (!socketGroup.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+                    throw gv.where().error(what + ": socketGroup must be a group name like kvm or libvirt-qemu, got '"
+                        + socketGroup + "'");
+                }
+            }
         } else {
-            for (String key : List.of("socket", "mode")) {
+            for (String key : List.of("socket", "mode", "socketGroup")) {
                 m.get(key).ifPresent(x -> {
                     throw x.where().error(what + ": " + key + " is for type vhostuser");
                 });
             }
         }
-        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring, socket, mode);
+        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring, socket, mode, socketGroup);
     }
 
     private static void checkInterfaceName(String name, YamlValue v, String what) {

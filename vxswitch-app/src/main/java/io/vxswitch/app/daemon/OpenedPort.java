@@ -103,7 +103,7 @@ final class OpenedPort implements AutoCloseable {
         if (config.type() == PortConfig.Type.VHOSTUSER) {
             try {
                 return List.copyOf(VhostUserPort.openPairs(config.name(), switchPort, loops, HostSwitch.MAX_FRAME,
-                    config.offload(), Path.of(config.socket()), config.vhostMode(), log));
+                    config.offload(), Path.of(config.socket()), config.vhostMode(), config.socketGroup(), log));
             } catch (LinuxException e) {
                 throw new HostSwitchException("port " + config.name() + ": " + e.getMessage(), e);
             }

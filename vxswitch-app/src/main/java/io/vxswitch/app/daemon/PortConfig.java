@@ -19,9 +19,11 @@ import io.vxswitch.linux.vhost.VhostUserEndpoint;
  *                  1 ms more latency while the link is nearly idle
  * @param socket    a vhost-user port's Unix socket (null for other types)
  * @param vhostMode who creates a vhost-user port's socket: vxswitch (server) or QEMU (client); null for other types
+ * @param socketGroup the group a server socket is given, mode 0660 (QEMU under libvirt runs as its own user), or null
  */
 public record PortConfig(String name, Type type, PortKind kind, String portGroup, String interfaceName, long mac,
-                         int mtu, boolean offload, boolean ring, String socket, VhostUserEndpoint.Mode vhostMode) {
+                         int mtu, boolean offload, boolean ring, String socket, VhostUserEndpoint.Mode vhostMode,
+                         String socketGroup) {
     public enum Type {
         TAP, INTERFACE, VHOSTUSER;
 

@@ -120,6 +120,9 @@ final class RuntimePorts {
         if (p.vhostMode() == VhostUserEndpoint.Mode.CLIENT) {
             s.append(", mode: client");
         }
+        if (p.socketGroup() != null) {
+            s.append(", socketGroup: ").append(quoted(p.socketGroup()));
+        }
         return s.append('}').toString();
     }
 

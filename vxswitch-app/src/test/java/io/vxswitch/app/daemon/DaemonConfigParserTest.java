@@ -139,6 +139,16 @@ class DaemonConfigParserTest {
             + " vhostuser");
         assertError(yaml.replace(", portGroup: vlan119 }\n", ", mtu: 1400, portGroup: vlan119 }\n"),
             "port 'vm1': mtu is set on taps vxswitch creates; set a VM's MTU inside the VM");
+        PortConfig shared = DaemonConfigParser.parse("s.yaml", yaml.replace("/vm1.sock,", "/vm1.sock, socketGroup: kvm,"))
+            .ports().get(0);
+        assertThat(shared.socketGroup()).as("for QEMU under libvirt, which runs in group kvm").isEqualTo("kvm");
+        assertThat(vm1.socketGroup()).isNull();
+        assertError(yaml.replace("mode: client,", "mode: client, socketGroup: kvm,"),
+            "port 'vm3': socketGroup is for mode server (vxswitch creates the socket)");
+        assertError(yaml.replace("/vm1.sock,", "/vm1.sock, socketGroup: 'kvm;rm',"),
+            "port 'vm1': socketGroup must be a group name like kvm or libvirt-qemu, got 'kvm;rm'");
+        assertError(yaml.replace("mtu: 1450", "mtu: 1450, socketGroup: kvm"), "port 'vm2': socketGroup is for type"
+            + " vhostuser");
         assertThat(DaemonConfigParser.parse("s.yaml", yaml.replace("switch: {name: esxi-a}",
             "switch: {name: esxi-a, loops: 2}")).ports()).as("a queue pair per loop").hasSize(4);
     }

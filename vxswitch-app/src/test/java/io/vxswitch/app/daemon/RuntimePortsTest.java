@@ -53,7 +53,8 @@ class RuntimePortsTest {
             "{name: up1, type: interface, interface: veth-up1, portGroup: trunk, ring: true, offload: true}",
             "{name: esxi, type: tap, portGroup: nested, kind: uplink}",
             "{name: probe, type: interface, interface: veth-p, portGroup: lan, kind: vnic, mac: '02:00:00:00:00:09'}",
-            "{name: vm4, type: vhostuser, socket: /run/vxswitch/vm4.sock, portGroup: lan, mac: '02:00:00:00:00:04'}",
+            "{name: vm4, type: vhostuser, socket: /run/vxswitch/vm4.sock, portGroup: lan, mac: '02:00:00:00:00:04',"
+                + " socketGroup: kvm}",
             "{name: vm5, type: vhostuser, socket: /run/vxswitch/vm5.sock, mode: client, offload: false,"
                 + " portGroup: nested}");
         RuntimePorts.write(RuntimePorts.fileFor(config), ports);

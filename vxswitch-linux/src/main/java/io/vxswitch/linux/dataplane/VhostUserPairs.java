@@ -43,7 +43,7 @@ final class VhostUserPairs implements VhostDevice {
     private boolean closed;
 
     private VhostUserPairs(String name, int switchPort, int pairs, int maxFrame, boolean offloads, Path socket,
-                           VhostUserEndpoint.Mode mode, Consumer<String> log) {
+                           VhostUserEndpoint.Mode mode, String group, Consumer<String> log) {
         this.name = name;
         this.offloads = offloads;
         this.log = log;
@@ -52,7 +52,7 @@ final class VhostUserPairs implements VhostDevice {
             for (int p = 0; p < pairs; p++) {
                 this.pairs[p] = new VhostUserPort(name, switchPort, p, maxFrame, offloads, this, pairs > 1);
             }
-            this.endpoint = VhostUserEndpoint.open(socket, mode, this,
+            this.endpoint = VhostUserEndpoint.open(socket, mode, group, this,
                 line -> log.accept("port " + name + ": " + line));
         } catch (RuntimeException e) {
             for (VhostUserPort p : this.pairs) {
@@ -72,11 +72,11 @@ final class VhostUserPairs implements VhostDevice {
      * @throws io.vxswitch.linux.LinuxException if a server's socket cannot be created
      */
     static List<VhostUserPort> open(String name, int switchPort, int pairs, int maxFrame, boolean offloads, Path socket,
-                                    VhostUserEndpoint.Mode mode, Consumer<String> log) {
+                                    VhostUserEndpoint.Mode mode, String group, Consumer<String> log) {
         if (pairs < 1) {
             throw new IllegalArgumentException("a vhost-user port needs a queue pair, got " + pairs);
         }
-        VhostUserPairs p = new VhostUserPairs(name, switchPort, pairs, maxFrame, offloads, socket, mode, log);
+        VhostUserPairs p = new VhostUserPairs(name, switchPort, pairs, maxFrame, offloads, socket, mode, group, log);
         List<VhostUserPort> list = new ArrayList<>(pairs);
         Collections.addAll(list, p.pairs);
         return List.copyOf(list);

@@ -176,7 +176,17 @@ public final class VhostUserPort implements PortDevice {
      */
     public static List<VhostUserPort> openPairs(String name, int switchPort, int pairs, int maxFrame, boolean offloads,
                                                 Path socket, VhostUserEndpoint.Mode mode, Consumer<String> log) {
-        return VhostUserPairs.open(name, switchPort, pairs, maxFrame, offloads, socket, mode, log);
+        return openPairs(name, switchPort, pairs, maxFrame, offloads, socket, mode, null, log);
+    }
+
+    /**
+     * As above; a server's socket is given to {@code group} with mode 0660 (null: as the umask makes it), so that a
+     * front-end running as another user (QEMU under libvirt) can connect.
+     */
+    public static List<VhostUserPort> openPairs(String name, int switchPort, int pairs, int maxFrame, boolean offloads,
+                                                Path socket, VhostUserEndpoint.Mode mode, String group,
+                                                Consumer<String> log) {
+        return VhostUserPairs.open(name, switchPort, pairs, maxFrame, offloads, socket, mode, group, log);
     }
 
     @Override
@@ -750,7 +760,8 @@ public final class VhostUserPort implements PortDevice {
     @Override
     public String describe() {
         VhostUserEndpoint e = control.endpoint();
-        return "vhost-user socket " + e.path() + " (" + e.mode().label() + ")"
+        return "vhost-user socket " + e.path() + " (" + e.mode().label()
+            + (e.group() == null ? "" : ", group " + e.group()) + ")"
             + (pair == 0 ? "" : ", queue pair " + pair);
     }
 

@@ -10,8 +10,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +47,8 @@ public final class VhostUserEndpoint implements AutoCloseable {
 
     private final Path path;
     private final Mode mode;
+    /** The group a server's socket is given (mode 0660), so that QEMU running as another user can connect; or null. */
+    private final String group;
     private final VhostDevice device;
     private final Consumer<String> log;
     private int listenFd = -1;
@@ -49,9 +56,10 @@ public final class VhostUserEndpoint implements AutoCloseable {
     private volatile VhostUserChannel channel;
     private Thread thread;
 
-    private VhostUserEndpoint(Path path, Mode mode, VhostDevice device, Consumer<String> log) {
+    private VhostUserEndpoint(Path path, Mode mode, String group, VhostDevice device, Consumer<String> log) {
         this.path = path;
         this.mode = mode;
+        this.group = group;
         this.device = device;
         this.log = log;
     }
@@ -64,9 +72,24 @@ public final class VhostUserEndpoint implements AutoCloseable {
      * @throws LinuxException if a server cannot create its socket (the message says why)
      */
     public static VhostUserEndpoint open(Path path, Mode mode, VhostDevice device, Consumer<String> log) {
-        VhostUserEndpoint e = new VhostUserEndpoint(path, mode, device, log);
+        return open(path, mode, null, device, log);
+    }
+
+    /**
+     * As above; a server's socket is given to {@code group} with mode 0660 (read and write for its owner and that
+     * group: connecting to a Unix socket needs write access). libvirt runs QEMU as its own user (libvirt-qemu in the
+     * kvm group on Debian), which cannot connect to a socket root created with the usual umask.
+     *
+     * @param group a group name, or null to leave the socket as the umask makes it; for servers only
+     */
+    public static VhostUserEndpoint open(Path path, Mode mode, String group, VhostDevice device,
+                                         Consumer<String> log) {
+        if (group != null && mode != Mode.SERVER) {
+            throw new IllegalArgumentException("a socket group is for server sockets: in client mode QEMU creates it");
+        }
+        VhostUserEndpoint e = new VhostUserEndpoint(path, mode, group, device, log);
         if (mode == Mode.SERVER) {
-            e.listenFd = listen(path);
+            e.listenFd = listen(path, group);
         }
         return e;
     }
@@ -77,6 +100,11 @@ public final class VhostUserEndpoint implements AutoCloseable {
 
     public Mode mode() {
         return mode;
+    }
+
+    /** The group of a server's socket, or null. */
+    public String group() {
+        return group;
     }
 
     /** Starts the control thread; commands for the data path go through {@code loop}. */
@@ -193,7 +221,7 @@ public final class VhostUserEndpoint implements AutoCloseable {
      * A listening socket at {@code path}. A stale socket file (nobody listening: a vxswitch that was killed) is
      * replaced; a live one, or another kind of file, is refused.
      */
-    private static int listen(Path path) {
+    private static int listen(Path path, String group) {
         String action = "cannot create the vhost-user socket " + path;
         if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes attrs;
@@ -232,12 +260,51 @@ public final class VhostUserEndpoint implements AutoCloseable {
                 throw new LinuxException(action, "bind", -r, r == -Errno.ENOENT
                     ? "its folder " + path.getParent() + " does not exist" : null);
             }
+            if (group != null) {
+                try {
+                    shareWith(path, group);
+                } catch (LinuxException ex) {
+                    Libc.close(fd);
+                    try {
+                        Files.deleteIfExists(path); // not left behind for a front-end to find dead
+                    } catch (IOException ignored) {
+                        // the error thrown says what failed first
+                    }
+                    throw ex;
+                }
+            }
             r = UnixCalls.listen(fd, 1);
             if (r < 0) {
                 Libc.close(fd);
                 throw new LinuxException(action, "listen", -r, null);
             }
             return fd;
+        }
+    }
+
+    /**
+     * Gives the socket at {@code path} to {@code group}, mode 0660; before listen(2), so no front-end connects to it
+     * while it is still root's alone.
+     */
+    private static void shareWith(Path path, String group) {
+        String action = "cannot give the vhost-user socket " + path + " to group " + group;
+        GroupPrincipal principal;
+        try {
+            principal = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new LinuxException(action, "getgrnam", Errno.ENOENT, "there is no such group on this host (getent "
+                + "group " + group + "); QEMU under libvirt runs in group kvm on Debian");
+        } catch (IOException e) {
+            throw new LinuxException(action, "getgrnam", Errno.EIO, e.getMessage());
+        }
+        try {
+            // by path (chown(2), chmod(2)): with NOFOLLOW_LINKS the JDK opens the file first, which a socket refuses
+            // (ENXIO); the path is the socket bind(2) has just made, not a link
+            PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+            view.setGroup(principal);
+            view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException e) {
+            throw new LinuxException(action, "chown", Errno.EPERM, e.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.poll.Epoll;
 import io.vxswitch.linux.poll.EventFd;
 import io.vxswitch.linux.vhost.DriverRing;
@@ -20,9 +21,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +37,7 @@ import static io.vxswitch.linux.dataplane.ForwardingAgentTest.VM1;
 import static io.vxswitch.linux.dataplane.ForwardingAgentTest.VM2;
 import static io.vxswitch.linux.dataplane.ForwardingAgentTest.arpReply;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A vhost-user port's data path, driven as its forwarding agent drives it, over queues a test lays out as a guest's
@@ -82,6 +89,29 @@ class VhostUserPortTest {
         sw.lane(0).forward(other, MemorySegment.ofArray(bytes), 0, bytes.length, 0, d);
         assertThat(d.egressCount()).isEqualTo(1);
         return d;
+    }
+
+    @Test
+    void a_server_socket_given_to_a_group_is_its_to_read_and_write_and_nobody_elses() throws IOException {
+        // daemon: in every Debian's base-passwd, unlike kvm, which a container may lack
+        Path sock = dir.resolve("shared.sock");
+        List<VhostUserPort> shared = VhostUserPort.openPairs("vm2", other, 1, 1522, true, sock,
+            VhostUserEndpoint.Mode.SERVER, "daemon", log::add);
+        try {
+            assertThat(Files.readAttributes(sock, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group()
+                .getName()).isEqualTo("daemon");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS)))
+                .isEqualTo("rw-rw----");
+            assertThat(shared.getFirst().describe()).isEqualTo("vhost-user socket " + sock + " (server, group daemon)");
+        } finally {
+            shared.getFirst().close();
+        }
+        Path unshared = dir.resolve("nogroup.sock");
+        assertThatThrownBy(() -> VhostUserPort.openPairs("vm3", 5, 1, 1522, true, unshared, VhostUserEndpoint.Mode.SERVER,
+            "no-such-group-here", log::add)).isInstanceOf(LinuxException.class)
+            .hasMessageContaining("cannot give the vhost-user socket " + unshared + " to group no-such-group-here")
+            .hasMessageContaining("there is no such group on this host");
+        assertThat(unshared).as("no socket left behind for a front-end to find dead").doesNotExist();
     }
 
     @Test
