@@ -123,11 +123,12 @@ class ManagementIT extends LabIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Pings run while the capture starts: the CLI says "capturing" before the switch has attached it, so a
         // capture started and then pinged could miss the pings and wait for ever.
-        Background pings = lab.spawn("ping", vm1, "ping", "-c", "100", "-i", "0.05", "10.0.0.2");
+        // 30 s of them: a capture JVM started on a loaded machine took longer than the 5 s there were before
+        Background pings = lab.spawn("ping", vm1, "ping", "-c", "600", "-i", "0.05", "10.0.0.2");
         Background capture = lab.spawn("vxswitch capture", host, java, "-jar", Daemon.jar().toString(), "capture",
             "vm2", "-w", pcap.toString(), "-c", "4", "--token-file=" + daemon.tokenFile());
-        assertThat(capture.awaitExit(Duration.ofSeconds(20))).as(capture.output()).isZero();
-        pings.awaitExit(Duration.ofSeconds(20));
+        assertThat(capture.awaitExit(Duration.ofSeconds(30))).as(capture.output()).isZero();
+        pings.stop("INT", Duration.ofSeconds(5));
         assertThat(capture.output()).contains("capturing on port vm2", "4 frames captured into " + pcap);
 
         String decoded = Cmd.run(List.of("tcpdump", "-n", "-e", "-r", pcap.toString())).check().out();
