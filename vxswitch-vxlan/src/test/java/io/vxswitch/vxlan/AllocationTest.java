@@ -103,15 +103,21 @@ class AllocationTest {
         burst.run();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
-        long before = threads.getThreadAllocatedBytes(tid);
-        burst.run();
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        // The least of three measured bursts: a deoptimisation that lands in one (the JIT's timing moves with the
+        // machine's load) rematerialises the objects escape analysis had removed, once, a kilobyte or so; an
+        // allocation per packet would show in every burst, tens of kilobytes at least.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            burst.run();
+            allocated = Math.min(allocated, threads.getThreadAllocatedBytes(tid) - before);
+        }
 
-        assertThat(counters.encapsulated()).isEqualTo(20_000);
-        assertThat(counters.drops(VxlanDrop.VLAN_WITHOUT_VNI)).isEqualTo(10_000);
-        assertThat(counters.drops(VxlanDrop.UNKNOWN_VTEP)).isEqualTo(10_000);
-        assertThat(counters.innerChecksumUnfinished()).isEqualTo(10_000);
-        assertThat(vteps.txPackets(vteps.idOf(HOST_B))).isEqualTo(10_000);
+        assertThat(counters.encapsulated()).isEqualTo(40_000);
+        assertThat(counters.drops(VxlanDrop.VLAN_WITHOUT_VNI)).isEqualTo(20_000);
+        assertThat(counters.drops(VxlanDrop.UNKNOWN_VTEP)).isEqualTo(20_000);
+        assertThat(counters.innerChecksumUnfinished()).isEqualTo(20_000);
+        assertThat(vteps.txPackets(vteps.idOf(HOST_B))).isEqualTo(20_000);
         // Per burst 10,000 decisions, 15,000 encapsulations, 30,000 decapsulations; a few hundred bytes of slack
         // for the measurement itself.
         assertThat(allocated).isLessThan(1024);
