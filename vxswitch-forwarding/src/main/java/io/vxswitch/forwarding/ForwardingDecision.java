@@ -21,7 +21,14 @@ public final class ForwardingDecision extends LanePadding {
     final int[] egressPorts;
     final int[] egressTags;
     final int[] egressRemotes;
+    /**
+     * Per copy, the most bytes it is sent with: {@link #WHOLE} but for a mirror copy that a session truncates. Stored
+     * for every copy and applied with a min, so that a frame without mirroring pays a store, not a branch.
+     */
+    final int[] egressLimits;
     int egressCount;
+    /** How many of the copies, at the end, are mirror copies (0 without mirror sessions). */
+    int mirrorCopies;
     int vlan;
     DropReason dropReason;
 
@@ -29,10 +36,12 @@ public final class ForwardingDecision extends LanePadding {
         egressPorts = new int[PAD + maxPorts];
         egressTags = new int[PAD + maxPorts];
         egressRemotes = new int[PAD + maxPorts];
+        egressLimits = new int[PAD + maxPorts];
     }
 
     void reset() {
         egressCount = 0;
+        mirrorCopies = 0;
         vlan = -1;
         dropReason = null;
     }
@@ -41,7 +50,18 @@ public final class ForwardingDecision extends LanePadding {
         egressPorts[PAD + egressCount] = port;
         egressTags[PAD + egressCount] = tag;
         egressRemotes[PAD + egressCount] = remote;
+        egressLimits[PAD + egressCount] = WHOLE;
         egressCount++;
+    }
+
+    /** Adds a mirror copy, after every forwarded copy, sent with at most {@code limit} bytes. */
+    void addMirrorCopy(int port, int tag, int limit) {
+        egressPorts[PAD + egressCount] = port;
+        egressTags[PAD + egressCount] = tag;
+        egressRemotes[PAD + egressCount] = FLOOD;
+        egressLimits[PAD + egressCount] = limit;
+        egressCount++;
+        mirrorCopies++;
     }
 
     /** Moves copy {@code from} to place {@code to} (at most {@code from}): how a pass drops copies in place. */
@@ -50,6 +70,7 @@ public final class ForwardingDecision extends LanePadding {
             egressPorts[PAD + to] = egressPorts[PAD + from];
             egressTags[PAD + to] = egressTags[PAD + from];
             egressRemotes[PAD + to] = egressRemotes[PAD + from];
+            egressLimits[PAD + to] = egressLimits[PAD + from];
         }
     }
 
@@ -58,7 +79,11 @@ public final class ForwardingDecision extends LanePadding {
         return frame;
     }
 
-    /** True if the frame goes nowhere; {@link #dropReason()} says why. */
+    /**
+     * True if the frame is not forwarded; {@link #dropReason()} says why. A dropped frame may still have mirror copies
+     * (a session mirroring what a port sends sees a frame the switch then finds no port for): the copies from
+     * {@link #forwardedCount()} on.
+     */
     public boolean dropped() {
         return dropReason != null;
     }
@@ -72,8 +97,24 @@ public final class ForwardingDecision extends LanePadding {
         return vlan;
     }
 
+    /** Every copy: the forwarded ones, then the mirror copies. */
     public int egressCount() {
         return egressCount;
+    }
+
+    /** The forwarded copies, the first of {@link #egressCount()}; the rest are mirror copies. */
+    public int forwardedCount() {
+        return egressCount - mirrorCopies;
+    }
+
+    /** True if copy {@code i} is a mirror copy (for a port that is a mirror session's destination). */
+    public boolean isMirrorCopy(int i) {
+        return i >= egressCount - mirrorCopies;
+    }
+
+    /** True if copy {@code i} is sent shorter than the frame (a mirror session's truncation). */
+    public boolean isTruncated(int i) {
+        return egressLimits[PAD + i] < fullLength(i);
     }
 
     public int egressPort(int i) {
@@ -96,8 +137,16 @@ public final class ForwardingDecision extends LanePadding {
     /** See {@link #egressRemote}. */
     public static final int FLOOD = -1;
 
+    /** Copies sent whole have this limit. */
+    static final int WHOLE = Integer.MAX_VALUE;
+
     /** Length of the i-th copy as {@link #writeEgress} writes it. */
     public int egressLength(int i) {
+        return Math.min(fullLength(i), egressLimits[PAD + i]);
+    }
+
+    /** Length of the i-th copy before any truncation. */
+    private int fullLength(int i) {
         int len = frame.length();
         if (frame.tagged()) {
             len -= Dot1q.LENGTH;
@@ -107,7 +156,8 @@ public final class ForwardingDecision extends LanePadding {
 
     /**
      * Writes the i-th copy into {@code dst}: the ingress frame with its 802.1Q tag pushed, popped or rewritten
-     * for the egress port. Priority bits of an ingress tag are kept. Returns the length written.
+     * for the egress port, cut to the copy's limit (a truncating mirror session's; the header always fits, as a
+     * limit is at least 60 bytes). Priority bits of an ingress tag are kept. Returns the length written.
      */
     public int writeEgress(int i, MemorySegment dst, long dstOffset) {
         MemorySegment src = frame.segment();
@@ -121,6 +171,7 @@ public final class ForwardingDecision extends LanePadding {
             Dot1q.write(dst, out, EtherType.VLAN, Dot1q.tci(frame.pcp(), false, tag));
             out += Dot1q.LENGTH;
         }
+        rest = Math.min(rest, egressLimits[PAD + i] - (int) (out - dstOffset));
         MemorySegment.copy(src, in + headerEnd, dst, out, rest);
         return (int) (out - dstOffset) + rest;
     }
