@@ -272,21 +272,9 @@ public final class Switch {
                 + " or pick another name");
         }
         for (Mirror other : mirrors.values()) {
-            MirrorSession o = other.session();
-            if (o.destinationPort().equals(session.destinationPort())) {
-                throw new IllegalArgumentException("mirror session '" + session.name() + "': port '"
-                    + session.destinationPort() + "' is already the destination of session '" + o.name()
-                    + "'; give each session its own destination port");
-            }
-            if (o.sourcePorts().contains(session.destinationPort())) {
-                throw new IllegalArgumentException("mirror session '" + session.name() + "': port '"
-                    + session.destinationPort() + "' is a source of session '" + o.name() + "'; a destination is"
-                    + " never a source: pick another destination port");
-            }
-            if (session.sourcePorts().contains(o.destinationPort())) {
-                throw new IllegalArgumentException("mirror session '" + session.name() + "': port '"
-                    + o.destinationPort() + "' is the destination of session '" + o.name() + "' and cannot be a"
-                    + " source: mirrored copies are never mirrored again");
+            String conflict = session.conflictWith(other.session());
+            if (conflict != null) {
+                throw new IllegalArgumentException(conflict);
             }
         }
         Port destination = portsByName.get(session.destinationPort());

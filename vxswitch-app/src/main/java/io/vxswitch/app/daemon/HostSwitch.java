@@ -1,9 +1,11 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -95,6 +97,9 @@ public final class HostSwitch implements AutoCloseable {
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), accepts(t), devices.get(0).describe())
                     + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
+            for (MirrorSession m : config.mirrors()) {
+                summary.add(addMirror(sw, m));
+            }
             Dataplane dataplane = new Dataplane(sw, loops, config.threads(), config.placement().busyPoll(),
                 config.placement().cpu(), log);
             for (List<PortDevice> devices : opened) {
@@ -141,6 +146,27 @@ public final class HostSwitch implements AutoCloseable {
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
                 ? " (offload: " + t.tap().options().offloadNames() + ")" : "")
             + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "");
+    }
+
+    /** Adds a mirror session to the switch (on the switch loop once it runs); returns its start-up line. */
+    static String addMirror(Switch sw, MirrorSession m) {
+        try {
+            return describe(sw.addMirror(m));
+        } catch (IllegalArgumentException e) {
+            throw new HostSwitchException(e.getMessage());
+        }
+    }
+
+    /** A session's line: what it copies, where, and whether it runs. */
+    static String describe(Mirror m) {
+        MirrorSession s = m.session();
+        List<String> sources = new ArrayList<>(s.sourcePorts());
+        if (!s.sourceVlans().isEmpty()) {
+            sources.add("VLAN " + VlanRange.format(s.sourceVlans()));
+        }
+        return String.format("mirror %-10s %s of %s to port %s%s%s (%s)", s.name(), s.direction().label(),
+            String.join(", ", sources), s.destinationPort(), s.truncate() == 0 ? "" : ", truncate " + s.truncate(),
+            s.sample() == 1 ? "" : ", 1 in " + s.sample(), m.status());
     }
 
     /** Adds the port to the switch (on the switch loop once it runs); returns its id. */

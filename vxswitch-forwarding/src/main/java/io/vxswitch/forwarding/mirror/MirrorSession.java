@@ -76,6 +76,27 @@ public record MirrorSession(String name, List<String> sourcePorts, List<VlanRang
         return new MirrorSession(name, sourcePorts, sourceVlans, direction, destinationPort, truncate, n);
     }
 
+    /**
+     * Why this session cannot run beside {@code o}, or null: a destination that is the other's source or destination
+     * (copies would be mirrored again, or two sessions' copies mixed on one analyzer port), or a source that is the
+     * other's destination.
+     */
+    public String conflictWith(MirrorSession o) {
+        if (o.destinationPort.equals(destinationPort)) {
+            return "mirror session '" + name + "': port '" + destinationPort + "' is already the destination of session '"
+                + o.name + "'; give each session its own destination port";
+        }
+        if (o.sourcePorts.contains(destinationPort)) {
+            return "mirror session '" + name + "': port '" + destinationPort + "' is a source of session '" + o.name
+                + "'; a destination is never a source: pick another destination port";
+        }
+        if (sourcePorts.contains(o.destinationPort)) {
+            return "mirror session '" + name + "': port '" + o.destinationPort + "' is the destination of session '"
+                + o.name + "' and cannot be a source: mirrored copies are never mirrored again";
+        }
+        return null;
+    }
+
     /** True if {@code vlan} is one of the source VLANs. */
     public boolean hasSourceVlan(int vlan) {
         for (VlanRange r : sourceVlans) {
