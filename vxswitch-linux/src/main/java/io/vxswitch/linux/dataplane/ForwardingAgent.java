@@ -25,6 +25,8 @@ final class ForwardingAgent implements Agent {
     private final ForwardingLane lane;
     private final int laneIndex;
     private final ForwardingDecision decision;
+    /** What a truncated mirror copy is sent as: a plain frame, whatever its original needed. */
+    private final Offload plain = new Offload();
     private final DescriptorWait descriptors;
     private final AgentHold hold = new AgentHold();
     private final Captures captures;
@@ -193,11 +195,14 @@ final class ForwardingAgent implements Agent {
     /** Queues every copy of the current decision on its port's device. */
     private void dispatch(Offload offload, long now) {
         ForwardingDecision d = decision;
+        int forwarded = d.forwardedCount();
         for (int i = 0; i < d.egressCount(); i++) {
             int port = d.egressPort(i);
             PortDevice out = byPort[port];
             if (out != null) {
-                out.send(d, i, offload, now);
+                // A mirror copy cut short is no longer the super-frame or the partial checksum the offload describes:
+                // it goes as the plain bytes it is, as a capture's snap length keeps them.
+                out.send(d, i, i >= forwarded && d.isTruncated(i) ? plain : offload, now);
             }
             CaptureRing c = captures.of(port, laneIndex);
             if (c != null) {
