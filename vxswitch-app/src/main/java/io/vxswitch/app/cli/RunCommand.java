@@ -73,6 +73,9 @@ public final class RunCommand implements Callable<Integer> {
         for (String line : hs.summary()) {
             log(out, line);
         }
+        for (String line : hs.mirrorSummary()) {
+            log(out, line);
+        }
         if (hs.evpnSummary() != null) {
             log(out, hs.evpnSummary());
         }

@@ -53,6 +53,8 @@ public final class HostSwitch implements AutoCloseable {
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<String> summary;
+    /** A line per mirror session, after the ports' (which {@link #summary} counts). */
+    private List<String> mirrorSummary = List.of();
     private final LoopAccess access;
     private EvpnControl evpn;
 
@@ -97,8 +99,9 @@ public final class HostSwitch implements AutoCloseable {
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), accepts(t), devices.get(0).describe())
                     + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
+            List<String> mirrors = new ArrayList<>();
             for (MirrorSession m : config.mirrors()) {
-                summary.add(addMirror(sw, m));
+                mirrors.add(addMirror(sw, m));
             }
             Dataplane dataplane = new Dataplane(sw, loops, config.threads(), config.placement().busyPoll(),
                 config.placement().cpu(), log);
@@ -108,6 +111,7 @@ public final class HostSwitch implements AutoCloseable {
                 }
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
+            hs.mirrorSummary = List.copyOf(mirrors);
             dataplane.start();
             if (config.evpn() != null) {
                 hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
@@ -238,6 +242,11 @@ public final class HostSwitch implements AutoCloseable {
     /** One line per port, for the start-up log. */
     public List<String> summary() {
         return summary;
+    }
+
+    /** The start-up line of each mirror session. */
+    public List<String> mirrorSummary() {
+        return mirrorSummary;
     }
 
     /** The start-up line of the EVPN control plane, or null without one. */

@@ -92,6 +92,14 @@ final class Reconfigurer {
             throw new ApiException(409, "mirror session " + m.name() + " is defined in " + configFile + ": change it"
                 + " there and run 'vxswitch config reload'");
         }
+        for (MirrorSession fileSession : config.mirrors()) {
+            String conflict = runtimeMirrors.containsKey(fileSession.name()) ? null : m.conflictWith(fileSession);
+            if (conflict != null) { // deleted at run time perhaps, but back at the next reload or restart
+                throw new ApiException(409, conflict + " (session '" + fileSession.name() + "' is in " + configFile
+                    + " and comes back at the next reload or restart: change it there and run 'vxswitch config"
+                    + " reload' first)");
+            }
+        }
         String line = loop.call(s -> {
             if (s.mirror(m.name()) != null) {
                 throw new ApiException(409, "mirror session " + m.name() + " exists already: delete it first");
