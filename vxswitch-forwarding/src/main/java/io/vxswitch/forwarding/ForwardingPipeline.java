@@ -464,7 +464,8 @@ final class ForwardingPipeline extends LanePadding {
      * Port mirroring, once the forwarded copies are final (egress shaping included: what a port is not sent is not
      * mirrored as sent): each session that selects the frame adds one copy for its destination, after the forwarded
      * ones, tagged with the frame's VLAN (the untagged segment, VLAN 0, untagged) whatever the port's own VLAN policy,
-     * so that one analyzer tells VLANs apart, and cut to the session's truncation. The frame is copied as it came in
+     * so that one analyzer tells VLANs apart, and cut to the session's truncation when the driver writes it
+     * ({@link ForwardingDecision#prepareMirrorCopy}). The frame is copied as it came in
      * (the egress tag of a source port is not applied), so its ingress and egress copies are the same bytes.
      *
      * <p>Loops cannot form: a destination is never a source and takes no forwarded copy ({@link Port#forwards}), and
@@ -485,7 +486,7 @@ final class ForwardingPipeline extends LanePadding {
             int limit = m.session().truncate() == 0 ? ForwardingDecision.WHOLE : m.session().truncate();
             d.addMirrorCopy(m.destination, tag, limit);
             int i = d.egressCount - 1;
-            int length = d.egressLength(i);
+            int length = d.mirrorCopyLength(i);
             m.countCopy(lane, length, d.isTruncated(i));
             PortCounters.countTx(out.counters(lane), length);
             t.mirrored(m.name(), m.destination);

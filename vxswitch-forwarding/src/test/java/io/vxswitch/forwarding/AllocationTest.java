@@ -146,6 +146,9 @@ class AllocationTest {
                 for (int i = 0; i < frames.length; i++) {
                     f.sw.forward(ports[i], frames[i], 0, (int) frames[i].byteSize(), f.now++, f.d);
                     for (int e = 0; e < f.d.egressCount(); e++) {
+                        if (f.d.isMirrorCopy(e)) {
+                            f.d.prepareMirrorCopy(e);
+                        }
                         f.d.writeEgress(e, out, 0);
                     }
                 }

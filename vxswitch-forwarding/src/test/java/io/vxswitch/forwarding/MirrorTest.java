@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.vxswitch.forwarding.TestFrames.BROADCAST;
@@ -192,13 +193,15 @@ class MirrorTest {
         MemorySegment frame = payloadFrame(VM2, VM1, 300);
         forward("vm1", frame);
         assertThat(d.egressLength(0)).isEqualTo(300);
-        assertThat(d.egressLength(1)).isEqualTo(100);
+        assertThat(d.mirrorCopyLength(1)).isEqualTo(100);
         assertThat(d.isTruncated(1)).isTrue();
+        assertThat(copy(0)).as("the forwarded copy, written first").hasSize(300);
         byte[] copy = copy(1);
         assertThat(copy).hasSize(100).isEqualTo(frame.asSlice(0, 100).toArray(ValueLayout.JAVA_BYTE));
         forward("vm1", untagged(VM2, VM1)); // 60 bytes: shorter than the truncation
-        assertThat(d.egressLength(1)).isEqualTo(60);
+        assertThat(d.mirrorCopyLength(1)).isEqualTo(60);
         assertThat(d.isTruncated(1)).isFalse();
+        assertThat(copy(1)).hasSize(60);
         Mirror m = sw.mirror("s1");
         assertThat(m.counters().get(MirrorCounter.FRAMES)).isEqualTo(2);
         assertThat(m.counters().get(MirrorCounter.BYTES)).isEqualTo(160);
@@ -211,7 +214,7 @@ class MirrorTest {
         sw.addMirror(MirrorSession.span("v10", List.of(), List.of(new VlanRange(10, 10)), MirrorDirection.INGRESS,
             "analyzer").withTruncate(60));
         forward("t10", tagged(T10B, T10, 10));
-        assertThat(d.egressLength(1)).isEqualTo(60);
+        assertThat(d.mirrorCopyLength(1)).isEqualTo(60);
         byte[] copy = copy(1);
         assertThat(copy).hasSize(60);
         MemorySegment c = MemorySegment.ofArray(copy);
@@ -299,7 +302,27 @@ class MirrorTest {
         return names;
     }
 
+    @Test
+    void two_sessions_cut_one_frame_each_to_its_own_length_and_the_whole_copy_comes_back_whole() {
+        sw.addMirror(span(MirrorDirection.INGRESS, "vm1").withTruncate(100));
+        sw.addMirror(MirrorSession.span("s2", List.of("vm1"), List.of(), MirrorDirection.INGRESS, "vm3"));
+        sw.addMirror(MirrorSession.span("s3", List.of(), List.of(new VlanRange(1, 4094)), MirrorDirection.INGRESS,
+            "t10b").withTruncate(64));
+        MemorySegment frame = payloadFrame(VM2, VM1, 300);
+        forward("vm1", frame);
+        assertThat(ports()).containsExactly("vm2", "analyzer", "vm3");
+        byte[] whole = frame.toArray(ValueLayout.JAVA_BYTE);
+        assertThat(copy(0)).isEqualTo(whole);
+        assertThat(copy(1)).isEqualTo(Arrays.copyOf(whole, 100));
+        assertThat(copy(2)).as("after a cut copy, a whole one").isEqualTo(whole);
+        assertThat(copy(1)).isEqualTo(Arrays.copyOf(whole, 100));
+    }
+
+    /** Copy {@code i} as a driver writes it: a mirror copy prepared first (after the forwarded copies). */
     private byte[] copy(int i) {
+        if (d.isMirrorCopy(i)) {
+            d.prepareMirrorCopy(i);
+        }
         byte[] out = new byte[d.egressLength(i)];
         assertThat(d.writeEgress(i, MemorySegment.ofArray(out), 0)).isEqualTo(out.length);
         return out;

@@ -169,8 +169,12 @@ final class FuzzSwitch {
             sw.lane(0).forward(ids[step.port()], step.frame(), 0, (int) step.frame().byteSize(), now, decision);
         }
         for (int i = 0; i < decision.egressCount(); i++) {
+            if (decision.isMirrorCopy(i)) {
+                decision.prepareMirrorCopy(i); // as the forwarding loop does, after the forwarded copies
+            }
             decision.writeEgress(i, out, 0);
         }
+        decision.restoreWholeFrame(); // the invariants and the tests read every copy again
     }
 
     int ingressId(FrameScript.Step step) {

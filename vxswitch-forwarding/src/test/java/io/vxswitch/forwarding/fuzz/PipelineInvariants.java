@@ -111,9 +111,10 @@ final class PipelineInvariants {
             if (ingress.isTunnel() && out.isTunnel()) {
                 throw violation("tunnel to tunnel");
             }
-            checkCopy(d, i);
             checkMirrorCopy(d, i, out);
+            checkCopy(d, i);
         }
+        d.restoreWholeFrame();
         checkFdbWithinLimits();
     }
 
@@ -129,8 +130,12 @@ final class PipelineInvariants {
         if (d.isMirrorCopy(i) != toAnalyzer) {
             throw violation(toAnalyzer ? "a forwarded copy to the mirror destination" : "a mirror copy to " + out.name());
         }
-        if (toAnalyzer && (d.egressLength(i) > FuzzSwitch.MIRROR_TRUNCATE
-            || d.egressTag(i) != (d.vlan() == 0 ? VlanPolicy.UNTAGGED : d.vlan()))) {
+        if (!toAnalyzer) {
+            return;
+        }
+        d.prepareMirrorCopy(i); // as a driver does, after the forwarded copies (checked before it, in order)
+        if (d.egressLength(i) > FuzzSwitch.MIRROR_TRUNCATE || d.egressLength(i) != d.mirrorCopyLength(i)
+            || d.egressTag(i) != (d.vlan() == 0 ? VlanPolicy.UNTAGGED : d.vlan())) {
             throw violation("mirror copy of " + d.egressLength(i) + " bytes with tag " + d.egressTag(i) + " in VLAN "
                 + d.vlan());
         }
