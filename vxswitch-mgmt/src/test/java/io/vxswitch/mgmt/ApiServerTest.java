@@ -312,6 +312,10 @@ class ApiServerTest {
             .contains("vxswitch_mirror_truncated_total{session=\"span1\"} 1.0")
             .contains("vxswitch_mirror_skipped_total{reason=\"sampling\",session=\"span1\"} 0.0");
 
+        JsonNode pushed = firstSnapshot().path("mirrors");
+        assertThat(pushed.findValuesAsText("name")).as("the web view's snapshot").containsExactly("span1");
+        assertThat(pushed.get(0).path("frames").asLong()).isEqualTo(1);
+
         assertThat(get("/api/v1/mirrors/nope").status()).isEqualTo(404);
         assertThat(request("DELETE", "/api/v1/mirrors/span1", null, token).status()).isEqualTo(200);
         assertThat(get("/api/v1/mirrors").json()).isEmpty();
