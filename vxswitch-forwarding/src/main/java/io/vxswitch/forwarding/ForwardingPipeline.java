@@ -163,9 +163,8 @@ final class ForwardingPipeline extends LanePadding {
         }
 
         int forwarded = d.egressCount;
-        Mirror[] mirrors = sw.activeMirrors();
-        if (mirrors.length != 0 && !probe) { // the one test a frame pays while no mirror session exists
-            addMirrorCopies(in, mirrors, d, t);
+        if (sw.activeMirrorCount() != 0 && !probe) { // the one test a frame pays while no mirror session exists
+            addMirrorCopies(in, sw.activeMirrors(), d, t);
         }
 
         if (forwarded == 0) {

@@ -50,8 +50,9 @@ public final class Switch {
     private int egressShapedPorts;
     /** Mirror sessions by name, in the order they were added. */
     private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
-    /** The sessions that send copies now: empty when there is none, the one test the data path makes then. */
+    /** The sessions that send copies now, and how many: with none, the data path's one test is of that int. */
     private Mirror[] activeMirrors = new Mirror[0];
+    private int activeMirrorCount;
     private IntFunction<String> remoteNamer = id -> "#" + id;
     private final MacMoveLog macMoveLog = new MacMoveLog(this, MacMoveLog.DEFAULT_INTERVAL_NANOS);
     /** Every counter of this switch, its ports', its tunnels' and its devices': what every reader reads. */
@@ -312,6 +313,10 @@ public final class Switch {
         return activeMirrors;
     }
 
+    int activeMirrorCount() {
+        return activeMirrorCount;
+    }
+
     /**
      * Resolves every session's ports to ids and marks the destination ports, after any change to ports or sessions.
      * A session whose destination is missing or cannot be one keeps its place, inactive, with the reason.
@@ -334,6 +339,7 @@ public final class Switch {
             }
         }
         activeMirrors = active.toArray(new Mirror[0]);
+        activeMirrorCount = activeMirrors.length;
     }
 
     private static String notVnic(MirrorSession s, Port p) {
