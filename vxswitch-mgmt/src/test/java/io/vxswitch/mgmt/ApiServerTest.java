@@ -312,6 +312,8 @@ class ApiServerTest {
             .contains("vxswitch_mirror_truncated_total{session=\"span1\"} 1.0")
             .contains("vxswitch_mirror_skipped_total{reason=\"sampling\",session=\"span1\"} 0.0");
 
+        assertThat(get("/api/v1/ports/nested").json().path("mirrorDestination").asBoolean()).isTrue();
+        assertThat(get("/api/v1/ports/vm1").json().has("mirrorDestination")).as("left out when false").isFalse();
         JsonNode pushed = firstSnapshot().path("mirrors");
         assertThat(pushed.findValuesAsText("name")).as("the web view's snapshot").containsExactly("span1");
         assertThat(pushed.get(0).path("frames").asLong()).isEqualTo(1);

@@ -54,7 +54,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (check) {
             out.println(config + ": ok: switch " + cfg.name() + ", " + cfg.portGroups().size() + " port groups, "
-                + cfg.ports().size() + " ports, " + cfg.tunnels().size() + " tunnels");
+                + cfg.ports().size() + " ports, " + cfg.tunnels().size() + " tunnels"
+                + (cfg.mirrors().isEmpty() ? "" : ", " + cfg.mirrors().size() + " mirror sessions"));
             out.flush();
             return 0;
         }

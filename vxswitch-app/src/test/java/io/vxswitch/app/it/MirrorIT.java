@@ -87,6 +87,7 @@ class MirrorIT {
 
     @Test
     void the_analyzer_gets_every_frame_vm1_sends_and_receives_unchanged_and_in_order() {
+        assertThat(daemon.cli("ports")).containsPattern("vm3 .* up, mirror only");
         JsonNode before = session("span-vm1");
         Capture atVm1 = Capture.tshark(lab, vm1, "vm1", "");
         Capture atAnalyzer = Capture.tshark(lab, analyzer, "vm3", "");

@@ -51,10 +51,12 @@ public final class Views {
     /**
      * A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one);
      * {@code shaping} its port group's traffic shaping in short ({@code in 50mbit/100mbit/64k, out -}: average, peak,
-     * burst), left out when the group shapes nothing.
+     * burst), left out when the group shapes nothing; {@code mirrorDestination} true while the port is a mirror
+     * session's destination (it takes the copies only), left out otherwise.
      */
     public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String shaping) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String shaping,
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean mirrorDestination) {
     }
 
     /** One direction of traffic shaping in vSphere's terms and units: bits per second, bytes. */
@@ -143,7 +145,7 @@ public final class Views {
             long mac = p.isVnic() ? p.effectiveMac() : Port.NO_MAC;
             out.add(new PortView(p.name(), p.kind().label(), p.portGroup().name(),
                 p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up(),
-                p.portGroup().policy().shaping().brief()));
+                p.portGroup().policy().shaping().brief(), p.mirrorDestination()));
         }
         return out;
     }
