@@ -91,14 +91,14 @@ class MirrorIT {
         JsonNode before = session("span-vm1");
         Capture atVm1 = Capture.tshark(lab, vm1, "vm1", "");
         Capture atAnalyzer = Capture.tshark(lab, analyzer, "vm3", "");
-        Background.sleep(1_000); // dumpcap says "Capturing on" a moment before its socket takes frames
+        capturing(atVm1, atAnalyzer);
         assertThat(vm1.ping("10.0.0.2", 5, 2).received()).as("vm1 pings vm2").isEqualTo(5);
         udp(vm2, "10.0.0.1", 5, 300); // vm2 -> vm1: egress of vm1
         atVm1.stop();
         atAnalyzer.stop();
 
-        List<byte[]> seen = frames(atVm1.file());
-        List<byte[]> mirrored = frames(atAnalyzer.file());
+        List<byte[]> seen = afterMarker(frames(atVm1.file()));
+        List<byte[]> mirrored = afterMarker(frames(atAnalyzer.file()));
         System.out.printf("[MirrorIT] vm1 captured %d frames, the analyzer %d%n", seen.size(), mirrored.size());
         // ARP both ways, 5 requests and 5 replies, 5 datagrams from vm2
         assertThat(seen.size()).as(summary(atVm1.file())).isGreaterThanOrEqualTo(17);
@@ -138,19 +138,19 @@ class MirrorIT {
 
         Capture atVm1 = Capture.tshark(lab, vm1, "vm1", "");
         Capture atAnalyzer = Capture.tshark(lab, analyzer, "vm3", "");
-        Background.sleep(1_000);
+        capturing(atVm1, atAnalyzer);
         assertThat(vm1.ping("10.0.0.2", 1, 2).received()).isEqualTo(1);
         udp(vm1, "10.0.0.2", 5, 1000);
         atVm1.stop();
         atAnalyzer.stop();
 
         List<byte[]> sent = new ArrayList<>();
-        for (byte[] f : frames(atVm1.file())) {
+        for (byte[] f : afterMarker(frames(atVm1.file()))) {
             if (f[6] == 0x02 && f[11] == 0x01) { // source MAC 02:00:00:00:00:01: what vm1 sent (ingress only)
                 sent.add(Arrays.copyOf(f, Math.min(f.length, 100)));
             }
         }
-        List<byte[]> mirrored = frames(atAnalyzer.file());
+        List<byte[]> mirrored = afterMarker(frames(atAnalyzer.file()));
         assertThat(sent.size()).as(summary(atVm1.file())).isGreaterThanOrEqualTo(7);
         assertThat(hex(mirrored)).as("vm1's frames, each cut to 100 bytes\nanalyzer:\n" + summary(atAnalyzer.file()))
             .isEqualTo(hex(sent));
@@ -164,6 +164,46 @@ class MirrorIT {
         // the files are the truth at a reload: the drop-in keeps the session, which runs on, counting
         assertThat(daemon.cli("config", "reload")).contains("no changes");
         assertThat(session("cut").path("frames").asLong()).isGreaterThanOrEqualTo(cut.path("frames").asLong());
+    }
+
+    /**
+     * Returns once both captures take frames: dumpcap says "Capturing on" before its socket does, and on a loaded
+     * machine the first second of frames was missing. vm1 sends datagrams to a made-up neighbour (MARKER_MAC, a MAC
+     * the switch does not know: dropped as unknown unicast, and still mirrored, as vm1 sent it) until both captures
+     * have one, then one more (END_MAC) that both must have: the test's frames are those after it.
+     */
+    private void capturing(Capture a, Capture b) {
+        vm1.ip("neigh replace 10.0.0.98 lladdr 02:00:00:00:00:98 dev vm1");
+        vm1.ip("neigh replace 10.0.0.99 lladdr 02:00:00:00:00:99 dev vm1");
+        for (int i = 0; i < 50 && !(has(a, 0x98) && has(b, 0x98)); i++) {
+            udp(vm1, "10.0.0.98", 1, 20);
+            Background.sleep(200);
+        }
+        udp(vm1, "10.0.0.99", 1, 20);
+        for (int i = 0; i < 50 && !(has(a, 0x99) && has(b, 0x99)); i++) {
+            Background.sleep(100);
+        }
+        assertThat(has(a, 0x99) && has(b, 0x99)).as("both captures see vm1's marker").isTrue();
+    }
+
+    /** True if the capture's file holds a frame to 02:00:00:00:00:{@code last}. */
+    private static boolean has(Capture c, int last) {
+        Cmd.Result r = Cmd.run(List.of("tshark", "-n", "-r", c.file().toString(), "-Y",
+            String.format("eth.dst == 02:00:00:00:00:%02x", last)));
+        return r.ok() && !r.out().isBlank();
+    }
+
+    /** The frames after the last marker to 02:00:00:00:00:99 ({@link #capturing}). */
+    private static List<byte[]> afterMarker(List<byte[]> frames) {
+        int end = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            byte[] f = frames.get(i);
+            if (f[0] == 0x02 && f[1] == 0 && f[2] == 0 && f[3] == 0 && f[4] == 0 && f[5] == (byte) 0x99) {
+                end = i;
+            }
+        }
+        assertThat(end).as("the end marker is in the capture").isNotNegative();
+        return frames.subList(end + 1, frames.size());
     }
 
     /** {@code count} UDP datagrams of {@code size} bytes from {@code from} to {@code to}:9, numbered. */
