@@ -14,6 +14,7 @@ import java.util.Locale;
 public enum DropReason implements CounterDescriptor {
     MALFORMED("frame could not be parsed"),
     PORT_DOWN("ingress port is down"),
+    MIRROR_DESTINATION("ingress port is a mirror session's destination: it takes mirrored copies only"),
     INGRESS_SHAPING("over the port group's ingress traffic shaping (average bandwidth and burst, or peak bandwidth)"),
     VLAN_NOT_ALLOWED("the port group does not carry this VLAN"),
     INNER_TAG("decapsulated frame carries an 802.1Q tag (RFC 7348 §6.1: discarded)"),

@@ -81,8 +81,8 @@ final class ForwardingPipeline extends LanePadding {
             drop(d, rx, DropReason.MALFORMED, t);
             return;
         }
-        if (!in.up) {
-            drop(d, rx, DropReason.PORT_DOWN, t);
+        if (!in.forwards) { // down, or a mirror destination (a dedicated analyzer port sends nothing in)
+            drop(d, rx, in.up ? DropReason.MIRROR_DESTINATION : DropReason.PORT_DOWN, t);
             return;
         }
         PortShaper[] ingressShapers = in.ingressShapers;
@@ -162,12 +162,17 @@ final class ForwardingPipeline extends LanePadding {
             nothingSent = withheld != null ? withheld : nothingSent;
         }
 
-        if (d.egressCount == 0) {
-            drop(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t);
+        int forwarded = d.egressCount;
+        if (sw.activeMirrorCount() != 0 && !probe) { // the one test a frame pays while no mirror session exists
+            addMirrorCopies(in, sw.activeMirrors(), d, t);
+        }
+
+        if (forwarded == 0) {
+            dropKeepingMirrorCopies(d, rx, nothingSent == null ? DropReason.NO_EGRESS : nothingSent, t);
             return;
         }
         Port[] ports = sw.portTable();
-        for (int i = 0; i < d.egressCount && !probe; i++) {
+        for (int i = 0; i < forwarded && !probe; i++) { // mirror copies were counted as they were added
             PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
@@ -412,7 +417,7 @@ final class ForwardingPipeline extends LanePadding {
      */
     private DropReason tryAdd(Port p, int vlan, ForwardingDecision d, TraceSink t, int remote) {
         int q = p.id();
-        if (addedFor[PAD + q] == frameStamp || !p.up) {
+        if (addedFor[PAD + q] == frameStamp || !p.forwards) { // a mirror destination takes mirror copies only
             return DropReason.NO_EGRESS;
         }
         VlanPolicy v = p.portGroup.policy.vlan();
@@ -454,6 +459,39 @@ final class ForwardingPipeline extends LanePadding {
         return withheld;
     }
 
+    /**
+     * Port mirroring, once the forwarded copies are final (egress shaping included: what a port is not sent is not
+     * mirrored as sent): each session that selects the frame adds one copy for its destination, after the forwarded
+     * ones, tagged with the frame's VLAN (the untagged segment, VLAN 0, untagged) whatever the port's own VLAN policy,
+     * so that one analyzer tells VLANs apart, and cut to the session's truncation when the driver writes it
+     * ({@link ForwardingDecision#prepareMirrorCopy}). The frame is copied as it came in
+     * (the egress tag of a source port is not applied), so its ingress and egress copies are the same bytes.
+     *
+     * <p>Loops cannot form: a destination is never a source and takes no forwarded copy ({@link Port#forwards}), and
+     * only forwarded copies are looked at, so a mirror copy is never mirrored again.
+     */
+    private void addMirrorCopies(Port in, Mirror[] mirrors, ForwardingDecision d, TraceSink t) {
+        int forwarded = d.egressCount;
+        int tag = d.vlan == 0 ? VlanPolicy.UNTAGGED : d.vlan;
+        for (Mirror m : mirrors) {
+            if (!m.selects(in.id(), d, forwarded) || !m.sampled(lane)) {
+                continue;
+            }
+            Port out = sw.portTable()[m.destination];
+            if (!out.up) {
+                m.countDestinationDown(lane);
+                continue;
+            }
+            int limit = m.session().truncate() == 0 ? ForwardingDecision.WHOLE : m.session().truncate();
+            d.addMirrorCopy(m.destination, tag, limit);
+            int i = d.egressCount - 1;
+            int length = d.mirrorCopyLength(i);
+            m.countCopy(lane, length, d.isTruncated(i));
+            PortCounters.countTx(out.counters(lane), length);
+            t.mirrored(m.name(), m.destination);
+        }
+    }
+
     /** True if {@code src} belongs behind a local vNIC port: its own MAC, or one learned there. */
     private boolean isLocalSource(int vlan, long src) {
         int q = sw.fdb().sourcePort(vlan, src);
@@ -465,6 +503,13 @@ final class ForwardingPipeline extends LanePadding {
             java.util.Arrays.fill(addedFor, 0);
             frameStamp = 1;
         }
+    }
+
+    /** A frame with no forwarded copy is dropped, but its mirror copies, if any, are still sent. */
+    private static void dropKeepingMirrorCopies(ForwardingDecision d, CounterLane rx, DropReason reason, TraceSink t) {
+        d.dropReason = reason;
+        PortCounters.countDrop(rx, reason);
+        t.dropped(reason);
     }
 
     private static void drop(ForwardingDecision d, CounterLane rx, DropReason reason, TraceSink t) {

@@ -30,6 +30,13 @@ public final class Port {
     final long configuredMac;
     long effectiveMac;
     boolean up = true;
+    /** The destination of a mirror session: it takes mirror copies only, and what it sends is dropped. */
+    boolean mirrorDestination;
+    /**
+     * Up and not a mirror destination: what the pipeline tests to let a frame in or a copy out, so that a dedicated
+     * mirror port costs the data path nothing beside the link-state test it makes anyway.
+     */
+    boolean forwards = true;
     /**
      * Traffic shaping of what the port sends into the switch and of what the switch sends out of it: a shaper per
      * forwarding lane, each written only by its lane; null when the port group does not shape that direction, so a
@@ -95,6 +102,21 @@ public final class Port {
 
     public boolean up() {
         return up;
+    }
+
+    /** True if the port is a mirror session's destination (a mirror-only port: no normal forwarding). */
+    public boolean mirrorDestination() {
+        return mirrorDestination;
+    }
+
+    void setUp(boolean up) {
+        this.up = up;
+        this.forwards = up && !mirrorDestination;
+    }
+
+    void setMirrorDestination(boolean destination) {
+        this.mirrorDestination = destination;
+        this.forwards = up && !destination;
     }
 
     /** How the counter registry names this port. */

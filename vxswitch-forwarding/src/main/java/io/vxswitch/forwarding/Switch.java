@@ -4,6 +4,7 @@ import io.vxswitch.forwarding.counters.CounterInstance;
 import io.vxswitch.forwarding.counters.CounterRegistry;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.packet.MacAddress;
@@ -47,6 +48,11 @@ public final class Switch {
     private int promiscuousPorts;
     /** Ports whose group shapes egress: with none, the data path skips the egress shaping pass. */
     private int egressShapedPorts;
+    /** Mirror sessions by name, in the order they were added. */
+    private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
+    /** The sessions that send copies now, and how many: with none, the data path's one test is of that int. */
+    private Mirror[] activeMirrors = new Mirror[0];
+    private int activeMirrorCount;
     private IntFunction<String> remoteNamer = id -> "#" + id;
     private final MacMoveLog macMoveLog = new MacMoveLog(this, MacMoveLog.DEFAULT_INTERVAL_NANOS);
     /** Every counter of this switch, its ports', its tunnels' and its devices': what every reader reads. */
@@ -185,6 +191,7 @@ public final class Switch {
         applyAging(p);
         p.applyShaping(pg.policy.shaping());
         countPortsByPolicy();
+        resolveMirrors();
         return p;
     }
 
@@ -200,6 +207,7 @@ public final class Switch {
         }
         team.rebuild(ports, portScanEnd);
         countPortsByPolicy();
+        resolveMirrors();
     }
 
     /** The guest changed its MAC (what a VDS sees as the vNIC's effective MAC). */
@@ -227,7 +235,7 @@ public final class Switch {
      */
     public int setPortUp(String portName, boolean up) {
         Port p = requirePort(portName);
-        p.up = up;
+        p.setUp(up);
         team.rebuild(ports, portScanEnd);
         return up ? 0 : fdb.flushPort(p.id());
     }
@@ -249,6 +257,94 @@ public final class Switch {
     public Port pinnedUplink(int vnicPort) {
         int u = team.pinnedUplink(vnicPort);
         return u < 0 ? null : ports[u];
+    }
+
+    // ---- port mirroring
+
+    /**
+     * Adds a mirror session. Its ports may be added later (a session waits for its destination, and a source port
+     * joins when it is added). Refused if the name is taken, if its destination is a source of any session (copies
+     * would be mirrored again), if a source is any session's destination, or if another session sends to the same
+     * destination (one analyzer port, one session: its copies are then the session's alone).
+     */
+    public Mirror addMirror(MirrorSession session) {
+        if (mirrors.containsKey(session.name())) {
+            throw new IllegalArgumentException("mirror session '" + session.name() + "' already exists: delete it first"
+                + " or pick another name");
+        }
+        for (Mirror other : mirrors.values()) {
+            String conflict = session.conflictWith(other.session());
+            if (conflict != null) {
+                throw new IllegalArgumentException(conflict);
+            }
+        }
+        Port destination = portsByName.get(session.destinationPort());
+        if (destination != null && !destination.isVnic()) {
+            throw new IllegalArgumentException(notVnic(session, destination));
+        }
+        Mirror m = new Mirror(session, ports.length, lanes.length);
+        m.registration = counters.register(m.counterSet(), m.counterInstance());
+        mirrors.put(session.name(), m);
+        resolveMirrors();
+        return m;
+    }
+
+    /** Removes a mirror session; its destination port goes back to normal forwarding. */
+    public void removeMirror(String name) {
+        Mirror m = mirrors.remove(name);
+        if (m == null) {
+            throw new IllegalArgumentException("no mirror session '" + name + "' (have: "
+                + String.join(", ", mirrors.keySet()) + ")");
+        }
+        m.registration.close();
+        resolveMirrors();
+    }
+
+    public Mirror mirror(String name) {
+        return mirrors.get(name);
+    }
+
+    public List<Mirror> mirrors() {
+        return List.copyOf(mirrors.values());
+    }
+
+    /** The sessions that send copies now (the data path's view). */
+    Mirror[] activeMirrors() {
+        return activeMirrors;
+    }
+
+    int activeMirrorCount() {
+        return activeMirrorCount;
+    }
+
+    /**
+     * Resolves every session's ports to ids and marks the destination ports, after any change to ports or sessions.
+     * A session whose destination is missing or cannot be one keeps its place, inactive, with the reason.
+     */
+    private void resolveMirrors() {
+        for (int q = 0; q < portScanEnd; q++) {
+            if (ports[q] != null) {
+                ports[q].setMirrorDestination(false);
+            }
+        }
+        List<Mirror> active = new ArrayList<>();
+        for (Mirror m : mirrors.values()) {
+            Port d = portsByName.get(m.session().destinationPort());
+            String why = d == null ? "waiting for destination port '" + m.session().destinationPort() + "' to be added"
+                : d.isVnic() ? null : notVnic(m.session(), d);
+            m.resolve(ports, portScanEnd, why == null ? d : null, why);
+            if (why == null) {
+                d.setMirrorDestination(true);
+                active.add(m);
+            }
+        }
+        activeMirrors = active.toArray(new Mirror[0]);
+        activeMirrorCount = activeMirrors.length;
+    }
+
+    private static String notVnic(MirrorSession s, Port p) {
+        return "mirror session '" + s.name() + "': destination port '" + p.name() + "' is " + p.kind().label()
+            + "; a SPAN destination is a vNIC port (an analyzer's interface): add one and name it";
     }
 
     // ---- FDB

@@ -126,6 +126,40 @@ class AllocationTest {
         assertThat(allocated).isLessThan(64 * 1024);
     }
 
+    /** Port mirroring is table lookups, a countdown and counts: sampled, truncated, VLAN-selected, nothing allocated. */
+    @Test
+    void mirroring_allocates_nothing_per_frame() {
+        SwitchFixture f = SwitchFixture.vdsDefaults();
+        f.sw.addVnicPort("analyzer", "vlan119", 0x005056000099L);
+        f.sw.addMirror(io.vxswitch.forwarding.mirror.MirrorSession.span("s1", java.util.List.of("vm1"),
+            java.util.List.of(new io.vxswitch.forwarding.policy.VlanRange(119, 119)),
+            io.vxswitch.forwarding.mirror.MirrorDirection.BOTH, "analyzer").withTruncate(60).withSample(2));
+        MemorySegment[] frames = {untagged(VM2, VM1), untagged(BROADCAST, VM1), untagged(VM1, VM2)};
+        String[] in = {"vm1", "vm1", "vm2"};
+        int[] ports = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ports[i] = f.sw.port(in[i]).id();
+        }
+        MemorySegment out = MemorySegment.ofArray(new byte[128]);
+        Runnable burst = () -> {
+            for (int n = 0; n < 2_000; n++) {
+                for (int i = 0; i < frames.length; i++) {
+                    f.sw.forward(ports[i], frames[i], 0, (int) frames[i].byteSize(), f.now++, f.d);
+                    for (int e = 0; e < f.d.egressCount(); e++) {
+                        if (f.d.isMirrorCopy(e)) {
+                            f.d.prepareMirrorCopy(e);
+                        }
+                        f.d.writeEgress(e, out, 0);
+                    }
+                }
+            }
+        };
+        long allocated = allocatedBy(burst);
+        assertThat(f.sw.mirror("s1").counters().get(io.vxswitch.forwarding.mirror.MirrorCounter.FRAMES))
+            .isGreaterThan(30_000);
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
     /** Bytes this thread allocates in 10 runs of {@code burst}, after 3 to warm up. */
     private static long allocatedBy(Runnable burst) {
         for (int i = 0; i < 3; i++) {

@@ -59,6 +59,21 @@ public interface ManagedSwitch {
     String removePort(String name);
 
     /**
+     * Adds a port mirroring session described as in the config file's {@code mirrors:} (JSON or YAML), kept across a
+     * restart; returns its line.
+     *
+     * @throws ApiException 400 for a bad description, 409 if the name is taken or the session clashes with another
+     */
+    default String addMirror(String description) {
+        throw new ApiException(501, "this switch has no run-time mirror sessions: add them to its config");
+    }
+
+    /** Removes a mirror session; returns what was done. @throws ApiException 404 */
+    default String removeMirror(String name) {
+        throw new ApiException(501, "this switch has no run-time mirror sessions: remove them from its config");
+    }
+
+    /**
      * Reads the config file again and applies the difference, one line per change.
      *
      * @throws ApiException 400 for a bad file, 409 if a change needs a restart (then nothing is applied)

@@ -50,6 +50,10 @@ final class SwitchRoutes {
         r.get(BASE + "/ports/{name}", this::port);
         r.post(BASE + "/ports", ctx -> ctx.status(201).json(Map.of("done", sw.addPort(ApiServer.body(ctx)))));
         r.delete(BASE + "/ports/{name}", ctx -> ctx.json(Map.of("done", sw.removePort(ctx.pathParam("name")))));
+        r.get(BASE + "/mirrors", ctx -> ctx.json(sw.call(Views::mirrors)));
+        r.get(BASE + "/mirrors/{name}", this::mirror);
+        r.post(BASE + "/mirrors", ctx -> ctx.status(201).json(Map.of("done", sw.addMirror(ApiServer.body(ctx)))));
+        r.delete(BASE + "/mirrors/{name}", ctx -> ctx.json(Map.of("done", sw.removeMirror(ctx.pathParam("name")))));
         r.post(BASE + "/config/reload", ctx -> ctx.json(Map.of("done", sw.reloadConfig())));
         r.get(BASE + "/port-groups", ctx -> ctx.json(sw.call(Views::portGroups)));
         r.put(BASE + "/port-groups/{name}", this::updatePortGroup);
@@ -329,6 +333,16 @@ final class SwitchRoutes {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("request body: " + JsonErrors.describe(e));
         }
+    }
+
+    private void mirror(Context ctx) {
+        String name = ctx.pathParam("name");
+        ctx.json(sw.call(s -> {
+            List<Views.MirrorView> all = Views.mirrors(s);
+            return all.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() -> ApiException.notFound(
+                "no mirror session '" + name + "' (sessions: "
+                    + String.join(", ", all.stream().map(Views.MirrorView::name).toList()) + ")"));
+        }));
     }
 
     /** The port named {@code name}, or a 404 listing the ports; a null name passes (no filter). */

@@ -50,9 +50,9 @@ final class WebView implements AutoCloseable {
      */
     record Snapshot(long timeMillis, Views.SwitchView sw, List<Views.PortGroupView> portGroups,
                     List<Views.PortView> ports, List<Views.TunnelView> tunnels, List<Views.FdbEntryView> fdb,
-                    List<Views.PortStatsView> stats, Evpn evpn) {
+                    List<Views.PortStatsView> stats, List<Views.MirrorView> mirrors, Evpn evpn) {
         Snapshot with(Evpn e) {
-            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, e);
+            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, e);
         }
     }
 
@@ -130,7 +130,7 @@ final class WebView implements AutoCloseable {
         List<TunnelInfo> tunnels = sw.tunnels();
         Snapshot snap = sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
             Views.portGroups(s), Views.ports(s), Views.tunnels(s, tunnels),
-            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), null));
+            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), Views.mirrors(s), null));
         return sw.evpnEnabled() ? snap.with(evpn()) : snap;
     }
 

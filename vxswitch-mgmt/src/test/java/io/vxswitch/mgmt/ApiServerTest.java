@@ -282,6 +282,49 @@ class ApiServerTest {
     }
 
     @Test
+    void a_mirror_session_is_added_shown_counted_in_metrics_and_deleted() throws Exception {
+        Answer added = request("POST", "/api/v1/mirrors", "{\"name\": \"span1\", \"sources\": {\"ports\": [\"vm1\"]},"
+            + " \"direction\": \"ingress\", \"destination\": {\"port\": \"nested\"}, \"truncate\": 60}", token);
+        assertThat(added.status()).isEqualTo(201);
+        Answer clash = request("POST", "/api/v1/mirrors", "{\"name\": \"span2\", \"sources\": {\"ports\": [\"nested\"]},"
+            + " \"destination\": {\"port\": \"vm2\"}}", token);
+        assertThat(clash.status()).isEqualTo(409);
+        assertThat(clash.error()).contains("port 'nested' is the destination of session 'span1' and cannot be a source");
+        Answer bad = request("POST", "/api/v1/mirrors", "{\"name\": \"span3\", \"sources\": {\"ports\": [\"vm2\"]},"
+            + " \"destination\": {\"port\": \"vm1\"}, \"direction\": \"out\"}", token);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error()).contains("write ingress, egress or both");
+
+        sw.send("vm1", VM1, TestSwitch.VM2); // 98 bytes: cut to 60
+        sw.send("vm2", TestSwitch.VM2, VM1); // not a source that way
+        JsonNode span = get("/api/v1/mirrors/span1").json();
+        assertThat(span.path("active").asBoolean()).isTrue();
+        assertThat(span.path("sources").path("ports").toString()).isEqualTo("[\"vm1\"]");
+        assertThat(span.path("destination").path("port").asText()).isEqualTo("nested");
+        assertThat(span.path("frames").asLong()).isEqualTo(1);
+        assertThat(span.path("bytes").asLong()).isEqualTo(60);
+        assertThat(span.path("truncated").asLong()).isEqualTo(1);
+        assertThat(span.path("skipped").toString()).isEqualTo("{\"sampling\":0,\"destination_down\":0}");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+            + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("vxswitch_mirror_frames_total{session=\"span1\"} 1.0")
+            .contains("vxswitch_mirror_bytes_total{session=\"span1\"} 60.0")
+            .contains("vxswitch_mirror_truncated_total{session=\"span1\"} 1.0")
+            .contains("vxswitch_mirror_skipped_total{reason=\"sampling\",session=\"span1\"} 0.0");
+
+        assertThat(get("/api/v1/ports/nested").json().path("mirrorDestination").asBoolean()).isTrue();
+        assertThat(get("/api/v1/ports/vm1").json().has("mirrorDestination")).as("left out when false").isFalse();
+        JsonNode pushed = firstSnapshot().path("mirrors");
+        assertThat(pushed.findValuesAsText("name")).as("the web view's snapshot").containsExactly("span1");
+        assertThat(pushed.get(0).path("frames").asLong()).isEqualTo(1);
+
+        assertThat(get("/api/v1/mirrors/nope").status()).isEqualTo(404);
+        assertThat(request("DELETE", "/api/v1/mirrors/span1", null, token).status()).isEqualTo(200);
+        assertThat(get("/api/v1/mirrors").json()).isEmpty();
+        assertThat(request("DELETE", "/api/v1/mirrors/span1", null, token).status()).isEqualTo(404);
+    }
+
+    @Test
     void metrics_are_in_the_prometheus_text_format_behind_the_same_token() throws Exception {
         sw.send("vm1", NESTED_VM, VM1); // a forged transmit
         sw.send("nested", NESTED_VM, VM1); // learned

@@ -169,6 +169,36 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         throw new ApiException(501, "adding ports needs the daemon (ManagementIT)");
     }
 
+    /** As the daemon's, without the drop-in that keeps a session for a restart (MirrorIT runs the daemon's). */
+    @Override
+    public String addMirror(String description) {
+        io.vxswitch.forwarding.mirror.MirrorSession m;
+        try {
+            m = io.vxswitch.config.MirrorParser.session(io.vxswitch.config.YamlDocument.parse("request body",
+                description, "a mirror session"));
+        } catch (io.vxswitch.config.ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return call(s -> {
+            try {
+                return "added mirror " + s.addMirror(m).name();
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(409, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public String removeMirror(String name) {
+        return call(s -> {
+            if (s.mirror(name) == null) {
+                throw ApiException.notFound("no mirror session '" + name + "'");
+            }
+            s.removeMirror(name);
+            return "removed mirror session " + name;
+        });
+    }
+
     @Override
     public String removePort(String name) {
         throw new ApiException(501, "removing ports needs the daemon (ManagementIT)");

@@ -37,6 +37,14 @@ public final class FrameMeta extends ParseResultPadding {
         return length;
     }
 
+    /**
+     * Makes the frame look {@code length} bytes long (its headers stay whole: at least 60 bytes): how a truncated
+     * mirror copy is written, after every other copy of the frame, so that writing the others costs nothing more.
+     */
+    public void setLength(int length) {
+        this.length = length;
+    }
+
     public long dst() {
         return dst;
     }

@@ -15,7 +15,8 @@ import java.util.Map;
 /** {@code vxswitch ports}: the ports of a running switch. */
 @Command(name = "ports", mixinStandardHelpOptions = true,
     description = {"Lists the ports of a running switch: kind (vnic, uplink, tunnel), port group, its VLAN policy,",
-        "the vNIC's effective MAC, whether the port is up, and its port group's traffic shaping if any (in and out:",
+        "the vNIC's effective MAC, whether the port is up (and 'mirror only' while it is a mirror session's",
+        "destination: 'vxswitch mirror'), and its port group's traffic shaping if any (in and out:",
         "average/peak/burst). 'add' and 'del' change them without a restart.", ""},
     subcommands = {PortsCommand.Add.class, PortsCommand.Del.class})
 public final class PortsCommand implements Runnable {
@@ -42,7 +43,8 @@ public final class PortsCommand implements Runnable {
         for (JsonNode p : ports) {
             t.row(p.path("name").asText(), p.path("kind").asText(), p.path("portGroup").asText(),
                 p.path("vlan").asText(), p.path("mac").isNull() ? "-" : p.path("mac").asText(),
-                p.path("up").asBoolean() ? "up" : "down", p.path("shaping").asText("-"));
+                (p.path("up").asBoolean() ? "up" : "down") + (p.path("mirrorDestination").asBoolean() ? ", mirror only"
+                    : ""), p.path("shaping").asText("-"));
         }
         return t.render();
     }

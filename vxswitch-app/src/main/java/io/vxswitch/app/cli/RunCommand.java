@@ -54,7 +54,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (check) {
             out.println(config + ": ok: switch " + cfg.name() + ", " + cfg.portGroups().size() + " port groups, "
-                + cfg.ports().size() + " ports, " + cfg.tunnels().size() + " tunnels");
+                + cfg.ports().size() + " ports, " + cfg.tunnels().size() + " tunnels"
+                + (cfg.mirrors().isEmpty() ? "" : ", " + cfg.mirrors().size() + " mirror sessions"));
             out.flush();
             return 0;
         }
@@ -71,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
                 : hs.dataplane().threads() == Dataplane.Threads.TWO ? "a switch loop and a sender loop"
                 : "one loop for switching and sending"));
         for (String line : hs.summary()) {
+            log(out, line);
+        }
+        for (String line : hs.mirrorSummary()) {
             log(out, line);
         }
         if (hs.evpnSummary() != null) {

@@ -1,5 +1,6 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.config.MirrorParser;
 import io.vxswitch.config.PolicyParser;
 import io.vxswitch.config.Values;
 import io.vxswitch.config.Where;
@@ -10,6 +11,7 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
@@ -38,7 +40,7 @@ import java.util.Set;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api",
-        "evpn");
+        "evpn", "mirrors");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
@@ -55,7 +57,7 @@ public final class DaemonConfigParser {
     /** The config file, with the ports added at run time that its drop-in keeps ({@link RuntimePorts}). */
     public static DaemonConfig read(Path file) throws IOException {
         DaemonConfig config = parse(YamlDocument.read(file, "a switch config with switch, portGroups, ports and tunnels"));
-        return RuntimePorts.addTo(config, file);
+        return RuntimeMirrors.addTo(RuntimePorts.addTo(config, file), file);
     }
 
     public static DaemonConfig parse(String source, String text) {
@@ -149,9 +151,38 @@ public final class DaemonConfigParser {
             throw root.where().error("the config has no ports and no tunnels, and api: off: nothing could add a port"
                 + " at run time; give the switch a port, or the API for 'vxswitch ports add'");
         }
+        List<MirrorSession> mirrors = new ArrayList<>();
+        for (YamlValue v : section(root, "mirrors")) {
+            mirrors.add(mirror(v, mirrors, ports));
+        }
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
-            ports, tunnels, api, evpn, Set.of());
+            ports, tunnels, api, evpn, Set.of(), mirrors, Set.of());
+    }
+
+    /**
+     * One mirror session, checked against the sessions before it and the ports the config has. A port it names that
+     * the config does not have is allowed: a port added at run time may come later (the session waits for it).
+     */
+    static MirrorSession mirror(YamlValue v, List<MirrorSession> before, List<PortConfig> ports) {
+        MirrorSession m = MirrorParser.session(v);
+        for (MirrorSession o : before) {
+            if (o.name().equals(m.name())) {
+                throw v.where().error("mirror session '" + m.name() + "' is defined twice");
+            }
+            String conflict = m.conflictWith(o);
+            if (conflict != null) {
+                throw v.where().error(conflict);
+            }
+        }
+        for (PortConfig p : ports) {
+            if (p.name().equals(m.destinationPort()) && p.kind() != PortKind.VNIC) {
+                throw v.where().error("mirror session '" + m.name() + "': destination port '" + p.name() + "' is an "
+                    + "uplink; a SPAN destination is a vNIC port (an analyzer's interface): name a tap or vhostuser"
+                    + " port, or an interface port with kind: vnic");
+            }
+        }
+        return m;
     }
 
     /** The {@code evpn} section, checked against the tunnels that use it; null when there is none. */

@@ -1,9 +1,11 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
@@ -51,6 +53,8 @@ public final class HostSwitch implements AutoCloseable {
     private final Switch sw;
     private final Dataplane dataplane;
     private final List<String> summary;
+    /** A line per mirror session, after the ports' (which {@link #summary} counts). */
+    private List<String> mirrorSummary = List.of();
     private final LoopAccess access;
     private EvpnControl evpn;
 
@@ -95,6 +99,10 @@ public final class HostSwitch implements AutoCloseable {
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), accepts(t), devices.get(0).describe())
                     + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
+            List<String> mirrors = new ArrayList<>();
+            for (MirrorSession m : config.mirrors()) {
+                mirrors.add(addMirror(sw, m));
+            }
             Dataplane dataplane = new Dataplane(sw, loops, config.threads(), config.placement().busyPoll(),
                 config.placement().cpu(), log);
             for (List<PortDevice> devices : opened) {
@@ -103,6 +111,7 @@ public final class HostSwitch implements AutoCloseable {
                 }
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
+            hs.mirrorSummary = List.copyOf(mirrors);
             dataplane.start();
             if (config.evpn() != null) {
                 hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
@@ -141,6 +150,27 @@ public final class HostSwitch implements AutoCloseable {
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
                 ? " (offload: " + t.tap().options().offloadNames() + ")" : "")
             + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "");
+    }
+
+    /** Adds a mirror session to the switch (on the switch loop once it runs); returns its start-up line. */
+    static String addMirror(Switch sw, MirrorSession m) {
+        try {
+            return describe(sw.addMirror(m));
+        } catch (IllegalArgumentException e) {
+            throw new HostSwitchException(e.getMessage());
+        }
+    }
+
+    /** A session's line: what it copies, where, and whether it runs. */
+    static String describe(Mirror m) {
+        MirrorSession s = m.session();
+        List<String> sources = new ArrayList<>(s.sourcePorts());
+        if (!s.sourceVlans().isEmpty()) {
+            sources.add("VLAN " + VlanRange.format(s.sourceVlans()));
+        }
+        return String.format("mirror %-10s %s of %s to port %s%s%s (%s)", s.name(), s.direction().label(),
+            String.join(", ", sources), s.destinationPort(), s.truncate() == 0 ? "" : ", truncate " + s.truncate(),
+            s.sample() == 1 ? "" : ", 1 in " + s.sample(), m.status());
     }
 
     /** Adds the port to the switch (on the switch loop once it runs); returns its id. */
@@ -212,6 +242,11 @@ public final class HostSwitch implements AutoCloseable {
     /** One line per port, for the start-up log. */
     public List<String> summary() {
         return summary;
+    }
+
+    /** The start-up line of each mirror session. */
+    public List<String> mirrorSummary() {
+        return mirrorSummary;
     }
 
     /** The start-up line of the EVPN control plane, or null without one. */

@@ -81,6 +81,16 @@ final class LoopAccess implements ManagedSwitch {
     }
 
     @Override
+    public String addMirror(String description) {
+        return reconfigurer.addMirror(description);
+    }
+
+    @Override
+    public String removeMirror(String name) {
+        return reconfigurer.removeMirror(name);
+    }
+
+    @Override
     public List<String> reloadConfig() {
         return reconfigurer.reload();
     }

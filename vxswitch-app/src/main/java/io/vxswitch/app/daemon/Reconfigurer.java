@@ -1,9 +1,13 @@
 package io.vxswitch.app.daemon;
 
 import io.vxswitch.config.ConfigException;
+import io.vxswitch.config.MirrorParser;
+import io.vxswitch.config.YamlDocument;
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortGroup;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.PortDevice;
@@ -33,7 +37,8 @@ import java.util.function.Consumer;
  * threads, the API, or a tunnel other than its flood list, nothing is applied and the answer lists those changes.
  * The files are the truth after a reload: the config and the drop-in of ports added at run time ({@link RuntimePorts},
  * which every port added or removed through the API rewrites), so those ports outlive a reload and a restart; port
- * group policies and flood lists are set to what the config says.
+ * group policies, flood lists and mirror sessions are set to what the files say (mirror sessions added through the API
+ * are kept in their own drop-in, {@link RuntimeMirrors}).
  */
 final class Reconfigurer {
     private final LoopAccess loop;
@@ -45,6 +50,9 @@ final class Reconfigurer {
     /** Those of {@link #ports} that the drop-in keeps: added at run time. */
     private final Map<String, PortConfig> runtime = new LinkedHashMap<>();
     private final Consumer<String> log;
+    /** The drop-in of mirror sessions added at run time, and those sessions. */
+    private final Path mirrorDropIn;
+    private final Map<String, MirrorSession> runtimeMirrors = new LinkedHashMap<>();
     private DaemonConfig config;
 
     Reconfigurer(LoopAccess loop, Dataplane dataplane, DaemonConfig config, Path configFile, Consumer<String> log) {
@@ -58,6 +66,87 @@ final class Reconfigurer {
             ports.put(p.name(), p);
         }
         keepRuntimePorts(config);
+        this.mirrorDropIn = RuntimeMirrors.fileFor(configFile);
+        keepRuntimeMirrors(config);
+    }
+
+    private void keepRuntimeMirrors(DaemonConfig c) {
+        runtimeMirrors.clear();
+        for (MirrorSession m : c.mirrors()) {
+            if (c.runtimeMirrors().contains(m.name())) {
+                runtimeMirrors.put(m.name(), m);
+            }
+        }
+    }
+
+    /** Adds a mirror session described in the config's format (JSON is YAML too); returns its line. */
+    synchronized String addMirror(String description) {
+        MirrorSession m;
+        try {
+            m = MirrorParser.session(YamlDocument.parse("request body", description,
+                "a mirror session like {name: span1, sources: {ports: [vm1]}, destination: {port: analyzer}}"));
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (config.mirrors().stream().anyMatch(o -> o.name().equals(m.name())) && !runtimeMirrors.containsKey(m.name())) {
+            throw new ApiException(409, "mirror session " + m.name() + " is defined in " + configFile + ": change it"
+                + " there and run 'vxswitch config reload'");
+        }
+        for (MirrorSession fileSession : config.mirrors()) {
+            String conflict = runtimeMirrors.containsKey(fileSession.name()) ? null : m.conflictWith(fileSession);
+            if (conflict != null) { // deleted at run time perhaps, but back at the next reload or restart
+                throw new ApiException(409, conflict + " (session '" + fileSession.name() + "' is in " + configFile
+                    + " and comes back at the next reload or restart: change it there and run 'vxswitch config"
+                    + " reload' first)");
+            }
+        }
+        String line = loop.call(s -> {
+            if (s.mirror(m.name()) != null) {
+                throw new ApiException(409, "mirror session " + m.name() + " exists already: delete it first");
+            }
+            try {
+                return HostSwitch.describe(s.addMirror(m));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(409, e.getMessage());
+            }
+        });
+        runtimeMirrors.put(m.name(), m);
+        try {
+            RuntimeMirrors.write(mirrorDropIn, runtimeMirrors.values());
+        } catch (IOException e) {
+            runtimeMirrors.remove(m.name());
+            loop.call(s -> {
+                s.removeMirror(m.name());
+                return null;
+            });
+            throw new ApiException(500, "mirror session " + m.name() + " was not added: it could not be kept for a"
+                + " restart in " + mirrorDropIn + " (" + e + "); make that directory writable by vxswitch");
+        }
+        return "added " + line + " (kept in " + mirrorDropIn + ")";
+    }
+
+    /** Removes a mirror session; its destination port goes back to normal forwarding. */
+    synchronized String removeMirror(String name) {
+        loop.call(s -> {
+            if (s.mirror(name) == null) {
+                throw ApiException.notFound("no mirror session '" + name + "' (sessions: "
+                    + String.join(", ", s.mirrors().stream().map(Mirror::name).toList()) + ")");
+            }
+            s.removeMirror(name);
+            return null;
+        });
+        String line = "removed mirror session " + name;
+        if (runtimeMirrors.remove(name) != null) {
+            try {
+                RuntimeMirrors.write(mirrorDropIn, runtimeMirrors.values());
+            } catch (IOException e) {
+                throw new ApiException(500, line + ", but " + mirrorDropIn + " could not be rewritten (" + e + "): the"
+                    + " session comes back at the next restart or reload unless it is removed from that file");
+            }
+            return line + " (and from " + mirrorDropIn + ")";
+        }
+        return line + " (it is in " + configFile + ": it comes back at the next reload or restart unless it is"
+            + " removed there)";
     }
 
     private void keepRuntimePorts(DaemonConfig c) {
@@ -175,6 +264,7 @@ final class Reconfigurer {
             }
         }
         done.addAll(loop.call(s -> floodLists(next)));
+        done.addAll(loop.call(s -> mirrors(s, next)));
         if (!next.macMove().equals(config.macMove())) {
             loop.call(s -> {
                 s.setMacMoveGuard(next.macMove());
@@ -184,6 +274,7 @@ final class Reconfigurer {
         }
         config = next;
         keepRuntimePorts(next);
+        keepRuntimeMirrors(next);
         loop.portsChanged();
         if (done.isEmpty()) {
             done.add("no changes");
@@ -288,6 +379,34 @@ final class Reconfigurer {
         for (PortGroup g : s.portGroups()) {
             if (!inFile.contains(g.name()) && !g.name().startsWith("tunnel-")) {
                 done.add("port group " + g.name() + " is no longer in the file; it stays, unused, until a restart");
+            }
+        }
+        return done;
+    }
+
+    /**
+     * The mirror sessions set to the files' (the config's and the drop-in's): a session gone or changed is removed
+     * (its counters with it), a new or changed one added. Removals first, so a session may take over another's
+     * destination. Runs on the switch loop.
+     */
+    static List<String> mirrors(Switch s, DaemonConfig next) {
+        List<String> done = new ArrayList<>();
+        Map<String, MirrorSession> wanted = new LinkedHashMap<>();
+        next.mirrors().forEach(m -> wanted.put(m.name(), m));
+        for (Mirror live : s.mirrors()) {
+            if (!live.session().equals(wanted.get(live.name()))) {
+                s.removeMirror(live.name());
+                done.add("removed mirror session " + live.name()
+                    + (wanted.containsKey(live.name()) ? " (changed: added again below)" : ""));
+            }
+        }
+        for (MirrorSession m : wanted.values()) {
+            if (s.mirror(m.name()) == null) {
+                try {
+                    done.add("added " + HostSwitch.describe(s.addMirror(m)));
+                } catch (IllegalArgumentException e) {
+                    done.add("mirror session " + m.name() + " not added: " + e.getMessage());
+                }
             }
         }
         return done;

@@ -49,4 +49,36 @@ class ReconfigurerTest {
         assertThat(Reconfigurer.needsRestart(now, remotes))
             .containsExactly("tunnel vx119: the static remotes of an EVPN tunnel");
     }
+
+    @Test
+    void a_reload_sets_the_mirror_sessions_to_the_file_and_keeps_an_unchanged_one_counting() {
+        String ports = DaemonConfigParserTest.GOOD.replace("  - { name: vm2,",
+            "  - { name: analyzer, type: tap, portGroup: vlan119, mac: \"02:00:00:00:00:09\" }\n  - { name: vm2,");
+        DaemonConfig now = parse(ports + """
+            mirrors:
+              - {name: keep, sources: {ports: [vm1]}, destination: {port: analyzer}}
+              - {name: change, sources: {vlans: 119}, destination: {port: vm2}}
+              - {name: gone, sources: {vlans: 200}, destination: {port: sniff}}
+            """);
+        io.vxswitch.forwarding.Switch sw = new io.vxswitch.forwarding.Switch(
+            io.vxswitch.forwarding.SwitchOptions.defaults("esxi-a"));
+        now.portGroups().forEach(sw::addPortGroup);
+        now.ports().forEach(p -> HostSwitch.addToSwitch(sw, p));
+        now.mirrors().forEach(sw::addMirror);
+        io.vxswitch.forwarding.Mirror kept = sw.mirror("keep");
+
+        DaemonConfig next = parse(ports + """
+            mirrors:
+              - {name: keep, sources: {ports: [vm1]}, destination: {port: analyzer}}
+              - {name: change, sources: {vlans: 119}, destination: {port: vm2}, truncate: 128}
+              - {name: new, sources: {ports: [up0]}, destination: {port: sniff2}, direction: ingress}
+            """);
+        assertThat(Reconfigurer.mirrors(sw, next)).containsExactly(
+            "removed mirror session change (changed: added again below)", "removed mirror session gone",
+            "added mirror change     both of VLAN 119 to port vm2, truncate 128 (active)",
+            "added mirror new        ingress of up0 to port sniff2 (waiting for destination port 'sniff2' to be added)");
+        assertThat(sw.mirror("keep")).as("the same session, its counters with it").isSameAs(kept);
+        assertThat(sw.mirrors()).extracting(io.vxswitch.forwarding.Mirror::name).containsExactly("keep", "change", "new");
+        assertThat(Reconfigurer.mirrors(sw, next)).isEmpty();
+    }
 }

@@ -47,6 +47,10 @@ public record CounterInstance(CounterScope scope, String name, Map<String, Strin
         return of(CounterScope.TUNNEL, name);
     }
 
+    public static CounterInstance mirror(String session) {
+        return of(CounterScope.MIRROR, session);
+    }
+
     public static CounterInstance remoteVtep(String tunnel, String remote) {
         return of(CounterScope.REMOTE_VTEP, tunnel, remote);
     }

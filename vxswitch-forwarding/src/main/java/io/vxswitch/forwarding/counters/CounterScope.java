@@ -16,6 +16,8 @@ public enum CounterScope {
     TUNNEL(List.of("tunnel")),
     /** One remote VTEP as one tunnel sees it. */
     REMOTE_VTEP(List.of("tunnel", "remote")),
+    /** One port mirroring session. */
+    MIRROR(List.of("session")),
     /** One socket or device of the Linux dataplane, by the port it serves. */
     SOCKET(List.of("socket")),
     /** One emulated host or router interface of the lab. */

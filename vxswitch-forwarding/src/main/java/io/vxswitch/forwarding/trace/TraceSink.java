@@ -82,6 +82,10 @@ public interface TraceSink {
     default void withheld(int port, DropReason reason) {
     }
 
+    /** Mirror session {@code session} copies the frame to its destination port {@code port}. */
+    default void mirrored(String session, int port) {
+    }
+
     /** The decision: copies to the ports in {@code decision}. */
     default void forwarded(ForwardingDecision decision) {
     }

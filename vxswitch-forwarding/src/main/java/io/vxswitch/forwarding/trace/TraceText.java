@@ -132,6 +132,11 @@ public final class TraceText implements TraceSink {
     }
 
     @Override
+    public void mirrored(String session, int port) {
+        trace.add(Stage.EGRESS, "mirror copy to " + sw.port(port).name() + " (session " + session + ")");
+    }
+
+    @Override
     public void withheld(int port, DropReason reason) {
         trace.add(Stage.EGRESS, "not to " + sw.port(port).name() + ": " + (reason == DropReason.MAC_CHANGED
             ? "its effective MAC differs from the configured one and MAC changes is reject" : reason.description()));

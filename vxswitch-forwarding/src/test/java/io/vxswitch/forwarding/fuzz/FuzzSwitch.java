@@ -6,11 +6,14 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.mirror.MirrorDirection;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
+
 import io.vxswitch.packet.Ipv4Address;
 import io.vxswitch.packet.MacAddress;
 
@@ -29,7 +32,9 @@ import java.util.List;
  *  5 promisc  access 119, promiscuous                    9 vm120    vlan120: access 120
  * 10 down     vlan119, link down                        11 vx       tunnel: VLANs 119-120, learning limit 16
  * </pre>
- * MAC moves: 3 in 10 s freeze a MAC for 5 s. ARP suppression on VLAN 119. Static MACs behind uplink1 and behind remote
+ * Port 12, analyzer (vlan119), is the destination of mirror session "span": vm1 and vx both ways and VLAN 120 in,
+ * truncated to 64 bytes (no sampling: its countdown would carry from one script to the next); scripts never send from
+ * it. MAC moves: 3 in 10 s freeze a MAC for 5 s. ARP suppression on VLAN 119. Static MACs behind uplink1 and behind remote
  * VTEP 0 of the tunnel. One lane.
  *
  * <p>Built once per JVM and {@link #reset} before each script: building it took most of a fuzzing run's time.
@@ -49,6 +54,9 @@ final class FuzzSwitch {
     static final int NESTED2 = 7;
     static final int TUNNEL = 11;
     static final int PORTS = 12;
+    /** The mirror session's destination: not among the {@link #PORTS} a script sends from. */
+    static final String ANALYZER = "analyzer";
+    static final int MIRROR_TRUNCATE = 64;
 
     static final long VM1 = mac(1);
     static final long VM2 = mac(2);
@@ -117,6 +125,9 @@ final class FuzzSwitch {
         ids[10] = sw.addVnicPort("down", "vlan119", DOWN);
         sw.setPortUp("down", false);
         ids[TUNNEL] = sw.addTunnelPort("vx", "tunnel");
+        sw.addVnicPort(ANALYZER, "vlan119", mac(10));
+        sw.addMirror(new MirrorSession("span", List.of("vm1", "vx"), List.of(new VlanRange(120, 120)),
+            MirrorDirection.BOTH, ANALYZER, MIRROR_TRUNCATE, 1));
 
         sw.addStaticMac(119, STATIC_UPLINK, "uplink1");
         sw.addStaticRemoteMac(119, STATIC_REMOTE, "vx", 0);
@@ -158,8 +169,12 @@ final class FuzzSwitch {
             sw.lane(0).forward(ids[step.port()], step.frame(), 0, (int) step.frame().byteSize(), now, decision);
         }
         for (int i = 0; i < decision.egressCount(); i++) {
+            if (decision.isMirrorCopy(i)) {
+                decision.prepareMirrorCopy(i); // as the forwarding loop does, after the forwarded copies
+            }
             decision.writeEgress(i, out, 0);
         }
+        decision.restoreWholeFrame(); // the invariants and the tests read every copy again
     }
 
     int ingressId(FrameScript.Step step) {

@@ -25,7 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What must hold after every frame a {@link FuzzSwitch} decides, whatever the frame:
  * <ul>
- * <li>it is forwarded (one copy or more) or dropped with a named reason, never both, never neither;</li>
+ * <li>it is forwarded (one copy or more) or dropped with a named reason, never both, never neither; a dropped frame
+ *     may still have mirror copies;</li>
+ * <li>mirror copies go to the mirror session's destination only, which never gets a forwarded copy, tagged with the
+ *     frame's VLAN and no longer than the session's truncation;</li>
  * <li>no copy goes back out its ingress port (except the ARP reply that ARP suppression makes of a request, which is
  *     for the asker), none from an uplink to an uplink, none from the tunnel to the tunnel, none to a port that is
  *     down, and no port gets two;</li>
@@ -76,15 +79,15 @@ final class PipelineInvariants {
         int in = f.ingressId(step);
         Port ingress = f.sw.port(in);
         received++;
-        if (d.dropped() == (d.egressCount() > 0)) {
+        if (d.dropped() == (d.forwardedCount() > 0)) {
             throw violation(d.dropped() ? "a dropped frame has copies" : "a frame neither forwarded nor dropped");
         }
         if (d.dropped()) {
             dropped.merge(d.dropReason(), 1L, Long::sum);
         } else {
             forwarded++;
-            copies += d.egressCount();
         }
+        copies += d.egressCount(); // mirror copies are counted as sent, a dropped frame's too
         java.util.Arrays.fill(seen, false);
         for (int i = 0; i < d.egressCount(); i++) {
             int q = d.egressPort(i);
@@ -108,8 +111,10 @@ final class PipelineInvariants {
             if (ingress.isTunnel() && out.isTunnel()) {
                 throw violation("tunnel to tunnel");
             }
+            checkMirrorCopy(d, i, out);
             checkCopy(d, i);
         }
+        d.restoreWholeFrame();
         checkFdbWithinLimits();
     }
 
@@ -118,6 +123,22 @@ final class PipelineInvariants {
         FrameMeta m = d.frame();
         return d.egressCount() == 1 && m.etherType() == EtherType.ARP && m.payloadLength() >= Arp.LENGTH
             && Arp.oper(m.segment(), m.payloadPosition()) == Arp.REPLY;
+    }
+
+    private static void checkMirrorCopy(ForwardingDecision d, int i, Port out) {
+        boolean toAnalyzer = out.name().equals(FuzzSwitch.ANALYZER);
+        if (d.isMirrorCopy(i) != toAnalyzer) {
+            throw violation(toAnalyzer ? "a forwarded copy to the mirror destination" : "a mirror copy to " + out.name());
+        }
+        if (!toAnalyzer) {
+            return;
+        }
+        d.prepareMirrorCopy(i); // as a driver does, after the forwarded copies (checked before it, in order)
+        if (d.egressLength(i) > FuzzSwitch.MIRROR_TRUNCATE || d.egressLength(i) != d.mirrorCopyLength(i)
+            || d.egressTag(i) != (d.vlan() == 0 ? VlanPolicy.UNTAGGED : d.vlan())) {
+            throw violation("mirror copy of " + d.egressLength(i) + " bytes with tag " + d.egressTag(i) + " in VLAN "
+                + d.vlan());
+        }
     }
 
     private void checkCopy(ForwardingDecision d, int i) {

@@ -25,6 +25,8 @@ final class ForwardingAgent implements Agent {
     private final ForwardingLane lane;
     private final int laneIndex;
     private final ForwardingDecision decision;
+    /** What a truncated mirror copy is sent as: a plain frame, whatever its original needed. */
+    private final Offload plain = new Offload();
     private final DescriptorWait descriptors;
     private final AgentHold hold = new AgentHold();
     private final Captures captures;
@@ -190,19 +192,34 @@ final class ForwardingAgent implements Agent {
         dispatch(f.offload, now);
     }
 
-    /** Queues every copy of the current decision on its port's device. */
+    /**
+     * Queues every copy of the current decision on its port's device: the forwarded copies, then the mirror copies,
+     * each cut to its session's truncation first (which cuts the frame: the forwarded copies must be queued by then).
+     */
     private void dispatch(Offload offload, long now) {
         ForwardingDecision d = decision;
-        for (int i = 0; i < d.egressCount(); i++) {
-            int port = d.egressPort(i);
-            PortDevice out = byPort[port];
-            if (out != null) {
-                out.send(d, i, offload, now);
-            }
-            CaptureRing c = captures.of(port, laneIndex);
-            if (c != null) {
-                c.offerEgress(d, i, now);
-            }
+        int forwarded = d.forwardedCount();
+        for (int i = 0; i < forwarded; i++) {
+            queue(d, i, offload, now);
+        }
+        for (int i = forwarded; i < d.egressCount(); i++) { // no mirror session: never entered
+            boolean truncated = d.isTruncated(i);
+            d.prepareMirrorCopy(i);
+            // A mirror copy cut short is no longer the super-frame or the partial checksum the offload describes: it
+            // goes as the plain bytes it is, as a capture's snap length keeps them.
+            queue(d, i, truncated ? plain : offload, now);
+        }
+    }
+
+    private void queue(ForwardingDecision d, int i, Offload offload, long now) {
+        int port = d.egressPort(i);
+        PortDevice out = byPort[port];
+        if (out != null) {
+            out.send(d, i, offload, now);
+        }
+        CaptureRing c = captures.of(port, laneIndex);
+        if (c != null) {
+            c.offerEgress(d, i, now);
         }
     }
 }

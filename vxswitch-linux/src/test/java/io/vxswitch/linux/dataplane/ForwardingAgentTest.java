@@ -71,6 +71,32 @@ class ForwardingAgentTest {
         assertThat(vm1.sent).as("never back out of its ingress port").isEmpty();
     }
 
+    /**
+     * A mirror copy is queued after the forwarded copy, cut to its session's truncation: the forwarded copy, queued
+     * first, leaves whole although the frame is cut for the copy after it.
+     */
+    @Test
+    void a_truncating_mirror_session_sends_the_analyzer_a_cut_copy_and_the_destination_the_whole_frame() {
+        FakePort analyzer = new FakePort(sw.addVnicPort("analyzer", "lan", 0x02_00_00_00_00_09L));
+        try {
+            agent.add(analyzer);
+            sender.add(analyzer);
+            sw.addMirror(io.vxswitch.forwarding.mirror.MirrorSession.span("s", java.util.List.of("vm1"),
+                java.util.List.of(), io.vxswitch.forwarding.mirror.MirrorDirection.INGRESS, "analyzer").withTruncate(60));
+            MemorySegment s = MemorySegment.ofArray(new byte[200]);
+            int n = FrameBuilder.icmpEcho(s, 0, VM1, VM2, 0x0A000001, 0x0A000002, true, 1, 1);
+            byte[] frame = s.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            vm1.receive(frame);
+
+            assertThat(agent.doWork()).isEqualTo(1);
+            assertThat(sender.doWork()).isEqualTo(2);
+            assertThat(vm2.sent).containsExactly(frame);
+            assertThat(analyzer.sent).containsExactly(java.util.Arrays.copyOf(frame, 60));
+        } finally {
+            analyzer.close();
+        }
+    }
+
     @Test
     void a_turn_with_nothing_ready_does_no_work() {
         assertThat(agent.doWork()).isZero();

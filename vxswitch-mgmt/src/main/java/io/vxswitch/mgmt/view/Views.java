@@ -2,6 +2,7 @@ package io.vxswitch.mgmt.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vxswitch.forwarding.FdbRow;
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortCounter;
 import io.vxswitch.forwarding.PortGroup;
@@ -11,11 +12,14 @@ import io.vxswitch.forwarding.counters.CounterReading;
 import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.mirror.MirrorCounter;
+import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.PortShaping;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.TrafficShapingPolicy;
+import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.mgmt.ManagedSwitch;
 import io.vxswitch.mgmt.TunnelInfo;
 import io.vxswitch.packet.MacAddress;
@@ -26,6 +30,7 @@ import io.vxswitch.vxlan.Vtep;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,10 +51,12 @@ public final class Views {
     /**
      * A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one);
      * {@code shaping} its port group's traffic shaping in short ({@code in 50mbit/100mbit/64k, out -}: average, peak,
-     * burst), left out when the group shapes nothing.
+     * burst), left out when the group shapes nothing; {@code mirrorDestination} true while the port is a mirror
+     * session's destination (it takes the copies only), left out otherwise.
      */
     public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String shaping) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String shaping,
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean mirrorDestination) {
     }
 
     /** One direction of traffic shaping in vSphere's terms and units: bits per second, bytes. */
@@ -138,7 +145,41 @@ public final class Views {
             long mac = p.isVnic() ? p.effectiveMac() : Port.NO_MAC;
             out.add(new PortView(p.name(), p.kind().label(), p.portGroup().name(),
                 p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up(),
-                p.portGroup().policy().shaping().brief()));
+                p.portGroup().policy().shaping().brief(), p.mirrorDestination()));
+        }
+        return out;
+    }
+
+    /** A mirror session's sources: port names and VLAN ranges ("119,200-210"), either empty. */
+    public record MirrorSourcesView(List<String> ports, String vlans) {
+    }
+
+    /**
+     * A port mirroring session as configured and as it runs: {@code destination} is the SPAN destination port,
+     * {@code truncate} 0 for whole frames, {@code sample} N for one frame in N; {@code status} "active" or what keeps it
+     * from sending; {@code frames}, {@code bytes} and {@code truncated} count the copies sent, {@code skipped} the
+     * selected frames not copied, by reason.
+     */
+    public record MirrorView(String name, MirrorSourcesView sources, String direction, Map<String, String> destination,
+                             int truncate, int sample, boolean active, String status, long frames, long bytes,
+                             long truncated, Map<String, Long> skipped) {
+    }
+
+    public static List<MirrorView> mirrors(Switch sw) {
+        List<MirrorView> out = new ArrayList<>();
+        for (Mirror m : sw.mirrors()) {
+            MirrorSession s = m.session();
+            CounterValues c = m.counters();
+            Map<String, Long> skipped = new LinkedHashMap<>();
+            for (MirrorCounter k : MirrorCounter.values()) {
+                if (k.kind() == CounterKind.DROP) {
+                    skipped.put(k.key(), c.get(k));
+                }
+            }
+            out.add(new MirrorView(s.name(), new MirrorSourcesView(s.sourcePorts(), VlanRange.format(s.sourceVlans())),
+                s.direction().label(), Map.of("port", s.destinationPort()), s.truncate(), s.sample(), m.active(),
+                m.status(), c.get(MirrorCounter.FRAMES), c.get(MirrorCounter.BYTES), c.get(MirrorCounter.TRUNCATED),
+                skipped));
         }
         return out;
     }

@@ -100,6 +100,23 @@ function renderTunnels(snap) {
   }
 }
 
+// One line per mirror session: what it copies, where, and what it sent (docs/operations.md, "Port mirroring").
+function renderMirrors(snap) {
+  const box = document.getElementById('mirrors');
+  if (!snap.mirrors.length) {
+    box.replaceChildren(el('p', {class: 'muted'}, 'No mirror sessions.'));
+    return;
+  }
+  box.replaceChildren();
+  for (const m of snap.mirrors) {
+    const sources = [...m.sources.ports, ...(m.sources.vlans ? [`VLAN ${m.sources.vlans}`] : [])].join(', ');
+    const how = [m.truncate ? `truncate ${m.truncate} bytes` : 'whole frames', m.sample > 1 ? `1 in ${m.sample}` : 'every frame'];
+    box.append(el('div', {class: 'card', 'data-mirror': m.name}, el('h3', {}, `${m.name} — ${m.direction} of ${sources} → port ${m.destination.port}`),
+      el('div', {class: 'policy'}, `${how.join(', ')} · ${m.active ? 'active' : m.status}`),
+      el('div', {class: 'policy'}, `copies ${m.frames} (${m.bytes} bytes, ${m.truncated} truncated), skipped: ${dropsText(m.skipped)}`)));
+  }
+}
+
 function upDown(n) {
   if (n.state !== 'Established') return n.establishedTransitions ? '-' : 'never';
   const t = n.uptimeSeconds, two = v => String(v).padStart(2, '0');
@@ -174,6 +191,7 @@ function render(snap) {
   fillPortSelects(snap);
   renderPortGroups(snap);
   renderTunnels(snap);
+  renderMirrors(snap);
   renderEvpn(snap);
   renderFdb(snap);
 }
