@@ -3,6 +3,7 @@ package io.vxswitch.forwarding;
 import io.vxswitch.forwarding.counters.CounterLane;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.LearnOutcome;
+import io.vxswitch.forwarding.flow.FlowObserver;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
@@ -52,6 +53,8 @@ final class ForwardingPipeline extends LanePadding {
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
     private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
+    /** This lane's flow observations for IPFIX; null while no collector is configured. */
+    FlowObserver flows;
 
     ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
@@ -171,6 +174,20 @@ final class ForwardingPipeline extends LanePadding {
             PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
+        FlowObserver o = flows;
+        if (o != null && !probe && o.sampled()) { // without flow export: one null test per forwarded frame
+            o.observe(d, in.id(), in.isTunnel() || intoTunnel(d, ports), now);
+        }
+    }
+
+    /** True if a copy of the frame goes into a tunnel port (the flow then has a VNI). */
+    private static boolean intoTunnel(ForwardingDecision d, Port[] ports) {
+        for (int i = 0; i < d.egressCount; i++) {
+            if (ports[d.egressPort(i)].isTunnel()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
