@@ -117,7 +117,7 @@ public final class FlowObservation {
     }
 
     /** Writes the layer-2 part and clears the IP part (a frame without IP, or one whose IP header is cut short). */
-    static void writeL2(MutableDirectBuffer b, int at, long src, long dst, long time, int frameLength, int ingress,
+    public static void writeL2(MutableDirectBuffer b, int at, long src, long dst, long time, int frameLength, int ingress,
                         int egress, int vlan, int flags) {
         b.putLong(at + SRC_MAC_OFFSET, src);
         b.putLong(at + DST_MAC_OFFSET, dst);
@@ -136,7 +136,7 @@ public final class FlowObservation {
         b.putLong(at + DST_IP_OFFSET + 8, 0);
     }
 
-    static void writeIp(MutableDirectBuffer b, int at, int flags, int ipLength, int protocol, long srcHigh, long srcLow,
+    public static void writeIp(MutableDirectBuffer b, int at, int flags, int ipLength, int protocol, long srcHigh, long srcLow,
                         long dstHigh, long dstLow) {
         b.putByte(at + FLAGS_OFFSET, (byte) flags);
         b.putInt(at + IP_LENGTH_OFFSET, ipLength);
@@ -147,7 +147,7 @@ public final class FlowObservation {
         b.putLong(at + DST_IP_OFFSET + 8, dstLow);
     }
 
-    static void writePorts(MutableDirectBuffer b, int at, int srcPort, int dstPort) {
+    public static void writePorts(MutableDirectBuffer b, int at, int srcPort, int dstPort) {
         b.putShort(at + SRC_PORT_OFFSET, (short) srcPort);
         b.putShort(at + DST_PORT_OFFSET, (short) dstPort);
     }
