@@ -11,6 +11,7 @@ import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.ipfix.IpfixOptions;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.ffi.UnixCalls;
@@ -38,7 +39,7 @@ import java.util.Set;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api",
-        "evpn");
+        "evpn", "ipfix");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
@@ -149,9 +150,10 @@ public final class DaemonConfigParser {
             throw root.where().error("the config has no ports and no tunnels, and api: off: nothing could add a port"
                 + " at run time; give the switch a port, or the API for 'vxswitch ports add'");
         }
+        IpfixOptions ipfix = IpfixConfigParser.parse(root.get("ipfix"));
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
-            ports, tunnels, api, evpn, Set.of());
+            ports, tunnels, api, evpn, ipfix, Set.of());
     }
 
     /** The {@code evpn} section, checked against the tunnels that use it; null when there is none. */
