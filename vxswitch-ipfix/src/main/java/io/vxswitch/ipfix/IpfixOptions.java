@@ -29,9 +29,15 @@ public record IpfixOptions(List<InetSocketAddress> collectors, long observationD
         collectors = List.copyOf(collectors);
     }
 
+    /** A collector as the config writes it: {@code 192.0.2.2:4739}, {@code [2001:db8::2]:4739}. */
+    public static String text(InetSocketAddress c) {
+        String host = c.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + c.getPort();
+    }
+
     /** One line for the start-up log and reloads. */
     public String brief() {
-        return "collectors " + collectors.stream().map(c -> c.getHostString() + ":" + c.getPort()).toList()
+        return "collectors " + collectors.stream().map(IpfixOptions::text).toList()
             + ", observation domain " + observationDomain + ", sampling 1 in " + sampling + ", active timeout "
             + activeTimeout / SECOND + " s, idle timeout " + idleTimeout / SECOND + " s, cache " + cacheEntries
             + " flows, templates every " + templateRefresh / SECOND + " s";

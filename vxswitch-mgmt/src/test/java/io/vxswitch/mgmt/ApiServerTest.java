@@ -471,6 +471,7 @@ class ApiServerTest {
     void ipfix_shows_off_without_a_block_and_else_the_collectors_counts_and_each_ports_interface_index()
             throws Exception {
         assertThat(get("/api/v1/ipfix").json().path("enabled").asBoolean()).isFalse();
+        assertThat(firstSnapshot().path("ipfix").isNull()).as("no line in the web view").isTrue();
         assertThat(metrics()).doesNotContain("vxswitch_ipfix_cache_flows");
         io.vxswitch.ipfix.IpfixOptions o = new io.vxswitch.ipfix.IpfixOptions(
             List.of(new java.net.InetSocketAddress("192.0.2.2", 4739), new java.net.InetSocketAddress("2001:db8::2", 4739)),
@@ -487,6 +488,8 @@ class ApiServerTest {
         assertThat(x.path("interfaces").get(0).toString()).isEqualTo("{\"port\":\"uplink1\",\"index\":1}");
         assertThat(x.path("interfaces").get(1).toString()).isEqualTo("{\"port\":\"vm1\",\"index\":2}");
         assertThat(metrics()).contains("vxswitch_ipfix_cache_flows 12.0");
+        assertThat(firstSnapshot().path("ipfix").asText()).isEqualTo("IPFIX to 192.0.2.2:4739, [2001:db8:0:0:0:0:0:2]:4739:"
+            + " 28 records, 12 flows cached, 3 observations dropped");
     }
 
     private String metrics() throws Exception {

@@ -61,10 +61,11 @@ final class IpfixConfigParser {
             .orElse(IpfixOptions.DEFAULT_ACTIVE_TIMEOUT);
         long idle = m.get("idleTimeout").map(v -> seconds(v, "ipfix.idleTimeout"))
             .orElse(IpfixOptions.DEFAULT_IDLE_TIMEOUT);
-        if (idle > active) {
-            throw m.require("idleTimeout", "ipfix").where().error("ipfix.idleTimeout (" + idle / IpfixOptions.SECOND
-                + " s) is longer than activeTimeout (" + active / IpfixOptions.SECOND + " s): an idle flow would be"
-                + " reported as active first; make idleTimeout the shorter");
+        if (idle > active) { // said where the one written is: the other may be the default
+            YamlValue at = m.get("idleTimeout").or(() -> m.get("activeTimeout")).orElseThrow();
+            throw at.where().error("ipfix.idleTimeout (" + idle / IpfixOptions.SECOND + " s) is longer than"
+                + " activeTimeout (" + active / IpfixOptions.SECOND + " s): every flow would be reported as active"
+                + " before it could be idle; make idleTimeout the shorter");
         }
         int entries = m.get("cacheEntries").map(v -> Values.integer(v, "ipfix.cacheEntries", 1, MAX_CACHE_ENTRIES))
             .orElse(IpfixOptions.DEFAULT_CACHE_ENTRIES);

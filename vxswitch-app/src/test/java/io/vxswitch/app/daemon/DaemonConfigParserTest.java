@@ -101,6 +101,8 @@ class DaemonConfigParserTest {
             + " must be a whole number from 1 to 16777216, got '0'");
         assertError(ipfix.replace("idleTimeout: 10s", "idleTimeout: 90s"), "s.yaml:18:16: ipfix.idleTimeout (90 s) is"
             + " longer than activeTimeout (60 s)");
+        assertError(ipfix.replace("idleTimeout: 10s", "activeTimeout: 5s"), "s.yaml:18:18: ipfix.idleTimeout (15 s) is"
+            + " longer than activeTimeout (5 s)");
         assertError(ipfix.replace("idleTimeout: 10s", "idleTimeout: 1500ms"), "ipfix.idleTimeout must be whole"
             + " seconds from 1s to 86400s, like 60s, got '1500ms'");
         assertError(ipfix.replace("observationDomain: 4294967295", "observationDomain: 4294967296"),

@@ -29,9 +29,7 @@ public record IpfixView(boolean enabled, List<String> collectors, long observati
         IpfixOptions o = status.options();
         List<Interface> interfaces = sw.ports().stream().sorted(Comparator.comparingInt(Port::id))
             .map(p -> new Interface(p.name(), p.id() + 1)).toList();
-        return new IpfixView(true, o.collectors().stream().map(c -> c.getAddress().getHostAddress().contains(":")
-                ? "[" + c.getAddress().getHostAddress() + "]:" + c.getPort()
-                : c.getAddress().getHostAddress() + ":" + c.getPort()).toList(),
+        return new IpfixView(true, o.collectors().stream().map(IpfixOptions::text).toList(),
             o.observationDomain(), o.sampling(), o.activeTimeout() / IpfixOptions.SECOND,
             o.idleTimeout() / IpfixOptions.SECOND, o.cacheEntries(), o.templateRefresh() / IpfixOptions.SECOND,
             status.cached(), status.observed(), status.ringFull(), status.flows(), status.evicted(), status.records(),
