@@ -3,7 +3,10 @@ package io.vxswitch.forwarding;
 import io.vxswitch.forwarding.flow.FlowObservation;
 import io.vxswitch.forwarding.flow.FlowObserver;
 import io.vxswitch.packet.FrameBuilder;
+import io.vxswitch.packet.Ipv4;
 import io.vxswitch.packet.Ipv4Address;
+import io.vxswitch.packet.Ipv6;
+import io.vxswitch.packet.Wire;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -53,6 +56,50 @@ class FlowObservationTest {
         assertThat(seen).containsExactly(new Seen(VM1, VM2, 7_000L, length, 20 + 8 + 10, 2, 3, 119,
             FlowObservation.FLAG_IPV4, 17, 40000, 4790, A & 0xFFFFFFFFL, B & 0xFFFFFFFFL));
         assertThat(o.observed()).isEqualTo(1);
+    }
+
+    @Test
+    void an_ipv6_tcp_segment_is_observed_with_both_addresses_whole_and_its_ports() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = MemorySegment.ofArray(new byte[14 + 40 + 20]);
+        FrameBuilder.ethernet(s, 0, VM2, VM1, io.vxswitch.packet.EtherType.IPV6);
+        Ipv6.versionClassFlow(s, 14, 0, 0);
+        Ipv6.payloadLength(s, 14, 20);
+        Ipv6.nextHeader(s, 14, Ipv6.NEXT_HEADER_TCP);
+        Ipv6.hopLimit(s, 14, 64);
+        Ipv6.src(s, 14, 0x20010db800000000L, 1);
+        Ipv6.dst(s, 14, 0x20010db800000000L, 2);
+        Wire.putU16(s, 54, 443);
+        Wire.putU16(s, 56, 51000);
+        f.sw.forward(f.sw.port("vm1").id(), s, 0, (int) s.byteSize(), 5L, f.d);
+        List<String> seen = new ArrayList<>();
+        o.drain((type, b, at, length) -> seen.add(String.format("%x %x > %x %x proto %d %d > %d ip %d flags %d",
+            FlowObservation.srcIpHigh(b, at), FlowObservation.srcIpLow(b, at), FlowObservation.dstIpHigh(b, at),
+            FlowObservation.dstIpLow(b, at), FlowObservation.protocol(b, at), FlowObservation.srcPort(b, at),
+            FlowObservation.dstPort(b, at), FlowObservation.ipLength(b, at), FlowObservation.flags(b, at))));
+        assertThat(seen).containsExactly("20010db800000000 1 > 20010db800000000 2 proto 6 443 > 51000 ip 60 flags "
+            + FlowObservation.FLAG_IPV6);
+    }
+
+    @Test
+    void a_later_ipv4_fragment_has_addresses_but_no_ports_and_a_cut_short_header_no_ip_part() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = MemorySegment.ofArray(new byte[128]);
+        int length = FrameBuilder.udp(s, 0, VM1, VM2, A, B, 40000, 53, MemorySegment.ofArray(new byte[10]));
+        Ipv4.flagsFragment(s, 14, 185); // offset 1480 bytes: a later fragment, whose first bytes are not a UDP header
+        f.sw.forward(f.sw.port("vm1").id(), s, 0, length, 1L, f.d);
+        Seen fragment = drain(o).getFirst();
+        assertThat(fragment.flags()).isEqualTo(FlowObservation.FLAG_IPV4);
+        assertThat(fragment.srcIp()).isEqualTo(A & 0xFFFFFFFFL);
+        assertThat(fragment.srcPort()).isZero();
+        assertThat(fragment.dstPort()).isZero();
+
+        Ipv4.totalLength(s, 14, 400); // longer than the frame: not trusted
+        f.sw.forward(f.sw.port("vm1").id(), s, 0, length, 2L, f.d);
+        Seen cut = drain(o).getFirst();
+        assertThat(cut.flags()).isZero();
+        assertThat(cut.srcIp()).isZero();
+        assertThat(cut.frameLength()).isEqualTo(length);
     }
 
     @Test
