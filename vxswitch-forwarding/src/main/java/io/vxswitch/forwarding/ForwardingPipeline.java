@@ -174,9 +174,16 @@ final class ForwardingPipeline extends LanePadding {
             PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
+        if (flows != null && !probe) { // without flow export: one null test per forwarded frame
+            observe(in, d, now);
+        }
+    }
+
+    /** Flow export: this frame into the lane's ring, if sampled. Apart, to keep {@link #forward} small for the JIT. */
+    private void observe(Port in, ForwardingDecision d, long now) {
         FlowObserver o = flows;
-        if (o != null && !probe && o.sampled()) { // without flow export: one null test per forwarded frame
-            o.observe(d, in.id(), in.isTunnel() || intoTunnel(d, ports), now);
+        if (o.sampled()) {
+            o.observe(d, in.id(), in.isTunnel() || intoTunnel(d, sw.portTable()), now);
         }
     }
 

@@ -36,6 +36,8 @@ final class FlowExport implements AutoCloseable {
     /** What exporters replaced by a reload counted. */
     private volatile IpfixStatus earlier;
     private boolean registered;
+    /** When the exporter's thread last logged an error (only that thread writes it). */
+    private long lastError = System.nanoTime() - 1_000_000_000L;
 
     /** @param tunnels the tunnels, whose VLAN-VNI pairs give flows through them a layer2SegmentId */
     FlowExport(LoopAccess loop, List<TunnelConfig> tunnels, Consumer<String> log) {
@@ -78,8 +80,7 @@ final class FlowExport implements AutoCloseable {
             }
             FlowExporter x = new FlowExporter(next, observers, channel, vniOfVlan::get, System::nanoTime,
                 System.currentTimeMillis(), new SecureRandom().nextLong());
-            AgentRunner r = new AgentRunner(new SleepingMillisIdleStrategy(1),
-                t -> log.accept("ipfix: " + t), null, x);
+            AgentRunner r = new AgentRunner(new SleepingMillisIdleStrategy(1), this::error, null, x);
             AgentRunner.startOnThread(r, task -> new Thread(task, "vxswitch-ipfix"));
             exporter = x;
             runner = r;
@@ -89,6 +90,15 @@ final class FlowExport implements AutoCloseable {
             earlier = old.status().plus(earlier);
         }
         return next == null ? "ipfix: flow export off (the flows held were sent)" : "ipfix: " + next.brief();
+    }
+
+    /** An exception from the exporter's turn (a bug): logged at most once a second, and the exporter goes on. */
+    private void error(Throwable t) {
+        long now = System.nanoTime();
+        if (now - lastError >= 1_000_000_000L) {
+            lastError = now;
+            log.accept("ipfix: the exporter failed a turn (" + t + "); it goes on, but report this as a bug");
+        }
     }
 
     /** Totals since start, or null while export is off. */
