@@ -1,6 +1,7 @@
 package io.vxswitch.forwarding;
 
 import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.flow.FlowObserver;
 import io.vxswitch.forwarding.trace.Trace;
 import io.vxswitch.forwarding.trace.TraceSink;
 import io.vxswitch.forwarding.trace.TraceText;
@@ -22,6 +23,11 @@ public final class ForwardingLane {
         this.sw = sw;
         this.index = index;
         this.pipeline = new ForwardingPipeline(sw, index);
+    }
+
+    /** Observe flows through {@code observer}, or stop with null; while this lane does not forward. */
+    void flowObserver(FlowObserver observer) {
+        pipeline.flows = observer;
     }
 
     public int index() {

@@ -3,6 +3,7 @@ package io.vxswitch.forwarding;
 import io.vxswitch.forwarding.counters.CounterLane;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.LearnOutcome;
+import io.vxswitch.forwarding.flow.FlowObserver;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
@@ -52,6 +53,8 @@ final class ForwardingPipeline extends LanePadding {
     /** Where a probe's ingress counting goes, so that the port's own counters stay untouched. */
     private final CounterLane probeCounters = PortCounters.newSet(1).writer(0);
     private int frameStamp;
+    /** This lane's flow observations for IPFIX; null while no collector is configured. */
+    FlowObserver flows;
 
     ForwardingPipeline(Switch sw, int lane) {
         this.sw = sw;
@@ -176,6 +179,27 @@ final class ForwardingPipeline extends LanePadding {
             PortCounters.countTx(ports[d.egressPort(i)].counters(lane), d.egressLength(i));
         }
         t.forwarded(d);
+        if (flows != null && !probe) { // without flow export: one null test per forwarded frame
+            observe(in, d, now);
+        }
+    }
+
+    /** Flow export: this frame into the lane's ring, if sampled. Apart, to keep {@link #forward} small for the JIT. */
+    private void observe(Port in, ForwardingDecision d, long now) {
+        FlowObserver o = flows;
+        if (o.sampled()) {
+            o.observe(d, in.id(), in.isTunnel() || intoTunnel(d, sw.portTable()), now);
+        }
+    }
+
+    /** True if a copy of the frame goes into a tunnel port (the flow then has a VNI). */
+    private static boolean intoTunnel(ForwardingDecision d, Port[] ports) {
+        for (int i = 0; i < d.egressCount; i++) {
+            if (ports[d.egressPort(i)].isTunnel()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.vxswitch.forwarding.counters.CounterInstance;
 import io.vxswitch.forwarding.counters.CounterRegistry;
 import io.vxswitch.forwarding.fdb.Fdb;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.flow.FlowObserver;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.trace.Trace;
@@ -90,6 +91,29 @@ public final class Switch {
      */
     public CounterRegistry counters() {
         return counters;
+    }
+
+    // ---- flow export
+
+    /**
+     * Makes every lane record one forwarded frame in {@code sampling} into a ring of its own (IPFIX's observations,
+     * drained off the forwarding path); returns the lanes' observers, by lane. Replaces observers set before. Call
+     * while no lane forwards.
+     */
+    public FlowObserver[] observeFlows(int sampling, int ringBytes) {
+        FlowObserver[] observers = new FlowObserver[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            observers[i] = new FlowObserver(sampling, ringBytes);
+            lanes[i].flowObserver(observers[i]);
+        }
+        return observers;
+    }
+
+    /** No more flow observations; call while no lane forwards. */
+    public void stopObservingFlows() {
+        for (ForwardingLane lane : lanes) {
+            lane.flowObserver(null);
+        }
     }
 
     // ---- port groups

@@ -44,6 +44,32 @@ class AllocationTest {
         assertThat(allocated).isLessThan(64 * 1024);
     }
 
+    /** With IPFIX on, each frame's observation goes into the lane's ring: still nothing allocated per frame. */
+    @Test
+    void observing_flows_allocates_nothing_per_frame() {
+        SwitchFixture f = SwitchFixture.learning();
+        io.vxswitch.forwarding.flow.FlowObserver observer = f.sw.observeFlows(1, 1 << 16)[0];
+        org.agrona.concurrent.MessageHandler discard = (type, buffer, index, length) -> { };
+        MemorySegment ping = MemorySegment.ofArray(new byte[128]);
+        int pingLength = io.vxswitch.packet.FrameBuilder.icmpEcho(ping, 0, VM1, VM2, 0xc0000201, 0xc0000202, true, 1,
+            1);
+        MemorySegment[] frames = {untagged(VM2, VM1), untagged(BROADCAST, VM1), ping.asSlice(0, pingLength)};
+        int vm1 = f.sw.port("vm1").id();
+        Runnable burst = () -> {
+            for (int n = 0; n < 20_000; n++) {
+                for (MemorySegment frame : frames) {
+                    f.sw.forward(vm1, frame, 0, (int) frame.byteSize(), f.now++, f.d);
+                }
+                if (n % 100 == 0) {
+                    observer.drain(discard);
+                }
+            }
+        };
+        long allocated = allocatedBy(burst);
+        assertThat(observer.observed()).isGreaterThan(40_000);
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
     /** A drop's reason is built into words only for a trace: a flood of refused frames must not allocate either. */
     @Test
     void dropping_allocates_nothing_per_frame() {

@@ -1,5 +1,6 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.ipfix.IpfixStatus;
 import io.vxswitch.evpn.NeighborView;
 import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Switch;
@@ -26,6 +27,11 @@ public interface ManagedSwitch {
     /** The EVPN routes received (in use) and originated; empty without EVPN. */
     default List<RouteView> evpnRoutes() {
         return List.of();
+    }
+
+    /** IPFIX flow export's settings and counts (totals since start), or null when the config has no ipfix block. */
+    default IpfixStatus ipfix() {
+        return null;
     }
 
     String name();

@@ -1,5 +1,6 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.ipfix.IpfixStatus;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -69,6 +70,11 @@ public final class Metrics {
         out.add(up.build());
         addFdb(s, out);
         addTunnels(managed.tunnels(), out);
+        IpfixStatus ipfix = managed.ipfix();
+        if (ipfix != null) { // its counters are in the registry; what the cache holds now is a gauge
+            out.add(GaugeSnapshot.builder().name("vxswitch_ipfix_cache_flows")
+                .help("Flows in the IPFIX flow cache now.").dataPoint(gauge(ipfix.cached())).build());
+        }
         return new MetricSnapshots(out);
     }
 

@@ -1,5 +1,7 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.ipfix.IpfixStatus;
+import io.vxswitch.mgmt.view.IpfixView;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -71,6 +73,10 @@ final class SwitchRoutes {
         r.post(BASE + "/fdb/static", this::addStatic);
         r.delete(BASE + "/fdb/static", this::removeStatic);
         r.get(BASE + "/stats", ctx -> ctx.json(sw.call(s -> Views.stats(s))));
+        r.get(BASE + "/ipfix", ctx -> {
+            IpfixStatus status = sw.ipfix();
+            ctx.json(sw.call(s -> IpfixView.of(status, s)));
+        });
         r.post(BASE + "/trace", this::trace);
         r.get(BASE + "/capture", this::capture);
     }

@@ -1,5 +1,7 @@
 package io.vxswitch.mgmt;
 
+import io.vxswitch.ipfix.IpfixOptions;
+import io.vxswitch.ipfix.IpfixStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -46,14 +48,25 @@ final class WebView implements AutoCloseable {
 
     /**
      * What one push carries: everything the page shows of the switch, read in one visit to the switch loop, and
-     * with EVPN its control plane ({@code evpn}, null without), asked of the BGP speaker afterwards.
+     * with EVPN its control plane ({@code evpn}, null without), asked of the BGP speaker afterwards; {@code ipfix} a
+     * line on flow export (null without).
      */
     record Snapshot(long timeMillis, Views.SwitchView sw, List<Views.PortGroupView> portGroups,
                     List<Views.PortView> ports, List<Views.TunnelView> tunnels, List<Views.FdbEntryView> fdb,
-                    List<Views.PortStatsView> stats, List<Views.MirrorView> mirrors, Evpn evpn) {
+                    List<Views.PortStatsView> stats, List<Views.MirrorView> mirrors, Evpn evpn, String ipfix) {
         Snapshot with(Evpn e) {
-            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, e);
+            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, e, ipfix);
         }
+    }
+
+    /** Flow export in one line for the page's header, or null when it is off. */
+    static String ipfixLine(IpfixStatus x) {
+        if (x == null) {
+            return null;
+        }
+        return "IPFIX to " + String.join(", ", x.options().collectors().stream().map(IpfixOptions::text).toList())
+            + ": " + x.records() + " records, "
+            + x.cached() + " flows cached" + (x.ringFull() > 0 ? ", " + x.ringFull() + " observations dropped" : "");
     }
 
     /** The BGP neighbors and the EVPN routes in use; {@code error}: why they are missing (no answer in time). */
@@ -130,7 +143,8 @@ final class WebView implements AutoCloseable {
         List<TunnelInfo> tunnels = sw.tunnels();
         Snapshot snap = sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
             Views.portGroups(s), Views.ports(s), Views.tunnels(s, tunnels),
-            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), Views.mirrors(s), null));
+            Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), Views.mirrors(s), null,
+            ipfixLine(sw.ipfix())));
         return sw.evpnEnabled() ? snap.with(evpn()) : snap;
     }
 

@@ -510,6 +510,31 @@ class ApiServerTest {
         }
     }
 
+    @Test
+    void ipfix_shows_off_without_a_block_and_else_the_collectors_counts_and_each_ports_interface_index()
+            throws Exception {
+        assertThat(get("/api/v1/ipfix").json().path("enabled").asBoolean()).isFalse();
+        assertThat(firstSnapshot().path("ipfix").isNull()).as("no line in the web view").isTrue();
+        assertThat(metrics()).doesNotContain("vxswitch_ipfix_cache_flows");
+        io.vxswitch.ipfix.IpfixOptions o = new io.vxswitch.ipfix.IpfixOptions(
+            List.of(new java.net.InetSocketAddress("192.0.2.2", 4739), new java.net.InetSocketAddress("2001:db8::2", 4739)),
+            7, 10, 60_000_000_000L, 15_000_000_000L, 4096, 600_000_000_000L);
+        sw.ipfix = new io.vxswitch.ipfix.IpfixStatus(o, 1000, 3, 40, 12, 2, 28, 5, 1, 0);
+        JsonNode x = get("/api/v1/ipfix").json();
+        assertThat(x.path("enabled").asBoolean()).isTrue();
+        assertThat(x.path("collectors").toString()).isEqualTo("[\"192.0.2.2:4739\",\"[2001:db8:0:0:0:0:0:2]:4739\"]");
+        assertThat(x.path("sampling").asInt()).isEqualTo(10);
+        assertThat(x.path("idleTimeoutSeconds").asLong()).isEqualTo(15);
+        assertThat(x.path("cachedFlows").asInt()).isEqualTo(12);
+        assertThat(x.path("ringFullDrops").asLong()).isEqualTo(3);
+        assertThat(x.path("records").asLong()).isEqualTo(28);
+        assertThat(x.path("interfaces").get(0).toString()).isEqualTo("{\"port\":\"uplink1\",\"index\":1}");
+        assertThat(x.path("interfaces").get(1).toString()).isEqualTo("{\"port\":\"vm1\",\"index\":2}");
+        assertThat(metrics()).contains("vxswitch_ipfix_cache_flows 12.0");
+        assertThat(firstSnapshot().path("ipfix").asText()).isEqualTo("IPFIX to 192.0.2.2:4739, [2001:db8:0:0:0:0:0:2]:4739:"
+            + " 28 records, 12 flows cached, 3 observations dropped");
+    }
+
     private String metrics() throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics"))
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();

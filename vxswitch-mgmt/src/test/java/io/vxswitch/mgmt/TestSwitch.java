@@ -44,6 +44,8 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     private final Switch sw;
     private final ForwardingDecision decision;
     private final List<TunnelInfo> tunnels;
+    /** What flow export reports; null: no ipfix block. */
+    volatile io.vxswitch.ipfix.IpfixStatus ipfix;
 
     TestSwitch() {
         sw = new Switch(SwitchOptions.defaults("esxi-test").withMaxPorts(16));
@@ -248,5 +250,10 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
     @Override
     public void close() {
         owner.shutdownNow();
+    }
+
+    @Override
+    public io.vxswitch.ipfix.IpfixStatus ipfix() {
+        return ipfix;
     }
 }

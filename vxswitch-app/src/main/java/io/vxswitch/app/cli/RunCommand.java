@@ -80,6 +80,9 @@ public final class RunCommand implements Callable<Integer> {
         if (hs.evpnSummary() != null) {
             log(out, hs.evpnSummary());
         }
+        if (hs.ipfixSummary() != null) {
+            log(out, hs.ipfixSummary());
+        }
         ApiServer api = startApi(cfg, hs, out);
         DaemonStop stop = new DaemonStop(() -> {
             systemd.stopping("stopping: removing devices");

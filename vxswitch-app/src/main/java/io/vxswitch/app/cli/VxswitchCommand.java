@@ -9,7 +9,7 @@ import picocli.CommandLine;
     versionProvider = VersionProvider.class,
     subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, TunnelsCommand.class,
         MirrorCommand.class,
-        StatsCommand.class, ConfigCommand.class, BgpCommand.class, EvpnCommand.class,
+        StatsCommand.class, IpfixCommand.class, ConfigCommand.class, BgpCommand.class, EvpnCommand.class,
         TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {
         "A distributed virtual layer-2 switch: VDS-style port groups (VLAN access/trunk, security policy,",

@@ -13,6 +13,7 @@ import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.ipfix.IpfixOptions;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.ffi.UnixCalls;
@@ -40,7 +41,7 @@ import java.util.Set;
  */
 public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api",
-        "evpn", "mirrors");
+        "evpn", "ipfix", "mirrors");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
@@ -151,13 +152,14 @@ public final class DaemonConfigParser {
             throw root.where().error("the config has no ports and no tunnels, and api: off: nothing could add a port"
                 + " at run time; give the switch a port, or the API for 'vxswitch ports add'");
         }
+        IpfixOptions ipfix = IpfixConfigParser.parse(root.get("ipfix"));
         List<MirrorSession> mirrors = new ArrayList<>();
         for (YamlValue v : section(root, "mirrors")) {
             mirrors.add(mirror(v, mirrors, ports));
         }
         return new DaemonConfig(name, fdbCapacity, rpf, threads, loops, placement, macMove,
             List.copyOf(groups.values()),
-            ports, tunnels, api, evpn, Set.of(), mirrors, Set.of());
+            ports, tunnels, api, evpn, ipfix, Set.of(), mirrors, Set.of());
     }
 
     /**

@@ -11,6 +11,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
+import io.vxswitch.ipfix.IpfixStatus;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.PortDevice;
@@ -57,6 +58,7 @@ public final class HostSwitch implements AutoCloseable {
     private List<String> mirrorSummary = List.of();
     private final LoopAccess access;
     private EvpnControl evpn;
+    private FlowExport flowExport;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
                        DaemonConfig config, Path configFile, Consumer<String> log) {
@@ -113,6 +115,15 @@ public final class HostSwitch implements AutoCloseable {
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
             hs.mirrorSummary = List.copyOf(mirrors);
             dataplane.start();
+            hs.flowExport = new FlowExport(hs.access, config.tunnels(), log);
+            hs.access.flowExport(hs.flowExport);
+            if (config.ipfix() != null) {
+                try {
+                    hs.flowExport.apply(config.ipfix());
+                } catch (RuntimeException e) { // as an EVPN speaker that cannot start: the daemon exits
+                    throw new HostSwitchException("ipfix: " + e.getMessage(), e);
+                }
+            }
             if (config.evpn() != null) {
                 hs.evpn = EvpnControl.start(config, sw, dataplane, tunnels, log);
                 hs.access.evpn(hs.evpn.speaker(), hs.evpn::rescanSoon);
@@ -254,6 +265,12 @@ public final class HostSwitch implements AutoCloseable {
         return evpn == null ? null : evpn.summary();
     }
 
+    /** The start-up line of IPFIX flow export, or null without an ipfix block. */
+    public String ipfixSummary() {
+        IpfixStatus s = flowExport == null ? null : flowExport.status();
+        return s == null ? null : "ipfix export to " + s.options().brief();
+    }
+
     /** Waits until the loops end (after {@link #close} from another thread). */
     public void join() throws InterruptedException {
         dataplane.awaitStop();
@@ -263,6 +280,9 @@ public final class HostSwitch implements AutoCloseable {
     public void close() {
         if (evpn != null) {
             evpn.close(); // a Cease to each neighbor first: the fabric withdraws this host's routes at once
+        }
+        if (flowExport != null) {
+            flowExport.close(); // every flow it holds is sent while the collectors are still reachable
         }
         dataplane.stop();
         dataplane.close();

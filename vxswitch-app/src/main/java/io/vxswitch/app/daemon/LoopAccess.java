@@ -1,5 +1,6 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.ipfix.IpfixStatus;
 import io.vxswitch.evpn.EvpnSpeaker;
 import io.vxswitch.evpn.NeighborView;
 import io.vxswitch.evpn.RouteView;
@@ -30,6 +31,7 @@ final class LoopAccess implements ManagedSwitch {
     private final Dataplane dataplane;
     private final List<TunnelInfo> tunnels;
     private Reconfigurer reconfigurer;
+    private volatile FlowExport flowExport;
     private volatile EvpnSpeaker evpn;
     private volatile Runnable portsChanged = () -> { };
 
@@ -37,6 +39,20 @@ final class LoopAccess implements ManagedSwitch {
         this.sw = sw;
         this.dataplane = dataplane;
         this.tunnels = List.copyOf(tunnels);
+    }
+
+    void flowExport(FlowExport f) {
+        this.flowExport = f;
+    }
+
+    FlowExport flowExport() {
+        return flowExport;
+    }
+
+    @Override
+    public IpfixStatus ipfix() {
+        FlowExport f = flowExport;
+        return f == null ? null : f.status();
     }
 
     void reconfigurer(Reconfigurer r) {

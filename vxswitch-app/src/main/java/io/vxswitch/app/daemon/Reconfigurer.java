@@ -272,6 +272,14 @@ final class Reconfigurer {
             });
             done.add("MAC move guard: " + next.macMove());
         }
+        if (!Objects.equals(next.ipfix(), config.ipfix())) {
+            try {
+                done.add(loop.flowExport().apply(next.ipfix()));
+            } catch (RuntimeException e) {
+                throw ApiException.badRequest("ipfix: " + e.getMessage() + " (the changes before it were applied: "
+                    + String.join("; ", done) + ")");
+            }
+        }
         config = next;
         keepRuntimePorts(next);
         keepRuntimeMirrors(next);

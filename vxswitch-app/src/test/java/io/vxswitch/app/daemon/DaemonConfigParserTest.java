@@ -1,5 +1,6 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.ipfix.IpfixOptions;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
@@ -70,6 +71,47 @@ class DaemonConfigParserTest {
         assertError(shaped.replace("peak: 100mbit", "peak: 10mbit"), "s.yaml:8:40: port group 'vlan119':"
             + " shaping.ingress.peak (10mbit) must be at least the average (50mbit) and at most 1tbit: write peak:"
             + " 50mbit or more, or leave it out (it is then the average)");
+    }
+
+    @Test
+    void an_ipfix_block_is_read_with_its_defaults_and_its_mistakes_are_refused_at_their_line() {
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD).ipfix()).as("no block, no export").isNull();
+        String ipfix = GOOD + """
+            ipfix:
+              collectors: [192.0.2.2:4739, "[2001:db8::2]:9995", 198.51.100.7]
+              observationDomain: 4294967295
+              sampling: 100
+              idleTimeout: 10s
+            """;
+        IpfixOptions o = DaemonConfigParser.parse("s.yaml", ipfix).ipfix();
+        assertThat(o.collectors()).extracting(c -> c.getAddress().getHostAddress() + " " + c.getPort())
+            .containsExactly("192.0.2.2 4739", "2001:db8:0:0:0:0:0:2 9995", "198.51.100.7 4739");
+        assertThat(o.observationDomain()).isEqualTo(4294967295L);
+        assertThat(o.sampling()).isEqualTo(100);
+        assertThat(o.idleTimeout()).isEqualTo(10 * IpfixOptions.SECOND);
+        assertThat(o.activeTimeout()).isEqualTo(IpfixOptions.DEFAULT_ACTIVE_TIMEOUT);
+        assertThat(o.cacheEntries()).isEqualTo(IpfixOptions.DEFAULT_CACHE_ENTRIES);
+        assertThat(o.templateRefresh()).isEqualTo(IpfixOptions.DEFAULT_TEMPLATE_REFRESH);
+
+        assertError(ipfix.replace("198.51.100.7]", "collector.example]"), "s.yaml:15:54: ipfix.collectors:"
+            + " 'collector.example' is not ADDRESS[:PORT] with an IP address, like 192.0.2.2:4739");
+        assertError(ipfix.replace("192.0.2.2:4739", "192.0.2.2:0"), "s.yaml:15:16: ipfix.collectors: the port of"
+            + " '192.0.2.2:0' must be 1 to 65535");
+        assertError(ipfix.replace("sampling: 100", "sampling: 0"), "s.yaml:17:13: ipfix.sampling (one frame in N)"
+            + " must be a whole number from 1 to 16777216, got '0'");
+        assertError(ipfix.replace("idleTimeout: 10s", "idleTimeout: 90s"), "s.yaml:18:16: ipfix.idleTimeout (90 s) is"
+            + " longer than activeTimeout (60 s)");
+        assertError(ipfix.replace("idleTimeout: 10s", "activeTimeout: 5s"), "s.yaml:18:18: ipfix.idleTimeout (15 s) is"
+            + " longer than activeTimeout (5 s)");
+        assertError(ipfix.replace("idleTimeout: 10s", "idleTimeout: 1500ms"), "ipfix.idleTimeout must be whole"
+            + " seconds from 1s to 86400s, like 60s, got '1500ms'");
+        assertError(ipfix.replace("observationDomain: 4294967295", "observationDomain: 4294967296"),
+            "s.yaml:16:22: ipfix.observationDomain must be a whole number from 0 to 4294967295");
+        assertError(ipfix.replace("sampling: 100", "sampling: 100\n  cache: 5"), "ipfix: unknown key 'cache'");
+        assertError(GOOD + "ipfix: {collectors: []}\n", "ipfix.collectors is empty: name at least one collector,"
+            + " or remove the ipfix block");
+        assertError(GOOD + "ipfix: {sampling: 2}\n", "ipfix (where flows go, like collectors: [192.0.2.2:4739]): missing"
+            + " 'collectors'");
     }
 
     private static void assertError(String yaml, String expected) {

@@ -186,7 +186,8 @@ function fillPortSelects(snap) {
 function render(snap) {
   last = snap;
   document.getElementById('switch-name').textContent = snap.sw.name;
-  document.getElementById('summary').textContent = `${snap.sw.ports} ports · ${snap.sw.portGroups} port groups · ${snap.sw.tunnels} tunnels · FDB ${snap.sw.fdbEntries}/${snap.sw.fdbCapacity} learned + static`;
+  document.getElementById('summary').textContent = `${snap.sw.ports} ports · ${snap.sw.portGroups} port groups · ${snap.sw.tunnels} tunnels · FDB ${snap.sw.fdbEntries}/${snap.sw.fdbCapacity} learned + static`
+    + (snap.ipfix ? ` · ${snap.ipfix}` : '');
   updateRates(snap);
   fillPortSelects(snap);
   renderPortGroups(snap);

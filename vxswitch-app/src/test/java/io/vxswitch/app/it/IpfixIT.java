@@ -1,0 +1,198 @@
+package io.vxswitch.app.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * IPFIX flow export to real collectors: nfcapd (Debian's nfdump) and tshark's IPFIX dissector in a namespace of
+ * their own, reached over an underlay veth from the switch's namespace.
+ * <pre>
+ *   vm1 10.0.0.1 --tap--+                               collector namespace (also a kernel VTEP)
+ *                       | vxswitch (host) ul0 192.0.2.1 ---veth--- ul0 192.0.2.2: nfcapd on 4739, tshark,
+ *   vm2 10.0.0.2 --tap--+   tunnel vx119, VNI 119                   br0 + vxlan119 -- vm3 10.0.0.3
+ * </pre>
+ * vm1 pings vm2 five times, sends seven UDP datagrams from port 40000 to port 5001, and pings vm3 (behind the tunnel)
+ * three times; with an idle timeout of 1 s the flows are exported within seconds, and the collectors must show each
+ * with its packet and byte counts, addresses, ports, MACs and interfaces, the tunnel's flows with VNI 119. A reload
+ * then changes the sampling. Namespaces are {@code ipx-<random>-<role>}.
+ */
+@Timeout(240)
+class IpfixIT {
+    private static final String CONFIG = """
+        switch: {name: it-ipfix}
+        portGroups:
+          - {name: vlan119, vlan: 119}
+        ports:
+          - {name: vm1, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:01"}
+          - {name: vm2, type: tap, portGroup: vlan119, mac: "02:00:00:00:00:02"}
+        tunnels:
+          - {name: vx119, vni: 119, vlan: 119, local: 192.0.2.1, remotes: [192.0.2.2], port: 4789}
+        ipfix:
+          collectors: [192.0.2.2:4739]
+          observationDomain: 119
+          activeTimeout: 30s
+          idleTimeout: 1s
+        """;
+    private static final int PINGS = 5;
+    private static final int DATAGRAMS = 7;
+    private static final int DATAGRAM_PAYLOAD = 100;
+
+    private Lab lab;
+    private Daemon daemon;
+    private Netns collector;
+    private Netns vm1;
+    private Path flows;
+    private Background nfcapd;
+    private Capture capture;
+
+    @BeforeEach
+    void build() throws IOException {
+        lab = Lab.open("ipx-");
+        Tools.assume("the IPFIX collector checks", "nfcapd", "nfdump", "tshark", "python3");
+        Netns host = lab.netns("host");
+        collector = lab.netns("col");
+        lab.veth(host, "ul0", collector, "ul0", 1500);
+        host.ip("addr add 192.0.2.1/24 dev ul0");
+        collector.ip("addr add 192.0.2.2/24 dev ul0");
+        host.offloadsOff("ul0"); // as KernelVxlanIT: no VXLAN with inner checksums left to a NIC a veth lacks
+        collector.offloadsOff("ul0");
+        lab.vm3BehindKernelVtep(collector, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", "02:00:00:00:00:03");
+        flows = Files.createDirectories(lab.dir().resolve("flows"));
+        nfcapd = lab.spawn("nfcapd", collector, "nfcapd", "-w", flows.toString(), "-b", "192.0.2.2", "-p", "4739",
+            "-t", "3600");
+        awaitListening(collector, 4739);
+        capture = Capture.tshark(lab, collector, "ul0", "udp port 4739");
+        daemon = Daemon.start(lab, host, CONFIG);
+        assertThat(daemon.output()).contains("ipfix export to collectors [192.0.2.2:4739], observation domain 119,"
+            + " sampling 1 in 1, active timeout 30 s, idle timeout 1 s");
+        vm1 = lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+        lab.vmOnTap("vm2", host, "vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (lab != null) {
+            lab.close(); // the daemon, nfcapd, tshark and every ipx- namespace, also after a failure
+        }
+    }
+
+    @Test
+    void nfcapd_and_tshark_receive_the_pings_and_datagrams_as_flows_with_their_counts() throws Exception {
+        Ping ping = vm1.ping("10.0.0.2", PINGS, 2);
+        assertThat(ping.received()).as(ping.toString()).isEqualTo(PINGS);
+        vm1.exec("python3", "-c", "import socket\n"
+            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + "s.bind(('10.0.0.1', 40000))\n"
+            + "for i in range(" + DATAGRAMS + "): s.sendto(bytes(" + DATAGRAM_PAYLOAD + "), ('10.0.0.2', 5001))\n");
+        Ping tunnel = vm1.ping("10.0.0.3", 3, 2);
+        assertThat(tunnel.received()).as(tunnel.toString()).isEqualTo(3);
+
+        // echo requests and replies to vm2 and vm3, datagrams, port unreachables, ARP
+        JsonNode status = awaitRecords(7, Duration.ofSeconds(15));
+        System.out.println("[IpfixIT] vxswitch ipfix:\n" + daemon.cli("ipfix"));
+        assertThat(status.path("ringFullDrops").asLong()).isZero();
+        assertThat(status.path("sendErrors").asLong()).isZero();
+        assertThat(status.path("templateMessages").asLong()).isEqualTo(1);
+        assertThat(status.path("interfaces").toString())
+            .isEqualTo("[{\"port\":\"vm1\",\"index\":1},{\"port\":\"vm2\",\"index\":2},{\"port\":\"vx119\",\"index\":3}]");
+        double metric = daemon.metric("vxswitch_ipfix_records_total"); // ARP probes may add records meanwhile
+        long later = new ObjectMapper().readTree(daemon.cli("ipfix", "--json")).path("records").asLong();
+        assertThat(metric).isBetween(status.path("records").asDouble(), (double) later);
+
+        nfcapd.stop("TERM", Duration.ofSeconds(10)); // it writes its file out on SIGTERM
+        List<String> dump = nfdump();
+        System.out.println("[IpfixIT] nfdump (protocol, source, port, destination, port or ICMP type.code, packets,"
+            + " bytes, source MAC, destination MAC, VLAN, in, out):\n" + String.join("\n", dump));
+        // IP bytes: a ping is 84 (20 + 8 + 56), a datagram 128 (20 + 8 + 100)
+        assertThat(dump).as("each flow once, with its counts").contains(
+            "1 10.0.0.1 0 10.0.0.2 8.0 5 420 02:00:00:00:00:01 02:00:00:00:00:02 119 1 2",
+            "1 10.0.0.2 0 10.0.0.1 0.0 5 420 02:00:00:00:00:02 02:00:00:00:00:01 119 2 1",
+            "17 10.0.0.1 40000 10.0.0.2 5001 7 896 02:00:00:00:00:01 02:00:00:00:00:02 119 1 2",
+            "1 10.0.0.1 0 10.0.0.3 8.0 3 252 02:00:00:00:00:01 02:00:00:00:00:03 119 1 3",
+            "1 10.0.0.3 0 10.0.0.1 0.0 3 252 02:00:00:00:00:03 02:00:00:00:00:01 119 3 1");
+
+        capture.stop();
+        String decoded = collector.exec("tshark", "-n", "-r", capture.file().toString(), "-d", "udp.port==4739,cflow",
+            "-V");
+        List<String> fields = decoded.lines().map(String::trim).filter(l -> l.matches("(?i).*(version|domain|"
+            + "template id|flowset id|mac|vlan|segment|interface|packets|octets|reason|srcport|dstport|srcaddr|"
+            + "dstaddr|protocol).*")).distinct().toList();
+        System.out.println("[IpfixIT] tshark, lines with the fields (distinct):\n" + String.join("\n", fields));
+        assertThat(fields).as(decoded.length() > 20000 ? decoded.substring(0, 20000) : decoded).contains(
+            "Version: 10", "Observation Domain Id: 119", "Template Id: 256", "Template Id: 261",
+            "Source Mac Address: 02:00:00:00:00:01", "Destination Mac Address: 02:00:00:00:00:02", "Vlan Id: 119",
+            "SrcAddr: 10.0.0.1", "DstAddr: 10.0.0.3", "SrcPort: 40000 (40000)", "DstPort: 5001 (5001)", "Packets: 7",
+            "Octets: 896", "Flow End Reason: Idle timeout (1)", "FlowSet Id: (Data) (259)",
+            // RFC 7133's layer2SegmentId of the tunnel's flows: segment type 0x01 (VXLAN) above VNI 119
+            "Layer2 Segment Id: " + ((1L << 56) | 119));
+
+        String file = Files.readString(daemon.configFile());
+        Files.writeString(daemon.configFile(), file.replace("observationDomain: 119", "observationDomain: 119\n  sampling: 2"));
+        assertThat(daemon.cli("config", "reload")).contains("ipfix: collectors [192.0.2.2:4739], observation domain 119,"
+            + " sampling 1 in 2");
+        JsonNode after = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+        for (int i = 0; i < 50 && after.path("templateMessages").asLong() < 2; i++) { // the first sweep, 0.1 s in
+            Background.sleep(100);
+            after = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+        }
+        assertThat(after.path("sampling").asInt()).isEqualTo(2);
+        // totals across the reload (ARP probes a few seconds after the pings may have added flows since)
+        assertThat(after.path("records").asLong()).isGreaterThanOrEqualTo(status.path("records").asLong());
+        assertThat(after.path("templateMessages").asLong()).as("the new exporter's templates").isEqualTo(2);
+    }
+
+    /** Polls {@code vxswitch ipfix --json} until it has sent {@code records} data records and holds no flow. */
+    private JsonNode awaitRecords(int records, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+            boolean done = status.path("records").asLong() >= records && status.path("cachedFlows").asInt() == 0;
+            if (done || System.nanoTime() > deadline) {
+                assertThat(status.path("records").asLong()).as(status.toString()).isGreaterThanOrEqualTo(records);
+                assertThat(status.path("cachedFlows").asInt()).as("every flow idle for 1 s: exported").isZero();
+                return status;
+            }
+            Background.sleep(200);
+        }
+    }
+
+    /** Every flow nfcapd wrote, one line each, words separated by one space. */
+    private List<String> nfdump() {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(flows)) {
+            files = s.filter(p -> p.getFileName().toString().startsWith("nfcapd.")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(files).as("nfcapd's files in " + flows + lab.diagnostics()).isNotEmpty();
+        List<String> out = new java.util.ArrayList<>();
+        for (Path f : files) {
+            collector.exec("nfdump", "-r", f.toString(), "-q", "-N", "-o",
+                "fmt:%pr %sa %sp %da %dp %pkt %byt %ismc %idmc %svln %in %out").lines()
+                .map(l -> l.trim().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty()).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static void awaitListening(Netns ns, int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!ns.exec("ss", "-lun").contains(":" + port + " ")) {
+            assertThat(System.nanoTime()).as("nfcapd listening on UDP " + port).isLessThan(deadline);
+            Background.sleep(100);
+        }
+    }
+}

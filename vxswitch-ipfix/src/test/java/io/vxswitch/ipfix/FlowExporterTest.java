@@ -1,0 +1,156 @@
+package io.vxswitch.ipfix;
+
+import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.flow.FlowObserver;
+import io.vxswitch.forwarding.policy.PortGroupPolicy;
+import io.vxswitch.forwarding.policy.VlanPolicy;
+import io.vxswitch.packet.FrameBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exporter end to end in memory: frames forwarded by a switch, observed by its lane, drained, cached, expired
+ * and sent as IPFIX messages to a channel that keeps them; the clock is the test's.
+ */
+class FlowExporterTest {
+    private static final long S = 1_000_000_000L;
+    private static final long VM1 = 0x020000000001L;
+    private static final long VM2 = 0x020000000002L;
+    private static final long WALL = 1_700_000_000_000L;
+
+    private final Switch sw = new Switch(SwitchOptions.defaults("ipfix").withMaxPorts(8));
+    private final ForwardingDecision d;
+    private final List<ByteBuffer> sent = new ArrayList<>();
+    private long now = 1000 * S;
+
+    FlowExporterTest() {
+        sw.addPortGroup(PortGroupPolicy.vdsDefault("vlan10", VlanPolicy.access(10)));
+        sw.addVnicPort("vm1", "vlan10", VM1);
+        sw.addVnicPort("vm2", "vlan10", VM2);
+        d = sw.newDecision();
+    }
+
+    private FlowExporter exporter(int sampling, long templateRefresh) {
+        IpfixOptions o = new IpfixOptions(List.of(new InetSocketAddress("192.0.2.2", 4739)), 77, sampling,
+            60 * S, 15 * S, 1024, templateRefresh);
+        FlowObserver[] observers = sw.observeFlows(sampling, 1 << 16);
+        MessageChannel channel = new MessageChannel() {
+            @Override
+            public int send(ByteBuffer message) {
+                ByteBuffer copy = ByteBuffer.allocate(message.remaining());
+                copy.put(message.duplicate()).flip();
+                sent.add(copy);
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        return new FlowExporter(o, observers, channel, vlan -> -1, () -> now, WALL, 42);
+    }
+
+    private void udp(int srcPort, int count) {
+        MemorySegment s = MemorySegment.ofArray(new byte[128]);
+        int length = FrameBuilder.udp(s, 0, VM1, VM2, 0xc0000201, 0xc0000202, srcPort, 53,
+            MemorySegment.ofArray(new byte[20]));
+        for (int i = 0; i < count; i++) {
+            sw.forward(sw.port("vm1").id(), s, 0, length, now, d);
+        }
+    }
+
+    /** The data sets of a message: set id, then each record's bytes. */
+    private static List<Integer> setIds(ByteBuffer m) {
+        List<Integer> ids = new ArrayList<>();
+        for (int at = 16; at < m.limit(); at += m.getShort(at + 2) & 0xFFFF) {
+            ids.add(m.getShort(at) & 0xFFFF);
+        }
+        return ids;
+    }
+
+    @Test
+    void a_flow_idle_for_the_timeout_reaches_the_collector_with_its_counts_after_the_templates() {
+        FlowExporter x = exporter(1, 600 * S);
+        udp(40000, 3);
+        now += S;
+        udp(40000, 2);
+        x.doWork();
+        assertThat(sent).as("before the idle timeout only the templates").hasSize(1);
+        assertThat(setIds(sent.getFirst())).containsExactly(2);
+        now += 15 * S;
+        x.doWork();
+        assertThat(sent).hasSize(2);
+        ByteBuffer m = sent.get(1);
+        assertThat(m.getShort(0)).isEqualTo((short) 10);
+        assertThat(m.getInt(4)).as("export time, s").isEqualTo((int) ((WALL + 16_000) / 1000));
+        assertThat(m.getInt(8)).as("sequence: no data record before").isZero();
+        assertThat(m.getInt(12)).as("observation domain").isEqualTo(77);
+        assertThat(setIds(m)).containsExactly(258);
+        int r = 20; // the record: MACs, VLAN, IPv4 addresses, protocol, ports, interfaces, counts, times, reason
+        assertThat(m.getShort(r + 12)).as("vlan").isEqualTo((short) 10);
+        assertThat(m.getShort(r + 23) & 0xFFFF).as("source port").isEqualTo(40000);
+        assertThat(m.getInt(r + 27)).as("ingressInterface: vm1 is port 0").isEqualTo(1);
+        assertThat(m.getInt(r + 31)).as("egressInterface: vm2").isEqualTo(2);
+        assertThat(m.getLong(r + 35)).as("packets").isEqualTo(5);
+        assertThat(m.getLong(r + 43)).as("frame bytes").isEqualTo(5 * (14 + 20 + 8 + 20));
+        assertThat(m.getLong(r + 51)).as("IP bytes").isEqualTo(5 * (20 + 8 + 20));
+        assertThat(m.getLong(r + 59)).as("start").isEqualTo(WALL);
+        assertThat(m.getLong(r + 67)).as("end").isEqualTo(WALL + 1000);
+        assertThat(m.get(r + 75)).as("idle timeout").isEqualTo((byte) 1);
+        assertThat(x.status().records()).isEqualTo(1);
+        assertThat(x.status().observed()).isEqualTo(5);
+    }
+
+    @Test
+    void the_sequence_number_counts_data_records_sent_before_and_templates_come_again_after_the_refresh() {
+        FlowExporter x = exporter(1, 30 * S);
+        udp(1, 1);
+        udp(2, 1);
+        now += 16 * S;
+        x.doWork();
+        assertThat(sent).hasSize(1);
+        assertThat(setIds(sent.getFirst())).containsExactly(2, 258);
+        udp(3, 1);
+        now += 16 * S;
+        x.doWork();
+        assertThat(sent.get(1).getInt(8)).isEqualTo(2);
+        assertThat(setIds(sent.get(1))).as("16 s since the templates").containsExactly(258);
+        udp(4, 1);
+        now += 16 * S;
+        x.doWork();
+        assertThat(sent.get(2).getInt(8)).isEqualTo(3);
+        assertThat(setIds(sent.get(2))).as("32 s since the templates").containsExactly(2, 258);
+        assertThat(x.status().templates()).isEqualTo(2);
+        assertThat(x.status().messages()).isEqualTo(3);
+    }
+
+    @Test
+    void closing_the_exporter_sends_every_flow_it_holds_as_a_forced_end() {
+        FlowExporter x = exporter(1, 600 * S);
+        udp(1, 4);
+        x.onClose();
+        ByteBuffer last = sent.getLast();
+        assertThat(setIds(last)).endsWith(258);
+        assertThat(last.getLong(last.limit() - 1 - 8 - 8 - 8 - 8 - 8)).as("packets").isEqualTo(4);
+        assertThat(last.get(last.limit() - 1)).as("forced end").isEqualTo((byte) 4);
+    }
+
+    @Test
+    void with_sampling_one_in_n_the_flow_counts_the_sampled_frames() {
+        FlowExporter x = exporter(10, 600 * S);
+        udp(1, 95);
+        x.onClose();
+        ByteBuffer last = sent.getLast();
+        assertThat(last.getLong(last.limit() - 1 - 8 * 5)).isEqualTo(9);
+        assertThat(x.status().observed()).isEqualTo(9);
+    }
+}
