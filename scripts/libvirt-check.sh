@@ -2,8 +2,9 @@
 # Boots two VMs through libvirt with the domain XML of docs/vms.md on vxswitch's vhost-user ports, one in each mode,
 # and checks that each pings a namespace behind a tap of the same switch:
 #   vm1: libvirt <source mode='server'> (QEMU creates the socket), vxswitch port mode: client
-#   vm2: libvirt <source mode='client'> (vxswitch creates it), vxswitch port mode: server with socketGroup: kvm,
-#        added at run time with `vxswitch ports add`
+#   vm2: libvirt <source mode='client'> with <reconnect> (vxswitch creates it), vxswitch port mode: server with
+#        socketGroup: kvm, added at run time with `vxswitch ports add`; vxswitch is then restarted under the running
+#        guest (vm2 comes back from the ports.yaml drop-in), QEMU connects again, and the guest pings again
 # The guest is scripts/guest-image.sh's (Debian's kernel, a busybox initramfs that pings and powers off). Under TCG
 # (no KVM here) each boot takes ~30 s.
 #
@@ -53,20 +54,27 @@ ports:
   - {name: lvtap1, type: tap, portGroup: lan, mac: "02:00:00:00:00:01"}
 api: {listen: $API, tokenFile: $W/api/api.token}
 EOF
-"$root/vxswitch" run --config "$W/vxswitch.yaml" > "$W/vxswitch.log" 2>&1 &
-vxs=$!
-for _ in $(seq 100); do grep -q "management API" "$W/vxswitch.log" && break; sleep 0.2; done
+# starts vxswitch and moves its tap into the namespace (again after a restart: the tap goes with the process)
+start_switch() {
+  "$root/vxswitch" run --config "$W/vxswitch.yaml" >> "$W/vxswitch.log" 2>&1 &
+  vxs=$!
+  for _ in $(seq 100); do ip link show lvtap1 >/dev/null 2>&1 && break; sleep 0.2; done
+  ip link set lvtap1 netns "$NS"
+  ip -n "$NS" link set lvtap1 address 02:00:00:00:00:01
+  ip -n "$NS" addr add 10.0.0.1/24 dev lvtap1
+  ip -n "$NS" link set lvtap1 up
+  for _ in $(seq 100); do [[ -f "$W/api/api.token" ]] && break; sleep 0.2; done
+}
 ip netns add "$NS"
-ip link set lvtap1 netns "$NS"
-ip -n "$NS" link set lvtap1 address 02:00:00:00:00:01
-ip -n "$NS" addr add 10.0.0.1/24 dev lvtap1
-ip -n "$NS" link set lvtap1 up
+start_switch
 
 "$root/vxswitch" ports add vm2 --type vhostuser --socket "$W/sock/vm2.sock" --socket-group kvm --port-group lan \
   --mac 02:00:00:00:00:06 --api "http://$API" --token-file "$W/api/api.token"
 
-# $1 name, $2 MAC, $3 address, $4 the <source> mode (libvirt's: QEMU's side)
+# $1 name, $2 MAC, $3 address, $4 the <source> mode (libvirt's: QEMU's side), $5 more kernel arguments
 domain() {
+  local reconnect=""
+  [[ $4 == client ]] && reconnect="<reconnect enabled='yes' timeout='2'/>"
   cat <<EOF
 <domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>vxs-lvt-$1</name>
@@ -80,14 +88,14 @@ domain() {
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$kernel</kernel>
     <initrd>$initrd</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 vmq.ip=$3/24 vmq.peer=10.0.0.1 vmq.count=3</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 vmq.ip=$3/24 vmq.peer=10.0.0.1 vmq.count=3 ${5:-}</cmdline>
   </os>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>destroy</on_reboot>
   <devices>
     <interface type='vhostuser'>
       <mac address='$2'/>
-      <source type='unix' path='$W/sock/$1.sock' mode='$4'/>
+      <source type='unix' path='$W/sock/$1.sock' mode='$4'>$reconnect</source>
       <model type='virtio'/>
     </interface>
     <serial type='file'>
@@ -106,14 +114,27 @@ domain() {
 EOF
 }
 domain vm1 02:00:00:00:00:05 10.0.0.5 server > "$W/vm1.xml"
-domain vm2 02:00:00:00:00:06 10.0.0.6 client > "$W/vm2.xml"
+domain vm2 02:00:00:00:00:06 10.0.0.6 client vmq.wait=5002 > "$W/vm2.xml"
 fail=0
+virsh -q -c qemu:///system create "$W/vm1.xml"
+for _ in $(seq 120); do grep -aq "VMQ DONE" "$W/vm1.console" 2>/dev/null && break; sleep 1; done
+
+virsh -q -c qemu:///system create "$W/vm2.xml"
+for _ in $(seq 120); do grep -aq "VMQ WAITING" "$W/vm2.console" 2>/dev/null && break; sleep 1; done
+echo "--- restarting vxswitch under vm2"
+kill -TERM "$vxs"; wait "$vxs" || true
+start_switch
+for _ in $(seq 60); do [[ $(grep -c "port vm2: vhost-user front-end connected" "$W/vxswitch.log") -ge 2 ]] && break; sleep 0.5; done
+for _ in $(seq 60); do [[ $(grep -c "port vm2: link up" "$W/vxswitch.log") -ge 2 ]] && break; sleep 0.5; done
+ip netns exec "$NS" /usr/bin/python3 -c "import socket; s = socket.create_connection(('10.0.0.6', 5002), 10); s.sendall(b'go'); s.close()"
+for _ in $(seq 120); do grep -aq "VMQ DONE" "$W/vm2.console" 2>/dev/null && break; sleep 1; done
+
 for vm in vm1 vm2; do
-  virsh -q -c qemu:///system create "$W/$vm.xml"
-  for _ in $(seq 120); do grep -aq "VMQ DONE" "$W/$vm.console" 2>/dev/null && break; sleep 1; done
   grep -a "^VMQ" "$W/$vm.console" | sed "s/^/$vm: /" || true
   grep -aq "VMQ PING OK 3/3" "$W/$vm.console" || { echo "libvirt-check: $vm did not ping 10.0.0.1" >&2; fail=1; }
 done
+grep -aq "VMQ PING AGAIN OK 3/3" "$W/vm2.console" \
+  || { echo "libvirt-check: vm2 did not ping again after vxswitch restarted" >&2; fail=1; }
 echo "--- vxswitch"; cat "$W/vxswitch.log"
-[[ $fail == 0 ]] && echo "libvirt-check: both VMs pinged through vxswitch (libvirt $(virsh -v), $(qemu-system-x86_64 --version | head -1))"
+[[ $fail == 0 ]] && echo "libvirt-check: both VMs pinged through vxswitch, vm2 again after its restart (libvirt $(virsh -v), $(qemu-system-x86_64 --version | head -1))"
 exit $fail
