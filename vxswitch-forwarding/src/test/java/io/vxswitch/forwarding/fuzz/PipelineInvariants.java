@@ -121,7 +121,8 @@ final class PipelineInvariants {
     /** ARP suppression answers a vNIC's request by turning it into the reply in place and sending it back: one copy. */
     private static boolean isArpSuppressionReply(ForwardingDecision d) {
         FrameMeta m = d.frame();
-        return d.egressCount() == 1 && m.etherType() == EtherType.ARP && m.payloadLength() >= Arp.LENGTH
+        // one forwarded copy, the answer; a mirror session whose source is the asking port copies the answer too
+        return d.forwardedCount() == 1 && m.etherType() == EtherType.ARP && m.payloadLength() >= Arp.LENGTH
             && Arp.oper(m.segment(), m.payloadPosition()) == Arp.REPLY;
     }
 
