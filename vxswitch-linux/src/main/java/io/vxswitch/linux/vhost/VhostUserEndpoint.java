@@ -223,10 +223,10 @@ public final class VhostUserEndpoint implements AutoCloseable {
      */
     private static int listen(Path path, String group) {
         String action = "cannot create the vhost-user socket " + path;
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes attrs;
             try {
-                attrs = Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 throw new LinuxException(action, "stat", Errno.EACCES, "cannot read it: " + e.getMessage());
             }
