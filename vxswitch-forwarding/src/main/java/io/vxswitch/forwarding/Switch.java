@@ -527,6 +527,7 @@ public final class Switch {
 
     private void applyAging(Port p) {
         fdb.setAging(p.id(), p.portGroup.policy.macLearning().agingSeconds() * 1_000_000_000L);
+        fdb.setMacLimit(p.id(), p.portGroup.policy.macLearning().limit());
     }
 
     private int freePortId() {

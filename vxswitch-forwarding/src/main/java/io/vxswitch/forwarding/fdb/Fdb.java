@@ -168,6 +168,11 @@ public final class Fdb {
     private final PortLru lru;
     private final VnicEntries vnics;
     private final long[] aging;
+    /**
+     * Each port's MAC limit as its port group last said ({@link #setMacLimit}): a frame brings its ingress port's limit,
+     * but a MAC frozen back on its home port is not that frame's to count (unlimited until set).
+     */
+    private final int[] macLimits;
     /** Per port: its static and EVPN entries (those on no LRU list), so removePort scans only if there are some. */
     private final int[] staticOn;
     private final LaneCounts limitReached;
@@ -232,6 +237,8 @@ public final class Fdb {
         lru = new PortLru(maxPorts, pool, lastSeen);
         vnics = new VnicEntries(entries, maxPorts);
         aging = new long[maxPorts];
+        macLimits = new int[maxPorts];
+        java.util.Arrays.fill(macLimits, Integer.MAX_VALUE);
         Arrays.fill(aging, DEFAULT_AGING_NANOS);
         staticOn = new int[maxPorts];
         limitReached = new LaneCounts(lanes);
@@ -528,8 +535,12 @@ public final class Fdb {
                 return LearnOutcome.FROZEN;
             }
             case FREEZE -> {
-                if (!evpn) { // an EVPN entry stays where the control plane put it
-                    moveTo(id, guard.homePort(id), guard.homeRemote(id), now);
+                int home = guard.homePort(id);
+                // an EVPN entry stays where the control plane put it; a learned MAC goes back home, unless its home
+                // port learned up to its limit while the MAC was away: then it is frozen where it is (found by the
+                // switch fuzz target: home took 9 MACs under a limit of 8)
+                if (!evpn && (home == from || lru.count(home) < macLimits[home])) {
+                    moveTo(id, home, guard.homeRemote(id), now);
                 }
                 return LearnOutcome.FROZEN;
             }
@@ -876,6 +887,14 @@ public final class Fdb {
     // ---- aging and removal
 
     /** Aging time for entries learned on {@code port}. */
+    /** The most MACs {@code port} may have learned (its port group's limit); see {@link #macLimits}. */
+    public void setMacLimit(int port, int limit) {
+        checkPort(port);
+        long w = lock.writeLock();
+        macLimits[port] = limit;
+        lock.unlockWrite(w);
+    }
+
     public void setAging(int port, long agingNanos) {
         checkPort(port);
         if (agingNanos <= 0) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Watches MAC moves for flapping. A MAC that moves more than {@code maxMoves} times within one window is flapping:
  * a loop, or one MAC on two hosts. Each flap is recorded for the log and counted; with a hold time the entry is also
- * frozen on the port (and remote VTEP) it had when the window began, and further moves are refused until the hold
+ * frozen on the port (and remote VTEP) it had when the window began (the FDB keeps it where it is if that port has
+ * learned up to its MAC limit meanwhile), and further moves are refused until the hold
  * ends, like SONiC's MAC move guard. Frames that would have moved a frozen MAC are dropped by the switch.
  *
  * <p>State per FDB entry in arrays indexed by entry id, and flap records in a fixed ring: nothing allocates on the

@@ -164,6 +164,21 @@ class FdbJournalTest {
     }
 
     @Test
+    void a_flapping_mac_is_frozen_where_it_is_when_its_home_port_filled_up_to_its_limit_meanwhile() {
+        fdb.setMacMoveGuard(new MacMoveGuard.Options(2, seconds(10), seconds(30)));
+        fdb.setMacLimit(1, 2);
+        fdb.learn(10, A, 1, 2, 0);
+        fdb.learn(10, A, 2, NO_LIMIT, seconds(1)); // A away: port 1 has room for another
+        fdb.learn(10, B, 1, 2, seconds(1));
+        fdb.learn(10, C, 1, 2, seconds(1));        // port 1 at its limit of 2
+        fdb.learn(10, A, 3, NO_LIMIT, seconds(2));
+
+        assertThat(fdb.learn(10, A, 2, NO_LIMIT, seconds(3))).isEqualTo(LearnOutcome.FROZEN);
+        assertThat(fdb.learnedOn(1)).as("home full: A frozen on port 3, not pushed past port 1's limit").isEqualTo(2);
+        assertThat(fdb.learnedOn(3)).isEqualTo(1);
+    }
+
+    @Test
     void when_the_ring_overflows_events_are_dropped_and_the_next_drain_resyncs_first() {
         journalOn(2);
 
