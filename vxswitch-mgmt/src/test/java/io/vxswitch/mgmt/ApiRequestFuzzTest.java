@@ -49,7 +49,8 @@ class ApiRequestFuzzTest {
     private static Server server;
 
     /** One server for the JVM: starting Jetty per input would be most of the work. */
-    private record Server(ApiServer api, FuzzManagedSwitch sw, String token, LoopbackHttp http, List<String> log) {
+    private record Server(ApiServer api, FuzzManagedSwitch sw, String token, LoopbackHttp http, List<String> log,
+                          Path dir) {
     }
 
     private static synchronized Server server() throws IOException {
@@ -60,7 +61,7 @@ class ApiRequestFuzzTest {
             ApiServer api = ApiServer.start(new ApiOptions("127.0.0.1", 0, null, dir.resolve("api.token")), sw,
                 log::add);
             server = new Server(api, sw, Files.readString(dir.resolve("api.token")).trim(),
-                new LoopbackHttp(api.port()), log);
+                new LoopbackHttp(api.port()), log, dir);
         }
         return server;
     }
@@ -69,7 +70,12 @@ class ApiRequestFuzzTest {
     static synchronized void stop() {
         if (server != null) {
             server.http().close();
-            server.api().close();
+            server.api().close(); // removes its token file
+            try {
+                Files.deleteIfExists(server.dir()); // one left in /tmp per run before
+            } catch (IOException e) {
+                // not empty: something else wrote there, leave it to be looked at
+            }
             server = null;
         }
     }
