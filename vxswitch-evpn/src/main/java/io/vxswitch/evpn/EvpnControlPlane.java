@@ -198,7 +198,7 @@ public final class EvpnControlPlane implements LocalMacs {
     }
 
     /** The route in use for a key changed: each VNI that imports it (by route target) hears about it. */
-    private void routeChanged(ReceivedRoute now, ReceivedRoute before) {
+    private void routeChanged(int id, ReceivedRoute now, ReceivedRoute before) {
         for (EvpnVni v : vnis.values()) {
             List<Long> targets = v.config().importTargets();
             ReceivedRoute n = now != null && now.importedBy(targets) ? now : null;
@@ -208,7 +208,7 @@ public final class EvpnControlPlane implements LocalMacs {
             }
             EvpnRoute route = (n != null ? n : b).route();
             if (route instanceof MacIpRoute) {
-                v.macRoute(n, b);
+                v.macRoute(id, n, b);
             } else if (route instanceof InclusiveMulticastRoute) {
                 if (b != null) {
                     v.floodRoute(floodEndpoint(b), false);

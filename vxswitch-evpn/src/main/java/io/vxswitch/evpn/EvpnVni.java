@@ -80,23 +80,26 @@ final class EvpnVni {
 
     // ---- type 2: remote MACs
 
-    /** A type-2 route for this VNI appeared ({@code now}), changed, or went ({@code now} null). */
-    void macRoute(ReceivedRoute now, ReceivedRoute before) {
+    /**
+     * A type-2 route for this VNI appeared ({@code now}), changed, or went ({@code now} null); {@code id} is its id in
+     * the RIB, the same while the route exists.
+     */
+    void macRoute(int id, ReceivedRoute now, ReceivedRoute before) {
         ReceivedRoute any = now != null ? now : before;
         long mac = ((MacIpRoute) any.route()).mac();
         if (any.nextHop().equals(config.localVtep())) {
             return; // our own route, reflected back
         }
-        ReceivedRoute chosenBefore = remoteMacs.chosen(mac);
+        RouteAttributes chosenBefore = remoteMacs.chosen(mac);
         if (now == null && chosenBefore == null) {
             return; // a withdrawal of a claim this VNI never had
         }
         if (now == null) {
-            remoteMacs.remove((MacIpRoute) before.route());
+            remoteMacs.remove(mac, id);
         } else {
-            remoteMacs.put(now);
+            remoteMacs.put(mac, id, now.attributes());
         }
-        ReceivedRoute chosen = remoteMacs.chosen(mac);
+        RouteAttributes chosen = remoteMacs.chosen(mac);
         decide(mac, chosenBefore, chosen);
         bindings(mac, now, before);
     }
@@ -121,7 +124,7 @@ final class EvpnVni {
         if (existing != null) {
             return;
         }
-        ReceivedRoute remote = remoteMacs.chosen(mac);
+        RouteAttributes remote = remoteMacs.chosen(mac);
         if (remote != null && remote.sticky() && !sticky) {
             return; // RFC 7432 §15.2: a sticky MAC does not move; the frame came from a host that must not have it
         }
@@ -147,7 +150,7 @@ final class EvpnVni {
         for (InetAddress ip : local.addresses) {
             dataplane.unbindAddress(config.vni(), ip, mac);
         }
-        ReceivedRoute remote = remoteMacs.chosen(mac);
+        RouteAttributes remote = remoteMacs.chosen(mac);
         if (remote != null) {
             install(mac, remote);
         }
@@ -194,7 +197,7 @@ final class EvpnVni {
         return localMacs.containsKey(mac);
     }
 
-    private void decide(long mac, ReceivedRoute before, ReceivedRoute chosen) {
+    private void decide(long mac, RouteAttributes before, RouteAttributes chosen) {
         LocalMac local = localMacs.get(mac);
         if (local != null) {
             if (chosen != null && remoteWins(chosen, local)) {
@@ -214,7 +217,7 @@ final class EvpnVni {
     }
 
     /** RFC 7432 §15.1/§15.2: a higher sequence, or a sticky claim over a non-sticky local MAC; same sequence: lower IP. */
-    private boolean remoteWins(ReceivedRoute remote, LocalMac local) {
+    private boolean remoteWins(RouteAttributes remote, LocalMac local) {
         if (local.sticky) {
             return false;
         }
@@ -227,7 +230,7 @@ final class EvpnVni {
         return compare(remote.nextHop(), config.localVtep()) < 0;
     }
 
-    private void install(long mac, ReceivedRoute claim) {
+    private void install(long mac, RouteAttributes claim) {
         dataplane.installRemoteMac(config.vni(), mac, claim.nextHop(), claim.effectiveSequence());
     }
 

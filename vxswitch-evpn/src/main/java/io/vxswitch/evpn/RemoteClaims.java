@@ -1,7 +1,6 @@
 package io.vxswitch.evpn;
 
-import io.vxswitch.bgp.evpn.MacIpRoute;
-
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.Arrays;
@@ -9,24 +8,29 @@ import java.util.Arrays;
 /**
  * Per remote MAC of one VNI, every received type-2 route that claims it (a MAC-only and a MAC/IP route per VTEP,
  * several VTEPs during a move), and which claim wins (RFC 7432 §15: sticky first, then the highest sequence number,
- * then the lowest VTEP address).
+ * then the lowest VTEP address). A claim is the route's id in the RIB ({@link MacIpRoutes}) and the attributes it
+ * came with.
  *
- * <p>A MAC almost always has one claim, and a fabric's 100,000 MACs arrive in a second or two: the one claim is
- * stored as the received route itself, with no holder around it, and a MAC with several claims gets a {@link Several}.
- * Every live object here is one more the collector copies while a route storm arrives, during which the switch loop
- * stands still (docs/benchmarks.md, "Fewer live objects per route").
+ * <p>A MAC almost always has one claim, and a fabric's 100,000 MACs arrive in a second or two: the one claim is kept
+ * in two primitive-keyed maps (its route id, and its attributes, which are its UPDATE's and shared), with no object
+ * per MAC; a MAC with several claims gets a {@link Several}. Every live object here is one more the collector copies
+ * while a route storm arrives, during which the switch loop stands still (docs/benchmarks.md).
  */
 final class RemoteClaims {
-    /** MAC → its one {@link ReceivedRoute}, or a {@link Several}. */
+    private static final long NO_ROUTE = -1;
+
+    /** MAC → the route id of its one claim (absent when it has several). */
+    private final Long2LongHashMap oneRoute = new Long2LongHashMap(NO_ROUTE);
+    /** MAC → the {@link RouteAttributes} of its one claim, or a {@link Several}. */
     private final Long2ObjectHashMap<Object> claims = new Long2ObjectHashMap<>();
 
     /** The claim in use for {@code mac}, or null when no route claims it. */
-    ReceivedRoute chosen(long mac) {
+    RouteAttributes chosen(long mac) {
         Object c = claims.get(mac);
         if (c instanceof Several s) {
             return s.chosen();
         }
-        return (ReceivedRoute) c;
+        return (RouteAttributes) c;
     }
 
     /** The highest sequence number any route gives {@code mac} (0 when none does). */
@@ -35,49 +39,44 @@ final class RemoteClaims {
         if (c instanceof Several s) {
             return s.highestSequence();
         }
-        return c == null ? 0 : ((ReceivedRoute) c).effectiveSequence();
+        return c == null ? 0 : ((RouteAttributes) c).effectiveSequence();
     }
 
-    /** {@code route} claims its MAC, replacing the claim of the same route (same RD, tag, MAC and IP) if any. */
-    void put(ReceivedRoute route) {
-        MacIpRoute r = (MacIpRoute) route.route();
-        Object c = claims.get(r.mac());
-        if (c == null || c instanceof ReceivedRoute one && sameRoute(one, r)) {
-            claims.put(r.mac(), route);
+    /** Route {@code id} claims {@code mac} with {@code a}, replacing its earlier claim if any. */
+    void put(long mac, int id, RouteAttributes a) {
+        Object c = claims.get(mac);
+        if (c == null || c instanceof RouteAttributes && oneRoute.get(mac) == id) {
+            claims.put(mac, a);
+            oneRoute.put(mac, id);
         } else if (c instanceof Several s) {
-            s.put(route);
+            s.put(id, a);
         } else {
-            claims.put(r.mac(), new Several((ReceivedRoute) c, route));
+            int first = (int) oneRoute.remove(mac);
+            claims.put(mac, new Several(first, (RouteAttributes) c, id, a));
         }
     }
 
-    /** The route {@code route} names no longer claims its MAC. */
-    void remove(MacIpRoute route) {
-        long mac = route.mac();
+    /** Route {@code id} no longer claims {@code mac}. */
+    void remove(long mac, int id) {
         Object c = claims.get(mac);
-        if (c instanceof ReceivedRoute one) {
-            if (sameRoute(one, route)) {
+        if (c instanceof RouteAttributes) {
+            if (oneRoute.get(mac) == id) {
                 claims.remove(mac);
+                oneRoute.remove(mac);
             }
-        } else if (c instanceof Several s) {
-            ReceivedRoute last = s.remove(route);
-            if (last != null) {
-                claims.put(mac, last);
-            }
+        } else if (c instanceof Several s && s.remove(id) && s.size == 1) {
+            claims.put(mac, s.attributes[0]);
+            oneRoute.put(mac, s.ids[0]);
         }
     }
 
     /** Two claims install the same thing: the same VTEP with the same sequence number. */
-    static boolean sameInstall(ReceivedRoute a, ReceivedRoute b) {
+    static boolean sameInstall(RouteAttributes a, RouteAttributes b) {
         return a != null && b != null && a.nextHop().equals(b.nextHop())
                 && a.effectiveSequence() == b.effectiveSequence();
     }
 
-    private static boolean sameRoute(ReceivedRoute claim, MacIpRoute route) {
-        return ((MacIpRoute) claim.route()).sameRoute(route);
-    }
-
-    private static boolean better(ReceivedRoute a, ReceivedRoute b) {
+    private static boolean better(RouteAttributes a, RouteAttributes b) {
         if (a.sticky() != b.sticky()) {
             return a.sticky();
         }
@@ -89,47 +88,52 @@ final class RemoteClaims {
 
     /** Two or more claims of one MAC, searched in order (there are rarely more than four). */
     private static final class Several {
-        private ReceivedRoute[] routes = new ReceivedRoute[4];
+        private int[] ids = new int[4];
+        private RouteAttributes[] attributes = new RouteAttributes[4];
         private int size;
 
-        Several(ReceivedRoute first, ReceivedRoute second) {
-            routes[0] = first;
-            routes[1] = second;
+        Several(int firstId, RouteAttributes first, int secondId, RouteAttributes second) {
+            ids[0] = firstId;
+            attributes[0] = first;
+            ids[1] = secondId;
+            attributes[1] = second;
             size = 2;
         }
 
-        void put(ReceivedRoute route) {
-            MacIpRoute r = (MacIpRoute) route.route();
+        void put(int id, RouteAttributes a) {
             for (int i = 0; i < size; i++) {
-                if (sameRoute(routes[i], r)) {
-                    routes[i] = route;
+                if (ids[i] == id) {
+                    attributes[i] = a;
                     return;
                 }
             }
-            if (size == routes.length) {
-                routes = Arrays.copyOf(routes, size * 2);
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+                attributes = Arrays.copyOf(attributes, size * 2);
             }
-            routes[size++] = route;
+            ids[size] = id;
+            attributes[size++] = a;
         }
 
-        /** Removes the route's claim; returns the one claim left when only one is, else null. */
-        ReceivedRoute remove(MacIpRoute route) {
+        /** Removes route {@code id}'s claim; false if it had none. */
+        boolean remove(int id) {
             for (int i = 0; i < size; i++) {
-                if (sameRoute(routes[i], route)) {
+                if (ids[i] == id) {
                     size--;
-                    routes[i] = routes[size];
-                    routes[size] = null;
-                    break;
+                    ids[i] = ids[size];
+                    attributes[i] = attributes[size];
+                    attributes[size] = null;
+                    return true;
                 }
             }
-            return size == 1 ? routes[0] : null;
+            return false;
         }
 
-        ReceivedRoute chosen() {
-            ReceivedRoute best = routes[0];
+        RouteAttributes chosen() {
+            RouteAttributes best = attributes[0];
             for (int i = 1; i < size; i++) {
-                if (better(routes[i], best)) {
-                    best = routes[i];
+                if (better(attributes[i], best)) {
+                    best = attributes[i];
                 }
             }
             return best;
@@ -138,7 +142,7 @@ final class RemoteClaims {
         long highestSequence() {
             long s = 0;
             for (int i = 0; i < size; i++) {
-                s = Math.max(s, routes[i].effectiveSequence());
+                s = Math.max(s, attributes[i].effectiveSequence());
             }
             return s;
         }

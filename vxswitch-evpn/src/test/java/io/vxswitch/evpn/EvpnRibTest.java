@@ -17,7 +17,7 @@ class EvpnRibTest {
     private static final long RT = ExtendedCommunities.routeTarget(65000, 119);
 
     private final List<String> changes = new ArrayList<>();
-    private final EvpnRib rib = new EvpnRib(2, (now, before) -> changes.add(
+    private final EvpnRib rib = new EvpnRib(2, (id, now, before) -> changes.add(
             (before == null ? "-" : before.nextHop().getHostAddress()) + " -> "
                     + (now == null ? "-" : now.nextHop().getHostAddress())));
 
@@ -69,5 +69,20 @@ class EvpnRibTest {
         assertThat(rib.received(0)).isZero();
         assertThat(rib.selected()).isEmpty();
         assertThat(changes).containsExactly("- -> 192.0.2.9", "192.0.2.9 -> -");
+    }
+
+    @Test
+    void theSameRouteAgainOrASecondCopyComingAndGoingIsNoChange() {
+        rib.announce(1, route(1, "192.0.2.9"));
+        rib.announce(1, route(1, "192.0.2.9")); // a route refresh
+        rib.announce(0, route(1, "192.0.2.9")); // the first reflector's copy, equal: now the one in use
+        rib.withdraw(0, route(1, "192.0.2.9").route());
+        assertThat(changes).containsExactly("- -> 192.0.2.9");
+        rib.announce(1, route(1, "192.0.2.10")); // the copy in use changes: the MAC moved
+        rib.withdraw(1, route(1, "192.0.2.10").route());
+        assertThat(changes).containsExactly("- -> 192.0.2.9", "192.0.2.9 -> 192.0.2.10", "192.0.2.10 -> -");
+        assertThat(rib.received(0)).isZero();
+        assertThat(rib.received(1)).isZero();
+        assertThat(rib.selected()).isEmpty();
     }
 }

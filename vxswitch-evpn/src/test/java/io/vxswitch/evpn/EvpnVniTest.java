@@ -53,12 +53,19 @@ class EvpnVniTest {
         return new ReceivedRoute(r, address(vtep), List.of(RT), sequence, sticky, null);
     }
 
+    /** The RIB's ids: one per route key. */
+    private final java.util.Map<Object, Integer> ids = new java.util.HashMap<>();
+
+    private int id(ReceivedRoute r) {
+        return ids.computeIfAbsent(r.route().key(), k -> ids.size());
+    }
+
     private void announce(ReceivedRoute r) {
-        vni.macRoute(r, null);
+        vni.macRoute(id(r), r, null);
     }
 
     private void withdraw(ReceivedRoute r) {
-        vni.macRoute(null, r);
+        vni.macRoute(id(r), null, r);
     }
 
     @Test
