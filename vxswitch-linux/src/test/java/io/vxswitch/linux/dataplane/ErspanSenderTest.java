@@ -158,6 +158,29 @@ class ErspanSenderTest {
     }
 
     @Test
+    void an_ipv6_collector_gets_erspan_over_ipv6() {
+        ns.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0");
+        ns.exec("sysctl", "-qw", "net.ipv6.conf.lo.disable_ipv6=0");
+        ErspanDestination dest = ErspanDestination.typeII(ErspanDestination.parseAddress("::1", "r"), 9);
+        ErspanSender s = NetworkNamespaces.callIn(ns.name(), () -> {
+            receiver = Libc.socket(Sockets.AF_INET6, Sockets.SOCK_RAW | Sockets.SOCK_NONBLOCK, Sockets.IPPROTO_GRE);
+            return ErspanSender.open(dest, 1, 9100).getFirst();
+        });
+        senders.add(s);
+        assertThat(s.socket().isIpv6()).isTrue();
+        assertThat(s.maxCopyLength()).as("lo's 65536 less 40 (IPv6) and 16").isEqualTo(65536 - 56);
+        Mirror m = sw.addMirror(MirrorSession.erspan("e6", List.of("vm1"), List.of(), MirrorDirection.BOTH, dest));
+        MemorySegment f = frame(VM2, VM1, 300);
+        copy(s, m, "vm1", f);
+        s.flush();
+        assertThat(s.transmit()).isEqualTo(1);
+        MemorySegment p = receive(); // an IPv6 raw socket reads from the GRE header on
+        assertThat(Erspan.greProtocol(p, 0)).isEqualTo(Erspan.GRE_PROTOCOL_TYPE_II);
+        assertThat(Erspan.sessionId(p, 0)).isEqualTo(9);
+        assertThat(p.asSlice(16).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(f.toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
     void a_collector_without_a_route_is_an_error_when_the_session_is_opened() {
         ErspanDestination dest = ErspanDestination.typeII(ErspanDestination.parseAddress("198.51.100.2", "r"), 1);
         assertThatThrownBy(() -> NetworkNamespaces.callIn(ns.name(), () -> ErspanSender.open(dest, 2, 9100)))
