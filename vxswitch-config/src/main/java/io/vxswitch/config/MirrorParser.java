@@ -1,6 +1,7 @@
 package io.vxswitch.config;
 
 import io.vxswitch.config.YamlValue.YamlMap;
+import io.vxswitch.forwarding.mirror.ErspanDestination;
 import io.vxswitch.forwarding.mirror.MirrorDirection;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.VlanRange;
@@ -17,13 +18,20 @@ import java.util.List;
  *   destination: {port: analyzer}                         # SPAN: a vNIC port that takes the copies only
  *   truncate: 128                                         # bytes kept of each copy (60-65535); whole frames without
  *   sample: 10                                            # one frame in 10; every frame without
+ * - name: to-collector
+ *   sources: {ports: [vm1]}
+ *   destination:                                          # ERSPAN: a collector on the underlay, instead of a port
+ *     erspan: {remote: 198.51.100.2, sessionId: 1}        # + local, version (2: type II, the default; 3: type III),
+ *                                                         #   dscp, ttl, index (type II), hardwareId (type III)
  * </pre>
  */
 public final class MirrorParser {
     private static final List<String> SESSION_KEYS = List.of("name", "sources", "direction", "destination",
         "truncate", "sample");
     private static final List<String> SOURCE_KEYS = List.of("ports", "vlans");
-    private static final List<String> DESTINATION_KEYS = List.of("port");
+    private static final List<String> DESTINATION_KEYS = List.of("port", "erspan");
+    private static final List<String> ERSPAN_KEYS = List.of("remote", "local", "sessionId", "version", "dscp", "ttl",
+        "index", "hardwareId");
 
     private MirrorParser() {
     }
@@ -59,14 +67,54 @@ public final class MirrorParser {
             }
         }
         YamlMap destination = Values.map(m.require("destination", self), self + ": destination");
-        destination.allowOnly(self + ": destination (a local port: {port: NAME})", DESTINATION_KEYS);
-        String port = Values.name(destination.require("port", self + ": destination"), self + ": destination.port");
+        destination.allowOnly(self + ": destination (a local port: {port: NAME}, or a collector: {erspan: {remote:"
+            + " ADDRESS, sessionId: N}})", DESTINATION_KEYS);
+        boolean hasPort = destination.get("port").isPresent();
+        boolean hasErspan = destination.get("erspan").isPresent();
+        if (hasPort == hasErspan) {
+            throw destination.where().error(self + ": destination needs one of port (SPAN: {port: NAME}) or erspan"
+                + " (a collector: {erspan: {remote: ADDRESS, sessionId: N}})" + (hasPort ? ", not both" : ""));
+        }
+        String port = hasPort ? Values.name(destination.require("port", self + ": destination"),
+            self + ": destination.port") : null;
+        ErspanDestination erspan = hasErspan ? erspan(destination.get("erspan").get(), self) : null;
         int truncate = m.get("truncate").map(x -> Values.integer(x, self + ": truncate (bytes)",
             MirrorSession.MIN_TRUNCATE, MirrorSession.MAX_TRUNCATE)).orElse(0);
         int sample = m.get("sample").map(x -> Values.integer(x, self + ": sample (one frame in N)", 1,
             Integer.MAX_VALUE)).orElse(1);
         try {
-            return new MirrorSession(name, ports, vlans, direction, port, truncate, sample);
+            return new MirrorSession(name, ports, vlans, direction, port, erspan, truncate, sample);
+        } catch (IllegalArgumentException e) {
+            throw v.where().error(e.getMessage());
+        }
+    }
+
+    /** The {@code erspan:} map of a destination. */
+    static ErspanDestination erspan(YamlValue v, String self) {
+        String what = self + ": destination.erspan";
+        YamlMap e = Values.map(v, what);
+        e.allowOnly(what, ERSPAN_KEYS);
+        java.net.InetAddress remote = address(e.require("remote", what), what + ".remote");
+        java.net.InetAddress local = e.get("local").map(x -> address(x, what + ".local")).orElse(null);
+        int sessionId = Values.integer(e.require("sessionId", what), what + ".sessionId",
+            ErspanDestination.MIN_SESSION_ID, ErspanDestination.MAX_SESSION_ID);
+        int type = e.get("version").map(x -> Values.integer(x, what + ".version (2: type II, 3: type III)",
+            ErspanDestination.TYPE_II, ErspanDestination.TYPE_III)).orElse(ErspanDestination.DEFAULT_TYPE);
+        int dscp = e.get("dscp").map(x -> Values.integer(x, what + ".dscp", 0, 63)).orElse(0);
+        int ttl = e.get("ttl").map(x -> Values.integer(x, what + ".ttl", 1, 255)).orElse(0);
+        int index = e.get("index").map(x -> Values.integer(x, what + ".index (type II)", 0, 0xF_FFFF)).orElse(0);
+        int hardwareId = e.get("hardwareId").map(x -> Values.integer(x, what + ".hardwareId (type III)", 0, 63))
+            .orElse(0);
+        try {
+            return new ErspanDestination(remote, local, sessionId, type, dscp, ttl, index, hardwareId);
+        } catch (IllegalArgumentException x) {
+            throw v.where().error(self + ": " + x.getMessage());
+        }
+    }
+
+    private static java.net.InetAddress address(YamlValue v, String what) {
+        try {
+            return ErspanDestination.parseAddress(Values.text(v, what), what);
         } catch (IllegalArgumentException e) {
             throw v.where().error(e.getMessage());
         }
@@ -83,12 +131,38 @@ public final class MirrorParser {
             parts.add("vlans: \"" + VlanRange.format(s.sourceVlans()) + "\"");
         }
         b.append(String.join(", ", parts)).append("}, direction: ").append(s.direction().label())
-            .append(", destination: {port: ").append(quoted(s.destinationPort())).append('}');
+            .append(", destination: ").append(s.remote() ? "{erspan: " + yaml(s.erspan()) + "}"
+                : "{port: " + quoted(s.destinationPort()) + "}");
         if (s.truncate() != 0) {
             b.append(", truncate: ").append(s.truncate());
         }
         if (s.sample() != 1) {
             b.append(", sample: ").append(s.sample());
+        }
+        return b.append('}').toString();
+    }
+
+    /** An ERSPAN destination as a flow mapping, with what differs from the defaults. */
+    public static String yaml(ErspanDestination e) {
+        StringBuilder b = new StringBuilder("{remote: \"").append(e.remote().getHostAddress()).append('"');
+        if (e.local() != null) {
+            b.append(", local: \"").append(e.local().getHostAddress()).append('"');
+        }
+        b.append(", sessionId: ").append(e.sessionId());
+        if (e.type() != ErspanDestination.DEFAULT_TYPE) {
+            b.append(", version: ").append(e.type());
+        }
+        if (e.dscp() != 0) {
+            b.append(", dscp: ").append(e.dscp());
+        }
+        if (e.ttl() != 0) {
+            b.append(", ttl: ").append(e.ttl());
+        }
+        if (e.index() != 0) {
+            b.append(", index: ").append(e.index());
+        }
+        if (e.hardwareId() != 0) {
+            b.append(", hardwareId: ").append(e.hardwareId());
         }
         return b.append('}').toString();
     }

@@ -38,10 +38,11 @@ public final class ForwardingDecision extends LanePadding {
     DropReason dropReason;
 
     public ForwardingDecision(int maxPorts) {
-        egressPorts = new int[PAD + maxPorts];
-        egressTags = new int[PAD + maxPorts];
-        egressRemotes = new int[PAD + maxPorts];
-        egressLimits = new int[PAD + maxPorts];
+        int copies = maxPorts + Switch.MAX_REMOTE_MIRRORS; // a flood to every port, and a copy per ERSPAN session
+        egressPorts = new int[PAD + copies];
+        egressTags = new int[PAD + copies];
+        egressRemotes = new int[PAD + copies];
+        egressLimits = new int[PAD + copies];
     }
 
     void reset() {
@@ -69,6 +70,15 @@ public final class ForwardingDecision extends LanePadding {
         egressLimits[PAD + egressCount] = limit;
         egressCount++;
         mirrorCopies++;
+    }
+
+    /**
+     * Adds a mirror copy for ERSPAN session slot {@code slot} ({@link Mirror#remoteSlot}), after every forwarded copy,
+     * sent with at most {@code limit} bytes; {@code egress} says it was taken as the switch sent the frame.
+     */
+    void addRemoteMirrorCopy(int slot, boolean egress, int tag, int limit) {
+        addMirrorCopy(REMOTE_MIRROR, tag, limit);
+        egressRemotes[PAD + egressCount - 1] = slot << 1 | (egress ? 1 : 0);
     }
 
     /** Moves copy {@code from} to place {@code to} (at most {@code from}): how a pass drops copies in place. */
@@ -140,8 +150,27 @@ public final class ForwardingDecision extends LanePadding {
         frame.setLength(limit == WHOLE ? wholeLength : Math.min(wholeLength, limit - tagChange));
     }
 
+    /** The port copy {@code i} goes to; {@link #REMOTE_MIRROR} for a mirror copy to an ERSPAN collector. */
     public int egressPort(int i) {
         return egressPorts[PAD + i];
+    }
+
+    /** {@link #egressPort} of a mirror copy that goes to an ERSPAN collector, not to a port. */
+    public static final int REMOTE_MIRROR = -2;
+
+    /** True if copy {@code i} is a mirror copy for an ERSPAN collector ({@link #remoteMirror} says which session). */
+    public boolean isRemoteMirror(int i) {
+        return egressPorts[PAD + i] == REMOTE_MIRROR;
+    }
+
+    /** For an ERSPAN mirror copy: its session's slot ({@link Mirror#remoteSlot}). */
+    public int remoteMirror(int i) {
+        return egressRemotes[PAD + i] >> 1;
+    }
+
+    /** For an ERSPAN mirror copy: true if taken as the switch sent the frame (egress), false as it came in. */
+    public boolean remoteMirrorEgress(int i) {
+        return (egressRemotes[PAD + i] & 1) != 0;
     }
 
     /** The 802.1Q VID the i-th copy leaves with, or {@link VlanPolicy#UNTAGGED}. */
@@ -151,7 +180,8 @@ public final class ForwardingDecision extends LanePadding {
 
     /**
      * For a copy to a tunnel port: the remote VTEP id the destination MAC was learned behind, or
-     * {@link #FLOOD} to replicate to the VNI's flood list (head-end replication). {@link #FLOOD} for other ports.
+     * {@link #FLOOD} to replicate to the VNI's flood list (head-end replication). {@link #FLOOD} for other ports;
+     * meaningless for an ERSPAN mirror copy.
      */
     public int egressRemote(int i) {
         return egressRemotes[PAD + i];

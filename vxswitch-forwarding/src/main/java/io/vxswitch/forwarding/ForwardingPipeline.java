@@ -192,9 +192,9 @@ final class ForwardingPipeline extends LanePadding {
         }
     }
 
-    /** True if a copy of the frame goes into a tunnel port (the flow then has a VNI). */
+    /** True if a forwarded copy of the frame goes into a tunnel port (the flow then has a VNI). */
     private static boolean intoTunnel(ForwardingDecision d, Port[] ports) {
-        for (int i = 0; i < d.egressCount; i++) {
+        for (int i = 0; i < d.forwardedCount(); i++) {
             if (ports[d.egressPort(i)].isTunnel()) {
                 return true;
             }
@@ -498,7 +498,20 @@ final class ForwardingPipeline extends LanePadding {
         int forwarded = d.egressCount;
         int tag = d.vlan == 0 ? VlanPolicy.UNTAGGED : d.vlan;
         for (Mirror m : mirrors) {
-            if (!m.selects(in.id(), d, forwarded) || !m.sampled(lane)) {
+            int selected = m.selects(in.id(), d, forwarded);
+            if (selected == Mirror.NOT_SELECTED || !m.sampled(lane)) {
+                continue;
+            }
+            int limit = m.session().truncate() == 0 ? ForwardingDecision.WHOLE : m.session().truncate();
+            if (m.remoteSlot >= 0) {
+                if (sw.erspanLoopGuard().isOwnErspan(d.frame)) {
+                    m.countErspanLoop(lane); // one of this switch's ERSPAN packets crossing a mirrored port
+                    continue;
+                }
+                d.addRemoteMirrorCopy(m.remoteSlot, selected == Mirror.SELECTED_EGRESS, tag, limit);
+                int i = d.egressCount - 1;
+                m.countCopy(lane, d.mirrorCopyLength(i), d.isTruncated(i));
+                t.mirroredRemote(m.name(), m.destinationLabel());
                 continue;
             }
             Port out = sw.portTable()[m.destination];
@@ -506,7 +519,6 @@ final class ForwardingPipeline extends LanePadding {
                 m.countDestinationDown(lane);
                 continue;
             }
-            int limit = m.session().truncate() == 0 ? ForwardingDecision.WHOLE : m.session().truncate();
             d.addMirrorCopy(m.destination, tag, limit);
             int i = d.egressCount - 1;
             int length = d.mirrorCopyLength(i);

@@ -28,8 +28,17 @@ public final class Mirror {
     private static final int TRUNCATED = MirrorCounter.TRUNCATED.ordinal();
     private static final int SAMPLING = MirrorCounter.SAMPLING.ordinal();
     private static final int DESTINATION_DOWN = MirrorCounter.DESTINATION_DOWN.ordinal();
+    private static final int ERSPAN_LOOP = MirrorCounter.ERSPAN_LOOP.ordinal();
+    /** {@link #selects}: the frame is not one the session copies. */
+    static final int NOT_SELECTED = 0;
+    /** {@link #selects}: copied as it enters the switch (a source port or VLAN's ingress). */
+    static final int SELECTED_INGRESS = 1;
+    /** {@link #selects}: copied as the switch sends it (out of a source port, or forwarded in a source VLAN). */
+    static final int SELECTED_EGRESS = 2;
 
     private final MirrorSession session;
+    /** The destination in words, made once: a trace names it per copy, which must not build a string per frame. */
+    private final String destinationLabel;
     private final CounterSet counters;
     private final CounterLane[] lanes;
     /** Per lane, frames selected until the next is copied (1-in-N sampling), each lane in its own array. */
@@ -41,12 +50,21 @@ public final class Mirror {
     final boolean[] egressPorts;
     /** By VLAN 0-4094; null when the session has no source VLAN (the usual SPAN of a few ports). */
     final boolean[] vlans;
-    /** The destination's port id, or -1 while the session cannot send (see {@link #status}). */
+    /** The destination's port id, or -1 while the session cannot send (see {@link #status}); -1 for ERSPAN. */
     int destination = -1;
+    /**
+     * An ERSPAN session's place among the switch's remote destinations, 0 to {@link Switch#MAX_REMOTE_MIRRORS} - 1:
+     * what its copies carry in the decision ({@link ForwardingDecision#remoteMirror}) and what the driver finds the
+     * session's sender by; -1 for a SPAN session.
+     */
+    int remoteSlot = -1;
     private String status = "";
+    /** What the driver last said about sending to an ERSPAN collector (an error), or null. */
+    private volatile String destinationNote;
 
     Mirror(MirrorSession session, int maxPorts, int laneCount) {
         this.session = session;
+        this.destinationLabel = session.destinationLabel();
         this.counters = new CounterSet(COUNTERS, 1, laneCount);
         this.lanes = new CounterLane[laneCount];
         this.countdowns = new int[laneCount][];
@@ -73,9 +91,37 @@ public final class Mirror {
         return session.name();
     }
 
-    /** True if the session sends copies now: its destination port is there and may be one. */
+    /** Where the copies go, in words ({@link MirrorSession#destinationLabel}). */
+    public String destinationLabel() {
+        return destinationLabel;
+    }
+
+    /** True if the session sends copies now: its destination port is there and may be one (ERSPAN: always). */
     public boolean active() {
-        return destination >= 0;
+        return destination >= 0 || remoteSlot >= 0;
+    }
+
+    /** True for an ERSPAN session. */
+    public boolean remote() {
+        return remoteSlot >= 0;
+    }
+
+    /** See {@link #remoteSlot}; -1 for a SPAN session. */
+    public int remoteSlot() {
+        return remoteSlot;
+    }
+
+    /**
+     * What the driver that sends an ERSPAN session's packets last found wrong (the collector unreachable, the kernel
+     * refusing), with when, for {@code vxswitch mirror show}; null while nothing went wrong. Any thread.
+     */
+    public String destinationNote() {
+        return destinationNote;
+    }
+
+    /** The driver's note about the destination (see {@link #destinationNote}); any thread. */
+    public void noteDestination(String note) {
+        this.destinationNote = note;
     }
 
     /** "active", or what keeps the session from sending and what to do about it. */
@@ -109,33 +155,34 @@ public final class Mirror {
             }
         }
         destination = destinationPort == null ? -1 : destinationPort.id();
-        status = destinationPort == null ? why : "active";
+        status = destinationPort == null && remoteSlot < 0 ? why : "active";
     }
 
     // ---- the data path (one lane's calls)
 
     /**
-     * True if the frame in {@code d} is one this session copies: received on a source port (ingress), sent out of one
-     * by a copy among the first {@code forwarded} (egress), or in a source VLAN that way. Only the frame's forwarded
+     * Whether the frame in {@code d} is one this session copies, and how: received on a source port
+     * ({@link #SELECTED_INGRESS}), sent out of one by a copy among the first {@code forwarded}
+     * ({@link #SELECTED_EGRESS}), or in a source VLAN that way; else {@link #NOT_SELECTED}. Only the frame's forwarded
      * copies are looked at, never a mirror copy: a copy is never mirrored again.
      */
-    boolean selects(int inPort, ForwardingDecision d, int forwarded) {
+    int selects(int inPort, ForwardingDecision d, int forwarded) {
         if (ingressPorts[inPort]) {
-            return true;
+            return SELECTED_INGRESS;
         }
         boolean[] v = vlans;
         if (v != null) {
-            boolean carried = session.direction().ingress() || forwarded > 0;
-            if (carried && v[d.vlan]) {
-                return true;
+            boolean ingress = session.direction().ingress();
+            if ((ingress || forwarded > 0) && v[d.vlan]) {
+                return ingress ? SELECTED_INGRESS : SELECTED_EGRESS;
             }
         }
         for (int i = 0; i < forwarded; i++) {
             if (egressPorts[d.egressPort(i)]) {
-                return true;
+                return SELECTED_EGRESS;
             }
         }
-        return false;
+        return NOT_SELECTED;
     }
 
     /** This lane's sampling: true for one selected frame in N, counting the others. */
@@ -164,5 +211,9 @@ public final class Mirror {
 
     void countDestinationDown(int lane) {
         lanes[lane].increment(DESTINATION_DOWN);
+    }
+
+    void countErspanLoop(int lane) {
+        lanes[lane].increment(ERSPAN_LOOP);
     }
 }

@@ -49,6 +49,11 @@ public final class Switch {
     private int promiscuousPorts;
     /** Ports whose group shapes egress: with none, the data path skips the egress shaping pass. */
     private int egressShapedPorts;
+    /** At most this many ERSPAN sessions at once: each has a slot its copies name ({@link Mirror#remoteSlot}). */
+    public static final int MAX_REMOTE_MIRRORS = 64;
+    /** The ERSPAN sessions by slot; null where free. */
+    private final Mirror[] remoteMirrors = new Mirror[MAX_REMOTE_MIRRORS];
+    private final ErspanLoopGuard erspanLoopGuard = new ErspanLoopGuard();
     /** Mirror sessions by name, in the order they were added. */
     private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
     /** The sessions that send copies now, and how many: with none, the data path's one test is of that int. */
@@ -302,12 +307,26 @@ public final class Switch {
                 throw new IllegalArgumentException(conflict);
             }
         }
-        Port destination = portsByName.get(session.destinationPort());
+        Port destination = session.remote() ? null : portsByName.get(session.destinationPort());
         if (destination != null && !destination.isVnic()) {
             throw new IllegalArgumentException(notVnic(session, destination));
         }
+        int slot = -1;
+        if (session.remote()) {
+            for (int i = 0; i < remoteMirrors.length && slot < 0; i++) {
+                slot = remoteMirrors[i] == null ? i : -1;
+            }
+            if (slot < 0) {
+                throw new IllegalArgumentException("mirror session '" + session.name() + "': the switch has "
+                    + MAX_REMOTE_MIRRORS + " ERSPAN sessions already, the most it takes: delete one first");
+            }
+        }
         Mirror m = new Mirror(session, ports.length, lanes.length);
         m.registration = counters.register(m.counterSet(), m.counterInstance());
+        if (slot >= 0) {
+            m.remoteSlot = slot;
+            remoteMirrors[slot] = m;
+        }
         mirrors.put(session.name(), m);
         resolveMirrors();
         return m;
@@ -321,7 +340,20 @@ public final class Switch {
                 + String.join(", ", mirrors.keySet()) + ")");
         }
         m.registration.close();
+        if (m.remoteSlot >= 0) {
+            remoteMirrors[m.remoteSlot] = null;
+        }
         resolveMirrors();
+    }
+
+    /** The ERSPAN session in slot {@code slot} ({@link Mirror#remoteSlot}), or null. */
+    public Mirror remoteMirror(int slot) {
+        return slot >= 0 && slot < remoteMirrors.length ? remoteMirrors[slot] : null;
+    }
+
+    /** What keeps ERSPAN sessions from copying their own packets (the data path's view). */
+    ErspanLoopGuard erspanLoopGuard() {
+        return erspanLoopGuard;
     }
 
     public Mirror mirror(String name) {
@@ -352,7 +384,14 @@ public final class Switch {
             }
         }
         List<Mirror> active = new ArrayList<>();
+        List<java.net.InetAddress> collectors = new ArrayList<>();
         for (Mirror m : mirrors.values()) {
+            if (m.session().remote()) { // nothing to wait for: the driver sends, and counts what it cannot
+                m.resolve(ports, portScanEnd, null, null);
+                collectors.add(m.session().erspan().remote());
+                active.add(m);
+                continue;
+            }
             Port d = portsByName.get(m.session().destinationPort());
             String why = d == null ? "waiting for destination port '" + m.session().destinationPort() + "' to be added"
                 : d.isVnic() ? null : notVnic(m.session(), d);
@@ -362,6 +401,7 @@ public final class Switch {
                 active.add(m);
             }
         }
+        erspanLoopGuard.set(collectors);
         activeMirrors = active.toArray(new Mirror[0]);
         activeMirrorCount = activeMirrors.length;
     }

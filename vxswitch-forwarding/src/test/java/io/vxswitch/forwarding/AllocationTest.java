@@ -186,6 +186,41 @@ class AllocationTest {
         assertThat(allocated).isLessThan(64 * 1024);
     }
 
+    /** An ERSPAN session's copies are the same table lookups plus the loop guard's look at IPv4 frames. */
+    @Test
+    void mirroring_to_erspan_allocates_nothing_per_frame() {
+        SwitchFixture f = SwitchFixture.vdsDefaults();
+        f.sw.addMirror(io.vxswitch.forwarding.mirror.MirrorSession.erspan("e1", java.util.List.of("vm1"),
+            java.util.List.of(new io.vxswitch.forwarding.policy.VlanRange(119, 119)),
+            io.vxswitch.forwarding.mirror.MirrorDirection.BOTH, io.vxswitch.forwarding.mirror.ErspanDestination.typeII(
+                io.vxswitch.forwarding.mirror.ErspanDestination.parseAddress("198.51.100.2", "remote"), 1))
+            .withTruncate(60));
+        MemorySegment[] frames = {untagged(VM2, VM1), untagged(BROADCAST, VM1), untagged(VM1, VM2)};
+        String[] in = {"vm1", "vm1", "vm2"};
+        int[] ports = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ports[i] = f.sw.port(in[i]).id();
+        }
+        MemorySegment out = MemorySegment.ofArray(new byte[128]);
+        Runnable burst = () -> {
+            for (int n = 0; n < 2_000; n++) {
+                for (int i = 0; i < frames.length; i++) {
+                    f.sw.forward(ports[i], frames[i], 0, (int) frames[i].byteSize(), f.now++, f.d);
+                    for (int e = 0; e < f.d.egressCount(); e++) {
+                        if (f.d.isMirrorCopy(e)) {
+                            f.d.prepareMirrorCopy(e);
+                        }
+                        f.d.writeEgress(e, out, 0);
+                    }
+                }
+            }
+        };
+        long allocated = allocatedBy(burst);
+        assertThat(f.sw.mirror("e1").counters().get(io.vxswitch.forwarding.mirror.MirrorCounter.FRAMES))
+            .isGreaterThan(60_000);
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
     /** Bytes this thread allocates in 10 runs of {@code burst}, after 3 to warm up. */
     private static long allocatedBy(Runnable burst) {
         for (int i = 0; i < 3; i++) {

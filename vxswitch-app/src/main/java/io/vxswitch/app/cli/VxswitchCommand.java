@@ -30,7 +30,7 @@ import picocli.CommandLine;
         "  vxswitch config reload                 apply the edited config file without a restart",
         "  vxswitch bgp neighbors                 with EVPN: the BGP sessions (FRR's show bgp summary)",
         "  vxswitch evpn routes [--vni N]         with EVPN: the VTEPs and MACs learned and announced",
-        "  vxswitch mirror show                   port mirroring sessions (SPAN) and what they copied",
+        "  vxswitch mirror show                   port mirroring sessions (SPAN, ERSPAN) and what they copied",
         "  vxswitch ipfix                         flow export to IPFIX collectors: is it working?",
         ""},
     footer = {"", "Run 'vxswitch help COMMAND' or 'vxswitch COMMAND --help' for the options of each command.",

@@ -14,6 +14,7 @@ import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.ipfix.IpfixStatus;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.ErspanSender;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
 import io.vxswitch.linux.dataplane.TunnelPort;
@@ -84,6 +85,7 @@ public final class HostSwitch implements AutoCloseable {
             sw.addPortGroup(pg);
         }
         List<List<PortDevice>> opened = new ArrayList<>(); // per port, one device per loop
+        java.util.Map<String, List<ErspanSender>> erspan = new java.util.LinkedHashMap<>(); // per ERSPAN session
         List<String> summary = new ArrayList<>();
         List<TunnelInfo> tunnels = new ArrayList<>();
         try {
@@ -101,6 +103,15 @@ public final class HostSwitch implements AutoCloseable {
                     t.name(), t.vni(), t.vlan(), t.local(), t.port(), t.remotes(), accepts(t), devices.get(0).describe())
                     + (loops > 1 ? ", a socket per loop (SO_REUSEPORT)" : ""));
             }
+            for (MirrorSession m : config.mirrors()) {
+                if (m.remote()) {
+                    try {
+                        erspan.put(m.name(), openErspan(m, loops));
+                    } catch (LinuxException e) {
+                        throw new HostSwitchException("mirror " + m.name() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
             List<String> mirrors = new ArrayList<>();
             for (MirrorSession m : config.mirrors()) {
                 mirrors.add(addMirror(sw, m));
@@ -111,6 +122,10 @@ public final class HostSwitch implements AutoCloseable {
                 for (int i = 0; i < devices.size(); i++) {
                     dataplane.add(devices.get(i), i);
                 }
+            }
+            for (var e : List.copyOf(erspan.entrySet())) {
+                dataplane.attachErspan(sw.mirror(e.getKey()), e.getValue());
+                erspan.remove(e.getKey()); // the dataplane's now: it closes them
             }
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
             hs.mirrorSummary = List.copyOf(mirrors);
@@ -133,8 +148,54 @@ public final class HostSwitch implements AutoCloseable {
             for (List<PortDevice> devices : opened) {
                 devices.forEach(PortDevice::close);
             }
+            erspan.values().forEach(ss -> ss.forEach(ErspanSender::close));
             throw e;
         }
+    }
+
+    /**
+     * Opens an ERSPAN session's senders, one per forwarding loop, each with its GRE socket connected to the collector:
+     * off the switch loop, before the session is added.
+     *
+     * @throws LinuxException the host refused (no route to the collector, no CAP_NET_RAW, a local address it lacks)
+     */
+    static List<ErspanSender> openErspan(MirrorSession m, int loops) {
+        return ErspanSender.open(m.erspan(), loops, MAX_FRAME + 64);
+    }
+
+    /**
+     * Adds a session to the switch and an ERSPAN session's senders to the loops, in one command on the switch loop;
+     * returns its line. The senders are closed if it fails.
+     */
+    static String addMirror(Switch sw, Dataplane dataplane, MirrorSession m, List<ErspanSender> senders) {
+        Mirror added;
+        try {
+            added = sw.addMirror(m);
+        } catch (RuntimeException e) {
+            if (senders != null) {
+                senders.forEach(ErspanSender::close);
+            }
+            throw e;
+        }
+        if (added.remote()) {
+            try {
+                dataplane.attachErspan(added, senders);
+            } catch (RuntimeException e) {
+                sw.removeMirror(m.name());
+                senders.forEach(ErspanSender::close);
+                throw e;
+            }
+        }
+        return describe(added);
+    }
+
+    /** Removes a session from the switch and an ERSPAN session's senders from the loops; on the switch loop. */
+    static void removeMirror(Switch sw, Dataplane dataplane, String name) {
+        Mirror m = sw.mirror(name);
+        if (m != null && m.remote() && dataplane != null) {
+            dataplane.detachErspan(m);
+        }
+        sw.removeMirror(name);
     }
 
     /** Whose VXLAN the tunnel takes, for its start-up line. */
@@ -179,8 +240,8 @@ public final class HostSwitch implements AutoCloseable {
         if (!s.sourceVlans().isEmpty()) {
             sources.add("VLAN " + VlanRange.format(s.sourceVlans()));
         }
-        return String.format("mirror %-10s %s of %s to port %s%s%s (%s)", s.name(), s.direction().label(),
-            String.join(", ", sources), s.destinationPort(), s.truncate() == 0 ? "" : ", truncate " + s.truncate(),
+        return String.format("mirror %-10s %s of %s to %s%s%s (%s)", s.name(), s.direction().label(),
+            String.join(", ", sources), s.destinationLabel(), s.truncate() == 0 ? "" : ", truncate " + s.truncate(),
             s.sample() == 1 ? "" : ", 1 in " + s.sample(), m.status());
     }
 

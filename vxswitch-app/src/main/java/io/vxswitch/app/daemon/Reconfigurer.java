@@ -10,6 +10,7 @@ import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.ErspanSender;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.mgmt.ApiException;
 import io.vxswitch.mgmt.TunnelInfo;
@@ -100,12 +101,19 @@ final class Reconfigurer {
                     + " reload' first)");
             }
         }
+        if (loop.call(s -> s.mirror(m.name()) != null)) {
+            throw new ApiException(409, "mirror session " + m.name() + " exists already: delete it first");
+        }
+        List<ErspanSender> senders = m.remote() ? openErspan(m, "") : null; // off the loop: a refusal is a 400 now
         String line = loop.call(s -> {
             if (s.mirror(m.name()) != null) {
+                if (senders != null) {
+                    senders.forEach(ErspanSender::close);
+                }
                 throw new ApiException(409, "mirror session " + m.name() + " exists already: delete it first");
             }
             try {
-                return HostSwitch.describe(s.addMirror(m));
+                return HostSwitch.addMirror(s, dataplane, m, senders);
             } catch (IllegalArgumentException e) {
                 throw new ApiException(409, e.getMessage());
             }
@@ -116,7 +124,7 @@ final class Reconfigurer {
         } catch (IOException e) {
             runtimeMirrors.remove(m.name());
             loop.call(s -> {
-                s.removeMirror(m.name());
+                HostSwitch.removeMirror(s, dataplane, m.name());
                 return null;
             });
             throw new ApiException(500, "mirror session " + m.name() + " was not added: it could not be kept for a"
@@ -132,7 +140,7 @@ final class Reconfigurer {
                 throw ApiException.notFound("no mirror session '" + name + "' (sessions: "
                     + String.join(", ", s.mirrors().stream().map(Mirror::name).toList()) + ")");
             }
-            s.removeMirror(name);
+            HostSwitch.removeMirror(s, dataplane, name);
             return null;
         });
         String line = "removed mirror session " + name;
@@ -264,7 +272,14 @@ final class Reconfigurer {
             }
         }
         done.addAll(loop.call(s -> floodLists(next)));
-        done.addAll(loop.call(s -> mirrors(s, next)));
+        Map<String, List<ErspanSender>> erspan = new LinkedHashMap<>();
+        List<String> refused = openErspan(next, erspan);
+        try {
+            done.addAll(loop.call(s -> mirrors(s, next, dataplane, erspan)));
+        } finally {
+            erspan.values().forEach(ss -> ss.forEach(ErspanSender::close)); // those not added
+        }
+        done.addAll(refused);
         if (!next.macMove().equals(config.macMove())) {
             loop.call(s -> {
                 s.setMacMoveGuard(next.macMove());
@@ -398,26 +413,63 @@ final class Reconfigurer {
      * destination. Runs on the switch loop.
      */
     static List<String> mirrors(Switch s, DaemonConfig next) {
+        return mirrors(s, next, null, new LinkedHashMap<>());
+    }
+
+    /**
+     * The same with the senders of the ERSPAN sessions to add, opened off the loop ({@link #openErspan}); those it
+     * adds leave {@code erspan}. An ERSPAN session without senders there is not added (its socket was refused).
+     */
+    static List<String> mirrors(Switch s, DaemonConfig next, Dataplane dataplane,
+                                Map<String, List<ErspanSender>> erspan) {
         List<String> done = new ArrayList<>();
         Map<String, MirrorSession> wanted = new LinkedHashMap<>();
         next.mirrors().forEach(m -> wanted.put(m.name(), m));
         for (Mirror live : s.mirrors()) {
             if (!live.session().equals(wanted.get(live.name()))) {
-                s.removeMirror(live.name());
+                HostSwitch.removeMirror(s, dataplane, live.name());
                 done.add("removed mirror session " + live.name()
                     + (wanted.containsKey(live.name()) ? " (changed: added again below)" : ""));
             }
         }
         for (MirrorSession m : wanted.values()) {
-            if (s.mirror(m.name()) == null) {
+            if (s.mirror(m.name()) == null && (!m.remote() || erspan.containsKey(m.name()))) {
                 try {
-                    done.add("added " + HostSwitch.describe(s.addMirror(m)));
+                    done.add("added " + HostSwitch.addMirror(s, dataplane, m, erspan.remove(m.name())));
                 } catch (IllegalArgumentException e) {
                     done.add("mirror session " + m.name() + " not added: " + e.getMessage());
                 }
             }
         }
         return done;
+    }
+
+    /**
+     * Opens the senders of the ERSPAN sessions of {@code next} that the switch does not run as they are, into
+     * {@code opened}; returns a line for each the host refused (that session is then not added).
+     */
+    private List<String> openErspan(DaemonConfig next, Map<String, List<ErspanSender>> opened) {
+        List<MirrorSession> live = loop.call(s -> s.mirrors().stream().map(Mirror::session).toList());
+        List<String> refused = new ArrayList<>();
+        for (MirrorSession m : next.mirrors()) {
+            if (m.remote() && !live.contains(m)) {
+                try {
+                    opened.put(m.name(), HostSwitch.openErspan(m, dataplane.loops()));
+                } catch (RuntimeException e) {
+                    refused.add("mirror session " + m.name() + " not added: " + e.getMessage());
+                }
+            }
+        }
+        return refused;
+    }
+
+    /** An ERSPAN session's senders, opened; a refusal becomes a bad request that ends with {@code outcome}. */
+    private List<ErspanSender> openErspan(MirrorSession m, String outcome) {
+        try {
+            return HostSwitch.openErspan(m, dataplane.loops());
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("mirror session " + m.name() + " not added: " + e.getMessage() + outcome);
+        }
     }
 
     /** Each tunnel's flood list set to the file's remotes; runs on the switch loop. */

@@ -24,4 +24,22 @@ class MirrorCommandTest {
             .containsPattern("ids +ingress +VLAN 119 +tap9 +128 +1/10 +waiting +0 +0 +0 +sampling=9, destination_down=1")
             .contains("ids: waiting for destination port 'tap9' to be added");
     }
+
+    @Test
+    void an_erspan_session_shows_its_collector_and_what_its_sender_did() throws Exception {
+        String json = """
+            [{"name": "remote1", "sources": {"ports": ["vm1"], "vlans": ""}, "direction": "both",
+              "destination": {"erspan": {"remote": "198.51.100.2", "sessionId": 1, "version": 2}}, "truncate": 0,
+              "sample": 1, "active": true, "status": "active", "frames": 10, "bytes": 980, "truncated": 0,
+              "skipped": {"sampling": 0, "destination_down": 0, "erspan_loop": 2},
+              "erspan": {"packets": 8, "bytes": 908, "mtuTruncated": 1,
+                         "dropped": {"queue_full": 0, "unreachable": 2, "refused": 0}},
+              "note": "12:00:01 collector 198.51.100.2: Network is unreachable (ENETUNREACH)"}]
+            """;
+        String table = MirrorCommand.table(new ObjectMapper().readTree(json));
+        assertThat(table).containsPattern("remote1 +both +vm1 +erspan:198.51.100.2 id 1 II +- +- +active +10 +980 +0"
+                + " +erspan_loop=2")
+            .contains("remote1: ERSPAN packets 8 (908 bytes), cut to the path MTU 1, dropped unreachable=2")
+            .contains("remote1: last said: 12:00:01 collector 198.51.100.2: Network is unreachable (ENETUNREACH)");
+    }
 }

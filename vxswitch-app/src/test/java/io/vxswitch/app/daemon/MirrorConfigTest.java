@@ -3,6 +3,7 @@ package io.vxswitch.app.daemon;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.config.MirrorParser;
 import io.vxswitch.config.YamlDocument;
+import io.vxswitch.forwarding.mirror.ErspanDestination;
 import io.vxswitch.forwarding.mirror.MirrorDirection;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.VlanRange;
@@ -92,6 +93,57 @@ class MirrorConfigTest {
             - {name: a, sources: {ports: [vm1]}, destination: {port: analyzer}}
               - {name: a, sources: {ports: [vm2]}, destination: {port: vm1}}""",
             "mirror session 'a' is defined twice");
+    }
+
+    @Test
+    void an_erspan_session_parses_with_its_defaults_and_every_setting() {
+        DaemonConfig c = DaemonConfigParser.parse("c.yaml", CONFIG + """
+            mirrors:
+              - name: e2
+                sources: {ports: [vm1]}
+                destination: {erspan: {remote: 198.51.100.2, sessionId: 1}}
+              - name: e3
+                sources: {vlans: 119}
+                direction: egress
+                destination:
+                  erspan: {remote: "2001:db8::2", local: "2001:db8::1", sessionId: 1023, version: 3, dscp: 10,
+                           ttl: 32, hardwareId: 5}
+                truncate: 256
+            """);
+        MirrorSession e2 = c.mirrors().get(0);
+        assertThat(e2).isEqualTo(MirrorSession.erspan("e2", List.of("vm1"), List.of(), MirrorDirection.BOTH,
+            ErspanDestination.typeII(ErspanDestination.parseAddress("198.51.100.2", "r"), 1)));
+        assertThat(e2.erspan().type()).as("type II unless said").isEqualTo(2);
+        MirrorSession e3 = c.mirrors().get(1);
+        assertThat(e3.erspan()).isEqualTo(new ErspanDestination(ErspanDestination.parseAddress("2001:db8::2", "r"),
+            ErspanDestination.parseAddress("2001:db8::1", "l"), 1023, 3, 10, 32, 0, 5));
+        assertThat(e3.truncate()).isEqualTo(256);
+        for (MirrorSession m : c.mirrors()) {
+            assertThat(MirrorParser.session(YamlDocument.parse("x", MirrorParser.yaml(m), "a session"))).isEqualTo(m);
+        }
+        assertThat(MirrorParser.yaml(e2)).contains("destination: {erspan: {remote: \"198.51.100.2\", sessionId: 1}}");
+    }
+
+    @Test
+    void a_bad_erspan_destination_is_refused_at_its_line_with_what_to_write() {
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2}}}",
+            "sessionId");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 0}}}",
+            "sessionId must be");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: collector, sessionId: 1}}}",
+            "is not an IP address");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 1,"
+            + " version: 1}}}", "version (2: type II, 3: type III) must be");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 1,"
+            + " hardwareId: 3}}}", "hardwareId is a type III field");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 1,"
+            + " key: 3}}}", "unknown key 'key'");
+        assertError("- {name: s, sources: {ports: [vm1]}, destination: {port: analyzer, erspan: {remote: 198.51.100.2,"
+            + " sessionId: 1}}}", "needs one of port");
+        assertError("""
+            - {name: a, sources: {ports: [vm1]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 4}}}
+              - {name: b, sources: {ports: [vm2]}, destination: {erspan: {remote: 198.51.100.2, sessionId: 4}}}""",
+            "ERSPAN session ID 4 to 198.51.100.2 is already used by session 'a'");
     }
 
     @Test

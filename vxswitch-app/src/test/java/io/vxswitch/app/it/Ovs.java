@@ -73,6 +73,13 @@ final class Ovs {
         return Cmd.run(c);
     }
 
+    /** {@code ovs-ofctl COMMAND BRIDGE ARGS} on this instance's bridge {@code bridge}: add-flow, del-flows... */
+    String ofctl(String command, String bridge, String... args) {
+        List<String> c = new ArrayList<>(List.of("ovs-ofctl", command, "unix:" + dir.resolve(bridge + ".mgmt")));
+        c.addAll(Arrays.asList(args));
+        return Cmd.run(c, Duration.ofSeconds(15)).check().out();
+    }
+
     /** What OVS knows, for failure messages: bridges, MAC tables, datapath flows, drop counters, its log. */
     String state(String... bridges) {
         StringBuilder sb = new StringBuilder("\n----- Open vSwitch state\n").append(vsctl("show"));

@@ -17,7 +17,10 @@ public enum MirrorCounter implements CounterDescriptor {
     SAMPLING("sampling", "selected frames left out by sampling (one in N is copied)", CounterKind.DROP,
         Metrics.SKIPPED, "sampling"),
     DESTINATION_DOWN("destination_down", "selected frames not copied because the destination port is down or missing:"
-        + " bring it up or add it", CounterKind.DROP, Metrics.SKIPPED, "destination_down");
+        + " bring it up or add it", CounterKind.DROP, Metrics.SKIPPED, "destination_down"),
+    ERSPAN_LOOP("erspan_loop", "selected frames not copied because they are this switch's own ERSPAN packets to a"
+        + " collector (its route crosses a mirrored port or VLAN): copying them would loop", CounterKind.DROP,
+        Metrics.SKIPPED, "erspan_loop");
 
     private final String key;
     private final String description;

@@ -86,6 +86,10 @@ public interface TraceSink {
     default void mirrored(String session, int port) {
     }
 
+    /** Mirror session {@code session} copies the frame to an ERSPAN collector, {@code destination} in words. */
+    default void mirroredRemote(String session, String destination) {
+    }
+
     /** The decision: copies to the ports in {@code decision}. */
     default void forwarded(ForwardingDecision decision) {
     }

@@ -2,6 +2,7 @@ package io.vxswitch.forwarding.trace;
 
 import io.vxswitch.forwarding.DropReason;
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.fdb.Fdb;
@@ -137,6 +138,11 @@ public final class TraceText implements TraceSink {
     }
 
     @Override
+    public void mirroredRemote(String session, String destination) {
+        trace.add(Stage.EGRESS, "mirror copy to " + destination + " (session " + session + ")");
+    }
+
+    @Override
     public void withheld(int port, DropReason reason) {
         trace.add(Stage.EGRESS, "not to " + sw.port(port).name() + ": " + (reason == DropReason.MAC_CHANGED
             ? "its effective MAC differs from the configured one and MAC changes is reject" : reason.description()));
@@ -149,9 +155,15 @@ public final class TraceText implements TraceSink {
             if (i > 0) {
                 sb.append(", ");
             }
+            int tag = d.egressTag(i);
+            if (d.isRemoteMirror(i)) {
+                Mirror m = sw.remoteMirror(d.remoteMirror(i));
+                sb.append(m == null ? "ERSPAN" : "ERSPAN session " + m.name())
+                    .append(tag == VlanPolicy.UNTAGGED ? " (untagged)" : " (tag " + tag + ")");
+                continue;
+            }
             Port p = sw.port(d.egressPort(i));
             int remote = d.egressRemote(i);
-            int tag = d.egressTag(i);
             sb.append(p.name());
             if (p.isTunnel()) {
                 sb.append(remote == ForwardingDecision.FLOOD ? " (flood list)" : " (VTEP " + sw.remoteName(remote) + ")");

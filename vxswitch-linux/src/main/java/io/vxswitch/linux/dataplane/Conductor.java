@@ -1,5 +1,6 @@
 package io.vxswitch.linux.dataplane;
 
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Switch;
 import org.agrona.concurrent.Agent;
 
@@ -151,6 +152,16 @@ final class Conductor implements Agent {
             String notice = device.takeNotice();
             if (notice != null) {
                 log.accept("port " + links.portName(device.switchPort()) + ": " + notice);
+            }
+        }
+        for (int slot : registry.erspanSlots()) {
+            Mirror m = sw.remoteMirror(slot);
+            for (ErspanSender s : registry.erspan(slot)) {
+                String notice = s.takeNotice();
+                if (notice != null && m != null) {
+                    log.accept("mirror " + m.name() + ": " + notice);
+                    m.noteDestination(java.time.LocalTime.now().withNano(0) + " " + notice);
+                }
             }
         }
     }

@@ -164,6 +164,34 @@ public final class Dataplane implements AutoCloseable {
     }
 
     /**
+     * Makes ERSPAN session {@code mirror} send through {@code perLoop} (a sender per loop, from
+     * {@link ErspanSender#open}): its copies from now on go to its collector, and its senders' counts join the
+     * session's in the switch's counter registry. Call right after adding the session to the switch, in the same
+     * command ({@link #submit}) or before {@link #start}, so that no copy of it finds no sender.
+     */
+    public void attachErspan(io.vxswitch.forwarding.Mirror mirror, List<ErspanSender> perLoop) {
+        if (!mirror.remote()) {
+            throw new IllegalArgumentException("mirror session '" + mirror.name() + "' sends to a port, not over ERSPAN");
+        }
+        registry.addErspan(mirror.remoteSlot(), perLoop);
+        counters.registerErspan(mirror, perLoop);
+    }
+
+    /**
+     * Stops sending ERSPAN session {@code mirror}'s copies and frees its senders once no thread is inside them. Call
+     * in the command ({@link #submit}) that removes the session from the switch.
+     */
+    public void detachErspan(io.vxswitch.forwarding.Mirror mirror) {
+        counters.unregisterErspan(mirror.name());
+        registry.removeErspan(mirror.remoteSlot());
+    }
+
+    /** The senders of ERSPAN session {@code mirror}, loop by loop; empty if it has none here. */
+    public List<ErspanSender> erspanSenders(io.vxswitch.forwarding.Mirror mirror) {
+        return mirror.remote() ? registry.erspan(mirror.remoteSlot()) : List.of();
+    }
+
+    /**
      * The devices, loop by loop, each loop's in the order added. Their counters are in the switch's counter registry
      * (under their ports' names) while they are here.
      */

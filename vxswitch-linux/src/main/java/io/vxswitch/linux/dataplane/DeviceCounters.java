@@ -4,6 +4,7 @@ import io.vxswitch.forwarding.DeviceCounter;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.counters.CounterRegistry;
+import io.vxswitch.forwarding.mirror.ErspanCounter;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ final class DeviceCounters {
 
     private final Switch sw;
     private final Map<PortDevice, CounterRegistry.Registration> registered = new IdentityHashMap<>();
+    private final Map<String, CounterRegistry.Registration> erspan = new java.util.HashMap<>();
 
     DeviceCounters(Switch sw) {
         this.sw = sw;
@@ -37,6 +39,29 @@ final class DeviceCounters {
                 + sw.name() + "' (add the port to the switch first)");
         }
         registered.put(device, sw.counters().poll(ALL, p.counterInstance(), () -> values(device)));
+    }
+
+    /** From now on the registry reads the senders' counts, added up, as ERSPAN session {@code mirror}'s. */
+    void registerErspan(io.vxswitch.forwarding.Mirror mirror, List<ErspanSender> senders) {
+        List<ErspanSender> all = List.copyOf(senders);
+        erspan.put(mirror.name(), sw.counters().poll(List.of(ErspanCounter.values()), mirror.counterInstance(), () -> {
+            long[] sum = new long[ErspanCounter.values().length];
+            for (ErspanSender s : all) {
+                long[] c = s.counts();
+                for (int k = 0; k < sum.length; k++) {
+                    sum[k] += c[k];
+                }
+            }
+            return sum;
+        }));
+    }
+
+    /** The session's senders are gone: their counts leave the registry. */
+    void unregisterErspan(String session) {
+        CounterRegistry.Registration r = erspan.remove(session);
+        if (r != null) {
+            r.close();
+        }
     }
 
     /** The device is gone: its counts leave the registry (and its port's totals) with it. */

@@ -1,7 +1,9 @@
 package io.vxswitch.linux.dataplane;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which agent reads and which sender writes each port device, and the retirement of removed ones. The
@@ -25,11 +27,21 @@ final class DeviceRegistry {
     private final LinkWatch links;
     private final Captures captures;
     private final List<Retired> retired = new ArrayList<>();
+    /** The ERSPAN sessions' senders, one per agent, by the session's slot. */
+    private final Map<Integer, List<ErspanSender>> erspan = new LinkedHashMap<>();
 
-    /** A removed device, its sender, and the sender's turn at removal. */
-    private record Retired(PortDevice device, SenderAgent sender, long removedAt) {
+    /** A removed device (or ERSPAN sender), its sender, and the sender's turn at removal. */
+    private record Retired(AutoCloseable device, SenderAgent sender, long removedAt) {
         boolean released() {
             return sender.turns() - removedAt >= 2;
+        }
+
+        void close() {
+            try {
+                device.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -67,22 +79,67 @@ final class DeviceRegistry {
                 captures.detach(c);
             }
         }
+        retire(device, device, agent);
+    }
+
+    /** Takes {@code transmitter} off agent {@code agent}'s sender and frees {@code closer} once that is safe. */
+    private void retire(Transmitter transmitter, AutoCloseable closer, int agent) {
         SenderAgent sender = senders[agent];
-        sender.remove(device);
+        sender.remove(transmitter);
+        Retired r = new Retired(closer, sender, sender.turns());
         if (senderOnAgentThread[agent]) {
-            device.close();
+            r.close();
             return;
         }
-        Retired r = new Retired(device, sender, sender.turns());
         long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
         while (!r.released() && System.nanoTime() - deadline < 0) {
             Thread.yield(); // a sender turns at least once a millisecond: this is a short wait
         }
         if (r.released()) {
-            device.close(); // the sender has started a turn without it since: nothing of it is in use
+            r.close(); // the sender has started a turn without it since: nothing of it is in use
         } else {
             retired.add(r);
         }
+    }
+
+    /** Adds an ERSPAN session's senders, {@code perAgent.get(i)} to agent i, for the session in slot {@code slot}. */
+    void addErspan(int slot, List<ErspanSender> perAgent) {
+        if (perAgent.size() != agents.length) {
+            throw new IllegalArgumentException("an ERSPAN session needs a sender per loop: " + agents.length
+                + " loops, " + perAgent.size() + " senders");
+        }
+        if (erspan.containsKey(slot)) {
+            throw new IllegalStateException("ERSPAN slot " + slot + " has senders already");
+        }
+        for (int i = 0; i < agents.length; i++) {
+            ErspanSender s = perAgent.get(i);
+            s.senderOnAgentThread(senderOnAgentThread[i]);
+            agents[i].addErspan(slot, s);
+            senders[i].add(s);
+        }
+        erspan.put(slot, List.copyOf(perAgent));
+    }
+
+    /** Removes the senders of ERSPAN slot {@code slot}; each is freed once its sender thread let go of it. */
+    void removeErspan(int slot) {
+        List<ErspanSender> all = erspan.remove(slot);
+        if (all == null) {
+            return;
+        }
+        for (int i = 0; i < agents.length; i++) {
+            agents[i].removeErspan(slot);
+            retire(all.get(i), all.get(i), i);
+        }
+    }
+
+    /** The ERSPAN senders of slot {@code slot}, by agent; empty if none. */
+    List<ErspanSender> erspan(int slot) {
+        return erspan.getOrDefault(slot, List.of());
+    }
+
+    /** Every ERSPAN slot with senders. */
+    java.util.Set<Integer> erspanSlots() {
+        return erspan.keySet();
     }
 
     private int ownerOf(PortDevice device) {
@@ -98,7 +155,7 @@ final class DeviceRegistry {
     void closeRetired() {
         for (int i = retired.size() - 1; i >= 0; i--) {
             if (retired.get(i).released()) {
-                retired.remove(i).device().close();
+                retired.remove(i).close();
             }
         }
     }
@@ -117,8 +174,12 @@ final class DeviceRegistry {
         for (PortDevice d : devices()) {
             d.close();
         }
+        for (List<ErspanSender> ss : erspan.values()) {
+            ss.forEach(ErspanSender::close);
+        }
+        erspan.clear();
         for (Retired r : retired) {
-            r.device().close();
+            r.close();
         }
         retired.clear();
     }

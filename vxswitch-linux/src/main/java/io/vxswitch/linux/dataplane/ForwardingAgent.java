@@ -2,6 +2,7 @@ package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.forwarding.ForwardingLane;
+import io.vxswitch.forwarding.Switch;
 import io.vxswitch.packet.offload.Offload;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -38,6 +39,9 @@ final class ForwardingAgent implements Agent {
     private final PortDevice[] byPort;
     private final PortDevice[] byFd = new PortDevice[4096];
     private final List<PortDevice> devices = new ArrayList<>();
+    /** This agent's sender of each ERSPAN session, by the session's slot ({@code Mirror.remoteSlot}). */
+    private final ErspanSender[] erspanBySlot = new ErspanSender[Switch.MAX_REMOTE_MIRRORS];
+    private final List<ErspanSender> erspanSenders = new ArrayList<>();
     /** Devices that failed for good, for the conductor. */
     private final OneToOneConcurrentArrayQueue<PortDevice> gone = new OneToOneConcurrentArrayQueue<>(64);
 
@@ -99,6 +103,23 @@ final class ForwardingAgent implements Agent {
         byFd[device.fd()] = device;
         devices.add(device);
         descriptors.add(device.fd());
+    }
+
+    /** Sends the ERSPAN copies of session slot {@code slot} through {@code sender}. While held or not running. */
+    void addErspan(int slot, ErspanSender sender) {
+        erspanBySlot[slot] = sender;
+        erspanSenders.add(sender);
+    }
+
+    /** No more ERSPAN copies of session slot {@code slot}; returns its sender, or null. While held or not running. */
+    ErspanSender removeErspan(int slot) {
+        ErspanSender s = erspanBySlot[slot];
+        if (s != null) {
+            s.flush(); // what this turn queued goes out before the sender forgets it
+            erspanBySlot[slot] = null;
+            erspanSenders.remove(s);
+        }
+        return s;
     }
 
     /** Forgets {@code device}: no more reads, no more copies queued to it. While held or not running. */
@@ -166,6 +187,9 @@ final class ForwardingAgent implements Agent {
         for (int i = 0; i < devices.size(); i++) {
             published |= devices.get(i).flush();
         }
+        for (int i = 0; i < erspanSenders.size(); i++) { // no ERSPAN session: not entered
+            published |= erspanSenders.get(i).flush();
+        }
         return published;
     }
 
@@ -207,6 +231,13 @@ final class ForwardingAgent implements Agent {
             d.prepareMirrorCopy(i);
             // A mirror copy cut short is no longer the super-frame or the partial checksum the offload describes: it
             // goes as the plain bytes it is, as a capture's snap length keeps them.
+            if (d.isRemoteMirror(i)) {
+                ErspanSender s = erspanBySlot[d.remoteMirror(i)];
+                if (s != null) { // null only between a session's removal from the switch and from this agent
+                    s.send(d, i, truncated ? plain : offload, now);
+                }
+                continue;
+            }
             queue(d, i, truncated ? plain : offload, now);
         }
     }

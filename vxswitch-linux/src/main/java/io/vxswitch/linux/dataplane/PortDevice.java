@@ -11,7 +11,7 @@ import io.vxswitch.packet.offload.Offload;
  * agent's own between its turns) makes the transmit syscalls in {@link #transmit}; the {@link Conductor} reads the
  * link state and notices. Each method says which agent calls it; none throws on I/O errors, they are counted.
  */
-public interface PortDevice extends AutoCloseable {
+public interface PortDevice extends Transmitter, AutoCloseable {
     /** {@link #receive}: a frame is in the descriptor. */
     int FRAME = 1;
     /** {@link #receive}: nothing more this turn (nothing waiting, or the turn's batch is done). */
@@ -54,9 +54,11 @@ public interface PortDevice extends AutoCloseable {
     boolean flush();
 
     /** Sender: makes the transmit syscalls for every batch flushed so far; returns the frames handed over. */
+    @Override
     int transmit();
 
     /** Any thread: true while a flushed batch waits for {@link #transmit}. */
+    @Override
     boolean hasPending();
 
     /**

@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 final class SenderAgent implements Agent {
     private final String roleName;
-    private volatile PortDevice[] devices = new PortDevice[0];
+    private volatile Transmitter[] devices = new Transmitter[0];
     private volatile long turns;
 
     SenderAgent(String roleName) {
@@ -29,21 +29,21 @@ final class SenderAgent implements Agent {
     }
 
     /** Adds a device; from the conductor (or before start), the only writer of the list. */
-    void add(PortDevice device) {
-        PortDevice[] old = devices;
-        PortDevice[] grown = Arrays.copyOf(old, old.length + 1);
+    void add(Transmitter device) {
+        Transmitter[] old = devices;
+        Transmitter[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = device;
         devices = grown;
     }
 
     /** Removes a device; from the conductor. The sender may still be inside it until {@link #turns} moves twice. */
-    void remove(PortDevice device) {
-        PortDevice[] old = devices;
+    void remove(Transmitter device) {
+        Transmitter[] old = devices;
         int at = Arrays.asList(old).indexOf(device);
         if (at < 0) {
             return;
         }
-        PortDevice[] kept = new PortDevice[old.length - 1];
+        Transmitter[] kept = new Transmitter[old.length - 1];
         System.arraycopy(old, 0, kept, 0, at);
         System.arraycopy(old, at + 1, kept, at, old.length - at - 1);
         devices = kept;
@@ -57,9 +57,9 @@ final class SenderAgent implements Agent {
     @Override
     public int doWork() {
         turns = turns + 1;
-        PortDevice[] ds = devices;
+        Transmitter[] ds = devices;
         int sent = 0;
-        for (PortDevice d : ds) {
+        for (Transmitter d : ds) {
             sent += d.transmit();
         }
         return sent;
@@ -67,7 +67,7 @@ final class SenderAgent implements Agent {
 
     /** True while a published batch waits for a turn. */
     boolean anyPending() {
-        for (PortDevice d : devices) {
+        for (Transmitter d : devices) {
             if (d.hasPending()) {
                 return true;
             }

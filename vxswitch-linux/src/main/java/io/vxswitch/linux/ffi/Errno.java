@@ -38,6 +38,7 @@ public final class Errno {
     public static final int ENOBUFS = 105;
     public static final int ECONNABORTED = 103;
     public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
     /** File descriptor in bad state: what a tap's descriptor reports once its device has been deleted. */
     public static final int EBADFD = 77;
@@ -81,6 +82,7 @@ public final class Errno {
             case ENOBUFS -> "ENOBUFS";
             case ECONNABORTED -> "ECONNABORTED";
             case ECONNREFUSED -> "ECONNREFUSED";
+            case EHOSTDOWN -> "EHOSTDOWN";
             case EHOSTUNREACH -> "EHOSTUNREACH";
             case EBADFD -> "EBADFD";
             default -> "errno " + errno;

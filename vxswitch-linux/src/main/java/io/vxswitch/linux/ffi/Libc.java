@@ -39,6 +39,8 @@ public final class Libc {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = Linking.errnoCall("bind",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = Linking.errnoCall("connect",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = Linking.errnoCall("getsockname",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = Linking.errnoCall("setsockopt",
@@ -148,6 +150,15 @@ public final class Libc {
         MemorySegment st = STATE.get();
         try {
             return result((int) BIND.invokeExact(st, fd, address, addressLength), st);
+        } catch (Throwable t) {
+            throw Linking.unexpected(t);
+        }
+    }
+
+    public static int connect(int fd, MemorySegment address, int addressLength) {
+        MemorySegment st = STATE.get();
+        try {
+            return result((int) CONNECT.invokeExact(st, fd, address, addressLength), st);
         } catch (Throwable t) {
             throw Linking.unexpected(t);
         }

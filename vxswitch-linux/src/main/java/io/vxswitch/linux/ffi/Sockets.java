@@ -19,7 +19,20 @@ public final class Sockets {
     /** IPv4 UDP only: send with a zero checksum (RFC 7348 §5 allows it for VXLAN over IPv4). */
     public static final int SO_NO_CHECK = 11;
 
+    /** Attaches a classic BPF program (struct sock_fprog) that filters what the socket receives. */
+    public static final int SO_ATTACH_FILTER = 26;
+
     public static final int IPPROTO_IP = 0;
+    /** GRE, the IP protocol of ERSPAN. */
+    public static final int IPPROTO_GRE = 47;
+    public static final int IP_TOS = 1;
+    public static final int IP_TTL = 2;
+    /** The path MTU of a connected socket (getsockopt). */
+    public static final int IP_MTU = 14;
+    public static final int IPV6_UNICAST_HOPS = 16;
+    /** The path MTU of a connected IPv6 socket (getsockopt). */
+    public static final int IPV6_MTU = 24;
+    public static final int IPV6_TCLASS = 67;
     public static final int IPPROTO_UDP = 17;
     /** {@code SOL_UDP} (= IPPROTO_UDP), the level of the UDP socket options. */
     public static final int SOL_UDP = 17;

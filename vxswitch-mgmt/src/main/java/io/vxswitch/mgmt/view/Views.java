@@ -12,6 +12,8 @@ import io.vxswitch.forwarding.counters.CounterReading;
 import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.mirror.ErspanCounter;
+import io.vxswitch.forwarding.mirror.ErspanDestination;
 import io.vxswitch.forwarding.mirror.MirrorCounter;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
@@ -155,33 +157,86 @@ public final class Views {
     }
 
     /**
-     * A port mirroring session as configured and as it runs: {@code destination} is the SPAN destination port,
-     * {@code truncate} 0 for whole frames, {@code sample} N for one frame in N; {@code status} "active" or what keeps it
-     * from sending; {@code frames}, {@code bytes} and {@code truncated} count the copies sent, {@code skipped} the
-     * selected frames not copied, by reason.
+     * A port mirroring session as configured and as it runs: {@code destination} is {@code {port: NAME}} (SPAN) or
+     * {@code {erspan: {remote, sessionId, version, ...}}} (the config's format), {@code truncate} 0 for whole frames,
+     * {@code sample} N for one frame in N; {@code status} "active" or what keeps it from sending; {@code frames},
+     * {@code bytes} and {@code truncated} count the copies made, {@code skipped} the selected frames not copied, by
+     * reason; {@code erspan} (ERSPAN sessions only) what the sender did with the copies, and {@code note} the last
+     * thing it found wrong sending them, if any.
      */
-    public record MirrorView(String name, MirrorSourcesView sources, String direction, Map<String, String> destination,
+    public record MirrorView(String name, MirrorSourcesView sources, String direction, Map<String, Object> destination,
                              int truncate, int sample, boolean active, String status, long frames, long bytes,
-                             long truncated, Map<String, Long> skipped) {
+                             long truncated, Map<String, Long> skipped,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) ErspanView erspan,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+    }
+
+    /**
+     * What an ERSPAN session's sender did: {@code packets} and {@code bytes} sent (from the GRE header on; a cut
+     * super-frame is a packet per segment), {@code mtuTruncated} copies cut to fit the path MTU, {@code dropped} by
+     * reason ({@code queue_full}, {@code unreachable}, {@code refused}).
+     */
+    public record ErspanView(long packets, long bytes, long mtuTruncated, Map<String, Long> dropped) {
     }
 
     public static List<MirrorView> mirrors(Switch sw) {
         List<MirrorView> out = new ArrayList<>();
+        CounterReading all = sw.counters().read();
         for (Mirror m : sw.mirrors()) {
             MirrorSession s = m.session();
             CounterValues c = m.counters();
+            ErspanView erspan = null;
+            Map<String, Object> destination = new LinkedHashMap<>();
+            if (s.remote()) {
+                CounterValues e = all.of(CounterScope.MIRROR, m.name());
+                Map<String, Long> dropped = new LinkedHashMap<>();
+                for (ErspanCounter k : ErspanCounter.values()) {
+                    if (k.kind() == CounterKind.DROP) {
+                        dropped.put(k.familyLabel(), e.get(k));
+                    }
+                }
+                erspan = new ErspanView(e.get(ErspanCounter.PACKETS), e.get(ErspanCounter.BYTES),
+                    e.get(ErspanCounter.MTU_TRUNCATED), dropped);
+                destination.put("erspan", erspanDestination(s.erspan()));
+            } else {
+                destination.put("port", s.destinationPort());
+            }
             Map<String, Long> skipped = new LinkedHashMap<>();
             for (MirrorCounter k : MirrorCounter.values()) {
-                if (k.kind() == CounterKind.DROP) {
+                if (k.kind() == CounterKind.DROP && (s.remote() || k != MirrorCounter.ERSPAN_LOOP)) {
                     skipped.put(k.key(), c.get(k));
                 }
             }
             out.add(new MirrorView(s.name(), new MirrorSourcesView(s.sourcePorts(), VlanRange.format(s.sourceVlans())),
-                s.direction().label(), Map.of("port", s.destinationPort()), s.truncate(), s.sample(), m.active(),
+                s.direction().label(), destination, s.truncate(), s.sample(), m.active(),
                 m.status(), c.get(MirrorCounter.FRAMES), c.get(MirrorCounter.BYTES), c.get(MirrorCounter.TRUNCATED),
-                skipped));
+                skipped, erspan, m.destinationNote()));
         }
         return out;
+    }
+
+    /** An ERSPAN destination as the config writes it, defaults left out but the version. */
+    static Map<String, Object> erspanDestination(ErspanDestination e) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("remote", e.remote().getHostAddress());
+        if (e.local() != null) {
+            d.put("local", e.local().getHostAddress());
+        }
+        d.put("sessionId", e.sessionId());
+        d.put("version", e.type());
+        if (e.dscp() != 0) {
+            d.put("dscp", e.dscp());
+        }
+        if (e.ttl() != 0) {
+            d.put("ttl", e.ttl());
+        }
+        if (e.index() != 0) {
+            d.put("index", e.index());
+        }
+        if (e.hardwareId() != 0) {
+            d.put("hardwareId", e.hardwareId());
+        }
+        return d;
     }
 
     public static List<PortGroupView> portGroups(Switch sw) {

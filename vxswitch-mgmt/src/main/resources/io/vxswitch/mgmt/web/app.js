@@ -111,9 +111,18 @@ function renderMirrors(snap) {
   for (const m of snap.mirrors) {
     const sources = [...m.sources.ports, ...(m.sources.vlans ? [`VLAN ${m.sources.vlans}`] : [])].join(', ');
     const how = [m.truncate ? `truncate ${m.truncate} bytes` : 'whole frames', m.sample > 1 ? `1 in ${m.sample}` : 'every frame'];
-    box.append(el('div', {class: 'card', 'data-mirror': m.name}, el('h3', {}, `${m.name} — ${m.direction} of ${sources} → port ${m.destination.port}`),
+    const e = m.destination.erspan;
+    const to = e ? `ERSPAN type ${e.version === 3 ? 'III' : 'II'} to ${e.remote} (session ID ${e.sessionId})` : `port ${m.destination.port}`;
+    const lines = [el('h3', {}, `${m.name} — ${m.direction} of ${sources} → ${to}`),
       el('div', {class: 'policy'}, `${how.join(', ')} · ${m.active ? 'active' : m.status}`),
-      el('div', {class: 'policy'}, `copies ${m.frames} (${m.bytes} bytes, ${m.truncated} truncated), skipped: ${dropsText(m.skipped)}`)));
+      el('div', {class: 'policy'}, `copies ${m.frames} (${m.bytes} bytes, ${m.truncated} truncated), skipped: ${dropsText(m.skipped)}`)];
+    if (m.erspan) {
+      lines.push(el('div', {class: 'policy', 'data-erspan': m.name}, `ERSPAN packets ${m.erspan.packets} (${m.erspan.bytes} bytes, ${m.erspan.mtuTruncated} cut to the path MTU), dropped: ${dropsText(m.erspan.dropped)}`));
+    }
+    if (m.note) {
+      lines.push(el('div', {class: 'policy muted'}, `last: ${m.note}`));
+    }
+    box.append(el('div', {class: 'card', 'data-mirror': m.name}, ...lines));
   }
 }
 
