@@ -1,11 +1,13 @@
 package io.vxswitch.forwarding.fuzz;
 
 import io.vxswitch.forwarding.ForwardingDecision;
+import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.NeighborSnoop;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.mirror.ErspanDestination;
 import io.vxswitch.forwarding.mirror.MirrorDirection;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
@@ -34,7 +36,8 @@ import java.util.List;
  * </pre>
  * Port 12, analyzer (vlan119), is the destination of mirror session "span": vm1 and vx both ways and VLAN 120 in,
  * truncated to 64 bytes (no sampling: its countdown would carry from one script to the next); scripts never send from
- * it. MAC moves: 3 in 10 s freeze a MAC for 5 s. ARP suppression on VLAN 119. Static MACs behind uplink1 and behind remote
+ * it. ERSPAN session "remote" copies vm2 and uplink1 both ways and VLAN 130 to collector {@link #COLLECTOR}, truncated
+ * to 128 bytes: its copies name no port, and it must never copy an ERSPAN packet to that collector. MAC moves: 3 in 10 s freeze a MAC for 5 s. ARP suppression on VLAN 119. Static MACs behind uplink1 and behind remote
  * VTEP 0 of the tunnel. One lane.
  *
  * <p>Built once per JVM and {@link #reset} before each script: building it took most of a fuzzing run's time.
@@ -57,6 +60,9 @@ final class FuzzSwitch {
     /** The mirror session's destination: not among the {@link #PORTS} a script sends from. */
     static final String ANALYZER = "analyzer";
     static final int MIRROR_TRUNCATE = 64;
+    /** The ERSPAN session's collector, 198.51.100.2, as the int an IPv4 header carries. */
+    static final int COLLECTOR = 0xC633_6402;
+    static final int ERSPAN_TRUNCATE = 128;
 
     static final long VM1 = mac(1);
     static final long VM2 = mac(2);
@@ -88,6 +94,8 @@ final class FuzzSwitch {
     final ForwardingDecision decision;
     /** Port ids by index. */
     final int[] ids = new int[PORTS];
+    /** The ERSPAN session, whose slot its copies name ({@link ForwardingDecision#remoteMirror}). */
+    final Mirror erspan;
     /** Where {@link #run} writes each copy, as a driver's transmit buffer. */
     final MemorySegment out = MemorySegment.ofArray(new byte[FrameScript.MAX_FRAME + 8]);
     long now = START_NANOS;
@@ -128,6 +136,10 @@ final class FuzzSwitch {
         sw.addVnicPort(ANALYZER, "vlan119", mac(10));
         sw.addMirror(new MirrorSession("span", List.of("vm1", "vx"), List.of(new VlanRange(120, 120)),
             MirrorDirection.BOTH, ANALYZER, MIRROR_TRUNCATE, 1));
+        erspan = sw.addMirror(MirrorSession.erspan("remote", List.of("vm2", "uplink1"),
+            List.of(new VlanRange(130, 130)), MirrorDirection.BOTH,
+            ErspanDestination.typeII(ErspanDestination.parseAddress("198.51.100.2", "remote"), 7))
+            .withTruncate(ERSPAN_TRUNCATE));
 
         sw.addStaticMac(119, STATIC_UPLINK, "uplink1");
         sw.addStaticRemoteMac(119, STATIC_REMOTE, "vx", 0);

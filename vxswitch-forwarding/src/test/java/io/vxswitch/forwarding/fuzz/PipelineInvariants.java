@@ -10,6 +10,7 @@ import io.vxswitch.forwarding.counters.CounterKind;
 import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.fdb.Fdb;
+import io.vxswitch.forwarding.mirror.MirrorCounter;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.packet.Arp;
 import io.vxswitch.packet.EtherType;
@@ -17,9 +18,11 @@ import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.FrameParser;
 import io.vxswitch.packet.Malformation;
 
+import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,6 +53,9 @@ final class PipelineInvariants {
     private long received;
     private long forwarded;
     private long copies;
+    /** ERSPAN copies: counted by their session, not by a port. */
+    private long remoteCopies;
+    private long remoteFramesBefore;
     private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
     /** The registry when this script started. */
     private PortTotals before;
@@ -71,6 +77,8 @@ final class PipelineInvariants {
         received = 0;
         forwarded = 0;
         copies = 0;
+        remoteCopies = 0;
+        remoteFramesBefore = f.erspan.counters().get(MirrorCounter.FRAMES);
         dropped.clear();
     }
 
@@ -89,7 +97,19 @@ final class PipelineInvariants {
         }
         copies += d.egressCount(); // mirror copies are counted as sent, a dropped frame's too
         java.util.Arrays.fill(seen, false);
+        boolean remoteCopy = false;
         for (int i = 0; i < d.egressCount(); i++) {
+            if (d.isRemoteMirror(i)) {
+                if (remoteCopy) {
+                    throw violation("two ERSPAN copies of one frame");
+                }
+                remoteCopy = true;
+                copies--;
+                remoteCopies++;
+                checkRemoteMirrorCopy(d, i);
+                checkCopy(d, i);
+                continue;
+            }
             int q = d.egressPort(i);
             Port out = f.sw.port(q);
             if (out == null) {
@@ -140,6 +160,47 @@ final class PipelineInvariants {
             throw violation("mirror copy of " + d.egressLength(i) + " bytes with tag " + d.egressTag(i) + " in VLAN "
                 + d.vlan());
         }
+    }
+
+    /**
+     * An ERSPAN copy: after the forwarded copies, for the one ERSPAN session, cut to its truncation, tagged with the
+     * frame's VLAN, and never of an ERSPAN packet to the session's collector (the loop {@code ErspanLoopGuard} stops;
+     * told here from the frame's bytes, independently of it).
+     */
+    private void checkRemoteMirrorCopy(ForwardingDecision d, int i) {
+        if (i < d.forwardedCount() || !d.isMirrorCopy(i) || d.remoteMirror(i) != f.erspan.remoteSlot()) {
+            throw violation("ERSPAN copy " + i + " of " + d.egressCount() + " (" + d.forwardedCount()
+                + " forwarded) for slot " + d.remoteMirror(i) + ", the session's is " + f.erspan.remoteSlot());
+        }
+        if (isErspanToCollector(d.frame())) {
+            throw violation("an ERSPAN packet to the session's own collector was mirrored again");
+        }
+        d.prepareMirrorCopy(i);
+        if (d.egressLength(i) > FuzzSwitch.ERSPAN_TRUNCATE || d.egressLength(i) != d.mirrorCopyLength(i)
+            || d.egressTag(i) != (d.vlan() == 0 ? VlanPolicy.UNTAGGED : d.vlan())) {
+            throw violation("ERSPAN copy of " + d.egressLength(i) + " bytes with tag " + d.egressTag(i) + " in VLAN "
+                + d.vlan());
+        }
+    }
+
+    /** IPv4, GRE (protocol 47) with the ERSPAN type II or III protocol type, to the collector. */
+    private static boolean isErspanToCollector(FrameMeta m) {
+        if (m.etherType() != EtherType.IPV4 || m.payloadLength() < 24) {
+            return false;
+        }
+        MemorySegment s = m.segment();
+        long ip = m.payloadPosition();
+        int header = (s.get(JAVA_BYTE, ip) & 0xF) * 4;
+        if ((s.get(JAVA_BYTE, ip + 9) & 0xFF) != 47 || m.payloadLength() < header + 4) {
+            return false;
+        }
+        int protocol = (s.get(JAVA_BYTE, ip + header + 2) & 0xFF) << 8
+            | s.get(JAVA_BYTE, ip + header + 3) & 0xFF;
+        int dst = 0;
+        for (int k = 0; k < 4; k++) {
+            dst = dst << 8 | s.get(JAVA_BYTE, ip + 16 + k) & 0xFF;
+        }
+        return (protocol == 0x88BE || protocol == 0x22EB) && dst == FuzzSwitch.COLLECTOR;
     }
 
     private void checkCopy(ForwardingDecision d, int i) {
@@ -207,6 +268,8 @@ final class PipelineInvariants {
         assertThat(forwarded + droppedTotal).isEqualTo(received);
         assertThat(after.rx - before.rx).as("frames received, counted").isEqualTo(received);
         assertThat(after.tx - before.tx).as("copies sent, counted").isEqualTo(copies);
+        assertThat(f.erspan.counters().get(MirrorCounter.FRAMES) - remoteFramesBefore).as("ERSPAN copies, counted")
+            .isEqualTo(remoteCopies);
         for (DropReason r : DropReason.values()) {
             long decided = dropped.getOrDefault(r, 0L);
             long counted = after.dropped(r) - before.dropped(r);
