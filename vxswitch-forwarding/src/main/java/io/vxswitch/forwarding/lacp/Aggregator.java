@@ -52,6 +52,8 @@ public final class Aggregator {
     private long aggregatorPartnerSystem;
     private int aggregatorPartnerKey;
     private long distributing;
+    /** This end is going away: nothing is selected any more, and each member says so once. */
+    private boolean leaving;
 
     /** @param options resolved ({@link LagOptions#resolved}): a system id and a key of its own */
     public Aggregator(LagOptions options) {
@@ -164,6 +166,22 @@ public final class Aggregator {
         p.currentWhile = now + options.rate().timeoutNanos(); // the actor's own LACP_Timeout sets the wait
         step(now);
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * This end stops (the switch is shutting down): every member is unselected and detached, and has a LACPDU to send
+     * saying it is out of sync, so the partner moves its traffic away now rather than after a timeout.
+     */
+    public void leave(long now) {
+        leaving = true;
+        for (LacpMember p : members) {
+            p.selected = false;
+        }
+        step(now);
+        for (LacpMember p : members) {
+            p.ntt = p.linkUp;
+            p.sentRecently = 0;
+        }
     }
 
     /** Runs the timers, Selection, the Mux machines and the periodic timers up to {@code now}. */
@@ -302,7 +320,7 @@ public final class Aggregator {
         }
         for (LacpMember p : members) {
             p.wrongPartner = false;
-            if (p.selected || p.receive != Receive.CURRENT || !p.linkUp
+            if (leaving || p.selected || p.receive != Receive.CURRENT || !p.linkUp
                 || (p.partnerState & LacpState.AGGREGATION) == 0) {
                 continue;
             }

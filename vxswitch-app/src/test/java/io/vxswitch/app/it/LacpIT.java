@@ -1,0 +1,132 @@
+package io.vxswitch.app.it;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * LACP against Open vSwitch's bond, the partner the issue names (this kernel has no bonding driver; OVS runs LACP in
+ * userspace):
+ * <pre>
+ *   vm1 10.0.0.1 --tap-- vxswitch (hostA)  lag0 = ul1 + ul2, lacp active, fast, l3l4
+ *                                            ul1 &lt;=== veth ===&gt; ul1 \  hostB: Open vSwitch (netdev) br-lag:
+ *                                            ul2 &lt;=== veth ===&gt; ul2 /  bond0 (lacp=active, balance-tcp, fast) + vm2
+ *                                                                                         vm2 10.0.0.2
+ * </pre>
+ * Offloads are off on both ends of every veth OVS reads (its AF_PACKET ports take no unfinished checksums).
+ */
+@Timeout(240)
+class LacpIT extends LabIT {
+    private static final String VM1_MAC = "02:00:00:00:01:01";
+    private static final String VM2_MAC = "02:00:00:00:01:02";
+
+    private Netns hostA;
+    private Netns hostB;
+    private Ovs ovs;
+    private Daemon daemon;
+    private Netns vm1;
+    private Netns vm2;
+    /** hostA's ul1: the LAG's first member, whose MAC is vxswitch's system id. */
+    private String systemId;
+
+    @BeforeEach
+    void build() {
+        Ovs.assumeInstalled("the LACP partner (an Open vSwitch bond)");
+        Tools.assume("the LACP partner", "ethtool", "iperf3");
+        hostA = lab.netns("hostA");
+        hostB = lab.netns("hostB");
+        for (String ul : new String[] {"ul1", "ul2"}) {
+            lab.veth(hostA, ul, hostB, ul, 1500);
+            hostA.offloadsOff(ul);
+            hostB.offloadsOff(ul);
+        }
+        systemId = hostA.mac("ul1");
+        ovs = Ovs.start(lab, hostB);
+        ovs.vsctl("add-br", "br-lag", "--", "set", "bridge", "br-lag", "datapath_type=netdev");
+        ovs.vsctl("add-bond", "br-lag", "bond0", "ul1", "ul2", "lacp=active", "bond_mode=balance-tcp",
+            "other_config:lacp-time=fast");
+        vm2 = lab.vmOnVeth("vm2", hostB, "vm2", "10.0.0.2/24", VM2_MAC, 1500);
+        vm2.offloadsOff("eth0");
+        hostB.offloadsOff("vm2");
+        ovs.vsctl("add-port", "br-lag", "vm2");
+
+        daemon = Daemon.start(lab, hostA, """
+            switch: {name: lacp}
+            portGroups:
+              - {name: vms}
+            ports:
+              - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
+              - {name: lag0, type: lag, portGroup: vms, members: [ul1, ul2], lacp: active, rate: fast, hash: l3l4}
+            """.formatted(VM1_MAC));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+    }
+
+    @Test
+    void open_vswitch_aggregates_both_members_traffic_spreads_and_a_member_going_down_moves_its_flows() {
+        // 1. the aggregation forms with vxswitch's system id, both members current and in sync on both ends
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul1 collecting and distributing", Duration.ofSeconds(10));
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+
+        // 2. ping crosses the LAG once each way: no DUP!
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        Ping ping = vm1.ping("10.0.0.2", 10, 2);
+        assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
+
+        // 3. eight TCP flows: vxswitch's l3l4 hash sends over both members
+        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
+        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
+        Iperf.Result r = Iperf.tcp(lab, vm2, "10.0.0.2", vm1, 3, 8);
+        assertThat(r.mbps()).as(r.output()).isPositive();
+        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
+        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
+        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
+            .isGreaterThan((sent1 + sent2) / 10);
+
+        // 4. the partner takes one member down: its flows move within 3 s, the session stays up on the other
+        CompletableFuture<Ping> during = CompletableFuture.supplyAsync(() -> vm1.pingEvery("10.0.0.2", 60, "0.1"));
+        daemonSees("ul1", () -> hostB.ip("link set ul1 down"));
+        Ping failover = during.join();
+        assertThat(failover.received()).as("at most 3 s of 6 lost: " + failover + diagnostics())
+            .isGreaterThanOrEqualTo(30);
+        assertThat(failover.duplicates()).as(failover.toString()).isZero();
+        awaitOvsMembers(null, "current attached");
+        assertThat(vm1.ping("10.0.0.2").allAnsweredOnce()).as(diagnostics()).isTrue();
+
+        // 5. back up, it rejoins
+        hostB.ip("link set ul1 up");
+        awaitOvsMembers("current attached", "current attached");
+        daemon.awaitLog("(?s).*link down.*member ul1 collecting and distributing", Duration.ofSeconds(10));
+        Ping after = vm1.ping("10.0.0.2", 5, 2);
+        assertThat(after.allAnsweredOnce()).as(after + diagnostics()).isTrue();
+    }
+
+    /** Runs {@code change} and waits for the daemon to say member {@code member} no longer carries traffic. */
+    private void daemonSees(String member, Runnable change) {
+        change.run();
+        daemon.awaitLog("lag lag0: member " + member + " no longer carries traffic", Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits until OVS's {@code lacp/show bond0} shows ul1 and ul2 with these states ("current attached"; null: any)
+     * and returns it.
+     */
+    private String awaitOvsMembers(String ul1, String ul2) {
+        return Poll.until("OVS bond0: ul1 " + ul1 + ", ul2 " + ul2, Duration.ofSeconds(30),
+            () -> ovs.appctl("lacp/show", "bond0").out(),
+            out -> (ul1 == null || out.contains("member: ul1: " + ul1)) && (ul2 == null
+                || out.contains("member: ul2: " + ul2)), this::diagnostics);
+    }
+
+    private String diagnostics() {
+        return "\nvxswitch:\n" + daemon.output() + lab.diagnostics() + "\nlacp/show:\n"
+            + ovs.appctl("lacp/show", "bond0").out() + "\nbond/show:\n" + ovs.appctl("bond/show", "bond0").out()
+            + ovs.state("br-lag");
+    }
+}
