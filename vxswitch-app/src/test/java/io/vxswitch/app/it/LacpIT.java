@@ -1,5 +1,7 @@
 package io.vxswitch.app.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +75,22 @@ class LacpIT extends LabIT {
         assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
         daemon.awaitLog("lag lag0: member ul1 collecting and distributing", Duration.ofSeconds(10));
         daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        String ovsSystem = lacp.lines().filter(l -> l.startsWith("  sys_id: ")).findFirst().orElseThrow()
+            .substring("  sys_id: ".length());
+        JsonNode lag = lag();
+        assertThat(lag.path("systemId").asText()).isEqualTo(systemId);
+        assertThat(lag.path("partner").path("systemId").asText()).isEqualTo(ovsSystem);
+        for (JsonNode m : lag.path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+            assertThat(m.path("partner").path("flags").toString()).as(m.toString()).contains("synchronized")
+                .contains("distributing");
+        }
+        String ports = daemon.cli("ports");
+        assertThat(ports).as(ports).contains("LAG lag0 (lacp active, fast, hash l3l4): system " + systemId)
+            .containsPattern("ul1 +up +current distributing +activity timeout aggregation synchronized collecting"
+                + " distributing +" + ovsSystem + " key 1 port \\d");
+        assertThat(daemon.cli("lacp", "show")).contains("partner sys_id: " + ovsSystem);
+        assertThat(daemon.metric("vxswitch_lag_distributing_members{lag=\"lag0\"}")).isEqualTo(2.0);
 
         // 2. ping crosses the LAG once each way: no DUP!
         assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
@@ -88,6 +106,13 @@ class LacpIT extends LabIT {
         long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
         assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
             .isGreaterThan((sent1 + sent2) / 10);
+        // vxswitch's own per-member counts say the same (in copies: a TCP super-frame from the tap is one copy,
+        // cut into segments for the wire, which the kernel counts)
+        JsonNode counted = lag().path("members");
+        long copies1 = counted.get(0).path("counters").path("txFrames").asLong();
+        long copies2 = counted.get(1).path("counters").path("txFrames").asLong();
+        assertThat(Math.min(copies1, copies2)).as("copies on ul1 %d, on ul2 %d", copies1, copies2)
+            .isGreaterThan((copies1 + copies2) / 10);
 
         // 4. the partner takes one member down: its flows move within 3 s, the session stays up on the other
         CompletableFuture<Ping> during = CompletableFuture.supplyAsync(() -> vm1.pingEvery("10.0.0.2", 60, "0.1"));
@@ -98,6 +123,9 @@ class LacpIT extends LabIT {
         assertThat(failover.duplicates()).as(failover.toString()).isZero();
         awaitOvsMembers(null, "current attached");
         assertThat(vm1.ping("10.0.0.2").allAnsweredOnce()).as(diagnostics()).isTrue();
+        JsonNode down = lag().path("members");
+        assertThat(down.get(0).path("status").asText()).isEqualTo("link down detached");
+        assertThat(down.get(1).path("status").asText()).isEqualTo("current distributing");
 
         // 5. back up, it rejoins
         hostB.ip("link set ul1 up");
@@ -105,6 +133,15 @@ class LacpIT extends LabIT {
         daemon.awaitLog("(?s).*link down.*member ul1 collecting and distributing", Duration.ofSeconds(10));
         Ping after = vm1.ping("10.0.0.2", 5, 2);
         assertThat(after.allAnsweredOnce()).as(after + diagnostics()).isTrue();
+    }
+
+    /** {@code vxswitch lacp show lag0 --json}. */
+    private JsonNode lag() {
+        try {
+            return new ObjectMapper().readTree(daemon.cli("lacp", "show", "lag0", "--json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code change} and waits for the daemon to say member {@code member} no longer carries traffic. */
