@@ -214,9 +214,12 @@ public final class LagPort implements PortDevice {
         return "every member gone";
     }
 
-    /** Member {@code m}'s counts as this loop's device saw them: rx frames, rx bytes, tx frames, tx bytes, not collecting. */
+    /**
+     * Member {@code m}'s counts as this loop's device saw them: rx frames, rx bytes, tx frames, tx bytes, frames
+     * dropped for not collecting, Slow Protocols frames dropped (the LACP agent reads its own copy).
+     */
     public long[] memberTraffic(int m) {
-        return new long[] {rxFrames[m], rxBytes[m], txFrames[m], txBytes[m], rxNotCollecting[m]};
+        return new long[] {rxFrames[m], rxBytes[m], txFrames[m], txBytes[m], rxNotCollecting[m], rxSlowProtocols[m]};
     }
 
     @Override

@@ -4,13 +4,13 @@ import io.vxswitch.forwarding.lacp.Aggregator;
 import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.forwarding.lacp.LagStatus;
 import io.vxswitch.linux.InterfaceControl;
+import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.LinkState;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.dataplane.LagPort;
 import io.vxswitch.linux.packet.FrameBatch;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.packet.Lacpdu;
-import io.vxswitch.packet.MacAddress;
 import io.vxswitch.packet.Wire;
 
 import java.lang.foreign.Arena;
@@ -108,6 +108,7 @@ final class LagControl implements AutoCloseable {
     /** Reads every Slow Protocols frame waiting on member {@code m}'s socket into the aggregator. */
     void receive(int m, long now) {
         FrameBatch b = batches[m];
+        long downs = sockets[m].counters().get(IoCounter.RX_LINK_DOWN);
         int n;
         while ((n = sockets[m].receive(b)) > 0) {
             for (int k = 0; k < n; k++) {
@@ -119,8 +120,8 @@ final class LagControl implements AutoCloseable {
                 aggregator.receive(m, b.buffer(), frame + 14, length - 14, now);
             }
         }
-        if (n < 0) {
-            checkLink(m, now); // ENETDOWN and the like: the link is worth a look now, not at the next tick
+        if (n < 0 || sockets[m].counters().get(IoCounter.RX_LINK_DOWN) != downs) {
+            checkLink(m, now); // the socket said ENETDOWN (or worse): the link is worth a look now, not at the next tick
         }
     }
 
@@ -186,9 +187,9 @@ final class LagControl implements AutoCloseable {
         }
     }
 
-    /** Each member's traffic, every loop's port added up: rx frames, rx bytes, tx frames, tx bytes, not collecting. */
+    /** Each member's traffic, every loop's port added up: rx frames, rx bytes, tx frames, tx bytes, not collecting, Slow Protocols. */
     private long[][] traffic() {
-        long[][] t = new long[sockets.length][5];
+        long[][] t = new long[sockets.length][6];
         for (LagPort p : ports) {
             for (int m = 0; m < sockets.length; m++) {
                 long[] c = p.memberTraffic(m);
@@ -233,10 +234,5 @@ final class LagControl implements AutoCloseable {
             batches[i].close();
         }
         arena.close();
-    }
-
-    /** For logs: the member's MAC, the source of its LACPDUs. */
-    String memberMac(int m) {
-        return MacAddress.format(memberMacs[m]);
     }
 }
