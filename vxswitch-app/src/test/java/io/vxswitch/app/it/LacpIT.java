@@ -37,9 +37,13 @@ class LacpIT extends LabIT {
     private String systemId;
 
     @BeforeEach
-    void build() {
+    void assumeTools() {
         Ovs.assumeInstalled("the LACP partner (an Open vSwitch bond)");
         Tools.assume("the LACP partner", "ethtool", "iperf3");
+    }
+
+    /** The picture above, vxswitch's LAG with {@code lacp: vxswitchMode}, OVS's bond with {@code lacp=ovsMode}. */
+    private void build(String vxswitchMode, String ovsMode) {
         hostA = lab.netns("hostA");
         hostB = lab.netns("hostB");
         for (String ul : new String[] {"ul1", "ul2"}) {
@@ -50,7 +54,7 @@ class LacpIT extends LabIT {
         systemId = hostA.mac("ul1");
         ovs = Ovs.start(lab, hostB);
         ovs.vsctl("add-br", "br-lag", "--", "set", "bridge", "br-lag", "datapath_type=netdev");
-        ovs.vsctl("add-bond", "br-lag", "bond0", "ul1", "ul2", "lacp=active", "bond_mode=balance-tcp",
+        ovs.vsctl("add-bond", "br-lag", "bond0", "ul1", "ul2", "lacp=" + ovsMode, "bond_mode=balance-tcp",
             "other_config:lacp-time=fast");
         vm2 = lab.vmOnVeth("vm2", hostB, "vm2", "10.0.0.2/24", VM2_MAC, 1500);
         vm2.offloadsOff("eth0");
@@ -63,13 +67,14 @@ class LacpIT extends LabIT {
               - {name: vms}
             ports:
               - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
-              - {name: lag0, type: lag, portGroup: vms, members: [ul1, ul2], lacp: active, rate: fast, hash: l3l4}
-            """.formatted(VM1_MAC));
+              - {name: lag0, type: lag, portGroup: vms, members: [ul1, ul2], lacp: %s, rate: fast, hash: l3l4}
+            """.formatted(VM1_MAC, vxswitchMode));
         vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
     }
 
     @Test
     void open_vswitch_aggregates_both_members_traffic_spreads_and_a_member_going_down_moves_its_flows() {
+        build("active", "active");
         // 1. the aggregation forms with vxswitch's system id, both members current and in sync on both ends
         String lacp = awaitOvsMembers("current attached", "current attached");
         assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
@@ -133,6 +138,34 @@ class LacpIT extends LabIT {
         daemon.awaitLog("(?s).*link down.*member ul1 collecting and distributing", Duration.ofSeconds(10));
         Ping after = vm1.ping("10.0.0.2", 5, 2);
         assertThat(after.allAnsweredOnce()).as(after + diagnostics()).isTrue();
+    }
+
+    @Test
+    void two_passive_ends_never_aggregate_and_a_passive_vxswitch_answers_once_open_vswitch_speaks() {
+        build("passive", "passive");
+        // no LACPDU either way: vxswitch's members go from expired to defaulted (3 s), and say nothing
+        Poll.until("vxswitch's members defaulted", Duration.ofSeconds(15), () -> lag().toString(),
+            out -> out.split("\"receive\":\"defaulted\"", -1).length == 3, this::diagnostics);
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("counters").path("lacpdusTx").asLong()).as(m.toString()).isZero();
+            assertThat(m.path("status").asText()).isEqualTo("defaulted detached");
+        }
+        String ovsSide = ovs.appctl("lacp/show", "bond0").out();
+        assertThat(ovsSide).as(ovsSide).contains("member: ul1: defaulted detached")
+            .contains("member: ul2: defaulted detached");
+        assertThat(vm1.ping("10.0.0.2", 1, 1).received()).as("no LAG, no path").isZero();
+
+        ovs.vsctl("set", "port", "bond0", "lacp=active");
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("actor").path("flags").toString()).as("passive: no activity flag")
+                .doesNotContain("activity").contains("distributing");
+        }
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        Ping ping = vm1.ping("10.0.0.2", 5, 2);
+        assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
     }
 
     /** {@code vxswitch lacp show lag0 --json}. */
