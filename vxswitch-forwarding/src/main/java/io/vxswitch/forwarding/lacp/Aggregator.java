@@ -92,8 +92,8 @@ public final class Aggregator {
         p.linkUp = up;
         if (up) {
             enterExpired(p, now); // §6.4.12: PORT_DISABLED -> EXPIRED once the port is enabled
-            p.ntt = true; // say so now (the Mux's DETACHED sets NTT), not a period later
-            p.sentRecently = 0;
+            p.ntt = true; // say so now (the Mux's DETACHED sets NTT), not a period later; within the limit of three
+            // a second, which a flapping link does not reset (found by LacpduFuzzTest: four in one second)
         } else {
             p.linkDowns++;
             p.receive = Receive.PORT_DISABLED;
@@ -179,8 +179,7 @@ public final class Aggregator {
         }
         step(now);
         for (LacpMember p : members) {
-            p.ntt = p.linkUp;
-            p.sentRecently = 0;
+            p.ntt = p.linkUp; // sent unless three went in the last second: the limit holds to the end
         }
     }
 

@@ -80,6 +80,25 @@ class AggregatorTest {
     }
 
     @Test
+    void a_flapping_link_gets_no_more_than_three_lacpdus_a_second_out() {
+        Aggregator lag = LacpWire.lag(US, LacpMode.ACTIVE, LacpRate.FAST, 1);
+        java.lang.foreign.MemorySegment buffer = java.lang.foreign.MemorySegment.ofArray(new byte[124]);
+        long now = 0;
+        int sent = 0;
+        for (int flap = 0; flap < 10; flap++) { // ten flaps within 100 ms, each asking to say so at once
+            lag.linkChanged(0, false, now);
+            lag.linkChanged(0, true, now);
+            if (lag.transmitDue(0, now)) {
+                lag.writeLacpdu(0, buffer, 0, US, now);
+                sent++;
+            }
+            now += 10_000_000L;
+        }
+        assertThat(sent).isEqualTo(3);
+        assertThat(lag.transmitDue(0, SECOND)).as("a second after the first, the next").isTrue();
+    }
+
+    @Test
     void passive_and_passive_never_speak_nor_aggregate() {
         LacpWire w = new LacpWire(LacpWire.lag(US, LacpMode.PASSIVE, LacpRate.FAST, 2),
             LacpWire.lag(PEER, LacpMode.PASSIVE, LacpRate.FAST, 2)).up();

@@ -36,8 +36,7 @@ class LacpduFuzzTest {
         lag.linkChanged(0, true, now);
         lag.linkChanged(1, true, now);
         long[] fed = new long[2];
-        @SuppressWarnings("unchecked")
-        ArrayDeque<Long>[] sent = new ArrayDeque[] {new ArrayDeque<Long>(), new ArrayDeque<Long>()};
+        List<ArrayDeque<Long>> sent = List.of(new ArrayDeque<>(), new ArrayDeque<>());
         MemorySegment tx = MemorySegment.ofArray(new byte[Aggregator.FRAME_LENGTH]);
         int at = 0;
         while (at + 3 <= input.length) {
@@ -60,11 +59,12 @@ class LacpduFuzzTest {
                 if (lag.transmitDue(m, now)) {
                     lag.writeLacpdu(m, tx, 0, 0x0200_0000_0001L, now);
                     assertThat(Lacpdu.check(tx, 14, Lacpdu.LENGTH)).isEqualTo(Lacpdu.Fault.NONE);
-                    sent[m].addLast(now);
-                    while (now - sent[m].peekFirst() >= LacpRate.FAST_PERIOD_NANOS) {
-                        sent[m].removeFirst();
+                    ArrayDeque<Long> last = sent.get(m);
+                    last.addLast(now);
+                    while (now - last.peekFirst() >= LacpRate.FAST_PERIOD_NANOS) {
+                        last.removeFirst();
                     }
-                    assertThat(sent[m].size()).as("LACPDUs on member %d within a second", m).isLessThanOrEqualTo(3);
+                    assertThat(last.size()).as("LACPDUs on member %d within a second", m).isLessThanOrEqualTo(3);
                 }
             }
             LagStatus s = lag.status(null);
