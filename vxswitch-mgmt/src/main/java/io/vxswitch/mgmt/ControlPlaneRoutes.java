@@ -3,13 +3,15 @@ package io.vxswitch.mgmt;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.vxswitch.evpn.RouteView;
+import io.vxswitch.forwarding.lacp.LagStatus;
+import io.vxswitch.mgmt.view.LacpView;
 
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The {@code /api/v1} routes of the BGP-EVPN control plane: its neighbors ({@code show bgp summary}) and the EVPN
- * routes in use ({@code show bgp l2vpn evpn}). They ask the BGP speaker, on its own thread, not the switch loop: a
+ * The {@code /api/v1} routes of the control planes: BGP-EVPN's neighbors ({@code show bgp summary}) and the EVPN
+ * routes in use ({@code show bgp l2vpn evpn}), and LACP's LAGs ({@code ovs-appctl lacp/show}). They ask the BGP speaker, on its own thread, not the switch loop: a
  * busy speaker never holds up forwarding, and a busy switch never holds up this answer.
  */
 final class ControlPlaneRoutes {
@@ -31,6 +33,18 @@ final class ControlPlaneRoutes {
     void register(RoutesConfig r) {
         r.get(SwitchRoutes.BASE + "/bgp/neighbors", ctx -> ctx.json(requireEvpn().bgpNeighbors()));
         r.get(SwitchRoutes.BASE + "/evpn/routes", this::routes);
+        r.get(SwitchRoutes.BASE + "/lacp", ctx -> ctx.json(LacpView.of(sw.lags())));
+        r.get(SwitchRoutes.BASE + "/lacp/{name}", this::lag);
+    }
+
+    /** One LAG, or a 404 that lists them. */
+    private void lag(Context ctx) {
+        String name = ctx.pathParam("name");
+        List<LagStatus> lags = sw.lags();
+        ctx.json(LacpView.of(lags.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow(
+            () -> ApiException.notFound("no LAG '" + name + "' (" + (lags.isEmpty() ? "this switch has none: a LAG"
+                + " is a port of type lag in the config file" : "LAGs: " + String.join(", ",
+                lags.stream().map(LagStatus::name).toList())) + ")"))));
     }
 
     /** {@code ?vni=N&type=2|3}: the routes of one VNI, of one type, or all of them. */

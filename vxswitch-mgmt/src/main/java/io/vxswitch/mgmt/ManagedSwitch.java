@@ -5,6 +5,8 @@ import io.vxswitch.evpn.NeighborView;
 import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Switch;
 
+import io.vxswitch.forwarding.lacp.LagStatus;
+
 import java.util.List;
 import java.util.function.Function;
 
@@ -26,6 +28,14 @@ public interface ManagedSwitch {
 
     /** The EVPN routes received (in use) and originated; empty without EVPN. */
     default List<RouteView> evpnRoutes() {
+        return List.of();
+    }
+
+    /**
+     * Each link aggregation group and its members' LACP state, as the LACP agent saw them at its last tick (at most
+     * 100 ms ago); empty without LAGs. Read off the agent, not the switch loop.
+     */
+    default List<LagStatus> lags() {
         return List.of();
     }
 

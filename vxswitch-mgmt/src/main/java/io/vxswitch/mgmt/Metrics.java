@@ -20,6 +20,7 @@ import io.vxswitch.forwarding.counters.CounterReading;
 import io.vxswitch.forwarding.counters.CounterScope;
 import io.vxswitch.forwarding.counters.CounterValues;
 import io.vxswitch.forwarding.counters.MetricFamily;
+import io.vxswitch.forwarding.lacp.LagStatus;
 import io.vxswitch.vxlan.FloodTargets;
 import io.vxswitch.vxlan.Vtep;
 
@@ -53,6 +54,10 @@ public final class Metrics {
         if (sw.evpnEnabled()) {
             addBgp(sw.bgpNeighbors(), out);
             addEvpnRoutes(sw.evpnRoutes(), out);
+        }
+        List<LagStatus> lags = sw.lags();
+        if (!lags.isEmpty()) { // the members' counts are in the registry; their states are the LACP agent's
+            addLacp(lags, out);
         }
         return new MetricSnapshots(out);
     }
@@ -139,6 +144,34 @@ public final class Metrics {
         }
         out.add(peers.build());
         out.add(known.build());
+    }
+
+    /**
+     * Each LAG member's LACP state as gauges: carrying traffic or not, and the actor's and partner's state bytes
+     * (802.1AX bits: 1 activity, 2 timeout, 4 aggregation, 8 synchronization, 16 collecting, 32 distributing,
+     * 64 defaulted, 128 expired), so an alert can ask for "in sync and distributing" (63) on both ends.
+     */
+    private static void addLacp(List<LagStatus> lags, List<MetricSnapshot> out) {
+        GaugeSnapshot.Builder distributing = GaugeSnapshot.builder().name("vxswitch_lacp_member_distributing")
+            .help("1 if the LAG member collects and distributes (carries traffic).");
+        GaugeSnapshot.Builder actor = GaugeSnapshot.builder().name("vxswitch_lacp_member_actor_state")
+            .help("The LACP state byte this switch sends on the member (63: in sync, collecting, distributing).");
+        GaugeSnapshot.Builder partner = GaugeSnapshot.builder().name("vxswitch_lacp_member_partner_state")
+            .help("The LACP state byte the member's partner last sent (0: nothing heard).");
+        GaugeSnapshot.Builder members = GaugeSnapshot.builder().name("vxswitch_lag_distributing_members")
+            .help("Members of the LAG that carry traffic.");
+        for (LagStatus l : lags) {
+            members.dataPoint(gauge(l.distributing(), "lag", l.name()));
+            for (LagStatus.Member m : l.members()) {
+                distributing.dataPoint(gauge(m.distributing() ? 1 : 0, "lag", l.name(), "member", m.name()));
+                actor.dataPoint(gauge(m.actor().state(), "lag", l.name(), "member", m.name()));
+                partner.dataPoint(gauge(m.partner().state(), "lag", l.name(), "member", m.name()));
+            }
+        }
+        out.add(members.build());
+        out.add(distributing.build());
+        out.add(actor.build());
+        out.add(partner.build());
     }
 
     private static void addBgp(List<NeighborView> neighbors, List<MetricSnapshot> out) {

@@ -48,7 +48,7 @@ final class SwitchRoutes {
 
     void register(RoutesConfig r) {
         r.get(BASE + "/switch", ctx -> ctx.json(sw.call(s -> Views.switchView(s, sw.tunnels().size()))));
-        r.get(BASE + "/ports", ctx -> ctx.json(sw.call(Views::ports)));
+        r.get(BASE + "/ports", ctx -> ctx.json(withLacp(sw.call(Views::ports))));
         r.get(BASE + "/ports/{name}", this::port);
         r.post(BASE + "/ports", ctx -> ctx.status(201).json(Map.of("done", sw.addPort(ApiServer.body(ctx)))));
         r.delete(BASE + "/ports/{name}", ctx -> ctx.json(Map.of("done", sw.removePort(ctx.pathParam("name")))));
@@ -139,6 +139,12 @@ final class SwitchRoutes {
         throw ApiException.badRequest(name + " must be a number " + min + "-" + max + ", got '" + text + "'");
     }
 
+    /** LAG ports with their LACP state, from the LACP agent (not the switch loop, which does not know it). */
+    private List<Views.PortView> withLacp(List<Views.PortView> ports) {
+        List<io.vxswitch.forwarding.lacp.LagStatus> lags = sw.lags();
+        return lags.isEmpty() ? ports : ports.stream().map(p -> p.withLacp(lags)).toList();
+    }
+
     private static FdbFilter filter(Context ctx) {
         return FdbFilter.parse(ctx.queryParam("vlan"), ctx.queryParam("port"), ctx.queryParam("mac"));
     }
@@ -148,7 +154,7 @@ final class SwitchRoutes {
         ctx.json(sw.call(s -> {
             requirePort(s, name);
             return Views.ports(s).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
-        }));
+        }).withLacp(sw.lags()));
     }
 
     /** Replaces a port group's policy; the body is the port group as the config file writes it (JSON or YAML). */

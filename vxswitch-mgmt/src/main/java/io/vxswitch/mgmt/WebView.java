@@ -11,6 +11,7 @@ import io.javalin.http.sse.SseClient;
 import io.vxswitch.evpn.NeighborView;
 import io.vxswitch.evpn.RouteView;
 import io.vxswitch.mgmt.view.FdbFilter;
+import io.vxswitch.mgmt.view.LacpView;
 import io.vxswitch.mgmt.view.Views;
 
 import java.io.InputStream;
@@ -53,9 +54,15 @@ final class WebView implements AutoCloseable {
      */
     record Snapshot(long timeMillis, Views.SwitchView sw, List<Views.PortGroupView> portGroups,
                     List<Views.PortView> ports, List<Views.TunnelView> tunnels, List<Views.FdbEntryView> fdb,
-                    List<Views.PortStatsView> stats, List<Views.MirrorView> mirrors, Evpn evpn, String ipfix) {
+                    List<Views.PortStatsView> stats, List<Views.MirrorView> mirrors, Evpn evpn, String ipfix,
+                    List<LacpView.LagView> lags) {
         Snapshot with(Evpn e) {
-            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, e, ipfix);
+            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, e, ipfix, lags);
+        }
+
+        /** With the LAGs' LACP state, asked of the LACP agent after the switch loop's visit. */
+        Snapshot withLags(List<LacpView.LagView> l) {
+            return new Snapshot(timeMillis, sw, portGroups, ports, tunnels, fdb, stats, mirrors, evpn, ipfix, l);
         }
     }
 
@@ -144,7 +151,8 @@ final class WebView implements AutoCloseable {
         Snapshot snap = sw.call(s -> new Snapshot(System.currentTimeMillis(), Views.switchView(s, tunnels.size()),
             Views.portGroups(s), Views.ports(s), Views.tunnels(s, tunnels),
             Views.fdb(s, System.nanoTime(), FdbFilter.ALL), Views.stats(s), Views.mirrors(s), null,
-            ipfixLine(sw.ipfix())));
+            ipfixLine(sw.ipfix()), List.of()));
+        snap = snap.withLags(LacpView.of(sw.lags()));
         return sw.evpnEnabled() ? snap.with(evpn()) : snap;
     }
 

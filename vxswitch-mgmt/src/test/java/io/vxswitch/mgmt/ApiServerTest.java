@@ -401,6 +401,36 @@ class ApiServerTest {
     }
 
     @Test
+    void lacp_shows_each_lag_and_its_members_as_lacp_show_does_and_ports_carry_it() throws Exception {
+        assertThat(get("/api/v1/lacp").json()).isEmpty();
+        assertThat(get("/api/v1/ports").json().get(0).has("lacp")).as("no LAG, no lacp field").isFalse();
+        sw.lags = List.of(TestSwitch.lag());
+        JsonNode lag = get("/api/v1/lacp").json().get(0);
+        assertThat(lag.path("name").asText()).isEqualTo("uplink1");
+        assertThat(lag.path("systemId").asText()).isEqualTo("6e:0e:42:48:fb:13");
+        assertThat(lag.path("partner").path("systemId").asText()).isEqualTo("ae:b0:f8:18:b9:43");
+        assertThat(lag.path("distributing").asInt()).isEqualTo(1);
+        JsonNode eth1 = lag.path("members").get(0);
+        assertThat(eth1.path("status").asText()).isEqualTo("current distributing");
+        assertThat(eth1.path("actor").path("flags").toString())
+            .isEqualTo("[\"activity\",\"timeout\",\"aggregation\",\"synchronized\",\"collecting\",\"distributing\"]");
+        assertThat(eth1.path("partner").path("port").asInt()).isEqualTo(1);
+        assertThat(eth1.path("counters").path("txFrames").asLong()).isEqualTo(900);
+        JsonNode eth2 = lag.path("members").get(1);
+        assertThat(eth2.path("status").asText()).isEqualTo("expired attached");
+        assertThat(eth2.path("actor").path("flags").toString()).contains("expired").doesNotContain("distributing");
+        assertThat(get("/api/v1/lacp/uplink1").json().path("members")).hasSize(2);
+        Answer none = get("/api/v1/lacp/lag9");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.error()).isEqualTo("no LAG 'lag9' (LAGs: uplink1)");
+        JsonNode port = get("/api/v1/ports").json().get(0);
+        assertThat(port.path("name").asText()).isEqualTo("uplink1");
+        assertThat(port.path("lacp").path("members").get(1).path("receive").asText()).isEqualTo("expired");
+        assertThat(get("/api/v1/ports/uplink1").json().path("lacp").path("key").asInt()).isEqualTo(2);
+        assertThat(get("/api/v1/ports/vm1").json().has("lacp")).isFalse();
+    }
+
+    @Test
     void bgp_neighbors_are_listed_as_the_speaker_sees_them() throws Exception {
         sw.evpn = true;
         Answer a = get("/api/v1/bgp/neighbors");

@@ -61,4 +61,24 @@ class MetricsTest {
             assertThat(stats.get(2).drops()).doesNotContainKey("ring_overrun");
         }
     }
+
+    @Test
+    void lag_members_states_are_gauges_and_their_counts_are_exported_as_described() {
+        try (TestSwitch sw = new TestSwitch()) {
+            sw.lags = List.of(TestSwitch.lag());
+            sw.call(s -> s.counters().poll(List.of(io.vxswitch.forwarding.lacp.LagMemberCounter.values()),
+                io.vxswitch.forwarding.counters.CounterInstance.lagMember("uplink1", "eth1"),
+                () -> new long[] {40, 41, 0, 0, 0, 0, 0, 1000, 150_000, 900, 120_000, 3}));
+            String text = new String(Metrics.text(Metrics.scrape(sw)));
+            assertThat(text)
+                .contains("vxswitch_lag_distributing_members{lag=\"uplink1\"} 1.0")
+                .contains("vxswitch_lacp_member_distributing{lag=\"uplink1\",member=\"eth1\"} 1.0")
+                .contains("vxswitch_lacp_member_distributing{lag=\"uplink1\",member=\"eth2\"} 0.0")
+                .contains("vxswitch_lacp_member_actor_state{lag=\"uplink1\",member=\"eth1\"} 63.0")
+                .contains("vxswitch_lacp_member_partner_state{lag=\"uplink1\",member=\"eth2\"} 55.0")
+                .contains("vxswitch_lacp_pdus_total{direction=\"rx\",lag=\"uplink1\",member=\"eth1\"} 40.0")
+                .contains("vxswitch_lag_member_tx_frames_total{lag=\"uplink1\",member=\"eth1\"} 900.0")
+                .contains("vxswitch_lag_member_rx_drops_total{lag=\"uplink1\",member=\"eth1\",reason=\"not_collecting\"} 3.0");
+        }
+    }
 }

@@ -17,7 +17,9 @@ import java.util.Map;
     description = {"Lists the ports of a running switch: kind (vnic, uplink, tunnel), port group, its VLAN policy,",
         "the vNIC's effective MAC, whether the port is up (and 'mirror only' while it is a mirror session's",
         "destination: 'vxswitch mirror'), and its port group's traffic shaping if any (in and out:",
-        "average/peak/burst). 'add' and 'del' change them without a restart.", ""},
+        "average/peak/burst). A LAG (type lag) is one uplink port; a table per LAG below lists its members with",
+        "their LACP state, actor and partner ('vxswitch lacp show' for all of it). 'add' and 'del' change the",
+        "ports without a restart.", ""},
     subcommands = {PortsCommand.Add.class, PortsCommand.Del.class})
 public final class PortsCommand implements Runnable {
     @Mixin
@@ -46,7 +48,7 @@ public final class PortsCommand implements Runnable {
                 (p.path("up").asBoolean() ? "up" : "down") + (p.path("mirrorDestination").asBoolean() ? ", mirror only"
                     : ""), p.path("shaping").asText("-"));
         }
-        return t.render();
+        return t.render() + LacpCommand.members(ports);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,

@@ -8,7 +8,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {LabCommand.class, RunCommand.class, FdbCommand.class, PortsCommand.class, TunnelsCommand.class,
-        MirrorCommand.class,
+        MirrorCommand.class, LacpCommand.class,
         StatsCommand.class, IpfixCommand.class, ConfigCommand.class, BgpCommand.class, EvpnCommand.class,
         TraceCommand.class, CaptureCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     description = {

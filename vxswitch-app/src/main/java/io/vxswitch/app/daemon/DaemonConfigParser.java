@@ -11,6 +11,7 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.SwitchOptions;
 import io.vxswitch.forwarding.fdb.MacMoveGuard;
+import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.ipfix.IpfixOptions;
@@ -45,7 +46,11 @@ public final class DaemonConfigParser {
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
         "cpu", "poll", "loops");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
-        "offload", "ring", "socket", "mode", "socketGroup");
+        "offload", "ring", "socket", "mode", "socketGroup", "members", "lacp", "rate", "hash", "systemPriority",
+        "systemId", "key", "portPriority");
+    /** The keys only a {@code type: lag} port takes. */
+    private static final List<String> LAG_KEYS = List.of("members", "lacp", "rate", "hash", "systemPriority", "systemId",
+        "key", "portPriority");
     private static final List<String> TUNNEL_KEYS = List.of("name", "vni", "vlan", "local", "remotes", "port",
         "learning", "underlayMtu", "strictReservedBits", "gro", "controlPlane", "rd", "routeTargets", "arpSuppression",
         "acceptFrom");
@@ -131,6 +136,7 @@ public final class DaemonConfigParser {
             }
             ports.add(p);
         }
+        LagConfigParser.checkInterfacesOnce(section(root, "ports"), ports);
         List<TunnelConfig> tunnels = new ArrayList<>();
         Map<Integer, Where> vnis = new HashMap<>();
         for (YamlValue v : section(root, "tunnels")) {
@@ -317,15 +323,30 @@ public final class DaemonConfigParser {
             case "tap" -> PortConfig.Type.TAP;
             case "interface" -> PortConfig.Type.INTERFACE;
             case "vhostuser" -> PortConfig.Type.VHOSTUSER;
+            case "lag" -> PortConfig.Type.LAG;
             default -> throw typeValue.where().error(what + ": type must be tap (vxswitch creates a TAP device), "
                 + "interface (an existing interface) or vhostuser (a VM's virtio-net NIC on a vhost-user socket), got "
-                + typeValue.describe());
+                + typeValue.describe() + " (existing interfaces aggregated with LACP are one port of type lag)");
         };
+        LagOptions lag = null;
+        if (type == PortConfig.Type.LAG) {
+            lag = LagConfigParser.lag(m, name, what);
+        } else {
+            for (String key : LAG_KEYS) {
+                m.get(key).ifPresent(x -> {
+                    throw x.where().error(what + ": " + key + " is for type lag (a link aggregation group)");
+                });
+            }
+        }
         PortKind kind = m.get("kind").map(k -> switch (Values.text(k, what + ": kind")) {
             case "vnic" -> PortKind.VNIC;
             case "uplink" -> PortKind.UPLINK;
             default -> throw k.where().error(what + ": kind must be vnic or uplink, got " + k.describe());
-        }).orElse(type == PortConfig.Type.INTERFACE ? PortKind.UPLINK : PortKind.VNIC);
+        }).orElse(type == PortConfig.Type.INTERFACE || type == PortConfig.Type.LAG ? PortKind.UPLINK : PortKind.VNIC);
+        if (type == PortConfig.Type.LAG && kind != PortKind.UPLINK) {
+            throw m.require("kind", what).where().error(what + ": a LAG is an uplink (its partner is a physical switch);"
+                + " remove kind");
+        }
         YamlValue groupValue = m.require("portGroup", what);
         String group = Values.name(groupValue, what + ": portGroup");
         PortGroupPolicy pg = groups.get(group);
@@ -342,6 +363,10 @@ public final class DaemonConfigParser {
         } else if (type == PortConfig.Type.VHOSTUSER) {
             m.get("interface").ifPresent(i -> {
                 throw i.where().error(what + ": interface is for type interface; a vhostuser port is a socket");
+            });
+        } else if (type == PortConfig.Type.LAG) {
+            m.get("interface").ifPresent(i -> {
+                throw i.where().error(what + ": interface is for type interface; a LAG's interfaces are its members");
             });
         } else {
             checkInterfaceName(name, v, what + ": a tap's name");
@@ -365,9 +390,9 @@ public final class DaemonConfigParser {
                 : "set an existing interface's MTU with ip link"));
         }
         boolean offload = m.get("offload").map(x -> Values.bool(x, what + ": offload"))
-            .orElse(type != PortConfig.Type.INTERFACE);
+            .orElse(type != PortConfig.Type.INTERFACE && type != PortConfig.Type.LAG);
         boolean ring = m.get("ring").map(x -> Values.bool(x, what + ": ring")).orElse(false);
-        if (ring && type != PortConfig.Type.INTERFACE) {
+        if (ring && type != PortConfig.Type.INTERFACE && type != PortConfig.Type.LAG) {
             throw m.require("ring", what).where().error(what + ": ring is for interface ports (a TPACKET_V3 receive "
                 + "ring on the packet socket); a tap is read with read(2)");
         }
@@ -407,7 +432,7 @@ public final class DaemonConfigParser {
                 });
             }
         }
-        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring, socket, mode, socketGroup);
+        return new PortConfig(name, type, kind, group, iface, mac, mtu, offload, ring, socket, mode, socketGroup, lag);
     }
 
     private static void checkInterfaceName(String name, YamlValue v, String what) {

@@ -5,6 +5,7 @@ import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
 import io.vxswitch.forwarding.Switch;
 import io.vxswitch.forwarding.SwitchOptions;
+import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.MacLearningPolicy;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
@@ -12,13 +13,16 @@ import io.vxswitch.forwarding.policy.SecurityPolicy;
 import io.vxswitch.forwarding.policy.VlanPolicy;
 import io.vxswitch.forwarding.policy.VlanRange;
 import io.vxswitch.ipfix.IpfixStatus;
+import io.vxswitch.linux.InterfaceControl;
 import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.ErspanSender;
+import io.vxswitch.linux.dataplane.LagPort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
 import io.vxswitch.linux.dataplane.TunnelPort;
 import io.vxswitch.linux.dataplane.VhostUserPort;
+import io.vxswitch.linux.lacp.LacpAgent;
 import io.vxswitch.linux.udp.IpAddress;
 import io.vxswitch.linux.udp.UdpSocketPool;
 import io.vxswitch.mgmt.ManagedSwitch;
@@ -60,6 +64,7 @@ public final class HostSwitch implements AutoCloseable {
     private final LoopAccess access;
     private EvpnControl evpn;
     private FlowExport flowExport;
+    private LacpAgent lacp;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
                        DaemonConfig config, Path configFile, Consumer<String> log) {
@@ -130,6 +135,8 @@ public final class HostSwitch implements AutoCloseable {
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
             hs.mirrorSummary = List.copyOf(mirrors);
             dataplane.start();
+            hs.lacp = startLacp(sw, config, opened, log);
+            hs.access.lacp(hs.lacp);
             hs.flowExport = new FlowExport(hs.access, config.tunnels(), log);
             hs.access.flowExport(hs.flowExport);
             if (config.ipfix() != null) {
@@ -196,6 +203,36 @@ public final class HostSwitch implements AutoCloseable {
             dataplane.detachErspan(m);
         }
         sw.removeMirror(name);
+    }
+
+    /**
+     * Starts the LACP agent for the config's LAGs, or returns null without any. A LAG's system id is its first
+     * member's MAC unless configured (unique to this host, as a Linux bond's), its key its switch port id + 1.
+     */
+    private static LacpAgent startLacp(Switch sw, DaemonConfig config, List<List<PortDevice>> opened,
+                                       Consumer<String> log) {
+        List<LacpAgent.Lag> lags = new ArrayList<>();
+        for (int i = 0; i < config.ports().size(); i++) {
+            PortConfig p = config.ports().get(i);
+            if (p.type() != PortConfig.Type.LAG) {
+                continue;
+            }
+            List<LagPort> ports = opened.get(i).stream().map(d -> (LagPort) d).toList();
+            LagOptions options = p.lag().resolved(InterfaceControl.macAddress(p.lag().members().getFirst()),
+                ports.getFirst().switchPort() + 1);
+            lags.add(new LacpAgent.Lag(options, ports));
+            log.accept("lag " + p.name() + ": system " + MacAddress.format(options.systemId()) + " priority "
+                + options.systemPriority() + ", key " + options.key() + ", members " + String.join(", ",
+                options.members()) + " (" + options.brief() + ")");
+        }
+        if (lags.isEmpty()) {
+            return null;
+        }
+        try {
+            return LacpAgent.start(sw, lags, System::nanoTime, log);
+        } catch (LinuxException e) {
+            throw new HostSwitchException("lacp: " + e.getMessage(), e);
+        }
     }
 
     /** Whose VXLAN the tunnel takes, for its start-up line. */
@@ -339,6 +376,9 @@ public final class HostSwitch implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lacp != null) {
+            lacp.close(); // each member tells its partner it leaves: traffic moves now, not after a timeout
+        }
         if (evpn != null) {
             evpn.close(); // a Cease to each neighbor first: the fabric withdraws this host's routes at once
         }

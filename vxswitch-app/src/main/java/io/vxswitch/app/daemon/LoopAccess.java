@@ -6,7 +6,9 @@ import io.vxswitch.evpn.NeighborView;
 import io.vxswitch.evpn.RouteView;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.lacp.LagStatus;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.lacp.LacpAgent;
 import io.vxswitch.linux.dataplane.PortCapture;
 import io.vxswitch.mgmt.ApiException;
 import io.vxswitch.mgmt.CaptureSession;
@@ -34,6 +36,7 @@ final class LoopAccess implements ManagedSwitch {
     private volatile FlowExport flowExport;
     private volatile EvpnSpeaker evpn;
     private volatile Runnable portsChanged = () -> { };
+    private volatile LacpAgent lacp;
 
     LoopAccess(Switch sw, Dataplane dataplane, List<TunnelInfo> tunnels) {
         this.sw = sw;
@@ -53,6 +56,16 @@ final class LoopAccess implements ManagedSwitch {
     public IpfixStatus ipfix() {
         FlowExport f = flowExport;
         return f == null ? null : f.status();
+    }
+
+    void lacp(LacpAgent agent) {
+        this.lacp = agent;
+    }
+
+    @Override
+    public List<LagStatus> lags() {
+        LacpAgent a = lacp;
+        return a == null ? List.of() : a.status();
     }
 
     void reconfigurer(Reconfigurer r) {

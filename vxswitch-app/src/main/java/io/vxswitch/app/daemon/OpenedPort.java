@@ -2,7 +2,9 @@ package io.vxswitch.app.daemon;
 
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.linux.LinuxException;
+import io.vxswitch.forwarding.lacp.LagDistribution;
 import io.vxswitch.linux.dataplane.InterfacePort;
+import io.vxswitch.linux.dataplane.LagPort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
 import io.vxswitch.linux.dataplane.VhostUserPort;
@@ -70,6 +72,18 @@ final class OpenedPort implements AutoCloseable {
                     }
                 }
                 case VHOSTUSER -> { } // its socket is opened with its switch port (attach): a queue pair per loop
+                case LAG -> {
+                    // per loop, a socket per member, in member order; with several loops, a fanout group per member
+                    for (int i = 0; i < loops; i++) {
+                        for (String member : p.lag().members()) {
+                            PacketSocket socket = PacketSocket.open(member, true, p.ring(), p.offload());
+                            sockets.add(socket);
+                            if (loops > 1) {
+                                socket.joinFanout(PacketSocket.fanoutGroup(socket.ifindex()));
+                            }
+                        }
+                    }
+                }
             }
             return new OpenedPort(p, loops, taps, sockets, log);
         } catch (RuntimeException e) {
@@ -109,6 +123,19 @@ final class OpenedPort implements AutoCloseable {
             }
         }
         List<PortDevice> devices = new ArrayList<>();
+        if (config.type() == PortConfig.Type.LAG) {
+            // one distribution for every loop's port: the conductor sets it once for all
+            LagDistribution distribution = new LagDistribution(config.lag().members().size(), config.lag().hash());
+            int n = config.lag().members().size();
+            for (int i = 0; i < loops; i++) {
+                List<InterfacePort> members = new ArrayList<>();
+                for (PacketSocket s : sockets.subList(i * n, (i + 1) * n)) {
+                    members.add(new InterfacePort(s, switchPort));
+                }
+                devices.add(new LagPort(config.name(), members, distribution, switchPort));
+            }
+            return devices;
+        }
         for (TapDevice t : taps) {
             devices.add(new TapPort(t, switchPort, HostSwitch.MAX_FRAME));
         }

@@ -2,6 +2,7 @@ package io.vxswitch.app.daemon;
 
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.linux.vhost.VhostUserEndpoint;
 
 /**
@@ -20,12 +21,14 @@ import io.vxswitch.linux.vhost.VhostUserEndpoint;
  * @param socket    a vhost-user port's Unix socket (null for other types)
  * @param vhostMode who creates a vhost-user port's socket: vxswitch (server) or QEMU (client); null for other types
  * @param socketGroup the group a server socket is given, mode 0660 (QEMU under libvirt runs as its own user), or null
+ * @param lag       a {@code lag} port's members and LACP settings (system id and key perhaps still to derive); null
+ *                  for other types
  */
 public record PortConfig(String name, Type type, PortKind kind, String portGroup, String interfaceName, long mac,
                          int mtu, boolean offload, boolean ring, String socket, VhostUserEndpoint.Mode vhostMode,
-                         String socketGroup) {
+                         String socketGroup, LagOptions lag) {
     public enum Type {
-        TAP, INTERFACE, VHOSTUSER;
+        TAP, INTERFACE, VHOSTUSER, LAG;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

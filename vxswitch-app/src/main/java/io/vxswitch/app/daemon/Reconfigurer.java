@@ -175,6 +175,10 @@ final class Reconfigurer {
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        if (p.type() == PortConfig.Type.LAG) {
+            throw ApiException.badRequest("port " + p.name() + ": a LAG is set up from the config file with a restart"
+                + " (its LACP runs from the start); add it there");
+        }
         if (config.ports().stream().anyMatch(q -> q.name().equals(p.name())) && !runtime.containsKey(p.name())
                 && !ports.containsKey(p.name())) {
             // removed through the API, still in the file: both would define it at the next start
@@ -207,6 +211,10 @@ final class Reconfigurer {
         if (config.tunnels().stream().anyMatch(t -> t.name().equals(name))) {
             throw ApiException.badRequest("port " + name + " is a tunnel: tunnels change with the config file and a"
                 + " restart");
+        }
+        PortConfig known = ports.get(name);
+        if (known != null && known.type() == PortConfig.Type.LAG) {
+            throw ApiException.badRequest("port " + name + " is a LAG: LAGs change with the config file and a restart");
         }
         String line = remove(name);
         ports.remove(name);
@@ -527,6 +535,17 @@ final class Reconfigurer {
             }
         }
         before.keySet().forEach(name -> out.add("tunnel " + name + " is gone"));
+        Map<String, PortConfig> lags = new LinkedHashMap<>();
+        now.ports().stream().filter(p -> p.type() == PortConfig.Type.LAG).forEach(p -> lags.put(p.name(), p));
+        for (PortConfig p : next.ports()) {
+            PortConfig b = lags.remove(p.name());
+            if (p.type() == PortConfig.Type.LAG && b == null) {
+                out.add("LAG " + p.name() + " is new");
+            } else if (b != null && !b.equals(p)) {
+                out.add("LAG " + p.name() + " changed");
+            }
+        }
+        lags.keySet().forEach(name -> out.add("LAG " + name + " is gone"));
         return out;
     }
 

@@ -33,7 +33,9 @@ class DaemonConfigFuzzTest {
         "threads:", "loops:", "cpu:", "poll:", "busy", "macMove:", "type:", "tap", "interface", "kind:", "uplink",
         "portGroup:", "mac:", "mtu:", "offload:", "ring:", "vni:", "vlan:", "local:", "remotes:", "port:",
         "learning:", "underlayMtu:", "controlPlane:", "rd:", "routeTargets:", "arpSuppression:", "listen:", "token:",
-        "asn:", "routerId:", "neighbors:", "192.0.2.1", "2001:db8::1", "02:00:00:00:01:01", "&a", "*a", "- ", ": "})
+        "asn:", "routerId:", "neighbors:", "192.0.2.1", "2001:db8::1", "02:00:00:00:01:01", "&a", "*a", "- ", ": ",
+        "lag", "members:", "lacp:", "active", "passive", "rate:", "fast", "slow", "hash:", "l3l4", "l2",
+        "systemPriority:", "systemId:", "key:", "portPriority:"})
     void any_text_is_a_config_or_a_positioned_error(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {

@@ -35,7 +35,8 @@ public record CounterInstance(CounterScope scope, String name, Map<String, Strin
         for (int i = 0; i < values.length; i++) {
             labels.put(scope.labels().get(i), Objects.requireNonNull(values[i]));
         }
-        String name = scope == CounterScope.REMOTE_VTEP ? values[0] + " " + values[1] : values[0];
+        String name = scope == CounterScope.REMOTE_VTEP || scope == CounterScope.LAG_MEMBER ? values[0] + " " + values[1]
+            : values[0];
         return new CounterInstance(scope, name, labels);
     }
 
@@ -45,6 +46,10 @@ public record CounterInstance(CounterScope scope, String name, Map<String, Strin
 
     public static CounterInstance tunnel(String name) {
         return of(CounterScope.TUNNEL, name);
+    }
+
+    public static CounterInstance lagMember(String lag, String member) {
+        return of(CounterScope.LAG_MEMBER, lag, member);
     }
 
     public static CounterInstance mirror(String session) {

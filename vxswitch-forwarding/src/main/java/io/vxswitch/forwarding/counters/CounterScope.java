@@ -18,6 +18,8 @@ public enum CounterScope {
     REMOTE_VTEP(List.of("tunnel", "remote")),
     /** One port mirroring session. */
     MIRROR(List.of("session")),
+    /** One member interface of a link aggregation group (LACP). */
+    LAG_MEMBER(List.of("lag", "member")),
     /** One socket or device of the Linux dataplane, by the port it serves. */
     SOCKET(List.of("socket")),
     /** One emulated host or router interface of the lab. */

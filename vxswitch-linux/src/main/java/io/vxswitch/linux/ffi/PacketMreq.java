@@ -20,9 +20,12 @@ public final class PacketMreq {
 
     public static final int PACKET_ADD_MEMBERSHIP = 1;
     public static final short PACKET_MR_PROMISC = 1;
+    /** Receive frames sent to the multicast MAC in {@code mr_address} (packet(7)). */
+    public static final short PACKET_MR_MULTICAST = 0;
 
     private static final VarHandle IFINDEX = Layouts.field(LAYOUT, "mr_ifindex");
     private static final VarHandle TYPE = Layouts.field(LAYOUT, "mr_type");
+    private static final VarHandle ALEN = Layouts.field(LAYOUT, "mr_alen");
 
     private PacketMreq() {
     }
@@ -31,5 +34,14 @@ public final class PacketMreq {
         s.asSlice(0, SIZE).fill((byte) 0);
         IFINDEX.set(s, 0L, ifindex);
         TYPE.set(s, 0L, type);
+    }
+
+    /** A membership of multicast group {@code mac} (48 bits) on {@code ifindex}. */
+    public static void writeMulticast(MemorySegment s, int ifindex, long mac) {
+        write(s, ifindex, PACKET_MR_MULTICAST);
+        ALEN.set(s, 0L, (short) 6);
+        for (int i = 0; i < 6; i++) {
+            s.set(JAVA_BYTE, 8 + i, (byte) (mac >>> (40 - 8 * i)));
+        }
     }
 }

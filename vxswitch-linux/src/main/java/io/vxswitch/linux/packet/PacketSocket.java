@@ -15,6 +15,7 @@ import io.vxswitch.linux.ffi.TpacketAuxdata;
 import io.vxswitch.linux.ffi.TpacketStats;
 import io.vxswitch.packet.Dot1q;
 import io.vxswitch.packet.Ethernet;
+import io.vxswitch.packet.Lacpdu;
 import io.vxswitch.packet.offload.VirtioNetHeader;
 
 import java.lang.foreign.Arena;
@@ -96,6 +97,17 @@ public final class PacketSocket implements AutoCloseable {
     public static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing,
                                     boolean vnetHeader) {
         return PacketSocketSetup.open(interfaceName, promiscuous, rxRing, vnetHeader);
+    }
+
+    /**
+     * Opens a packet socket on {@code interfaceName} that receives Slow Protocols frames only (EtherType 0x8809: LACP,
+     * Marker, OAM), the Slow Protocols group address joined so that a NIC that filters multicast passes them. Not
+     * promiscuous. What the LACP agent of a LAG member reads and sends LACPDUs through, beside the forwarding loop's
+     * own socket on the same interface (which ignores what this one sends: {@code PACKET_IGNORE_OUTGOING}).
+     */
+    public static PacketSocket openSlowProtocols(String interfaceName) {
+        return PacketSocketSetup.open(interfaceName, false, false, false, Lacpdu.SLOW_PROTOCOLS_ETHERTYPE,
+            Lacpdu.SLOW_PROTOCOLS_MAC);
     }
 
     /**

@@ -36,6 +36,18 @@ final class PacketSocketSetup {
 
     /** See {@link PacketSocket#open(String, boolean, boolean, boolean)}. */
     static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing, boolean vnetHeader) {
+        return open(interfaceName, promiscuous, rxRing, vnetHeader, SockaddrLl.ETH_P_ALL, NO_GROUP);
+    }
+
+    /** No multicast membership to add. */
+    static final long NO_GROUP = -1;
+
+    /**
+     * A packet socket that receives only EtherType {@code protocol} ({@link SockaddrLl#ETH_P_ALL}: everything), and
+     * frames to multicast {@code group} even when the interface filters them ({@link #NO_GROUP}: no membership).
+     */
+    static PacketSocket open(String interfaceName, boolean promiscuous, boolean rxRing, boolean vnetHeader,
+                             int protocol, long group) {
         InterfaceName.validate("interface name", interfaceName);
         String action = "cannot attach to interface '" + interfaceName + "'";
         int ifindex = InterfaceControl.index(interfaceName);
@@ -63,7 +75,7 @@ final class PacketSocketSetup {
                 socket.ring = RxRing.attach(fd, socket.maxFrameLength(), socket.vnet, interfaceName, socket.counters);
             }
             MemorySegment address = setup.allocate(SockaddrLl.LAYOUT);
-            SockaddrLl.forBind(address, 0, ifindex, SockaddrLl.ETH_P_ALL);
+            SockaddrLl.forBind(address, 0, ifindex, protocol);
             r = Libc.bind(fd, address, (int) SockaddrLl.SIZE);
             if (r < 0) {
                 throw new LinuxException(action, "bind(AF_PACKET)", -r, ErrorHints.interfaceCall(interfaceName, -r));
@@ -74,6 +86,13 @@ final class PacketSocketSetup {
                 r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PacketMreq.PACKET_ADD_MEMBERSHIP, mreq,
                     PacketMreq.SIZE);
                 check(r, action, "setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
+            }
+            if (group != NO_GROUP) {
+                MemorySegment mreq = setup.allocate(PacketMreq.LAYOUT);
+                PacketMreq.writeMulticast(mreq, ifindex, group);
+                r = Libc.setsockopt(fd, TpacketAuxdata.SOL_PACKET, PacketMreq.PACKET_ADD_MEMBERSHIP, mreq,
+                    PacketMreq.SIZE);
+                check(r, action, "setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_MULTICAST)");
             }
         } catch (RuntimeException e) {
             socket.close();

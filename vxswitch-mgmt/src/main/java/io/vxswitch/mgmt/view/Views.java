@@ -54,11 +54,23 @@ public final class Views {
      * A port; {@code mac} is the vNIC's effective MAC (null for uplinks and tunnels, or a vNIC without one);
      * {@code shaping} its port group's traffic shaping in short ({@code in 50mbit/100mbit/64k, out -}: average, peak,
      * burst), left out when the group shapes nothing; {@code mirrorDestination} true while the port is a mirror
-     * session's destination (it takes the copies only), left out otherwise.
+     * session's destination (it takes the copies only), left out otherwise; {@code lacp} a LAG's LACP state (its
+     * members, actor and partner), left out for other ports.
      */
     public record PortView(String name, String kind, String portGroup, String vlan, String mac, boolean up,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String shaping,
-                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean mirrorDestination) {
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean mirrorDestination,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) LacpView.LagView lacp) {
+        /** This port with its LAG's LACP state, if it is a LAG. */
+        public PortView withLacp(List<io.vxswitch.forwarding.lacp.LagStatus> lags) {
+            for (io.vxswitch.forwarding.lacp.LagStatus l : lags) {
+                if (l.name().equals(name)) {
+                    return new PortView(name, kind, portGroup, vlan, mac, up, shaping, mirrorDestination,
+                        LacpView.of(l));
+                }
+            }
+            return this;
+        }
     }
 
     /** One direction of traffic shaping in vSphere's terms and units: bits per second, bytes. */
@@ -147,7 +159,7 @@ public final class Views {
             long mac = p.isVnic() ? p.effectiveMac() : Port.NO_MAC;
             out.add(new PortView(p.name(), p.kind().label(), p.portGroup().name(),
                 p.portGroup().policy().vlan().toString(), mac == Port.NO_MAC ? null : MacAddress.format(mac), p.up(),
-                p.portGroup().policy().shaping().brief(), p.mirrorDestination()));
+                p.portGroup().policy().shaping().brief(), p.mirrorDestination(), null));
         }
         return out;
     }

@@ -126,6 +126,31 @@ function renderMirrors(snap) {
   }
 }
 
+// One card per LAG, a row per member with both ends' LACP state as ovs-appctl lacp/show words them
+// (docs/operations.md, "Link aggregation"). Hidden on a switch without LAGs.
+function renderLags(snap) {
+  const lags = snap.lags || [];
+  document.getElementById('lacp-section').hidden = !lags.length;
+  const box = document.getElementById('lags');
+  box.replaceChildren();
+  for (const l of lags) {
+    const partner = l.partner ? `partner ${l.partner.systemId} priority ${l.partner.systemPriority}, key ${l.partner.key}` : 'no partner yet';
+    const rows = l.members.map(m => el('tr', {'data-member': m.name, class: m.distributing ? '' : 'down'},
+      el('td', {}, m.name), el('td', {}, m.link), el('td', {}, m.status),
+      el('td', {}, m.actor.flags.join(' ')),
+      el('td', {}, m.partner.systemId === '00:00:00:00:00:00' ? '-' : `${m.partner.systemId} key ${m.partner.key} port ${m.partner.port}`),
+      el('td', {}, m.partner.flags.join(' ') || '-'),
+      el('td', {class: 'num'}, `${m.counters.lacpdusRx}/${m.counters.lacpdusTx}`),
+      el('td', {class: 'num'}, `${m.counters.rxFrames}/${m.counters.txFrames}`)));
+    const table = el('table', {}, el('thead', {}, el('tr', {}, ...['Member', 'Link', 'State', 'Actor state', 'Partner',
+      'Partner state', 'LACPDUs rx/tx', 'Frames rx/tx'].map(h => el('th', {}, h)))), el('tbody', {}, ...rows));
+    box.append(el('div', {class: 'card', 'data-lag': l.name},
+      el('h3', {}, `${l.name} — lacp ${l.lacp}, rate ${l.rate}, hash ${l.hash}`),
+      el('div', {class: 'policy'}, `system ${l.systemId} priority ${l.systemPriority}, key ${l.key} · ${partner} · ${l.distributing} of ${l.members.length} members distributing`),
+      table));
+  }
+}
+
 function upDown(n) {
   if (n.state !== 'Established') return n.establishedTransitions ? '-' : 'never';
   const t = n.uptimeSeconds, two = v => String(v).padStart(2, '0');
@@ -202,6 +227,7 @@ function render(snap) {
   renderPortGroups(snap);
   renderTunnels(snap);
   renderMirrors(snap);
+  renderLags(snap);
   renderEvpn(snap);
   renderFdb(snap);
 }
