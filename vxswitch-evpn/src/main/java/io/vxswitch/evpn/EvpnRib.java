@@ -109,16 +109,9 @@ final class EvpnRib {
             return;
         }
         received[neighbor]--;
-        if (macIp.first(id) != neighbor) {
-            macIp.clear(id, neighbor); // not the copy in use
-        } else {
-            ReceivedRoute before = macIp.copy(id, neighbor);
-            macIp.clear(id, neighbor);
-            int next = macIp.first(id);
-            ReceivedRoute now = next == MacIpRoutes.NONE ? null : macIp.copy(id, next);
-            if (!before.equals(now)) {
-                listener.changed(id, now, before);
-            }
+        Change c = clearMacIp(id, neighbor);
+        if (c != null) {
+            listener.changed(c.id, c.now, c.before);
         }
         if (macIp.copies(id) == 0) {
             macIp.remove(id); // after the listener: the id names the route until then
@@ -159,16 +152,9 @@ final class EvpnRib {
             if (!macIp.live(id) || !macIp.has(id, neighbor)) {
                 continue;
             }
-            if (macIp.first(id) != neighbor) {
-                macIp.clear(id, neighbor);
-            } else {
-                ReceivedRoute before = macIp.copy(id, neighbor);
-                macIp.clear(id, neighbor);
-                int next = macIp.first(id);
-                ReceivedRoute now = next == MacIpRoutes.NONE ? null : macIp.copy(id, next);
-                if (!before.equals(now)) {
-                    changes.add(new Change(id, now, before));
-                }
+            Change c = clearMacIp(id, neighbor);
+            if (c != null) {
+                changes.add(c);
             }
             if (macIp.copies(id) == 0) {
                 goneIds.addInt(id);
@@ -183,6 +169,22 @@ final class EvpnRib {
             macIp.remove(goneIds.getInt(i));
         }
         return n;
+    }
+
+    /**
+     * Removes {@code neighbor}'s copy of type-2 route {@code id}; returns the change of the route in use it makes, or
+     * null (the copy was not the one in use, or the next neighbor's copy is the same).
+     */
+    private Change clearMacIp(int id, int neighbor) {
+        if (macIp.first(id) != neighbor) {
+            macIp.clear(id, neighbor);
+            return null;
+        }
+        ReceivedRoute before = macIp.copy(id, neighbor);
+        macIp.clear(id, neighbor);
+        int next = macIp.first(id);
+        ReceivedRoute now = next == MacIpRoutes.NONE ? null : macIp.copy(id, next);
+        return before.equals(now) ? null : new Change(id, now, before);
     }
 
     private record Change(int id, ReceivedRoute now, ReceivedRoute before) {

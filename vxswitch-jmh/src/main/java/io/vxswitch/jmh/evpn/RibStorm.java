@@ -1,14 +1,7 @@
 package io.vxswitch.jmh.evpn;
 
-import io.vxswitch.bgp.evpn.EvpnRoute;
 import io.vxswitch.bgp.evpn.ExtendedCommunities;
-import io.vxswitch.bgp.evpn.InclusiveMulticastRoute;
-import io.vxswitch.bgp.evpn.MacIpRoute;
-import io.vxswitch.bgp.evpn.RouteDistinguisher;
 import io.vxswitch.bgp.message.MessageCodec;
-import io.vxswitch.bgp.message.MpReach;
-import io.vxswitch.bgp.message.PathAttributes;
-import io.vxswitch.bgp.message.PmsiTunnel;
 import io.vxswitch.bgp.message.Update;
 import io.vxswitch.evpn.EvpnControlPlane;
 import io.vxswitch.evpn.EvpnDataplane;
@@ -135,34 +128,15 @@ public final class RibStorm {
                 gc1[1] - gc0[1], survivedBytes / 1048576.0, (heap1 - heap0) / routes);
     }
 
-    /** The UPDATEs of {@link RouteGenerator}, encoded: per VTEP a type-3 route, then its MACs, about 100 per UPDATE. */
+    /** {@link RouteGenerator}'s UPDATEs for the fabric, encoded as a reflector would send them. */
     private static List<byte[]> updates(int vteps, int macs, int vni, long asn) {
+        RouteGenerator.Options o = new RouteGenerator.Options(null, 0, null, 0, asn, vteps, macs, vni,
+                ExtendedCommunities.routeTarget(asn, vni), Ipv4Address.parse("198.18.0.1"));
         List<byte[]> out = new ArrayList<>();
-        long encapsulation = ExtendedCommunities.encapsulation(ExtendedCommunities.TUNNEL_VXLAN);
-        long rt = ExtendedCommunities.routeTarget(asn, vni);
-        int first = Ipv4Address.parse("198.18.0.1");
-        for (int v = 0; v < vteps; v++) {
-            InetAddress vtep = RouteGenerator.vtep(first, v);
-            RouteDistinguisher rd = RouteDistinguisher.ipv4(first + v, 1);
-            out.add(encode(vtep, List.of(new InclusiveMulticastRoute(rd, 0, vtep)),
-                    PmsiTunnel.ingressReplication(vni, vtep), encapsulation, rt));
-            List<EvpnRoute> chunk = new ArrayList<>();
-            for (int m = 0; m < macs; m++) {
-                chunk.add(MacIpRoute.of(rd, RouteGenerator.mac(v, m), null, vni));
-                if (chunk.size() == 100 || m == macs - 1) {
-                    out.add(encode(vtep, chunk, null, encapsulation, rt));
-                    chunk = new ArrayList<>();
-                }
-            }
+        for (Update u : RouteGenerator.updates(o)) {
+            out.add(MessageCodec.FOUR_OCTET_AS.encode(u));
         }
         return out;
-    }
-
-    private static byte[] encode(InetAddress vtep, List<EvpnRoute> routes, PmsiTunnel pmsi, long encapsulation,
-                                 long rt) {
-        return MessageCodec.FOUR_OCTET_AS.encode(Update.of(PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP)
-                .asPath(List.of()).localPref(100).mpReach(MpReach.evpn(vtep, routes)).pmsiTunnel(pmsi)
-                .extendedCommunity(encapsulation).extendedCommunity(rt).build()));
     }
 
     private static long usedHeap() {

@@ -101,8 +101,15 @@ public final class RouteGenerator {
 
     /** Every VTEP's routes, packed per VTEP, then End-of-RIB; returns {routes, UPDATEs}. */
     static int[] sendAll(BgpSession s, Options o) {
-        int routes = 0;
-        int updates = 0;
+        List<Update> updates = updates(o);
+        updates.forEach(s::send);
+        s.send(Update.endOfRib(AddressFamily.L2VPN_EVPN));
+        return new int[] {o.vteps() * (1 + o.macs()), updates.size()};
+    }
+
+    /** The UPDATEs of the fabric: per VTEP its type-3 route (PMSI ingress replication), then its MACs, packed. */
+    static List<Update> updates(Options o) {
+        List<Update> out = new ArrayList<>();
         long encapsulation = ExtendedCommunities.encapsulation(ExtendedCommunities.TUNNEL_VXLAN);
         for (int v = 0; v < o.vteps(); v++) {
             InetAddress vtep = vtep(o.firstVtep(), v);
@@ -113,17 +120,13 @@ public final class RouteGenerator {
             }
             List<EvpnRoute> imet = List.of(new InclusiveMulticastRoute(rd, 0, vtep));
             for (List<EvpnRoute> chunk : chunks(imet)) {
-                s.send(update(vtep, chunk, PmsiTunnel.ingressReplication(o.vni(), vtep), encapsulation, o));
-                updates++;
+                out.add(update(vtep, chunk, PmsiTunnel.ingressReplication(o.vni(), vtep), encapsulation, o));
             }
             for (List<EvpnRoute> chunk : chunks(macs)) {
-                s.send(update(vtep, chunk, null, encapsulation, o));
-                updates++;
+                out.add(update(vtep, chunk, null, encapsulation, o));
             }
-            routes += 1 + macs.size();
         }
-        s.send(Update.endOfRib(AddressFamily.L2VPN_EVPN));
-        return new int[] {routes, updates};
+        return out;
     }
 
     private static Update update(InetAddress vtep, List<EvpnRoute> routes, PmsiTunnel pmsi, long encapsulation,
