@@ -62,6 +62,9 @@
 #                                           context switches and CPU time, per forwarded frame (profile.txt)
 #                                           PROFILE=record: that, and an on-CPU profile of the flood (perf record; the
 #                                           JVM's symbols from jcmd Compiler.perfmap): perf-SCENARIO-PAIR.txt
+#                                           PROFILE=sched: every scheduler event on both CPUs while the half-load pings
+#                                           run (perf sched record), as perf sched timehist -w -n --state prints them:
+#                                           sched-SCENARIO-PAIR.txt (who ran on the switch's CPU, for how long)
 #                                           BRNF=off: the bench's bridges skip netfilter (bridge-nf-call-*=0), as on a
 #                                           host without br_netfilter; on (default): as this kernel sets new namespaces
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -89,7 +92,7 @@ fi
 PROFILE=${PROFILE:-off}
 BRNF=${BRNF:-on}
 [[ $BRNF == on || $BRNF == off ]] || { echo "BRNF must be on or off" >&2; exit 2; }
-[[ $PROFILE =~ ^(off|stat|record)$ ]] || { echo "PROFILE must be off, stat or record" >&2; exit 2; }
+[[ $PROFILE =~ ^(off|stat|record|sched)$ ]] || { echo "PROFILE must be off, stat, record or sched" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
 mkdir -p "$OUT"
@@ -322,6 +325,10 @@ perf_start() {
     echo "$1 $3 $2 $4 $(( $(ul_rx) - before )) $(steal_pct "$steal0" "$(steal)")" >> "$OUT/perf-frames.txt"
   ) &
   PERF_PIDS+=($!)
+  if [[ $PROFILE == sched && $2 == load ]]; then # every scheduler event on both CPUs while the half-load pings run
+    "${GEN[@]}" perf sched record -q -a -o "$OUT/sched-$1-$3.data" -- sleep "$4" >/dev/null 2>&1 &
+    PERF_PIDS+=($!)
+  fi
   if [[ $PROFILE == record && $2 == udp ]]; then
     "${GEN[@]}" perf record -q -g -F 999 -p "$pid" -o "$OUT/perf-$1-$3.data" -- sleep "$4" >/dev/null 2>&1 &
     PERF_PIDS+=($!)
@@ -331,6 +338,9 @@ perf_start() {
 perf_end() {
   local p; for p in "${PERF_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   PERF_PIDS=()
+  if [[ $PROFILE == sched && -f $OUT/sched-$1-$2.data ]]; then
+    perf sched timehist -i "$OUT/sched-$1-$2.data" -w -n --state > "$OUT/sched-$1-$2.txt" 2>/dev/null || true
+  fi
   [[ $PROFILE == record && -f $OUT/perf-$1-$2.data ]] || return 0
   local pid; pid=$(switch_pid "$1")
   [[ $1 == C || $1 == B ]] || "$JAVA_HOME/bin/jcmd" "$pid" Compiler.perfmap >/dev/null 2>&1 || true

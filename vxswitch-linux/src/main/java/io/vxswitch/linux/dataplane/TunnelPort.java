@@ -23,6 +23,12 @@ import io.vxswitch.vxlan.Vtep;
  * the kernel refuses (EIO before Linux 6.10 when the route's device cannot checksum UDP; EINVAL on a socket without
  * UDP checksums), the port says so once and sends datagram by datagram from then on.
  *
+ * <p>Small frames travel in trains too: a datagram that follows one of the same inner flow (hence the same source
+ * port) to the same VTEP, no longer than it, is written right after it and joins its message as one more GSO segment.
+ * A VM's stream of 60-byte datagrams or of TCP ACKs then crosses the UDP and IP layers once per up to 64 frames, not
+ * once per frame; a different flow or VTEP, a longer frame, or a shorter one (which ends the train: only a GSO
+ * message's last segment may be short) starts a new message.
+ *
  * <p>Receiving is the {@link TunnelReceiver}'s: datagrams the kernel joined ({@code UDP_GRO}) split again, and a
  * flow's consecutive TCP segments coalesced into a super-frame (GRO) that crosses the switch once.
  */
@@ -44,6 +50,19 @@ public final class TunnelPort implements PortDevice {
     // forwarding agent
     private long queueFull;
     private long unsupported;
+    /**
+     * The last message of the batch being filled, while later datagrams may join it: the batch it is in
+     * ({@link TunnelTxQueue#batchStarted}; -1: none), its index and bytes, its segment size (its first datagram's
+     * length), the VTEP and source port all its datagrams share, how many it holds.
+     */
+    private long trainBatch = -1;
+    private int trainAt;
+    private long trainOffset;
+    private int trainBytes;
+    private int trainSegment;
+    private int trainRemote;
+    private int trainSourcePort;
+    private int trainDatagrams;
 
     /**
      * @param slotSize bytes per datagram slot: VXLAN header and the largest inner frame
@@ -131,29 +150,75 @@ public final class TunnelPort implements PortDevice {
 
     /**
      * Queues one datagram to target {@code k} of the egress: copy {@code i} of {@code d}, or finished segment
-     * {@code segment} if that is not -1.
+     * {@code segment} if that is not -1. It joins the batch's last message as a GSO segment where it can (see the
+     * class comment), and otherwise starts a message that later datagrams may join.
      */
     private void sendDatagram(ForwardingDecision d, int i, int segment, int k, long now) {
         int innerMax = segment < 0 ? d.egressLength(i) : software.length(segment);
-        if (TunnelEgress.HEADER + innerMax > slotSize) {
+        int most = TunnelEgress.HEADER + innerMax;
+        if (most > slotSize) {
             unsupported++;
             return;
         }
-        int at = tx.claim(TunnelEgress.HEADER + innerMax);
-        if (at < 0) {
-            queueFull++; // the sender has not caught up: every slot waits for sendmmsg
-            return;
+        int remote = egress.target(k);
+        long joinAt = trainEnd(remote, most);
+        long offset;
+        int at;
+        if (joinAt >= 0) {
+            offset = joinAt;
+            at = -1; // this train's message, or the next one if the source port says another flow
+        } else {
+            at = tx.claim(most);
+            if (at < 0) {
+                queueFull++; // the sender has not caught up: every slot waits for sendmmsg
+                return;
+            }
+            offset = tx.offset();
         }
         UdpBatch b = tx.batch();
-        long offset = tx.offset();
         long inner = offset + TunnelEgress.HEADER;
         int innerLength = segment < 0 ? d.writeEgress(i, b.buffer(), inner) : software.write(segment, b.buffer(), inner);
         int srcPort = egress.encapsulate(b.buffer(), inner, innerLength, k, now);
         if (srcPort == TunnelEgress.DROPPED) {
-            return; // counted by the egress; the slot's room is used by the next datagram
+            return; // counted by the egress; the room is used by the next datagram
         }
-        message(b, at, offset, TunnelEgress.HEADER + innerLength, 0, k, srcPort);
-        tx.commit(at, TunnelEgress.HEADER + innerLength, 1);
+        int bytes = TunnelEgress.HEADER + innerLength;
+        if (joinAt >= 0 && srcPort == trainSourcePort && bytes <= trainSegment) {
+            trainBytes += bytes;
+            trainDatagrams++;
+            message(b, trainAt, trainOffset, trainBytes, trainSegment, k, srcPort);
+            tx.grow(trainAt, trainOffset + trainBytes);
+            if (bytes < trainSegment) {
+                trainBatch = -1; // a short datagram can only be a GSO message's last
+            }
+            return;
+        }
+        if (joinAt >= 0) {
+            at = tx.nextMessage();
+        }
+        message(b, at, offset, bytes, 0, k, srcPort);
+        tx.commitAt(at, offset, bytes, 1);
+        trainBatch = tx.batchStarted();
+        trainAt = at;
+        trainOffset = offset;
+        trainBytes = bytes;
+        trainSegment = bytes;
+        trainRemote = remote;
+        trainSourcePort = srcPort;
+        trainDatagrams = 1;
+    }
+
+    /**
+     * Where a datagram of at most {@code most} bytes to {@code remote} would be written to join the batch's last
+     * message, or -1 if it cannot: no GSO, another batch or VTEP, longer than the train's segments, the train full.
+     */
+    private long trainEnd(int remote, int most) {
+        if (trainBatch != tx.batchStarted() || remote != trainRemote || most > trainSegment
+            || trainDatagrams == MAX_TRAIN_SEGMENTS || trainBytes + most > MAX_TRAIN_BYTES || !tx.gso()) {
+            return -1;
+        }
+        long end = trainOffset + trainBytes;
+        return tx.roomAt(end, most) ? end : -1;
     }
 
     /**
@@ -180,6 +245,7 @@ public final class TunnelPort implements PortDevice {
         int srcPort = egress.encapsulateTrain(b.buffer(), offset + TunnelEgress.HEADER, segmentLength, last - first, k);
         message(b, at, offset, bytes, last - first > 1 ? TunnelEgress.HEADER + segmentLength : 0, k, srcPort);
         tx.commit(at, bytes, last - first);
+        trainBatch = -1; // a super-frame's train takes no other frame's datagrams
     }
 
     /** Declares message {@code at} of batch {@code b} to the egress's target {@code k}, sent from {@code srcPort}. */

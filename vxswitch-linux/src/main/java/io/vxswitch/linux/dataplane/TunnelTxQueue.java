@@ -29,6 +29,8 @@ final class TunnelTxQueue implements AutoCloseable {
     private volatile String notice;
     // forwarding agent
     private int filling = -1;
+    /** Counts the batches started, so that a message index can be told to belong to the batch still being filled. */
+    private long started;
     // sender
     private long refused;
 
@@ -64,7 +66,26 @@ final class TunnelTxQueue implements AutoCloseable {
             }
             counts[filling] = 0;
             fillBytes[filling] = 0;
+            started++;
         }
+        return counts[filling];
+    }
+
+    /** Agent: which batch is being filled, as a count of the batches started (0 before the first). */
+    long batchStarted() {
+        return started;
+    }
+
+    /**
+     * Agent: true if a message of {@code bytes} may be written at {@code offset} of the batch being filled, past the
+     * end of its last message ({@link #commitAt}): it has room for the bytes and for one more message.
+     */
+    boolean roomAt(long offset, int bytes) {
+        return filling >= 0 && counts[filling] < BATCH && offset + bytes <= tx[filling].dataSize();
+    }
+
+    /** Agent, after {@link #roomAt} said yes: the index the next message of the batch being filled takes. */
+    int nextMessage() {
         return counts[filling];
     }
 
@@ -84,9 +105,23 @@ final class TunnelTxQueue implements AutoCloseable {
 
     /** Agent: message {@code at}, {@code bytes} long and holding {@code datagrams} datagrams, is complete. */
     void commit(int at, int bytes, int datagrams) {
+        commitAt(at, fillBytes[filling], bytes, datagrams);
+    }
+
+    /**
+     * Agent: message {@code at}, written at {@code offset} (where {@link #claim} said, or right after the last message,
+     * see {@link #roomAt}), {@code bytes} long and holding {@code datagrams} datagrams, is complete.
+     */
+    void commitAt(int at, long offset, int bytes, int datagrams) {
         this.datagrams[filling][at] = datagrams;
         counts[filling] = at + 1;
-        fillBytes[filling] += (bytes + 63) & ~63; // the next message starts on a cache line
+        fillBytes[filling] = (offset + bytes + 63) & ~63; // the next message starts on a cache line
+    }
+
+    /** Agent: the last message, {@code at}, took one more datagram (a UDP GSO segment) and now ends at {@code end}. */
+    void grow(int at, long end) {
+        datagrams[filling][at]++;
+        fillBytes[filling] = (end + 63) & ~63;
     }
 
     /** Agent: hands the batch being filled to the sender; true if it had any message. */

@@ -264,6 +264,88 @@ class TunnelPortTest {
             .hasSizeGreaterThan(4);
     }
 
+    /** Forwards a UDP datagram of {@code flow} from vm1 with a 4-byte payload {@code seq} (+ {@code pad} bytes). */
+    private void sendSmall(TunnelPort p, int flow, int seq, int pad) {
+        ForwardingDecision d = decision[0];
+        int length = FrameBuilder.udp(frame, 0, VM1, 0x02_00_00_00_00_03L, 0x0A000001, 0x0A000003, flow, 5201,
+            MemorySegment.ofArray(new byte[4 + pad]));
+        Wire.putU32(frame, 14 + 20 + 8, seq);
+        sw.forward(vm1, frame, 0, length, 1, d);
+        p.send(d, 0, new Offload(), 1);
+    }
+
+    /**
+     * Receives until {@code expected} datagrams or 3 s: each message's datagram count (the peer's UDP_GRO joins what
+     * left as one GSO message, so a message count is a count of trains) and the sequence numbers in arrival order.
+     */
+    private List<Integer> receiveSmall(UdpBatch rx, int expected, List<Integer> seqs) {
+        List<Integer> trains = new ArrayList<>();
+        try (Epoll epoll = new Epoll(1)) {
+            epoll.add(peer.fd(), Epoll.IN);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (seqs.size() < expected && System.nanoTime() < deadline) {
+                epoll.wait(new int[1], 100);
+                int n = peer.receive(rx);
+                for (int i = 0; i < n; i++) {
+                    int each = rx.segmentSize(i) > 0 ? rx.segmentSize(i) : rx.length(i);
+                    int datagrams = 0;
+                    for (int at = 0; at < rx.length(i); at += each, datagrams++) {
+                        long vxlan = rx.slotOffset(i) + at;
+                        assertThat(Vxlan.vni(rx.buffer(), vxlan)).isEqualTo(119);
+                        seqs.add((int) Wire.u32(rx.buffer(), vxlan + Vxlan.LENGTH + 14 + 20 + 8));
+                    }
+                    trains.add(datagrams);
+                }
+            }
+        }
+        return trains;
+    }
+
+    @Test
+    void small_frames_of_one_flow_to_one_vtep_leave_as_gso_trains_in_order() {
+        assertThat(peer.receiveCoalesced()).isTrue();
+        List<Integer> seqs = new ArrayList<>();
+        try (UdpBatch rx = new UdpBatch(64, 65_536)) {
+            for (int seq = 0; seq < 20; seq++) { // one flow, 20 equal datagrams: one train
+                sendSmall(port, 40000, seq, 0);
+            }
+            sendSmall(port, 40000, 20, 0);
+            sendSmall(port, 40000, 21, 8); // longer than the train's segments: a message of its own
+            sendSmall(port, 40001, 22, 8); // another flow (another source port): another message
+            sendSmall(port, 40001, 23, 8);
+            sendSmall(port, 40001, 24, 4); // shorter: joins as the last segment and ends the train
+            sendSmall(port, 40001, 25, 4);
+            port.flush();
+            port.transmit();
+            List<Integer> trains = receiveSmall(rx, 26, seqs);
+            assertThat(seqs).as("every datagram, in the order sent").isEqualTo(
+                java.util.stream.IntStream.range(0, 26).boxed().toList());
+            assertThat(trains).as("datagrams per message at the peer").containsExactly(21, 1, 3, 1);
+        }
+        assertThat(port.txRefused()).isZero();
+        assertThat(port.vtep().counters().encapsulated()).as("counted per datagram").isEqualTo(26);
+    }
+
+    @Test
+    void without_gso_small_frames_leave_one_datagram_each() {
+        UdpSocketPool pool = poolOf(port);
+        for (int i = 0; i < pool.senderCount(); i++) {
+            pool.sender(i).zeroChecksum(true); // Linux refuses UDP GSO on it: the port turns GSO off, once
+        }
+        sendSuperFrame(); // its train is refused and lost
+        assertThat(port.takeNotice()).contains("refused a UDP GSO send");
+        List<Integer> seqs = new ArrayList<>();
+        try (UdpBatch rx = new UdpBatch(64, 65_536)) {
+            for (int seq = 0; seq < 10; seq++) {
+                sendSmall(port, 40000, seq, 0);
+            }
+            port.flush();
+            port.transmit();
+            assertThat(receiveSmall(rx, 10, seqs)).as("datagrams per message at the peer").hasSize(10).containsOnly(1);
+        }
+        assertThat(seqs).isEqualTo(java.util.stream.IntStream.range(0, 10).boxed().toList());
+    }
+
     @Test
     void segments_from_a_sender_outside_the_flood_list_are_refused_one_by_one_before_any_coalescing() {
         // A TCP super-frame's 11 VXLAN datagrams, as the peer received them, replayed to a receiving tunnel port:
