@@ -61,10 +61,13 @@
 #                                           per thread during the 60-byte flood and the half-load pings: system calls,
 #                                           context switches and CPU time, per forwarded frame (profile.txt)
 #                                           PROFILE=record: that, and an on-CPU profile of the flood (perf record; the
-#                                           JVM's symbols from jcmd Compiler.perfmap): perf-SCENARIO-PAIR.txt
+#                                           JVM's symbols from jcmd Compiler.perfmap): perf-SCENARIO-PAIR.txt, and of
+#                                           the TCP 1 stream phase: perf-SCENARIO-PAIR-tcp1.txt
 #                                           PROFILE=sched: every scheduler event on both CPUs while the half-load pings
 #                                           run (perf sched record), as perf sched timehist -w -n --state prints them:
 #                                           sched-SCENARIO-PAIR.txt (who ran on the switch's CPU, for how long)
+#                                           FAR_RPS=on: hostB's receive from the underlay on the generators' CPU
+#                                           (RPS), not in the switch's send (default off)
 #                                           BRNF=off: the bench's bridges skip netfilter (bridge-nf-call-*=0), as on a
 #                                           host without br_netfilter; on (default): as this kernel sets new namespaces
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
@@ -91,6 +94,8 @@ fi
 [[ $VM_OFFLOAD == on || $VM_OFFLOAD == off ]] || { echo "VM_OFFLOAD must be on or off" >&2; exit 2; }
 PROFILE=${PROFILE:-off}
 BRNF=${BRNF:-on}
+FAR_RPS=${FAR_RPS:-off}
+[[ $FAR_RPS == on || $FAR_RPS == off ]] || { echo "FAR_RPS must be on or off" >&2; exit 2; }
 [[ $BRNF == on || $BRNF == off ]] || { echo "BRNF must be on or off" >&2; exit 2; }
 [[ $PROFILE =~ ^(off|stat|record|sched)$ ]] || { echo "PROFILE must be off, stat, record or sched" >&2; exit 2; }
 PY=${PY:-python3}
@@ -168,6 +173,13 @@ ip -n $HA link add ul0 type veth peer name ul0 netns $HB
 ip -n $HA link set ul0 up
 ip -n $HB addr add 192.0.2.2/24 dev ul0; ip -n $HB link set ul0 up
 offloads_off $HA ul0; offloads_off $HB ul0
+# FAR_RPS=on: hostB's receive from the underlay runs on the generators' CPU (RPS on its ul0), not in the sending
+# switch's system call: a veth delivers in the sender's context, so by default the far host's whole receive path
+# (59-65 % of vxswitch's switch thread in PROFILE=record) is charged to the switch's core, where a real NIC's transmit
+# would end at the wire. Off by default, as the earlier figures were measured.
+if [[ $FAR_RPS == on && -n $GEN_CPU ]]; then
+  ip netns exec $HB sh -c "echo $(( 1 << GEN_CPU )) > /sys/class/net/ul0/queues/rx-0/rps_cpus"
+fi
 ip -n $HB link add br0 type bridge mcast_snooping 0; ip -n $HB link set br0 up
 ip -n $HB link add vxlan119 type vxlan id 119 local 192.0.2.2 remote 192.0.2.1 dstport 4789 dev ul0
 ip -n $HB link set vxlan119 master br0; ip -n $HB link set vxlan119 up
@@ -341,6 +353,10 @@ perf_end() {
   if [[ $PROFILE == sched && -f $OUT/sched-$1-$2.data ]]; then
     perf sched timehist -i "$OUT/sched-$1-$2.data" -w -n --state > "$OUT/sched-$1-$2.txt" 2>/dev/null || true
   fi
+  perf_report "$@"
+}
+# perf_report SCENARIO NAME: perf-SCENARIO-NAME.data as text (perf-SCENARIO-NAME.txt), with a JVM's symbols
+perf_report() {
   [[ $PROFILE == record && -f $OUT/perf-$1-$2.data ]] || return 0
   local pid; pid=$(switch_pid "$1")
   [[ $1 == C || $1 == B ]] || "$JAVA_HOME/bin/jcmd" "$pid" Compiler.perfmap >/dev/null 2>&1 || true
@@ -391,7 +407,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "bridge netfilter $BRNF, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
+    "bridge netfilter $BRNF, far host RPS $FAR_RPS, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
@@ -408,7 +424,17 @@ for pair in $(seq 1 "$PAIRS"); do
     for i in $(seq 1 10); do ip netns exec $VM1 ping -c 1 -W 1 10.0.0.3 >/dev/null 2>&1 && { ok=1; break; }; done
     [[ $ok == 1 ]] || die "scenario $s: vm1 cannot ping vm3"
     iperf "$OUT/warmup-$s-$pair.json" 5201 -t 2
-    iperf "$OUT/tcp1-$s-$pair.json" 5201 -t "$SECS"
+    if [[ $PROFILE == record ]]; then # and where the switch's CPU goes while one TCP stream runs
+      iperf "$OUT/tcp1-$s-$pair.json" 5201 -t "$SECS" &
+      tp=$!; sleep 1
+      pid=$(switch_pid "$s")
+      [[ -z $pid ]] || "${GEN[@]}" perf record -q -g -F 999 -p "$pid" -o "$OUT/perf-$s-$pair-tcp1.data" \
+        -- sleep $(( SECS - 2 )) >/dev/null 2>&1 || true
+      wait $tp || true
+      perf_report "$s" "$pair-tcp1"
+    else
+      iperf "$OUT/tcp1-$s-$pair.json" 5201 -t "$SECS"
+    fi
     iperf "$OUT/tcp4-$s-$pair.json" 5201 -t "$SECS" -P 4
     iperf "$OUT/tcp1r-$s-$pair.json" 5201 -t "$SECS" -R
     ul0=$(ul_rx)
