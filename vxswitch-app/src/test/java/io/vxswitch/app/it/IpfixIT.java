@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * vm1 pings vm2 five times, sends seven UDP datagrams from port 40000 to port 5001, and pings vm3 (behind the tunnel)
  * three times; with an idle timeout of 1 s the flows are exported within seconds, and the collectors must show each
  * with its packet and byte counts, addresses, ports, MACs and interfaces, the tunnel's flows with VNI 119. A reload
- * then changes the sampling. With {@code sampling: 2}, and 4 after a
+ * then changes the sampling. The same over IPv6 (templates 260 and 261). With {@code sampling: 2}, and 4 after a
  * reload, nfcapd learns the sampling from the switch's options records (no {@code -s}) and scales what nfdump prints.
  * Namespaces are {@code ipx-<random>-<role>}.
  */
@@ -62,6 +62,7 @@ class IpfixIT {
     private Netns collector;
     private Netns vm1;
     private Netns vm2;
+    private Netns vm3;
     private Path flows;
     private Background nfcapd;
     private Capture capture;
@@ -77,7 +78,7 @@ class IpfixIT {
         collector.ip("addr add 192.0.2.2/24 dev ul0");
         host.offloadsOff("ul0"); // as KernelVxlanIT: no VXLAN with inner checksums left to a NIC a veth lacks
         collector.offloadsOff("ul0");
-        lab.vm3BehindKernelVtep(collector, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", "02:00:00:00:00:03");
+        vm3 = lab.vm3BehindKernelVtep(collector, "192.0.2.2", "192.0.2.1", "10.0.0.3/24", "02:00:00:00:00:03");
         flows = Files.createDirectories(lab.dir().resolve("flows"));
         // -v: nfcapd logs the samplers it learns ("Add new sampler id: -1, ... packet space: 1")
         nfcapd = lab.spawn("nfcapd", collector, "nfcapd", "-v", "-w", flows.toString(), "-b", "192.0.2.2", "-p",
@@ -231,6 +232,52 @@ class IpfixIT {
             .containsExactly(List.of("SrcAddr: 10.0.0.1", "DstAddr: 10.0.0.2", "Packets: 10", "Octets: 1280"));
         assertThat(flowRecords(decoded, "SrcPort: 40001 (40001)"))
             .containsExactly(List.of("SrcAddr: 10.0.0.1", "DstAddr: 10.0.0.2", "Packets: 5", "Octets: 640"));
+    }
+
+    @Test
+    void ipv6_flows_reach_nfcapd_and_tshark_with_their_addresses_and_counts() throws Exception {
+        startSwitch(1);
+        ipv6(vm1, "vm1", "2001:db8::1/64");
+        ipv6(vm2, "vm2", "2001:db8::2/64");
+        ipv6(vm3, "eth0", "2001:db8::3/64");
+        Ping ping = vm1.ping("2001:db8::2", PINGS, 2);
+        assertThat(ping.received()).as(ping.toString()).isEqualTo(PINGS);
+        vm1.exec("python3", "-c", "import socket\n"
+            + "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+            + "s.bind(('2001:db8::1', 40000))\n"
+            + "for i in range(" + DATAGRAMS + "): s.sendto(bytes(" + DATAGRAM_PAYLOAD + "), ('2001:db8::2', 5001))\n");
+        Ping tunnel = vm1.ping("2001:db8::3", 3, 2);
+        assertThat(tunnel.received()).as(tunnel.toString()).isEqualTo(3);
+        awaitRecords(7, Duration.ofSeconds(15));
+
+        nfcapd.stop("TERM", Duration.ofSeconds(10));
+        List<String> dump = nfdump();
+        System.out.println("[IpfixIT] nfdump, IPv6 (as above):\n" + String.join("\n", dump));
+        // IPv6 bytes: a ping is 104 (40 + 8 + 56), a datagram 148 (40 + 8 + 100); ICMPv6 echo request 128, reply 129
+        assertThat(dump).as("each IPv6 flow once, with its counts").contains(
+            "58 2001:db8::1 0 2001:db8::2 128.0 5 520 02:00:00:00:00:01 02:00:00:00:00:02 119 1 2",
+            "58 2001:db8::2 0 2001:db8::1 129.0 5 520 02:00:00:00:00:02 02:00:00:00:00:01 119 2 1",
+            "17 2001:db8::1 40000 2001:db8::2 5001 7 1036 02:00:00:00:00:01 02:00:00:00:00:02 119 1 2",
+            "58 2001:db8::1 0 2001:db8::3 128.0 3 312 02:00:00:00:00:01 02:00:00:00:00:03 119 1 3",
+            "58 2001:db8::3 0 2001:db8::1 129.0 3 312 02:00:00:00:00:03 02:00:00:00:00:01 119 3 1");
+
+        capture.stop();
+        String decoded = collector.exec("tshark", "-n", "-r", capture.file().toString(), "-d", "udp.port==4739,cflow",
+            "-V");
+        assertThat(decoded).contains("FlowSet Id: (Data) (260)", "FlowSet Id: (Data) (261)");
+        assertThat(flowRecords(decoded, "SrcPort: 40000 (40000)")).as("the datagrams, template 260")
+            .containsExactly(List.of("SrcAddr: 2001:db8::1", "DstAddr: 2001:db8::2", "Packets: 7", "Octets: 1036"));
+        assertThat(flowRecords(decoded, "DstAddr: 2001:db8::3")).as("the echo requests into the tunnel, template 261")
+            .containsExactly(List.of("Layer2 Segment Id: " + ((1L << 56) | 119), "SrcAddr: 2001:db8::1",
+                "DstAddr: 2001:db8::3", "Packets: 3", "Octets: 312"));
+    }
+
+    /** IPv6 on {@code dev} in {@code vm} (off in every lab namespace), with {@code cidr}; no DAD, no solicitations. */
+    private static void ipv6(Netns vm, String dev, String cidr) {
+        vm.sysctl("net.ipv6.conf.all.disable_ipv6=0");
+        vm.sysctl("net.ipv6.conf." + dev + ".router_solicitations=0");
+        vm.sysctl("net.ipv6.conf." + dev + ".disable_ipv6=0");
+        vm.ip("-6 addr add " + cidr + " dev " + dev + " nodad");
     }
 
     /** {@code count} datagrams of {@link #DATAGRAM_PAYLOAD} bytes from vm1's port {@code srcPort} to vm2's 5001. */
