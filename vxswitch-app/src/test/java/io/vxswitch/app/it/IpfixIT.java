@@ -260,6 +260,11 @@ class IpfixIT {
             "17 2001:db8::1 40000 2001:db8::2 5001 7 1036 02:00:00:00:00:01 02:00:00:00:00:02 119 1 2",
             "58 2001:db8::1 0 2001:db8::3 128.0 3 312 02:00:00:00:00:01 02:00:00:00:00:03 119 1 3",
             "58 2001:db8::3 0 2001:db8::1 129.0 3 312 02:00:00:00:00:03 02:00:00:00:00:01 119 3 1");
+        // the stacks' MLD reports come behind a Hop-by-Hop header: their protocol is the last Next Header (IANA)
+        assertThat(dump).as("MLDv2 reports: ICMPv6 type 143, not protocol 0 (Hop-by-Hop)")
+            .anyMatch(l -> l.matches("58 \\S+ 0 ff02::16 143\\.0 \\d+ \\d+ 02:00:00:00:00:01 33:33:00:00:00:16"
+                + " 119 1 0"))
+            .noneMatch(l -> l.matches("0 \\S*:\\S* .*"));
 
         capture.stop();
         String decoded = collector.exec("tshark", "-n", "-r", capture.file().toString(), "-d", "udp.port==4739,cflow",
