@@ -135,6 +135,51 @@ class FlowExporterTest {
         assertThat(x.status().messages()).isEqualTo(3);
     }
 
+    /** Field counts of every (options) template record in {@code m}'s template and options template sets. */
+    private static List<Integer> templateFieldCounts(ByteBuffer m) {
+        List<Integer> counts = new ArrayList<>();
+        for (int at = 16; at < m.limit(); at += m.getShort(at + 2) & 0xFFFF) {
+            int set = m.getShort(at) & 0xFFFF;
+            int end = at + (m.getShort(at + 2) & 0xFFFF);
+            for (int r = at + 4; (set == 2 || set == 3) && r < end; ) {
+                int fields = m.getShort(r + 2) & 0xFFFF;
+                counts.add(fields);
+                r += (set == 2 ? 4 : 6) + 4 * fields; // IANA elements only: no enterprise numbers
+            }
+        }
+        return counts;
+    }
+
+    @Test
+    void after_a_reload_the_new_exporter_announces_templates_and_sampling_at_once_and_nothing_is_ever_withdrawn() {
+        FlowExporter old = exporter(2, 30 * S);
+        udp(1, 4);
+        run(old, 31);
+        old.onClose(); // a reload: the old exporter sends what it held, then the new one starts
+        int first = sent.size();
+        FlowExporter next = exporter(4, 30 * S);
+        udp(2, 4);
+        run(next, 1);
+        assertThat(setIds(sent.get(first))).as("the new exporter's first message").startsWith(2, 3, 3, 262, 263);
+        int report = 16 + IpfixMessageWriter.templateSetLength() + 26 + 18 + 22;
+        assertThat(sent.get(first).getInt(report + 8)).as("samplingInterval, the new one").isEqualTo(4);
+        assertThat(sent.get(first).getInt(8)).as("a new session: sequence from 0").isZero();
+        for (ByteBuffer m : sent) {
+            assertThat(templateFieldCounts(m)).as("no template withdrawal (field count 0, RFC 7011 §8.1)")
+                .doesNotContain(0);
+        }
+        assertThat(sent.stream().filter(m -> setIds(m).contains(2)).count())
+            .as("templates: old exporter at start and after its 30 s refresh, new one at start").isEqualTo(3);
+    }
+
+    /** Turns of {@code exporter} over {@code seconds} seconds of the test's clock, ten a second. */
+    private void run(FlowExporter exporter, int seconds) {
+        for (int i = 0; i < seconds * 10; i++) {
+            now += S / 10;
+            exporter.doWork();
+        }
+    }
+
     @Test
     void closing_the_exporter_sends_every_flow_it_holds_as_a_forced_end() {
         FlowExporter x = exporter(1, 600 * S);
