@@ -163,10 +163,10 @@ class IpfixIT {
         Files.writeString(daemon.configFile(), file.replace("observationDomain: 119", "observationDomain: 119\n  sampling: 2"));
         assertThat(daemon.cli("config", "reload")).contains("ipfix: collectors [192.0.2.2:4739], observation domain 119,"
             + " sampling 1 in 2");
-        JsonNode after = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+        JsonNode after = ipfix();
         for (int i = 0; i < 50 && after.path("templateMessages").asLong() < 2; i++) { // the first sweep, 0.1 s in
             Background.sleep(100);
-            after = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+            after = ipfix();
         }
         assertThat(after.path("sampling").asInt()).isEqualTo(2);
         // totals across the reload (ARP probes a few seconds after the pings may have added flows since)
@@ -293,8 +293,12 @@ class IpfixIT {
             + "for i in range(" + count + "): s.sendto(bytes(" + DATAGRAM_PAYLOAD + "), ('10.0.0.2', 5001))\n");
     }
 
+    /**
+     * {@code GET /api/v1/ipfix}, what {@code vxswitch ipfix --json} prints, through curl: polling with the CLI would
+     * start a JVM five times a second, which on a loaded 2-CPU machine took longer than its 20 s timeout.
+     */
     private JsonNode ipfix() throws IOException {
-        return new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+        return new ObjectMapper().readTree(daemon.get("/api/v1/ipfix"));
     }
 
     /** Polls until the switch has observed {@code observed} frames and exported every flow (idle for 1 s). */
@@ -339,7 +343,7 @@ class IpfixIT {
     private JsonNode awaitRecords(int records, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonNode status = new ObjectMapper().readTree(daemon.cli("ipfix", "--json"));
+            JsonNode status = ipfix();
             boolean done = status.path("records").asLong() >= records && status.path("cachedFlows").asInt() == 0;
             if (done || System.nanoTime() > deadline) {
                 assertThat(status.path("records").asLong()).as(status.toString()).isGreaterThanOrEqualTo(records);
