@@ -35,6 +35,7 @@ targets=(
   "coalescer       vxswitch-packet  io.vxswitch.packet.offload.TcpCoalescerFuzzTest       coalesced_segments_cut_back_into_themselves"
   "switch          vxswitch-forwarding io.vxswitch.forwarding.fuzz.SwitchFuzzTest         frames_on_any_port_are_forwarded_or_dropped_by_a_named_reason"
   "lacpdu          vxswitch-forwarding io.vxswitch.forwarding.lacp.LacpduFuzzTest         any_lacpdus_keep_the_machines_sane"
+  "flow-observation vxswitch-forwarding io.vxswitch.forwarding.FlowObservationFuzzTest  any_ip_payload_is_observed_within_its_bytes"
   "vxlan-decap     vxswitch-vxlan   io.vxswitch.vxlan.DecapsulationFuzzTest                underlay_packets_reach_the_switch_or_are_dropped_by_a_named_reason"
   "policy-config   vxswitch-config  io.vxswitch.config.PolicyParserFuzzTest                any_text_is_a_port_group_or_a_positioned_error"
   "lab-topology    vxswitch-lab     io.vxswitch.lab.topology.TopologyParserFuzzTest        any_text_is_a_topology_or_a_positioned_error"

@@ -81,6 +81,80 @@ class FlowObservationTest {
             + FlowObservation.FLAG_IPV6);
     }
 
+    /** An IPv6 frame from vm1 to vm2 whose payload ({@code payload} bytes) the caller writes from byte 54. */
+    private static MemorySegment ipv6(int nextHeader, int payload) {
+        MemorySegment s = MemorySegment.ofArray(new byte[14 + 40 + payload]);
+        FrameBuilder.ethernet(s, 0, VM2, VM1, io.vxswitch.packet.EtherType.IPV6);
+        Ipv6.versionClassFlow(s, 14, 0, 0);
+        Ipv6.payloadLength(s, 14, payload);
+        Ipv6.nextHeader(s, 14, nextHeader);
+        Ipv6.hopLimit(s, 14, 1);
+        Ipv6.src(s, 14, 0xfe80000000000000L, 1);
+        Ipv6.dst(s, 14, 0xff02000000000000L, 0x16);
+        return s;
+    }
+
+    private String observeIpv6(FlowObserver o, MemorySegment s) {
+        f.sw.forward(f.sw.port("vm1").id(), s, 0, (int) s.byteSize(), 5L, f.d);
+        List<String> seen = new ArrayList<>();
+        o.drain((type, b, at, length) -> seen.add(String.format("proto %d %d > %d ip %d",
+            FlowObservation.protocol(b, at), FlowObservation.srcPort(b, at), FlowObservation.dstPort(b, at),
+            FlowObservation.ipLength(b, at))));
+        assertThat(seen).hasSize(1);
+        return seen.getFirst();
+    }
+
+    @Test
+    void an_mld_report_behind_its_hop_by_hop_header_is_icmpv6_with_its_type() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = ipv6(0, 8 + 8); // Hop-by-Hop with a router alert (RFC 3810 §5), then an MLDv2 report
+        Wire.putU8(s, 54, 58);            // next header: ICMPv6
+        Wire.putU8(s, 55, 0);             // Hdr Ext Len 0: 8 bytes
+        Wire.putU16(s, 56, 0x0502);       // router alert option, 2 bytes: MLD
+        Wire.putU8(s, 62, 143);           // ICMPv6 type 143, MLDv2 report, code 0
+        assertThat(observeIpv6(o, s)).isEqualTo("proto 58 0 > " + (143 << 8) + " ip 56");
+    }
+
+    @Test
+    void udp_behind_destination_options_and_a_first_fragment_has_its_ports_and_a_later_fragment_none() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = ipv6(60, 16 + 8 + 8); // Destination Options of 16 bytes, Fragment, UDP
+        Wire.putU8(s, 54, 44);
+        Wire.putU8(s, 55, 1);                   // (1 + 1) * 8 = 16 bytes
+        Wire.putU8(s, 70, 17);                  // the Fragment header: next UDP, offset 0, M set
+        Wire.putU16(s, 72, 1);
+        Wire.putU16(s, 78, 40000);
+        Wire.putU16(s, 80, 53);
+        assertThat(observeIpv6(o, s)).isEqualTo("proto 17 40000 > 53 ip 72");
+        Wire.putU16(s, 72, 185 << 3);           // offset 1480: what follows is not a UDP header
+        assertThat(observeIpv6(o, s)).isEqualTo("proto 17 0 > 0 ip 72");
+    }
+
+    @Test
+    void tcp_behind_an_authentication_header_counts_ah_length_in_four_octet_units() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = ipv6(51, 24 + 20); // AH with a 12-byte ICV: Payload Len 4, (4 + 2) * 4 = 24 bytes
+        Wire.putU8(s, 54, 6);
+        Wire.putU8(s, 55, 4);
+        Wire.putU16(s, 78, 443);
+        Wire.putU16(s, 80, 51000);
+        assertThat(observeIpv6(o, s)).isEqualTo("proto 6 443 > 51000 ip 84");
+    }
+
+    @Test
+    void an_extension_header_longer_than_the_packet_ends_the_walk_with_its_own_type_and_no_ports() {
+        FlowObserver o = f.sw.observeFlows(1, 4096)[0];
+        MemorySegment s = ipv6(0, 16);
+        Wire.putU8(s, 54, 17);
+        Wire.putU8(s, 55, 2); // 24 bytes claimed, 16 there
+        assertThat(observeIpv6(o, s)).isEqualTo("proto 0 0 > 0 ip 56");
+        MemorySegment chain = ipv6(60, 8 * 9); // nine Destination Options headers: past the walk's bound
+        for (int i = 0; i < 9; i++) {
+            Wire.putU8(chain, 54 + 8 * i, i < 8 ? 60 : 17);
+        }
+        assertThat(observeIpv6(o, chain)).isEqualTo("proto 60 0 > 0 ip 112");
+    }
+
     @Test
     void a_later_ipv4_fragment_has_addresses_but_no_ports_and_a_cut_short_header_no_ip_part() {
         FlowObserver o = f.sw.observeFlows(1, 4096)[0];

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * The IPFIX exporting process, an agent on a thread of its own (never a forwarding thread). Each turn, in this
  * order: drain every lane's ring into the {@link FlowCache}; once per {@link #SWEEP_NANOS} expire the flows that
  * are due, write them into messages and send them; send the templates when they are due (first message, then
- * every {@code templateRefresh}, RFC 7011 §8.4). On close, every flow left is exported (flowEndReason forced end),
+ * every {@code templateRefresh}, RFC 7011 §8.4), with the options templates and records that tell the collector the
+ * sampling ({@link IpfixOptionsTemplate}). On close, every flow left is exported (flowEndReason forced end),
  * so a reload or shutdown loses nothing the cache held.
  *
  * <p>Times: the lanes stamp frames with their monotonic clock; a record's flowStart/EndMilliseconds are that clock
@@ -141,7 +142,7 @@ public final class FlowExporter implements Agent {
         writer.begin(wallMillis(now) / 1000, sequence, options.observationDomain());
         messageOpen = true;
         if (now - templatesDue >= 0) {
-            writer.addTemplates();
+            writer.addTemplates(options.sampling()); // and the sampling report, so collectors scale the counts
             templatesDue = now + options.templateRefresh();
             templateSends++;
         }
@@ -156,8 +157,8 @@ public final class FlowExporter implements Agent {
             return;
         }
         ByteBuffer m = writer.finish();
-        sequence += writer.records(); // RFC 7011 §3.1: counts data records, templates excluded
-        records += writer.records();
+        sequence += writer.records(); // RFC 7011 §3.1: counts data records (the sampling report's too), not templates
+        records += writer.flowRecords();
         messages++;
         sendErrors += channel.send(m);
     }

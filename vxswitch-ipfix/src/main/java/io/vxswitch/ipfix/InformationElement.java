@@ -1,8 +1,10 @@
 package io.vxswitch.ipfix;
 
 /**
- * The IANA IPFIX Information Elements vxswitch exports (RFC 7012's registry; the layer-2 ones from RFC 7133), each
- * with its id and the length it is sent with. All are IANA's own (enterprise bit clear), all fixed length.
+ * The IANA IPFIX Information Elements vxswitch exports (RFC 7012's registry; the layer-2 ones from RFC 7133, the
+ * selector's from PSAMP, RFC 5477), each with its id and the length it is sent with. All are IANA's own (enterprise
+ * bit clear), all fixed length. The flow records use those up to layer2OctetDeltaCount; the sampling report's options
+ * records ({@link IpfixOptionsTemplate}) the rest.
  */
 public enum InformationElement {
     OCTET_DELTA_COUNT(1, 8),
@@ -23,7 +25,19 @@ public enum InformationElement {
     FLOW_START_MILLISECONDS(152, 8),
     FLOW_END_MILLISECONDS(153, 8),
     LAYER2_SEGMENT_ID(351, 8),
-    LAYER2_OCTET_DELTA_COUNT(352, 8);
+    LAYER2_OCTET_DELTA_COUNT(352, 8),
+    /** unsigned32; NetFlow v9's sampling interval (IANA marks it deprecated for 305/306, collectors still read it). */
+    SAMPLING_INTERVAL(34, 4),
+    /** unsigned32, the scope of a record about the whole observation domain (RFC 7011 §4). */
+    OBSERVATION_DOMAIN_ID(149, 4),
+    /** unsigned64, the scope of a Selector Report Interpretation (RFC 5476 §6.5.2.1). */
+    SELECTOR_ID(302, 8),
+    /** unsigned16, IANA's PSAMP selector algorithm: 1 is systematic count-based sampling. */
+    SELECTOR_ALGORITHM(304, 2),
+    /** unsigned32, packets selected in a row (systematic count-based sampling, RFC 5475 §5.1). */
+    SAMPLING_PACKET_INTERVAL(305, 4),
+    /** unsigned32, packets not selected between two intervals. */
+    SAMPLING_PACKET_SPACE(306, 4);
 
     private final int id;
     private final int length;

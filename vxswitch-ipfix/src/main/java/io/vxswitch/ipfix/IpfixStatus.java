@@ -9,9 +9,9 @@ package io.vxswitch.ipfix;
  * @param flows      flows created in the cache
  * @param cached     flows in the cache now
  * @param evicted    flows exported early because the cache was full
- * @param records    data records sent (each to every collector)
+ * @param records    flow records sent (each to every collector); the sampling report's options records not counted
  * @param messages   IPFIX messages sent
- * @param templates  messages that carried the templates
+ * @param templates  messages that carried the templates (and the sampling report)
  * @param sendErrors messages a collector's socket refused (one per collector and message)
  */
 public record IpfixStatus(IpfixOptions options, long observed, long ringFull, long flows, int cached, long evicted,

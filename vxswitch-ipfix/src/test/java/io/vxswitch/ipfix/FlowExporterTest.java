@@ -84,15 +84,15 @@ class FlowExporterTest {
         now += S;
         udp(40000, 2);
         x.doWork();
-        assertThat(sent).as("before the idle timeout only the templates").hasSize(1);
-        assertThat(setIds(sent.getFirst())).containsExactly(2);
+        assertThat(sent).as("before the idle timeout only the templates and the sampling report").hasSize(1);
+        assertThat(setIds(sent.getFirst())).containsExactly(2, 3, 3, 262, 263);
         now += 15 * S;
         x.doWork();
         assertThat(sent).hasSize(2);
         ByteBuffer m = sent.get(1);
         assertThat(m.getShort(0)).isEqualTo((short) 10);
         assertThat(m.getInt(4)).as("export time, s").isEqualTo((int) ((WALL + 16_000) / 1000));
-        assertThat(m.getInt(8)).as("sequence: no data record before").isZero();
+        assertThat(m.getInt(8)).as("sequence: the sampling report's two records before").isEqualTo(2);
         assertThat(m.getInt(12)).as("observation domain").isEqualTo(77);
         assertThat(setIds(m)).containsExactly(258);
         int r = 20; // the record: MACs, VLAN, IPv4 addresses, protocol, ports, interfaces, counts, times, reason
@@ -118,19 +118,66 @@ class FlowExporterTest {
         now += 16 * S;
         x.doWork();
         assertThat(sent).hasSize(1);
-        assertThat(setIds(sent.getFirst())).containsExactly(2, 258);
+        assertThat(setIds(sent.getFirst())).containsExactly(2, 3, 3, 262, 263, 258);
         udp(3, 1);
         now += 16 * S;
         x.doWork();
-        assertThat(sent.get(1).getInt(8)).isEqualTo(2);
+        assertThat(sent.get(1).getInt(8)).as("2 options records and 2 flows before").isEqualTo(4);
         assertThat(setIds(sent.get(1))).as("16 s since the templates").containsExactly(258);
         udp(4, 1);
         now += 16 * S;
         x.doWork();
-        assertThat(sent.get(2).getInt(8)).isEqualTo(3);
-        assertThat(setIds(sent.get(2))).as("32 s since the templates").containsExactly(2, 258);
+        assertThat(sent.get(2).getInt(8)).isEqualTo(5);
+        assertThat(setIds(sent.get(2))).as("32 s since the templates: again, with the report")
+            .containsExactly(2, 3, 3, 262, 263, 258);
+        assertThat(x.status().records()).as("flow records only").isEqualTo(4);
         assertThat(x.status().templates()).isEqualTo(2);
         assertThat(x.status().messages()).isEqualTo(3);
+    }
+
+    /** Field counts of every (options) template record in {@code m}'s template and options template sets. */
+    private static List<Integer> templateFieldCounts(ByteBuffer m) {
+        List<Integer> counts = new ArrayList<>();
+        for (int at = 16; at < m.limit(); at += m.getShort(at + 2) & 0xFFFF) {
+            int set = m.getShort(at) & 0xFFFF;
+            int end = at + (m.getShort(at + 2) & 0xFFFF);
+            for (int r = at + 4; (set == 2 || set == 3) && r < end; ) {
+                int fields = m.getShort(r + 2) & 0xFFFF;
+                counts.add(fields);
+                r += (set == 2 ? 4 : 6) + 4 * fields; // IANA elements only: no enterprise numbers
+            }
+        }
+        return counts;
+    }
+
+    @Test
+    void after_a_reload_the_new_exporter_announces_templates_and_sampling_at_once_and_nothing_is_ever_withdrawn() {
+        FlowExporter old = exporter(2, 30 * S);
+        udp(1, 4);
+        run(old, 31);
+        old.onClose(); // a reload: the old exporter sends what it held, then the new one starts
+        int first = sent.size();
+        FlowExporter next = exporter(4, 30 * S);
+        udp(2, 4);
+        run(next, 1);
+        assertThat(setIds(sent.get(first))).as("the new exporter's first message").startsWith(2, 3, 3, 262, 263);
+        int report = 16 + IpfixMessageWriter.templateSetLength() + 26 + 18 + 22;
+        assertThat(sent.get(first).getInt(report + 8)).as("samplingInterval, the new one").isEqualTo(4);
+        assertThat(sent.get(first).getInt(8)).as("a new session: sequence from 0").isZero();
+        for (ByteBuffer m : sent) {
+            assertThat(templateFieldCounts(m)).as("no template withdrawal (field count 0, RFC 7011 §8.1)")
+                .doesNotContain(0);
+        }
+        assertThat(sent.stream().filter(m -> setIds(m).contains(2)).count())
+            .as("templates: old exporter at start and after its 30 s refresh, new one at start").isEqualTo(3);
+    }
+
+    /** Turns of {@code exporter} over {@code seconds} seconds of the test's clock, ten a second. */
+    private void run(FlowExporter exporter, int seconds) {
+        for (int i = 0; i < seconds * 10; i++) {
+            now += S / 10;
+            exporter.doWork();
+        }
     }
 
     @Test
@@ -152,5 +199,13 @@ class FlowExporterTest {
         ByteBuffer last = sent.getLast();
         assertThat(last.getLong(last.limit() - 1 - 8 * 5)).isEqualTo(9);
         assertThat(x.status().observed()).isEqualTo(9);
+        ByteBuffer first = sent.getFirst();
+        int report = 16 + IpfixMessageWriter.templateSetLength() + 26 + 18; // the options records
+        assertThat(first.getShort(report)).isEqualTo((short) 262);
+        assertThat(first.getInt(report + 4 + 8 + 2)).as("samplingPacketInterval").isEqualTo(1);
+        assertThat(first.getInt(report + 4 + 8 + 2 + 4)).as("samplingPacketSpace").isEqualTo(9);
+        assertThat(first.getShort(report + 22)).isEqualTo((short) 263);
+        assertThat(first.getInt(report + 22 + 4)).as("observationDomainId").isEqualTo(77);
+        assertThat(first.getInt(report + 22 + 8)).as("samplingInterval").isEqualTo(10);
     }
 }

@@ -96,12 +96,13 @@ class IpfixMessageWriterTest {
     void the_template_set_defines_each_template_with_iana_element_ids_and_lengths() {
         IpfixMessageWriter w = new IpfixMessageWriter(1452);
         w.begin(0, 0, 1);
-        assertThat(w.addTemplates()).isTrue();
+        assertThat(w.addTemplates(1)).isTrue();
         String message = hex(w.finish());
         // set id 2, length 4 + (4 + 4 * fields) per template: 10 + 11 + 16 + 17 + 16 + 17 fields
         int setLength = 4 + 6 * 4 + 4 * (10 + 11 + 16 + 17 + 16 + 17);
         assertThat(message.substring(32, 40)).isEqualTo("0002" + String.format("%04x", setLength));
-        assertThat(message.length()).isEqualTo(2 * (16 + setLength));
+        assertThat(message.length()).as("the template set, then the sampling report's 78 bytes")
+            .isEqualTo(2 * (16 + setLength + 78));
         String l2Vxlan = "0101" + "000b"
             + "00380006" + "00500006" + "003a0002" + "015f0008" // MACs 56, 80; vlanId 58; layer2SegmentId 351
             + "000a0004" + "000e0004"                           // ingressInterface 10, egressInterface 14
@@ -116,6 +117,64 @@ class IpfixMessageWriterTest {
             + "00010008"                                        // octetDeltaCount 1
             + "00980008" + "00990008" + "00880001";
         assertThat(message).contains(ipv6);
+    }
+
+    @Test
+    void after_the_templates_come_the_options_templates_of_the_sampling_report_and_their_records() {
+        IpfixMessageWriter w = new IpfixMessageWriter(1452);
+        w.begin(1_700_000_005L, 0, 119);
+        assertThat(w.addTemplates(2)).isTrue();
+        String message = hex(w.finish());
+        int templateSet = 376; // 4 + 6 * 4 + 4 * 87, as above
+        assertThat(message.substring(0, 32)).as("header: length 16 + 376 + 26 + 18 + 22 + 12 = 470")
+            .isEqualTo("000a" + "01d6" + "6553f105" + "00000000" + "00000077");
+        String sampling = ""
+            // options template set (3), 26 bytes: template 262, 4 fields of which 1 is scope
+            + "0003" + "001a" + "0106" + "0004" + "0001"
+            + "012e0008"                      // scope: selectorId 302, 8 bytes
+            + "01300002"                      // selectorAlgorithm 304, 2 bytes
+            + "01310004" + "01320004"         // samplingPacketInterval 305, samplingPacketSpace 306
+            // a second options template set, 18 bytes: template 263, 2 fields, 1 scope
+            + "0003" + "0012" + "0107" + "0002" + "0001"
+            + "00950004"                      // scope: observationDomainId 149
+            + "00220004"                      // samplingInterval 34
+            // data set of 262, 4 + 18 bytes: selector 1, systematic count-based, 1 frame taken, 1 left
+            + "0106" + "0016" + "0000000000000001" + "0001" + "00000001" + "00000001"
+            // data set of 263, 4 + 8 bytes: domain 119 samples 1 in 2
+            + "0107" + "000c" + "00000077" + "00000002";
+        assertThat(message.substring(2 * (16 + templateSet))).isEqualTo(sampling);
+        assertThat(w.records()).as("options records are data records: the sequence number counts them").isEqualTo(2);
+        assertThat(w.flowRecords()).isZero();
+    }
+
+    @Test
+    void without_sampling_the_report_says_every_frame_and_flow_records_follow_in_the_same_message() {
+        IpfixMessageWriter w = new IpfixMessageWriter(1452);
+        w.begin(0, 0, 0xfffffffeL);
+        assertThat(w.addTemplates(1)).isTrue();
+        assertThat(w.add(dnsQuery())).isTrue();
+        String message = hex(w.finish());
+        int flows = 2 * (16 + 376 + 26 + 18);
+        assertThat(message.substring(flows, flows + 2 * (22 + 12))).isEqualTo(""
+            + "0106" + "0016" + "0000000000000001" + "0001" + "00000001" + "00000000" // 1 taken, none left
+            + "0107" + "000c" + "fffffffe" + "00000001");                          // 1 in 1
+        assertThat(message.substring(flows + 2 * (22 + 12), flows + 2 * (22 + 12) + 8)).isEqualTo("0102" + "0050");
+        assertThat(w.records()).isEqualTo(3);
+        assertThat(w.flowRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void a_message_with_no_room_for_the_templates_and_the_report_gets_neither() {
+        IpfixMessageWriter w = new IpfixMessageWriter(1452);
+        w.begin(0, 0, 1);
+        FlowRecord l2 = new FlowRecord();
+        int room = (1452 - 16 - 4 - IpfixMessageWriter.templatesLength()) / 55 + 1; // leaves less than the templates
+        for (int i = 0; i < room; i++) {
+            assertThat(w.add(l2)).isTrue();
+        }
+        assertThat(w.addTemplates(2)).isFalse();
+        assertThat(w.finish().remaining()).isEqualTo(16 + 4 + 55 * room);
+        assertThat(w.records()).isEqualTo(room);
     }
 
     @Test

@@ -22,7 +22,7 @@ class UdpCollectorsTest {
                 (InetSocketAddress) b.getLocalAddress()));
             IpfixMessageWriter w = new IpfixMessageWriter(1452);
             w.begin(1, 0, 5);
-            w.addTemplates();
+            w.addTemplates(1);
             ByteBuffer message = w.finish();
             int length = message.remaining();
             assertThat(collectors.send(message)).as("send errors").isZero();

@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * IPv6 fixed header view (RFC 8200 §3). The switch only needs to recognise and describe IPv6, so an
- * address is two {@code long}s (high and low 64 bits) and nothing here walks extension headers.
+ * address is two {@code long}s (high and low 64 bits) and nothing here walks extension headers ({@link Ipv6Extension}
+ * does, for flow export).
  */
 public final class Ipv6 {
     /** Version:4, traffic class:8, flow label:20. */

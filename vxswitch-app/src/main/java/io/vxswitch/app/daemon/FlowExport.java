@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * IPFIX flow export of a running host switch: the exporter on a thread of its own ({@code vxswitch-ipfix}) and the
  * lanes' observers it drains. {@link #apply} starts, changes or stops it, at start-up and on reload: new observers
  * are given to the lanes on the switch loop (while they are held), then the old exporter drains its old rings one
- * last time and sends every flow it held (forced end), so a reload loses no counted frame. The counters are totals
+ * last time and sends every flow it held (forced end), so a reload loses no counted frame, and only then does the new
+ * exporter start, with its templates and sampling report: a collector that scales by the reported sampling (nfcapd)
+ * gets the old flows before it learns a changed sampling. The counters are totals
  * since start, across exporters.
  */
 final class FlowExport implements AutoCloseable {
@@ -80,14 +82,17 @@ final class FlowExport implements AutoCloseable {
             }
             FlowExporter x = new FlowExporter(next, observers, channel, vniOfVlan::get, System::nanoTime,
                 System.currentTimeMillis(), new SecureRandom().nextLong());
-            AgentRunner r = new AgentRunner(new SleepingMillisIdleStrategy(1), this::error, null, x);
-            AgentRunner.startOnThread(r, task -> new Thread(task, "vxswitch-ipfix"));
+            runner = new AgentRunner(new SleepingMillisIdleStrategy(1), this::error, null, x);
             exporter = x;
-            runner = r;
         }
         if (oldRunner != null) {
-            oldRunner.close(); // its onClose drains the rings the lanes have left and sends what it held
+            // its onClose drains the rings the lanes have left and sends what it held, before the new exporter
+            // sends anything: a collector gets the old flows while the old sampling report still holds
+            oldRunner.close();
             earlier = old.status().plus(earlier);
+        }
+        if (runner != null) { // the new rings hold what the lanes observe meanwhile
+            AgentRunner.startOnThread(runner, task -> new Thread(task, "vxswitch-ipfix"));
         }
         return next == null ? "ipfix: flow export off (the flows held were sent)" : "ipfix: " + next.brief();
     }

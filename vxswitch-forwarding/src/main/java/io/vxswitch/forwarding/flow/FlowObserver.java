@@ -5,6 +5,7 @@ import io.vxswitch.packet.EtherType;
 import io.vxswitch.packet.FrameMeta;
 import io.vxswitch.packet.Ipv4;
 import io.vxswitch.packet.Ipv6;
+import io.vxswitch.packet.Ipv6Extension;
 import io.vxswitch.packet.Wire;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -25,8 +26,10 @@ import java.nio.ByteBuffer;
  * <p>The classifier of the switch reads only Ethernet and 802.1Q, so the IP header is read here, and only for a
  * sampled frame: addresses and protocol from IPv4 or IPv6; ports from TCP, UDP and SCTP when the datagram is not a
  * later fragment (only the first carries them); ICMP's and ICMPv6's type and code in the destination port (type
- * * 256 + code), as NetFlow collectors expect them. IPv6 extension headers are not walked: a frame with one is an
- * IPv6 flow with the extension's next-header value as its protocol and no ports.
+ * * 256 + code), as NetFlow collectors expect them. IPv6 extension headers are walked, at most
+ * {@link #MAX_EXTENSION_HEADERS} of them: IANA's protocolIdentifier of IPv6 is the Next Header of the last extension
+ * header (an MLD report behind its Hop-by-Hop header is ICMPv6, not protocol 0). One cut short or past the payload
+ * ends the walk, and its own type stands as the protocol, with no ports.
  */
 public final class FlowObserver {
     private static final int PROTOCOL_ICMP = 1;
@@ -34,6 +37,8 @@ public final class FlowObserver {
     private static final int PROTOCOL_UDP = 17;
     private static final int PROTOCOL_ICMPV6 = 58;
     private static final int PROTOCOL_SCTP = 132;
+    /** More than a real packet has (RFC 8200 §4.1 recommends each at most once, Destination Options twice). */
+    static final int MAX_EXTENSION_HEADERS = 8;
 
     private final OneToOneRingBuffer ring;
     private final AtomicBuffer buffer;
@@ -117,9 +122,25 @@ public final class FlowObserver {
         }
         int payload = Math.min(Ipv6.payloadLength(s, ip), available - Ipv6.LENGTH);
         int protocol = Ipv6.nextHeader(s, ip);
+        long next = ip + Ipv6.LENGTH;
+        int left = payload;
+        boolean laterFragment = false;
+        for (int i = 0; i < MAX_EXTENSION_HEADERS && Ipv6Extension.isExtension(protocol)
+            && left >= Ipv6Extension.MIN_LENGTH; i++) {
+            int length = Ipv6Extension.length(s, next, protocol);
+            if (length > left) {
+                break;
+            }
+            laterFragment |= protocol == Ipv6Extension.FRAGMENT && Ipv6Extension.laterFragment(s, next);
+            protocol = Ipv6Extension.nextHeader(s, next);
+            next += length;
+            left -= length;
+        }
         FlowObservation.writeIp(buffer, at, flags | FlowObservation.FLAG_IPV6, Ipv6.LENGTH + payload, protocol,
             Ipv6.srcHigh(s, ip), Ipv6.srcLow(s, ip), Ipv6.dstHigh(s, ip), Ipv6.dstLow(s, ip));
-        transport(s, ip + Ipv6.LENGTH, payload, protocol, at);
+        if (!laterFragment && !Ipv6Extension.isExtension(protocol)) {
+            transport(s, next, left, protocol, at);
+        }
     }
 
     private void transport(MemorySegment s, long l4, int length, int protocol, int at) {
