@@ -186,6 +186,92 @@ class LacpIT extends LabIT {
         assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
     }
 
+    /**
+     * 802.1AX's Marker protocol, which Open vSwitch does not speak: scapy, on the OVS end of ul1, sends a Marker PDU
+     * as a partner's Marker Generator would (its own transaction id) and sees vxswitch's Marker Response come back on
+     * the same link, from ul1's MAC, with the requester's port, system and transaction id unchanged; then a flood of
+     * 40 Markers in half a second is answered at most twice (with LACP's LACPDUs, the Slow Protocols' 5 frames a
+     * second), the rest counted. The aggregation stays up throughout.
+     */
+    @Test
+    void a_marker_on_a_member_is_answered_with_its_transaction_id_and_a_flood_only_within_the_slow_protocols_rate() {
+        String python = Scapy.python("the Marker PDUs");
+        build("active", "active");
+        awaitOvsMembers("current attached", "current attached");
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        String hostBMac = hostB.mac("ul1");
+
+        // 1. one Marker: one Marker Response with the same transaction id
+        String one = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "1", "0x5eed0001",
+            "0").out();
+        assertThat(one).as(one + diagnostics()).contains("response src=" + systemId + " type=2 port=7 system="
+            + hostBMac + " transaction=0x5eed0001").contains("responses 1");
+        JsonNode ul1 = lag().path("members").get(0);
+        assertThat(ul1.path("counters").path("markersAnswered").asLong()).as(ul1.toString()).isEqualTo(1);
+        assertThat(ul1.path("counters").path("markersMalformed").asLong()).isZero();
+        assertThat(daemon.cli("lacp", "show", "lag0")).contains("markers: answered 1, malformed 0, over the rate 0");
+
+        // 2. a flood, a second later: 40 Markers in 0.4 s, at most two answered, the rest counted as over the rate
+        Background.sleep(1100);
+        String flood = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "40",
+            "0x10000", "0.01").out();
+        int responses = Integer.parseInt(flood.lines().filter(l -> l.startsWith("responses ")).findFirst()
+            .orElseThrow(() -> new AssertionError(flood)).substring("responses ".length()).trim());
+        assertThat(responses).as(flood).isBetween(1, 2);
+        Poll.until("the flood counted", Duration.ofSeconds(5), () -> lag().path("members").get(0).toString(),
+            m -> m.contains("\"markersRateLimited\":" + (40 - responses) + ","), this::diagnostics);
+        JsonNode counted = lag().path("members").get(0).path("counters");
+        assertThat(counted.path("markersAnswered").asLong()).as(counted.toString()).isEqualTo(1 + responses);
+        assertThat(daemon.metric("vxswitch_lacp_pdu_drops_total{lag=\"lag0\",member=\"ul1\",reason=\"marker_rate_limited\"}"))
+            .isEqualTo(40.0 - responses);
+        assertThat(daemon.metric("vxswitch_lacp_marker_responses_total{lag=\"lag0\",member=\"ul1\"}"))
+            .isEqualTo(1.0 + responses);
+
+        // 3. a malformed Marker (TLV length 20) is counted by name and not answered; LACP never noticed any of it
+        String bad = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "1", "0x5eed0002",
+            "0", "20").out();
+        assertThat(bad).as(bad).contains("responses 0");
+        Poll.until("the malformed Marker counted", Duration.ofSeconds(5), () -> lag().path("members").get(0).toString(),
+            m -> m.contains("\"markersMalformed\":1,"), this::diagnostics);
+        assertThat(daemon.metric("vxswitch_lacp_pdu_drops_total{lag=\"lag0\",member=\"ul1\",reason=\"marker_malformed\"}"))
+            .isEqualTo(1.0);
+        assertThat(ovs.appctl("lacp/show", "bond0").out()).contains("member: ul1: current attached")
+            .contains("member: ul2: current attached");
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+    }
+
+    /**
+     * Sends {@code count} Marker PDUs out of {@code dev} (from {@code mac}: requester port, system = that MAC,
+     * transaction ids from {@code first} up, {@code interval} s apart, TLV length {@code [length]}, 16 if not given),
+     * listening on {@code dev} meanwhile; prints each Marker Response heard and how many, 1.5 s after the last sent.
+     */
+    private static final String MARKERS = """
+        import sys, time
+        from scapy.all import AsyncSniffer, Ether, sendp
+        from scapy.contrib.lacp import SlowProtocol, MarkerProtocol
+        dev, mac, port, count, first, interval = sys.argv[1:7]
+        length = int(sys.argv[7]) if len(sys.argv) > 7 else 16
+        def response(p):
+            return p.haslayer(MarkerProtocol) and p[MarkerProtocol].marker_type == 2
+        sniffer = AsyncSniffer(iface=dev, lfilter=response, store=True)
+        sniffer.start()
+        time.sleep(0.5)
+        markers = [Ether(src=mac, dst="01:80:c2:00:00:02") / SlowProtocol()
+                   / MarkerProtocol(marker_type=1, marker_length=length, requester_port=int(port),
+                                    requester_system=mac, requester_transaction_id=int(first, 0) + i)
+                   for i in range(int(count))]
+        sendp(markers, iface=dev, inter=float(interval), verbose=False)
+        time.sleep(1.5)
+        sniffer.stop()
+        for p in sniffer.results:
+            m = p[MarkerProtocol]
+            print("response src=%s type=%d port=%d system=%s transaction=0x%08x" % (p.src, m.marker_type,
+                  m.requester_port, m.requester_system, m.requester_transaction_id))
+        print("responses %d" % len(sniffer.results))
+        """;
+
     /** {@code MAC}'s row in {@code vxswitch fdb show --json}. */
     private JsonNode fdbRow(String mac) {
         try {

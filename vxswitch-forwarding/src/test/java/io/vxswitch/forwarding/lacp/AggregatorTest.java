@@ -169,7 +169,7 @@ class AggregatorTest {
         w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14 + 3, (byte) 19); // actor TLV length 19
         assertThat(w.a.receive(0, w.buffer, 14, n - 14, w.now)).isEqualTo(Aggregator.Outcome.MALFORMED);
         assertThat(w.a.receive(0, w.buffer, 14, 30, w.now)).isEqualTo(Aggregator.Outcome.MALFORMED);
-        w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14, (byte) 2); // a Marker
+        w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14, (byte) 3); // OAM (802.3 clause 57)
         assertThat(w.a.receive(0, w.buffer, 14, n - 14, w.now)).isEqualTo(Aggregator.Outcome.OTHER_SLOW_PROTOCOL);
         LagStatus.Member m = w.a.status(null).members().getFirst();
         assertThat(m.looped()).isEqualTo(1);

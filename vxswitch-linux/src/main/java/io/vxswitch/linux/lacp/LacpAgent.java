@@ -110,6 +110,9 @@ public final class LacpAgent implements Agent, AutoCloseable {
         out[LagMemberCounter.LACPDUS_LOOPED.ordinal()] = s.looped();
         out[LagMemberCounter.PARTNER_EXPIRED.ordinal()] = s.partnerExpired();
         out[LagMemberCounter.LINK_DOWNS.ordinal()] = s.linkDowns();
+        out[LagMemberCounter.MARKERS_ANSWERED.ordinal()] = s.markersAnswered();
+        out[LagMemberCounter.MARKERS_MALFORMED.ordinal()] = s.markersMalformed();
+        out[LagMemberCounter.MARKERS_RATE_LIMITED.ordinal()] = s.markersRateLimited();
         out[LagMemberCounter.RX_FRAMES.ordinal()] = s.rxFrames();
         out[LagMemberCounter.RX_BYTES.ordinal()] = s.rxBytes();
         out[LagMemberCounter.TX_FRAMES.ordinal()] = s.txFrames();
