@@ -44,6 +44,27 @@ class LacpIT extends LabIT {
 
     /** The picture above, vxswitch's LAG with {@code lacp: vxswitchMode}, OVS's bond with {@code lacp=ovsMode}. */
     private void build(String vxswitchMode, String ovsMode) {
+        partner(ovsMode);
+        daemon = Daemon.start(lab, hostA, SWITCH + LAG.formatted(vxswitchMode));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+    }
+
+    /** vxswitch's switch and vm1, without the LAG. */
+    private static final String SWITCH = """
+        switch: {name: lacp}
+        portGroups:
+          - {name: vms}
+          - {name: uplinks, macLearning: {enabled: true}}
+        ports:
+          - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
+        """.formatted(VM1_MAC);
+    /** The LAG's ports entry, its mode to fill in. */
+    private static final String LAG = """
+          - {name: lag0, type: lag, portGroup: uplinks, members: [ul1, ul2], lacp: %s, rate: fast, hash: l3l4}
+        """;
+
+    /** Everything of the picture above but vxswitch: the veths, OVS's bond (lacp=ovsMode) and vm2. */
+    private void partner(String ovsMode) {
         hostA = lab.netns("hostA");
         hostB = lab.netns("hostB");
         for (String ul : new String[] {"ul1", "ul2"}) {
@@ -62,17 +83,6 @@ class LacpIT extends LabIT {
         vm2.offloadsOff("eth0");
         hostB.offloadsOff("vm2");
         ovs.vsctl("add-port", "br-lag", "vm2");
-
-        daemon = Daemon.start(lab, hostA, """
-            switch: {name: lacp}
-            portGroups:
-              - {name: vms}
-              - {name: uplinks, macLearning: {enabled: true}}
-            ports:
-              - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
-              - {name: lag0, type: lag, portGroup: uplinks, members: [ul1, ul2], lacp: %s, rate: fast, hash: l3l4}
-            """.formatted(VM1_MAC, vxswitchMode));
-        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
     }
 
     @Test
@@ -243,33 +253,140 @@ class LacpIT extends LabIT {
     }
 
     /**
+     * A LAG at run time, as an operator adds one to a running host: a reload that adds lag0 to the file starts its
+     * LACP and the aggregation forms with OVS's bond; a reload that changes only its rate and hash changes them in
+     * place (no member stops carrying traffic, OVS hears the new rate); a reload that removes it tells OVS it leaves,
+     * flushes what was learned on it, and leaves no socket, descriptor or thread behind. Then the same through
+     * {@code vxswitch ports add} and {@code ports del}.
+     */
+    @Test
+    void a_lag_added_by_reload_aggregates_changes_in_place_and_once_removed_leaves_nothing_behind() throws Exception {
+        partner("active");
+        daemon = Daemon.start(lab, hostA, SWITCH);
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+        String api = java.nio.file.Files.readString(daemon.configFile()).substring(SWITCH.length());
+        assertThat(json(daemon.cli("lacp", "show", "--json"))).as("no LAG").isEmpty();
+        Footprint before = Footprint.of(daemon);
+        assertThat(before.lacpThread()).as(before.toString()).isFalse();
+
+        // 1. added by a reload: LACP starts, the aggregation forms, traffic crosses
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + LAG.formatted("active") + api);
+        assertThat(daemon.cli("config", "reload")).contains("added port lag0").contains("LACP started");
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        assertThat(vm1.ping("10.0.0.2", 3, 2).allAnsweredOnce()).as(diagnostics()).isTrue();
+        Footprint with = Footprint.of(daemon);
+        assertThat(with.lacpThread()).as(with.toString()).isTrue();
+        assertThat(with.packetSockets()).as("a data and a Slow Protocols socket per member")
+            .isEqualTo(before.packetSockets() + 4);
+
+        // 2. its rate and hash changed by a reload: in place, the aggregation kept
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + LAG.formatted("active")
+            .replace("rate: fast, hash: l3l4", "rate: slow, hash: l2") + api);
+        assertThat(daemon.cli("config", "reload")).contains("LAG lag0: lacp active, rate slow, hash l2, system "
+            + systemId + " priority 32768, key 2 (in place, its members kept)");
+        JsonNode changed = lag();
+        assertThat(changed.path("rate").asText()).isEqualTo("slow");
+        assertThat(changed.path("hash").asText()).isEqualTo("l2");
+        Poll.until("OVS hears vxswitch ask for slow LACPDUs", Duration.ofSeconds(10),
+            () -> ovs.appctl("lacp/show", "bond0").out(),
+            out -> out.contains("partner state: activity aggregation synchronized collecting distributing"),
+            this::diagnostics);
+        assertThat(daemon.output()).as("no member stopped carrying traffic").doesNotContain("no longer carries");
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+        assertThat(vm1.ping("10.0.0.2", 3, 2).allAnsweredOnce()).as(diagnostics()).isTrue();
+        assertThat(fdbRow(VM2_MAC).path("port").asText()).isEqualTo("lag0");
+
+        // 3. removed by a reload: OVS is told, the MACs learned on it go, and so do its sockets and the LACP thread
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + api);
+        assertThat(daemon.cli("config", "reload")).contains("removed port lag0");
+        awaitOvsMembersGone();
+        assertThat(json(daemon.cli("lacp", "show", "--json"))).as("no LAG").isEmpty();
+        assertThat(daemon.cli("fdb", "show")).doesNotContain(VM2_MAC);
+        assertThat(vm1.ping("10.0.0.2", 1, 1).received()).as("no LAG, no path").isZero();
+        Footprint.await(daemon, before, this::diagnostics);
+
+        // 4. the same through the CLI: ports add starts its LACP, ports del stops it
+        assertThat(daemon.cli("ports", "add", "lag0", "--type", "lag", "--members", "ul1,ul2", "--port-group",
+            "uplinks", "--lacp", "active", "--rate", "fast")).contains("added port lag0").contains("LACP started");
+        awaitOvsMembers("current attached", "current attached");
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        assertThat(daemon.cli("ports")).contains("LAG lag0 (lacp active, fast, hash l3l4)");
+        assertThat(daemon.cli("ports", "del", "lag0")).contains("removed port lag0");
+        awaitOvsMembersGone();
+        Footprint.await(daemon, before, this::diagnostics);
+    }
+
+    /** What a LAG holds in the daemon: AF_PACKET sockets in its namespace, descriptors, the LACP agent's thread. */
+    private record Footprint(int packetSockets, int descriptors, boolean lacpThread) {
+        static Footprint of(Daemon daemon) {
+            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(daemon.pid()));
+            try (var fds = java.nio.file.Files.list(proc.resolve("fd"));
+                 var tasks = java.nio.file.Files.list(proc.resolve("task"))) {
+                int sockets = (int) java.nio.file.Files.readAllLines(proc.resolve("net/packet")).stream().skip(1)
+                    .count();
+                boolean lacp = false;
+                for (java.nio.file.Path t : tasks.toList()) {
+                    try {
+                        lacp |= java.nio.file.Files.readString(t.resolve("comm")).trim().equals("vxswitch-lacp");
+                    } catch (java.io.IOException gone) {
+                        // a thread that ended while listed
+                    }
+                }
+                return new Footprint(sockets, (int) fds.count(), lacp);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Waits until the daemon holds no more than {@code before} (its API connections may linger a moment). */
+        static void await(Daemon daemon, Footprint before, java.util.function.Supplier<String> diagnostics) {
+            Poll.until("back to the footprint before the LAG: " + before, Duration.ofSeconds(10),
+                () -> of(daemon).toString(), now -> {
+                    Footprint f = of(daemon);
+                    return !f.lacpThread() && f.packetSockets() == before.packetSockets()
+                        && f.descriptors() <= before.descriptors();
+                }, diagnostics);
+        }
+    }
+
+    /**
      * Sends {@code count} Marker PDUs out of {@code dev} (from {@code mac}: requester port, system = that MAC,
      * transaction ids from {@code first} up, {@code interval} s apart, TLV length {@code [length]}, 16 if not given),
-     * listening on {@code dev} meanwhile; prints each Marker Response heard and how many, 1.5 s after the last sent.
+     * on a socket that listens on {@code dev} from before the first; prints each Marker Response heard within 1.5 s
+     * of the last sent, and how many. No sniffer thread: a select with a deadline, so it always ends.
      */
     private static final String MARKERS = """
-        import sys, time
-        from scapy.all import AsyncSniffer, Ether, sendp
+        import select, sys, time
+        from scapy.all import Ether, conf
         from scapy.contrib.lacp import SlowProtocol, MarkerProtocol
         dev, mac, port, count, first, interval = sys.argv[1:7]
         length = int(sys.argv[7]) if len(sys.argv) > 7 else 16
-        def response(p):
-            return p.haslayer(MarkerProtocol) and p[MarkerProtocol].marker_type == 2
-        sniffer = AsyncSniffer(iface=dev, lfilter=response, store=True)
-        sniffer.start()
-        time.sleep(0.5)
-        markers = [Ether(src=mac, dst="01:80:c2:00:00:02") / SlowProtocol()
-                   / MarkerProtocol(marker_type=1, marker_length=length, requester_port=int(port),
-                                    requester_system=mac, requester_transaction_id=int(first, 0) + i)
-                   for i in range(int(count))]
-        sendp(markers, iface=dev, inter=float(interval), verbose=False)
-        time.sleep(1.5)
-        sniffer.stop()
-        for p in sniffer.results:
+        sock = conf.L2socket(iface=dev)  # one AF_PACKET socket, open before the first Marker leaves: no answer missed
+        for i in range(int(count)):
+            sock.send(Ether(src=mac, dst="01:80:c2:00:00:02") / SlowProtocol()
+                      / MarkerProtocol(marker_type=1, marker_length=length, requester_port=int(port),
+                                       requester_system=mac, requester_transaction_id=int(first, 0) + i))
+            time.sleep(float(interval))
+        responses = []
+        deadline = time.monotonic() + 1.5
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                break
+            p = sock.recv()
+            if p is not None and p.haslayer(MarkerProtocol) and p[MarkerProtocol].marker_type == 2:
+                responses.append(p)
+        sock.close()
+        for p in responses:
             m = p[MarkerProtocol]
             print("response src=%s type=%d port=%d system=%s transaction=0x%08x" % (p.src, m.marker_type,
                   m.requester_port, m.requester_system, m.requester_transaction_id))
-        print("responses %d" % len(sniffer.results))
+        print("responses %d" % len(responses))
         """;
 
     /** {@code MAC}'s row in {@code vxswitch fdb show --json}. */
@@ -284,6 +401,14 @@ class LacpIT extends LabIT {
             throw new java.io.UncheckedIOException(e);
         }
         throw new AssertionError("no FDB row for " + mac + diagnostics());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code vxswitch lacp show lag0 --json}. */
@@ -310,6 +435,16 @@ class LacpIT extends LabIT {
             () -> ovs.appctl("lacp/show", "bond0").out(),
             out -> (ul1 == null || out.contains("member: ul1: " + ul1)) && (ul2 == null
                 || out.contains("member: ul2: " + ul2)), this::diagnostics);
+    }
+
+    /**
+     * Waits until OVS's bond no longer hears vxswitch on either member (vxswitch's last LACPDU said it leaves; OVS
+     * lets the members expire after its timeout, 3 s at fast) and no member of OVS's carries traffic to it.
+     */
+    private void awaitOvsMembersGone() {
+        Poll.until("OVS bond0: neither member current", Duration.ofSeconds(20),
+            () -> ovs.appctl("lacp/show", "bond0").out(),
+            out -> !out.contains("member: ul1: current") && !out.contains("member: ul2: current"), this::diagnostics);
     }
 
     private String diagnostics() {

@@ -65,7 +65,7 @@ public final class Aggregator {
         MARKER_RATE_LIMITED
     }
 
-    private final LagOptions options;
+    private LagOptions options;
     private final LacpMember[] members;
     /** The partner the aggregator is attached to (§6.4.14): adopted from the first member selected. */
     private boolean hasPartner;
@@ -191,6 +191,37 @@ public final class Aggregator {
         p.currentWhile = now + options.rate().timeoutNanos(); // the actor's own LACP_Timeout sets the wait
         step(now);
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * Runs with {@code next} from now on: another mode, rate, hash, priority, system id or key, the same members
+     * (resolved, as the constructor takes them). The members keep their machines' states and each has a LACPDU to
+     * send at once with its new actor information (NTT), within the three-a-second limit. What the partner then
+     * makes of it is the protocol's: a new rate or mode changes the partner's pace; a new system id, key or priority
+     * makes the partner's view of this end stale, so its members fall out of sync until its next LACPDU agrees (a
+     * short re-negotiation, as when a switch's port channel is changed).
+     *
+     * @throws IllegalArgumentException other members, or not resolved
+     */
+    public void reconfigure(LagOptions next, long now) {
+        if (!next.members().equals(options.members()) || !next.name().equals(options.name())) {
+            throw new IllegalArgumentException("LAG '" + options.name() + "': members " + options.members()
+                + " cannot become " + next.members() + " in place");
+        }
+        if (next.systemId() == LagOptions.DERIVED || next.key() == LagOptions.DERIVED) {
+            throw new IllegalArgumentException("LAG '" + next.name() + "': resolve the system id and key first");
+        }
+        boolean actorChanged = next.systemId() != options.systemId() || next.key() != options.key()
+            || next.systemPriority() != options.systemPriority() || next.portPriority() != options.portPriority();
+        options = next;
+        for (LacpMember p : members) {
+            if (actorChanged && p.receive == Receive.CURRENT) {
+                // what the partner last said of us no longer matches: out of sync until it hears us again
+                p.partnerState &= ~LacpState.SYNCHRONIZATION;
+            }
+            p.ntt = p.linkUp;
+        }
+        step(now);
     }
 
     /**

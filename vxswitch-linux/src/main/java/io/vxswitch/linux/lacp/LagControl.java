@@ -220,6 +220,24 @@ final class LagControl implements AutoCloseable {
     }
 
     /**
+     * Runs the LAG with {@code next} (the same members, resolved): the aggregator's members keep their state and say
+     * what changed in their next LACPDU, sent now; a new hash reaches the data path between two turns of its loops.
+     */
+    void reconfigure(LagOptions next, long now) {
+        LagOptions before = aggregator.options();
+        aggregator.reconfigure(next, now);
+        if (next.hash() != before.hash()) {
+            LagPort first = ports.getFirst();
+            first.submit(() -> first.distribution().policy(next.hash()));
+        }
+        log.accept("lag " + name() + ": " + next.brief() + ", system " + io.vxswitch.packet.MacAddress.format(
+            next.systemId()) + " priority " + next.systemPriority() + ", key " + next.key() + " (was " + before.brief()
+            + ", system " + io.vxswitch.packet.MacAddress.format(before.systemId()) + " priority "
+            + before.systemPriority() + ", key " + before.key() + ")");
+        tick(now);
+    }
+
+    /**
      * Tells the partner this end is leaving (every member out of sync, not collecting or distributing) so it moves
      * its traffic at once rather than after a timeout; on the agent's thread, as it stops.
      */
