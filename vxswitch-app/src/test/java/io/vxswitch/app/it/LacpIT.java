@@ -253,6 +253,51 @@ class LacpIT extends LabIT {
     }
 
     /**
+     * {@code switch.loops: 2}: each loop reads its own fanout share of each member and sends on its own sockets, the
+     * member set one distribution for both. The aggregation forms as with one loop; TCP flows spread over both
+     * members both ways; vm2's MAC, arriving on both members and in both loops, is learned once on lag0 and never
+     * moves; a ping crosses once; and the counts per member add up the two loops' ports.
+     */
+    @Test
+    void with_two_forwarding_loops_the_lag_spreads_flows_and_learns_each_mac_once() {
+        partner("active");
+        daemon = Daemon.start(lab, hostA, SWITCH.replace("switch: {name: lacp}", "switch: {name: lacp, loops: 2}")
+            + LAG.formatted("active"));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+        assertThat(daemon.output()).contains("2 forwarding loops");
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        Ping ping = vm1.ping("10.0.0.2", 10, 2);
+        assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
+
+        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
+        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
+        Iperf.Result r = Iperf.tcp(lab, vm1, "10.0.0.1", vm2, 6, 16);
+        assertThat(r.mbps()).as(r.output()).isPositive();
+        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
+        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
+        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
+            .isGreaterThan((sent1 + sent2) / 10);
+        JsonNode counted = lag().path("members");
+        long heard1 = counted.get(0).path("counters").path("rxFrames").asLong();
+        long heard2 = counted.get(1).path("counters").path("rxFrames").asLong();
+        assertThat(Math.min(heard1, heard2)).as("frames from OVS on ul1 %d, on ul2 %d", heard1, heard2).isPositive();
+        long copies = counted.get(0).path("counters").path("txFrames").asLong()
+            + counted.get(1).path("counters").path("txFrames").asLong();
+        assertThat(copies).as("copies the two loops sent on the members").isPositive();
+        JsonNode vm2Row = fdbRow(VM2_MAC);
+        assertThat(vm2Row.path("port").asText()).as(vm2Row.toString()).isEqualTo("lag0");
+        assertThat(vm2Row.path("moves").asInt()).as(vm2Row.toString()).isZero();
+        Ping after = vm1.ping("10.0.0.2", 5, 2);
+        assertThat(after.allAnsweredOnce()).as(after + diagnostics()).isTrue();
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+    }
+
+    /**
      * A LAG at run time, as an operator adds one to a running host: a reload that adds lag0 to the file starts its
      * LACP and the aggregation forms with OVS's bond; a reload that changes only its rate and hash changes them in
      * place (no member stops carrying traffic, OVS hears the new rate); a reload that removes it tells OVS it leaves,
