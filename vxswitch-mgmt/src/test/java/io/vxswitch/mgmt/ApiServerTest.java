@@ -416,6 +416,7 @@ class ApiServerTest {
             .isEqualTo("[\"activity\",\"timeout\",\"aggregation\",\"synchronized\",\"collecting\",\"distributing\"]");
         assertThat(eth1.path("partner").path("port").asInt()).isEqualTo(1);
         assertThat(eth1.path("counters").path("txFrames").asLong()).isEqualTo(900);
+        assertThat(eth1.path("counters").path("markersAnswered").asLong()).isEqualTo(3);
         JsonNode eth2 = lag.path("members").get(1);
         assertThat(eth2.path("status").asText()).isEqualTo("expired attached");
         assertThat(eth2.path("actor").path("flags").toString()).contains("expired").doesNotContain("distributing");

@@ -68,7 +68,7 @@ class MetricsTest {
             sw.lags = List.of(TestSwitch.lag());
             sw.call(s -> s.counters().poll(List.of(io.vxswitch.forwarding.lacp.LagMemberCounter.values()),
                 io.vxswitch.forwarding.counters.CounterInstance.lagMember("uplink1", "eth1"),
-                () -> new long[] {40, 41, 0, 0, 0, 0, 0, 1000, 150_000, 900, 120_000, 3}));
+                () -> new long[] {40, 41, 0, 0, 0, 0, 0, 5, 1, 2, 1000, 150_000, 900, 120_000, 3}));
             String text = new String(Metrics.text(Metrics.scrape(sw)));
             assertThat(text)
                 .contains("vxswitch_lag_distributing_members{lag=\"uplink1\"} 1.0")
@@ -78,6 +78,9 @@ class MetricsTest {
                 .contains("vxswitch_lacp_member_partner_state{lag=\"uplink1\",member=\"eth2\"} 55.0")
                 .contains("vxswitch_lacp_pdus_total{direction=\"rx\",lag=\"uplink1\",member=\"eth1\"} 40.0")
                 .contains("vxswitch_lag_member_tx_frames_total{lag=\"uplink1\",member=\"eth1\"} 900.0")
+                .contains("vxswitch_lacp_marker_responses_total{lag=\"uplink1\",member=\"eth1\"} 5.0")
+                .contains("vxswitch_lacp_pdu_drops_total{lag=\"uplink1\",member=\"eth1\",reason=\"marker_malformed\"} 1.0")
+                .contains("vxswitch_lacp_pdu_drops_total{lag=\"uplink1\",member=\"eth1\",reason=\"marker_rate_limited\"} 2.0")
                 .contains("vxswitch_lag_member_rx_drops_total{lag=\"uplink1\",member=\"eth1\",reason=\"not_collecting\"} 3.0");
         }
     }

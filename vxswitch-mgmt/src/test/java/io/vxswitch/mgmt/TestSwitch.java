@@ -110,11 +110,11 @@ final class TestSwitch implements ManagedSwitch, AutoCloseable {
         var ovs = new io.vxswitch.forwarding.lacp.LacpPortInfo(65534, 0xaeb0_f818_b943L, 1, 65535, 1, 0x3f);
         var us = new io.vxswitch.forwarding.lacp.LacpPortInfo(32768, 0x6e0e_4248_fb13L, 2, 32768, 1, 0x3f);
         var eth1 = new io.vxswitch.forwarding.lacp.LagStatus.Member("eth1", true, "current", "collecting/distributing",
-            true, false, true, us, ovs, 40, 41, 0, 0, 0, 0, 0, 1000, 150_000, 900, 120_000);
+            true, false, true, us, ovs, 40, 41, 0, 0, 0, 0, 0, 3, 0, 0, 1000, 150_000, 900, 120_000);
         var eth2 = new io.vxswitch.forwarding.lacp.LagStatus.Member("eth2", true, "expired", "attached", true, false,
             false, new io.vxswitch.forwarding.lacp.LacpPortInfo(32768, 0x6e0e_4248_fb13L, 2, 32768, 2, 0x8f),
             new io.vxswitch.forwarding.lacp.LacpPortInfo(65534, 0xaeb0_f818_b943L, 1, 65535, 2, 0x37),
-            30, 35, 2, 0, 0, 1, 0, 500, 60_000, 450, 50_000);
+            30, 35, 2, 0, 0, 1, 0, 0, 1, 0, 500, 60_000, 450, 50_000);
         return new io.vxswitch.forwarding.lacp.LagStatus("uplink1", "active", "fast", "l3l4", 32768,
             "6e:0e:42:48:fb:13", 2, new io.vxswitch.forwarding.lacp.LacpPortInfo(65534, 0xaeb0_f818_b943L, 1, 0, 0, 0),
             1, List.of(eth1, eth2));

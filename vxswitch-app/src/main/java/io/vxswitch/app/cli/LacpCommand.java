@@ -33,7 +33,8 @@ public final class LacpCommand implements Runnable {
             "attached (in sync, waiting for the partner), detached, or wrong partner: a member that hears another",
             "system than the others), what it sends (actor) and what it heard (partner): system, priority, port,",
             "port priority, key and the state flags (activity timeout aggregation synchronized collecting",
-            "distributing defaulted expired), and its LACPDU and frame counts.", "",
+            "distributing defaulted expired), its LACPDU counts, the Marker PDUs it answered (802.1AX's Marker",
+            "Responder; malformed ones and those over 2 a second are not answered) and its frame counts.", "",
             "Examples:  vxswitch lacp show", "           vxswitch lacp show lag0 --json"})
     static final class Show implements Runnable {
         @Mixin
@@ -93,6 +94,9 @@ public final class LacpCommand implements Runnable {
                     .append(c.path("lacpdusTx").asText()).append(", malformed ").append(c.path("malformed").asText())
                     .append(", partner expired ").append(c.path("partnerExpired").asText()).append(", link downs ")
                     .append(c.path("linkDowns").asText()).append('\n')
+                    .append("  markers: answered ").append(c.path("markersAnswered").asText()).append(", malformed ")
+                    .append(c.path("markersMalformed").asText()).append(", over the rate ")
+                    .append(c.path("markersRateLimited").asText()).append('\n')
                     .append("  frames: rx ").append(c.path("rxFrames").asText()).append(", tx ")
                     .append(c.path("txFrames").asText()).append('\n');
             }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code vxswitch ports}: the ports of a running switch. */
@@ -52,20 +53,22 @@ public final class PortsCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Adds a port to the running switch (a new tap, an existing interface, or a VM's vhost-user",
-            "socket), as a ports entry of the config file would. The switch keeps it in CONFIG.d/ports.yaml beside",
+        description = {"Adds a port to the running switch (a new tap, an existing interface, a VM's vhost-user",
+            "socket, or a LAG of existing interfaces, whose LACP starts at once), as a ports entry of the config",
+            "file would. The switch keeps it in CONFIG.d/ports.yaml beside",
             "its config file, so a restart or a 'vxswitch config reload' brings it back (docs/config.md).", "",
             "Examples:",
             "  vxswitch ports add vm3 --type tap --port-group vlan119 --mac 02:00:00:00:00:03",
             "  vxswitch ports add up1 --type interface --interface veth-up1 --port-group trunk",
             "  vxswitch ports add vm4 --type vhostuser --socket /run/vxswitch/vm4.sock --port-group vlan119 \\",
-            "      --mac 02:00:00:00:00:04"})
+            "      --mac 02:00:00:00:00:04",
+            "  vxswitch ports add lag0 --type lag --members eth1,eth2 --port-group trunk --lacp active --rate fast"})
     static final class Add implements Runnable {
         @Mixin
         ApiConnection api;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--type", required = true, paramLabel = "tap|interface|vhostuser")
+        @Option(names = "--type", required = true, paramLabel = "tap|interface|vhostuser|lag")
         String type;
         @Option(names = "--port-group", required = true, paramLabel = "GROUP")
         String portGroup;
@@ -87,6 +90,25 @@ public final class PortsCommand implements Runnable {
             description = {"Give the socket to this group, mode 0660 (type vhostuser, mode server): QEMU under",
                 "libvirt runs as its own user (libvirt-qemu, group kvm on Debian) and needs write access."})
         String socketGroup;
+        @Option(names = "--members", split = ",", paramLabel = "IF,IF...",
+            description = "A LAG's member interfaces (type lag; docs/config.md, 'Link aggregation').")
+        List<String> members;
+        @Option(names = "--lacp", paramLabel = "active|passive", description = "A LAG's LACP mode (default active).")
+        String lacp;
+        @Option(names = "--rate", paramLabel = "fast|slow", description = "The LACP rate a LAG asks of its partner"
+            + " (default slow).")
+        String rate;
+        @Option(names = "--hash", paramLabel = "l2|l3l4", description = "A LAG's egress hash (default l3l4).")
+        String hash;
+        @Option(names = "--system-priority", paramLabel = "N")
+        Integer systemPriority;
+        @Option(names = "--system-id", paramLabel = "MAC", description = "A LAG's system id (default: its first"
+            + " member's MAC).")
+        String systemId;
+        @Option(names = "--key", paramLabel = "N", description = "A LAG's key (default: its port id + 1).")
+        Integer key;
+        @Option(names = "--port-priority", paramLabel = "N")
+        Integer portPriority;
         @Spec
         CommandSpec spec;
 
@@ -117,8 +139,22 @@ public final class PortsCommand implements Runnable {
             if (socketGroup != null) {
                 port.put("socketGroup", socketGroup);
             }
+            putIfSet(port, "members", members);
+            putIfSet(port, "lacp", lacp);
+            putIfSet(port, "rate", rate);
+            putIfSet(port, "hash", hash);
+            putIfSet(port, "systemPriority", systemPriority);
+            putIfSet(port, "systemId", systemId);
+            putIfSet(port, "key", key);
+            putIfSet(port, "portPriority", portPriority);
             JsonNode r = api.client().post("/ports", null, port);
             spec.commandLine().getOut().println(r.path("done").asText());
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> port, String key, Object value) {
+        if (value != null) {
+            port.put(key, value);
         }
     }
 

@@ -64,7 +64,6 @@ public final class HostSwitch implements AutoCloseable {
     private final LoopAccess access;
     private EvpnControl evpn;
     private FlowExport flowExport;
-    private LacpAgent lacp;
 
     private HostSwitch(Switch sw, Dataplane dataplane, List<String> summary, List<TunnelInfo> tunnels,
                        DaemonConfig config, Path configFile, Consumer<String> log) {
@@ -135,8 +134,7 @@ public final class HostSwitch implements AutoCloseable {
             HostSwitch hs = new HostSwitch(sw, dataplane, summary, tunnels, config, configFile, log);
             hs.mirrorSummary = List.copyOf(mirrors);
             dataplane.start();
-            hs.lacp = startLacp(sw, config, opened, log);
-            hs.access.lacp(hs.lacp);
+            hs.access.lacp(startLacp(sw, config, opened, log));
             hs.flowExport = new FlowExport(hs.access, config.tunnels(), log);
             hs.access.flowExport(hs.flowExport);
             if (config.ipfix() != null) {
@@ -217,13 +215,7 @@ public final class HostSwitch implements AutoCloseable {
             if (p.type() != PortConfig.Type.LAG) {
                 continue;
             }
-            List<LagPort> ports = opened.get(i).stream().map(d -> (LagPort) d).toList();
-            LagOptions options = p.lag().resolved(InterfaceControl.macAddress(p.lag().members().getFirst()),
-                ports.getFirst().switchPort() + 1);
-            lags.add(new LacpAgent.Lag(options, ports));
-            log.accept("lag " + p.name() + ": system " + MacAddress.format(options.systemId()) + " priority "
-                + options.systemPriority() + ", key " + options.key() + ", members " + String.join(", ",
-                options.members()) + " (" + options.brief() + ")");
+            lags.add(lag(p, opened.get(i), log));
         }
         if (lags.isEmpty()) {
             return null;
@@ -233,6 +225,26 @@ public final class HostSwitch implements AutoCloseable {
         } catch (LinuxException e) {
             throw new HostSwitchException("lacp: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * LAG port {@code p} as the LACP agent runs it, from its devices (one {@link LagPort} per loop): the system id its
+     * first member's MAC unless configured, the key its switch port id + 1 unless configured. Says so in the log.
+     *
+     * @throws LinuxException the first member has no MAC to read (it does not exist)
+     */
+    static LacpAgent.Lag lag(PortConfig p, List<PortDevice> devices, Consumer<String> log) {
+        List<LagPort> ports = devices.stream().map(d -> (LagPort) d).toList();
+        LagOptions options = resolved(p, ports.getFirst().switchPort());
+        log.accept("lag " + p.name() + ": system " + MacAddress.format(options.systemId()) + " priority "
+            + options.systemPriority() + ", key " + options.key() + ", members " + String.join(", ",
+            options.members()) + " (" + options.brief() + ")");
+        return new LacpAgent.Lag(options, ports);
+    }
+
+    /** {@code p}'s LAG options with the system id and key resolved for switch port {@code switchPort}. */
+    static LagOptions resolved(PortConfig p, int switchPort) {
+        return p.lag().resolved(InterfaceControl.macAddress(p.lag().members().getFirst()), switchPort + 1);
     }
 
     /** Whose VXLAN the tunnel takes, for its start-up line. */
@@ -376,6 +388,7 @@ public final class HostSwitch implements AutoCloseable {
 
     @Override
     public void close() {
+        LacpAgent lacp = access.lacp(); // the one of the LAGs now: reloads and ports add/del start and stop it
         if (lacp != null) {
             lacp.close(); // each member tells its partner it leaves: traffic moves now, not after a timeout
         }

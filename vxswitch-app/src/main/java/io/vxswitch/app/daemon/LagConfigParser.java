@@ -86,6 +86,30 @@ final class LagConfigParser {
      * An interface serves one port: a member of two LAGs, or a LAG member that is also an interface port, would have
      * two sockets reading its frames (each frame switched twice).
      */
+    /**
+     * Why {@code p} cannot join {@code others} (a port added at run time or from the drop-in): an interface of its
+     * serves one of them already, and one of the two is a LAG; or null.
+     */
+    static String interfaceTaken(PortConfig p, java.util.Collection<PortConfig> others) {
+        for (PortConfig o : others) {
+            if (o.name().equals(p.name()) || (p.type() != PortConfig.Type.LAG && o.type() != PortConfig.Type.LAG)) {
+                continue;
+            }
+            for (String iface : interfaces(p)) {
+                if (interfaces(o).contains(iface)) {
+                    return "port '" + p.name() + "': interface " + iface + " already serves port '" + o.name()
+                        + "'; an interface belongs to one port (a LAG member is not an interface port too)";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> interfaces(PortConfig p) {
+        return p.type() == PortConfig.Type.LAG ? p.lag().members()
+            : p.type() == PortConfig.Type.INTERFACE ? List.of(p.interfaceName()) : List.of();
+    }
+
     static void checkInterfacesOnce(List<YamlValue> values, List<PortConfig> ports) {
         if (ports.stream().noneMatch(p -> p.type() == PortConfig.Type.LAG)) {
             return; // without a LAG, what was accepted before still is

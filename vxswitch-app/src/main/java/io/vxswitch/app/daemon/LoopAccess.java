@@ -62,6 +62,16 @@ final class LoopAccess implements ManagedSwitch {
         this.lacp = agent;
     }
 
+    /** The LACP agent of the switch's LAGs, or null while it has none. */
+    LacpAgent lacp() {
+        return lacp;
+    }
+
+    /** The switch itself, for what registers counters off the loop (its registry takes them from any thread). */
+    Switch switchForCounters() {
+        return sw;
+    }
+
     @Override
     public List<LagStatus> lags() {
         LacpAgent a = lacp;

@@ -7,13 +7,16 @@ import io.vxswitch.forwarding.Mirror;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortGroup;
 import io.vxswitch.forwarding.Switch;
+import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.forwarding.mirror.MirrorSession;
 import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.linux.dataplane.Dataplane;
 import io.vxswitch.linux.dataplane.ErspanSender;
 import io.vxswitch.linux.dataplane.PortDevice;
+import io.vxswitch.linux.lacp.LacpAgent;
 import io.vxswitch.mgmt.ApiException;
 import io.vxswitch.mgmt.TunnelInfo;
+import io.vxswitch.packet.MacAddress;
 import io.vxswitch.vxlan.FloodTargets;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
@@ -33,6 +36,12 @@ import java.util.function.Consumer;
  * Changes a running host switch without a restart: ports added and removed through the API, and {@code config
  * reload}, which reads the config file again and applies the difference. Every change runs on the switch loop
  * between two turns, so ports that a change does not touch keep forwarding; a Linux device is opened off the loop.
+ *
+ * <p>A LAG is a port like the others here: added, its members' sockets open and its LACP starts (the LACP agent's
+ * thread starts with the first LAG, and ends with the last); removed, each member tells the partner it leaves, its
+ * LACP stops and its members close, and its learned MACs go with its port; changed in how it runs LACP only (mode,
+ * rate, hash, priorities, system id, key), it changes in place and keeps its aggregation; changed in its members (or
+ * anything else), it is removed and added again.
  *
  * <p>A reload is all or nothing about what it cannot do live: if the file changes the switch's name, FDB capacity,
  * threads, the API, or a tunnel other than its flood list, nothing is applied and the answer lists those changes.
@@ -175,9 +184,9 @@ final class Reconfigurer {
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        if (p.type() == PortConfig.Type.LAG) {
-            throw ApiException.badRequest("port " + p.name() + ": a LAG is set up from the config file with a restart"
-                + " (its LACP runs from the start); add it there");
+        String shared = LagConfigParser.interfaceTaken(p, ports.values());
+        if (shared != null) {
+            throw new ApiException(409, shared);
         }
         if (config.ports().stream().anyMatch(q -> q.name().equals(p.name())) && !runtime.containsKey(p.name())
                 && !ports.containsKey(p.name())) {
@@ -211,10 +220,6 @@ final class Reconfigurer {
         if (config.tunnels().stream().anyMatch(t -> t.name().equals(name))) {
             throw ApiException.badRequest("port " + name + " is a tunnel: tunnels change with the config file and a"
                 + " restart");
-        }
-        PortConfig known = ports.get(name);
-        if (known != null && known.type() == PortConfig.Type.LAG) {
-            throw ApiException.badRequest("port " + name + " is a LAG: LAGs change with the config file and a restart");
         }
         String line = remove(name);
         ports.remove(name);
@@ -265,7 +270,10 @@ final class Reconfigurer {
         done.addAll(loop.call(s -> portGroups(s, next)));
         for (PortConfig p : List.copyOf(ports.values())) {
             PortConfig w = wanted.get(p.name());
-            if (!p.equals(w)) {
+            if (w != null && !p.equals(w) && lacpOnly(p, w)) {
+                done.add(reconfigureLag(w));
+                ports.put(w.name(), w);
+            } else if (!p.equals(w)) {
                 done.add(remove(p.name()) + (w == null ? "" : " (changed: added again below)"));
                 ports.remove(p.name());
             }
@@ -367,15 +375,87 @@ final class Reconfigurer {
             });
             throw ApiException.badRequest(e.getMessage());
         }
-        return loop.call(s -> {
+        String line = loop.call(s -> {
             for (int i = 0; i < devices.size(); i++) {
                 dataplane.add(devices.get(i), i);
             }
             return "added " + HostSwitch.describe(s, p, devices.get(0));
         });
+        if (p.type() == PortConfig.Type.LAG) {
+            try {
+                startLacp(p, devices);
+            } catch (RuntimeException e) {
+                remove(p.name());
+                throw ApiException.badRequest("port " + p.name() + " was not added: its LACP could not start: "
+                    + e.getMessage());
+            }
+            line += "; LACP started (" + p.lag().brief() + ")";
+        }
+        return line;
+    }
+
+    /** Starts LACP on a LAG whose devices are in the loops: the agent's thread too if this is the first LAG. */
+    private void startLacp(PortConfig p, List<PortDevice> devices) {
+        LacpAgent.Lag lag = HostSwitch.lag(p, devices, log);
+        LacpAgent agent = loop.lacp();
+        if (agent == null) {
+            loop.lacp(LacpAgent.start(loop.switchForCounters(), List.of(lag), System::nanoTime, log));
+        } else {
+            agent.add(lag);
+        }
+    }
+
+    /**
+     * Stops LAG {@code name}'s LACP if it runs (its members tell the partner they leave, its sockets close), and the
+     * agent's thread with its last LAG.
+     */
+    private void stopLacp(String name) {
+        LacpAgent agent = loop.lacp();
+        if (agent == null || !agent.remove(name)) {
+            return;
+        }
+        if (agent.names().isEmpty()) {
+            loop.lacp(null);
+            agent.close();
+        }
+    }
+
+    /**
+     * True if LAG {@code now} becomes {@code next} by changing only how it runs LACP (mode, rate, hash, priorities,
+     * system id, key): the same members, port group and sockets.
+     */
+    static boolean lacpOnly(PortConfig now, PortConfig next) {
+        return now.type() == PortConfig.Type.LAG && next.type() == PortConfig.Type.LAG
+            && now.lag().members().equals(next.lag().members())
+            && withoutLag(now).equals(withoutLag(next));
+    }
+
+    private static PortConfig withoutLag(PortConfig p) {
+        return new PortConfig(p.name(), p.type(), p.kind(), p.portGroup(), p.interfaceName(), p.mac(), p.mtu(),
+            p.offload(), p.ring(), p.socket(), p.vhostMode(), p.socketGroup(), null);
+    }
+
+    /** LAG {@code w}'s new LACP settings, applied in place by the LACP agent; its line. */
+    private String reconfigureLag(PortConfig w) {
+        int id = loop.call(s -> {
+            Port port = s.port(w.name());
+            if (port == null) {
+                throw ApiException.notFound("no port '" + w.name() + "'");
+            }
+            return port.id();
+        });
+        LacpAgent agent = loop.lacp();
+        if (agent == null || !agent.names().contains(w.name())) {
+            throw new ApiException(500, "LAG " + w.name() + " runs no LACP (nothing was changed for it)");
+        }
+        LagOptions next = HostSwitch.resolved(w, id);
+        agent.reconfigure(next);
+        return "LAG " + w.name() + ": " + w.lag().brief() + ", system " + MacAddress.format(next.systemId())
+            + " priority " + next.systemPriority() + ", key " + next.key() + " (in place, its members kept)";
     }
 
     private String remove(String name) {
+        stopLacp(name); // before its devices go: the partner is told while the members can still send
         return loop.call(s -> {
             Port port = s.port(name);
             if (port == null) {
@@ -535,17 +615,6 @@ final class Reconfigurer {
             }
         }
         before.keySet().forEach(name -> out.add("tunnel " + name + " is gone"));
-        Map<String, PortConfig> lags = new LinkedHashMap<>();
-        now.ports().stream().filter(p -> p.type() == PortConfig.Type.LAG).forEach(p -> lags.put(p.name(), p));
-        for (PortConfig p : next.ports()) {
-            PortConfig b = lags.remove(p.name());
-            if (p.type() == PortConfig.Type.LAG && b == null) {
-                out.add("LAG " + p.name() + " is new");
-            } else if (b != null && !b.equals(p)) {
-                out.add("LAG " + p.name() + " changed");
-            }
-        }
-        lags.keySet().forEach(name -> out.add("LAG " + name + " is gone"));
         return out;
     }
 

@@ -6,6 +6,7 @@ import io.vxswitch.config.YamlValue;
 import io.vxswitch.config.YamlValue.YamlMap;
 import io.vxswitch.forwarding.Port;
 import io.vxswitch.forwarding.PortKind;
+import io.vxswitch.forwarding.lacp.LagOptions;
 import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.packet.MacAddress;
 
@@ -65,6 +66,12 @@ final class RuntimePorts {
             if (added.stream().anyMatch(q -> q.name().equals(p.name()))) {
                 throw v.where().error("port '" + p.name() + "' is listed twice");
             }
+            List<PortConfig> before = new ArrayList<>(config.ports());
+            before.addAll(added);
+            String shared = LagConfigParser.interfaceTaken(p, before);
+            if (shared != null) {
+                throw v.where().error(shared);
+            }
             added.add(p);
         }
         return config.withRuntimePorts(added);
@@ -95,7 +102,8 @@ final class RuntimePorts {
         StringBuilder s = new StringBuilder("{name: ").append(quoted(p.name()))
             .append(", type: ").append(p.type().label())
             .append(", portGroup: ").append(quoted(p.portGroup()));
-        boolean byDefaultVnic = p.type() != PortConfig.Type.INTERFACE; // taps and vhostuser ports: vNICs, offloads on
+        // taps and vhostuser ports: vNICs, offloads on; interfaces and LAGs: uplinks, offloads off
+        boolean byDefaultVnic = p.type() != PortConfig.Type.INTERFACE && p.type() != PortConfig.Type.LAG;
         if ((p.kind() == PortKind.VNIC) != byDefaultVnic) {
             s.append(", kind: ").append(p.kind() == PortKind.VNIC ? "vnic" : "uplink");
         }
@@ -123,7 +131,29 @@ final class RuntimePorts {
         if (p.socketGroup() != null) {
             s.append(", socketGroup: ").append(quoted(p.socketGroup()));
         }
+        if (p.lag() != null) {
+            lag(s, p.lag());
+        }
         return s.append('}').toString();
+    }
+
+    /** A LAG's members and LACP settings, those that differ from the defaults as the parser has them. */
+    private static void lag(StringBuilder s, LagOptions l) {
+        s.append(", members: [").append(String.join(", ", l.members().stream().map(RuntimePorts::quoted).toList()))
+            .append("], lacp: ").append(l.mode().label()).append(", rate: ").append(l.rate().label())
+            .append(", hash: ").append(l.hash().label());
+        if (l.systemPriority() != LagOptions.DEFAULT_SYSTEM_PRIORITY) {
+            s.append(", systemPriority: ").append(l.systemPriority());
+        }
+        if (l.systemId() != LagOptions.DERIVED) {
+            s.append(", systemId: ").append(quoted(MacAddress.format(l.systemId())));
+        }
+        if (l.key() != LagOptions.DERIVED) {
+            s.append(", key: ").append(l.key());
+        }
+        if (l.portPriority() != LagOptions.DEFAULT_PORT_PRIORITY) {
+            s.append(", portPriority: ").append(l.portPriority());
+        }
     }
 
     /** A YAML double-quoted scalar: names are checked to be plain already, but the file must parse whatever they are. */

@@ -19,11 +19,11 @@ class LacpCommandTest {
     private static final LagStatus LAG = new LagStatus("lag0", "active", "fast", "l3l4", 32768, "6e:0e:42:48:fb:13",
         2, new LacpPortInfo(65534, 0xaeb0_f818_b943L, 1, 0, 0, 0), 1, List.of(
             new LagStatus.Member("ul1", true, "current", "collecting/distributing", true, false, true,
-                new LacpPortInfo(32768, 0x6e0e_4248_fb13L, 2, 32768, 1, 0x3f), OVS, 40, 41, 0, 0, 0, 0, 0, 1000,
-                150_000, 900, 120_000),
+                new LacpPortInfo(32768, 0x6e0e_4248_fb13L, 2, 32768, 1, 0x3f), OVS, 40, 41, 0, 0, 0, 0, 0, 3, 1,
+                2, 1000, 150_000, 900, 120_000),
             new LagStatus.Member("ul2", false, "port disabled", "detached", false, false, false,
                 new LacpPortInfo(32768, 0x6e0e_4248_fb13L, 2, 32768, 2, 0x47), LacpPortInfo.NONE, 30, 35, 0, 0, 0,
-                0, 1, 500, 60_000, 450, 50_000)));
+                0, 1, 0, 0, 0, 500, 60_000, 450, 50_000)));
 
     @Test
     void show_prints_a_lag_as_ovs_appctl_lacp_show_prints_a_bond() {
@@ -57,6 +57,7 @@ class LacpCommandTest {
               partner state: activity timeout aggregation synchronized collecting distributing
 
               lacpdus: rx 40, tx 41, malformed 0, partner expired 0, link downs 0
+              markers: answered 3, malformed 1, over the rate 2
               frames: rx 1000, tx 900
 
             member: ul2: link down detached

@@ -83,11 +83,12 @@ class LagConfigTest {
     }
 
     @Test
-    void a_lag_change_needs_a_restart() {
+    void a_lag_change_needs_no_restart_and_a_rate_change_is_made_in_place() {
         DaemonConfig before = DaemonConfigParser.parse("s.yaml", LAG);
+        DaemonConfig slow = DaemonConfigParser.parse("s.yaml", LAG.replace("fast", "slow"));
         assertThat(Reconfigurer.needsRestart(before, before)).isEmpty();
-        assertThat(Reconfigurer.needsRestart(before, DaemonConfigParser.parse("s.yaml", LAG.replace("fast", "slow"))))
-            .containsExactly("LAG lag0 changed");
+        assertThat(Reconfigurer.needsRestart(before, slow)).isEmpty();
+        assertThat(Reconfigurer.lacpOnly(before.ports().get(1), slow.ports().get(1))).isTrue();
     }
 
     private static LagOptions lag(String settings) {

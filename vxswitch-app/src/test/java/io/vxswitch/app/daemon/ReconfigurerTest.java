@@ -39,6 +39,43 @@ class ReconfigurerTest {
     }
 
     @Test
+    void lags_added_removed_or_changed_need_no_restart() {
+        String lag = "  - {name: lag0, type: lag, portGroup: vlan119, members: [ul1, ul2], lacp: active, rate: fast}\n";
+        DaemonConfig without = parse(DaemonConfigParserTest.GOOD);
+        DaemonConfig with = parse(DaemonConfigParserTest.GOOD.replace("tunnels:", lag + "tunnels:"));
+        DaemonConfig changed = parse(DaemonConfigParserTest.GOOD.replace("tunnels:",
+            lag.replace("members: [ul1, ul2]", "members: [ul1, ul2, ul3]") + "tunnels:"));
+        assertThat(Reconfigurer.needsRestart(without, with)).isEmpty();
+        assertThat(Reconfigurer.needsRestart(with, without)).isEmpty();
+        assertThat(Reconfigurer.needsRestart(with, changed)).isEmpty();
+    }
+
+    @Test
+    void a_lag_changed_only_in_how_it_runs_lacp_changes_in_place_and_one_with_other_members_is_added_again() {
+        String lag = "  - {name: lag0, type: lag, portGroup: vlan119, members: [ul1, ul2], lacp: active, rate: fast}\n";
+        PortConfig now = lag(parse(DaemonConfigParserTest.GOOD.replace("tunnels:", lag + "tunnels:")));
+        for (String change : new String[] {"lacp: passive", "rate: slow", "rate: fast, hash: l2",
+            "rate: fast, systemPriority: 7, portPriority: 9, key: 12, systemId: \"02:00:00:00:00:aa\""}) {
+            PortConfig next = lag(parse(DaemonConfigParserTest.GOOD.replace("tunnels:",
+                lag.replace(change.startsWith("lacp") ? "lacp: active" : "rate: fast", change) + "tunnels:")));
+            assertThat(next).as(change).isNotEqualTo(now);
+            assertThat(Reconfigurer.lacpOnly(now, next)).as(change).isTrue();
+        }
+        for (String change : new String[] {"members: [ul1]", "members: [ul1, ul2, ul3]", "members: [ul2, ul1]"}) {
+            PortConfig next = lag(parse(DaemonConfigParserTest.GOOD.replace("tunnels:",
+                lag.replace("members: [ul1, ul2]", change) + "tunnels:")));
+            assertThat(Reconfigurer.lacpOnly(now, next)).as(change).isFalse();
+        }
+        PortConfig ring = lag(parse(DaemonConfigParserTest.GOOD.replace("tunnels:",
+            lag.replace("rate: fast", "rate: fast, ring: true") + "tunnels:")));
+        assertThat(Reconfigurer.lacpOnly(now, ring)).as("its sockets change").isFalse();
+    }
+
+    private static PortConfig lag(DaemonConfig c) {
+        return c.ports().stream().filter(p -> p.name().equals("lag0")).findFirst().orElseThrow();
+    }
+
+    @Test
     void the_evpn_section_and_an_evpn_tunnels_static_remotes_need_a_restart() {
         DaemonConfig now = DaemonConfigParser.parse("s.yaml", EvpnConfigParserTest.EXAMPLE);
         DaemonConfig otherAs = DaemonConfigParser.parse("s.yaml", EvpnConfigParserTest.EXAMPLE.replace("asn: 65000\n  routerId",

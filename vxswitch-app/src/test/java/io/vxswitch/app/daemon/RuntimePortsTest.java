@@ -73,6 +73,35 @@ class RuntimePortsTest {
     }
 
     @Test
+    void aLagAddedAtRunTimeIsReadBackWithItsMembersAndLacpSettings() throws IOException {
+        Path config = config();
+        List<PortConfig> ports = parsed(
+            "{name: lag0, type: lag, portGroup: trunk, members: [ul1, ul2], lacp: passive, rate: fast, hash: l2,"
+                + " systemPriority: 100, systemId: '02:00:00:00:00:aa', key: 7, portPriority: 9, ring: true}",
+            "{name: lag1, type: lag, portGroup: trunk, members: [ul3]}");
+        RuntimePorts.write(RuntimePorts.fileFor(config), ports);
+        DaemonConfig read = DaemonConfigParser.read(config);
+        assertThat(read.ports().subList(1, 3)).isEqualTo(ports);
+        assertThat(Files.readString(RuntimePorts.fileFor(config)))
+            .contains("  - {name: \"lag0\", type: lag, portGroup: \"trunk\", ring: true, members: [\"ul1\", \"ul2\"],"
+                + " lacp: passive, rate: fast, hash: l2, systemPriority: 100, systemId: \"02:00:00:00:00:aa\", key: 7,"
+                + " portPriority: 9}")
+            .contains("  - {name: \"lag1\", type: lag, portGroup: \"trunk\", members: [\"ul3\"], lacp: active, rate: slow,"
+                + " hash: l3l4}");
+    }
+
+    @Test
+    void aLagInTheDropInWhoseMemberServesAPortOfTheConfigIsAnErrorAtItsLine() throws IOException {
+        Path config = dir.resolve("vxswitch.yaml");
+        Files.writeString(config, CONFIG + "  - {name: up1, type: interface, interface: ul2, portGroup: trunk}\n");
+        Path dropIn = RuntimePorts.fileFor(config);
+        Files.createDirectories(dropIn.getParent());
+        Files.writeString(dropIn, "ports:\n  - {name: lag0, type: lag, portGroup: trunk, members: [ul1, ul2]}\n");
+        assertThatThrownBy(() -> DaemonConfigParser.read(config)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining(dropIn + ":2:").hasMessageContaining("interface ul2 already serves port 'up1'");
+    }
+
+    @Test
     void withoutPortsTheFileGoes() throws IOException {
         Path config = config();
         Path dropIn = RuntimePorts.fileFor(config);

@@ -44,6 +44,27 @@ class LacpIT extends LabIT {
 
     /** The picture above, vxswitch's LAG with {@code lacp: vxswitchMode}, OVS's bond with {@code lacp=ovsMode}. */
     private void build(String vxswitchMode, String ovsMode) {
+        partner(ovsMode);
+        daemon = Daemon.start(lab, hostA, SWITCH + LAG.formatted(vxswitchMode));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+    }
+
+    /** vxswitch's switch and vm1, without the LAG. */
+    private static final String SWITCH = """
+        switch: {name: lacp}
+        portGroups:
+          - {name: vms}
+          - {name: uplinks, macLearning: {enabled: true}}
+        ports:
+          - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
+        """.formatted(VM1_MAC);
+    /** The LAG's ports entry, its mode to fill in. */
+    private static final String LAG = """
+          - {name: lag0, type: lag, portGroup: uplinks, members: [ul1, ul2], lacp: %s, rate: fast, hash: l3l4}
+        """;
+
+    /** Everything of the picture above but vxswitch: the veths, OVS's bond (lacp=ovsMode) and vm2. */
+    private void partner(String ovsMode) {
         hostA = lab.netns("hostA");
         hostB = lab.netns("hostB");
         for (String ul : new String[] {"ul1", "ul2"}) {
@@ -62,17 +83,6 @@ class LacpIT extends LabIT {
         vm2.offloadsOff("eth0");
         hostB.offloadsOff("vm2");
         ovs.vsctl("add-port", "br-lag", "vm2");
-
-        daemon = Daemon.start(lab, hostA, """
-            switch: {name: lacp}
-            portGroups:
-              - {name: vms}
-              - {name: uplinks, macLearning: {enabled: true}}
-            ports:
-              - {name: vm1, type: tap, portGroup: vms, mac: "%s"}
-              - {name: lag0, type: lag, portGroup: uplinks, members: [ul1, ul2], lacp: %s, rate: fast, hash: l3l4}
-            """.formatted(VM1_MAC, vxswitchMode));
-        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
     }
 
     @Test
@@ -186,6 +196,244 @@ class LacpIT extends LabIT {
         assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
     }
 
+    /**
+     * 802.1AX's Marker protocol, which Open vSwitch does not speak: scapy, on the OVS end of ul1, sends a Marker PDU
+     * as a partner's Marker Generator would (its own transaction id) and sees vxswitch's Marker Response come back on
+     * the same link, from ul1's MAC, with the requester's port, system and transaction id unchanged; then a flood of
+     * 40 Markers in half a second is answered at most twice (with LACP's LACPDUs, the Slow Protocols' 5 frames a
+     * second), the rest counted. The aggregation stays up throughout.
+     */
+    @Test
+    void a_marker_on_a_member_is_answered_with_its_transaction_id_and_a_flood_only_within_the_slow_protocols_rate() {
+        String python = Scapy.python("the Marker PDUs");
+        build("active", "active");
+        awaitOvsMembers("current attached", "current attached");
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        String hostBMac = hostB.mac("ul1");
+
+        // 1. one Marker: one Marker Response with the same transaction id
+        String one = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "1", "0x5eed0001",
+            "0").out();
+        assertThat(one).as(one + diagnostics()).contains("response src=" + systemId + " type=2 port=7 system="
+            + hostBMac + " transaction=0x5eed0001").contains("responses 1");
+        JsonNode ul1 = lag().path("members").get(0);
+        assertThat(ul1.path("counters").path("markersAnswered").asLong()).as(ul1.toString()).isEqualTo(1);
+        assertThat(ul1.path("counters").path("markersMalformed").asLong()).isZero();
+        assertThat(daemon.cli("lacp", "show", "lag0")).contains("markers: answered 1, malformed 0, over the rate 0");
+
+        // 2. a flood, a second later: 40 Markers in 0.4 s, at most two answered, the rest counted as over the rate
+        Background.sleep(1100);
+        String flood = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "40",
+            "0x10000", "0.01").out();
+        int responses = Integer.parseInt(flood.lines().filter(l -> l.startsWith("responses ")).findFirst()
+            .orElseThrow(() -> new AssertionError(flood)).substring("responses ".length()).trim());
+        assertThat(responses).as(flood).isBetween(1, 2);
+        Poll.until("the flood counted", Duration.ofSeconds(5), () -> lag().path("members").get(0).toString(),
+            m -> m.contains("\"markersRateLimited\":" + (40 - responses) + ","), this::diagnostics);
+        JsonNode counted = lag().path("members").get(0).path("counters");
+        assertThat(counted.path("markersAnswered").asLong()).as(counted.toString()).isEqualTo(1 + responses);
+        assertThat(daemon.metric("vxswitch_lacp_pdu_drops_total{lag=\"lag0\",member=\"ul1\",reason=\"marker_rate_limited\"}"))
+            .isEqualTo(40.0 - responses);
+        assertThat(daemon.metric("vxswitch_lacp_marker_responses_total{lag=\"lag0\",member=\"ul1\"}"))
+            .isEqualTo(1.0 + responses);
+
+        // 3. a malformed Marker (TLV length 20) is counted by name and not answered; LACP never noticed any of it
+        String bad = hostB.run(Duration.ofSeconds(30), python, "-c", MARKERS, "ul1", hostBMac, "7", "1", "0x5eed0002",
+            "0", "20").out();
+        assertThat(bad).as(bad).contains("responses 0");
+        Poll.until("the malformed Marker counted", Duration.ofSeconds(5), () -> lag().path("members").get(0).toString(),
+            m -> m.contains("\"markersMalformed\":1,"), this::diagnostics);
+        assertThat(daemon.metric("vxswitch_lacp_pdu_drops_total{lag=\"lag0\",member=\"ul1\",reason=\"marker_malformed\"}"))
+            .isEqualTo(1.0);
+        assertThat(ovs.appctl("lacp/show", "bond0").out()).contains("member: ul1: current attached")
+            .contains("member: ul2: current attached");
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+    }
+
+    /**
+     * {@code switch.loops: 2}: each loop reads its own fanout share of each member and sends on its own sockets, the
+     * member set one distribution for both. The aggregation forms as with one loop; TCP flows spread over both
+     * members both ways; vm2's MAC, arriving on both members and in both loops, is learned once on lag0 and never
+     * moves; a ping crosses once; and the counts per member add up the two loops' ports.
+     */
+    @Test
+    void with_two_forwarding_loops_the_lag_spreads_flows_and_learns_each_mac_once() {
+        partner("active");
+        daemon = Daemon.start(lab, hostA, SWITCH.replace("switch: {name: lacp}", "switch: {name: lacp, loops: 2}")
+            + LAG.formatted("active"));
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+        assertThat(daemon.output()).contains("2 forwarding loops");
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        Ping ping = vm1.ping("10.0.0.2", 10, 2);
+        assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
+
+        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
+        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
+        Iperf.Result r = Iperf.tcp(lab, vm1, "10.0.0.1", vm2, 6, 16);
+        assertThat(r.mbps()).as(r.output()).isPositive();
+        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
+        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
+        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
+            .isGreaterThan((sent1 + sent2) / 10);
+        JsonNode counted = lag().path("members");
+        long heard1 = counted.get(0).path("counters").path("rxFrames").asLong();
+        long heard2 = counted.get(1).path("counters").path("rxFrames").asLong();
+        assertThat(Math.min(heard1, heard2)).as("frames from OVS on ul1 %d, on ul2 %d", heard1, heard2).isPositive();
+        long copies = counted.get(0).path("counters").path("txFrames").asLong()
+            + counted.get(1).path("counters").path("txFrames").asLong();
+        assertThat(copies).as("copies the two loops sent on the members").isPositive();
+        JsonNode vm2Row = fdbRow(VM2_MAC);
+        assertThat(vm2Row.path("port").asText()).as(vm2Row.toString()).isEqualTo("lag0");
+        assertThat(vm2Row.path("moves").asInt()).as(vm2Row.toString()).isZero();
+        Ping after = vm1.ping("10.0.0.2", 5, 2);
+        assertThat(after.allAnsweredOnce()).as(after + diagnostics()).isTrue();
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+    }
+
+    /**
+     * A LAG at run time, as an operator adds one to a running host: a reload that adds lag0 to the file starts its
+     * LACP and the aggregation forms with OVS's bond; a reload that changes only its rate and hash changes them in
+     * place (no member stops carrying traffic, OVS hears the new rate); a reload that removes it tells OVS it leaves,
+     * flushes what was learned on it, and leaves no socket, descriptor or thread behind. Then the same through
+     * {@code vxswitch ports add} and {@code ports del}.
+     */
+    @Test
+    void a_lag_added_by_reload_aggregates_changes_in_place_and_once_removed_leaves_nothing_behind() throws Exception {
+        partner("active");
+        daemon = Daemon.start(lab, hostA, SWITCH);
+        vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", VM1_MAC);
+        String api = java.nio.file.Files.readString(daemon.configFile()).substring(SWITCH.length());
+        assertThat(json(daemon.cli("lacp", "show", "--json"))).as("no LAG").isEmpty();
+        Footprint before = Footprint.of(daemon);
+        assertThat(before.lacpThread()).as(before.toString()).isFalse();
+
+        // 1. added by a reload: LACP starts, the aggregation forms, traffic crosses
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + LAG.formatted("active") + api);
+        assertThat(daemon.cli("config", "reload")).contains("added port lag0").contains("LACP started");
+        String lacp = awaitOvsMembers("current attached", "current attached");
+        assertThat(lacp).as(lacp).contains("partner sys_id: " + systemId);
+        daemon.awaitLog("lag lag0: member ul2 collecting and distributing", Duration.ofSeconds(10));
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        assertThat(vm1.ping("10.0.0.2", 3, 2).allAnsweredOnce()).as(diagnostics()).isTrue();
+        Footprint with = Footprint.of(daemon);
+        assertThat(with.lacpThread()).as(with.toString()).isTrue();
+        assertThat(with.packetSockets()).as("a data and a Slow Protocols socket per member")
+            .isEqualTo(before.packetSockets() + 4);
+
+        // 2. its rate and hash changed by a reload: in place, the aggregation kept
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + LAG.formatted("active")
+            .replace("rate: fast, hash: l3l4", "rate: slow, hash: l2") + api);
+        assertThat(daemon.cli("config", "reload")).contains("LAG lag0: lacp active, rate slow, hash l2, system "
+            + systemId + " priority 32768, key 2 (in place, its members kept)");
+        JsonNode changed = lag();
+        assertThat(changed.path("rate").asText()).isEqualTo("slow");
+        assertThat(changed.path("hash").asText()).isEqualTo("l2");
+        Poll.until("OVS hears vxswitch ask for slow LACPDUs", Duration.ofSeconds(10),
+            () -> ovs.appctl("lacp/show", "bond0").out(),
+            out -> out.contains("partner state: activity aggregation synchronized collecting distributing"),
+            this::diagnostics);
+        assertThat(daemon.output()).as("no member stopped carrying traffic").doesNotContain("no longer carries");
+        for (JsonNode m : lag().path("members")) {
+            assertThat(m.path("status").asText()).as(m.toString()).isEqualTo("current distributing");
+        }
+        assertThat(vm1.ping("10.0.0.2", 3, 2).allAnsweredOnce()).as(diagnostics()).isTrue();
+        assertThat(fdbRow(VM2_MAC).path("port").asText()).isEqualTo("lag0");
+
+        // 3. removed by a reload: OVS is told, the MACs learned on it go, and so do its sockets and the LACP thread
+        java.nio.file.Files.writeString(daemon.configFile(), SWITCH + api);
+        assertThat(daemon.cli("config", "reload")).contains("removed port lag0");
+        awaitOvsMembersGone();
+        assertThat(json(daemon.cli("lacp", "show", "--json"))).as("no LAG").isEmpty();
+        assertThat(daemon.cli("fdb", "show")).doesNotContain(VM2_MAC);
+        assertThat(vm1.ping("10.0.0.2", 1, 1).received()).as("no LAG, no path").isZero();
+        Footprint.await(daemon, before, this::diagnostics);
+
+        // 4. the same through the CLI: ports add starts its LACP, ports del stops it
+        assertThat(daemon.cli("ports", "add", "lag0", "--type", "lag", "--members", "ul1,ul2", "--port-group",
+            "uplinks", "--lacp", "active", "--rate", "fast")).contains("added port lag0").contains("LACP started");
+        awaitOvsMembers("current attached", "current attached");
+        assertThat(vm1.pingsWithin("10.0.0.2", Duration.ofSeconds(10))).as(diagnostics()).isTrue();
+        assertThat(daemon.cli("ports")).contains("LAG lag0 (lacp active, fast, hash l3l4)");
+        assertThat(daemon.cli("ports", "del", "lag0")).contains("removed port lag0");
+        awaitOvsMembersGone();
+        Footprint.await(daemon, before, this::diagnostics);
+    }
+
+    /** What a LAG holds in the daemon: AF_PACKET sockets in its namespace, descriptors, the LACP agent's thread. */
+    private record Footprint(int packetSockets, int descriptors, boolean lacpThread) {
+        static Footprint of(Daemon daemon) {
+            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(daemon.pid()));
+            try (var fds = java.nio.file.Files.list(proc.resolve("fd"));
+                 var tasks = java.nio.file.Files.list(proc.resolve("task"))) {
+                int sockets = (int) java.nio.file.Files.readAllLines(proc.resolve("net/packet")).stream().skip(1)
+                    .count();
+                boolean lacp = false;
+                for (java.nio.file.Path t : tasks.toList()) {
+                    try {
+                        lacp |= java.nio.file.Files.readString(t.resolve("comm")).trim().equals("vxswitch-lacp");
+                    } catch (java.io.IOException gone) {
+                        // a thread that ended while listed
+                    }
+                }
+                return new Footprint(sockets, (int) fds.count(), lacp);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Waits until the daemon holds no more than {@code before} (its API connections may linger a moment). */
+        static void await(Daemon daemon, Footprint before, java.util.function.Supplier<String> diagnostics) {
+            Poll.until("back to the footprint before the LAG: " + before, Duration.ofSeconds(10),
+                () -> of(daemon).toString(), now -> {
+                    Footprint f = of(daemon);
+                    return !f.lacpThread() && f.packetSockets() == before.packetSockets()
+                        && f.descriptors() <= before.descriptors();
+                }, diagnostics);
+        }
+    }
+
+    /**
+     * Sends {@code count} Marker PDUs out of {@code dev} (from {@code mac}: requester port, system = that MAC,
+     * transaction ids from {@code first} up, {@code interval} s apart, TLV length {@code [length]}, 16 if not given),
+     * on a socket that listens on {@code dev} from before the first; prints each Marker Response heard within 1.5 s
+     * of the last sent, and how many. No sniffer thread: a select with a deadline, so it always ends.
+     */
+    private static final String MARKERS = """
+        import select, sys, time
+        from scapy.all import Ether, conf
+        from scapy.contrib.lacp import SlowProtocol, MarkerProtocol
+        dev, mac, port, count, first, interval = sys.argv[1:7]
+        length = int(sys.argv[7]) if len(sys.argv) > 7 else 16
+        sock = conf.L2socket(iface=dev)  # one AF_PACKET socket, open before the first Marker leaves: no answer missed
+        for i in range(int(count)):
+            sock.send(Ether(src=mac, dst="01:80:c2:00:00:02") / SlowProtocol()
+                      / MarkerProtocol(marker_type=1, marker_length=length, requester_port=int(port),
+                                       requester_system=mac, requester_transaction_id=int(first, 0) + i))
+            time.sleep(float(interval))
+        responses = []
+        deadline = time.monotonic() + 1.5
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                break
+            p = sock.recv()
+            if p is not None and p.haslayer(MarkerProtocol) and p[MarkerProtocol].marker_type == 2:
+                responses.append(p)
+        sock.close()
+        for p in responses:
+            m = p[MarkerProtocol]
+            print("response src=%s type=%d port=%d system=%s transaction=0x%08x" % (p.src, m.marker_type,
+                  m.requester_port, m.requester_system, m.requester_transaction_id))
+        print("responses %d" % len(responses))
+        """;
+
     /** {@code MAC}'s row in {@code vxswitch fdb show --json}. */
     private JsonNode fdbRow(String mac) {
         try {
@@ -198,6 +446,14 @@ class LacpIT extends LabIT {
             throw new java.io.UncheckedIOException(e);
         }
         throw new AssertionError("no FDB row for " + mac + diagnostics());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code vxswitch lacp show lag0 --json}. */
@@ -224,6 +480,16 @@ class LacpIT extends LabIT {
             () -> ovs.appctl("lacp/show", "bond0").out(),
             out -> (ul1 == null || out.contains("member: ul1: " + ul1)) && (ul2 == null
                 || out.contains("member: ul2: " + ul2)), this::diagnostics);
+    }
+
+    /**
+     * Waits until OVS's bond no longer hears vxswitch on either member (vxswitch's last LACPDU said it leaves; OVS
+     * lets the members expire after its timeout, 3 s at fast) and no member of OVS's carries traffic to it.
+     */
+    private void awaitOvsMembersGone() {
+        Poll.until("OVS bond0: neither member current", Duration.ofSeconds(20),
+            () -> ovs.appctl("lacp/show", "bond0").out(),
+            out -> !out.contains("member: ul1: current") && !out.contains("member: ul2: current"), this::diagnostics);
     }
 
     private String diagnostics() {

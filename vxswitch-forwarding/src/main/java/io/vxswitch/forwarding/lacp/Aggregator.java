@@ -4,6 +4,7 @@ import io.vxswitch.forwarding.lacp.LacpMember.Mux;
 import io.vxswitch.forwarding.lacp.LacpMember.Receive;
 import io.vxswitch.packet.Lacpdu;
 import io.vxswitch.packet.MacAddress;
+import io.vxswitch.packet.MarkerPdu;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -30,6 +31,15 @@ import java.util.List;
  * <li>passive on both ends: neither sends (§6.4.13 NO_PERIODIC), nothing forms;</li>
  * <li>our own LACPDU coming back (two members cabled together, a reflecting device) is counted and ignored.</li>
  * </ul>
+ *
+ * <p>It is also each member's Marker Responder (§6.5.4.2): a Marker PDU is answered on the member it came in on with
+ * a Marker Response carrying the requester's port, system and transaction id unchanged, whatever the member's LACP
+ * state (the responder has no state of its own). The responder has no timer in the standard, but the Slow
+ * Protocols may send at most 5 frames a second on a port (IEEE 802.3 Annex 43B, now 57A); LACP takes up to three
+ * of those (§6.4.16), so at most {@link #MAX_MARKER_RESPONSES} Marker Responses leave a member in any second and a
+ * flood of Markers beyond that is counted, not answered. This switch sends no Marker itself (it moves a flow only
+ * when the member set changes, and then at once), so a Marker Response it receives was never asked for: counted
+ * with the other subtypes.
  */
 public final class Aggregator {
     /** Aggregate_Wait_Time (§6.4.4): members selected together are attached together. */
@@ -38,13 +48,24 @@ public final class Aggregator {
     static final int MAX_PER_PERIOD = 3;
     /** The frame a LACPDU is sent in: Ethernet header + 110 bytes. */
     public static final int FRAME_LENGTH = 14 + Lacpdu.LENGTH;
+    /**
+     * Marker Responses a member sends in any second at the most: with LACP's three (§6.4.16), the 5 Slow Protocols
+     * frames a second that IEEE 802.3 Annex 43B/57A allows a port.
+     */
+    public static final int MAX_MARKER_RESPONSES = 2;
 
     /** What became of a received Slow Protocols frame. */
     public enum Outcome {
-        ACCEPTED, MALFORMED, OTHER_SLOW_PROTOCOL, LOOPED, PORT_DISABLED
+        ACCEPTED, MALFORMED, OTHER_SLOW_PROTOCOL, LOOPED, PORT_DISABLED,
+        /** A Marker PDU to answer: {@link #writeMarkerResponse} now. */
+        MARKER,
+        /** A Marker PDU that is not one (short, version 0, an unknown TLV): dropped. */
+        MARKER_MALFORMED,
+        /** A Marker PDU beyond {@link #MAX_MARKER_RESPONSES} a second: not answered. */
+        MARKER_RATE_LIMITED
     }
 
-    private final LagOptions options;
+    private LagOptions options;
     private final LacpMember[] members;
     /** The partner the aggregator is attached to (§6.4.14): adopted from the first member selected. */
     private boolean hasPartner;
@@ -107,13 +128,17 @@ public final class Aggregator {
     /**
      * A Slow Protocols frame received on member {@code m}: {@code length} bytes of payload at {@code at} (after the
      * Ethernet header). A LACPDU updates the partner information (recordPDU, update_Selected, update_NTT: §6.4.9);
-     * anything else is counted.
+     * a Marker PDU is to be answered ({@link Outcome#MARKER}: the caller sends {@link #writeMarkerResponse}); anything
+     * else is counted.
      */
     public Outcome receive(int m, MemorySegment s, long at, int length, long now) {
         LacpMember p = members[m];
+        if (MarkerPdu.isMarker(s, at, length)) {
+            return marker(p, s, at, length, now);
+        }
         Lacpdu.Fault fault = Lacpdu.check(s, at, length);
         if (fault == Lacpdu.Fault.NOT_LACP) {
-            p.otherSlowProtocols++; // a Marker: optional to answer (§6.5), Open vSwitch does not either
+            p.otherSlowProtocols++; // OAM (subtype 3) or another protocol of the Slow Protocols
             return Outcome.OTHER_SLOW_PROTOCOL;
         }
         if (fault != Lacpdu.Fault.NONE) {
@@ -166,6 +191,91 @@ public final class Aggregator {
         p.currentWhile = now + options.rate().timeoutNanos(); // the actor's own LACP_Timeout sets the wait
         step(now);
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * Runs with {@code next} from now on: another mode, rate, hash, priority, system id or key, the same members
+     * (resolved, as the constructor takes them). The members keep their machines' states and each has a LACPDU to
+     * send at once with its new actor information (NTT), within the three-a-second limit. What the partner then
+     * makes of it is the protocol's: a new rate or mode changes the partner's pace; a new system id, key or priority
+     * makes the partner's view of this end stale, so its members fall out of sync until its next LACPDU agrees (a
+     * short re-negotiation, as when a switch's port channel is changed).
+     *
+     * @throws IllegalArgumentException other members, or not resolved
+     */
+    public void reconfigure(LagOptions next, long now) {
+        if (!next.members().equals(options.members()) || !next.name().equals(options.name())) {
+            throw new IllegalArgumentException("LAG '" + options.name() + "': members " + options.members()
+                + " cannot become " + next.members() + " in place");
+        }
+        if (next.systemId() == LagOptions.DERIVED || next.key() == LagOptions.DERIVED) {
+            throw new IllegalArgumentException("LAG '" + next.name() + "': resolve the system id and key first");
+        }
+        boolean actorChanged = next.systemId() != options.systemId() || next.key() != options.key()
+            || next.systemPriority() != options.systemPriority() || next.portPriority() != options.portPriority();
+        options = next;
+        for (LacpMember p : members) {
+            if (actorChanged && p.receive == Receive.CURRENT) {
+                // what the partner last said of us no longer matches: out of sync until it hears us again
+                p.partnerState &= ~LacpState.SYNCHRONIZATION;
+            }
+            p.ntt = p.linkUp;
+        }
+        step(now);
+    }
+
+    /**
+     * The Marker Responder (§6.5.4.2): a well-formed Marker PDU on a member whose link is up is answered, within
+     * {@link #MAX_MARKER_RESPONSES} a second; a Marker Response is counted with the other subtypes (this end asks
+     * for none).
+     */
+    private Outcome marker(LacpMember p, MemorySegment s, long at, int length, long now) {
+        if (MarkerPdu.check(s, at, length) != MarkerPdu.Fault.NONE) {
+            p.markersMalformed++;
+            return Outcome.MARKER_MALFORMED;
+        }
+        if (MarkerPdu.tlvType(s, at) == MarkerPdu.TLV_MARKER_RESPONSE) {
+            p.otherSlowProtocols++;
+            return Outcome.OTHER_SLOW_PROTOCOL;
+        }
+        if (!p.linkUp) {
+            return Outcome.PORT_DISABLED; // read just before the link went down: no answer can leave
+        }
+        if (p.markerRecently >= MAX_MARKER_RESPONSES && now - p.markerSent[p.markerNext] < LacpRate.FAST_PERIOD_NANOS) {
+            p.markersRateLimited++;
+            return Outcome.MARKER_RATE_LIMITED;
+        }
+        p.markerDue = true;
+        p.markerPort = MarkerPdu.requesterPort(s, at);
+        p.markerSystem = MarkerPdu.requesterSystem(s, at);
+        p.markerTransaction = MarkerPdu.transactionId(s, at);
+        return Outcome.MARKER;
+    }
+
+    /** True if member {@code m} has a Marker Response to send (a Marker came in that {@link #receive} accepted). */
+    public boolean markerResponseDue(int m) {
+        return members[m].markerDue;
+    }
+
+    /**
+     * Writes member {@code m}'s Marker Response frame at {@code frame} (from {@code source}, the member's MAC, to the
+     * Slow Protocols group), with the requester's port, system and transaction id as the Marker carried them, and
+     * counts it as sent; returns its length, {@link #FRAME_LENGTH}. Call when {@link #markerResponseDue}.
+     */
+    public int writeMarkerResponse(int m, MemorySegment s, long frame, long source, long now) {
+        LacpMember p = members[m];
+        if (!p.markerDue) {
+            throw new IllegalStateException("member " + m + " has no Marker to answer");
+        }
+        Lacpdu.writeEthernet(s, frame, source);
+        MarkerPdu.write(s, frame + 14, MarkerPdu.TLV_MARKER_RESPONSE, p.markerPort, p.markerSystem,
+            p.markerTransaction);
+        p.markerDue = false;
+        p.markerSent[p.markerNext] = now;
+        p.markerNext = (p.markerNext + 1) % MAX_MARKER_RESPONSES;
+        p.markerRecently = Math.min(p.markerRecently + 1, MAX_MARKER_RESPONSES);
+        p.markersAnswered++;
+        return FRAME_LENGTH;
     }
 
     /**
@@ -404,7 +514,7 @@ public final class Aggregator {
                 new LacpPortInfo(options.systemPriority(), options.systemId(), options.key(), options.portPriority(),
                     p.port, actorState(p)), p.partner(),
                 p.lacpdusReceived, p.lacpdusSent, p.malformed, p.otherSlowProtocols, p.looped, p.expirations,
-                p.linkDowns, t[0], t[1], t[2], t[3]));
+                p.linkDowns, p.markersAnswered, p.markersMalformed, p.markersRateLimited, t[0], t[1], t[2], t[3]));
         }
         return new LagStatus(options.name(), options.mode().label(), options.rate().label(), options.hash().label(),
             options.systemPriority(), MacAddress.format(options.systemId()), options.key(),
@@ -422,5 +532,8 @@ public final class Aggregator {
         out[LagMemberCounter.LACPDUS_LOOPED.ordinal()] = p.looped;
         out[LagMemberCounter.PARTNER_EXPIRED.ordinal()] = p.expirations;
         out[LagMemberCounter.LINK_DOWNS.ordinal()] = p.linkDowns;
+        out[LagMemberCounter.MARKERS_ANSWERED.ordinal()] = p.markersAnswered;
+        out[LagMemberCounter.MARKERS_MALFORMED.ordinal()] = p.markersMalformed;
+        out[LagMemberCounter.MARKERS_RATE_LIMITED.ordinal()] = p.markersRateLimited;
     }
 }

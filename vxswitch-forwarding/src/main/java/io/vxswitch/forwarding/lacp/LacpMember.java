@@ -67,6 +67,19 @@ final class LacpMember {
     long expirations;
     long linkDowns;
 
+    /** The Marker Responder (§6.5.4.2): a Marker Response to send, for this requester port, system and transaction. */
+    boolean markerDue;
+    int markerPort;
+    long markerSystem;
+    long markerTransaction;
+    /** When the last Marker Responses left: at most {@link Aggregator#MAX_MARKER_RESPONSES} a second. */
+    final long[] markerSent = new long[Aggregator.MAX_MARKER_RESPONSES];
+    int markerNext;
+    int markerRecently;
+    long markersAnswered;
+    long markersMalformed;
+    long markersRateLimited;
+
     LacpMember(int index) {
         this.index = index;
         this.port = index + 1;

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * lock. Collecting and distributing go together (802.1AX §6.4.15 coupled control), so one list says both.
  */
 public final class LagDistribution {
-    private final LagHashPolicy policy;
+    private LagHashPolicy policy;
     /** Member indexes that distribute, in index order; the first {@link #count} are valid. */
     private final int[] distributing;
     private final boolean[] collecting;
@@ -23,6 +23,11 @@ public final class LagDistribution {
 
     public LagHashPolicy policy() {
         return policy;
+    }
+
+    /** Hashes with {@code next} from now on (a reload that changed the LAG's hash). Conductor only. */
+    public void policy(LagHashPolicy next) {
+        this.policy = next;
     }
 
     public int members() {

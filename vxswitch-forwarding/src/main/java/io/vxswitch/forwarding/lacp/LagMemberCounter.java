@@ -16,12 +16,18 @@ public enum LagMemberCounter implements CounterDescriptor {
     LACPDUS_MALFORMED("malformed", CounterKind.DROP, Families.LACP_DROPS, "malformed",
         "Slow Protocols frames that claimed to be LACPDUs and were not (short, version 0, bad TLVs): dropped"),
     OTHER_SLOW_PROTOCOLS("otherSlowProtocols", CounterKind.DROP, Families.LACP_DROPS, "other_subtype",
-        "Slow Protocols frames that are not LACP (Marker, OAM): not answered"),
+        "Slow Protocols frames that are neither LACP nor a Marker to answer (OAM, a Marker Response never asked for)"),
     LACPDUS_LOOPED("looped", CounterKind.DROP, Families.LACP_DROPS, "looped",
         "LACPDUs from this LAG itself: the member is cabled to another member or to something reflecting frames"),
     PARTNER_EXPIRED("partnerExpired", CounterKind.DROP, Families.PARTNER_EXPIRED, null,
         "times the partner fell silent for a timeout (3 s fast, 90 s slow) and the member stopped carrying traffic"),
     LINK_DOWNS("linkDowns", CounterKind.DROP, Families.LINK_DOWNS, null, "times the member's link went down"),
+    MARKERS_ANSWERED("markersAnswered", CounterKind.TRAFFIC, Families.MARKER_RESPONSES, null,
+        "Marker PDUs from the partner answered with a Marker Response on the same member (802.1AX §6.5)"),
+    MARKERS_MALFORMED("markersMalformed", CounterKind.DROP, Families.LACP_DROPS, "marker_malformed",
+        "Slow Protocols frames of the Marker subtype that were not Marker PDUs (short, version 0, bad TLV): dropped"),
+    MARKERS_RATE_LIMITED("markersRateLimited", CounterKind.DROP, Families.LACP_DROPS, "marker_rate_limited",
+        "Marker PDUs beyond 2 a second on the member (with LACP's 3, the Slow Protocols' 5 a second): not answered"),
     RX_FRAMES("rxFrames", CounterKind.TRAFFIC, Families.RX_FRAMES, null, "frames received on the member"),
     RX_BYTES("rxBytes", CounterKind.TRAFFIC, Families.RX_BYTES, null, "bytes received on the member"),
     TX_FRAMES("txFrames", CounterKind.TRAFFIC, Families.TX_FRAMES, null, "frames the LAG sent on the member"),
@@ -35,6 +41,9 @@ public enum LagMemberCounter implements CounterDescriptor {
             "LACPDUs of a LAG member, by direction.", "direction", "lag", "member");
         static final MetricFamily LACP_DROPS = MetricFamily.byLabel("vxswitch_lacp_pdu_drops",
             "Slow Protocols frames of a LAG member not acted on, by reason.", "reason", "lag", "member");
+        static final MetricFamily MARKER_RESPONSES = MetricFamily.of("vxswitch_lacp_marker_responses",
+            "Marker Responses a LAG member sent, one per Marker PDU of its partner (802.1AX Marker Responder).", "lag",
+            "member");
         static final MetricFamily PARTNER_EXPIRED = MetricFamily.of("vxswitch_lacp_partner_expired",
             "Times a LAG member's partner fell silent for a timeout.", "lag", "member");
         static final MetricFamily LINK_DOWNS = MetricFamily.of("vxswitch_lacp_member_link_downs",

@@ -17,13 +17,14 @@ public record LagStatus(String name, String mode, String rate, String hash, int 
 
     /**
      * One member: its link, where its Receive and Mux machines are, whether it is selected (or has a partner other
-     * than the aggregator's), what it says (actor) and what it heard (partner), and its counts.
+     * than the aggregator's), what it says (actor) and what it heard (partner), and its counts (LACPDUs, the Marker
+     * PDUs its responder answered, found malformed or left unanswered over the rate, and the frames it carried).
      */
     public record Member(String name, boolean linkUp, String receive, String mux, boolean selected,
                          boolean wrongPartner, boolean distributing, LacpPortInfo actor, LacpPortInfo partner,
                          long lacpdusRx, long lacpdusTx, long malformed, long otherSlowProtocols, long looped,
-                         long partnerExpired, long linkDowns, long rxFrames, long rxBytes, long txFrames,
-                         long txBytes) {
+                         long partnerExpired, long linkDowns, long markersAnswered, long markersMalformed,
+                         long markersRateLimited, long rxFrames, long rxBytes, long txFrames, long txBytes) {
         /** One word as lacp/show says it: current, expired, defaulted (or link down), and attached or not. */
         public String summary() {
             return (linkUp ? receive : "link down") + " " + (distributing ? "distributing"

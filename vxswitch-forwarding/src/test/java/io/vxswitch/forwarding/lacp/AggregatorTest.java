@@ -169,7 +169,7 @@ class AggregatorTest {
         w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14 + 3, (byte) 19); // actor TLV length 19
         assertThat(w.a.receive(0, w.buffer, 14, n - 14, w.now)).isEqualTo(Aggregator.Outcome.MALFORMED);
         assertThat(w.a.receive(0, w.buffer, 14, 30, w.now)).isEqualTo(Aggregator.Outcome.MALFORMED);
-        w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14, (byte) 2); // a Marker
+        w.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 14, (byte) 3); // OAM (802.3 clause 57)
         assertThat(w.a.receive(0, w.buffer, 14, n - 14, w.now)).isEqualTo(Aggregator.Outcome.OTHER_SLOW_PROTOCOL);
         LagStatus.Member m = w.a.status(null).members().getFirst();
         assertThat(m.looped()).isEqualTo(1);
@@ -190,5 +190,55 @@ class AggregatorTest {
         w.a.receive(0, w.buffer, 14, n - 14, w.now);
         assertThat(w.a.distributing()).isZero();
         assertThat(w.a.status(null).members().getFirst().mux()).isEqualTo("attached");
+    }
+
+    @Test
+    void a_new_rate_mode_or_hash_changes_in_place_and_the_aggregation_stays_up() {
+        LacpWire w = new LacpWire(LacpWire.lag(US, LacpMode.ACTIVE, LacpRate.FAST, 2),
+            LacpWire.lag(PEER, LacpMode.ACTIVE, LacpRate.FAST, 2)).up();
+        w.run(5 * SECOND);
+        long sentBefore = w.framesAtoB;
+        LagOptions o = w.a.options();
+        w.a.reconfigure(new LagOptions(o.name(), o.members(), LacpMode.PASSIVE, LacpRate.SLOW, LagHashPolicy.L2,
+            o.systemPriority(), o.systemId(), o.key(), o.portPriority()), w.now);
+        assertThat(w.a.options().hash()).isEqualTo(LagHashPolicy.L2);
+        assertThat(w.a.transmitDue(0, w.now)).as("the partner is told at once").isTrue();
+        for (int i = 0; i < 60; i++) {
+            w.run(SECOND);
+            assertThat(w.a.distributing()).as("second %d", i).isEqualTo(0b11);
+            assertThat(w.b.distributing()).as("second %d", i).isEqualTo(0b11);
+        }
+        LagStatus.Member m = w.a.status(null).members().getFirst();
+        assertThat(m.actor().stateFlags()).isEqualTo("aggregation synchronized collecting distributing");
+        assertThat(w.b.status(null).members().getFirst().partner().state() & LacpState.TIMEOUT)
+            .as("the partner heard: slow").isZero();
+        long slowFrames = w.framesBtoA;
+        w.run(60 * SECOND);
+        assertThat(w.framesBtoA - slowFrames).as("the partner now sends every 30 s on each member").isBetween(3L, 5L);
+        assertThat(w.framesAtoB).isGreaterThan(sentBefore);
+    }
+
+    @Test
+    void a_new_key_is_a_short_renegotiation_and_the_partner_learns_it() {
+        LacpWire w = new LacpWire(LacpWire.lag(US, LacpMode.ACTIVE, LacpRate.FAST, 2),
+            LacpWire.lag(PEER, LacpMode.ACTIVE, LacpRate.FAST, 2)).up();
+        w.run(5 * SECOND);
+        LagOptions o = w.a.options();
+        w.a.reconfigure(new LagOptions(o.name(), o.members(), o.mode(), o.rate(), o.hash(), o.systemPriority(),
+            o.systemId(), 42, o.portPriority()), w.now);
+        assertThat(w.a.distributing()).as("what the partner said of us is stale: out of sync").isZero();
+        w.run(5 * SECOND);
+        assertThat(w.a.distributing()).isEqualTo(0b11);
+        assertThat(w.b.distributing()).isEqualTo(0b11);
+        assertThat(w.b.status(null).partner().key()).isEqualTo(42);
+    }
+
+    @Test
+    void other_members_cannot_be_changed_in_place() {
+        Aggregator a = LacpWire.lag(US, LacpMode.ACTIVE, LacpRate.FAST, 2);
+        LagOptions o = a.options();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.reconfigure(new LagOptions(o.name(),
+                java.util.List.of("eth1"), o.mode(), o.rate(), o.hash(), o.systemPriority(), o.systemId(), o.key(),
+                o.portPriority()), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in place");
     }
 }

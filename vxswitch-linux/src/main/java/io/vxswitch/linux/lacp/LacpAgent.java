@@ -14,8 +14,16 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The LACP control agent of a host switch: every LAG's {@link LagControl}, on a thread of its own, off the forwarding
@@ -27,39 +35,41 @@ import java.util.function.LongSupplier;
  * <p>Its own sockets, rather than LACPDUs handed over by the forwarding loops, so that LACP keeps its one-second
  * pace when the loops are saturated: a partner that times out a member because the data path was busy would turn
  * overload into link flaps.
+ *
+ * <p>LAGs come and go while it runs ({@link #add}, {@link #remove}, {@link #reconfigure}: a {@code ports add}, a
+ * {@code ports del} or a reload): each change is a command the agent's thread runs between two turns (within a tick),
+ * while the caller waits; the sockets of a LAG added are opened, and those of a LAG removed closed, on the caller's
+ * thread, so the agent's turns never wait for the kernel.
  */
 public final class LacpAgent implements Agent, AutoCloseable {
     /** How often the machines run and the members' links are looked at, at the most. */
     public static final long TICK_NANOS = 100_000_000L;
+    /** The most descriptors a turn takes from epoll; more wait for the next turn. */
+    private static final int READY = 64;
+    /** How long a caller waits for the agent's thread to run its command. */
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
-    private final List<LagControl> lags;
+    /** The LAGs, in the order they were added; replaced (never changed) by the agent's thread, read by any. */
+    private volatile List<LagControl> lags = List.of();
+    private final Switch sw;
     private final LongSupplier clock;
-    private final Epoll epoll;
-    /** Per ready fd, which LAG and member: fd -> lag * 64 + member. */
-    private final int[] byFd = new int[4096];
-    private final int[] ready;
-    private final List<CounterRegistry.Registration> registrations = new ArrayList<>();
+    private final Consumer<String> log;
+    private final Epoll epoll = new Epoll(READY);
+    /** Per ready fd, which LAG and member; the agent's thread only (or before it starts). */
+    private final LagControl[] lagByFd = new LagControl[4096];
+    private final int[] memberByFd = new int[4096];
+    private final int[] ready = new int[READY];
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Each LAG's counter registrations, by name. */
+    private final Map<String, List<CounterRegistry.Registration>> registrations = new ConcurrentHashMap<>();
     private AgentRunner runner;
+    private volatile Thread thread;
     private long nextTick;
 
-    private LacpAgent(List<LagControl> lags, LongSupplier clock) {
-        this.lags = lags;
+    private LacpAgent(Switch sw, LongSupplier clock, Consumer<String> log) {
+        this.sw = sw;
         this.clock = clock;
-        int members = lags.stream().mapToInt(LagControl::members).sum();
-        this.epoll = new Epoll(Math.max(1, members));
-        this.ready = new int[Math.max(1, members)];
-        java.util.Arrays.fill(byFd, -1);
-        for (int l = 0; l < lags.size(); l++) {
-            LagControl lag = lags.get(l);
-            for (int m = 0; m < lag.members(); m++) {
-                int fd = lag.fd(m);
-                if (fd >= byFd.length) {
-                    throw new IllegalStateException("descriptor " + fd + " is beyond the LACP agent's table");
-                }
-                byFd[fd] = l * LagOptions.MAX_MEMBERS + m;
-                epoll.add(fd, Epoll.IN);
-            }
-        }
+        this.log = log;
     }
 
     /** One LAG to run: its options, resolved, and its port of each forwarding loop (in the dataplane already). */
@@ -71,7 +81,7 @@ public final class LacpAgent implements Agent, AutoCloseable {
 
     /**
      * Opens the members' Slow Protocols sockets, registers each member's counters in {@code sw}'s registry and starts
-     * the agent's thread.
+     * the agent's thread; {@code lags} may be empty (LAGs added later).
      *
      * @throws io.vxswitch.linux.LinuxException a member interface the host cannot open
      */
@@ -85,18 +95,179 @@ public final class LacpAgent implements Agent, AutoCloseable {
             controls.forEach(LagControl::close);
             throw e;
         }
-        LacpAgent agent = new LacpAgent(controls, clock);
-        for (LagControl c : controls) {
-            for (int m = 0; m < c.members(); m++) {
-                int member = m;
-                String name = c.status().members().get(m).name();
-                agent.registrations.add(sw.counters().poll(List.of(LagMemberCounter.values()),
-                    CounterInstance.lagMember(c.name(), name), () -> counters(c, member)));
+        LacpAgent agent = new LacpAgent(sw, clock, log);
+        try {
+            for (LagControl c : controls) {
+                agent.install(c);
+                agent.register(c);
             }
+        } catch (RuntimeException e) {
+            agent.registrations.values().forEach(r -> r.forEach(CounterRegistry.Registration::close));
+            controls.forEach(LagControl::close);
+            agent.epoll.close();
+            throw e;
         }
         agent.runner = new AgentRunner(agent.idle(), e -> log.accept("lacp: " + e), null, agent);
         AgentRunner.startOnThread(agent.runner, task -> Thread.ofPlatform().daemon(true).unstarted(task));
         return agent;
+    }
+
+    /**
+     * Starts LACP on a LAG whose ports are in the dataplane already: its members' sockets opened here, then the
+     * agent's thread takes it at its next turn (this waits for that).
+     *
+     * @throws io.vxswitch.linux.LinuxException a member interface the host cannot open (nothing is left open)
+     * @throws IllegalArgumentException a LAG of that name runs already
+     */
+    public void add(Lag lag) {
+        String name = lag.options().name();
+        if (registrations.containsKey(name) || find(name) != null) {
+            throw new IllegalArgumentException("LAG '" + name + "' runs LACP already");
+        }
+        LagControl c = LagControl.open(lag.options(), lag.ports(), log);
+        try {
+            call(() -> {
+                install(c);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        register(c);
+    }
+
+    /**
+     * Stops LACP on LAG {@code name}: each member tells its partner it leaves (a last LACPDU out of sync, so the
+     * partner moves its traffic now rather than after a timeout), the agent lets go of it at its next turn, and its
+     * counters and sockets are closed here. Returns false if no LAG of that name runs.
+     */
+    public boolean remove(String name) {
+        LagControl c = call(() -> {
+            LagControl found = find(name);
+            if (found == null) {
+                return null;
+            }
+            found.leave(clock.getAsLong());
+            uninstall(found);
+            return found;
+        });
+        if (c == null) {
+            return false;
+        }
+        List<CounterRegistry.Registration> r = registrations.remove(name);
+        if (r != null) {
+            r.forEach(CounterRegistry.Registration::close);
+        }
+        c.close();
+        return true;
+    }
+
+    /**
+     * Changes how LAG {@code options.name()} runs LACP (mode, rate, hash, priorities, system id, key), its members
+     * the same: the members keep their state, and tell the partner what changed at once.
+     *
+     * @throws IllegalArgumentException no such LAG, or other members
+     */
+    public void reconfigure(LagOptions options) {
+        call(() -> {
+            LagControl found = find(options.name());
+            if (found == null) {
+                throw new IllegalArgumentException("no LAG '" + options.name() + "'");
+            }
+            found.reconfigure(options, clock.getAsLong());
+            return null;
+        });
+    }
+
+    /** The names of the LAGs it runs. */
+    public List<String> names() {
+        return lags.stream().map(LagControl::name).toList();
+    }
+
+    /** Runs {@code command} on the agent's thread between two turns and waits for it (at once before it starts). */
+    private <T> T call(Supplier<T> command) {
+        Thread t = thread;
+        if (runner == null || t == Thread.currentThread()) {
+            return command.get();
+        }
+        if (runner.isClosed()) {
+            throw new IllegalStateException("the LACP agent has stopped");
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        commands.add(() -> {
+            try {
+                done.complete(command.get());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            return done.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the LACP agent did not answer within " + COMMAND_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the LACP agent", e);
+        }
+    }
+
+    private LagControl find(String name) {
+        for (LagControl c : lags) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The LAG's member sockets into the epoll and the fd table, the LAG into the list; the agent's thread. */
+    private void install(LagControl c) {
+        for (int m = 0; m < c.members(); m++) {
+            int fd = c.fd(m);
+            if (fd >= lagByFd.length) {
+                for (int k = 0; k < m; k++) {
+                    epoll.remove(c.fd(k));
+                    lagByFd[c.fd(k)] = null;
+                }
+                throw new IllegalStateException("descriptor " + fd + " is beyond the LACP agent's table");
+            }
+            lagByFd[fd] = c;
+            memberByFd[fd] = m;
+            epoll.add(fd, Epoll.IN);
+        }
+        List<LagControl> next = new ArrayList<>(lags);
+        next.add(c);
+        lags = List.copyOf(next);
+    }
+
+    /** The reverse of {@link #install}; the agent's thread. */
+    private void uninstall(LagControl c) {
+        for (int m = 0; m < c.members(); m++) {
+            int fd = c.fd(m);
+            epoll.remove(fd);
+            lagByFd[fd] = null;
+        }
+        List<LagControl> next = new ArrayList<>(lags);
+        next.remove(c);
+        lags = List.copyOf(next);
+    }
+
+    /** Each member's counters into the switch's registry. */
+    private void register(LagControl c) {
+        List<CounterRegistry.Registration> r = new ArrayList<>();
+        for (int m = 0; m < c.members(); m++) {
+            int member = m;
+            String name = c.status().members().get(m).name();
+            r.add(sw.counters().poll(List.of(LagMemberCounter.values()), CounterInstance.lagMember(c.name(), name),
+                () -> counters(c, member)));
+        }
+        registrations.put(c.name(), r);
     }
 
     /** Member {@code m}'s counters from the last snapshot (at most a tick old), in {@link LagMemberCounter} order. */
@@ -110,6 +281,9 @@ public final class LacpAgent implements Agent, AutoCloseable {
         out[LagMemberCounter.LACPDUS_LOOPED.ordinal()] = s.looped();
         out[LagMemberCounter.PARTNER_EXPIRED.ordinal()] = s.partnerExpired();
         out[LagMemberCounter.LINK_DOWNS.ordinal()] = s.linkDowns();
+        out[LagMemberCounter.MARKERS_ANSWERED.ordinal()] = s.markersAnswered();
+        out[LagMemberCounter.MARKERS_MALFORMED.ordinal()] = s.markersMalformed();
+        out[LagMemberCounter.MARKERS_RATE_LIMITED.ordinal()] = s.markersRateLimited();
         out[LagMemberCounter.RX_FRAMES.ordinal()] = s.rxFrames();
         out[LagMemberCounter.RX_BYTES.ordinal()] = s.rxBytes();
         out[LagMemberCounter.TX_FRAMES.ordinal()] = s.txFrames();
@@ -130,29 +304,38 @@ public final class LacpAgent implements Agent, AutoCloseable {
 
     @Override
     public void onStart() {
+        thread = Thread.currentThread();
         nextTick = clock.getAsLong();
     }
 
     @Override
     public int doWork() {
+        int work = 0;
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+            work++;
+        }
         int n = epoll.wait(ready, 0);
         long now = clock.getAsLong();
         for (int i = 0; i < n; i++) {
-            int at = byFd[ready[i]];
-            if (at >= 0) {
-                lags.get(at / LagOptions.MAX_MEMBERS).receive(at % LagOptions.MAX_MEMBERS, now);
+            int fd = ready[i];
+            LagControl lag = lagByFd[fd];
+            if (lag != null) {
+                lag.receive(memberByFd[fd], now);
             }
         }
-        if (now - nextTick >= 0 || deadlinePassed(now)) {
+        List<LagControl> lags = this.lags;
+        if (now - nextTick >= 0 || deadlinePassed(lags, now)) {
             for (LagControl lag : lags) {
                 lag.tick(now);
             }
             nextTick = now + TICK_NANOS;
         }
-        return n;
+        return n + work;
     }
 
-    private boolean deadlinePassed(long now) {
+    private static boolean deadlinePassed(List<LagControl> lags, long now) {
         for (LagControl lag : lags) {
             if (now - lag.nextDeadline() >= 0) {
                 return true;
@@ -183,12 +366,16 @@ public final class LacpAgent implements Agent, AutoCloseable {
         };
     }
 
-    /** Each member says it is leaving, then the sockets close. */
+    /** Each member says it is leaving, then the sockets close; commands still queued fail. */
     @Override
     public void onClose() {
         long now = clock.getAsLong();
         for (LagControl lag : lags) {
             lag.leave(now);
+        }
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run(); // a caller that raced the close gets its answer rather than a timeout
         }
     }
 
@@ -198,8 +385,10 @@ public final class LacpAgent implements Agent, AutoCloseable {
         if (runner != null) {
             runner.close();
         }
-        registrations.forEach(CounterRegistry.Registration::close);
+        registrations.values().forEach(r -> r.forEach(CounterRegistry.Registration::close));
+        registrations.clear();
         lags.forEach(LagControl::close);
+        lags = List.of();
         epoll.close();
     }
 }

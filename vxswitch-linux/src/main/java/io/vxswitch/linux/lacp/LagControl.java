@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * The I/O of one LAG's LACP, for the {@link LacpAgent}: a Slow Protocols socket per member interface (its LACPDUs
- * both ways: the kernel hands this socket EtherType 0x8809 only), the members' link states, and the way the
- * {@link Aggregator}'s decisions reach the data path (a conductor command through the LAG's {@link LagPort}). The
- * protocol itself is the aggregator's; this class reads, sends, and tells.
+ * both ways, Markers in and Marker Responses out: the kernel hands this socket EtherType 0x8809 only), the members'
+ * link states, and the way the {@link Aggregator}'s decisions reach the data path (a conductor command through the
+ * LAG's {@link LagPort}). The protocol itself is the aggregator's; this class reads, sends, and tells.
  */
 final class LagControl implements AutoCloseable {
     private static final int BATCH = 8;
@@ -105,7 +105,10 @@ final class LagControl implements AutoCloseable {
         return status;
     }
 
-    /** Reads every Slow Protocols frame waiting on member {@code m}'s socket into the aggregator. */
+    /**
+     * Reads every Slow Protocols frame waiting on member {@code m}'s socket into the aggregator, and answers a Marker
+     * at once on the same member (the aggregator's responder decides which, within its rate).
+     */
     void receive(int m, long now) {
         FrameBatch b = batches[m];
         long downs = sockets[m].counters().get(IoCounter.RX_LINK_DOWN);
@@ -117,7 +120,9 @@ final class LagControl implements AutoCloseable {
                 if (length < 14 || Wire.u16(b.buffer(), frame + 12) != Lacpdu.SLOW_PROTOCOLS_ETHERTYPE) {
                     continue; // a tagged one (the kernel put its tag back): LACP is never tagged
                 }
-                aggregator.receive(m, b.buffer(), frame + 14, length - 14, now);
+                if (aggregator.receive(m, b.buffer(), frame + 14, length - 14, now) == Aggregator.Outcome.MARKER) {
+                    sockets[m].write(tx, 0, aggregator.writeMarkerResponse(m, tx, 0, memberMacs[m], now));
+                }
             }
         }
         if (n < 0 || sockets[m].counters().get(IoCounter.RX_LINK_DOWN) != downs) {
@@ -212,6 +217,24 @@ final class LagControl implements AutoCloseable {
 
     private String member(int m) {
         return aggregator.options().members().get(m);
+    }
+
+    /**
+     * Runs the LAG with {@code next} (the same members, resolved): the aggregator's members keep their state and say
+     * what changed in their next LACPDU, sent now; a new hash reaches the data path between two turns of its loops.
+     */
+    void reconfigure(LagOptions next, long now) {
+        LagOptions before = aggregator.options();
+        aggregator.reconfigure(next, now);
+        if (next.hash() != before.hash()) {
+            LagPort first = ports.getFirst();
+            first.submit(() -> first.distribution().policy(next.hash()));
+        }
+        log.accept("lag " + name() + ": " + next.brief() + ", system " + io.vxswitch.packet.MacAddress.format(
+            next.systemId()) + " priority " + next.systemPriority() + ", key " + next.key() + " (was " + before.brief()
+            + ", system " + io.vxswitch.packet.MacAddress.format(before.systemId()) + " priority "
+            + before.systemPriority() + ", key " + before.key() + ")");
+        tick(now);
     }
 
     /**

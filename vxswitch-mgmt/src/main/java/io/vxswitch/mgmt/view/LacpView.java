@@ -64,6 +64,9 @@ public final class LacpView {
         c.put("looped", m.looped());
         c.put("partnerExpired", m.partnerExpired());
         c.put("linkDowns", m.linkDowns());
+        c.put("markersAnswered", m.markersAnswered());
+        c.put("markersMalformed", m.markersMalformed());
+        c.put("markersRateLimited", m.markersRateLimited());
         c.put("rxFrames", m.rxFrames());
         c.put("rxBytes", m.rxBytes());
         c.put("txFrames", m.txFrames());

@@ -141,9 +141,12 @@ function renderLags(snap) {
       el('td', {}, m.partner.systemId === '00:00:00:00:00:00' ? '-' : `${m.partner.systemId} key ${m.partner.key} port ${m.partner.port}`),
       el('td', {}, m.partner.flags.join(' ') || '-'),
       el('td', {class: 'num'}, `${m.counters.lacpdusRx}/${m.counters.lacpdusTx}`),
+      el('td', {class: 'num', title: 'Marker PDUs answered / malformed / over 2 a second'},
+        `${m.counters.markersAnswered}/${m.counters.markersMalformed}/${m.counters.markersRateLimited}`),
       el('td', {class: 'num'}, `${m.counters.rxFrames}/${m.counters.txFrames}`)));
     const table = el('table', {}, el('thead', {}, el('tr', {}, ...['Member', 'Link', 'State', 'Actor state', 'Partner',
-      'Partner state', 'LACPDUs rx/tx', 'Frames rx/tx'].map(h => el('th', {}, h)))), el('tbody', {}, ...rows));
+      'Partner state', 'LACPDUs rx/tx', 'Markers answered/malformed/over rate', 'Frames rx/tx']
+      .map(h => el('th', {}, h)))), el('tbody', {}, ...rows));
     box.append(el('div', {class: 'card', 'data-lag': l.name},
       el('h3', {}, `${l.name} — lacp ${l.lacp}, rate ${l.rate}, hash ${l.hash}`),
       el('div', {class: 'policy'}, `system ${l.systemId} priority ${l.systemPriority}, key ${l.key} · ${partner} · ${l.distributing} of ${l.members.length} members distributing`),
