@@ -90,7 +90,7 @@ public final class PortsCommand implements Runnable {
             description = {"Give the socket to this group, mode 0660 (type vhostuser, mode server): QEMU under",
                 "libvirt runs as its own user (libvirt-qemu, group kvm on Debian) and needs write access."})
         String socketGroup;
-        @Option(names = "--members", split = ",", paramLabel = "IF,IF...",
+        @Option(names = "--members", split = ",", paramLabel = "IF",
             description = "A LAG's member interfaces (type lag; docs/config.md, 'Link aggregation').")
         List<String> members;
         @Option(names = "--lacp", paramLabel = "active|passive", description = "A LAG's LACP mode (default active).")
@@ -100,14 +100,16 @@ public final class PortsCommand implements Runnable {
         String rate;
         @Option(names = "--hash", paramLabel = "l2|l3l4", description = "A LAG's egress hash (default l3l4).")
         String hash;
-        @Option(names = "--system-priority", paramLabel = "N")
+        @Option(names = "--system-priority", paramLabel = "N", description = "A LAG's LACP system priority, 1-65535"
+            + " (default 32768; of the two ends, the lower chooses the aggregation).")
         Integer systemPriority;
         @Option(names = "--system-id", paramLabel = "MAC", description = "A LAG's system id (default: its first"
             + " member's MAC).")
         String systemId;
         @Option(names = "--key", paramLabel = "N", description = "A LAG's key (default: its port id + 1).")
         Integer key;
-        @Option(names = "--port-priority", paramLabel = "N")
+        @Option(names = "--port-priority", paramLabel = "N", description = "Its members' LACP port priority, 1-65535"
+            + " (default 32768).")
         Integer portPriority;
         @Spec
         CommandSpec spec;
