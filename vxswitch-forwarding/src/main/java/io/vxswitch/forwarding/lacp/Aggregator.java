@@ -241,7 +241,7 @@ public final class Aggregator {
         if (!p.linkUp) {
             return Outcome.PORT_DISABLED; // read just before the link went down: no answer can leave
         }
-        if (p.markerRecently >= MAX_MARKER_RESPONSES && now - p.markerSent[p.markerNext] < LacpRate.FAST_PERIOD_NANOS) {
+        if (!p.markerLimit.allows(now)) {
             p.markersRateLimited++;
             return Outcome.MARKER_RATE_LIMITED;
         }
@@ -271,9 +271,7 @@ public final class Aggregator {
         MarkerPdu.write(s, frame + 14, MarkerPdu.TLV_MARKER_RESPONSE, p.markerPort, p.markerSystem,
             p.markerTransaction);
         p.markerDue = false;
-        p.markerSent[p.markerNext] = now;
-        p.markerNext = (p.markerNext + 1) % MAX_MARKER_RESPONSES;
-        p.markerRecently = Math.min(p.markerRecently + 1, MAX_MARKER_RESPONSES);
+        p.markerLimit.sent(now);
         p.markersAnswered++;
         return FRAME_LENGTH;
     }
@@ -311,7 +309,7 @@ public final class Aggregator {
             p.ntt = false;
             return false;
         }
-        return p.sentRecently < MAX_PER_PERIOD || now - p.sent[p.sentNext] >= LacpRate.FAST_PERIOD_NANOS; // the oldest
+        return p.lacpduLimit.allows(now);
     }
 
     /**
@@ -328,9 +326,7 @@ public final class Aggregator {
         Lacpdu.writeInfo(s, at + Lacpdu.PARTNER_OFFSET, Lacpdu.TLV_PARTNER, p.partnerSystemPriority, p.partnerSystem,
             p.partnerKey, p.partnerPortPriority, p.partnerPort, p.partnerState);
         p.ntt = false;
-        p.sent[p.sentNext] = now;
-        p.sentNext = (p.sentNext + 1) % MAX_PER_PERIOD;
-        p.sentRecently = Math.min(p.sentRecently + 1, MAX_PER_PERIOD);
+        p.lacpduLimit.sent(now);
         p.lacpdusSent++;
         return FRAME_LENGTH;
     }

@@ -53,11 +53,8 @@ final class LacpMember {
     long nextPeriodic = NEVER;
     /** Need To Transmit (§6.4.7). */
     boolean ntt;
-    /** When the last three LACPDUs left: at most three per Fast_Periodic_Time (§6.4.16). */
-    final long[] sent = new long[3];
-    int sentNext;
-    /** LACPDUs sent since the link came up, up to 3: until then {@link #sent} is not all valid. */
-    int sentRecently;
+    /** At most three LACPDUs per Fast_Periodic_Time (§6.4.16). */
+    final SendLimit lacpduLimit = new SendLimit(Aggregator.MAX_PER_PERIOD, LacpRate.FAST_PERIOD_NANOS);
 
     long lacpdusReceived;
     long lacpdusSent;
@@ -72,10 +69,8 @@ final class LacpMember {
     int markerPort;
     long markerSystem;
     long markerTransaction;
-    /** When the last Marker Responses left: at most {@link Aggregator#MAX_MARKER_RESPONSES} a second. */
-    final long[] markerSent = new long[Aggregator.MAX_MARKER_RESPONSES];
-    int markerNext;
-    int markerRecently;
+    /** At most {@link Aggregator#MAX_MARKER_RESPONSES} Marker Responses a second. */
+    final SendLimit markerLimit = new SendLimit(Aggregator.MAX_MARKER_RESPONSES, LacpRate.FAST_PERIOD_NANOS);
     long markersAnswered;
     long markersMalformed;
     long markersRateLimited;
