@@ -83,10 +83,6 @@ final class LagConfigParser {
     }
 
     /**
-     * An interface serves one port: a member of two LAGs, or a LAG member that is also an interface port, would have
-     * two sockets reading its frames (each frame switched twice).
-     */
-    /**
      * Why {@code p} cannot join {@code others} (a port added at run time or from the drop-in): an interface of its
      * serves one of them already, and one of the two is a LAG; or null.
      */
@@ -97,19 +93,28 @@ final class LagConfigParser {
             }
             for (String iface : interfaces(p)) {
                 if (interfaces(o).contains(iface)) {
-                    return "port '" + p.name() + "': interface " + iface + " already serves port '" + o.name()
-                        + "'; an interface belongs to one port (a LAG member is not an interface port too)";
+                    return taken(p.name(), iface, o.name());
                 }
             }
         }
         return null;
     }
 
+    private static String taken(String port, String iface, String owner) {
+        return "port '" + port + "': interface " + iface + " already serves port '" + owner
+            + "'; an interface belongs to one port (a LAG member is not an interface port too)";
+    }
+
+    /** The interfaces whose frames port {@code p} reads: a LAG's members, an interface port's one, else none. */
     private static List<String> interfaces(PortConfig p) {
         return p.type() == PortConfig.Type.LAG ? p.lag().members()
             : p.type() == PortConfig.Type.INTERFACE ? List.of(p.interfaceName()) : List.of();
     }
 
+    /**
+     * An interface serves one port: a member of two LAGs, or a LAG member that is also an interface port, would have
+     * two sockets reading its frames (each frame switched twice).
+     */
     static void checkInterfacesOnce(List<YamlValue> values, List<PortConfig> ports) {
         if (ports.stream().noneMatch(p -> p.type() == PortConfig.Type.LAG)) {
             return; // without a LAG, what was accepted before still is
@@ -117,14 +122,10 @@ final class LagConfigParser {
         Map<String, String> owner = new HashMap<>();
         for (int i = 0; i < ports.size(); i++) {
             PortConfig p = ports.get(i);
-            List<String> interfaces = p.type() == PortConfig.Type.LAG ? p.lag().members()
-                : p.type() == PortConfig.Type.INTERFACE ? List.of(p.interfaceName()) : List.of();
-            for (String iface : interfaces) {
+            for (String iface : interfaces(p)) {
                 String first = owner.putIfAbsent(iface, p.name());
                 if (first != null) {
-                    Where where = values.get(i).where();
-                    throw where.error("port '" + p.name() + "': interface " + iface + " already serves port '" + first
-                        + "'; an interface belongs to one port (a LAG member is not an interface port too)");
+                    throw values.get(i).where().error(taken(p.name(), iface, first));
                 }
             }
         }

@@ -16,7 +16,6 @@ import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.lacp.LacpAgent;
 import io.vxswitch.mgmt.ApiException;
 import io.vxswitch.mgmt.TunnelInfo;
-import io.vxswitch.packet.MacAddress;
 import io.vxswitch.vxlan.FloodTargets;
 import io.vxswitch.vxlan.Vtep;
 import io.vxswitch.vxlan.VtepAddress;
@@ -450,8 +449,7 @@ final class Reconfigurer {
         }
         LagOptions next = HostSwitch.resolved(w, id);
         agent.reconfigure(next);
-        return "LAG " + w.name() + ": " + w.lag().brief() + ", system " + MacAddress.format(next.systemId())
-            + " priority " + next.systemPriority() + ", key " + next.key() + " (in place, its members kept)";
+        return "LAG " + w.name() + ": " + w.lag().brief() + ", " + next.actor() + " (in place, its members kept)";
     }
 
     private String remove(String name) {

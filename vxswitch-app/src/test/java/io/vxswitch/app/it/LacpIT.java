@@ -117,14 +117,7 @@ class LacpIT extends LabIT {
 
         // 3. sixteen TCP flows from vm2 to vm1 for 6 s: vxswitch's l3l4 hash sends their acknowledgements over both
         // members, OVS's rebalancing its data
-        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
-        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
-        Iperf.Result r = Iperf.tcp(lab, vm1, "10.0.0.1", vm2, 6, 16);
-        assertThat(r.mbps()).as(r.output()).isPositive();
-        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
-        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
-        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
-            .isGreaterThan((sent1 + sent2) / 10);
+        sixteenTcpFlowsSpreadOverBothMembers();
         // vxswitch's own per-member counts say the same (in copies: a TCP super-frame from the tap is one copy,
         // cut into segments for the wire, which the kernel counts)
         JsonNode counted = lag().path("members");
@@ -272,14 +265,7 @@ class LacpIT extends LabIT {
         Ping ping = vm1.ping("10.0.0.2", 10, 2);
         assertThat(ping.allAnsweredOnce()).as(ping + diagnostics()).isTrue();
 
-        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
-        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
-        Iperf.Result r = Iperf.tcp(lab, vm1, "10.0.0.1", vm2, 6, 16);
-        assertThat(r.mbps()).as(r.output()).isPositive();
-        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
-        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
-        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
-            .isGreaterThan((sent1 + sent2) / 10);
+        sixteenTcpFlowsSpreadOverBothMembers();
         JsonNode counted = lag().path("members");
         long heard1 = counted.get(0).path("counters").path("rxFrames").asLong();
         long heard2 = counted.get(1).path("counters").path("rxFrames").asLong();
@@ -435,6 +421,21 @@ class LacpIT extends LabIT {
         """;
 
     /** {@code MAC}'s row in {@code vxswitch fdb show --json}. */
+    /**
+     * Sixteen TCP flows from vm2 to vm1 for 6 s: vxswitch sends at least a tenth of its frames (the acknowledgements,
+     * by its l3l4 hash) on each member, as the kernel counts them on ul1 and ul2.
+     */
+    private void sixteenTcpFlowsSpreadOverBothMembers() {
+        LinkCounters ul1 = LinkCounters.of(hostA, "ul1");
+        LinkCounters ul2 = LinkCounters.of(hostA, "ul2");
+        Iperf.Result r = Iperf.tcp(lab, vm1, "10.0.0.1", vm2, 6, 16);
+        assertThat(r.mbps()).as(r.output()).isPositive();
+        long sent1 = LinkCounters.of(hostA, "ul1").since(ul1).txPackets();
+        long sent2 = LinkCounters.of(hostA, "ul2").since(ul2).txPackets();
+        assertThat(Math.min(sent1, sent2)).as("frames vxswitch sent on ul1 %d, on ul2 %d", sent1, sent2)
+            .isGreaterThan((sent1 + sent2) / 10);
+    }
+
     private JsonNode fdbRow(String mac) {
         try {
             for (JsonNode row : new ObjectMapper().readTree(daemon.cli("fdb", "show", "--json"))) {

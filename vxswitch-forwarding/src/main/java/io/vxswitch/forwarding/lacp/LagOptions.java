@@ -56,4 +56,9 @@ public record LagOptions(String name, List<String> members, LacpMode mode, LacpR
     public String brief() {
         return "lacp " + mode.label() + ", rate " + rate.label() + ", hash " + hash.label();
     }
+
+    /** Who this end is to its partner, resolved options only: "system MAC priority N, key K". */
+    public String actor() {
+        return "system " + MacAddress.format(systemId) + " priority " + systemPriority + ", key " + key;
+    }
 }

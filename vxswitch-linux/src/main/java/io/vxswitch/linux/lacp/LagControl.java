@@ -230,10 +230,8 @@ final class LagControl implements AutoCloseable {
             LagPort first = ports.getFirst();
             first.submit(() -> first.distribution().policy(next.hash()));
         }
-        log.accept("lag " + name() + ": " + next.brief() + ", system " + io.vxswitch.packet.MacAddress.format(
-            next.systemId()) + " priority " + next.systemPriority() + ", key " + next.key() + " (was " + before.brief()
-            + ", system " + io.vxswitch.packet.MacAddress.format(before.systemId()) + " priority "
-            + before.systemPriority() + ", key " + before.key() + ")");
+        log.accept("lag " + name() + ": " + next.brief() + ", " + next.actor() + " (was " + before.brief() + ", "
+            + before.actor() + ")");
         tick(now);
     }
 
