@@ -75,7 +75,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
-JAR="$root/vxswitch-app/target/vxswitch.jar"
+JAR=${JAR:-$root/vxswitch-app/target/vxswitch.jar}
 BASE_JAR=${BASE_JAR:-}
 PAIRS=${PAIRS:-5}
 SECS=${SECS:-5}

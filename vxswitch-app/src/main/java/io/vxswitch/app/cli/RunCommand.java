@@ -4,11 +4,13 @@ import io.vxswitch.app.daemon.DaemonConfig;
 import io.vxswitch.app.daemon.DaemonConfigParser;
 import io.vxswitch.app.daemon.HostSwitch;
 import io.vxswitch.app.daemon.HostSwitchException;
+import io.vxswitch.app.daemon.PortConfig;
 import io.vxswitch.app.daemon.SwitchReport;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.config.FileErrors;
 import io.vxswitch.linux.ServiceNotifier;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.TapReadMode;
 import io.vxswitch.mgmt.ApiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +75,14 @@ public final class RunCommand implements Callable<Integer> {
                 : "one loop for switching and sending"));
         for (String line : hs.summary()) {
             log(out, line);
+        }
+        if (cfg.placement().tapReads() == TapReadMode.AUTO
+            && cfg.ports().stream().anyMatch(p -> p.type() == PortConfig.Type.TAP)) {
+            String why = TapReadMode.whyNotRing();
+            if (why != null) { // each tap line says "(io_uring reads)" otherwise
+                log(out, "tap reads: read(2), a system call per frame, as io_uring cannot read taps here: " + why
+                    + " (switch.tapReads: read says so and drops this line)");
+            }
         }
         for (String line : hs.mirrorSummary()) {
             log(out, line);

@@ -17,6 +17,7 @@ import io.vxswitch.forwarding.policy.PortGroupPolicy;
 import io.vxswitch.ipfix.IpfixOptions;
 import io.vxswitch.linux.CpuAffinity;
 import io.vxswitch.linux.dataplane.Dataplane;
+import io.vxswitch.linux.dataplane.TapReadMode;
 import io.vxswitch.linux.ffi.UnixCalls;
 import io.vxswitch.linux.vhost.VhostUserEndpoint;
 import io.vxswitch.mgmt.ApiOptions;
@@ -44,7 +45,7 @@ public final class DaemonConfigParser {
     private static final List<String> ROOT_KEYS = List.of("switch", "portGroups", "ports", "tunnels", "api",
         "evpn", "ipfix", "mirrors");
     private static final List<String> SWITCH_KEYS = List.of("name", "fdbCapacity", "reversePathCheckPromisc", "threads", "macMove",
-        "cpu", "poll", "loops");
+        "cpu", "poll", "loops", "tapReads");
     private static final List<String> PORT_KEYS = List.of("name", "type", "kind", "portGroup", "interface", "mac", "mtu",
         "offload", "ring", "socket", "mode", "socketGroup", "members", "lacp", "rate", "hash", "systemPriority",
         "systemId", "key", "portPriority");
@@ -213,7 +214,10 @@ public final class DaemonConfigParser {
         return EvpnConfigParser.section(section.get(), routerId);
     }
 
-    /** {@code switch.cpu} (an online CPU, not the only one) and {@code switch.poll} (wait, or busy with a cpu). */
+    /**
+     * {@code switch.cpu} (an online CPU, not the only one), {@code switch.poll} (wait, or busy with a cpu) and
+     * {@code switch.tapReads} (auto, io_uring or read).
+     */
     private static LoopPlacement placement(YamlMap sw) {
         int cpu = Dataplane.NO_CPU;
         Optional<YamlValue> cpuValue = sw.get("cpu");
@@ -243,7 +247,18 @@ public final class DaemonConfigParser {
                     + "core it shares slows down everything else there, the switch included");
             }
         }
-        return new LoopPlacement(cpu, busy);
+        TapReadMode tapReads = LoopPlacement.DEFAULT_TAP_READS;
+        Optional<YamlValue> readsValue = sw.get("tapReads");
+        if (readsValue.isPresent()) {
+            tapReads = switch (Values.text(readsValue.get(), "switch.tapReads")) {
+                case "auto" -> TapReadMode.AUTO;
+                case "io_uring" -> TapReadMode.RING;
+                case "read" -> TapReadMode.READ;
+                default -> throw readsValue.get().where().error("switch.tapReads must be auto, io_uring or read, got "
+                    + readsValue.get().describe());
+            };
+        }
+        return new LoopPlacement(cpu, busy, tapReads);
     }
 
     private static final List<String> MAC_MOVE_KEYS = List.of("maxMoves", "windowSeconds", "holdSeconds");

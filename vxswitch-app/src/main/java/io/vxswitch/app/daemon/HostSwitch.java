@@ -20,6 +20,7 @@ import io.vxswitch.linux.dataplane.ErspanSender;
 import io.vxswitch.linux.dataplane.LagPort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
+import io.vxswitch.linux.dataplane.TapReadMode;
 import io.vxswitch.linux.dataplane.TunnelPort;
 import io.vxswitch.linux.dataplane.VhostUserPort;
 import io.vxswitch.linux.lacp.LacpAgent;
@@ -94,7 +95,8 @@ public final class HostSwitch implements AutoCloseable {
         List<TunnelInfo> tunnels = new ArrayList<>();
         try {
             for (PortConfig p : config.ports()) {
-                List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops, log);
+                List<PortDevice> devices = openDevices(p, addToSwitch(sw, p), loops, config.placement().tapReads(),
+                    log);
                 opened.add(devices);
                 summary.add(describe(sw, p, devices.get(0)) + queues(p, loops));
             }
@@ -306,8 +308,9 @@ public final class HostSwitch implements AutoCloseable {
      * @param log where a vhost-user port's control thread says what its front-end does
      * @throws HostSwitchException the host refused a device
      */
-    static List<PortDevice> openDevices(PortConfig p, int id, int loops, Consumer<String> log) {
-        return OpenedPort.open(p, loops, log).attach(id);
+    static List<PortDevice> openDevices(PortConfig p, int id, int loops, TapReadMode tapReads,
+                                        Consumer<String> log) {
+        return OpenedPort.open(p, loops, tapReads, log).attach(id);
     }
 
     /** The tunnel port's devices, one per loop: each its own sockets and VTEP (shared remote VTEPs, flood lists). */

@@ -7,6 +7,7 @@ import io.vxswitch.linux.dataplane.InterfacePort;
 import io.vxswitch.linux.dataplane.LagPort;
 import io.vxswitch.linux.dataplane.PortDevice;
 import io.vxswitch.linux.dataplane.TapPort;
+import io.vxswitch.linux.dataplane.TapReadMode;
 import io.vxswitch.linux.dataplane.VhostUserPort;
 import io.vxswitch.linux.packet.PacketSocket;
 import io.vxswitch.linux.tap.TapDevice;
@@ -30,12 +31,14 @@ final class OpenedPort implements AutoCloseable {
     private final List<PacketSocket> sockets;
     private final Consumer<String> log;
     private final int loops;
+    private final TapReadMode tapReads;
     private boolean attached;
 
-    private OpenedPort(PortConfig config, int loops, List<TapDevice> taps, List<PacketSocket> sockets,
-                       Consumer<String> log) {
+    private OpenedPort(PortConfig config, int loops, TapReadMode tapReads, List<TapDevice> taps,
+                       List<PacketSocket> sockets, Consumer<String> log) {
         this.config = config;
         this.loops = loops;
+        this.tapReads = tapReads;
         this.taps = taps;
         this.sockets = sockets;
         this.log = log;
@@ -46,10 +49,11 @@ final class OpenedPort implements AutoCloseable {
      * tap gets a queue per loop, an interface a packet socket per loop in one fanout group; a vhost-user port (one
      * queue pair per loop) opens its socket when attached.
      *
-     * @param log where a vhost-user port's control thread says what its front-end does
+     * @param tapReads how a tap's frames will be read ({@code switch.tapReads})
+     * @param log      where a vhost-user port's control thread says what its front-end does
      * @throws HostSwitchException the host refused a device; the message names the port and says why
      */
-    static OpenedPort open(PortConfig p, int loops, Consumer<String> log) {
+    static OpenedPort open(PortConfig p, int loops, TapReadMode tapReads, Consumer<String> log) {
         List<TapDevice> taps = new ArrayList<>();
         List<PacketSocket> sockets = new ArrayList<>();
         try {
@@ -85,10 +89,10 @@ final class OpenedPort implements AutoCloseable {
                     }
                 }
             }
-            return new OpenedPort(p, loops, taps, sockets, log);
+            return new OpenedPort(p, loops, tapReads, taps, sockets, log);
         } catch (RuntimeException e) {
             // the queues or sockets opened before the one that failed
-            new OpenedPort(p, loops, taps, sockets, log).close();
+            new OpenedPort(p, loops, tapReads, taps, sockets, log).close();
             throw e instanceof LinuxException
                 ? new HostSwitchException("port " + p.name() + ": " + e.getMessage(), e) : e;
         }
@@ -136,8 +140,14 @@ final class OpenedPort implements AutoCloseable {
             }
             return devices;
         }
-        for (TapDevice t : taps) {
-            devices.add(new TapPort(t, switchPort, HostSwitch.MAX_FRAME));
+        for (int i = 0; i < taps.size(); i++) {
+            try {
+                devices.add(new TapPort(taps.get(i), switchPort, HostSwitch.MAX_FRAME, tapReads));
+            } catch (LinuxException e) { // no io_uring here: what the ports made so far hold, and the rest
+                devices.forEach(PortDevice::close);
+                taps.subList(i, taps.size()).forEach(TapDevice::close);
+                throw new HostSwitchException("port " + config.name() + ": " + e.getMessage(), e);
+            }
         }
         for (PacketSocket s : sockets) {
             devices.add(new InterfacePort(s, switchPort));

@@ -343,7 +343,7 @@ final class Reconfigurer {
     /** The port's devices, opened; a refusal becomes a bad request that ends with {@code outcome}. */
     private OpenedPort open(PortConfig p, String outcome) {
         try {
-            return OpenedPort.open(p, dataplane.loops(), log);
+            return OpenedPort.open(p, dataplane.loops(), config.placement().tapReads(), log);
         } catch (RuntimeException e) {
             throw ApiException.badRequest(e.getMessage() + outcome);
         }
@@ -595,7 +595,7 @@ final class Reconfigurer {
         differs(out, "fdbCapacity", now.fdbCapacity(), next.fdbCapacity());
         differs(out, "reversePathCheckPromisc", now.reversePathCheckPromisc(), next.reversePathCheckPromisc());
         differs(out, "threads", now.threads(), next.threads());
-        differs(out, "switch loop placement", now.placement(), next.placement());
+        differs(out, "switch.cpu, switch.poll or switch.tapReads:", now.placement(), next.placement());
         differs(out, "api", now.api(), next.api());
         differs(out, "evpn", now.evpn(), next.evpn());
         Map<String, TunnelConfig> before = new LinkedHashMap<>();

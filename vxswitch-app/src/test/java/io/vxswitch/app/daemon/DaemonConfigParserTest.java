@@ -1,5 +1,6 @@
 package io.vxswitch.app.daemon;
 
+import io.vxswitch.linux.dataplane.TapReadMode;
 import io.vxswitch.ipfix.IpfixOptions;
 import io.vxswitch.config.ConfigException;
 import io.vxswitch.forwarding.Port;
@@ -204,13 +205,27 @@ class DaemonConfigParserTest {
     void the_switch_loop_takes_an_online_cpu_and_busy_polls_only_on_a_cpu_of_its_own() {
         assertThat(DaemonConfigParser.parse("s.yaml", GOOD).placement()).isEqualTo(LoopPlacement.DEFAULT);
         assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
-            "switch: {name: esxi-a, cpu: 1, poll: busy}")).placement()).isEqualTo(new LoopPlacement(1, true));
+            "switch: {name: esxi-a, cpu: 1, poll: busy}")).placement())
+            .isEqualTo(new LoopPlacement(1, true, LoopPlacement.DEFAULT_TAP_READS));
         assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, cpu: 1000}"),
             "switch.cpu: CPU 1000 is not online here");
         assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, poll: busy}"),
             "switch.poll: busy needs switch.cpu");
         assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, cpu: 1, poll: spin}"),
             "switch.poll must be wait or busy, got");
+    }
+
+    @Test
+    void taps_are_read_through_io_uring_where_the_kernel_can_unless_the_config_says() {
+        assertThat(LoopPlacement.DEFAULT.tapReads()).isEqualTo(TapReadMode.AUTO);
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
+            "switch: {name: esxi-a, tapReads: auto}")).placement().tapReads()).isEqualTo(TapReadMode.AUTO);
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
+            "switch: {name: esxi-a, tapReads: read}")).placement().tapReads()).isEqualTo(TapReadMode.READ);
+        assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
+            "switch: {name: esxi-a, tapReads: io_uring}")).placement().tapReads()).isEqualTo(TapReadMode.RING);
+        assertError(GOOD.replace("switch: {name: esxi-a}", "switch: {name: esxi-a, tapReads: uring}"),
+            "switch.tapReads must be auto, io_uring or read, got");
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.vxswitch.linux.tap.TapOptions;
 import io.vxswitch.packet.offload.Offload;
 import io.vxswitch.packet.offload.VirtioNetHeader;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.IntToLongFunction;
 
@@ -29,8 +28,7 @@ public final class TapPort implements PortDevice {
 
     private final TapDevice tap;
     private final int switchPort;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment rx;
+    private final TapReads reads;
     private final FrameQueue tx;
     private final boolean vnet;
     /** Bytes a read may return for a whole frame (with its vnet header); one more is asked for, to see a cut. */
@@ -52,21 +50,45 @@ public final class TapPort implements PortDevice {
      *                 offloads a read may be a 64 KiB super-frame
      */
     public TapPort(TapDevice tap, int switchPort, int maxFrame) {
+        this(tap, switchPort, maxFrame, TapReadMode.READ);
+    }
+
+    /**
+     * @param mode how frames are read: a {@code read(2)} each, or through an io_uring
+     * @throws io.vxswitch.linux.LinuxException {@code RING} where the kernel cannot
+     */
+    public TapPort(TapDevice tap, int switchPort, int maxFrame, TapReadMode mode) {
         this.tap = tap;
         this.switchPort = switchPort;
         this.vnet = tap.options().vnetHeader();
-        int frame = tap.options().offloads() != 0 ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
+        boolean superFrames = tap.options().offloads() != 0;
+        int frame = superFrames ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
         this.maxRead = frame + (vnet ? VirtioNetHeader.LENGTH : 0);
-        this.rx = arena.allocate(maxRead + 1, 64);
+        int buffers = superFrames ? RingTapReads.BUFFERS_SUPER_FRAMES : RingTapReads.BUFFERS;
+        this.reads = switch (mode) {
+            case READ -> new SyscallTapReads(tap, maxRead + 1);
+            case RING -> new RingTapReads(tap, maxRead + 1, buffers);
+            case AUTO -> ringOrRead(tap, maxRead + 1, buffers);
+        };
         this.tx = vnet ? new FrameQueue(FrameQueue.SLOTS, VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT)
             : FrameQueue.forFrames(maxFrame);
         this.software = new SoftwareOffload();
     }
 
+    /** The ring where the kernel gives one; the start-up line says which it is ({@link TapReadMode#whyNotRing}). */
+    private static TapReads ringOrRead(TapDevice tap, int readBytes, int buffers) {
+        try {
+            return new RingTapReads(tap, readBytes, buffers);
+        } catch (io.vxswitch.linux.LinuxException e) {
+            return new SyscallTapReads(tap, readBytes);
+        }
+    }
+
     @Override
     public int fd() {
-        return tap.fd();
+        return reads.fd();
     }
+
 
     @Override
     public int switchPort() {
@@ -77,11 +99,11 @@ public final class TapPort implements PortDevice {
         return tap;
     }
 
-    /** Reads one frame per call (the read buffer is reused), up to {@link #BATCH} a turn. */
+    /** Hands out one frame per call (in place until the next call), up to {@link #BATCH} a turn. */
     @Override
     public int receive(RxFrame frame, long now) {
         while (turnFrames < BATCH) {
-            int n = tap.read(rx, 0, maxRead + 1);
+            int n = reads.next();
             if (n <= 0) {
                 if (n == -Errno.EBADFD) {
                     gone = true; // someone ran 'ip link del' on the tap: its descriptor is dead
@@ -90,19 +112,22 @@ public final class TapPort implements PortDevice {
                 break;
             }
             turnFrames++;
+            MemorySegment rx = reads.buffer();
+            long at = reads.offset();
             if (n > maxRead) {
                 rxTooLong++; // the kernel cut it to fit: forwarding the rest would send a corrupt frame
             } else if (!vnet) {
-                frame.local(rx, 0, n);
+                frame.local(rx, at, n);
                 return FRAME;
             } else if (n > VirtioNetHeader.LENGTH) {
-                offload.read(rx, 0);
-                frame.local(rx, VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload);
+                offload.read(rx, at);
+                frame.local(rx, at + VirtioNetHeader.LENGTH, n - VirtioNetHeader.LENGTH, offload);
                 return FRAME;
             } else {
                 rxTooLong++; // a vnet header and no frame: cannot come from a working kernel
             }
         }
+        reads.endTurn(turnFrames == BATCH);
         turnFrames = 0;
         return NONE;
     }
@@ -198,14 +223,14 @@ public final class TapPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "tap " + tap.name();
+        return "tap " + tap.name() + (reads instanceof RingTapReads ? " (io_uring reads)" : "");
     }
 
     @Override
     public void close() {
+        reads.close(); // a ring of reads holds the tap's file: it goes first
         tap.close();
         tx.close();
         software.close();
-        arena.close();
     }
 }

@@ -32,6 +32,11 @@ public final class DataPathCalls {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_WAIT = Linking.errnoCall("epoll_wait",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /** glibc's {@code syscall(2)}, for io_uring_enter (libc has no wrapper); every argument passed as a long. */
+    private static final MethodHandle SYSCALL6 = Linking.errnoCall("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+        1);
+    private static final long SYS_IO_URING_ENTER = 426;
     private static final MethodHandle EPOLL_WAIT_NO_ERRNO = Linking.plainCall("epoll_wait",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
@@ -68,6 +73,14 @@ public final class DataPathCalls {
 
     public int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
         return result(sendmmsgRaw(state, fd, msgvec, vlen, flags));
+    }
+
+    /**
+     * {@code io_uring_enter(ring, toSubmit, minComplete, flags, NULL, 0)}: submits the queued entries and, with
+     * {@code IORING_ENTER_GETEVENTS}, runs the ring's deferred completions; the number submitted, or -errno.
+     */
+    public int ioUringEnter(int ring, int toSubmit, int minComplete, int flags) {
+        return (int) result(syscall6Raw(state, SYS_IO_URING_ENTER, ring, toSubmit, minComplete, flags));
     }
 
     /**
@@ -122,6 +135,14 @@ public final class DataPathCalls {
     private static int sendmmsgRaw(MemorySegment state, int fd, MemorySegment msgvec, int vlen, int flags) {
         try {
             return (int) SENDMMSG.invokeExact(state, fd, msgvec, vlen, flags);
+        } catch (Throwable t) {
+            throw Linking.unexpected(t);
+        }
+    }
+
+    private static long syscall6Raw(MemorySegment state, long number, long a, long b, long c, long d) {
+        try {
+            return (long) SYSCALL6.invokeExact(state, number, a, b, c, d, 0L, 0L);
         } catch (Throwable t) {
             throw Linking.unexpected(t);
         }
