@@ -272,7 +272,8 @@ public final class HostSwitch implements AutoCloseable {
             p.mac() == Port.NO_MAC ? "" : ", MAC " + MacAddress.format(p.mac())) + " on " + device.describe()
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
                 ? " (offload: " + t.tap().options().offloadNames() + ")" : "")
-            + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "");
+            + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "")
+            + (device instanceof TapPort t && t.readsThroughIoUring() ? " (io_uring reads)" : "");
     }
 
     /** Adds a mirror session to the switch (on the switch loop once it runs); returns its start-up line. */

@@ -14,12 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  * The sender cuts vm1's TCP super-frames into VXLAN datagrams sent as UDP GSO trains; the veth carries a train whole,
  * the receiver's socket takes it whole (UDP_GRO), splits it into datagrams and coalesces their TCP segments into a
- * super-frame for vm3's tap: 64 KiB in, 64 KiB out, with the wire format in between.
+ * super-frame for vm3's tap: 64 KiB in, 64 KiB out, with the wire format in between. hostA reads its tap with
+ * {@code read(2)}, hostB through io_uring ({@code switch.tapReads}), so the way back starts with a multishot read.
  */
 @Timeout(150)
 class VxswitchPairIT extends LabIT {
     private static final String YAML = """
-        switch: {name: it-%s}
+        switch: {name: it-%s, tapReads: %s}
         portGroups:
           - {name: vlan119, vlan: 119}
         ports:
@@ -36,12 +37,13 @@ class VxswitchPairIT extends LabIT {
         lab.veth(hostA, "ul0", hostB, "ul0", 1500);
         hostA.ip("addr add 192.0.2.1/24 dev ul0");
         hostB.ip("addr add 192.0.2.2/24 dev ul0");
-        Daemon a = Daemon.start(lab, hostA, YAML.formatted("hostA", "vm1", "02:00:00:00:00:01", "192.0.2.1",
-            "192.0.2.2"));
-        Daemon b = Daemon.start(lab, hostB, YAML.formatted("hostB", "vm3", "02:00:00:00:00:03", "192.0.2.2",
-            "192.0.2.1"));
-        assertThat(a.output()).contains("UDP GSO, UDP GRO");
-        assertThat(b.output()).contains("UDP GSO, UDP GRO");
+        Daemon a = Daemon.start(lab, hostA, YAML.formatted("hostA", "read", "vm1", "02:00:00:00:00:01",
+            "192.0.2.1", "192.0.2.2"));
+        Daemon b = Daemon.start(lab, hostB, YAML.formatted("hostB", "io_uring", "vm3", "02:00:00:00:00:03",
+            "192.0.2.2", "192.0.2.1"));
+        assertThat(a.output()).contains("UDP GSO, UDP GRO").doesNotContain("io_uring");
+        assertThat(b.output()).contains("UDP GSO, UDP GRO").contains("on tap vm3 (offload: csum, tso, uso)"
+            + " (io_uring reads)");
         Netns vm1 = lab.vmOnTap("vm1", hostA, "vm1", "10.0.0.1/24", "02:00:00:00:00:01");
         Netns vm3 = lab.vmOnTap("vm3", hostB, "vm3", "10.0.0.3/24", "02:00:00:00:00:03");
         Ping ping = vm1.ping("10.0.0.3");
@@ -55,6 +57,7 @@ class VxswitchPairIT extends LabIT {
         assertThat(back.mbps()).as(back.output() + lab.diagnostics()).isGreaterThan(1);
 
         DigestTransfer.assertIntact(lab, vm1, vm3, "10.0.0.3", 11);
+        DigestTransfer.assertIntact(lab, vm3, vm1, "10.0.0.1", 12); // out of vm3's tap through hostB's io_uring
 
         JsonNode sender = offload(a);
         JsonNode joiner = offload(b);

@@ -99,6 +99,11 @@ public final class TapPort implements PortDevice {
         return tap;
     }
 
+    /** Whether its frames come through an io_uring ({@link TapReadMode#RING}, or what {@code AUTO} came to). */
+    public boolean readsThroughIoUring() {
+        return reads instanceof RingTapReads;
+    }
+
     /** Hands out one frame per call (in place until the next call), up to {@link #BATCH} a turn. */
     @Override
     public int receive(RxFrame frame, long now) {
@@ -223,7 +228,7 @@ public final class TapPort implements PortDevice {
 
     @Override
     public String describe() {
-        return "tap " + tap.name() + (reads instanceof RingTapReads ? " (io_uring reads)" : "");
+        return "tap " + tap.name();
     }
 
     @Override
