@@ -55,6 +55,8 @@
 # usage: sudo bench/vxlan-e2e.sh       env: PAIRS=5 SECS=5 SCENARIOS="A B C" (any of A B C I R V O) THREADS=1|2 PIN=1 VM_OFFLOAD=on OUT=DIR
 #                                           BASE_JAR=path/to/vxswitch.jar (for O; e.g. built from the parent commit)
 #                                           SWITCH_LOOP=wait|pinned|busy LOOPS=1|2
+#                                           TAP_READS=read|io_uring|auto (switch.tapReads of A, not of O: with
+#                                           BASE_JAR=JAR, A against O is io_uring against read(2) in one run)
 #                                           JAVA_OPTS="..." (extra JVM options for vxswitch; DIR in them is $OUT,
 #                                           e.g. JAVA_OPTS='-Xlog:gc:file=DIR/gc-%p.log' to count collections)
 #                                           PROFILE=stat: perf stat of the switch process (vxswitch's JVM, ovs-vswitchd)
@@ -190,7 +192,7 @@ offloads_off $VM3 eth0; offloads_off $HB vm3
 
 hostA_yaml() { # $1: the vm1 port's YAML -> vxswitch's config for hostA
   cat <<EOF
-switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$( (( LOOPS > 1 )) && echo ", loops: $LOOPS")$(case $SWITCH_LOOP in busy) echo ", cpu: $SWITCH_CPU, poll: busy";; pinned) echo ", cpu: $SWITCH_CPU";; esac)}
+switch: {name: bench-hostA${THREADS:+, threads: $THREADS}$( (( LOOPS > 1 )) && echo ", loops: $LOOPS")$(case $SWITCH_LOOP in busy) echo ", cpu: $SWITCH_CPU, poll: busy";; pinned) echo ", cpu: $SWITCH_CPU";; esac)${TAP_READS:+, tapReads: $TAP_READS}}
 portGroups:
   - {name: vlan119, vlan: 119}
 ports:
@@ -219,7 +221,8 @@ start_vxswitch() { # $1 scenario, $2 pair: vxswitch in hostA with hostA-$1.yaml
   local opts=(); [[ -n $JAVA_OPTS ]] && read -r -a opts <<< "${JAVA_OPTS//DIR/$OUT}"
   local log=$OUT/vxswitch-$1-$2.log
   local jar=$JAR config=$OUT/hostA-$1.yaml
-  [[ $1 == O ]] && { jar=$BASE_JAR; config=$OUT/hostA-A.yaml; }
+  # O: A's config without switch.tapReads (BASE_JAR reads taps its own default way; an older one has no such key)
+  [[ $1 == O ]] && { jar=$BASE_JAR; config=$OUT/hostA-O.yaml; sed 's/, tapReads: [a-z_]*//' "$OUT/hostA-A.yaml" >"$config"; }
   ip netns exec $HA "${pin[@]}" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" run \
     --config "$config" >"$log" 2>&1 &
   DAEMON_PID=$!
@@ -407,7 +410,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "bridge netfilter $BRNF, far host RPS $FAR_RPS, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
+    "bridge netfilter $BRNF, far host RPS $FAR_RPS, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, tap reads ${TAP_READS:-default}, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
