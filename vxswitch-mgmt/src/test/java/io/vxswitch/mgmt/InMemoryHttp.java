@@ -1,0 +1,181 @@
+package io.vxswitch.mgmt;
+
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/1.1 client of a running {@link ApiServer} without a socket: Jetty's {@link LocalConnector}, added to the
+ * API's own Jetty server, takes the request bytes from memory and hands them to the same HTTP parser
+ * ({@code HttpConnection}, with the socket connector's own {@code HttpConfiguration}) and the same handler chain
+ * (Javalin's servlet, its before-handlers, routes and exception mapping). What the socket adds is the kernel and
+ * Jetty's selector, acceptor and worker threads; the API uses nothing of the connection but the request's bytes (no
+ * remote address: the cross-origin check compares the Origin header with the Host header, which is sent the same as
+ * {@link LoopbackHttp} sends it). {@code InMemoryHttpTest} holds the two to the same answers.
+ *
+ * <p>Why: the fuzz target's requests over loopback ran at ~600 inputs a second, most of the time in thread hand-offs
+ * (Jetty's selector wakes a worker, the worker wakes the client). Here the connector runs its tasks on the caller's
+ * thread, so a request is parsed and handled on the thread that sends it, like a direct
+ * call, and its answer is in memory when {@link #send} reads it.
+ *
+ * <p>One connection, kept alive; a new one after the server closed it (after a refusal of the HTTP itself, or an
+ * answer with {@code Connection: close}), as a client does.
+ */
+final class InMemoryHttp implements ApiClient {
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final InlineConnector connector;
+    private final String host;
+    private LocalConnector.LocalEndPoint connection;
+
+    /** Adds the in-memory connector to {@code api}'s running server; {@link #close} removes it. */
+    InMemoryHttp(ApiServer api) {
+        Server jetty = api.jetty();
+        ServerConnector socket = Arrays.stream(jetty.getConnectors())
+            .filter(ServerConnector.class::isInstance).map(ServerConnector.class::cast).findFirst()
+            .orElseThrow(() -> new IllegalStateException("the API server has no socket connector"));
+        HttpConnectionFactory http = new HttpConnectionFactory(
+            socket.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration());
+        connector = new InlineConnector(jetty, http);
+        jetty.addConnector(connector);
+        try {
+            if (!connector.isStarted()) {
+                connector.start();
+            }
+        } catch (Exception e) {
+            jetty.removeConnector(connector);
+            throw new IllegalStateException("cannot start Jetty's in-memory connector: " + e, e);
+        }
+        host = "127.0.0.1:" + api.port(); // what a client of the socket sends: the same Host, the same own origin
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Sends {@code request} on the kept-alive connection. After Jetty refused the HTTP itself (a 400 for a NUL in the
+     * path) it closes that connection just after the answer is out, so the next request can meet it closing, left
+     * unread in its input: that one is sent once more on a new connection, as {@link LoopbackHttp} does when the
+     * server closed its socket meanwhile. No answer on a new connection is an error.
+     */
+    @Override
+    public HttpClientWire.Answer exchange(byte[] request) throws IOException {
+        boolean reused = connection != null && connection.isOpen();
+        if (!reused) {
+            connection = connector.open();
+        }
+        ByteBuffer answer = once(request);
+        if (answer == null && reused) {
+            connection = connector.open();
+            answer = once(request);
+        }
+        if (answer == null) {
+            connection = null;
+            throw new IOException("the server closed a new connection without answering " + firstLine(request));
+        }
+        byte[] bytes = new byte[answer.remaining()];
+        answer.get(bytes);
+        HttpClientWire.Answer read = HttpClientWire.read(new ByteArrayInputStream(bytes));
+        if (read.closing()) {
+            connection.close();
+            connection = null;
+        }
+        return read;
+    }
+
+    /** The answer's bytes, or null if the connection closed without one. */
+    private ByteBuffer once(byte[] request) throws IOException {
+        connection.addInput(ByteBuffer.wrap(request));
+        try {
+            return connection.waitForResponse(head(request), TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for the answer to " + firstLine(request));
+        } catch (Exception e) {
+            throw new IOException("no readable answer to " + firstLine(request) + ": " + e, e);
+        }
+    }
+
+    /** The answer to a HEAD has headers only, whatever its Content-Length says. */
+    private static boolean head(byte[] request) {
+        return firstLine(request).startsWith("HEAD ");
+    }
+
+    private static String firstLine(byte[] request) {
+        String text = new String(request, 0, Math.min(request.length, 200), StandardCharsets.ISO_8859_1);
+        int end = text.indexOf('\r');
+        return end < 0 ? text : text.substring(0, end);
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        try {
+            connector.stop();
+        } catch (Exception e) {
+            // the server stops it with itself anyway
+        }
+        connector.getServer().removeConnector(connector);
+    }
+
+    /**
+     * A {@link LocalConnector} whose tasks run on the thread that causes them once it is started: a request added to
+     * an open connection is parsed and handled before {@code addInput} returns, on the thread that sends it. Only its
+     * acceptor, started with it, runs on the server's pool (it waits for connections, rarely made).
+     */
+    private static final class InlineConnector extends LocalConnector {
+        private final InlineAfterStart executor;
+
+        InlineConnector(Server server, HttpConnectionFactory http) {
+            this(server, new InlineAfterStart(server.getThreadPool()), http);
+        }
+
+        private InlineConnector(Server server, InlineAfterStart executor, HttpConnectionFactory http) {
+            super(server, executor, null, null, 1, http);
+            this.executor = executor;
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            executor.inline = true;
+        }
+
+        LocalEndPoint open() {
+            return connect(); // the acceptor opens it; a request added meanwhile waits in its input
+        }
+    }
+
+    private static final class InlineAfterStart implements Executor {
+        private final Executor pool;
+        private volatile boolean inline;
+
+        InlineAfterStart(Executor pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (inline) {
+                task.run();
+            } else {
+                pool.execute(task);
+            }
+        }
+    }
+}
