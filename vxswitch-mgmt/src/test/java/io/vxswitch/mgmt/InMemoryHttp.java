@@ -6,6 +6,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -76,7 +78,7 @@ final class InMemoryHttp implements ApiClient {
         if (!reused) {
             connection = connector.open();
         }
-        ByteBuffer answer = once(request);
+        HttpClientWire.Answer answer = once(request);
         if (answer == null && reused) {
             connection = connector.open();
             answer = once(request);
@@ -85,32 +87,64 @@ final class InMemoryHttp implements ApiClient {
             connection = null;
             throw new IOException("the server closed a new connection without answering " + firstLine(request));
         }
-        byte[] bytes = new byte[answer.remaining()];
-        answer.get(bytes);
-        HttpClientWire.Answer read = HttpClientWire.read(new ByteArrayInputStream(bytes));
-        if (read.closing()) {
+        if (answer.closing()) {
             connection.close();
             connection = null;
         }
-        return read;
+        return answer;
     }
 
-    /** The answer's bytes, or null if the connection closed without one. */
-    private ByteBuffer once(byte[] request) throws IOException {
+    /**
+     * The answer, or null if the connection closed without one. Read with {@link HttpClientWire}, as over a socket:
+     * on a connection that is open, Jetty has handled the request and written the whole answer before
+     * {@code addInput} returns, so it is taken at once; otherwise (the first request, on the acceptor's thread) what
+     * is missing is waited for.
+     */
+    private HttpClientWire.Answer once(byte[] request) throws IOException {
         connection.addInput(ByteBuffer.wrap(request));
-        try {
-            return connection.waitForResponse(head(request), TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for the answer to " + firstLine(request));
-        } catch (Exception e) {
-            throw new IOException("no readable answer to " + firstLine(request) + ": " + e, e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        for (ByteBuffer more = connection.takeOutput(); ; more = waitForOutput(request, deadline)) {
+            append(out, more);
+            if (out.size() > 0) {
+                try {
+                    return HttpClientWire.read(new ByteArrayInputStream(out.toByteArray()));
+                } catch (EOFException incomplete) {
+                    // the rest is still being written (the acceptor's thread), or the connection closed: see below
+                }
+            }
+            if (!connection.isOpen() || connection.isOutputShutdown()) {
+                ByteBuffer last = connection.takeOutput();
+                if (last.hasRemaining()) {
+                    append(out, last);
+                    continue;
+                }
+                if (out.size() == 0) {
+                    return null;
+                }
+                throw new EOFException("the connection closed " + out.size() + " bytes into the answer to "
+                    + firstLine(request));
+            }
         }
     }
 
-    /** The answer to a HEAD has headers only, whatever its Content-Length says. */
-    private static boolean head(byte[] request) {
-        return firstLine(request).startsWith("HEAD ");
+    private static void append(ByteArrayOutputStream out, ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        out.writeBytes(copy);
+    }
+
+    private ByteBuffer waitForOutput(byte[] request, long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IOException("no complete answer to " + firstLine(request) + " in " + TIMEOUT_SECONDS + " s");
+        }
+        try {
+            return connection.waitForOutput(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for the answer to " + firstLine(request));
+        }
     }
 
     private static String firstLine(byte[] request) {
