@@ -183,6 +183,14 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * The running Jetty server, for tests only: the API fuzz target adds an in-memory connector to it, so that its
+     * requests go through the same HTTP parser and handlers without a socket. Not a way to configure the API.
+     */
+    org.eclipse.jetty.server.Server jetty() {
+        return app.jettyServer().server();
+    }
+
     @Override
     public void close() {
         web.close();
