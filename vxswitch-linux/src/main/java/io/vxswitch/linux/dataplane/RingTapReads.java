@@ -2,6 +2,7 @@ package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.linux.IoCounter;
 import io.vxswitch.linux.IoCounters;
+import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.uring.IoUring;
@@ -42,7 +43,7 @@ final class RingTapReads implements TapReads {
     /**
      * @param readBytes the longest frame a read may return, and one byte more to see a cut
      * @param count     buffers, a power of two
-     * @throws io.vxswitch.linux.LinuxException if the kernel gives no io_uring (the message says what to do)
+     * @throws LinuxException if the kernel gives no io_uring (the message says what to do)
      */
     RingTapReads(TapDevice tap, int readBytes, int count) {
         this.tap = tap;
@@ -56,7 +57,7 @@ final class RingTapReads implements TapReads {
         }
         try {
             if (!ring.supports(IoUring.OP_READ_MULTISHOT)) {
-                throw new io.vxswitch.linux.LinuxException("cannot read a tap through io_uring", "io_uring_register("
+                throw new LinuxException("cannot read a tap through io_uring", "io_uring_register("
                     + "PROBE)", Errno.EINVAL, "this kernel has no multishot read (Linux 6.7); set switch.tapReads:"
                     + " read");
             }
@@ -64,7 +65,7 @@ final class RingTapReads implements TapReads {
             ring.prepareNop(KICK);
             int r = ring.submitAndCollect();
             if (r < 0) {
-                throw new io.vxswitch.linux.LinuxException("cannot start a tap's io_uring", "io_uring_enter", -r,
+                throw new LinuxException("cannot start a tap's io_uring", "io_uring_enter", -r,
                     null);
             }
         } catch (RuntimeException e) {
@@ -81,7 +82,7 @@ final class RingTapReads implements TapReads {
         try (IoUring probe = new IoUring(2)) {
             return probe.supports(IoUring.OP_READ_MULTISHOT) ? null
                 : "this kernel has no multishot read (Linux 6.7)";
-        } catch (io.vxswitch.linux.LinuxException e) {
+        } catch (LinuxException e) {
             return e.getMessage();
         }
     }

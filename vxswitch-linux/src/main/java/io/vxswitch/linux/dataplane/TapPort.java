@@ -2,6 +2,7 @@ package io.vxswitch.linux.dataplane;
 
 import io.vxswitch.forwarding.ForwardingDecision;
 import io.vxswitch.linux.LinkState;
+import io.vxswitch.linux.LinuxException;
 import io.vxswitch.linux.ffi.Errno;
 import io.vxswitch.linux.tap.TapDevice;
 import io.vxswitch.linux.tap.TapOptions;
@@ -55,7 +56,7 @@ public final class TapPort implements PortDevice {
 
     /**
      * @param mode how frames are read: a {@code read(2)} each, or through an io_uring
-     * @throws io.vxswitch.linux.LinuxException {@code RING} where the kernel cannot
+     * @throws LinuxException {@code RING} where the kernel cannot
      */
     public TapPort(TapDevice tap, int switchPort, int maxFrame, TapReadMode mode) {
         this.tap = tap;
@@ -79,7 +80,7 @@ public final class TapPort implements PortDevice {
     private static TapReads ringOrRead(TapDevice tap, int readBytes, int buffers) {
         try {
             return new RingTapReads(tap, readBytes, buffers);
-        } catch (io.vxswitch.linux.LinuxException e) {
+        } catch (LinuxException e) {
             return new SyscallTapReads(tap, readBytes);
         }
     }

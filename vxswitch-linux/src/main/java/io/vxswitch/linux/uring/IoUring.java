@@ -73,8 +73,7 @@ public final class IoUring implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Makes a disabled ring of {@code entries} submission slots (a power of two; the completion queue gets twice as
-     * many).
+     * Makes a ring of {@code entries} submission slots (a power of two; the completion queue gets twice as many).
      *
      * @throws LinuxException if the kernel refuses, with what the user can do about it
      */
@@ -90,7 +89,7 @@ public final class IoUring implements AutoCloseable {
         try {
             if ((params.get(ValueLayout.JAVA_INT, IoUringSetup.PARAMS_FEATURES) & FEAT_SINGLE_MMAP) == 0) {
                 throw new LinuxException("cannot set up an io_uring", "io_uring_setup", Errno.EINVAL,
-                    "this kernel maps the io_uring's queues apart (before Linux 5.4); use tapReads: read");
+                    "this kernel maps the io_uring's queues apart (before Linux 5.4); set switch.tapReads: read");
             }
             sqEntries = params.get(ValueLayout.JAVA_INT, IoUringSetup.PARAMS_SQ_ENTRIES);
             int cqEntries = params.get(ValueLayout.JAVA_INT, IoUringSetup.PARAMS_CQ_ENTRIES);
@@ -99,7 +98,7 @@ public final class IoUring implements AutoCloseable {
             long sqArray = params.get(ValueLayout.JAVA_INT, sq + 24);
             long cqesOffset = params.get(ValueLayout.JAVA_INT, cq + 20);
             ringBytes = Math.max(sqArray + 4L * sqEntries, cqesOffset + (long) CQE_BYTES * cqEntries);
-            ringAddress = map(ringBytes, 0L);
+            ringAddress = check(map(ringBytes, 0L));
             sqesBytes = (long) SQE_BYTES * sqEntries;
             long s = map(sqesBytes, OFF_SQES);
             if (s < 0) {
@@ -169,18 +168,26 @@ public final class IoUring implements AutoCloseable {
      * keeps within {@link #room}.
      */
     public void prepareReadMultishot(int file, int bufferGroup, long userData) {
-        long e = (long) (tail & sqMask) * SQE_BYTES;
-        sqes.set(ValueLayout.JAVA_LONG, e, 0L); // opcode, flags, ioprio, fd: written just below
+        long e = clearedEntry(userData); // off 0 (a stream), addr and len 0 (the provided buffer's)
         sqes.set(ValueLayout.JAVA_BYTE, e, (byte) OP_READ_MULTISHOT);
         sqes.set(ValueLayout.JAVA_BYTE, e + 1, SQE_BUFFER_SELECT);
         sqes.set(ValueLayout.JAVA_INT, e + 4, file);
-        sqes.set(ValueLayout.JAVA_LONG, e + 8, 0L); // off: a stream
-        sqes.set(ValueLayout.JAVA_LONG, e + 16, 0L); // addr and len: the provided buffer's
-        sqes.set(ValueLayout.JAVA_LONG, e + 24, 0L); // len, rw_flags
+        sqes.set(ValueLayout.JAVA_SHORT, e + 40, (short) bufferGroup); // buf_group
+        queue();
+    }
+
+    /** The next submission entry, zeroed (opcode 0 is IORING_OP_NOP), with its user data: its offset in the SQEs. */
+    private long clearedEntry(long userData) {
+        long e = (long) (tail & sqMask) * SQE_BYTES;
+        for (long k = 0; k < SQE_BYTES; k += 8) {
+            sqes.set(ValueLayout.JAVA_LONG, e + k, 0L);
+        }
         sqes.set(ValueLayout.JAVA_LONG, e + 32, userData);
-        sqes.set(ValueLayout.JAVA_LONG, e + 40, bufferGroup & 0xffffL); // buf_group; personality, splice_fd_in 0
-        sqes.set(ValueLayout.JAVA_LONG, e + 48, 0L);
-        sqes.set(ValueLayout.JAVA_LONG, e + 56, 0L);
+        return e;
+    }
+
+    /** Hands the entry filled last to the kernel's side of the queue; it goes at the next {@link #submitAndCollect}. */
+    private void queue() {
         tail++;
         unsubmitted++;
         INT.setRelease(ring, sqTail, tail);
@@ -201,14 +208,8 @@ public final class IoUring implements AutoCloseable {
 
     /** Queues a no-op: its completion makes the ring's descriptor readable, once. */
     public void prepareNop(long userData) {
-        long e = (long) (tail & sqMask) * SQE_BYTES;
-        for (long k = 0; k < SQE_BYTES; k += 8) {
-            sqes.set(ValueLayout.JAVA_LONG, e + k, 0L); // opcode 0 is IORING_OP_NOP
-        }
-        sqes.set(ValueLayout.JAVA_LONG, e + 32, userData);
-        tail++;
-        unsubmitted++;
-        INT.setRelease(ring, sqTail, tail);
+        clearedEntry(userData);
+        queue();
     }
 
     /**
@@ -291,8 +292,9 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Closes the ring. The kernel cancels the reads still armed (a deferred read of a dying ring is failed, not run),
-     * so the buffers they could fill may be freed after this returns.
+     * Closes the ring. The kernel cancels the reads still armed (a read armed on a dying ring is failed, not run), so
+     * the buffers they could fill may be freed after this returns; the files they read stay held until the kernel's
+     * teardown of the ring ends, ~0.5 s later (docs/config.md).
      */
     @Override
     public void close() {
