@@ -33,7 +33,8 @@ public final class ErrorHints {
     /** {@code TUNSETIFF} for tap {@code name}. */
     public static String tunSetIff(String name, int errno) {
         return switch (errno) {
-            case Errno.EBUSY -> "tap name '" + name + "' is in use";
+            case Errno.EBUSY -> "tap name '" + name + "' is in use by another process (waited 1 s for it to let go;"
+                + " see ip -d link show " + name + ")";
             case Errno.EINVAL -> "an interface '" + name
                 + "' exists and is not a tap device with the same flags (see ip -d link show " + name + ")";
             default -> generic(errno);

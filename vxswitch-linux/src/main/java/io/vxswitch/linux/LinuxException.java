@@ -6,7 +6,8 @@ import io.vxswitch.linux.ffi.Libc;
 /**
  * A Linux call failed while vxswitch was setting something up (opening a device, binding a socket). The
  * message says what vxswitch was doing, what the user can do about it, and the raw syscall and errno:
- * <pre>cannot create tap 'vm1': tap name 'vm1' is in use [ioctl(TUNSETIFF): EBUSY, Device or resource busy]</pre>
+ * <pre>cannot create tap 'vm1': tap name 'vm1' is in use by another process (waited 1 s for it to let go; see ip -d
+ * link show vm1) [ioctl(TUNSETIFF): EBUSY, Device or resource busy]</pre>
  *
  * <p>Unchecked: these are configuration problems reported once at the top (the daemon prints the message
  * and exits non-zero), not conditions a caller retries. The data path never throws it: per-frame calls

@@ -28,7 +28,8 @@ class ErrorHintsTest {
     @Test
     void interface_errors_name_the_interface() {
         assertThat(ErrorHints.interfaceCall("eth9", Errno.ENODEV)).isEqualTo("no interface 'eth9' (see ip link)");
-        assertThat(ErrorHints.tunSetIff("vm1", Errno.EBUSY)).isEqualTo("tap name 'vm1' is in use");
+        assertThat(ErrorHints.tunSetIff("vm1", Errno.EBUSY)).isEqualTo(
+            "tap name 'vm1' is in use by another process (waited 1 s for it to let go; see ip -d link show vm1)");
         assertThat(ErrorHints.tunSetIff("lo", Errno.EINVAL)).startsWith("an interface 'lo' exists and is not a tap");
     }
 
@@ -51,11 +52,11 @@ class ErrorHintsTest {
     void the_message_carries_action_hint_syscall_and_errno_name() {
         LinuxException e = new LinuxException("cannot create tap 'vm1'", "ioctl(TUNSETIFF)", Errno.EBUSY,
             ErrorHints.tunSetIff("vm1", Errno.EBUSY));
-        assertThat(e).hasMessage("cannot create tap 'vm1': tap name 'vm1' is in use"
-            + " [ioctl(TUNSETIFF): EBUSY, Device or resource busy]");
+        assertThat(e).hasMessage("cannot create tap 'vm1': tap name 'vm1' is in use by another process (waited 1 s"
+            + " for it to let go; see ip -d link show vm1) [ioctl(TUNSETIFF): EBUSY, Device or resource busy]");
         assertThat(e.errno()).isEqualTo(Errno.EBUSY);
         assertThat(e.errnoName()).isEqualTo("EBUSY");
         assertThat(e.syscall()).isEqualTo("ioctl(TUNSETIFF)");
-        assertThat(e.hint()).isEqualTo("tap name 'vm1' is in use");
+        assertThat(e.hint()).isEqualTo("tap name 'vm1' is in use by another process (waited 1 s for it to let go; see ip -d link show vm1)");
     }
 }

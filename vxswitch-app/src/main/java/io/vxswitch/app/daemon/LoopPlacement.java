@@ -12,6 +12,6 @@ import io.vxswitch.linux.dataplane.TapReadMode;
  * @param tapReads a {@code read(2)} per frame, an io_uring per tap queue, or the io_uring where the kernel has one
  */
 public record LoopPlacement(int cpu, boolean busyPoll, TapReadMode tapReads) {
-    public static final TapReadMode DEFAULT_TAP_READS = TapReadMode.READ;
+    public static final TapReadMode DEFAULT_TAP_READS = TapReadMode.AUTO;
     public static final LoopPlacement DEFAULT = new LoopPlacement(Dataplane.NO_CPU, false, DEFAULT_TAP_READS);
 }

@@ -216,8 +216,8 @@ class DaemonConfigParserTest {
     }
 
     @Test
-    void taps_are_read_with_read_unless_the_config_asks_for_io_uring() {
-        assertThat(LoopPlacement.DEFAULT.tapReads()).isEqualTo(TapReadMode.READ);
+    void taps_are_read_through_io_uring_where_the_kernel_can_unless_the_config_says_how() {
+        assertThat(LoopPlacement.DEFAULT.tapReads()).isEqualTo(TapReadMode.AUTO);
         assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",
             "switch: {name: esxi-a, tapReads: auto}")).placement().tapReads()).isEqualTo(TapReadMode.AUTO);
         assertThat(DaemonConfigParser.parse("s.yaml", GOOD.replace("switch: {name: esxi-a}",

@@ -1,7 +1,13 @@
 package io.vxswitch.app.it;
 
+import io.vxswitch.linux.dataplane.TapReadMode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +47,10 @@ class TapPortsIT extends LabIT {
         assertThat(daemon.output()).as("one start-up line per port, with the vNIC MAC")
             .containsPattern("port vm1 .*MAC " + VM1_MAC + " on tap vm1")
             .containsPattern("port vm2 .*MAC " + VM2_MAC + " on tap vm2");
+        if (TapReadMode.whyNotRing() == null) {
+            assertThat(daemon.output()).as("by default taps are read through io_uring where the kernel can")
+                .containsPattern("on tap vm1 .*\\(io_uring reads\\)").doesNotContain("tap reads: read(2)");
+        }
 
         Netns[] vms = twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
 
@@ -64,6 +74,41 @@ class TapPortsIT extends LabIT {
             """;
         Netns host = lab.netns("host");
         Daemon daemon = Daemon.start(lab, host, yaml);
+        twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
+        assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
+    }
+
+    /**
+     * The default ({@code tapReads: auto}) where io_uring is switched off, as a container's seccomp profile or an
+     * administrator's {@code kernel.io_uring_disabled} does: one line says taps are read with read(2) and why, and
+     * the VMs are switched as before. The sysctl is the machine's: it is put back as soon as the switch has started.
+     */
+    @Test
+    void where_io_uring_is_switched_off_the_default_reads_taps_with_read_and_says_why() throws IOException {
+        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
+        Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
+        String yaml = """
+            switch: {name: it-taps-no-uring}
+            portGroups:
+              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119}
+              - {name: vm2, type: tap, portGroup: vlan119}
+              - {name: spy, type: tap, portGroup: vlan119}
+            """;
+        Netns host = lab.netns("host");
+        String before = Files.readString(sysctl).trim();
+        Daemon daemon;
+        try {
+            Files.writeString(sysctl, "2");
+            daemon = Daemon.start(lab, host, yaml);
+        } finally {
+            Files.writeString(sysctl, before);
+        }
+        assertThat(daemon.output()).as("the fallback, said once, with the reason and what to do")
+            .containsOnlyOnce("tap reads: read(2), a system call per frame, as io_uring cannot read taps here")
+            .contains("kernel.io_uring_disabled").contains("switch.tapReads: read")
+            .doesNotContain("(io_uring reads)");
         twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
         assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
     }

@@ -16,6 +16,7 @@ import io.vxswitch.linux.ffi.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TAP device owned by vxswitch: one end is a Linux network interface (a VM's vNIC as the host sees it, or
@@ -41,6 +42,8 @@ import java.lang.ref.Reference;
  */
 public final class TapDevice implements AutoCloseable {
     static final long TUNSETIFF = 0x400454caL;
+    /** How long attaching waits for a busy tap name to be let go of, before it says the name is in use. */
+    private static final long BUSY_WAIT_NANOS = 1_000_000_000L;
     /** {@code _IOW('T', 208, unsigned int)}: the flags are passed by value. */
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final short IFF_TAP = 0x0002;
@@ -131,6 +134,15 @@ public final class TapDevice implements AutoCloseable {
             IfReq.reset(ifr, name);
             IfReq.flags(ifr, flags(options));
             int r = Libc.ioctl(fd, TUNSETIFF, ifr);
+            long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
+            while (r == -Errno.EBUSY && System.nanoTime() - deadline < 0) {
+                // the tap's name is held by a tap still attached elsewhere: a process that has just exited or been
+                // killed holds its taps until the kernel has torn its io_urings down, some milliseconds after
+                LockSupport.parkNanos(10_000_000L);
+                IfReq.reset(ifr, name);
+                IfReq.flags(ifr, flags(options));
+                r = Libc.ioctl(fd, TUNSETIFF, ifr);
+            }
             if (r < 0) {
                 Libc.close(fd);
                 throw new LinuxException(action, "ioctl(TUNSETIFF)", -r, ErrorHints.tunSetIff(name, -r));

@@ -214,20 +214,72 @@ class TapPortNetnsTest {
 
     @ParameterizedTest
     @EnumSource(TapReadMode.class)
-    void closing_the_port_removes_its_tap(TapReadMode mode) throws Exception {
+    void closing_the_port_removes_its_tap_at_once(TapReadMode mode) throws Exception {
         open(mode);
         RxFrame frame = new RxFrame();
         while (port.receive(frame, 0) == PortDevice.FRAME) {
-            // what the namespace's kernel said when the link came up; then the reads are in flight, if a ring
+            // what the namespace's kernel said when the link came up; then the read is armed, if a ring
         }
+        closeAndExpectTheTapGone();
+    }
+
+    /**
+     * The conductor closes a removed port while the agent that armed its read lives on, asleep in its epoll: the
+     * read's last completion is the agent's to post, yet the tap goes at once (without the cancellation it stayed for
+     * seconds, until the kernel's teardown of the ring reached it).
+     */
+    @ParameterizedTest
+    @EnumSource(TapReadMode.class)
+    void a_port_closed_from_another_thread_than_its_reader_removes_its_tap_at_once(TapReadMode mode)
+            throws Exception {
+        open(mode);
+        java.util.concurrent.CountDownLatch armed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread agent = Thread.ofPlatform().start(() -> {
+            RxFrame frame = new RxFrame();
+            try (Epoll epoll = new Epoll(2)) {
+                epoll.add(port.fd(), Epoll.IN);
+                while (port.receive(frame, 0) == PortDevice.FRAME) {
+                    // the link-up chatter; the read is armed in this thread now
+                }
+                armed.countDown();
+                int[] ready = new int[2];
+                while (!stop.get()) {
+                    epoll.wait(ready, 50); // the closed port's descriptor leaves the set as it is closed
+                }
+            }
+        });
+        assertThat(armed.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(20); // the agent asleep in epoll_wait
+        closeAndExpectTheTapGone();
+        stop.set(true);
+        agent.join();
+    }
+
+    /** Shut-down closes the ports after the agents' threads have ended: the reads of a thread end with it. */
+    @ParameterizedTest
+    @EnumSource(TapReadMode.class)
+    void a_port_closed_after_its_reader_thread_ended_removes_its_tap_at_once(TapReadMode mode) throws Exception {
+        open(mode);
+        Thread agent = Thread.ofPlatform().start(() -> {
+            RxFrame frame = new RxFrame();
+            while (port.receive(frame, 0) == PortDevice.FRAME) {
+                // the read is armed in this thread, which then ends
+            }
+        });
+        agent.join();
+        closeAndExpectTheTapGone();
+    }
+
+    private void closeAndExpectTheTapGone() throws Exception {
         sender.close();
         sender = null;
+        long start = System.nanoTime();
         port.close();
         port = null;
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (ns.run("ip", "link", "show", "dev", name).ok() && System.nanoTime() < deadline) {
-            Thread.sleep(10); // a ring's reads are cancelled as it is torn down, in the kernel's own time
-        }
-        assertThat(ns.run("ip", "link", "show", "dev", name).ok()).as("the tap is gone").isFalse();
+        long closeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(ns.run("ip", "link", "show", "dev", name).ok()).as("the tap is gone as the port closes")
+            .isFalse();
+        assertThat(closeMillis).as("closing did not wait out the cancellation's bound").isLessThan(100);
     }
 }

@@ -34,8 +34,31 @@ class TapErrorsTest {
             assertThat(first.name()).isEqualTo(name);
             assertThatThrownBy(() -> TapDevice.create(name))
                 .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY))
-                .hasMessage("cannot create tap '" + name + "': tap name '" + name + "' is in use"
+                .hasMessage("cannot create tap '" + name + "': tap name '" + name + "' is in use by another"
+                    + " process (waited 1 s for it to let go; see ip -d link show " + name + ")"
                     + " [ioctl(TUNSETIFF): EBUSY, Device or resource busy]");
+        }
+    }
+
+    /** A switch started right after another was killed: the dead one's taps go some milliseconds after it. */
+    @Test
+    @Tag("netns")
+    void a_tap_name_let_go_of_within_a_second_is_taken() throws Exception {
+        Netns.assumeTapAvailable();
+        String name = Netns.linkName();
+        TapDevice first = TapDevice.create(name);
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            first.close();
+        });
+        try (TapDevice second = TapDevice.create(name)) {
+            assertThat(second.name()).isEqualTo(name);
+        } finally {
+            closer.join();
         }
     }
 
