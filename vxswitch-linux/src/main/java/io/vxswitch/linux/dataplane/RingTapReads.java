@@ -9,7 +9,6 @@ import io.vxswitch.linux.uring.IoUring;
 import io.vxswitch.linux.uring.ProvidedBuffers;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A tap's frames through an io_uring: one multishot read stays armed on the tap and copies each frame the VM sends
@@ -31,13 +30,6 @@ final class RingTapReads implements TapReads {
     private static final long READ = 0;
     /** The no-op that makes a new ring readable, so that the agent comes once to arm the read in its own thread. */
     private static final long KICK = 1;
-    private static final long CANCEL = 2;
-    /**
-     * How long closing waits for the cancelled read's last completion. The thread that armed the read posts it as it
-     * next passes through the kernel: at once if that is the closing thread, within a yield if the agent is held,
-     * within a wake-up if it sleeps; a thread that has ended had its requests cancelled as it ended.
-     */
-    private static final long CANCEL_WAIT_NANOS = 100_000_000L;
 
     private final TapDevice tap;
     private final IoCounters counters;
@@ -183,50 +175,13 @@ final class RingTapReads implements TapReads {
 
 
     /**
-     * Cancels the armed read, then closes the ring and frees the buffers; the tap is closed after this by its port.
-     * Without the cancellation the read would hold the tap's file until the kernel's teardown of the closed ring got to
-     * it, in its own time (seconds while the agent's thread lives on): a port removed and added again at once, or a
-     * restart, would find the tap's name still taken. Called from the conductor's thread, with the agent held or
-     * stopped: nothing else touches the ring then.
+     * The ring first: closing it cancels the armed read, which holds the tap's file, and a read on a dying ring is
+     * failed, not run, so nothing writes into the buffers after it ({@link IoUring#close}); the port closes the tap
+     * after this.
      */
     @Override
     public void close() {
-        boolean settled = !armed || cancelRead();
         ring.close();
-        if (settled) {
-            buffers.close();
-        } // else they stay mapped, 200 KiB or 1 MiB lost, rather than freed under a copy that may still come
-    }
-
-    /**
-     * Cancels the read and waits, up to {@link #CANCEL_WAIT_NANOS}, for its last completion: until then a frame's copy
-     * already under way in the agent's thread could still be writing into a buffer about to be freed. The
-     * cancellation itself lets go of the tap's file at once, whoever posts the completion.
-     *
-     * @return whether the read has ended: false if the wait ran out
-     */
-    private boolean cancelRead() {
-        ring.prepareCancel(READ, CANCEL);
-        long deadline = System.nanoTime() + CANCEL_WAIT_NANOS;
-        while (true) {
-            int r = ring.submitAndCollect(); // runs this thread's own completions: all of them if it armed the read
-            if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
-                return false; // the ring is failing: its teardown cancels the read, later
-            }
-            while (ring.hasCompletion()) {
-                long data = ring.completionData();
-                int result = ring.completionResult();
-                boolean more = ring.completionMore();
-                ring.advance();
-                if (data == READ && !more || data == CANCEL && result == -Errno.ENOENT) {
-                    armed = false; // its last completion taken, or it had ended before (its last one came first)
-                    return true;
-                }
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(50_000L);
-        }
+        buffers.close();
     }
 }
