@@ -72,6 +72,9 @@
 #                                           (RPS), not in the switch's send (default off)
 #                                           BRNF=off: the bench's bridges skip netfilter (bridge-nf-call-*=0), as on a
 #                                           host without br_netfilter; on (default): as this kernel sets new namespaces
+#                                           HALT_POLL=NS: on a guest with the cpuidle-haltpoll driver, an idle vCPU
+#                                           polls NS ns before it halts (guest_halt_poll_ns, put back at the end), so
+#                                           a wake-up from the other vCPU need not go through the hypervisor
 # needs: root, iproute2, ethtool, iperf3, python3, taskset, openvswitch-switch (for C), the jar
 #        (mvn -q -B -DskipTests -pl vxswitch-app -am install)
 set -euo pipefail
@@ -99,6 +102,11 @@ BRNF=${BRNF:-on}
 FAR_RPS=${FAR_RPS:-off}
 [[ $FAR_RPS == on || $FAR_RPS == off ]] || { echo "FAR_RPS must be on or off" >&2; exit 2; }
 [[ $BRNF == on || $BRNF == off ]] || { echo "BRNF must be on or off" >&2; exit 2; }
+HALT_POLL=${HALT_POLL:-}
+HALT_POLL_PARAM=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+[[ -z $HALT_POLL || ( $HALT_POLL =~ ^[0-9]+$ && -w $HALT_POLL_PARAM ) ]] \
+  || { echo "HALT_POLL takes nanoseconds, on a guest with the cpuidle-haltpoll driver ($HALT_POLL_PARAM)" >&2; exit 2; }
+HALT_POLL_BEFORE=
 [[ $PROFILE =~ ^(off|stat|record|sched)$ ]] || { echo "PROFILE must be off, stat, record or sched" >&2; exit 2; }
 PY=${PY:-python3}
 OUT=${OUT:-$(mktemp -d /tmp/vxlan-e2e.XXXXXX)}
@@ -151,11 +159,16 @@ cleanup() {
   [[ -n $DAEMON_PID ]] && kill -TERM "$DAEMON_PID" 2>/dev/null || true
   ovs_stop
   for n in "${NSS[@]}"; do ns_kill "$n"; ip netns del "$n" 2>/dev/null || true; done
+  [[ -n $HALT_POLL_BEFORE ]] && echo "$HALT_POLL_BEFORE" > "$HALT_POLL_PARAM"
   log "cleaned up (namespaces vxe-$ID-*); raw results in $OUT"
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [[ -n $HALT_POLL ]]; then
+  HALT_POLL_BEFORE=$(cat "$HALT_POLL_PARAM")
+  echo "$HALT_POLL" > "$HALT_POLL_PARAM"
+fi
 
 offloads_off() { ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null; }
 
@@ -410,7 +423,7 @@ print("%.0f %.0f" % (t[len(t) // 2], t[min(len(t) - 1, int(len(t) * 0.99))]) if 
     '*/src/main/*' '*pom.xml' 2>/dev/null || echo ' (main code or poms changed since)')"
   echo "run:     PAIRS=$PAIRS SECS=$SECS SCENARIOS=\"$SCENARIOS\", VM_OFFLOAD=$VM_OFFLOAD (vm1's NIC in A and B)," \
     "offloads off on every other veth, VM MTU 1450," \
-    "bridge netfilter $BRNF, far host RPS $FAR_RPS, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, tap reads ${TAP_READS:-default}, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
+    "bridge netfilter $BRNF, far host RPS $FAR_RPS, guest halt polling $(cat "$HALT_POLL_PARAM" 2>/dev/null || echo n/a) ns, vxswitch threads ${THREADS:-default}, switch loop $SWITCH_LOOP, loops $LOOPS, tap reads ${TAP_READS:-default}, pinning $([[ $PIN == 1 ]] && echo "$( (( LOOPS > 1 )) && echo "switch not pinned" || echo "switch CPU $SWITCH_CPU"), generators CPU $GEN_CPU" || echo off)"
   echo "loadavg: $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 } | tee "$OUT/env.txt" >&2
 
