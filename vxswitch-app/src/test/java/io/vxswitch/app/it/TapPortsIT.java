@@ -63,17 +63,8 @@ class TapPortsIT extends LabIT {
     @Test
     void learning_ports_learn_both_vm_macs_and_switch_unicast_between_them() {
         // No MACs in the config: the port group accepts any source MAC and learns it on the port it came from.
-        String yaml = """
-            switch: {name: it-taps-learning}
-            portGroups:
-              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
-            ports:
-              - {name: vm1, type: tap, portGroup: vlan119}
-              - {name: vm2, type: tap, portGroup: vlan119}
-              - {name: spy, type: tap, portGroup: vlan119}
-            """;
         Netns host = lab.netns("host");
-        Daemon daemon = Daemon.start(lab, host, yaml);
+        Daemon daemon = Daemon.start(lab, host, learning("it-taps-learning"));
         twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
         assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
     }
@@ -87,21 +78,12 @@ class TapPortsIT extends LabIT {
     void where_io_uring_is_switched_off_the_default_reads_taps_with_read_and_says_why() throws IOException {
         Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
         Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
-        String yaml = """
-            switch: {name: it-taps-no-uring}
-            portGroups:
-              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
-            ports:
-              - {name: vm1, type: tap, portGroup: vlan119}
-              - {name: vm2, type: tap, portGroup: vlan119}
-              - {name: spy, type: tap, portGroup: vlan119}
-            """;
         Netns host = lab.netns("host");
         String before = Files.readString(sysctl).trim();
         Daemon daemon;
         try {
             Files.writeString(sysctl, "2");
-            daemon = Daemon.start(lab, host, yaml);
+            daemon = Daemon.start(lab, host, learning("it-taps-no-uring"));
         } finally {
             Files.writeString(sysctl, before);
         }
@@ -111,6 +93,19 @@ class TapPortsIT extends LabIT {
             .doesNotContain("(io_uring reads)");
         twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
         assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
+    }
+
+    /** Switch {@code name}: taps vm1, vm2 and spy in a port group that accepts any source MAC and learns it. */
+    private static String learning(String name) {
+        return """
+            switch: {name: %s}
+            portGroups:
+              - {name: vlan119, vlan: 119, security: {forgedTransmits: accept}, macLearning: {enabled: true}}
+            ports:
+              - {name: vm1, type: tap, portGroup: vlan119}
+              - {name: vm2, type: tap, portGroup: vlan119}
+              - {name: spy, type: tap, portGroup: vlan119}
+            """.formatted(name);
     }
 
     private Netns[] twoVmsPingEachOtherAndTheSpySeesNoUnicast(Netns host) {

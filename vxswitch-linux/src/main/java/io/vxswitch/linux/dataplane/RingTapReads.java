@@ -173,7 +173,6 @@ final class RingTapReads implements TapReads {
         return ring.fd();
     }
 
-
     /**
      * The ring first: closing it cancels the armed read, which holds the tap's file, and a read on a dying ring is
      * failed, not run, so nothing writes into the buffers after it ({@link IoUring#close}); the port closes the tap

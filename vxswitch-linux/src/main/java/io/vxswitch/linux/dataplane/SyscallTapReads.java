@@ -44,7 +44,6 @@ final class SyscallTapReads implements TapReads {
         return tap.fd();
     }
 
-
     @Override
     public void close() {
         arena.close();

@@ -90,7 +90,6 @@ public final class TapPort implements PortDevice {
         return reads.fd();
     }
 
-
     @Override
     public int switchPort() {
         return switchPort;
