@@ -214,7 +214,7 @@ class TapPortNetnsTest {
 
     @ParameterizedTest
     @EnumSource(TapReadMode.class)
-    void closing_the_port_removes_its_tap_at_once(TapReadMode mode) throws Exception {
+    void closing_the_port_removes_its_tap(TapReadMode mode) throws Exception {
         open(mode);
         RxFrame frame = new RxFrame();
         while (port.receive(frame, 0) == PortDevice.FRAME) {
@@ -225,12 +225,12 @@ class TapPortNetnsTest {
 
     /**
      * The conductor closes a removed port while the agent that armed its read lives on, asleep in its epoll: the
-     * read's completions are the agent's to post, yet the ring dies in the conductor's close and the tap goes at once
-     * (a ring still mapped, or still open anywhere, would keep its read armed and the tap held).
+     * read's completions are the agent's to post, yet the ring is killed in the conductor's close and the tap goes
+     * (a ring still mapped, or still open anywhere, would keep its read armed and the tap held for seconds).
      */
     @ParameterizedTest
     @EnumSource(TapReadMode.class)
-    void a_port_closed_from_another_thread_than_its_reader_removes_its_tap_at_once(TapReadMode mode)
+    void a_port_closed_from_another_thread_than_its_reader_removes_its_tap(TapReadMode mode)
             throws Exception {
         open(mode);
         java.util.concurrent.CountDownLatch armed = new java.util.concurrent.CountDownLatch(1);
@@ -259,7 +259,7 @@ class TapPortNetnsTest {
     /** Shut-down closes the ports after the agents' threads have ended: the reads of a thread end with it. */
     @ParameterizedTest
     @EnumSource(TapReadMode.class)
-    void a_port_closed_after_its_reader_thread_ended_removes_its_tap_at_once(TapReadMode mode) throws Exception {
+    void a_port_closed_after_its_reader_thread_ended_removes_its_tap(TapReadMode mode) throws Exception {
         open(mode);
         Thread agent = Thread.ofPlatform().start(() -> {
             RxFrame frame = new RxFrame();
@@ -271,12 +271,26 @@ class TapPortNetnsTest {
         closeAndExpectTheTapGone();
     }
 
+    /**
+     * A tap read with {@code read(2)} goes within the close. One read through io_uring goes when the kernel has
+     * cancelled the ring's armed read: mostly within the close as well, but where the cancel is the reading thread's
+     * task work or the ring's exit work (a reader asleep or ended, the kernel's workqueue), some milliseconds after it
+     * (up to 24 ms in 600 closes measured here, 3-15 % of them). So the test gives it the second that a port added
+     * again under the name would wait ({@code TapDevice}'s wait on {@code EBUSY}); a ring left mapped holds the tap
+     * for over 3 s, and fails it.
+     */
     private void closeAndExpectTheTapGone() throws Exception {
         sender.close();
         sender = null;
+        boolean ring = port.readsThroughIoUring();
         port.close();
         port = null;
-        assertThat(ns.run("ip", "link", "show", "dev", name).ok()).as("the tap is gone as the port closes")
+        long deadline = System.nanoTime() + (ring ? 1_000_000_000L : 0L);
+        boolean there;
+        while ((there = ns.run("ip", "link", "show", "dev", name).ok()) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+        assertThat(there).as(ring ? "the tap is gone within a second of the close" : "the tap is gone in the close")
             .isFalse();
         try (TapDevice again = NetworkNamespaces.callIn(ns.name(), () -> TapDevice.create(name))) {
             assertThat(again.name()).as("its name free again").isEqualTo(name);
