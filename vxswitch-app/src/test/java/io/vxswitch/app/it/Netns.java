@@ -56,6 +56,23 @@ final class Netns {
         return Cmd.run(c);
     }
 
+    /**
+     * Whether link {@code dev} is gone from the namespace within a second. A tap read through io_uring goes when the
+     * kernel has cancelled its ring's armed read: mostly within vxswitch's close, at times some milliseconds after it,
+     * and after a process ends, once the kernel has torn its rings down (~20 ms; {@code IoUring.close}). A second is
+     * what a port added again under the name waits for it.
+     */
+    boolean linkGone(String dev) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (tryIp("link show " + dev).ok()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Background.sleep(5);
+        }
+        return true;
+    }
+
     /** The MAC address of link {@code dev}, as {@code ip -br link} prints it. */
     String mac(String dev) {
         return ip("-br link show dev " + dev).trim().split("\\s+")[2];
