@@ -273,7 +273,16 @@ public final class HostSwitch implements AutoCloseable {
             + (device instanceof TapPort t && t.tap().options().offloads() != 0
                 ? " (offload: " + t.tap().options().offloadNames() + ")" : "")
             + (device instanceof VhostUserPort v && v.offloads() ? " (offered: csum, tso, uso)" : "")
-            + (device instanceof TapPort t && t.readsThroughIoUring() ? " (io_uring reads)" : "");
+            + (device instanceof TapPort t ? reads(t) : "");
+    }
+
+    /** How a tap is read, where it is not the plain {@code read(2)} that {@code tapReads: read} asks for. */
+    private static String reads(TapPort t) {
+        if (t.readsThroughIoUring()) {
+            return " (io_uring reads)";
+        }
+        LinuxException e = t.ringRefusal();
+        return e == null ? "" : " (read(2) reads: io_uring refused [" + e.syscall() + ": " + e.errnoName() + "])";
     }
 
     /** Adds a mirror session to the switch (on the switch loop once it runs); returns its start-up line. */

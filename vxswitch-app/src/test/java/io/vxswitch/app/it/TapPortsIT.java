@@ -56,8 +56,8 @@ class TapPortsIT extends LabIT {
 
         String out = daemon.stop();
         assertThat(out).as("vxswitch output after SIGTERM").contains("stopped").doesNotContain("Exception");
-        assertThat(vms[0].tryIp("link show vm1").ok()).as("tap vm1 removed when vxswitch stops\n" + out).isFalse();
-        assertThat(vms[1].tryIp("link show vm2").ok()).as("tap vm2 removed when vxswitch stops\n" + out).isFalse();
+        assertThat(vms[0].linkGone("vm1")).as("tap vm1 removed when vxswitch stops\n" + out).isTrue();
+        assertThat(vms[1].linkGone("vm2")).as("tap vm2 removed when vxswitch stops\n" + out).isTrue();
     }
 
     @Test
@@ -90,8 +90,41 @@ class TapPortsIT extends LabIT {
         assertThat(daemon.output()).as("the fallback, said once, with the reason and what to do")
             .containsOnlyOnce("tap reads: read(2), a system call per frame, as io_uring cannot read taps here")
             .contains("kernel.io_uring_disabled").contains("switch.tapReads: read")
-            .doesNotContain("(io_uring reads)");
+            .doesNotContain("(io_uring reads)")
+            .as("each tap's line, how it is read")
+            .containsPattern("on tap vm1 .*\\(read\\(2\\) reads: io_uring refused \\[io_uring_setup: EPERM\\]\\)");
         twoVmsPingEachOtherAndTheSpySeesNoUnicast(host);
+        assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
+    }
+
+    /**
+     * io_uring allowed as the switch starts, and switched off before a tap port is added: the start-up's probe said
+     * nothing, so the added port's own line says that it reads with read(2), and why; the VM behind it is switched.
+     */
+    @Test
+    void a_tap_added_where_io_uring_was_switched_off_since_the_start_says_it_reads_with_read() throws IOException {
+        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
+        Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
+        Assumptions.assumeTrue(TapReadMode.whyNotRing() == null, "io_uring cannot read taps here at all");
+        Netns host = lab.netns("host");
+        Daemon daemon = Daemon.start(lab, host, learning("it-taps-late-no-uring"));
+        assertThat(daemon.output()).doesNotContain("tap reads: read(2)");
+        String before = Files.readString(sysctl).trim();
+        String added;
+        try {
+            Files.writeString(sysctl, "2");
+            added = daemon.cli("ports", "add", "vm3", "--type", "tap", "--port-group", "vlan119");
+        } finally {
+            Files.writeString(sysctl, before);
+        }
+        assertThat(added).as("the added port's line")
+            .startsWith("added port vm3")
+            .containsPattern("on tap vm3 .*\\(read\\(2\\) reads: io_uring refused \\[io_uring_setup: EPERM\\]\\)");
+        lab.vmOnTap("vm1", host, "vm1", "10.0.0.1/24", VM1_MAC);
+        Netns vm3 = lab.vmOnTap("vm3", host, "vm3", "10.0.0.3/24", "02:00:00:00:00:03");
+        Ping there = vm3.ping("10.0.0.1");
+        assertThat(there.allAnsweredOnce()).as("the tap read with read(2) forwards\n" + there + lab.diagnostics())
+            .isTrue();
         assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
     }
 

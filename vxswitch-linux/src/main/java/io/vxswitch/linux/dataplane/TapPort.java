@@ -30,6 +30,7 @@ public final class TapPort implements PortDevice {
     private final TapDevice tap;
     private final int switchPort;
     private final TapReads reads;
+    private final LinuxException ringRefusal;
     private final FrameQueue tx;
     private final boolean vnet;
     /** Bytes a read may return for a whole frame (with its vnet header); one more is asked for, to see a cut. */
@@ -66,23 +67,25 @@ public final class TapPort implements PortDevice {
         int frame = superFrames ? Math.max(maxFrame, VirtioNetHeader.MAX_SUPER_FRAME) : maxFrame;
         this.maxRead = frame + (vnet ? VirtioNetHeader.LENGTH : 0);
         int buffers = superFrames ? RingTapReads.BUFFERS_SUPER_FRAMES : RingTapReads.BUFFERS;
-        this.reads = switch (mode) {
-            case READ -> new SyscallTapReads(tap, maxRead + 1);
-            case RING -> new RingTapReads(tap, maxRead + 1, buffers);
-            case AUTO -> ringOrRead(tap, maxRead + 1, buffers);
-        };
+        LinuxException refused = null;
+        TapReads chosen;
+        switch (mode) {
+            case READ -> chosen = new SyscallTapReads(tap, maxRead + 1);
+            case RING -> chosen = new RingTapReads(tap, maxRead + 1, buffers);
+            default -> { // AUTO
+                try {
+                    chosen = new RingTapReads(tap, maxRead + 1, buffers);
+                } catch (LinuxException e) { // kept, for the port's line to say: one tap's refusal is not the host's
+                    chosen = new SyscallTapReads(tap, maxRead + 1);
+                    refused = e;
+                }
+            }
+        }
+        this.reads = chosen;
+        this.ringRefusal = refused;
         this.tx = vnet ? new FrameQueue(FrameQueue.SLOTS, VNET_SLOT_BYTES, FrameQueue.FRAMES_PER_SLOT)
             : FrameQueue.forFrames(maxFrame);
         this.software = new SoftwareOffload();
-    }
-
-    /** The ring where the kernel gives one; the start-up line says which it is ({@link TapReadMode#whyNotRing}). */
-    private static TapReads ringOrRead(TapDevice tap, int readBytes, int buffers) {
-        try {
-            return new RingTapReads(tap, readBytes, buffers);
-        } catch (LinuxException e) {
-            return new SyscallTapReads(tap, readBytes);
-        }
     }
 
     @Override
@@ -102,6 +105,14 @@ public final class TapPort implements PortDevice {
     /** Whether its frames come through an io_uring ({@link TapReadMode#RING}, or what {@code AUTO} came to). */
     public boolean readsThroughIoUring() {
         return reads instanceof RingTapReads;
+    }
+
+    /**
+     * Why {@code AUTO} reads this tap with {@code read(2)}: the kernel's refusal of its ring (switched off on the
+     * host, or this tap's alone: out of memory for its buffers), or null where it was not asked or not refused.
+     */
+    public LinuxException ringRefusal() {
+        return ringRefusal;
     }
 
     /** Hands out one frame per call (in place until the next call), up to {@link #BATCH} a turn. */

@@ -79,6 +79,9 @@ class TapPortNetnsTest {
         open(mode);
         assertThat(port.readsThroughIoUring()).as("auto: io_uring where the kernel can")
             .isEqualTo(mode == TapReadMode.RING || mode == TapReadMode.AUTO && TapReadMode.whyNotRing() == null);
+        if (TapReadMode.whyNotRing() == null) {
+            assertThat(port.ringRefusal()).as("no refusal to tell").isNull();
+        }
         RxFrame frame = new RxFrame();
         int expected = 0;
         int received = 0;
@@ -180,6 +183,8 @@ class TapPortNetnsTest {
             assertThat(TapReadMode.whyNotRing()).contains("kernel.io_uring_disabled");
             port = new TapPort(tap, 0, 1522, TapReadMode.AUTO);
             assertThat(port.readsThroughIoUring()).isFalse();
+            assertThat(port.ringRefusal()).as("the refusal, kept for the port's line").isNotNull()
+                .satisfies(e -> assertThat(e.errnoName()).isEqualTo("EPERM"));
             assertThat(port.fd()).as("read(2): the tap's own descriptor is waited on").isEqualTo(tap.fd());
         } finally {
             Files.writeString(sysctl, before);
