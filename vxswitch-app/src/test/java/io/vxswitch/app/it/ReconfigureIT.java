@@ -67,6 +67,10 @@ class ReconfigureIT extends LabIT {
         assertThat(daemon.tryCli("ports", "add", "vm5", "--type", "tap", "--port-group", "nope").err())
             .contains("no port group 'nope'");
         assertThat(daemon.cli("ports", "del", "vm4")).startsWith("removed port vm4 (and from ");
+        assertThat(daemon.cli("ports", "add", "vm4", "--type", "tap", "--port-group", "lan"))
+            .as("added again at once: the new tap waits for the old one, which may outlive its removal by some ms")
+            .startsWith("added port vm4");
+        assertThat(daemon.cli("ports", "del", "vm4")).startsWith("removed port vm4 (and from ");
         assertThat(host.linkGone("vm4")).as("tap vm4 removed").isTrue();
         assertThat(daemon.tryCli("ports", "del", "vm4").err()).contains("no port 'vm4'");
 
