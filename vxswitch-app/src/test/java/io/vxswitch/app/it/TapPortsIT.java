@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,17 +77,8 @@ class TapPortsIT extends LabIT {
      */
     @Test
     void where_io_uring_is_switched_off_the_default_reads_taps_with_read_and_says_why() throws IOException {
-        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
-        Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
         Netns host = lab.netns("host");
-        String before = Files.readString(sysctl).trim();
-        Daemon daemon;
-        try {
-            Files.writeString(sysctl, "2");
-            daemon = Daemon.start(lab, host, learning("it-taps-no-uring"));
-        } finally {
-            Files.writeString(sysctl, before);
-        }
+        Daemon daemon = whileIoUringIsSwitchedOff(() -> Daemon.start(lab, host, learning("it-taps-no-uring")));
         assertThat(daemon.output()).as("the fallback, said once, with the reason and what to do")
             .containsOnlyOnce("tap reads: read(2), a system call per frame, as io_uring cannot read taps here")
             .contains("kernel.io_uring_disabled").contains("switch.tapReads: read")
@@ -103,20 +95,12 @@ class TapPortsIT extends LabIT {
      */
     @Test
     void a_tap_added_where_io_uring_was_switched_off_since_the_start_says_it_reads_with_read() throws IOException {
-        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
-        Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
         Assumptions.assumeTrue(TapReadMode.whyNotRing() == null, "io_uring cannot read taps here at all");
         Netns host = lab.netns("host");
         Daemon daemon = Daemon.start(lab, host, learning("it-taps-late-no-uring"));
         assertThat(daemon.output()).doesNotContain("tap reads: read(2)");
-        String before = Files.readString(sysctl).trim();
-        String added;
-        try {
-            Files.writeString(sysctl, "2");
-            added = daemon.cli("ports", "add", "vm3", "--type", "tap", "--port-group", "vlan119");
-        } finally {
-            Files.writeString(sysctl, before);
-        }
+        String added = whileIoUringIsSwitchedOff(
+            () -> daemon.cli("ports", "add", "vm3", "--type", "tap", "--port-group", "vlan119"));
         assertThat(added).as("the added port's line")
             .startsWith("added port vm3")
             .containsPattern("on tap vm3 .*\\(read\\(2\\) reads: io_uring refused \\[io_uring_setup: EPERM\\]\\)");
@@ -126,6 +110,22 @@ class TapPortsIT extends LabIT {
         assertThat(there.allAnsweredOnce()).as("the tap read with read(2) forwards\n" + there + lab.diagnostics())
             .isTrue();
         assertThat(daemon.isAlive()).as("vxswitch still running\n" + daemon.output()).isTrue();
+    }
+
+    /**
+     * Runs {@code action} with {@code kernel.io_uring_disabled=2}, and puts the machine's sysctl back right after it,
+     * whatever happens; skips the test where the sysctl cannot be set.
+     */
+    private static <T> T whileIoUringIsSwitchedOff(Supplier<T> action) throws IOException {
+        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
+        Assumptions.assumeTrue(Files.isWritable(sysctl), "no kernel.io_uring_disabled to set here");
+        String before = Files.readString(sysctl).trim();
+        try {
+            Files.writeString(sysctl, "2");
+            return action.get();
+        } finally {
+            Files.writeString(sysctl, before);
+        }
     }
 
     /** Switch {@code name}: taps vm1, vm2 and spy in a port group that accepts any source MAC and learns it. */

@@ -131,17 +131,14 @@ public final class TapDevice implements AutoCloseable {
                 throw new LinuxException(action, "open(/dev/net/tun)", -fd, ErrorHints.openTun(-fd));
             }
             MemorySegment ifr = arena.allocate(IfReq.LAYOUT);
-            IfReq.reset(ifr, name);
-            IfReq.flags(ifr, flags(options));
-            int r = Libc.ioctl(fd, TUNSETIFF, ifr);
+            int r = setIff(fd, ifr, name, options);
             long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
             while (r == -Errno.EBUSY && System.nanoTime() - deadline < 0) {
-                // the tap's name is held by a tap still attached elsewhere: a process that has just exited or been
-                // killed holds its taps until the kernel has torn its io_urings down, some milliseconds after
+                // the tap's name is held by a tap still attached elsewhere: a tap read through io_uring is let go of
+                // once the kernel has cancelled the ring's read, some milliseconds after a port's removal at times,
+                // or after its process exited or was killed
                 LockSupport.parkNanos(10_000_000L);
-                IfReq.reset(ifr, name);
-                IfReq.flags(ifr, flags(options));
-                r = Libc.ioctl(fd, TUNSETIFF, ifr);
+                r = setIff(fd, ifr, name, options);
             }
             if (r < 0) {
                 Libc.close(fd);
@@ -235,6 +232,13 @@ public final class TapDevice implements AutoCloseable {
             throw new IllegalStateException("tap '" + name + "' is closed");
         }
         return f;
+    }
+
+    /** {@code TUNSETIFF}: attaches {@code fd} to tap {@code name}, made if there is none; -errno if refused. */
+    private static int setIff(int fd, MemorySegment ifr, String name, TapOptions options) {
+        IfReq.reset(ifr, name);
+        IfReq.flags(ifr, flags(options));
+        return Libc.ioctl(fd, TUNSETIFF, ifr);
     }
 
     /** Closes the descriptor; the kernel removes the device (unless it is persistent). Idempotent. */

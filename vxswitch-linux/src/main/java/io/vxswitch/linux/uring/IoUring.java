@@ -298,8 +298,9 @@ public final class IoUring implements AutoCloseable {
      * is killed within the close, and a read on a dying ring is failed, not run, so the buffers they could fill may
      * be freed after this returns. Its armed reads are cancelled, and the files they hold let go, mostly within the
      * close too; where the cancel is left to the reading thread or to the ring's exit work on a kernel workqueue,
-     * some milliseconds later (a tap outlived 3-15 % of closes, by up to 24 ms; {@code TapPortNetnsTest}). After
-     * {@code kill -9} the kernel does all this in its own time: a dead switch's taps go ~20 ms after it.
+     * some milliseconds later (a tap outlived 3-15 % of 600 closes, by up to 24 ms: a probe of the three cases of
+     * {@code TapPortNetnsTest}, not kept; the test holds the bound of a second). After {@code kill -9} the kernel
+     * does all this in its own time: a dead switch's taps go ~20 ms after it.
      */
     @Override
     public void close() {
